@@ -1,0 +1,78 @@
+"""The ``selfeval`` command group and the conventions every command shares.
+
+``--db URL`` (or ``$SELFEVAL_DB``) names the store; exit code 0 on success, 1 when a check or
+validation fails, 2 on a usage error; errors are one sentence unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import click
+
+from selfeval import __version__
+from selfeval.store import Store, open_store
+
+
+@dataclass
+class Context:
+    db: str | None
+    debug: bool
+    _store: Store | None = None
+
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.db)
+        return self._store
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option(
+    "--db",
+    envvar="SELFEVAL_DB",
+    metavar="URL",
+    help="The store's database URL (default: sqlite:///selfeval.db here; env SELFEVAL_DB). "
+    "A SQLite store keeps its files beside the database file.",
+)
+@click.option("--debug", is_flag=True, help="Show the full traceback of an error.")
+@click.version_option(__version__, prog_name="selfeval")
+@click.pass_context
+def cli(ctx: click.Context, db: str | None, debug: bool) -> None:
+    """selfeval: the children's social care self-evaluation, from the returns to the report."""
+    ctx.obj = Context(db=db, debug=debug)
+
+
+class DateType(click.ParamType):
+    """A date given as YYYY-MM-DD."""
+
+    name = "DATE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
+
+
+DATE = DateType()
+
+
+class LaCode(click.ParamType):
+    """A local authority's 3-digit DfE code."""
+
+    name = "CODE"
+
+    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+        v = str(value).strip()
+        if not (len(v) == 3 and v.isdigit()):
+            self.fail(f"{value!r} is not a 3-digit local authority code", param, ctx)
+        return v
+
+
+LA_CODE = LaCode()

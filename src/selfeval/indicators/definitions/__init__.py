@@ -1,0 +1,1 @@
+"""Indicator definitions, one module per area of the catalogue."""

@@ -1,0 +1,81 @@
+"""The tables an indicator reads, as Ibis tables on one engine, with what they cover."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import ibis
+import ibis.expr.types as ir
+import pyarrow as pa
+
+from selfeval.calendar import calendar_table
+
+
+def open_at(start: ir.Value, end: ir.Value, at: ir.Value) -> ir.BooleanValue:
+    """Open at a date: started on or before it, and its end blank or after it.
+
+    An episode that ends on the date is not open on it; one that starts on the date is.
+    """
+    return (start <= at) & (end.isnull() | (end > at))
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """The dates a source table's loads cover, per authority (the return years' spans)."""
+
+    spans: dict[str, list[tuple[date, date]]]
+
+    def covers(self, la_code: str, start: date, end: date) -> bool:
+        return any(s <= start and end <= e for s, e in _joined(self.spans.get(la_code, [])))
+
+
+def _joined(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    for s, e in sorted(spans):
+        if out and s <= date.fromordinal(out[-1][1].toordinal() + 1):
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+class Sources:
+    """Named Ibis tables on one backend (DuckDB in process by default)."""
+
+    def __init__(
+        self,
+        tables: dict[str, pa.Table],
+        coverage: dict[str, Coverage] | None = None,
+        backend: ibis.BaseBackend | None = None,
+    ) -> None:
+        self.backend = backend or ibis.duckdb.connect()
+        self.coverage = coverage or {}
+        self._tables: dict[str, ir.Table] = {}
+        for name, t in tables.items():
+            self._tables[name] = self.backend.create_table(name, t, overwrite=True)
+        self._tables["calendar"] = self.backend.create_table(
+            "calendar", calendar_table(), overwrite=True
+        )
+
+    def has(self, name: str) -> bool:
+        return name in self._tables
+
+    def table(self, name: str) -> ir.Table:
+        try:
+            return self._tables[name]
+        except KeyError:
+            from selfeval.errors import NoData
+
+            raise NoData(f"the store has no {name} table") from None
+
+    @property
+    def calendar(self) -> ir.Table:
+        return self._tables["calendar"]
+
+    def la_codes(self) -> list[str]:
+        codes: set[str] = set()
+        for name, t in self._tables.items():
+            if name != "calendar" and "la_code" in t.columns:
+                codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
+        return sorted(codes)

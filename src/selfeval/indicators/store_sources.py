@@ -1,0 +1,30 @@
+"""Sources built from a store: its merged tables and the years its loads cover."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from selfeval.indicators.sources import Coverage, Sources
+from selfeval.schema import ALL_TABLES
+from selfeval.store import Store
+
+
+def return_year_span(year: int) -> tuple[date, date]:
+    """Collection year Y runs from 1 April Y-1 to 31 March Y."""
+    return date(year - 1, 4, 1), date(year, 3, 31)
+
+
+def sources_from_store(store: Store, la_code: str | None = None) -> Sources:
+    tables = {}
+    coverage = {}
+    for name in ALL_TABLES:
+        t = store.table(name, la_code)
+        if t is None:
+            continue
+        tables[name] = t
+        spans: dict[str, list[tuple[date, date]]] = {}
+        for rec, _ in store.table_files(name, la_code):
+            if rec.return_year:
+                spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year))
+        coverage[name] = Coverage(spans)
+    return Sources(tables, coverage)

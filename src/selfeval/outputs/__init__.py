@@ -1,0 +1,1 @@
+"""Renderers for what people read: HTML, Word, PDF, spreadsheets and charts."""

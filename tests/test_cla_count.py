@@ -1,0 +1,76 @@
+"""Children looked after at a date, on hand-made episodes (counting rules in domain.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from conftest import write_903_table
+from selfeval.indicators import compute, sources_from_store
+from selfeval.ingest import ingest_903
+
+
+def episodes(tmp_path: Path) -> list[Path]:
+    """Five children on 31 March 2019; three of them count.
+
+    A  open since 2018, no end                       -> counts
+    B  ended on 31/03/2019 (ends on the date)        -> does not count
+    C  short break, legal status V3                  -> does not count
+    D  started on 31/03/2019 (starts on the date)    -> counts
+    E  two episodes (a move), the second open        -> counts once
+    """
+    header = write_903_table(
+        tmp_path / "header.csv",
+        "ssda903_header",
+        [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010"} for c in "ABCDE"],
+    )
+    eps = write_903_table(
+        tmp_path / "episodes.csv",
+        "ssda903_episodes",
+        [
+            {"CHILD": "A", "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"},
+            {
+                "CHILD": "B",
+                "DECOM": "01/06/2018",
+                "RNE": "S",
+                "LS": "C2",
+                "PLACE": "U1",
+                "DEC": "31/03/2019",
+                "REC": "E11",
+            },
+            {"CHILD": "C", "DECOM": "01/02/2019", "RNE": "S", "LS": "V3", "PLACE": "T1"},
+            {"CHILD": "D", "DECOM": "31/03/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"},
+            {
+                "CHILD": "E",
+                "DECOM": "01/05/2018",
+                "RNE": "S",
+                "LS": "C2",
+                "PLACE": "U1",
+                "DEC": "01/09/2018",
+                "REC": "X1",
+            },
+            {"CHILD": "E", "DECOM": "01/09/2018", "RNE": "P", "LS": "C2", "PLACE": "U4"},
+        ],
+    )
+    return [header, eps]
+
+
+def test_cla_count_at_31_march(store, tmp_path):
+    ingest_903(store, episodes(tmp_path), la_code="999", return_year=2019)
+    [r] = compute(sources_from_store(store), [date(2019, 3, 31)], ids=["cla_count"])
+    assert r.value == 3
+    assert r.la_code == "999"
+    assert r.reason is None
+
+
+def test_cla_count_day_before_counts_b_not_d(store, tmp_path):
+    ingest_903(store, episodes(tmp_path), la_code="999", return_year=2019)
+    [r] = compute(sources_from_store(store), [date(2019, 3, 30)], ids=["cla_count"])
+    assert r.value == 3  # A, B, E (D not yet started; C a short break)
+
+
+def test_cla_count_outside_the_loaded_years_is_no_data_not_zero(store, tmp_path):
+    ingest_903(store, episodes(tmp_path), la_code="999", return_year=2019)
+    [r] = compute(sources_from_store(store), [date(2020, 3, 31)], ids=["cla_count"])
+    assert r.value is None
+    assert "do not cover" in r.reason

@@ -1,0 +1,68 @@
+"""The store records loads with provenance, ignores repeats and undoes cleanly."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import write_903_table
+from selfeval.errors import InputError
+from selfeval.ingest import ingest_903
+
+
+def _files(tmp_path, child="A"):
+    h = write_903_table(
+        tmp_path / "header.csv",
+        "ssda903_header",
+        [{"CHILD": child, "SEX": "1", "DOB": "01/01/2010"}],
+    )
+    e = write_903_table(
+        tmp_path / "episodes.csv",
+        "ssda903_episodes",
+        [{"CHILD": child, "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
+    )
+    return [h, e]
+
+
+def test_load_records_provenance_and_same_files_change_nothing(store, tmp_path):
+    files = _files(tmp_path)
+    first = ingest_903(store, files, la_code="999", return_year=2019, loaded_by="analyst1")
+    again = ingest_903(store, files, la_code="999", return_year=2019)
+    assert first.created and not again.created
+    assert again.load.id == first.load.id
+    [rec] = store.loads()
+    assert rec.loaded_by == "analyst1"
+    assert rec.tables == {"ssda903_header": 1, "ssda903_episodes": 1}
+    assert {f.name for f in store.load(rec.id).files} == {"header.csv", "episodes.csv"}
+
+
+def test_undo_removes_the_load_and_its_files(store, tmp_path):
+    res = ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
+    store.undo(res.load.id)
+    assert store.loads() == []
+    assert store.table("ssda903_episodes") is None
+    assert list((store.data_dir / "loads").iterdir()) == []
+
+
+def test_a_bad_date_refuses_the_load_and_names_file_row_field(store, tmp_path):
+    ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    h, e = _files(bad, child="B")
+    e.write_text(e.read_text().replace("01/06/2018", "31/02/2018"))
+    with pytest.raises(InputError) as err:
+        ingest_903(store, [h, e], la_code="999", return_year=2020)
+    assert "episodes.csv, row 2, field DECOM" in str(err.value)
+    assert len(store.loads()) == 1
+    assert store.table("ssda903_episodes").column("CHILD").to_pylist() == ["A"]
+
+
+def test_later_return_wins_for_the_same_episode(store, tmp_path):
+    ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
+    later = tmp_path / "2020"
+    later.mkdir()
+    h, e = _files(later)
+    e.write_text(e.read_text().rstrip("\n").replace("U1", "U4") + "\n")
+    ingest_903(store, [h, e], la_code="999", return_year=2020)
+    t = store.table("ssda903_episodes")
+    assert t.num_rows == 1
+    assert t.column("PLACE").to_pylist() == ["U4"]
