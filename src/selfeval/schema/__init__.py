@@ -1,0 +1,37 @@
+"""The single record's tables: names and columns, as the returns themselves name them.
+
+Child-level tables keep DfE's own field names (SSDA903 CSV headers, CIN census XML element
+names, the Standard Safeguarding Dataset's field names), so that a table in the store reads
+exactly as the return does and DfE's validators' rules can be quoted against it. Every stored
+table also carries three columns of ours, in lower case: ``la_code`` (the authority's 3-digit
+DfE code), ``return_year`` (the collection year: 2019 = 1 April 2018 to 31 March 2019) and
+``load_id`` (the load that brought the row; added when the table is read, since a load's
+Parquet files are written before its id exists).
+
+One module per return declares its tables; this package gathers them.
+"""
+
+from __future__ import annotations
+
+from selfeval.schema import cin, ssda903
+from selfeval.schema.base import STORE_COLUMNS, TableSpec, spec_from_header
+
+SSDA903: dict[str, TableSpec] = {t.name: t for t in ssda903.TABLES}
+CIN: dict[str, TableSpec] = {t.name: t for t in cin.TABLES}
+
+ALL_TABLES: dict[str, TableSpec] = {}
+for _module_tables in (ssda903.TABLES, cin.TABLES):
+    for _t in _module_tables:
+        if _t.name in ALL_TABLES:
+            raise ValueError(f"table {_t.name!r} declared twice")
+        ALL_TABLES[_t.name] = _t
+
+
+def spec(name: str) -> TableSpec:
+    try:
+        return ALL_TABLES[name]
+    except KeyError:
+        raise KeyError(f"no table called {name!r} in the single record") from None
+
+
+__all__ = ["ALL_TABLES", "CIN", "SSDA903", "STORE_COLUMNS", "TableSpec", "spec", "spec_from_header"]

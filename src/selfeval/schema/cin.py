@@ -1,0 +1,106 @@
+"""CIN census tables: the XML's elements as the columns of DfE's validator's tables.
+
+Names and columns follow ``cin_validator.ingress.XMLtoCSV`` exactly; the ids it assigns
+(``CINdetailsID``, ``AssessmentID``, ``CPPID``) link rows within one return only, so across
+returns a CIN episode is identified by (LAchildID, CINreferralDate) and its sub-tables follow it.
+CIN XML dates are ISO (YYYY-MM-DD).
+"""
+
+from selfeval.schema.base import TableSpec
+from selfeval.schema.base import spec_from_header as _t
+
+_DETAIL = ("cin_details", "CINdetailsID")
+
+TABLES: tuple[TableSpec, ...] = (
+    _t(
+        "cin_header",
+        "Collection,Year,ReferenceDate,SourceLevel,LEA,SoftwareCode,Release,SerialNo,DateTime",
+        dates=("ReferenceDate",),
+        per_year=True,
+        source="Header",
+    ),
+    _t(
+        "cin_child_identifiers",
+        "LAchildID,UPN,FormerUPN,UPNunknown,PersonBirthDate,"
+        "ExpectedPersonBirthDate,GenderCurrent,Sex,PersonDeathDate",
+        dates=("PersonBirthDate", "ExpectedPersonBirthDate", "PersonDeathDate"),
+        key=("LAchildID",),
+        required=("LAchildID",),
+        source="ChildIdentifiers",
+    ),
+    _t(
+        "cin_child_characteristics",
+        "LAchildID,Ethnicity",
+        key=("LAchildID",),
+        source="ChildCharacteristics",
+    ),
+    _t(
+        "cin_disabilities",
+        "LAchildID,Disability",
+        key=("LAchildID", "Disability"),
+        source="Disabilities",
+    ),
+    _t(
+        "cin_details",
+        "LAchildID,CINdetailsID,CINreferralDate,ReferralSource,PrimaryNeedCode,"
+        "CINclosureDate,ReasonForClosure,DateOfInitialCPC,ReferralNFA",
+        dates=("CINreferralDate", "CINclosureDate", "DateOfInitialCPC"),
+        integers=("CINdetailsID",),
+        key=("LAchildID", "CINreferralDate"),
+        source="CINdetails",
+    ),
+    _t(
+        "cin_assessments",
+        "LAchildID,CINdetailsID,AssessmentID,AssessmentActualStartDate,"
+        "AssessmentInternalReviewDate,AssessmentAuthorisationDate,AssessmentFactors",
+        dates=(
+            "AssessmentActualStartDate",
+            "AssessmentInternalReviewDate",
+            "AssessmentAuthorisationDate",
+        ),
+        integers=("CINdetailsID", "AssessmentID"),
+        parent=_DETAIL,
+        source="Assessments",
+    ),
+    _t(
+        "cin_assessment_factors",
+        "LAchildID,CINdetailsID,AssessmentID,AssessmentFactor",
+        integers=("CINdetailsID", "AssessmentID"),
+        parent=_DETAIL,
+        source="AssessmentFactorsList",
+    ),
+    _t(
+        "cin_plan_dates",
+        "LAchildID,CINdetailsID,CINPlanStartDate,CINPlanEndDate",
+        dates=("CINPlanStartDate", "CINPlanEndDate"),
+        integers=("CINdetailsID",),
+        parent=_DETAIL,
+        source="CINplanDates",
+    ),
+    _t(
+        "cin_section47",
+        "LAchildID,CINdetailsID,S47ActualStartDate,InitialCPCtarget,"
+        "DateOfInitialCPC,ICPCnotRequired",
+        dates=("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC"),
+        integers=("CINdetailsID",),
+        parent=_DETAIL,
+        source="Section47",
+    ),
+    _t(
+        "cin_cp_plans",
+        "LAchildID,CINdetailsID,CPPID,CPPstartDate,CPPendDate,"
+        "InitialCategoryOfAbuse,LatestCategoryOfAbuse,NumberOfPreviousCPP",
+        dates=("CPPstartDate", "CPPendDate"),
+        integers=("CINdetailsID", "CPPID", "NumberOfPreviousCPP"),
+        parent=_DETAIL,
+        source="ChildProtectionPlans",
+    ),
+    _t(
+        "cin_cp_reviews",
+        "LAchildID,CINdetailsID,CPPID,CPPreviewDate",
+        dates=("CPPreviewDate",),
+        integers=("CINdetailsID", "CPPID"),
+        parent=_DETAIL,
+        source="Reviews",
+    ),
+)

@@ -1,0 +1,96 @@
+"""SSDA903 (children looked after) tables, with the exact headers of DfE's CSV files.
+
+The headers are those of DfE's 903 guidance and of ``lac_validator.config.column_names``.
+"""
+
+from selfeval.schema.base import TableSpec
+from selfeval.schema.base import spec_from_header as _t
+
+TABLES: tuple[TableSpec, ...] = (
+    _t(
+        "ssda903_header",
+        "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB",
+        dates=("DOB", "MC_DOB"),
+        key=("CHILD",),
+        required=("CHILD", "SEX", "DOB"),
+        source="Header",
+    ),
+    _t(
+        "ssda903_episodes",
+        "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+        "PL_POST,URN",
+        dates=("DECOM", "DEC"),
+        key=("CHILD", "DECOM"),
+        required=("CHILD", "DECOM", "RNE", "LS", "PLACE"),
+        source="Episodes",
+    ),
+    _t(
+        "ssda903_reviews",
+        "CHILD,DOB,REVIEW,REVIEW_CODE",
+        dates=("DOB", "REVIEW"),
+        key=("CHILD", "REVIEW"),
+        source="Reviews",
+    ),
+    _t("ssda903_uasc", "CHILD,SEX,DOB,DUC", dates=("DOB", "DUC"), key=("CHILD",), source="UASC"),
+    _t(
+        "ssda903_oc2",
+        "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+        "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED",
+        dates=("DOB",),
+        integers=("SDQ_SCORE",),
+        key=("CHILD",),
+        per_year=True,
+        source="OC2",
+    ),
+    _t(
+        "ssda903_oc3",
+        "CHILD,DOB,IN_TOUCH,ACTIV,ACCOM",
+        dates=("DOB",),
+        key=("CHILD",),
+        per_year=True,
+        source="OC3",
+    ),
+    _t(
+        "ssda903_ad1",
+        "CHILD,DOB,DATE_INT,DATE_MATCH,FOSTER_CARE,NB_ADOPTR,SEX_ADOPTR,LS_ADOPTR",
+        dates=("DOB", "DATE_INT", "DATE_MATCH"),
+        key=("CHILD",),
+        source="AD1",
+    ),
+    _t(
+        "ssda903_placed_adoption",
+        "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
+        dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
+        key=("CHILD", "DATE_PLACED"),
+        source="PlacedAdoption",
+    ),
+    # DATE_PERM may be partly unknown ("zz/zz/2015"), so it stays text.
+    _t(
+        "ssda903_prev_perm",
+        "CHILD,DOB,PREV_PERM,LA_PERM,DATE_PERM",
+        dates=("DOB",),
+        key=("CHILD",),
+        source="PrevPerm",
+    ),
+    _t(
+        "ssda903_missing",
+        "CHILD,DOB,MISSING,MIS_START,MIS_END",
+        dates=("DOB", "MIS_START", "MIS_END"),
+        key=("CHILD", "MIS_START"),
+        source="Missing",
+    ),
+    _t(
+        "ssda903_sw_episodes",
+        "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON",
+        dates=("DOB", "SW_DECOM", "SW_DEC"),
+        key=("CHILD", "SW_DECOM"),
+        source="SWEpisodes",
+    ),
+    _t(
+        "ssda903_dolo",
+        "CHILD,DOB,DOLO_START,DOLO_END",
+        dates=("DOB", "DOLO_START", "DOLO_END"),
+        key=("CHILD", "DOLO_START"),
+        source="DoLo",
+    ),
+)
