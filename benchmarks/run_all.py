@@ -18,7 +18,8 @@ def machine() -> str:
         mem = f", {pages / 2**30:.0f} GiB"
     except (ValueError, OSError):
         pass
-    return f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
+    cpu = platform.processor() or platform.machine()
+    return f"{cpu}, {os.cpu_count()} cores{mem}, Python {platform.python_version()}"
 
 
 def main() -> int:
