@@ -13,14 +13,16 @@ One module per return declares its tables; this package gathers them.
 
 from __future__ import annotations
 
-from selfeval.schema import cin, ssda903
+from selfeval.schema import annex_a, cin, ssda903, workforce
 from selfeval.schema.base import STORE_COLUMNS, TableSpec, spec_from_header
 
 SSDA903: dict[str, TableSpec] = {t.name: t for t in ssda903.TABLES}
 CIN: dict[str, TableSpec] = {t.name: t for t in cin.TABLES}
+ANNEX_A: dict[str, TableSpec] = {t.name: t for t in annex_a.TABLES}
+WORKFORCE: dict[str, TableSpec] = {t.name: t for t in workforce.TABLES}
 
 ALL_TABLES: dict[str, TableSpec] = {}
-for _module_tables in (ssda903.TABLES, cin.TABLES):
+for _module_tables in (ssda903.TABLES, cin.TABLES, annex_a.TABLES, workforce.TABLES):
     for _t in _module_tables:
         if _t.name in ALL_TABLES:
             raise ValueError(f"table {_t.name!r} declared twice")
@@ -34,4 +36,14 @@ def spec(name: str) -> TableSpec:
         raise KeyError(f"no table called {name!r} in the single record") from None
 
 
-__all__ = ["ALL_TABLES", "CIN", "SSDA903", "STORE_COLUMNS", "TableSpec", "spec", "spec_from_header"]
+__all__ = [
+    "ALL_TABLES",
+    "ANNEX_A",
+    "CIN",
+    "SSDA903",
+    "STORE_COLUMNS",
+    "WORKFORCE",
+    "TableSpec",
+    "spec",
+    "spec_from_header",
+]
