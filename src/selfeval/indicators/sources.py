@@ -10,6 +10,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from selfeval.calendar import calendar_table
+from selfeval.indicators.backends import register
 
 
 def open_at(start: ir.Value, end: ir.Value, at: ir.Value) -> ir.BooleanValue:
@@ -53,10 +54,8 @@ class Sources:
         self.coverage = coverage or {}
         self._tables: dict[str, ir.Table] = {}
         for name, t in tables.items():
-            self._tables[name] = self.backend.create_table(name, t, overwrite=True)
-        self._tables["calendar"] = self.backend.create_table(
-            "calendar", calendar_table(), overwrite=True
-        )
+            self._tables[name] = register(self.backend, name, t)
+        self._tables["calendar"] = register(self.backend, "calendar", calendar_table())
 
     def has(self, name: str) -> bool:
         return name in self._tables

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import ibis
+
 from selfeval.indicators.sources import Coverage, Sources
 from selfeval.schema import ALL_TABLES
 from selfeval.store import Store
@@ -14,7 +16,10 @@ def return_year_span(year: int) -> tuple[date, date]:
     return date(year - 1, 4, 1), date(year, 3, 31)
 
 
-def sources_from_store(store: Store, la_code: str | None = None) -> Sources:
+def sources_from_store(
+    store: Store, la_code: str | None = None, backend: ibis.BaseBackend | None = None
+) -> Sources:
+    """The store's merged tables as engine sources (DuckDB unless ``backend`` is given)."""
     tables = {}
     coverage = {}
     for name in ALL_TABLES:
@@ -27,4 +32,4 @@ def sources_from_store(store: Store, la_code: str | None = None) -> Sources:
             if rec.return_year:
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year))
         coverage[name] = Coverage(spans)
-    return Sources(tables, coverage)
+    return Sources(tables, coverage, backend=backend)
