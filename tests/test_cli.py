@@ -47,6 +47,8 @@ def test_bad_file_exits_1_with_one_sentence(tmp_path):
         f"sqlite:///{tmp_path}/s.db",
         "ingest",
         str(bad),
+        "--kind",
+        "903",
         "--year",
         "2019",
         "--la",

@@ -1,4 +1,4 @@
-"""``selfeval ingest``: load returns into the store, as one transaction per return."""
+"""``selfeval ingest``: load returns into the store, every call one transaction."""
 
 from __future__ import annotations
 
@@ -7,21 +7,85 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
-from selfeval.ingest import ingest_903
+from selfeval.ingest import KINDS
+from selfeval.ingest import ingest as ingest_returns
+from selfeval.pseudonymise import Pseudonymiser
 
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--kind", type=click.Choice(["903"]), default="903", show_default=True)
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Return year.")
-@click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority's code.")
+@click.option(
+    "--kind",
+    type=click.Choice(KINDS),
+    help="What the files are (default: detected from each file's content).",
+)
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="Return year for files that do not say (SSDA903): 2019 = the 2018/19 return.",
+)
+@click.option(
+    "--la",
+    "la_code",
+    type=LA_CODE,
+    help="The authority, for files that do not say (default: the store's default authority).",
+)
+@click.option(
+    "--strict", is_flag=True, help="Refuse the load if the returns break any of DfE's rules."
+)
+@click.option(
+    "--pseudonymise",
+    is_flag=True,
+    help="Replace child identifiers by keyed hashes (HMAC-SHA256); needs --key-file.",
+)
+@click.option(
+    "--key-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The pseudonymisation key: 32+ bytes, not readable by everyone. Never stored.",
+)
+@click.option("--no-validate", is_flag=True, help="Skip DfE's rules (not with --strict).")
 @pass_ctx
-def ingest(ctx: Context, paths: tuple[Path, ...], kind: str, year: int, la_code: str) -> None:
-    """Load return files into the store; the same files again change nothing."""
-    files = [f for p in paths for f in (sorted(p.glob("*.csv")) if p.is_dir() else [p])]
-    res = ingest_903(ctx.store(), files, la_code=la_code, return_year=year)
-    verb = "loaded" if res.created else "already loaded, nothing changed:"
-    click.echo(
-        f"{verb} load {res.load.id} ({res.load.kind} {res.load.return_year}, "
-        f"{sum(res.load.tables.values())} rows)"
+def ingest(
+    ctx: Context,
+    paths: tuple[Path, ...],
+    kind: str | None,
+    year: int | None,
+    la_code: str | None,
+    strict: bool,
+    pseudonymise: bool,
+    key_file: Path | None,
+    no_validate: bool,
+) -> None:
+    """Load return files and folders (any kinds and years) into the store.
+
+    Each file's kind is detected from its content; files are grouped by kind, authority and
+    return year, one load each. All the loads of one call are made together or not at all.
+    Loading the same files again changes nothing.
+    """
+    if pseudonymise != (key_file is not None):
+        raise click.UsageError("--pseudonymise and --key-file go together")
+    if strict and no_validate:
+        raise click.UsageError("--strict needs validation; drop --no-validate")
+    res = ingest_returns(
+        ctx.store(),
+        list(paths),
+        kind=kind,
+        return_year=year,
+        la_code=la_code,
+        strict=strict,
+        pseudonymiser=Pseudonymiser.from_key_file(key_file) if key_file else None,
+        validate=not no_validate,
     )
+    for o in res.loads:
+        rec = o.load
+        verb = "loaded" if o.created else "already loaded, nothing changed:"
+        status = rec.validation.get("status", "")
+        checked = (
+            f"{o.issues} issues against DfE's rules"
+            if status not in ("not-run", "skipped")
+            else f"not validated ({rec.validation.get('reason', status)})"
+        )
+        click.echo(
+            f"{verb} load {rec.id} ({rec.kind} {rec.return_year or ''} for {rec.la_code}, "
+            f"{sum(rec.tables.values())} rows; {checked})"
+        )

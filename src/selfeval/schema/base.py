@@ -32,6 +32,10 @@ class TableSpec:
     """Each return year's rows are separate facts (e.g. the OC3 outcomes of that year): no merge."""
     parent: tuple[str, str] | None = None
     """(parent table, link field): rows follow their parent's winning return (CIN census)."""
+    span: tuple[str, str] | None = None
+    """(start field, end field) of a row that a return re-reports while it is open: a blank end
+    means open at the return's 31 March, so the next year's return must report it again (see
+    docs/merge-rule.md)."""
     source: str = ""
     """The name DfE's validator gives the table (e.g. ``Episodes``, ``ChildProtectionPlans``)."""
 

@@ -37,7 +37,7 @@ TABLES: tuple[TableSpec, ...] = (
     _t(
         "cin_disabilities",
         "LAchildID,Disability",
-        key=("LAchildID", "Disability"),
+        parent=("cin_child_identifiers", "LAchildID"),
         source="Disabilities",
     ),
     _t(
@@ -47,6 +47,7 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("CINreferralDate", "CINclosureDate", "DateOfInitialCPC"),
         integers=("CINdetailsID",),
         key=("LAchildID", "CINreferralDate"),
+        span=("CINreferralDate", "CINclosureDate"),
         source="CINdetails",
     ),
     _t(

@@ -22,6 +22,7 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("DECOM", "DEC"),
         key=("CHILD", "DECOM"),
         required=("CHILD", "DECOM", "RNE", "LS", "PLACE"),
+        span=("DECOM", "DEC"),
         source="Episodes",
     ),
     _t(
@@ -62,6 +63,7 @@ TABLES: tuple[TableSpec, ...] = (
         "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
         dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
         key=("CHILD", "DATE_PLACED"),
+        span=("DATE_PLACED", "DATE_PLACED_CEASED"),
         source="PlacedAdoption",
     ),
     # DATE_PERM may be partly unknown ("zz/zz/2015"), so it stays text.
@@ -77,6 +79,7 @@ TABLES: tuple[TableSpec, ...] = (
         "CHILD,DOB,MISSING,MIS_START,MIS_END",
         dates=("DOB", "MIS_START", "MIS_END"),
         key=("CHILD", "MIS_START"),
+        span=("MIS_START", "MIS_END"),
         source="Missing",
     ),
     _t(
@@ -84,6 +87,7 @@ TABLES: tuple[TableSpec, ...] = (
         "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON",
         dates=("DOB", "SW_DECOM", "SW_DEC"),
         key=("CHILD", "SW_DECOM"),
+        span=("SW_DECOM", "SW_DEC"),
         source="SWEpisodes",
     ),
     _t(
@@ -91,6 +95,7 @@ TABLES: tuple[TableSpec, ...] = (
         "CHILD,DOB,DOLO_START,DOLO_END",
         dates=("DOB", "DOLO_START", "DOLO_END"),
         key=("CHILD", "DOLO_START"),
+        span=("DOLO_START", "DOLO_END"),
         source="DoLo",
     ),
 )

@@ -20,6 +20,13 @@ loads = sa.Table(
     sa.Column("tables", sa.JSON, nullable=False),
     sa.Column("validation", sa.JSON, nullable=False),
     sa.Column("pseudonymised", sa.Boolean, nullable=False, default=False),
+    # A fingerprint of the pseudonymisation key (never the key): loads of one authority must
+    # all use the same key, or none, for children to match across returns.
+    sa.Column("pseudonym_key_id", sa.String(32), nullable=True),
+    sa.Column("validators", sa.JSON, nullable=False, default=dict),
+    sa.Column("selfeval_version", sa.String(40), nullable=False, default=""),
+    # The loads made by one command share a batch id (one command is one transaction).
+    sa.Column("batch", sa.String(32), nullable=False, default=""),
     sa.UniqueConstraint("la_code", "content_hash", name="uq_load_la_hash"),
 )
 

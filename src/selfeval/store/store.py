@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import getpass
 import hashlib
 import json
 import os
 import shutil
+import signal
 import uuid
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,11 +20,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
 
+from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
 from selfeval.schema import ALL_TABLES
 from selfeval.store import db
 
 DEFAULT_URL = "sqlite:///selfeval.db"
+DEFAULT_LA = "default_la_code"
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,8 @@ class FileInfo:
 
 @dataclass(frozen=True)
 class LoadRecord:
+    """One load as the store records it: what, for whom, which year, who, when, from which files."""
+
     id: int
     la_code: str
     kind: str
@@ -57,14 +63,57 @@ class LoadRecord:
     validation: dict
     pseudonymised: bool
     files: tuple[FileInfo, ...] = ()
+    pseudonym_key_id: str | None = None
+    validators: dict[str, str] = field(default_factory=dict)
+    selfeval_version: str = ""
+    batch: str = ""
+
+    def as_dict(self) -> dict:
+        """A JSON-ready form (for ``selfeval loads --format json`` and the web app)."""
+        d = asdict(self)
+        d["loaded_at"] = self.loaded_at.isoformat()
+        d["files"] = [asdict(f) for f in self.files]
+        return d
+
+
+@dataclass(frozen=True)
+class PendingLoad:
+    """A load that has been read (and validated) but not yet recorded."""
+
+    la_code: str
+    kind: str
+    return_year: int | None
+    files: list[FileInfo]
+    tables: Mapping[str, pa.Table]
+    validation: dict = field(default_factory=dict)
+    validators: dict[str, str] = field(default_factory=dict)
+    pseudonym_key_id: str | None = None
+    attachments: Mapping[str, bytes] = field(default_factory=dict)
+    """Extra files kept in the load's folder (e.g. the validation report)."""
+
+    @property
+    def content_hash(self) -> str:
+        return content_hash(
+            self.kind, self.la_code, self.return_year, self.files, self.pseudonym_key_id
+        )
+
+    @property
+    def folder(self) -> str:
+        return f"{self.la_code}-{self.kind}-{self.return_year or 'na'}-{self.content_hash[:16]}"
 
 
 def content_hash(
-    kind: str, la_code: str, return_year: int | None, files: Iterable[FileInfo]
+    kind: str,
+    la_code: str,
+    return_year: int | None,
+    files: Iterable[FileInfo],
+    pseudonym_key_id: str | None = None,
 ) -> str:
-    """The identity of a load: what kind, for whom, which year, and the files' contents."""
+    """The identity of a load: what kind, for whom, which year, the files' contents, the key."""
     h = hashlib.sha256()
     h.update(f"{kind}\n{la_code}\n{return_year}\n".encode())
+    if pseudonym_key_id:
+        h.update(f"pseudonymised:{pseudonym_key_id}\n".encode())
     for sha in sorted(f.sha256 for f in files):
         h.update(sha.encode())
     return h.hexdigest()
@@ -97,9 +146,11 @@ class Store:
         self.engine = sa.create_engine(self.url)
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        db.metadata.create_all(self.engine)
         (self.data_dir / "loads").mkdir(parents=True, exist_ok=True)
-        self._sweep()
+        db.metadata.create_all(self.engine)
+        with self.writing(wait=False) as got:
+            if got:  # else another process is writing; it, or the next opener, sweeps
+                self._sweep()
 
     # -- loads -------------------------------------------------------------------------------
 
@@ -123,46 +174,119 @@ class Store:
         validation: dict | None = None,
         loaded_by: str | None = None,
         pseudonymised: bool = False,
+        pseudonym_key_id: str | None = None,
     ) -> tuple[LoadRecord, bool]:
-        """Record a load atomically: (record, created); the same files again change nothing."""
-        chash = content_hash(kind, la_code, return_year, files)
-        existing = self.find_load(la_code, chash)
-        if existing:
-            return existing, False
-        folder = f"{la_code}-{kind}-{return_year or 'na'}-{chash[:16]}"
+        """Record one load atomically: (record, created); the same files again change nothing."""
+        if pseudonymised and not pseudonym_key_id:
+            raise SelfevalError("internal: a pseudonymised load needs its key's fingerprint")
+        pending = PendingLoad(
+            la_code=la_code,
+            kind=kind,
+            return_year=return_year,
+            files=files,
+            tables=tables,
+            validation=validation or {},
+            pseudonym_key_id=pseudonym_key_id,
+        )
+        [(rec, created)] = self.add_loads([pending], loaded_by=loaded_by)
+        return rec, created
+
+    def add_loads(
+        self, pending: Sequence[PendingLoad], *, loaded_by: str | None = None
+    ) -> list[tuple[LoadRecord, bool]]:
+        """Record several loads as one transaction: all of them, or (on any failure) none.
+
+        Each load's files are written to ``staging/``, fsynced and renamed into ``loads/``; then
+        one database transaction inserts every load's row. The row is the commit point: until
+        it exists, a folder is an orphan that the next opening of the store sweeps away.
+        Loads already in the store (same content hash) are left as they are.
+        """
+        batch = uuid.uuid4().hex
+        who = loaded_by or _whoami()
+        with self.writing():
+            existing: dict[int, LoadRecord] = {}
+            todo: list[tuple[int, PendingLoad]] = []
+            seen: set[tuple[str, str]] = set()
+            for i, p in enumerate(pending):
+                found = self.find_load(p.la_code, p.content_hash)
+                if found:
+                    existing[i] = found
+                elif (p.la_code, p.content_hash) not in seen:
+                    seen.add((p.la_code, p.content_hash))
+                    todo.append((i, p))
+            self._check_pseudonym_keys([p for _, p in todo])
+            moved: list[Path] = []
+            try:
+                for _, p in todo:
+                    moved.append(self._write_folder(p))
+                ids = self._insert_rows([p for _, p in todo], who, batch)
+            except BaseException:
+                for f in moved:
+                    shutil.rmtree(f, ignore_errors=True)
+                raise
+            crash_point("db-commit")
+        created = dict(zip((i for i, _ in todo), ids, strict=True))
+        out: list[tuple[LoadRecord, bool]] = []
+        for i, p in enumerate(pending):
+            if i in existing:
+                out.append((existing[i], False))
+            elif i in created:
+                out.append((self.load(created[i]), True))
+            else:  # the same load twice in one call
+                out.append((self.find_load(p.la_code, p.content_hash), False))  # type: ignore[arg-type]
+        return out
+
+    def _write_folder(self, p: PendingLoad) -> Path:
         staging = self.data_dir / "staging" / uuid.uuid4().hex
         staging.mkdir(parents=True)
         try:
-            counts = {}
-            for name, table in tables.items():
+            for name, table in p.tables.items():
                 if name not in ALL_TABLES:
                     raise SelfevalError(f"internal: table {name!r} is not in selfeval.schema")
                 pq.write_table(table, staging / f"{name}.parquet")
-                counts[name] = table.num_rows
+                crash_point("staging-write")
+            for fname, data in p.attachments.items():
+                if "/" in fname or fname.startswith(".") or fname.endswith(".parquet"):
+                    raise SelfevalError(f"internal: attachment name {fname!r} is not allowed")
+                (staging / fname).write_bytes(data)
             _fsync_dir(staging)
-            final = self.data_dir / "loads" / folder
+            crash_point("staging-fsync")
+            final = self.data_dir / "loads" / p.folder
+            if final.exists():  # an orphan of an interrupted load of the same files
+                shutil.rmtree(final)
             os.replace(staging, final)
             _fsync_dir(final.parent)
+            crash_point("rename")
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        try:
-            with self.engine.begin() as c:
+        return final
+
+    def _insert_rows(self, todo: Sequence[PendingLoad], who: str, batch: str) -> list[int]:
+        ids: list[int] = []
+        if not todo:
+            return ids
+        with self.engine.begin() as c:
+            for p in todo:
                 load_id = c.execute(
                     sa.insert(db.loads).values(
-                        la_code=la_code,
-                        kind=kind,
-                        return_year=return_year,
-                        content_hash=chash,
-                        folder=folder,
-                        loaded_by=loaded_by or _whoami(),
+                        la_code=p.la_code,
+                        kind=p.kind,
+                        return_year=p.return_year,
+                        content_hash=p.content_hash,
+                        folder=p.folder,
+                        loaded_by=who,
                         loaded_at=datetime.now(UTC),
-                        tables=counts,
-                        validation=validation or {},
-                        pseudonymised=pseudonymised,
+                        tables={n: t.num_rows for n, t in p.tables.items()},
+                        validation=p.validation,
+                        pseudonymised=p.pseudonym_key_id is not None,
+                        pseudonym_key_id=p.pseudonym_key_id,
+                        validators=p.validators,
+                        selfeval_version=__version__,
+                        batch=batch,
                     )
                 ).inserted_primary_key[0]
-                if files:
+                if p.files:
                     c.execute(
                         sa.insert(db.load_files),
                         [
@@ -173,14 +297,30 @@ class Store:
                                 size_bytes=f.size_bytes,
                                 table_name=f.table_name,
                             )
-                            for f in files
+                            for f in p.files
                         ],
                     )
-        except BaseException:
-            shutil.rmtree(self.data_dir / "loads" / folder, ignore_errors=True)
-            raise
-        rec = self.load(load_id)
-        return rec, True
+                ids.append(load_id)
+                crash_point("db-insert")
+            if self.get_setting(DEFAULT_LA, conn=c) is None:
+                self.set_setting(DEFAULT_LA, todo[0].la_code, conn=c)
+        return ids
+
+    def _check_pseudonym_keys(self, todo: Sequence[PendingLoad]) -> None:
+        """Children match across loads only if every load of an authority used the same key."""
+        for p in todo:
+            keys = {r.pseudonym_key_id for r in self.loads(p.la_code)}
+            keys |= {q.pseudonym_key_id for q in todo if q.la_code == p.la_code}
+            if len(keys) > 1:
+                raise UsageError(
+                    f"authority {p.la_code}'s loads would mix "
+                    + (
+                        "pseudonymised and identifiable children"
+                        if None in keys
+                        else "different pseudonymisation keys"
+                    )
+                    + ": children would not match across returns; use the same key for every load"
+                )
 
     def load(self, load_id: int) -> LoadRecord:
         with self.engine.connect() as c:
@@ -203,11 +343,13 @@ class Store:
 
     def undo(self, load_id: int) -> LoadRecord:
         """Remove one load: its record first (one transaction), then its folder."""
-        rec = self.load(load_id)
-        with self.engine.begin() as c:
-            c.execute(sa.delete(db.load_files).where(db.load_files.c.load_id == load_id))
-            c.execute(sa.delete(db.loads).where(db.loads.c.id == load_id))
-        shutil.rmtree(self.data_dir / "loads" / rec.folder, ignore_errors=True)
+        with self.writing():
+            rec = self.load(load_id)
+            with self.engine.begin() as c:
+                c.execute(sa.delete(db.load_files).where(db.load_files.c.load_id == load_id))
+                c.execute(sa.delete(db.loads).where(db.loads.c.id == load_id))
+            crash_point("undo-db")
+            shutil.rmtree(self.data_dir / "loads" / rec.folder, ignore_errors=True)
         return rec
 
     # -- tables ------------------------------------------------------------------------------
@@ -232,21 +374,61 @@ class Store:
 
     # -- settings ----------------------------------------------------------------------------
 
-    def get_setting(self, key: str, default: object = None) -> object:
-        with self.engine.connect() as c:
-            row = c.execute(sa.select(db.settings.c.value).where(db.settings.c.key == key)).first()
+    def get_setting(
+        self, key: str, default: object = None, *, conn: sa.Connection | None = None
+    ) -> object:
+        q = sa.select(db.settings.c.value).where(db.settings.c.key == key)
+        if conn is not None:
+            row = conn.execute(q).first()
+        else:
+            with self.engine.connect() as c:
+                row = c.execute(q).first()
         return row[0] if row else default
 
-    def set_setting(self, key: str, value: object) -> None:
-        with self.engine.begin() as c:
-            c.execute(sa.delete(db.settings).where(db.settings.c.key == key))
-            c.execute(sa.insert(db.settings).values(key=key, value=value))
+    def set_setting(self, key: str, value: object, *, conn: sa.Connection | None = None) -> None:
+        if conn is None:
+            with self.engine.begin() as c:
+                self.set_setting(key, value, conn=c)
+            return
+        conn.execute(sa.delete(db.settings).where(db.settings.c.key == key))
+        conn.execute(sa.insert(db.settings).values(key=key, value=value))
+
+    @property
+    def default_la(self) -> str | None:
+        """The authority a load is for when none is named: the first one loaded, or as set."""
+        v = self.get_setting(DEFAULT_LA)
+        return str(v) if v else None
+
+    def attachment(self, load_id: int, name: str) -> bytes | None:
+        """An extra file kept with a load (e.g. ``validation.json``), or None."""
+        rec = self.load(load_id)
+        p = self.data_dir / "loads" / rec.folder / name
+        return p.read_bytes() if p.is_file() and "/" not in name else None
+
+    @contextmanager
+    def writing(self, wait: bool = True) -> Iterator[bool]:
+        """Hold the store's write lock: one writer at a time, and no sweep during a write.
+
+        The lock is an advisory ``flock`` on ``<data>/.lock``; the kernel releases it when the
+        holder dies, so a killed ingest never leaves the store locked.
+        """
+        fd = os.open(self.data_dir / ".lock", os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+            except BlockingIOError:
+                yield False
+                return
+            yield True
+        finally:
+            os.close(fd)
 
     # -- internals ---------------------------------------------------------------------------
 
     def _sweep(self) -> None:
         """Remove what an interrupted load left: staging folders and unrecorded load folders."""
         shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
+        (self.data_dir / "staging").mkdir()
         with self.engine.connect() as c:
             known = {r[0] for r in c.execute(sa.select(db.loads.c.folder))}
         for d in (self.data_dir / "loads").iterdir():
@@ -257,6 +439,9 @@ class Store:
     def _record(row: sa.Row, files: Iterable[sa.Row] = ()) -> LoadRecord:
         m = row._mapping
         tables = m["tables"] if isinstance(m["tables"], dict) else json.loads(m["tables"])
+        loaded_at = m["loaded_at"]
+        if loaded_at.tzinfo is None:  # SQLite keeps no time zone; the store writes UTC
+            loaded_at = loaded_at.replace(tzinfo=UTC)
         return LoadRecord(
             id=m["id"],
             la_code=m["la_code"],
@@ -265,11 +450,15 @@ class Store:
             content_hash=m["content_hash"],
             folder=m["folder"],
             loaded_by=m["loaded_by"],
-            loaded_at=m["loaded_at"],
+            loaded_at=loaded_at,
             tables=tables,
             validation=m["validation"],
             pseudonymised=m["pseudonymised"],
             files=tuple(FileInfo(f.name, f.sha256, f.size_bytes, f.table_name) for f in files),
+            pseudonym_key_id=m["pseudonym_key_id"],
+            validators=m["validators"] or {},
+            selfeval_version=m["selfeval_version"] or "",
+            batch=m["batch"] or "",
         )
 
 
@@ -291,6 +480,26 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def crash_point(step: str) -> None:
+    """Fault injection for the crash-safety test: die here if ``SELFEVAL_CRASH_AT`` names step.
+
+    ``SELFEVAL_CRASH_AT=rename`` kills the process (SIGKILL, no clean-up) right after a load's
+    folder is renamed into place; ``name:N`` kills it at the step's Nth passing.
+    """
+    want = os.environ.get("SELFEVAL_CRASH_AT")
+    if not want:
+        return
+    name, _, nth = want.partition(":")
+    if name != step:
+        return
+    _CRASH_COUNTS[step] = _CRASH_COUNTS.get(step, 0) + 1
+    if _CRASH_COUNTS[step] >= int(nth or 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_CRASH_COUNTS: dict[str, int] = {}
 
 
 def _whoami() -> str:

@@ -1,0 +1,267 @@
+"""The merge rule (docs/merge-rule.md) on hand-made two-year cases, and its order independence."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from selfeval.indicators import compute, sources_from_store
+from selfeval.returns.tables import typed_table
+from selfeval.schema import spec
+from selfeval.store import Store
+
+LA = "999"
+
+
+def table(name: str, year: int, rows: list[dict[str, str]]):
+    """A typed table of ``name`` from rows of text (DfE's formats), stamped with LA and year."""
+    s = spec(name)
+    return typed_table(
+        s,
+        [[r.get(f, "") for f in s.fields] for r in rows],
+        file=f"{name}-{year}",
+        la_code=LA,
+        return_year=year,
+    )
+
+
+def load(store: Store, kind: str, year: int, tables: dict[str, list[dict[str, str]]], tag=""):
+    from selfeval.store import FileInfo
+
+    files = [FileInfo(f"{kind}-{year}{tag}", f"{year}{tag}{kind}".ljust(64, "0"), 1)]
+    rec, _ = store.add_load(
+        la_code=LA,
+        kind=kind,
+        return_year=year,
+        files=files,
+        tables={n: table(n, year, rows) for n, rows in tables.items()},
+    )
+    return rec
+
+
+def ep(child, decom, place="U1", dec="", rec="", rne="S", ls="C2"):
+    return dict(CHILD=child, DECOM=decom, RNE=rne, LS=ls, PLACE=place, DEC=dec, REC=rec)
+
+
+def rows(store: Store, name: str, *cols: str) -> list[tuple]:
+    t = store.table(name)
+    if t is None:
+        return []
+    return sorted(zip(*(t.column(c).to_pylist() for c in cols), strict=True))
+
+
+def cla_at(store: Store, at: date) -> float | None:
+    [r] = compute(sources_from_store(store), [at], ids=["cla_count"])
+    return r.value
+
+
+# -- SSDA903 episodes -------------------------------------------------------------------------
+
+
+def test_a_corrected_episode_takes_the_later_returns_version(store):
+    """2019 reports A placed U1 and open; 2020 re-reports the same episode (CHILD, DECOM) as U4,
+    ceased 01/09/2019. The record holds one row: 2020's."""
+    load(store, "903", 2019, {"ssda903_episodes": [ep("A", "01/06/2018", "U1")]})
+    load(
+        store,
+        "903",
+        2020,
+        {"ssda903_episodes": [ep("A", "01/06/2018", "U4", "01/09/2019", "E11")]},
+    )
+    assert rows(store, "ssda903_episodes", "CHILD", "PLACE", "DEC", "return_year") == [
+        ("A", "U4", date(2019, 9, 1), 2020)
+    ]
+
+
+def test_an_open_episode_the_next_return_no_longer_reports_is_dropped(store):
+    """2019 leaves B open at 31 March 2019; 2020 does not report B at all, so 2020 says B was not
+    looked after on or after 1 April 2019: B's row goes. C ended in 2018 (before 2020's period),
+    so 2020 had no reason to report it: C stays as history.
+
+    Children looked after at 31/03/2019: 2019 alone says A and B (2); with 2020, A only (1).
+    """
+    load(
+        store,
+        "903",
+        2019,
+        {
+            "ssda903_episodes": [
+                ep("A", "01/06/2018"),
+                ep("B", "01/01/2019"),
+                ep("C", "01/05/2018", dec="01/10/2018", rec="E11"),
+            ]
+        },
+    )
+    assert cla_at(store, date(2019, 3, 31)) == 2
+    load(store, "903", 2020, {"ssda903_episodes": [ep("A", "01/06/2018")]})
+    assert rows(store, "ssda903_episodes", "CHILD", "return_year") == [
+        ("A", 2020),
+        ("C", 2019),
+    ]
+    assert cla_at(store, date(2019, 3, 31)) == 1
+
+
+def test_an_episode_ending_on_1_april_must_be_re_reported(store):
+    """An episode that ceased on 1 April 2019 lies in 2020's period: 2020 is authoritative."""
+    load(store, "903", 2019, {"ssda903_episodes": [ep("D", "01/06/2018", dec="01/04/2019")]})
+    load(store, "903", 2020, {"ssda903_episodes": [ep("A", "01/06/2019")]})
+    assert rows(store, "ssda903_episodes", "CHILD") == [("A",)]
+
+
+def test_a_missing_year_between_returns_keeps_the_earlier_rows(store):
+    """2019 and 2021 loaded, 2020 not: no loaded return speaks for 2019/20, so B (open at
+    31 March 2019) stays, and the 2019 stock is unchanged by loading 2021."""
+    load(store, "903", 2019, {"ssda903_episodes": [ep("A", "01/06/2018"), ep("B", "01/01/2019")]})
+    load(store, "903", 2021, {"ssda903_episodes": [ep("A", "01/06/2018")]})
+    assert rows(store, "ssda903_episodes", "CHILD", "return_year") == [("A", 2021), ("B", 2019)]
+    assert cla_at(store, date(2019, 3, 31)) == 2
+
+
+def test_header_rows_take_the_latest_return(store):
+    load(store, "903", 2019, {"ssda903_header": [dict(CHILD="A", SEX="1", DOB="01/01/2010")]})
+    load(store, "903", 2020, {"ssda903_header": [dict(CHILD="A", SEX="2", DOB="01/01/2010")]})
+    assert rows(store, "ssda903_header", "CHILD", "SEX") == [("A", "2")]
+
+
+def test_oc3_keeps_every_years_rows(store):
+    """OC3 (care leavers) is per year: 2019's and 2020's outcomes for the same leaver both stay."""
+    oc3 = "ssda903_oc3"
+    load(store, "903", 2019, {oc3: [dict(CHILD="L", DOB="01/01/2000", IN_TOUCH="YES", ACTIV="F2")]})
+    load(store, "903", 2020, {oc3: [dict(CHILD="L", DOB="01/01/2000", IN_TOUCH="YES", ACTIV="G4")]})
+    assert rows(store, oc3, "CHILD", "ACTIV", "return_year") == [
+        ("L", "F2", 2019),
+        ("L", "G4", 2020),
+    ]
+
+
+def test_a_resubmitted_year_replaces_the_earlier_load_whole_and_undo_restores_it(store):
+    first = load(
+        store, "903", 2019, {"ssda903_episodes": [ep("A", "01/06/2018"), ep("B", "01/01/2019")]}
+    )
+    second = load(store, "903", 2019, {"ssda903_episodes": [ep("A", "01/06/2018")]}, tag="b")
+    assert second.id > first.id
+    assert rows(store, "ssda903_episodes", "CHILD") == [("A",)]
+    store.undo(second.id)
+    assert rows(store, "ssda903_episodes", "CHILD") == [("A",), ("B",)]
+
+
+# -- CIN census: child rows follow their CIN episode --------------------------------------------
+
+
+def cin(year, details, plans=(), assessments=()):
+    """CIN tables from hand-made rows (dates written dd/mm/yyyy for the test's table builder)."""
+    return {
+        "cin_child_identifiers": [dict(LAchildID=d["LAchildID"]) for d in details],
+        "cin_details": list(details),
+        "cin_cp_plans": list(plans),
+        "cin_assessments": list(assessments),
+    }
+
+
+def test_cin_child_rows_follow_the_winning_cin_episode(store):
+    """X's referral of 2018-05-01 is in both returns, with CINdetailsID 1 in 2019 and 7 in 2020
+    (ids are per return). 2020's episode wins, and with it 2020's CP plan (ended 2019-06-30);
+    2019's CP plan row (open) goes. Y's episode closed in 2018 is 2019's alone: it stays with
+    its assessment."""
+    load(
+        store,
+        "cin",
+        2019,
+        cin(
+            2019,
+            [
+                dict(LAchildID="X", CINdetailsID="1", CINreferralDate="01/05/2018"),
+                dict(
+                    LAchildID="Y",
+                    CINdetailsID="2",
+                    CINreferralDate="10/04/2018",
+                    CINclosureDate="01/09/2018",
+                ),
+            ],
+            plans=[dict(LAchildID="X", CINdetailsID="1", CPPID="1", CPPstartDate="01/06/2018")],
+            assessments=[
+                dict(LAchildID="Y", CINdetailsID="2", AssessmentID="1"),
+            ],
+        ),
+    )
+    load(
+        store,
+        "cin",
+        2020,
+        cin(
+            2020,
+            [dict(LAchildID="X", CINdetailsID="7", CINreferralDate="01/05/2018")],
+            plans=[
+                dict(
+                    LAchildID="X",
+                    CINdetailsID="7",
+                    CPPID="3",
+                    CPPstartDate="01/06/2018",
+                    CPPendDate="30/06/2019",
+                )
+            ],
+        ),
+    )
+    assert rows(store, "cin_details", "LAchildID", "CINdetailsID", "return_year") == [
+        ("X", 7, 2020),
+        ("Y", 2, 2019),
+    ]
+    assert rows(store, "cin_cp_plans", "LAchildID", "CPPID", "CPPendDate") == [
+        ("X", 3, date(2019, 6, 30))
+    ]
+    assert rows(store, "cin_assessments", "LAchildID", "return_year") == [("Y", 2019)]
+
+
+# -- order independence ----------------------------------------------------------------------
+
+YEARS = (2019, 2020, 2021)
+_dates = st.dates(date(2016, 1, 1), date(2021, 3, 31))
+
+
+@st.composite
+def histories(draw):
+    """Three years of episodes as each return reports them, with random omissions and edits."""
+    returns: dict[int, list[dict[str, str]]] = {y: [] for y in YEARS}
+    for i in range(draw(st.integers(1, 6))):
+        child = f"C{i}"
+        start = draw(_dates)
+        end = draw(st.one_of(st.none(), st.dates(start, date(2021, 6, 1))))
+        for y in YEARS:
+            ys, ye = date(y - 1, 4, 1), date(y, 3, 31)
+            if start > ye or (end is not None and end < ys):
+                continue
+            if draw(st.integers(0, 4)) == 0:  # this return omits it
+                continue
+            place = draw(st.sampled_from(["U1", "U4", "K2"]))
+            dec = end if end is not None and end <= ye else None
+            returns[y].append(
+                ep(child, f"{start:%d/%m/%Y}", place, f"{dec:%d/%m/%Y}" if dec else "")
+            )
+    return returns
+
+
+def _record_after_loading(d: Path, returns, order) -> tuple:
+    s = Store(f"sqlite:///{d / 's.db'}")
+    try:
+        for y in order:
+            if returns[y]:
+                load(s, "903", y, {"ssda903_episodes": returns[y]})
+        return tuple(rows(s, "ssda903_episodes", "CHILD", "DECOM", "PLACE", "DEC", "return_year"))
+    finally:
+        s.engine.dispose()
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(histories(), st.permutations(YEARS))
+def test_returns_loaded_in_any_order_give_the_same_record(tmp_path_factory, returns, order):
+    """Loading the years in a random order gives the record that loading them in order gives."""
+    in_order = _record_after_loading(tmp_path_factory.mktemp("sorted"), returns, YEARS)
+    shuffled = _record_after_loading(tmp_path_factory.mktemp("shuffled"), returns, order)
+    assert shuffled == in_order
