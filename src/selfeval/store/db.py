@@ -47,3 +47,102 @@ settings = sa.Table(
     sa.Column("key", sa.String(80), primary_key=True),
     sa.Column("value", sa.JSON, nullable=False),
 )
+
+# -- published benchmarks (selfeval.benchmarks) -----------------------------------------------
+
+bench_files = sa.Table(
+    "se_bench_file",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(120), nullable=False),
+    sa.Column("release", sa.Integer, nullable=False),
+    sa.Column("name", sa.String(400), nullable=False),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("rows", sa.Integer, nullable=False),
+    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("source", "release", name="uq_bench_file_release"),
+)
+"""One imported EES file: ``source`` is its stem, ``release`` the latest year it holds."""
+
+bench_series = sa.Table(
+    "se_bench_series",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("source", sa.String(120), nullable=False),
+    sa.Column("release", sa.Integer, nullable=False),
+    sa.Column("measure", sa.String(120), nullable=False),
+    sa.Column("breakdown", sa.String(1000), nullable=False),
+    sa.UniqueConstraint("source", "release", "measure", "breakdown", name="uq_bench_series"),
+    sa.Index("ix_bench_series_measure", "source", "measure"),
+)
+"""One published measure of one release: its file's stem, column and breakdown (the filter
+columns' values as sorted JSON, ``{}`` when the file has none)."""
+
+bench_values = sa.Table(
+    "se_bench_value",
+    metadata,
+    sa.Column(
+        "series_id",
+        sa.Integer,
+        sa.ForeignKey("se_bench_series.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    sa.Column("time_period", sa.String(12), nullable=False),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("geographic_level", sa.String(40), nullable=False),
+    sa.Column("region_code", sa.String(12), nullable=True),
+    sa.Column("la_code", sa.String(12), nullable=True),
+    sa.Column("value", sa.Float, nullable=True),
+    sa.Column("status", sa.String(16), nullable=True),
+    sa.Index("ix_bench_value_series_year", "series_id", "year"),
+)
+"""Published figures in long form: a suppressed cell has no value and its marker as status."""
+
+bench_periods = sa.Table(
+    "se_bench_period",
+    metadata,
+    sa.Column("source", sa.String(120), primary_key=True),
+    sa.Column("year", sa.Integer, primary_key=True),
+    sa.Column("release", sa.Integer, nullable=False),
+)
+"""Which release is current for each file and year: the latest release that holds the year."""
+
+bench_areas = sa.Table(
+    "se_bench_area",
+    metadata,
+    sa.Column("la_code", sa.String(12), primary_key=True),
+    sa.Column("new_la_code", sa.String(40), nullable=True),
+    sa.Column("la_name", sa.String(120), nullable=False),
+    sa.Column("region_code", sa.String(12), nullable=True),
+    sa.Column("region_name", sa.String(120), nullable=True),
+)
+
+bench_neighbours = sa.Table(
+    "se_bench_neighbour",
+    metadata,
+    sa.Column("model", sa.String(8), primary_key=True),
+    sa.Column("la_code", sa.String(3), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("neighbour_code", sa.String(3), nullable=False),
+    sa.Column("closeness", sa.String(40), nullable=True),
+)
+"""Statistical neighbours: each model's ten nearest authorities, nearest first."""
+
+bench_inspections = sa.Table(
+    "se_bench_inspection",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("urn", sa.String(12), nullable=False),
+    sa.Column("la_code", sa.String(3), nullable=True, index=True),
+    sa.Column("framework", sa.String(40), nullable=True),
+    sa.Column("start_date", sa.Date, nullable=True),
+    sa.Column("end_date", sa.Date, nullable=True),
+    sa.Column("publication_date", sa.Date, nullable=True),
+    sa.Column("overall_effectiveness", sa.String(60), nullable=True),
+    sa.Column("impact_of_leaders", sa.String(60), nullable=True),
+    sa.Column("help_and_protection", sa.String(60), nullable=True),
+    sa.Column("in_care", sa.String(60), nullable=True),
+    sa.Column("care_leavers", sa.String(60), nullable=True),
+    sa.Column("link", sa.String(400), nullable=True),
+)
+"""Ofsted's ILACS inspections and their judgements, one row per published report."""
