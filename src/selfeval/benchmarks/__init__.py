@@ -1,0 +1,28 @@
+"""Published benchmarks: DfE's figures for England, regions and every authority, statistical
+neighbours, ONS populations and Ofsted's inspections, and comparisons that say whether an
+authority's figure, or a change in it, stands out from noise (``selfeval.benchmarks.spc``)."""
+
+from selfeval.benchmarks.compare import (
+    Comparison,
+    PublishedSeries,
+    computed_comparisons,
+    has_benchmarks,
+    mapped_indicators,
+    neighbours,
+    published_comparisons,
+    published_series,
+)
+from selfeval.benchmarks.importer import ImportSummary, import_dir
+
+__all__ = [
+    "Comparison",
+    "ImportSummary",
+    "PublishedSeries",
+    "computed_comparisons",
+    "has_benchmarks",
+    "import_dir",
+    "mapped_indicators",
+    "neighbours",
+    "published_comparisons",
+    "published_series",
+]

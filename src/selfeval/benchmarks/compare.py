@@ -1,0 +1,406 @@
+"""An authority's figure against England, its region and its statistical neighbours.
+
+For one measure and year: England's and the region's published values, the median and mean of
+the ten neighbours' values (suppressed neighbours left out, and counted), the authority's rank
+among all authorities and its quartile, and its direction of travel over 3 and 5 years.
+
+Ranks follow the indicator's polarity: rank 1 is the best (the highest value when higher is
+better, the lowest when lower is better); a neutral indicator (such as the number looked
+after) is ranked from the lowest value up. Equal values share the better rank (1, 2, 2, 4).
+Quartile A holds ranks up to a quarter of the authorities ranked, B to a half, C to three
+quarters, D the rest, so A is the best quarter (for a neutral indicator, the lowest values).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+
+from selfeval.errors import NoData, SelfevalError
+from selfeval.indicators.registry import Published, catalogue
+from selfeval.store import Store
+from selfeval.store import db
+
+QUARTILES = "ABCD"
+MODELS = ("2021", "2025")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One published cell: a value, or a suppression marker (c, x, z, k, u, low) and none."""
+
+    value: float | None
+    status: str | None = None
+
+
+@dataclass
+class PublishedSeries:
+    """Every published value of one measure, by geography and year (current release only)."""
+
+    published: Published
+    england: dict[int, Cell] = field(default_factory=dict)
+    regions: dict[tuple[str, int], Cell] = field(default_factory=dict)
+    authorities: dict[tuple[str, int], Cell] = field(default_factory=dict)
+    la_region: dict[str, str] = field(default_factory=dict)
+
+    def years(self) -> list[int]:
+        return sorted({y for _, y in self.authorities} | set(self.england))
+
+    def la_values(self, year: int) -> dict[str, float]:
+        return {
+            la: c.value
+            for (la, y), c in self.authorities.items()
+            if y == year and c.value is not None
+        }
+
+    def la_series(self, la: str) -> dict[int, Cell]:
+        return {y: c for (code, y), c in self.authorities.items() if code == la}
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One indicator of one authority in one year, against its benchmarks."""
+
+    id: str
+    title: str
+    unit: str
+    polarity: str
+    year: int
+    la: str
+    value: float | None
+    status: str | None
+    england: float | None
+    region: float | None
+    region_code: str | None
+    neighbours_median: float | None
+    neighbours_mean: float | None
+    neighbours_with_value: int
+    neighbours: tuple[tuple[str, float | None], ...]
+    rank: int | None
+    of: int
+    quartile: str | None
+    direction_3y: str | None
+    direction_5y: str | None
+    change_3y: float | None
+    change_5y: float | None
+    source: str
+    """``published`` (DfE's figure for the authority) or ``computed`` (the store's)."""
+    published: str
+    """Where the benchmarks come from: file, column and breakdown."""
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["neighbours"] = [{"la": la, "value": v} for la, v in self.neighbours]
+        return d
+
+
+# -- reading the store --------------------------------------------------------------------------
+
+
+def _matches(breakdown: str, filters: Sequence[tuple[str, str]]) -> bool:
+    try:
+        b = json.loads(breakdown)
+    except ValueError:
+        return False
+    return all(b.get(k) == v for k, v in filters)
+
+
+def published_series(store: Store, published: Published) -> PublishedSeries:
+    """One measure's values from the current release of each year."""
+    sr, v, p = db.bench_series, db.bench_values, db.bench_periods
+    with store.engine.connect() as c:
+        candidates = c.execute(
+            sa.select(sr.c.id, sr.c.release, sr.c.breakdown).where(
+                sr.c.source == published.file, sr.c.measure == published.column
+            )
+        ).all()
+        ids = [r.id for r in candidates if _matches(r.breakdown, published.filters)]
+        kinds = {r.breakdown for r in candidates if r.id in ids}
+        if len(kinds) > 1:
+            raise SelfevalError(
+                f"{published.file}.{published.column} with {dict(published.filters)} matches "
+                f"{len(kinds)} breakdowns; name every filter column"
+            )
+        rows = (
+            c.execute(
+                sa.select(
+                    v.c.year, v.c.geographic_level, v.c.region_code, v.c.la_code, v.c.value,
+                    v.c.status,
+                )
+                .select_from(
+                    v.join(sr, v.c.series_id == sr.c.id).join(
+                        p,
+                        (p.c.source == sr.c.source)
+                        & (p.c.year == v.c.year)
+                        & (p.c.release == sr.c.release),
+                    )
+                )
+                .where(v.c.series_id.in_(ids))
+            ).all()
+            if ids
+            else []
+        )
+    out = PublishedSeries(published)
+    for year, level, region, la, value, status in rows:
+        cell = Cell(None if value is None else value * published.scale, status)
+        if level == "National":
+            out.england[year] = cell
+        elif level == "Regional" and region:
+            out.regions[(region, year)] = cell
+        elif level == "Local authority" and la:
+            out.authorities[(la, year)] = cell
+            if region:
+                out.la_region[la] = region
+    return out
+
+
+def neighbours(store: Store, la: str, model: str = "2021") -> list[str]:
+    """The authority's ten statistical neighbours in this model, nearest first."""
+    if model not in MODELS:
+        raise SelfevalError(f"there is no neighbour model {model!r} (choose {', '.join(MODELS)})")
+    n = db.bench_neighbours
+    with store.engine.connect() as c:
+        return [
+            r[0]
+            for r in c.execute(
+                sa.select(n.c.neighbour_code)
+                .where(n.c.model == model, n.c.la_code == la)
+                .order_by(n.c.position)
+            )
+        ]
+
+
+def has_benchmarks(store: Store) -> bool:
+    with store.engine.connect() as c:
+        return c.execute(sa.select(db.bench_periods.c.source).limit(1)).first() is not None
+
+
+# -- pure comparisons -----------------------------------------------------------------------------
+
+
+def rank_of(values: dict[str, float], la: str, polarity: str) -> tuple[int | None, int]:
+    """(rank, of): competition rank, 1 the best by polarity (neutral: 1 the lowest)."""
+    if la not in values:
+        return None, len(values)
+    mine = values[la]
+    if polarity == "higher_better":
+        better = sum(1 for v in values.values() if v > mine)
+    else:
+        better = sum(1 for v in values.values() if v < mine)
+    return better + 1, len(values)
+
+
+def quartile_of(rank: int | None, of: int) -> str | None:
+    """A for ranks up to a quarter of ``of``, B up to a half, C three quarters, D the rest."""
+    if rank is None or of == 0:
+        return None
+    return QUARTILES[min(3, math.ceil(4 * rank / of) - 1)]
+
+
+def direction(now: float | None, then: float | None, polarity: str) -> str | None:
+    """improved / worsened / no change (neutral: up / down / no change); None if unknown."""
+    if now is None or then is None:
+        return None
+    if math.isclose(now, then, abs_tol=1e-9):
+        return "no change"
+    up = now > then
+    if polarity == "higher_better":
+        return "improved" if up else "worsened"
+    if polarity == "lower_better":
+        return "worsened" if up else "improved"
+    return "up" if up else "down"
+
+
+def compare(
+    series: PublishedSeries,
+    *,
+    indicator_id: str,
+    title: str,
+    unit: str,
+    polarity: str,
+    la: str,
+    year: int,
+    neighbour_codes: Sequence[str],
+    value: float | None = None,
+    history: dict[int, float | None] | None = None,
+    source: str = "published",
+) -> Comparison:
+    """Compare the authority's value (by default DfE's published one) with the benchmarks.
+
+    ``value`` and ``history`` (year -> value) replace the published figures for the authority
+    when comparing its own computed ones; it is then ranked among the others' published values.
+    """
+    own = series.la_series(la)
+    status = None
+    if source == "published":
+        cell = own.get(year)
+        value = cell.value if cell else None
+        status = cell.status if cell else "x"
+        history = {y: c.value for y, c in own.items()}
+    history = history or {}
+    values = series.la_values(year)
+    if value is None:
+        values.pop(la, None)
+    else:
+        values[la] = value
+    rank, of = rank_of(values, la, polarity)
+    region = series.la_region.get(la)
+    nvals = [(n, series.authorities.get((n, year), Cell(None)).value) for n in neighbour_codes]
+    present = [v for _, v in nvals if v is not None]
+    eng = series.england.get(year)
+    reg = series.regions.get((region, year)) if region else None
+    then3, then5 = history.get(year - 3), history.get(year - 5)
+    p = series.published
+    return Comparison(
+        id=indicator_id,
+        title=title,
+        unit=unit,
+        polarity=polarity,
+        year=year,
+        la=la,
+        value=value,
+        status=status,
+        england=eng.value if eng else None,
+        region=reg.value if reg else None,
+        region_code=region,
+        neighbours_median=statistics.median(present) if present else None,
+        neighbours_mean=statistics.fmean(present) if present else None,
+        neighbours_with_value=len(present),
+        neighbours=tuple(nvals),
+        rank=rank,
+        of=of,
+        quartile=quartile_of(rank, of),
+        direction_3y=direction(value, then3, polarity),
+        direction_5y=direction(value, then5, polarity),
+        change_3y=None if value is None or then3 is None else value - then3,
+        change_5y=None if value is None or then5 is None else value - then5,
+        source=source,
+        published=f"{p.file}.{p.column}" + (f" {dict(p.filters)}" if p.filters else ""),
+    )
+
+
+# -- the catalogue's mapped indicators ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Mapped:
+    id: str
+    title: str
+    unit: str
+    polarity: str
+    published: Published
+    declared: bool
+    """Whether the indicator is in the catalogue (so the store can compute it)."""
+
+
+def mapped_indicators(ids: Sequence[str] | None = None) -> list[Mapped]:
+    """Every indicator with a published measure: the declarations' own, then the table's."""
+    from selfeval.benchmarks.mapping import PUBLISHED
+
+    out: dict[str, Mapped] = {}
+    for ind in catalogue().values():
+        pub = ind.published or (PUBLISHED[ind.id].published if ind.id in PUBLISHED else None)
+        if pub:
+            out[ind.id] = Mapped(ind.id, ind.title, ind.unit, ind.polarity, pub, True)
+    for iid, m in PUBLISHED.items():
+        if iid not in out:
+            out[iid] = Mapped(iid, m.title, m.unit, m.polarity, m.published, False)
+    if ids:
+        unknown = [i for i in ids if i not in out]
+        if unknown:
+            raise SelfevalError(f"no published measure is mapped for {', '.join(unknown)}")
+        return [out[i] for i in ids]
+    return list(out.values())
+
+
+def _require(store: Store) -> None:
+    if not has_benchmarks(store):
+        raise NoData("the store has no published benchmarks: run `selfeval benchmarks import`")
+
+
+def published_comparisons(
+    store: Store,
+    la: str,
+    year: int,
+    *,
+    model: str = "2021",
+    ids: Sequence[str] | None = None,
+) -> list[Comparison]:
+    """DfE's published figure for the authority against its benchmarks, per mapped indicator."""
+    _require(store)
+    near = neighbours(store, la, model)
+    out = []
+    for m in mapped_indicators(ids):
+        s = published_series(store, m.published)
+        out.append(
+            compare(
+                s,
+                indicator_id=m.id,
+                title=m.title,
+                unit=m.unit,
+                polarity=m.polarity,
+                la=la,
+                year=year,
+                neighbour_codes=near,
+            )
+        )
+    return out
+
+
+def reference_date(published: Published, year: int) -> date:
+    """The date DfE's figure for ``year`` is taken at: 30 September for the workforce census,
+    31 March otherwise."""
+    if published.file.startswith("csww"):
+        return date(year, 9, 30)
+    return date(year, 3, 31)
+
+
+def computed_comparisons(
+    store: Store,
+    la: str,
+    year: int,
+    *,
+    model: str = "2021",
+    ids: Sequence[str] | None = None,
+) -> list[Comparison]:
+    """The store's own computed figures for the authority against the same benchmarks.
+
+    Only indicators in the catalogue can be computed; each is taken at the published figure's
+    reference date (and 3 and 5 years before, for the direction of travel).
+    """
+    from selfeval.indicators import compute, sources_from_store
+
+    _require(store)
+    near = neighbours(store, la, model)
+    mapped = [m for m in mapped_indicators(ids) if m.declared]
+    if not mapped:
+        return []
+    src = sources_from_store(store, la)
+    out = []
+    for m in mapped:
+        ends = [reference_date(m.published, y) for y in (year, year - 3, year - 5)]
+        results = compute(src, ends, ids=[m.id], la_codes=[la])
+        by_year = {r.period_end.year: r.value for r in results}
+        s = published_series(store, m.published)
+        out.append(
+            compare(
+                s,
+                indicator_id=m.id,
+                title=m.title,
+                unit=m.unit,
+                polarity=m.polarity,
+                la=la,
+                year=year,
+                neighbour_codes=near,
+                value=by_year.get(year),
+                history=by_year,
+                source="computed",
+            )
+        )
+    return out
