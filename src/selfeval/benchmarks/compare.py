@@ -24,8 +24,7 @@ import sqlalchemy as sa
 
 from selfeval.errors import NoData, SelfevalError
 from selfeval.indicators.registry import Published, catalogue
-from selfeval.store import Store
-from selfeval.store import db
+from selfeval.store import Store, db
 
 QUARTILES = "ABCD"
 MODELS = ("2021", "2025")
@@ -130,7 +129,11 @@ def published_series(store: Store, published: Published) -> PublishedSeries:
         rows = (
             c.execute(
                 sa.select(
-                    v.c.year, v.c.geographic_level, v.c.region_code, v.c.la_code, v.c.value,
+                    v.c.year,
+                    v.c.geographic_level,
+                    v.c.region_code,
+                    v.c.la_code,
+                    v.c.value,
                     v.c.status,
                 )
                 .select_from(

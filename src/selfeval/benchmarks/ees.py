@@ -322,7 +322,7 @@ def _classify(
     def other(c: str) -> str:
         return (
             f"trim(\"{c}\") <> '' AND NOT regexp_full_match(trim(\"{c}\"), '{NUMBER}') "
-            f"AND lower(trim(\"{c}\")) NOT IN ({markers})"
+            f'AND lower(trim("{c}")) NOT IN ({markers})'
         )
 
     if not columns:
@@ -342,7 +342,7 @@ def _classify(
             measures.append(c)
         elif numeric and numeric >= 9 * others:
             row, value = con.execute(
-                f"SELECT _row, trim(\"{c}\") FROM raw WHERE {other(c)} ORDER BY _row LIMIT 1"
+                f'SELECT _row, trim("{c}") FROM raw WHERE {other(c)} ORDER BY _row LIMIT 1'
             ).fetchall()[0]
             raise InputError(
                 Location(name, row, c),

@@ -41,9 +41,7 @@ def load_manifest(path: Path | None = None, *, base_url: str | None = None) -> l
         where = str(path)
     try:
         raw = json.loads(text)
-        entries = [
-            Entry(str(e["file"]), e.get("url"), e.get("publication")) for e in raw["files"]
-        ]
+        entries = [Entry(str(e["file"]), e.get("url"), e.get("publication")) for e in raw["files"]]
     except (ValueError, KeyError, TypeError) as e:
         raise UsageError(f"{where} is not a manifest of files ({e})") from None
     for e in entries:

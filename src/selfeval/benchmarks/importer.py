@@ -27,8 +27,7 @@ import sqlalchemy as sa
 
 from selfeval.benchmarks import ees
 from selfeval.errors import InputError, Location, UsageError
-from selfeval.store import Store
-from selfeval.store import db
+from selfeval.store import Store, db
 
 GRADES = {
     "outstanding": "Outstanding",
@@ -94,7 +93,7 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
                 summary.unchanged.append(rel)
                 continue
             read.ees.append((path, ees.read_ees(path), sha))
-        elif "LA num" in cols and "SN1" in cols or "old_la_code" in cols and "SN_1" in cols:
+        elif ("LA num" in cols and "SN1" in cols) or ("old_la_code" in cols and "SN_1" in cols):
             model = _model_name(path, cols)
             read.neighbours[model] = _read_neighbours(path, cols)
         elif "inspection_framework" in cols and "urn" in cols:
@@ -168,9 +167,7 @@ def _store_ees(c: sa.Connection, path: Path, t: ees.EesTable, sha: str) -> bool:
     """Replace this source's release (file record, series, values); False if unchanged."""
     f, sr, v = db.bench_files, db.bench_series, db.bench_values
     same = c.execute(
-        sa.select(f.c.id).where(
-            f.c.source == t.source, f.c.release == t.release, f.c.sha256 == sha
-        )
+        sa.select(f.c.id).where(f.c.source == t.source, f.c.release == t.release, f.c.sha256 == sha)
     ).first()
     if same:
         return False
@@ -355,4 +352,3 @@ def _date(text: str | None, path: Path, row: int) -> date | None:
 def _grade(text: str | None) -> str | None:
     """One of Ofsted's four grades; markers such as 'inspection_pre_dates_judgement' are none."""
     return GRADES.get((text or "").strip().lower())
-

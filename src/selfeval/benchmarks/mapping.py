@@ -100,7 +100,10 @@ PUBLISHED: dict[str, PublishedMeasure] = {
     "sw_three_or_more": _m(
         "la_cla_swcount",
         "percentage",
-        {"cla_group": "CLA on 31 March", "sw_stability": "3 or more social workers during the year"},
+        {
+            "cla_group": "CLA on 31 March",
+            "sw_stability": "3 or more social workers during the year",
+        },
         "Looked after children with 3 or more social workers in the year",
         "percent",
         "lower_better",
@@ -189,7 +192,9 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "lower_better",
     ),
-    "sw_turnover": _m(CSWW, "turnover_rate_fte", {}, "Social worker turnover", "percent", "lower_better"),
+    "sw_turnover": _m(
+        CSWW, "turnover_rate_fte", {}, "Social worker turnover", "percent", "lower_better"
+    ),
     "sw_agency_rate": _m(
         CSWW, "agency_rate_fte", {}, "Agency social workers", "percent", "lower_better"
     ),

@@ -73,7 +73,18 @@ def show(
     if fmt == "json":
         click.echo(json.dumps([r.as_dict() for r in rows], indent=2))
         return
-    head = ("indicator", "value", "England", "region", "SN median", "SN mean", "rank", "Q", "3y", "5y")
+    head = (
+        "indicator",
+        "value",
+        "England",
+        "region",
+        "SN median",
+        "SN mean",
+        "rank",
+        "Q",
+        "3y",
+        "5y",
+    )
     click.echo("{:<44}{:>9}{:>9}{:>9}{:>10}{:>9}{:>10}{:>3}  {:<10}{:<10}".format(*head))
     for r in rows:
         value = _fmt(r.value, r.unit) if r.value is not None else (r.status or "—")
@@ -81,7 +92,8 @@ def show(
         click.echo(
             f"{r.id:<44}{value:>9}{_fmt(r.england, r.unit):>9}{_fmt(r.region, r.unit):>9}"
             f"{_fmt(r.neighbours_median, r.unit):>10}{_fmt(r.neighbours_mean, r.unit):>9}"
-            f"{rank:>10}{r.quartile or '—':>3}  {r.direction_3y or '—':<10}{r.direction_5y or '—':<10}"
+            f"{rank:>10}{r.quartile or '—':>3}  "
+            f"{r.direction_3y or '—':<10}{r.direction_5y or '—':<10}"
         )
 
 

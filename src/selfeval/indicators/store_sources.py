@@ -32,4 +32,15 @@ def sources_from_store(
             if rec.return_year:
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year))
         coverage[name] = Coverage(spans)
+    population = _population(store, la_code)
+    if population is not None:
+        tables["population"] = population
     return Sources(tables, coverage, backend=backend)
+
+
+def _population(store: Store, la_code: str | None):  # -> pa.Table | None
+    """ONS mid-year estimates (la_code, year, population aged 0-17), when benchmarks are
+    imported; only for the authorities the store holds returns for."""
+    from selfeval.benchmarks.population import population_table
+
+    return population_table(store, [la_code] if la_code else store.la_codes())

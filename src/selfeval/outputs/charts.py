@@ -1,0 +1,237 @@
+"""Charts (PNG and SVG, matplotlib): a series with its control limits and benchmarks, and an
+authority among its statistical neighbours.
+
+Every chart reads in black and white (line styles, markers and hatching carry the meaning, not
+colour alone), has a title and axis labels with units, and comes with a text alternative for
+the page or document that embeds it. SVG output is byte-for-byte reproducible (fixed hash
+salt, no date in the metadata).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+from selfeval.benchmarks.spc import BEYOND_LIMITS, RUN_OF_8, ControlChart
+
+FORMATS = ("png", "svg")
+RC = {
+    "svg.hashsalt": "selfeval",
+    "svg.fonttype": "none",
+    "font.family": "DejaVu Sans",
+    "font.size": 10,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+}
+# Benchmark lines: each has its own dash pattern and marker, so none depends on colour.
+BENCHMARK_STYLES = {
+    "England": dict(linestyle="-.", marker="s", color="#505a5f"),
+    "Region": dict(linestyle=":", marker="^", color="#1d70b8"),
+    "Neighbours": dict(linestyle=(0, (5, 2, 1, 2, 1, 2)), marker="D", color="#912b88"),
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart written to files, with its text alternative."""
+
+    title: str
+    alt: str
+    files: tuple[Path, ...]
+
+    def file(self, fmt: str) -> Path:
+        return next(p for p in self.files if p.suffix == f".{fmt}")
+
+
+def _fmt(v: float | None, unit: str) -> str:
+    if v is None:
+        return "not published"
+    return f"{v:,.0f}" if unit in ("", "children") else f"{v:,.1f}{unit if unit == '%' else ''}"
+
+
+def _save(fig: plt.Figure, out: Path, formats: Sequence[str]) -> tuple[Path, ...]:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise ValueError(f"charts are PNG or SVG, not {fmt!r}")
+        p = out.with_suffix(f".{fmt}")
+        meta = {"Date": None, "Creator": "selfeval"} if fmt == "svg" else {"Software": "selfeval"}
+        fig.savefig(p, format=fmt, metadata=meta, dpi=150, bbox_inches="tight")
+        paths.append(p)
+    plt.close(fig)
+    return tuple(paths)
+
+
+def control_chart(
+    chart: ControlChart,
+    out: Path,
+    *,
+    title: str,
+    y_label: str,
+    unit: str = "%",
+    x_label: str = "Year",
+    benchmarks: Mapping[str, Sequence[float | None]] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> Chart:
+    """The series with its centre line and control limits, signals marked, and benchmark lines
+    (``{"England": [...], "Region": [...], "Neighbours": [...]}``, one value per point)."""
+    labels = [p.label for p in chart.points]
+    x = list(range(len(labels)))
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        ax.plot(
+            x,
+            [p.value for p in chart.points],
+            color="black",
+            marker="o",
+            linewidth=2,
+            label="This authority",
+        )
+        ax.plot(
+            x,
+            [p.centre for p in chart.points],
+            color="black",
+            linewidth=0.8,
+            label="Centre line (mean)",
+        )
+        ax.step(
+            x,
+            [p.ucl for p in chart.points],
+            where="mid",
+            color="black",
+            linestyle="--",
+            linewidth=0.8,
+            label="Control limits (3 sigma)",
+        )
+        ax.step(
+            x,
+            [p.lcl for p in chart.points],
+            where="mid",
+            color="black",
+            linestyle="--",
+            linewidth=0.8,
+        )
+        for name, values in (benchmarks or {}).items():
+            style = BENCHMARK_STYLES.get(name, dict(linestyle=":", marker="x", color="grey"))
+            ax.plot(
+                x,
+                [float("nan") if v is None else v for v in values],
+                linewidth=1.2,
+                markersize=5,
+                label=name,
+                **style,
+            )
+        beyond = [(i, p.value) for i, p in enumerate(chart.points) if BEYOND_LIMITS in p.signals]
+        runs = [(i, p.value) for i, p in enumerate(chart.points) if RUN_OF_8 in p.signals]
+        if beyond:
+            ax.scatter(
+                *zip(*beyond, strict=True),
+                s=160,
+                facecolors="none",
+                edgecolors="black",
+                linewidths=2,
+                marker="o",
+                zorder=5,
+                label="Signal: beyond the limits",
+            )
+        if runs:
+            ax.scatter(
+                *zip(*runs, strict=True),
+                s=90,
+                color="black",
+                marker="v",
+                zorder=5,
+                label="Signal: run of 8 one side",
+            )
+        ax.set_xticks(x, labels)
+        ax.set_title(title)
+        ax.set_xlabel(x_label)
+        ax.set_ylabel(y_label)
+        ax.set_ylim(bottom=0)
+        ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+        files = _save(fig, out, formats)
+    first, last = chart.points[0], chart.points[-1]
+    bench = "; ".join(
+        f"{name} {_fmt(values[-1], unit)}" for name, values in (benchmarks or {}).items() if values
+    )
+    alt = (
+        f"{title}. Line chart of {len(chart.points)} points from {first.label} "
+        f"({_fmt(first.value, unit)}) to {last.label} ({_fmt(last.value, unit)}); centre line "
+        f"{_fmt(chart.centre, unit)}, control limits at {last.label} "
+        f"{_fmt(last.lcl, unit)} to {_fmt(last.ucl, unit)}."
+        + (f" At {last.label}: {bench}." if bench else "")
+        + f" {chart.describe()}"
+    )
+    return Chart(title, alt, files)
+
+
+def neighbours_chart(
+    values: Sequence[tuple[str, float | None]],
+    authority: str,
+    out: Path,
+    *,
+    title: str,
+    y_label: str,
+    unit: str = "%",
+    england: float | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> Chart:
+    """Bars for the authority and its neighbours (name, value), the authority hatched and dark,
+    with England as a dash-dot line. Neighbours without a published value are listed, barless."""
+    names = [n for n, _ in values]
+    if authority not in names:
+        raise ValueError(f"{authority!r} is not among the bars")
+    with plt.rc_context(RC):
+        fig, ax = plt.subplots(figsize=(8, 4.5))
+        heights = [0.0 if v is None else v for _, v in values]
+        bars = ax.bar(
+            range(len(values)), heights, color="#d8d8d8", edgecolor="black", linewidth=0.6
+        )
+        for i, (name, v) in enumerate(values):
+            if name == authority:
+                bars[i].set_facecolor("#0b0c0c")
+                bars[i].set_hatch("//")
+                bars[i].set_edgecolor("white")
+            if v is None:
+                ax.annotate(
+                    "not published", (i, 0), ha="center", va="bottom", rotation=90, fontsize=7
+                )
+        if england is not None:
+            ax.axhline(
+                england,
+                label=f"England ({_fmt(england, unit)})",
+                **{k: v for k, v in BENCHMARK_STYLES["England"].items() if k != "marker"},
+            )
+            ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1), frameon=False, fontsize=8)
+        ax.set_xticks(range(len(values)), names, rotation=45, ha="right")
+        for tick in ax.get_xticklabels():
+            if tick.get_text() == authority:
+                tick.set_fontweight("bold")
+        ax.set_title(title)
+        ax.set_ylabel(y_label)
+        ax.set_xlabel("Authority (this authority hatched)")
+        files = _save(fig, out, formats)
+    ranked = sorted((v, n) for n, v in values if v is not None)
+    mine = dict(values)[authority]
+    pos = (
+        f"{authority} is {_fmt(mine, unit)}, "
+        f"{sum(1 for v, _ in ranked if v > mine)} of the others higher and "
+        f"{sum(1 for v, _ in ranked if v < mine)} lower"
+        if mine is not None
+        else f"{authority} has no published value"
+    )
+    alt = (
+        f"{title}. Bar chart of {len(values)} authorities: "
+        + ", ".join(f"{n} {_fmt(v, unit)}" for n, v in values)
+        + f". {pos}."
+        + (f" England {_fmt(england, unit)}." if england is not None else "")
+    )
+    return Chart(title, alt, files)

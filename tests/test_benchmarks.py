@@ -1,0 +1,318 @@
+"""Published benchmarks: importing DfE's EES files and comparing an authority with them."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from click.testing import CliRunner
+
+from conftest import SHARED, write_903_table
+from selfeval.benchmarks import (
+    computed_comparisons,
+    import_dir,
+    neighbours,
+    published_comparisons,
+    published_series,
+)
+from selfeval.benchmarks.compare import direction, quartile_of, rank_of
+from selfeval.benchmarks.ees import read_ees
+from selfeval.cli import cli
+from selfeval.errors import InputError
+from selfeval.indicators import sources_from_store
+from selfeval.indicators.registry import Published
+from selfeval.ingest import ingest_903
+from selfeval.store import Store, db
+
+EES = SHARED / "data" / "ees"
+OFSTED = SHARED / "data" / "ofsted"
+GEO = (
+    "time_period,time_identifier,geographic_level,country_code,country_name,region_code,"
+    "region_name,old_la_code,new_la_code,la_name"
+)
+
+
+@pytest.fixture(scope="module")
+def england(tmp_path_factory) -> Store:
+    """A store with every real published file of ../shared/data imported (once per module)."""
+    folder = tmp_path_factory.mktemp("england")
+    s = Store(f"sqlite:///{folder / 'selfeval.db'}")
+    import_dir(s, EES)
+    import_dir(s, OFSTED)
+    yield s
+    s.engine.dispose()
+
+
+def _show(store: Store, *args: str) -> list[dict]:
+    r = CliRunner().invoke(
+        cli, ["--db", str(store.url), "benchmarks", "show", *args, "--format", "json"]
+    )
+    assert r.exit_code == 0, r.output
+    return json.loads(r.output)
+
+
+@pytest.mark.slow
+def test_wolverhampton_2020_as_dfe_published_it(england):
+    """DfE's published comparisons for Wolverhampton (336), 2020.
+
+    - 3+ placements: la_cla_placement_stability, CLA on 31 March 2020, 2019-2023 release (the
+      2021-2025 release starts at 2021): 9% (51 of 588), West Midlands 10%, England 11%.
+    - Social worker turnover: csww_indicators time_period 2020 = at 30 September 2020:
+      29 / 191.2 FTE = 15.2%, West Midlands 14.4%, England 13.5%.
+    - Children looked after at 31 March 2020: 588, rate 96 per 10,000 (588 / 61,173 x 10,000,
+      ONS mid-2019), from the 2019-2023 release of cla_number_and_rate_per_10k_children.
+    """
+    rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
+    short = rows["placement_stability_short"]
+    assert (short["la"], short["year"]) == ("336", 2020)
+    assert (short["value"], short["region"], short["england"]) == (9, 10, 11)
+    turnover = rows["sw_turnover"]
+    assert (turnover["value"], turnover["region"], turnover["england"]) == (15.2, 14.4, 13.5)
+    assert rows["cla_count"]["value"] == 588
+    assert rows["cla_rate"]["value"] == 96
+    for r in rows.values():
+        assert {"id", "year", "la", "value", "england", "region", "neighbours_median"} <= set(r)
+        assert {"neighbours_mean", "rank", "of", "quartile", "direction_3y", "direction_5y"} <= set(
+            r
+        )
+
+
+@pytest.mark.slow
+def test_neighbours_median_mean_rank_and_quartile(england):
+    """3+ placements 2020 among Wolverhampton's ten 2021-model neighbours.
+
+    Neighbours (nearest first) 333 892 335 331 330 831 852 373 874 861 published 11 10 9 10 10
+    12 16 14 7 10 (%). Sorted: 7 9 10 10 10 10 11 12 14 16: median (10 + 10) / 2 = 10, mean
+    109 / 10 = 10.9. Lower is better, so the rank is 1 + the authorities below 9%.
+    """
+    assert neighbours(england, "336", "2021") == [
+        "333", "892", "335", "331", "330", "831", "852", "373", "874", "861",
+    ]  # fmt: skip
+    (c,) = published_comparisons(england, "336", 2020, ids=["placement_stability_short"])
+    assert c.neighbours_median == 10
+    assert c.neighbours_mean == pytest.approx(10.9)
+    assert c.neighbours_with_value == 10
+    s = published_series(england, c_published(c))
+    below = sum(1 for v in s.la_values(2020).values() if v < 9)
+    assert c.rank == below + 1
+    assert c.of == len(s.la_values(2020))
+    assert c.quartile == quartile_of(c.rank, c.of) == "A"  # 27 of 150: 4 x 27 / 150 = 0.72
+
+
+def c_published(c) -> Published:
+    from selfeval.benchmarks.mapping import PUBLISHED
+
+    return PUBLISHED[c.id].published
+
+
+@pytest.mark.slow
+def test_direction_of_travel_over_3_and_5_years(england):
+    """Turnover at 30 September: 2017 22.3%, 2020 15.2% (3 years: lower is better: improved).
+    Children in need at 31 March (b1, At31_episodes, neutral): compare with 2017 and 2015."""
+    rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
+    assert rows["sw_turnover"]["direction_3y"] == "improved"
+    assert rows["sw_turnover"]["change_3y"] == pytest.approx(15.2 - 22.3)
+    assert rows["sw_turnover"]["direction_5y"] is None  # no 2015 in the file (starts 2017)
+
+
+@pytest.mark.slow
+def test_the_2025_neighbour_model(england):
+    rows = _show(england, "--la", "336", "--year", "2020", "--neighbours", "2025")
+    assert neighbours(england, "336", "2025")[:3] == ["333", "861", "335"]
+    assert all(r["neighbours_with_value"] <= 10 for r in rows)
+
+
+@pytest.mark.slow
+def test_ofsted_inspections_are_tied_to_their_authority(england):
+    """Wolverhampton (URN 80583 -> 336): the short inspection of 28/03/2022-01/04/2022 was
+    judged good overall, outstanding for leaders."""
+    t = db.bench_inspections
+    with england.engine.connect() as c:
+        assert c.execute(sa.select(sa.func.count()).select_from(t)).scalar() == 497
+        row = c.execute(
+            sa.select(t).where(t.c.la_code == "336", t.c.start_date == date(2022, 3, 28))
+        ).one()
+    assert row.overall_effectiveness == "Good"
+    assert row.impact_of_leaders == "Outstanding"
+    assert row.care_leavers is None  # "inspection_pre_dates_judgement"
+
+
+@pytest.mark.slow
+def test_population_is_a_source_for_rates(england, tmp_path):
+    """With benchmarks imported, the engine's sources hold ONS populations of the store's
+    authorities: Wolverhampton mid-2019 61,173 (the denominator for 31 March 2020)."""
+    _load_two_children(england, tmp_path)
+    src = sources_from_store(england, "336")
+    df = src.backend.execute(src.table("population"))
+    assert set(df["la_code"]) == {"336"}
+    assert df.loc[df.year == 2019, "population"].item() == 61173
+
+
+@pytest.mark.slow
+def test_computed_figures_against_the_same_benchmarks(england, tmp_path):
+    """Two children looked after on 31 March 2020 in the store, for 336: the computed count 2
+    is compared with England's published 80,000 and ranked among the published authorities."""
+    _load_two_children(england, tmp_path)
+    rows = computed_comparisons(england, "336", 2020, ids=["cla_count"])
+    (c,) = rows
+    assert (c.source, c.value, c.england, c.region) == ("computed", 2, 80000, 10680)
+    s = published_series(england, c_published(c))
+    others = {la: v for la, v in s.la_values(2020).items() if la != "336"}
+    assert c.rank == 1 + sum(1 for v in others.values() if v < 2)
+    assert c.of == len(others) + 1
+
+
+def _load_two_children(store: Store, tmp_path: Path) -> None:
+    header = write_903_table(
+        tmp_path / "header.csv",
+        "ssda903_header",
+        [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010"} for c in "AB"],
+    )
+    eps = write_903_table(
+        tmp_path / "episodes.csv",
+        "ssda903_episodes",
+        [{"CHILD": c, "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"} for c in "AB"],
+    )
+    ingest_903(store, [header, eps], la_code="336", return_year=2020)
+
+
+# -- hand-made EES files ----------------------------------------------------------------------
+
+
+def _ees(path: Path, columns: str, rows: list[str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join([f"{GEO},{columns}", *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _row(year: int, level: str, la: str = "", region: str = "") -> str:
+    names = {"National": ",,,,", "Regional": f"{region},Region,,,"}
+    geo = names.get(level, f"{region},Region,{la},E0000{la},Authority {la}")
+    return f"{year},Reporting year,{level},E92000001,England,{geo}"
+
+
+def test_suppressed_cells_are_kept_as_markers_never_numbers(tmp_path):
+    """c, x, z, k, u and low keep their marker and have no value; numbers are numbers."""
+    p = _ees(
+        tmp_path / "t.csv",
+        "category,count,percent",
+        [
+            f"{_row(2020, 'National')},All,100,50.5",
+            f"{_row(2020, 'Local authority', '301', 'E1')},All,c,x",
+            f"{_row(2020, 'Local authority', '302', 'E1')},All,z,k",
+            f"{_row(2020, 'Local authority', '303', 'E1')},All,u,low",
+        ],
+    )
+    t = read_ees(p)
+    assert t.filters == ("category",)
+    assert t.measures == ("count", "percent")
+    cells = {(r["la_code"], r["measure"]): (r["value"], r["status"]) for r in t.values.to_pylist()}
+    assert cells[(None, "count")] == (100.0, None)
+    assert cells[(None, "percent")] == (50.5, None)
+    assert cells[("301", "count")] == (None, "c")
+    assert cells[("301", "percent")] == (None, "x")
+    assert cells[("302", "count")] == (None, "z")
+    assert cells[("302", "percent")] == (None, "k")
+    assert cells[("303", "count")] == (None, "u")
+    assert cells[("303", "percent")] == (None, "low")
+
+
+def test_an_unknown_marker_is_refused_with_file_row_and_field(tmp_path):
+    rows = [f"{_row(2020, 'Local authority', str(300 + i), 'E1')},{i}" for i in range(1, 12)]
+    rows[4] = f"{_row(2020, 'Local authority', '305', 'E1')},12?"
+    p = _ees(tmp_path / "t.csv", "count", rows)
+    with pytest.raises(InputError) as e:
+        read_ees(p)
+    assert str(e.value.location) == "t.csv, row 6, field count"
+    assert e.value.rule == "ees-suppression-marker"
+
+
+def test_a_bad_authority_code_is_refused(tmp_path):
+    p = _ees(tmp_path / "t.csv", "count", [f"{_row(2020, 'Local authority', '3x1', 'E1')},4"])
+    with pytest.raises(InputError, match=r"row 2, field old_la_code.*'3x1'"):
+        read_ees(p)
+
+
+def test_latest_release_wins_for_overlapping_years_and_old_names_are_aligned(store, tmp_path):
+    """An earlier release (2019-2021, old column names) and a later one (2021-2023) of the same
+    table: 2019 and 2020 come from the earlier, 2021 (revised from 50 to 55) from the later."""
+    name = "cla_number_and_rate_per_10k_children.csv"
+    old_cols = "population_count,population_estimate,number,rate_per_10000"
+    new_cols = "population_type,population_estimate,children_count,rate_per_10000"
+    old_label, new_label = (
+        "Children looked after at 31 March each year",
+        "Children looked after on 31 March each year",
+    )
+    _ees(
+        tmp_path / "ees" / "2019-2021" / name,
+        old_cols,
+        [
+            f"{_row(y, 'Local authority', '336', 'E12000005')},{old_label},1000,{n},1"
+            for y, n in ((2019, 40), (2020, 45), (2021, 50))
+        ],
+    )
+    _ees(
+        tmp_path / "ees" / name,
+        new_cols,
+        [
+            f"{_row(y, 'Local authority', '336', 'E12000005')},{new_label},1000,{n},1"
+            for y, n in ((2021, 55), (2022, 60), (2023, 65))
+        ],
+    )
+    import_dir(store, tmp_path / "ees")
+    pub = Published(
+        "cla_number_and_rate_per_10k_children",
+        "children_count",
+        (("population_type", new_label),),
+    )
+    s = published_series(store, pub)
+    assert {y: c.value for (_, y), c in s.authorities.items()} == {
+        2019: 40,
+        2020: 45,
+        2021: 55,
+        2022: 60,
+        2023: 65,
+    }
+
+
+def test_reimport_is_idempotent_and_a_failed_import_changes_nothing(store, tmp_path):
+    good = _ees(
+        tmp_path / "ees" / "t.csv",
+        "count",
+        [f"{_row(2020, 'Local authority', '301', 'E1')},7"],
+    )
+
+    def count() -> int:
+        with store.engine.connect() as c:
+            return c.execute(sa.select(sa.func.count()).select_from(db.bench_values)).scalar()
+
+    first = import_dir(store, tmp_path / "ees")
+    assert count() == 1
+    again = import_dir(store, tmp_path / "ees")
+    assert again.unchanged == ["t.csv"] and count() == 1
+    assert first.files[0][1:] == ("t", 2020, 1)
+    good.write_text(good.read_text() + f"{_row(2020, 'Local authority', '302', 'E1')},8\n")
+    _ees(tmp_path / "ees" / "u.csv", "count", [f"{_row(2020, 'Local authority', '3x', 'E1')},1"])
+    with pytest.raises(InputError):
+        import_dir(store, tmp_path / "ees")
+    assert count() == 1
+
+
+def test_ranks_quartiles_and_directions_worked_by_hand():
+    """Values A 10, B 20, C 20, D 30 (four authorities).
+    Lower is better: A rank 1, B and C share 2, D 4. Higher is better: D 1, B and C 2, A 4.
+    Quartiles of 4: rank 1 -> A (4 x 1 / 4 = 1), 2 -> B, 3 -> C, 4 -> D."""
+    v = {"A": 10.0, "B": 20.0, "C": 20.0, "D": 30.0}
+    assert [rank_of(v, k, "lower_better")[0] for k in "ABCD"] == [1, 2, 2, 4]
+    assert [rank_of(v, k, "higher_better")[0] for k in "ABCD"] == [4, 2, 2, 1]
+    assert rank_of(v, "Z", "lower_better") == (None, 4)
+    assert [quartile_of(r, 4) for r in (1, 2, 3, 4)] == ["A", "B", "C", "D"]
+    assert quartile_of(38, 150) == "B"  # 4 x 38 / 150 = 1.01 -> second quarter
+    assert direction(9, 14, "lower_better") == "improved"
+    assert direction(9, 14, "higher_better") == "worsened"
+    assert direction(9, 14, "neutral") == "down"
+    assert direction(9, 9, "neutral") == "no change"
+    assert direction(None, 9, "neutral") is None
