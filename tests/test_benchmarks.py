@@ -130,14 +130,21 @@ def test_ofsted_inspections_are_tied_to_their_authority(england):
     """Wolverhampton (URN 80583 -> 336): the short inspection of 28/03/2022-01/04/2022 was
     judged good overall, outstanding for leaders."""
     t = db.bench_inspections
+    scrape = t.c.source == "ilacs_scrape"
     with england.engine.connect() as c:
-        assert c.execute(sa.select(sa.func.count()).select_from(t)).scalar() == 497
+        assert c.execute(sa.select(sa.func.count()).where(scrape)).scalar() == 497
         row = c.execute(
-            sa.select(t).where(t.c.la_code == "336", t.c.start_date == date(2022, 3, 28))
+            sa.select(t).where(scrape, t.c.la_code == "336", t.c.start_date == date(2022, 3, 28))
         ).one()
-    assert row.overall_effectiveness == "Good"
-    assert row.impact_of_leaders == "Outstanding"
+        official = c.execute(
+            sa.select(t).where(
+                t.c.source == "ofsted", t.c.la_code == "336", t.c.start_date == date(2022, 3, 28)
+            )
+        ).one()
+    assert row.overall_effectiveness == "good"
+    assert row.impact_of_leaders == "outstanding"
     assert row.care_leavers is None  # "inspection_pre_dates_judgement"
+    assert (official.framework, official.overall_effectiveness) == ("short", "good")
 
 
 @pytest.mark.slow

@@ -2,7 +2,8 @@
 
 Every file in the folder (and its subfolders) is recognised by its header, not its name: EES
 statistics, the two statistical-neighbour models, and Ofsted's ILACS inspection history with
-the URN-to-authority lookup. Everything is read first; then one transaction replaces what the
+the URN-to-authority lookup, and Ofsted's official outcomes workbook (ODS, read by
+``selfeval.inspections``). Everything is read first; then one transaction replaces what the
 same files (same source and release) put there before, so a re-import changes nothing and a
 failed import leaves the store as it was.
 
@@ -27,15 +28,8 @@ import sqlalchemy as sa
 
 from selfeval.benchmarks import ees
 from selfeval.errors import InputError, Location, UsageError
+from selfeval.inspections.outcomes import GRADES
 from selfeval.store import Store, db
-
-GRADES = {
-    "outstanding": "Outstanding",
-    "good": "Good",
-    "requires improvement": "Requires improvement to be good",
-    "requires improvement to be good": "Requires improvement to be good",
-    "inadequate": "Inadequate",
-}
 
 
 @dataclass
@@ -48,7 +42,8 @@ class ImportSummary:
     """Model -> authorities with neighbours."""
     unchanged: list[str] = field(default_factory=list)
     """EES files already stored with the same content (nothing rewritten)."""
-    inspections: int = 0
+    inspections: dict[str, int] = field(default_factory=dict)
+    """Source (``ofsted``, ``ilacs_scrape``) -> inspections stored."""
     skipped: list[tuple[str, str]] = field(default_factory=list)
     """(file, why) for files that are none of the above."""
 
@@ -60,8 +55,7 @@ class ImportSummary:
         ]
         out += [f"{f}: unchanged" for f in self.unchanged if f not in {x[0] for x in self.files}]
         out += [f"neighbours {m}: {n} authorities" for m, n in sorted(self.neighbours.items())]
-        if self.inspections:
-            out.append(f"Ofsted inspections: {self.inspections}")
+        out += [f"Ofsted inspections ({s}): {n}" for s, n in sorted(self.inspections.items())]
         out += [f"skipped {f}: {why}" for f, why in self.skipped]
         return out
 
@@ -71,6 +65,7 @@ class _Read:
     ees: list[tuple[Path, ees.EesTable, str]] = field(default_factory=list)
     neighbours: dict[str, list[dict]] = field(default_factory=dict)
     history: Path | None = None
+    official: Path | None = None
     lookup: Path | None = None
 
 
@@ -83,6 +78,9 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
     read = _Read()
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         rel = str(path.relative_to(folder))
+        if path.suffix.lower() == ".ods" and path.name.startswith("LA_Inspection_Outcomes"):
+            read.official = path
+            continue
         if path.suffix.lower() != ".csv":
             summary.skipped.append((rel, "not a CSV file"))
             continue
@@ -102,14 +100,16 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
             read.lookup = path
         else:
             summary.skipped.append((rel, "not an EES, neighbour or Ofsted file"))
-    inspections: list[dict] = []
-    if read.history:
+    inspections: dict[str, list[dict]] = {}
+    for path, source in ((read.history, "ilacs_scrape"), (read.official, "ofsted")):
+        if path is None:
+            continue
         if not read.lookup:
-            summary.skipped.append(
-                (read.history.name, "Ofsted's history needs provider_la_lookup.csv beside it")
-            )
+            summary.skipped.append((path.name, "Ofsted's outcomes need provider_la_lookup.csv"))
+        elif source == "ofsted":
+            inspections[source] = _read_official(path, read.lookup)
         else:
-            inspections = _read_inspections(read.history, read.lookup)
+            inspections[source] = _read_inspections(path, read.lookup)
     _check_unique(read.ees)
     with store.engine.begin() as c:
         for path, t, sha in read.ees:
@@ -127,10 +127,12 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
             if rows:
                 c.execute(sa.insert(db.bench_neighbours), rows)
             summary.neighbours[model] = len({r["la_code"] for r in rows})
-        if inspections:
-            c.execute(sa.delete(db.bench_inspections))
-            c.execute(sa.insert(db.bench_inspections), inspections)
-            summary.inspections = len(inspections)
+        for source, rows in inspections.items():
+            t = db.bench_inspections
+            c.execute(sa.delete(t).where(t.c.source == source))
+            if rows:
+                c.execute(sa.insert(t), rows)
+            summary.inspections[source] = len(rows)
     return summary
 
 
@@ -320,6 +322,7 @@ def _read_inspections(history: Path, lookup: Path) -> list[dict]:
             urn = (r.get("urn") or "").strip()
             out.append(
                 dict(
+                    source="ilacs_scrape",
                     urn=urn,
                     la_code=urn_la.get(urn),
                     framework=(r.get("inspection_framework") or "").strip() or None,
@@ -350,5 +353,31 @@ def _date(text: str | None, path: Path, row: int) -> date | None:
 
 
 def _grade(text: str | None) -> str | None:
-    """One of Ofsted's four grades; markers such as 'inspection_pre_dates_judgement' are none."""
+    """One of Ofsted's four grades (as ``selfeval.inspections`` names them); markers such as
+    'inspection_pre_dates_judgement' are none."""
     return GRADES.get((text or "").strip().lower())
+
+
+def _read_official(workbook: Path, lookup: Path) -> list[dict]:
+    """Ofsted's official outcomes workbook (ODS), read by ``selfeval.inspections``."""
+    from selfeval.inspections import read_la_lookup, read_outcomes
+
+    codes = read_la_lookup(lookup)
+    return [
+        dict(
+            source="ofsted",
+            urn=None,
+            la_code=codes.get(i.la_code_new),
+            framework=i.type,
+            start_date=i.start,
+            end_date=None,
+            publication_date=i.published,
+            overall_effectiveness=i.judgements.get("overall"),
+            impact_of_leaders=i.judgements.get("leaders"),
+            help_and_protection=i.judgements.get("help_and_protection"),
+            in_care=i.judgements.get("in_care"),
+            care_leavers=i.judgements.get("care_leavers"),
+            link=None,
+        )
+        for i in read_outcomes(workbook)
+    ]

@@ -132,7 +132,8 @@ bench_inspections = sa.Table(
     "se_bench_inspection",
     metadata,
     sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("urn", sa.String(12), nullable=False),
+    sa.Column("source", sa.String(20), nullable=False),
+    sa.Column("urn", sa.String(12), nullable=True),
     sa.Column("la_code", sa.String(3), nullable=True, index=True),
     sa.Column("framework", sa.String(40), nullable=True),
     sa.Column("start_date", sa.Date, nullable=True),
@@ -145,4 +146,6 @@ bench_inspections = sa.Table(
     sa.Column("care_leavers", sa.String(60), nullable=True),
     sa.Column("link", sa.String(400), nullable=True),
 )
-"""Ofsted's ILACS inspections and their judgements, one row per published report."""
+"""Ofsted's ILACS inspections and their judgements, one row per inspection: ``source`` is
+``ofsted`` (Ofsted's official statistics workbook) or ``ilacs_scrape`` (D2I's scrape of the
+published reports, which also has the pre-2018 ones)."""
