@@ -340,20 +340,24 @@ def published_comparisons(
     near = neighbours(store, la, model)
     out = []
     for m in mapped_indicators(ids):
-        s = published_series(store, m.published)
-        out.append(
-            compare(
-                s,
-                indicator_id=m.id,
-                title=m.title,
-                unit=m.unit,
-                polarity=m.polarity,
-                la=la,
-                year=year,
-                neighbour_codes=near,
-            )
-        )
+        out.append(_compare_mapped(store, m, la, year, near))
     return out
+
+
+def _compare_mapped(
+    store: Store, m: Mapped, la: str, year: int, near: Sequence[str], **computed: object
+) -> Comparison:
+    return compare(
+        published_series(store, m.published),
+        indicator_id=m.id,
+        title=m.title,
+        unit=m.unit,
+        polarity=m.polarity,
+        la=la,
+        year=year,
+        neighbour_codes=near,
+        **computed,  # type: ignore[arg-type]
+    )
 
 
 def reference_date(published: Published, year: int) -> date:
@@ -390,17 +394,13 @@ def computed_comparisons(
         ends = [reference_date(m.published, y) for y in (year, year - 3, year - 5)]
         results = compute(src, ends, ids=[m.id], la_codes=[la])
         by_year = {r.period_end.year: r.value for r in results}
-        s = published_series(store, m.published)
         out.append(
-            compare(
-                s,
-                indicator_id=m.id,
-                title=m.title,
-                unit=m.unit,
-                polarity=m.polarity,
-                la=la,
-                year=year,
-                neighbour_codes=near,
+            _compare_mapped(
+                store,
+                m,
+                la,
+                year,
+                near,
                 value=by_year.get(year),
                 history=by_year,
                 source="computed",

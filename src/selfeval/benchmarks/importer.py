@@ -16,7 +16,6 @@ win), and earlier years come from earlier releases.
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -29,7 +28,7 @@ import sqlalchemy as sa
 from selfeval.benchmarks import ees
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.inspections.outcomes import GRADES
-from selfeval.store import Store, db
+from selfeval.store import FileInfo, Store, db
 
 
 @dataclass
@@ -86,7 +85,7 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
             continue
         cols = ees.header(path)
         if ees.is_ees(cols):
-            sha = _sha256(path)
+            sha = FileInfo.of(path).sha256
             if _stored(store, path.stem, sha):
                 summary.unchanged.append(rel)
                 continue
@@ -142,14 +141,6 @@ def _stored(store: Store, source: str, sha: str) -> bool:
     with store.engine.connect() as c:
         q = sa.select(f.c.id).where(f.c.source == source, f.c.sha256 == sha)
         return c.execute(q).first() is not None
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _check_unique(tables: list[tuple[Path, ees.EesTable, str]]) -> None:
