@@ -110,7 +110,7 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
         else:
             inspections[source] = _read_inspections(path, read.lookup)
     _check_unique(read.ees)
-    with store.engine.begin() as c:
+    with store.writing(), store.engine.begin() as c:
         for path, t, sha in read.ees:
             changed = _store_ees(c, path, t, sha)
             summary.files.append(
