@@ -26,3 +26,101 @@ def write_903_table(path: Path, table: str, rows: list[dict[str, str]]) -> Path:
     lines += [",".join(r.get(f, "") for f in fields) for r in rows]
     path.write_text("\n".join(lines) + "\n")
     return path
+
+
+def write_cin_xml(
+    path: Path,
+    children: int,
+    *,
+    seed: int = 1,
+    lea: str = "336",
+    reference_date: str = "2024-03-31",
+    reviews_per_plan: int = 1,
+) -> Path:
+    """A synthetic CIN census XML in DfE's layout (the pattern of cin_validator's fake data):
+    every block and optional element appears in some children and not others."""
+    import random
+    from datetime import date, timedelta
+
+    rnd = random.Random(seed)
+    end = date.fromisoformat(reference_date)
+
+    def day(lo: int, hi: int) -> str:
+        return (end - timedelta(days=rnd.randint(lo, hi))).isoformat()
+
+    def el(tag: str, text: object) -> str:
+        return f"<{tag}>{text}</{tag}>"
+
+    out = [
+        "<Message><Header><CollectionDetails><Collection>CIN</Collection>"
+        f"<Year>{end.year - 1}</Year><ReferenceDate>{reference_date}</ReferenceDate>"
+        "</CollectionDetails><Source><SourceLevel>L</SourceLevel>"
+        f"<LEA>{lea}</LEA><SoftwareCode>selfeval tests</SoftwareCode><Release>1</Release>"
+        "<SerialNo>001</SerialNo><DateTime>2024-05-01T10:00:00</DateTime></Source></Header>"
+        "<Children>"
+    ]
+    for i in range(children):
+        c = ["<Child><ChildIdentifiers>", el("LAchildID", f"C{i:07d}")]
+        if rnd.random() < 0.8:
+            c.append(el("UPN", f"A{rnd.randint(10**11, 10**12 - 1)}0"))
+        else:
+            c.append(el("UPNunknown", "UN3"))
+        c.append(el("PersonBirthDate", day(400, 6000)))
+        c.append(el("Sex" if rnd.random() < 0.5 else "GenderCurrent", rnd.choice("1290")))
+        c.append("</ChildIdentifiers><ChildCharacteristics>")
+        c.append(el("Ethnicity", rnd.choice(["WBRI", "APKN", "BAFR", "MWBC", "NOBT"])))
+        if rnd.random() < 0.2:
+            dis = rnd.sample(["HAND", "HEAR", "VIS", "LD", "AUT"], rnd.randint(1, 3))
+            c.append("<Disabilities>" + "".join(el("Disability", d) for d in dis))
+            c.append("</Disabilities>")
+        c.append("</ChildCharacteristics>")
+        for _ in range(rnd.choice([1, 1, 1, 2, 3])):
+            c.append("<CINdetails>")
+            c.append(el("CINreferralDate", day(10, 700)))
+            c.append(el("ReferralSource", rnd.choice(["1A", "2A", "3A", "5C", "6"])))
+            c.append(el("PrimaryNeedCode", rnd.choice(["N1", "N2", "N4", "N8"])))
+            if rnd.random() < 0.4:
+                c.append(el("CINclosureDate", day(0, 9)))
+                c.append(el("ReasonForClosure", rnd.choice(["RC1", "RC2", "RC8"])))
+            if rnd.random() < 0.2:
+                c.append(el("DateOfInitialCPC", day(5, 300)))
+            for _ in range(rnd.choice([0, 1, 1, 2])):
+                c.append("<Assessments>")
+                c.append(el("AssessmentActualStartDate", day(5, 300)))
+                if rnd.random() < 0.7:
+                    c.append(el("AssessmentAuthorisationDate", day(0, 4)))
+                n = rnd.choice([0, 1, 2, 3])
+                if n:
+                    factors = rnd.sample(["1C", "2B", "3A", "4B", "21", "6B", "RB"], n)
+                    c.append("<FactorsIdentifiedAtAssessment>")
+                    c.append("".join(el("AssessmentFactors", f) for f in factors))
+                    c.append("</FactorsIdentifiedAtAssessment>")
+                c.append("</Assessments>")
+            for _ in range(rnd.choice([0, 0, 1, 2])):
+                c.append("<CINPlanDates>" + el("CINPlanStartDate", day(20, 300)))
+                if rnd.random() < 0.5:
+                    c.append(el("CINPlanEndDate", day(0, 19)))
+                c.append("</CINPlanDates>")
+            for _ in range(rnd.choice([0, 0, 1])):
+                c.append("<Section47>" + el("S47ActualStartDate", day(30, 300)))
+                c.append(el("InitialCPCtarget", day(15, 29)))
+                if rnd.random() < 0.5:
+                    c.append(el("DateOfInitialCPC", day(0, 14)))
+                c.append(el("ICPCnotRequired", rnd.choice(["true", "false"])) + "</Section47>")
+            c.append(el("ReferralNFA", rnd.choice(["0", "1", "false"])))
+            for _ in range(rnd.choice([0, 0, 0, 1, 2])):
+                c.append("<ChildProtectionPlans>" + el("CPPstartDate", day(100, 800)))
+                if rnd.random() < 0.5:
+                    c.append(el("CPPendDate", day(0, 99)))
+                c.append(el("InitialCategoryOfAbuse", rnd.choice(["PHY", "NEG", "EMO"])))
+                c.append(el("LatestCategoryOfAbuse", rnd.choice(["PHY", "NEG", "EMO"])))
+                c.append(el("NumberOfPreviousCPP", rnd.randint(0, 3)))
+                c.append("<Reviews>")
+                c.append("".join(el("CPPreviewDate", day(0, 99)) for _ in range(reviews_per_plan)))
+                c.append("</Reviews></ChildProtectionPlans>")
+            c.append("</CINdetails>")
+        c.append("</Child>")
+        out.append("".join(c))
+    out.append("</Children></Message>\n")
+    path.write_text("\n".join(out))
+    return path

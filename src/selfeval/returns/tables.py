@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from selfeval.errors import InputError, Location
 from selfeval.schema import TableSpec
@@ -27,8 +28,9 @@ def parse_date(text: str, where: Location, fmt: str = DATE_FORMAT) -> date | Non
             return date(int(text[6:]), int(text[3:5]), int(text[:2]))
         return datetime.strptime(text, fmt).date()
     except ValueError:
+        form = {DATE_FORMAT: "dd/mm/yyyy", "%Y-%m-%d": "yyyy-mm-dd"}.get(fmt, fmt)
         raise InputError(
-            where, "date-format", f"{text!r} is not a date in the form dd/mm/yyyy"
+            where, "date-format", f"{text!r} is not a date in the form {form}"
         ) from None
 
 
@@ -97,3 +99,85 @@ def typed_table(
     arrays["la_code"] = pa.array([la_code] * n, type=pa.string())
     arrays["return_year"] = pa.array([return_year] * n, type=pa.int32())
     return pa.table(arrays)
+
+
+ISO_DATE = "%Y-%m-%d"
+
+
+def _arrow_type(spec: TableSpec, name: str) -> pa.DataType:
+    if name in spec.dates:
+        return pa.date32()
+    if name in spec.integers:
+        return pa.int64()
+    if name in spec.numbers:
+        return pa.float64()
+    return pa.string()
+
+
+def typed_columns(
+    spec: TableSpec,
+    columns: dict[str, list[str | None]],
+    *,
+    file: str,
+    la_code: str | None,
+    return_year: int | None,
+    row_numbers: Sequence[int],
+    date_format: str = DATE_FORMAT,
+) -> pa.Table:
+    """Like ``typed_table`` but from columns of text (or None), parsed in bulk by Arrow.
+
+    Whole columns are cast at once; a column that does not cast cleanly (or whose dates do not
+    read back the same, as 30 February would not) is parsed value by value, which names the
+    first bad cell's row and field.
+    """
+    n = len(row_numbers)
+    arrays: dict[str, pa.Array] = {}
+    for name in spec.fields:
+        values = columns.get(name)
+        if values is None:
+            values = [None] * n
+        text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+        t = _arrow_type(spec, name)
+        arrays[name] = text if t == pa.string() else _cast(text, t, date_format)
+        if arrays[name] is None:
+            arrays[name] = _parse_slowly(name, t, values, row_numbers, file, date_format)
+    arrays["la_code"] = pa.array([la_code] * n, type=pa.string())
+    arrays["return_year"] = pa.array([return_year] * n, type=pa.int32())
+    return pa.table(arrays)
+
+
+def _cast(text: pa.Array, t: pa.DataType, date_format: str) -> pa.Array | None:
+    """The column cast in bulk, or None when any value needs a closer look."""
+    try:
+        if t == pa.date32():
+            stamps = pc.strptime(text, format=date_format, unit="s")
+            same = pc.equal(pc.strftime(stamps, format=date_format), text)
+            if pc.all(same).as_py() not in (True, None):
+                return None
+            return stamps.cast(pa.date32())
+        return text.cast(t)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _parse_slowly(
+    name: str,
+    t: pa.DataType,
+    values: Sequence[str | None],
+    row_numbers: Sequence[int],
+    file: str,
+    date_format: str,
+) -> pa.Array:
+    out = []
+    for rn, v in zip(row_numbers, values, strict=True):
+        where = Location(file, rn, name)
+        if v is None:
+            out.append(None)
+        elif t == pa.date32():
+            out.append(parse_date(v, where, date_format))
+        elif t == pa.int64():
+            out.append(parse_int(v, where))
+        else:
+            out.append(parse_float(v, where))
+    return pa.array(out, type=t)

@@ -1,0 +1,75 @@
+"""What every reader returns, and the checks every reader makes before it reads a byte."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+
+from selfeval.errors import InputError, Location
+
+MAX_BYTES = 512 * 1024 * 1024
+"""The largest return file any reader accepts (a large LA's CIN census is about 100 MB)."""
+
+
+@dataclass(frozen=True)
+class InputWarning:
+    """Something a reader tolerated and read anyway (a renamed column, a date typed as text)."""
+
+    location: Location
+    rule: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message} [{self.rule}]"
+
+
+class ReturnTables(dict[str, pa.Table]):
+    """A return's tables by their name in the store, with what the reader made of the file."""
+
+    def __init__(
+        self,
+        tables: dict[str, pa.Table] | None = None,
+        *,
+        kind: str,
+        la_code: str | None,
+        return_year: int | None,
+        warnings: list[InputWarning] | None = None,
+    ) -> None:
+        super().__init__(tables or {})
+        self.kind = kind
+        self.la_code = la_code
+        self.return_year = return_year
+        self.warnings: list[InputWarning] = list(warnings or [])
+
+    @property
+    def rows(self) -> int:
+        return sum(t.num_rows for t in self.values())
+
+
+def check_file(path: Path, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a missing, empty or oversized file before reading it."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(Location(name), "unreadable", f"the file cannot be read ({e})") from None
+    if not path.is_file():
+        raise InputError(Location(name), "not-a-file", "it is not a file")
+    if size == 0:
+        raise InputError(Location(name), "empty-file", "the file is empty")
+    if size > max_bytes:
+        raise InputError(
+            Location(name),
+            "file-too-large",
+            f"the file is {size:,} bytes, over the limit of {max_bytes:,}",
+        )
+
+
+def la_code_of(value: str | None, where: Location) -> str:
+    """A 3-digit DfE LA code, or a clear refusal."""
+    v = (value or "").strip()
+    if not (len(v) == 3 and v.isdigit()):
+        raise InputError(where, "la-code", f"{v!r} is not a 3-digit local authority code")
+    return v
