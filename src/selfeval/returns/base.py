@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -73,3 +74,25 @@ def la_code_of(value: str | None, where: Location) -> str:
     if not (len(v) == 3 and v.isdigit()):
         raise InputError(where, "la-code", f"{v!r} is not a 3-digit local authority code")
     return v
+
+
+def looks_like_xml(path: Path) -> bool:
+    head = _head(path)
+    return head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def looks_like_zip(path: Path) -> bool:
+    return _head(path).startswith(b"PK\x03\x04") and zipfile.is_zipfile(path)
+
+
+def looks_like_text(path: Path) -> bool:
+    head = _head(path)
+    return bool(head) and b"\x00" not in head and not head.startswith(b"PK\x03\x04")
+
+
+def _head(path: Path, n: int = 4096) -> bytes:
+    try:
+        with path.open("rb") as f:
+            return f.read(n)
+    except OSError:
+        return b""

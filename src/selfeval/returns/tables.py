@@ -104,7 +104,7 @@ def typed_table(
 ISO_DATE = "%Y-%m-%d"
 
 
-def _arrow_type(spec: TableSpec, name: str) -> pa.DataType:
+def arrow_type(spec: TableSpec, name: str) -> pa.DataType:
     if name in spec.dates:
         return pa.date32()
     if name in spec.integers:
@@ -138,7 +138,7 @@ def typed_columns(
             values = [None] * n
         text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-        t = _arrow_type(spec, name)
+        t = arrow_type(spec, name)
         arrays[name] = text if t == pa.string() else _cast(text, t, date_format)
         if arrays[name] is None:
             arrays[name] = _parse_slowly(name, t, values, row_numbers, file, date_format)
