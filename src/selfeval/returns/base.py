@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,3 +97,14 @@ def _head(path: Path, n: int = 4096) -> bytes:
             return f.read(n)
     except OSError:
         return b""
+
+
+def first_csv_row(path: Path) -> list[str]:
+    """The first row of a CSV file (its header), or [] if it is not UTF-8 CSV text."""
+    if not looks_like_text(path):
+        return []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            return next(csv.reader([f.readline(65536)]), [])
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return []

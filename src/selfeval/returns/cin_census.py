@@ -179,9 +179,7 @@ def read(
                     Location(name, el.sourceline), "header", "the Children come before the Header"
                 )
             _child(out, el, name)
-            el.clear()
-            while el.getprevious() is not None:
-                del parent[0]
+            xml.release(el)
     finally:
         events.close()
     if header is None:

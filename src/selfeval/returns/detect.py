@@ -8,12 +8,11 @@ own detector with ``register``; the first detector that claims a file wins.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from pathlib import Path
 
 from selfeval.returns import annex_a, cin_census, ssda903, ssda903_xml, workforce
-from selfeval.returns.base import looks_like_text
+from selfeval.returns.base import first_csv_row
 
 Detector = Callable[[Path], bool]
 
@@ -34,14 +33,7 @@ def register(kind: str, sniff: Detector, *, first: bool = False) -> None:
 
 def sniff_903_csv(path: Path) -> bool:
     """True if the file's first row is exactly the header of one of the 903 tables."""
-    if not looks_like_text(path):
-        return False
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader([f.readline(65536)]), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-    return ssda903.identify(header) is not None
+    return ssda903.identify(first_csv_row(path)) is not None
 
 
 def detect(path: Path) -> str | None:

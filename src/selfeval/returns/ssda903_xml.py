@@ -93,9 +93,7 @@ def read(path: Path, *, la_code: str, return_year: int, max_bytes: int = MAX_BYT
             if parent is None or parent.getparent() is not None:
                 continue
             _child(out, el, name)
-            el.clear()
-            while el.getprevious() is not None:
-                del parent[0]
+            xml.release(el)
     finally:
         events.close()
     tables = {

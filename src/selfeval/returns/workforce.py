@@ -20,6 +20,7 @@ from selfeval.returns.base import (
     InputWarning,
     ReturnTables,
     check_file,
+    first_csv_row,
     la_code_of,
     looks_like_xml,
     looks_like_zip,
@@ -164,9 +165,7 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
                 values = xml.first_texts(el)
             found[el.tag][0].append(values)
             found[el.tag][1].append(el.sourceline or 0)
-            el.clear()
-            while el.getprevious() is not None:
-                del parent[0]
+            xml.release(el)
     finally:
         events.close()
     warnings: list[InputWarning] = []
@@ -244,9 +243,4 @@ def sniff(path: Path) -> bool:
         except (InputError, OSError):
             return False
         return False
-    try:
-        with path.open(encoding="utf-8-sig", newline="") as f:
-            header = next(csv.reader([f.readline(65536)]), [])
-    except (OSError, UnicodeDecodeError, csv.Error):
-        return False
-    return _which(header) is not None
+    return _which(first_csv_row(path)) is not None

@@ -76,6 +76,15 @@ def root_tag(path: Path, max_bytes: int = MAX_BYTES) -> str:
     raise InputError(Location(path.name, 1), "xml-syntax", "the file has no XML element")
 
 
+def release(el: etree._Element) -> None:
+    """Free a processed element and its earlier siblings, keeping memory flat while streaming."""
+    el.clear()
+    parent = el.getparent()
+    if parent is not None:
+        while el.getprevious() is not None:
+            del parent[0]
+
+
 def first_texts(block: etree._Element | None) -> dict[str, str | None]:
     """Each child element's text by tag, the first of a tag winning (as ``find`` would)."""
     out: dict[str, str | None] = {}
