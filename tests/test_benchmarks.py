@@ -323,3 +323,21 @@ def test_ranks_quartiles_and_directions_worked_by_hand():
     assert direction(9, 14, "neutral") == "down"
     assert direction(9, 9, "neutral") == "no change"
     assert direction(None, 9, "neutral") is None
+
+
+@pytest.mark.slow
+def test_benchmarks_chart_command_writes_both_charts_with_alt_text(england, tmp_path):
+    """Turnover 2017-2025 for Wolverhampton: nine published years (22.3 % in 2017, 10.8 % in
+    2025) in the series chart; in 2020 it sits among its ten neighbours (11 bars)."""
+    r = CliRunner().invoke(
+        cli,
+        ["--db", str(england.url), "benchmarks", "chart", "--la", "336", "--year", "2020",
+         "--id", "sw_turnover", "--out", str(tmp_path)],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "sw_turnover-neighbours.png", "sw_turnover-neighbours.svg",
+        "sw_turnover-series.png", "sw_turnover-series.svg",
+    ]  # fmt: skip
+    assert "Line chart of 9 points from 2017 (22.3%) to 2025 (10.8%)" in r.output
+    assert "Bar chart of 11 authorities: Wolverhampton 15.2%" in r.output

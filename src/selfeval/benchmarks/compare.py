@@ -179,6 +179,13 @@ def neighbours(store: Store, la: str, model: str = "2021") -> list[str]:
         ]
 
 
+def area_names(store: Store) -> dict[str, str]:
+    """Each authority's name by its DfE code, as the latest imported release gives it."""
+    a = db.bench_areas
+    with store.engine.connect() as c:
+        return {code: name for code, name in c.execute(sa.select(a.c.la_code, a.c.la_name))}
+
+
 def has_benchmarks(store: Store) -> bool:
     with store.engine.connect() as c:
         return c.execute(sa.select(db.bench_periods.c.source).limit(1)).first() is not None
@@ -357,6 +364,52 @@ def _compare_mapped(
         year=year,
         neighbour_codes=near,
         **computed,  # type: ignore[arg-type]
+    )
+
+
+@dataclass(frozen=True)
+class Trend:
+    """An authority's published series for one indicator, with its benchmarks year by year."""
+
+    id: str
+    title: str
+    unit: str
+    la: str
+    years: tuple[int, ...]
+    values: tuple[float | None, ...]
+    england: tuple[float | None, ...]
+    region: tuple[float | None, ...]
+    neighbours_median: tuple[float | None, ...]
+
+
+def published_trend(store: Store, la: str, indicator_id: str, *, model: str = "2021") -> Trend:
+    """Every published year of one mapped indicator for the authority and its benchmarks."""
+    _require(store)
+    (m,) = mapped_indicators([indicator_id])
+    s = published_series(store, m.published)
+    near = neighbours(store, la, model)
+    region = s.la_region.get(la)
+    years = tuple(y for y in s.years() if (la, y) in s.authorities)
+
+    def median(y: int) -> float | None:
+        vals = [s.authorities[(n, y)].value for n in near if (n, y) in s.authorities]
+        vals = [v for v in vals if v is not None]
+        return statistics.median(vals) if vals else None
+
+    def cell(d: dict, key: object) -> float | None:
+        c = d.get(key)
+        return c.value if c else None
+
+    return Trend(
+        id=m.id,
+        title=m.title,
+        unit=m.unit,
+        la=la,
+        years=years,
+        values=tuple(cell(s.authorities, (la, y)) for y in years),
+        england=tuple(cell(s.england, y) for y in years),
+        region=tuple(cell(s.regions, (region, y)) for y in years),
+        neighbours_median=tuple(median(y) for y in years),
     )
 
 

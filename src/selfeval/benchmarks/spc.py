@@ -243,3 +243,24 @@ def two_percentages_test(
     return two_proportion_test(
         round(percent1 * n1 / 100), n1, round(percent2 * n2 / 100), n2, alpha=alpha
     )
+
+
+def chart_for(
+    unit: str,
+    values: Sequence[float],
+    labels: Sequence[str] | None = None,
+    *,
+    numerators: Sequence[float] | None = None,
+    denominators: Sequence[float] | None = None,
+) -> ControlChart:
+    """The chart that fits an indicator's unit: a p-chart for a percentage and a u-chart for a
+    rate per 10,000 when the numerators and denominators are known, a c-chart for a count, and
+    an XmR chart for anything else (such as a published value without its denominator)."""
+    if numerators is not None and denominators is not None:
+        if unit == "percent":
+            return p_chart(numerators, denominators, labels)
+        if unit == "rate_per_10k":
+            return u_chart(numerators, denominators, labels)
+    if unit == "count":
+        return c_chart(values, labels)
+    return xmr_chart(values, labels)

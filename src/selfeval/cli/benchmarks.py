@@ -119,3 +119,37 @@ def fetch(out: Path, manifest: Path | None, base_url: str | None, timeout: float
     entries = load_manifest(manifest, base_url=base_url)
     for path in fetch_all(entries, out, timeout=timeout):
         click.echo(f"saved {path}")
+
+
+@benchmarks.command()
+@click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority's DfE code.")
+@click.option("--year", type=int, required=True, help="The published year (time_period).")
+@click.option("--id", "indicator_id", required=True, help="The indicator.")
+@click.option(
+    "--neighbours",
+    "model",
+    type=click.Choice(["2021", "2025"]),
+    default="2021",
+    show_default=True,
+    help="Which statistical-neighbour model.",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("charts"),
+    show_default=True,
+    help="Folder for the PNG and SVG files.",
+)
+@pass_ctx
+def chart(ctx: Context, la_code: str, year: int, indicator_id: str, model: str, out: Path) -> None:
+    """Chart one indicator's series (control limits, benchmarks) and the neighbours' values."""
+    from selfeval.benchmarks import published_comparisons
+    from selfeval.benchmarks.compare import area_names, published_trend
+    from selfeval.outputs.charts import benchmark_charts
+
+    store = ctx.store()
+    trend = published_trend(store, la_code, indicator_id, model=model)
+    (comparison,) = published_comparisons(store, la_code, year, model=model, ids=[indicator_id])
+    for ch in benchmark_charts(trend, comparison, out, names=area_names(store)):
+        click.echo(", ".join(str(p) for p in ch.files))
+        click.echo(f"  alt: {ch.alt}")

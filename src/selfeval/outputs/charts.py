@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
@@ -19,7 +20,19 @@ matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
 
-from selfeval.benchmarks.spc import BEYOND_LIMITS, RUN_OF_8, ControlChart
+from selfeval.benchmarks.spc import BEYOND_LIMITS, RUN_OF_8, ControlChart, chart_for
+
+if TYPE_CHECKING:
+    from selfeval.benchmarks.compare import Comparison, Trend
+
+UNIT_LABELS = {
+    "percent": ("%", "Per cent (%)"),
+    "rate_per_10k": ("", "Rate per 10,000 children aged 0-17"),
+    "count": ("children", "Number of children"),
+    "ratio": ("", "Cases per case-holding social worker (FTE)"),
+    "days": ("", "Days"),
+    "fte": ("", "Full-time equivalent posts"),
+}
 
 FORMATS = ("png", "svg")
 RC = {
@@ -34,7 +47,7 @@ RC = {
 BENCHMARK_STYLES = {
     "England": dict(linestyle="-.", marker="s", color="#505a5f"),
     "Region": dict(linestyle=":", marker="^", color="#1d70b8"),
-    "Neighbours": dict(linestyle=(0, (5, 2, 1, 2, 1, 2)), marker="D", color="#912b88"),
+    "Neighbours (median)": dict(linestyle=(0, (5, 2, 1, 2, 1, 2)), marker="D", color="#912b88"),
 }
 
 
@@ -235,3 +248,55 @@ def neighbours_chart(
         + (f" England {_fmt(england, unit)}." if england is not None else "")
     )
     return Chart(title, alt, files)
+
+
+def benchmark_charts(
+    trend: Trend,
+    comparison: Comparison,
+    out_dir: Path,
+    *,
+    names: Mapping[str, str] | None = None,
+    formats: Sequence[str] = FORMATS,
+) -> list[Chart]:
+    """The two charts of one indicator: its published series with control limits (an XmR
+    chart, or a c-chart for a count, as published values come without their denominators)
+    and England, region and neighbours' median lines; and the authority among its neighbours
+    in ``comparison.year``."""
+    names = names or {}
+    unit, y_label = UNIT_LABELS.get(trend.unit, ("", trend.unit))
+    keep = [i for i, v in enumerate(trend.values) if v is not None]
+    out = []
+    if len(keep) >= 2:
+        spc = chart_for(
+            trend.unit, [trend.values[i] for i in keep], [str(trend.years[i]) for i in keep]
+        )
+        out.append(
+            control_chart(
+                spc,
+                out_dir / f"{trend.id}-series",
+                title=f"{trend.title}: {names.get(trend.la, trend.la)}",
+                y_label=y_label,
+                unit=unit,
+                benchmarks={
+                    "England": [trend.england[i] for i in keep],
+                    "Region": [trend.region[i] for i in keep],
+                    "Neighbours (median)": [trend.neighbours_median[i] for i in keep],
+                },
+                formats=formats,
+            )
+        )
+    me = names.get(comparison.la, comparison.la)
+    bars = [(me, comparison.value)] + [(names.get(n, n), v) for n, v in comparison.neighbours]
+    out.append(
+        neighbours_chart(
+            bars,
+            me,
+            out_dir / f"{trend.id}-neighbours",
+            title=f"{trend.title}, {comparison.year}: {me} and its statistical neighbours",
+            y_label=y_label,
+            unit=unit,
+            england=comparison.england,
+            formats=formats,
+        )
+    )
+    return out
