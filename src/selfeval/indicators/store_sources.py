@@ -7,7 +7,6 @@ from datetime import date
 import ibis
 
 from selfeval.indicators.sources import Coverage, Sources
-from selfeval.schema import ALL_TABLES
 from selfeval.store import Store
 
 
@@ -22,7 +21,7 @@ def sources_from_store(
     """The store's merged tables as engine sources (DuckDB unless ``backend`` is given)."""
     tables = {}
     coverage = {}
-    for name in ALL_TABLES:
+    for name in store.table_names(la_code):
         t = store.table(name, la_code)
         if t is None:
             continue
@@ -31,7 +30,8 @@ def sources_from_store(
         for rec, _ in store.table_files(name, la_code):
             if rec.return_year:
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year))
-        coverage[name] = Coverage(spans)
+        if spans:  # tables without return years (SSD extracts) cover what they hold
+            coverage[name] = Coverage(spans)
     population = _population(store, la_code)
     if population is not None:
         tables["population"] = population

@@ -30,10 +30,23 @@ for _module_tables in (ssda903.TABLES, cin.TABLES, annex_a.TABLES, workforce.TAB
 
 
 def spec(name: str) -> TableSpec:
-    try:
+    """The table's spec; SSD tables (``ssd_*``) come from the SSD's own YAML specifications."""
+    if name in ALL_TABLES:
         return ALL_TABLES[name]
-    except KeyError:
-        raise KeyError(f"no table called {name!r} in the single record") from None
+    if name.startswith("ssd_"):
+        from selfeval.errors import UsageError
+        from selfeval.schema import ssd
+
+        try:
+            return ssd.load_specs().get(name) or ssd.snapshot_spec(name)
+        except UsageError:
+            return ssd.snapshot_spec(name)
+    raise KeyError(f"no table called {name!r} in the single record")
+
+
+def is_known(name: str) -> bool:
+    """Whether the single record has a table of this name (any SSD table counts)."""
+    return name in ALL_TABLES or name.startswith("ssd_")
 
 
 __all__ = [
@@ -44,6 +57,7 @@ __all__ = [
     "STORE_COLUMNS",
     "WORKFORCE",
     "TableSpec",
+    "is_known",
     "spec",
     "spec_from_header",
 ]

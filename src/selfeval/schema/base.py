@@ -36,6 +36,8 @@ class TableSpec:
     """(start field, end field) of a row that a return re-reports while it is open: a blank end
     means open at the return's 31 March, so the next year's return must report it again (see
     docs/merge-rule.md)."""
+    snapshot: bool = False
+    """A whole extract (the SSD): the latest load of the table replaces earlier ones."""
     source: str = ""
     """The name DfE's validator gives the table (e.g. ``Episodes``, ``ChildProtectionPlans``)."""
 

@@ -9,7 +9,9 @@ Each SSDA903 or CIN return covers one collection year (``return_year`` Y: 1 Apri
 4. Rows with a span (``TableSpec.span``): a row that an earlier return leaves open at its
    31 March (blank end, or an end on or after the next 1 April) must be re-reported by the next
    year's return; when that return is loaded and does not report it, the row is dropped.
-5. Child rows (``TableSpec.parent``) follow their parent: they are kept from the load whose
+5. Snapshot tables (``TableSpec.snapshot``: the Standard Safeguarding Dataset's extracts, which
+   hold a whole history and no return year): the latest load replaces earlier ones (rule 1).
+6. Child rows (``TableSpec.parent``) follow their parent: they are kept from the load whose
    parent row won, and only there (CIN ids such as ``CINdetailsID`` link rows within a load).
 
 The rule depends on return years, never on the order the loads were made in (except rule 1,
@@ -72,7 +74,8 @@ def _merged_sql(
         for rec, p in kept
     ]
     sql = " union all by name ".join(parts)
-    if s.per_year:
+    if s.per_year or s.snapshot:
+        # A snapshot (an SSD extract, no return year) is one "year": rule 1 keeps its latest load.
         return sql
     if s.key:
         sql = _latest_by_key(sql, s)

@@ -22,7 +22,7 @@ import sqlalchemy as sa
 
 from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
-from selfeval.schema import ALL_TABLES
+from selfeval.schema import is_known
 from selfeval.store import db
 
 DEFAULT_URL = "sqlite:///selfeval.db"
@@ -241,7 +241,7 @@ class Store:
         staging.mkdir(parents=True)
         try:
             for name, table in p.tables.items():
-                if name not in ALL_TABLES:
+                if not is_known(name):
                     raise SelfevalError(f"internal: table {name!r} is not in selfeval.schema")
                 pq.write_table(table, staging / f"{name}.parquet")
                 crash_point("staging-write")
@@ -367,6 +367,10 @@ class Store:
         from selfeval.store.merge import merged_table
 
         return merged_table(self, name, la_code)
+
+    def table_names(self, la_code: str | None = None) -> list[str]:
+        """Every table that some load in the store holds."""
+        return sorted({n for rec in self.loads(la_code) for n in rec.tables})
 
     def la_codes(self) -> list[str]:
         with self.engine.connect() as c:

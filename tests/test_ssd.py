@@ -1,0 +1,319 @@
+"""The Standard Safeguarding Dataset: specifications, reading, and the timeliness it shows.
+
+Working days in April 2019: Good Friday 19/04 and Easter Monday 22/04 are bank holidays, so
+from Thursday 18/04 the 5th working day is Monday 29/04 and Tuesday 30/04 is the 6th.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+
+from conftest import SHARED
+from selfeval.errors import InputError
+from selfeval.indicators import Sources, compute
+from selfeval.returns import ssd
+from selfeval.schema.ssd import load_specs
+
+SPEC = SHARED / "data" / "formats" / "ssd"
+APRIL = [date(2019, 4, 30)]
+pytestmark = pytest.mark.skipif(not SPEC.is_dir(), reason="needs ../shared/data/formats/ssd")
+
+
+def d(text: str | None) -> date | None:
+    if not text:
+        return None
+    day, month, year = (int(x) for x in text.split("/"))
+    return date(year, month, day)
+
+
+def table(rows: list[dict], dates: tuple[str, ...] = ()) -> pa.Table:
+    cols = {k: [r.get(k) for r in rows] for k in rows[0]}
+    out = {
+        k: pa.array(
+            [d(x) for x in v] if k in dates else v, pa.date32() if k in dates else pa.string()
+        )
+        for k, v in cols.items()
+    }
+    out["la_code"] = pa.array(["999"] * len(rows))
+    return pa.table(out)
+
+
+def month(sources: Sources, ind: str) -> tuple[float | None, float | None, float | None]:
+    [r] = compute(sources, APRIL, period="month", ids=[ind])
+    return r.numerator, r.denominator, r.value
+
+
+def test_specifications_are_read_from_the_ssds_own_yaml():
+    specs = load_specs(SPEC)
+    visits = specs["ssd_cin_visits"]
+    assert visits.fields[:4] == (
+        "cinv_cin_visit_id",
+        "cinv_person_id",
+        "cinv_cin_visit_date",
+        "cinv_cin_visit_seen",
+    )
+    assert visits.key == ("cinv_cin_visit_id",)
+    assert "cinv_cin_visit_date" in visits.dates
+    assert visits.snapshot
+    assert len(specs) >= 40
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_reader_types_the_table_and_reports_breaches_row_by_row(tmp_path):
+    f = _write(
+        tmp_path / "ssd_cin_visits.csv",
+        "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n"
+        "V1,A,2019-04-18,Y\n"
+        "V2,B,18/04/2019,maybe\n"
+        "V1,C,2019-04-19 00:00:00,N\n",
+    )
+    got = ssd.read_csv(f, la_code="999", specs=load_specs(SPEC))
+    assert got.table == "ssd_cin_visits"
+    assert got.data.column("cinv_cin_visit_date").to_pylist() == [
+        date(2019, 4, 18),
+        date(2019, 4, 18),
+        date(2019, 4, 19),
+    ]
+    assert [(p.rule, p.row, p.field) for p in got.problems] == [
+        ("ssd-code", 3, "cinv_cin_visit_seen"),
+        ("ssd-unique", 4, "cinv_cin_visit_id"),
+    ]
+    assert "cinv_cin_visit_seen_alone" in got.missing_fields
+
+
+def test_a_bad_date_refuses_the_file_naming_row_and_field(tmp_path):
+    f = _write(
+        tmp_path / "visits.csv",
+        "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n"
+        "V1,A,2019-02-30,Y\n",
+    )
+    with pytest.raises(InputError) as e:
+        ssd.read_csv(f, la_code="999", specs=load_specs(SPEC))
+    assert str(e.value).startswith("visits.csv, row 2, field cinv_cin_visit_date:")
+
+
+def test_an_unknown_field_or_table_is_refused(tmp_path):
+    f = _write(tmp_path / "ssd_cin_visits.csv", "cinv_cin_visit_id,cinv_shoe_size\nV1,9\n")
+    with pytest.raises(InputError, match="cinv_shoe_size"):
+        ssd.read_csv(f, la_code="999", specs=load_specs(SPEC))
+    g = _write(tmp_path / "other.csv", "colour,size\nred,9\n")
+    with pytest.raises(InputError, match="Standard Safeguarding Dataset"):
+        ssd.read_csv(g, la_code="999", specs=load_specs(SPEC))
+
+
+def front_door() -> Sources:
+    """April 2019's referrals, assessments, visits and contacts (see each row's comment)."""
+    ep = ["cine_referral_date"]
+    referrals = table(
+        [
+            {"cine_referral_id": "R1", "cine_person_id": "A", "cine_referral_date": "18/04/2019"},
+            {"cine_referral_id": "R2", "cine_person_id": "B", "cine_referral_date": "18/04/2019"},
+            {"cine_referral_id": "R3", "cine_person_id": "C", "cine_referral_date": "10/04/2019"},
+            {"cine_referral_id": "R4", "cine_person_id": "D", "cine_referral_date": "11/04/2019"},
+            {"cine_referral_id": "R5", "cine_person_id": "E", "cine_referral_date": "12/04/2019"},
+            {"cine_referral_id": "R6", "cine_person_id": "F", "cine_referral_date": "31/03/2019"},
+        ],
+        dates=tuple(ep),
+    )
+    assessments = table(
+        [{"cina_assessment_id": f"S{r}", "cina_referral_id": f"R{r}"} for r in (1, 2, 3, 4, 6)]
+    )  # R5 went no further
+    visits = table(
+        [
+            {
+                "cinv_person_id": "A",
+                "cinv_cin_visit_date": "29/04/2019",
+                "cinv_cin_visit_seen": "Y",
+            },
+            {
+                "cinv_person_id": "B",
+                "cinv_cin_visit_date": "30/04/2019",
+                "cinv_cin_visit_seen": "Y",
+            },
+            {
+                "cinv_person_id": "C",
+                "cinv_cin_visit_date": "10/04/2019",
+                "cinv_cin_visit_seen": "Y",
+            },
+            {
+                "cinv_person_id": "D",
+                "cinv_cin_visit_date": "12/04/2019",
+                "cinv_cin_visit_seen": "N",
+            },
+            {
+                "cinv_person_id": "E",
+                "cinv_cin_visit_date": "12/04/2019",
+                "cinv_cin_visit_seen": "Y",
+            },
+        ],
+        dates=("cinv_cin_visit_date",),
+    )
+    contacts = table(
+        [
+            {"cont_contact_id": "C1", "cont_person_id": "A", "cont_contact_date": "18/04/2019"},
+            {"cont_contact_id": "C2", "cont_person_id": "B", "cont_contact_date": "18/04/2019"},
+            {"cont_contact_id": "C3", "cont_person_id": "C", "cont_contact_date": "10/04/2019"},
+            {"cont_contact_id": "C4", "cont_person_id": "G", "cont_contact_date": "11/04/2019"},
+            {"cont_contact_id": "C5", "cont_person_id": "F", "cont_contact_date": "31/03/2019"},
+        ],
+        dates=("cont_contact_date",),
+    )
+    return Sources(
+        {
+            "ssd_cin_episodes": referrals,
+            "ssd_cin_assessments": assessments,
+            "ssd_cin_visits": visits,
+            "ssd_contacts": contacts,
+        }
+    )
+
+
+def test_seen_within_5_working_days_across_easter():
+    """Denominator: R1-R4 (R5 not assessed, R6 in March). Seen in time: R1 on the 5th working
+    day (29/04), R3 on the referral day. Not: R2 on the 6th (30/04), R4 not seen (N). 2/4."""
+    assert month(front_door(), "seen_within_5wd_of_referral_pct") == (2, 4, 50.0)
+
+
+def test_contacts_and_those_that_led_to_a_referral():
+    """Contacts in April: C1-C4 (C5 is in March). C1, C2 and C3 were followed by a referral
+    of the same child on the same day; C4's child G was never referred -> 3 of 4."""
+    assert month(front_door(), "contacts")[2] == 4
+    assert month(front_door(), "contact_to_referral_pct") == (3, 4, 75.0)
+
+
+def test_cp_visits_never_more_than_10_working_days_apart():
+    """April 2019.
+    A: plan from 01/03; visits 28/03, 10/04, 24/04; gaps 9, 8 and 4 working days: timely.
+    B: plan from 01/04; first visit 16/04 = 11 working days after the start: late.
+    C: plan 01/02-05/04; visits 25/03, 02/04; gaps in April 6 and 3: timely.
+    D: plan from 01/04; only visit not seen (N): late.
+    E: plan ended 01/04 (not open in April): not counted.  -> 2 of 4."""
+    plans = table(
+        [
+            {
+                "cppl_cp_plan_id": "P1",
+                "cppl_person_id": "A",
+                "cppl_cp_plan_start_date": "01/03/2019",
+                "cppl_cp_plan_end_date": None,
+            },
+            {
+                "cppl_cp_plan_id": "P2",
+                "cppl_person_id": "B",
+                "cppl_cp_plan_start_date": "01/04/2019",
+                "cppl_cp_plan_end_date": None,
+            },
+            {
+                "cppl_cp_plan_id": "P3",
+                "cppl_person_id": "C",
+                "cppl_cp_plan_start_date": "01/02/2019",
+                "cppl_cp_plan_end_date": "05/04/2019",
+            },
+            {
+                "cppl_cp_plan_id": "P4",
+                "cppl_person_id": "D",
+                "cppl_cp_plan_start_date": "01/04/2019",
+                "cppl_cp_plan_end_date": None,
+            },
+            {
+                "cppl_cp_plan_id": "P5",
+                "cppl_person_id": "E",
+                "cppl_cp_plan_start_date": "01/01/2019",
+                "cppl_cp_plan_end_date": "01/04/2019",
+            },
+        ],
+        dates=("cppl_cp_plan_start_date", "cppl_cp_plan_end_date"),
+    )
+    visits = table(
+        [
+            {"cppv_cp_plan_id": p, "cppv_cp_visit_date": v, "cppv_cp_visit_seen": s}
+            for p, v, s in [
+                ("P1", "28/03/2019", "Y"),
+                ("P1", "10/04/2019", "Y"),
+                ("P1", "24/04/2019", "Y"),
+                ("P2", "16/04/2019", "Y"),
+                ("P3", "25/03/2019", "Y"),
+                ("P3", "02/04/2019", "Y"),
+                ("P4", "03/04/2019", "N"),
+            ]
+        ],
+        dates=("cppv_cp_visit_date",),
+    )
+    src = Sources({"ssd_cp_plans": plans, "ssd_cp_visits": visits})
+    assert month(src, "cp_visits_10wd_pct") == (2, 4, 50.0)
+
+
+def test_cla_visits_within_the_statutory_intervals():
+    """Looked after at 30/04/2019: A, B, C, E, F (D left on 15/04).
+    A: placed 01/01/2018 (over a year); visits 20/02, 02/04, 25/04: gaps <= 92 days: timely.
+    B: placed 01/03/2019 (first year); visits 05/03, 20/04: 46 days > 6 weeks: late.
+    C: old placement 2017, moved 20/04/2019; visits 01/03, 10/04, 26/04: 6 days after the move
+       is within the week: timely.
+    E: placed 01/06/2018, never visited: late.
+    F: placed 01/04/2019; visits 05/04 (4 days), 30/04 (25 days): timely.  -> 3 of 5."""
+    eps = table(
+        [
+            {
+                "clae_person_id": p,
+                "clae_cla_episode_start_date": s,
+                "clae_cla_episode_ceased_date": c,
+            }
+            for p, s, c in [
+                ("A", "01/01/2018", None),
+                ("B", "01/03/2019", None),
+                ("C", "01/01/2017", None),
+                ("D", "01/01/2019", "15/04/2019"),
+                ("E", "01/06/2018", None),
+                ("F", "01/04/2019", None),
+            ]
+        ],
+        dates=("clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),
+    )
+    placements = table(
+        [
+            {
+                "clap_person_id": p,
+                "clap_cla_placement_start_date": s,
+                "clap_cla_placement_end_date": e,
+            }
+            for p, s, e in [
+                ("A", "01/01/2018", None),
+                ("B", "01/03/2019", None),
+                ("C", "01/01/2017", "20/04/2019"),
+                ("C", "20/04/2019", None),
+                ("D", "01/01/2019", "15/04/2019"),
+                ("E", "01/06/2018", None),
+                ("F", "01/04/2019", None),
+            ]
+        ],
+        dates=("clap_cla_placement_start_date", "clap_cla_placement_end_date"),
+    )
+    visits = table(
+        [
+            {"clav_person_id": p, "clav_cla_visit_date": v, "clav_cla_visit_seen": "Y"}
+            for p, v in [
+                ("A", "20/02/2019"),
+                ("A", "02/04/2019"),
+                ("A", "25/04/2019"),
+                ("B", "05/03/2019"),
+                ("B", "20/04/2019"),
+                ("C", "01/03/2019"),
+                ("C", "10/04/2019"),
+                ("C", "26/04/2019"),
+                ("F", "05/04/2019"),
+                ("F", "30/04/2019"),
+            ]
+        ],
+        dates=("clav_cla_visit_date",),
+    )
+    src = Sources(
+        {"ssd_cla_episodes": eps, "ssd_cla_placement": placements, "ssd_cla_visits": visits}
+    )
+    assert month(src, "cla_visits_timely_pct") == (3, 5, 60.0)
