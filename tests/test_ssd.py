@@ -317,3 +317,58 @@ def test_cla_visits_within_the_statutory_intervals():
         {"ssd_cla_episodes": eps, "ssd_cla_placement": placements, "ssd_cla_visits": visits}
     )
     assert month(src, "cla_visits_timely_pct") == (3, 5, 60.0)
+
+
+def _extract(folder: Path, visits: list[str]) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    person = _write(
+        folder / "ssd_person.csv", "pers_person_id,pers_dob\nA,2010-01-01\nZ,2011-01-01\n"
+    )
+    rows = "".join(f"V{i},A,{v},Y\n" for i, v in enumerate(visits))
+    vis = _write(
+        folder / "ssd_cin_visits.csv",
+        "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n" + rows,
+    )
+    return [person, vis]
+
+
+def test_an_extract_loads_with_provenance_and_the_next_replaces_it(store, tmp_path):
+    """Person A is a child of the 903 return, Z is not: one unmatched-person breach."""
+    from conftest import write_903_table
+    from selfeval.ingest import ingest_903
+    from selfeval.ingest_ssd import ingest_ssd
+
+    h = write_903_table(
+        tmp_path / "header.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
+    )
+    ingest_903(store, [h], la_code="999", return_year=2019)
+    first = ingest_ssd(
+        store,
+        _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]),
+        la_code="999",
+        spec_folder=SPEC,
+    )
+    assert (first.persons, first.persons_matched) == (2, 1)
+    assert [p.rule for p in first.problems] == ["ssd-person-unmatched"]
+    assert first.load.kind == "ssd" and first.load.tables["ssd_cin_visits"] == 2
+    again = ingest_ssd(
+        store,
+        _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]),
+        la_code="999",
+        spec_folder=SPEC,
+    )
+    assert not again.created
+    ingest_ssd(store, _extract(tmp_path / "x2", ["2019-05-01"]), la_code="999", spec_folder=SPEC)
+    visits = store.table("ssd_cin_visits")
+    assert visits.column("cinv_cin_visit_date").to_pylist() == [date(2019, 5, 1)]
+
+
+def test_strict_refuses_an_extract_with_breaches_and_stores_nothing(store, tmp_path):
+    from selfeval.errors import SelfevalError
+    from selfeval.ingest_ssd import ingest_ssd
+
+    files = _extract(tmp_path / "x", ["2019-04-01"])
+    files[1].write_text(files[1].read_text().replace(",Y\n", ",maybe\n"))
+    with pytest.raises(SelfevalError, match="--strict"):
+        ingest_ssd(store, files, la_code="999", spec_folder=SPEC, strict=True)
+    assert store.loads() == []

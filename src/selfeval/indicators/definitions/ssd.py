@@ -241,7 +241,9 @@ def cla_visits_timely_pct(src: Sources, periods: ir.Table) -> ir.Table:
     )
     gaps = cur.filter(cur.prev_d.notnull() & (cur.d >= cur.period_start) & ~cur.is_start)
     gap_days = gaps.d.delta(gaps.prev_d, unit="day")
-    in_first_year = gaps.prev_placed.notnull() & (gaps.prev_d.delta(gaps.prev_placed, unit="day") < 365)
+    in_first_year = gaps.prev_placed.notnull() & (
+        gaps.prev_d.delta(gaps.prev_placed, unit="day") < 365
+    )
     limit = ibis.cases(
         (gaps.prev_start, FIRST_VISIT_DAYS),
         (in_first_year, FIRST_YEAR_DAYS),
