@@ -80,8 +80,11 @@ def test_synth_ingest_indicators_json(tmp_path):
         assert r.returncode == 0, r.stderr
     r = run("--db", db, "indicators", "--at", "2020-03-31", "--format", "json", cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    [row] = json.loads(r.stdout)
-    assert row["id"] == "cla_count" and row["la_code"] == "999"
+    rows = {x["id"]: x for x in json.loads(r.stdout)}
+    row = rows["cla_count"]
+    assert row["la_code"] == "999" and row["value"] is not None
+    # An indicator whose source is not loaded says so: no value, a reason, never a zero.
+    assert rows["contacts"]["value"] is None and "ssd_contacts" in rows["contacts"]["reason"]
     assert set(row) >= {
         "id",
         "title",
