@@ -4,7 +4,7 @@
 kind is detected from its content (unless given); files are grouped by (kind, authority,
 return year), and each group becomes one load. Every file is read, and every group validated,
 before anything is written; the loads of one call are then recorded in one transaction, so a
-call loads everything it was given or nothing (docs/decisions/0005-ingest-all-or-nothing.md).
+call loads everything it was given or nothing (docs/decisions/0007-ingest-all-or-nothing.md).
 """
 
 from __future__ import annotations
