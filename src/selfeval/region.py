@@ -1,0 +1,159 @@
+"""The regional and national view: many authorities' indicators side by side, with outliers.
+
+For every authority in the store (or those asked for) each indicator is computed in one pass
+of the engine (DuckDB, or Spark for the nation), then set against DfE's published figures:
+
+- **against England**: the authority's value is an outlier when it lies more than two standard
+  deviations of all authorities' published values for that year from England's value;
+- **against its neighbours**: when it lies outside the range of its ten statistical
+  neighbours' published values for that year.
+
+Both need the published benchmarks imported (``selfeval benchmarks import``); without them the
+values are shown and no outliers are flagged.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+import ibis
+
+from selfeval.benchmarks.compare import (
+    area_names,
+    has_benchmarks,
+    mapped_indicators,
+    neighbours,
+    published_series,
+    reference_date,
+)
+from selfeval.indicators import Result, catalogue, compute, sources_from_store
+from selfeval.store import Store
+
+OUTLIER_SD = 2.0
+
+
+@dataclass(frozen=True)
+class RegionCell:
+    value: float | None
+    reason: str | None
+    england: float | None = None
+    against_england: str | None = None
+    """``above`` or ``below`` England by more than two standard deviations, else None."""
+    against_neighbours: str | None = None
+    """``above`` or ``below`` every one of its neighbours' published values, else None."""
+
+
+@dataclass
+class RegionView:
+    at: date
+    ids: list[str]
+    la_codes: list[str]
+    names: dict[str, str]
+    cells: dict[tuple[str, str], RegionCell] = field(default_factory=dict)
+
+    def outliers(self) -> list[tuple[str, str, str]]:
+        """(authority, indicator, what) for every flagged cell."""
+        out = []
+        for (la, iid), c in sorted(self.cells.items()):
+            if c.against_england:
+                out.append((la, iid, f"{c.against_england} England"))
+            if c.against_neighbours:
+                out.append((la, iid, f"{c.against_neighbours} all its neighbours"))
+        return out
+
+    def as_rows(self) -> list[dict]:
+        return [
+            {
+                "la": la,
+                "la_name": self.names.get(la, ""),
+                "id": iid,
+                "value": c.value,
+                "reason": c.reason,
+                "england": c.england,
+                "against_england": c.against_england,
+                "against_neighbours": c.against_neighbours,
+            }
+            for (la, iid), c in sorted(self.cells.items())
+        ]
+
+
+def _side(value: float, low: float, high: float) -> str | None:
+    if value > high:
+        return "above"
+    if value < low:
+        return "below"
+    return None
+
+
+def flags(
+    value: float,
+    england: float | None,
+    all_authorities: Sequence[float],
+    neighbour_values: Sequence[float],
+) -> tuple[str | None, str | None]:
+    """(against England, against neighbours): ``above``, ``below`` or None (see module doc)."""
+    against_england = None
+    if england is not None and len(all_authorities) > 2:
+        sd = statistics.pstdev(all_authorities)
+        against_england = _side(value, england - OUTLIER_SD * sd, england + OUTLIER_SD * sd)
+    against_neighbours = (
+        _side(value, min(neighbour_values), max(neighbour_values)) if neighbour_values else None
+    )
+    return against_england, against_neighbours
+
+
+def region_view(
+    store: Store,
+    at: date,
+    *,
+    la_codes: Sequence[str] | None = None,
+    ids: Sequence[str] | None = None,
+    period: str = "year",
+    backend: ibis.BaseBackend | None = None,
+    model: str = "2021",
+) -> RegionView:
+    """Every asked-for authority's indicators at ``at``, flagged against England and neighbours."""
+    cat = catalogue()
+    ids = list(ids) if ids else list(cat)
+    las = list(la_codes) if la_codes else store.la_codes()
+    results: list[Result] = compute(
+        sources_from_store(store, backend=backend), [at], period=period, ids=ids, la_codes=las
+    )
+    benchmarks = has_benchmarks(store)
+    names = area_names(store) if benchmarks else {}
+    view = RegionView(at=at, ids=ids, la_codes=las, names=names)
+    mapped = {m.id: m for m in mapped_indicators()} if benchmarks else {}
+    series = {}
+    for iid in ids:
+        m = mapped.get(iid)
+        if m and reference_date(m.published, at.year) == at:
+            series[iid] = published_series(store, m.published)
+    near = {la: neighbours(store, la, model) for la in las} if benchmarks else {}
+    for r in results:
+        cell = RegionCell(value=r.value, reason=r.reason)
+        s = series.get(r.id)
+        if s is not None and r.value is not None:
+            eng = s.england.get(at.year)
+            values = s.la_values(at.year)
+            if eng and eng.value is not None and len(values) > 2:
+                sd = statistics.pstdev(values.values())
+                cell = RegionCell(
+                    r.value,
+                    r.reason,
+                    eng.value,
+                    _side(r.value, eng.value - OUTLIER_SD * sd, eng.value + OUTLIER_SD * sd),
+                )
+            nv = [values[n] for n in near.get(r.la_code, []) if n in values]
+            if nv:
+                cell = RegionCell(
+                    cell.value,
+                    cell.reason,
+                    cell.england,
+                    cell.against_england,
+                    _side(r.value, min(nv), max(nv)),
+                )
+        view.cells[(r.la_code, r.id)] = cell
+    return view
