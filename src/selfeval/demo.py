@@ -10,7 +10,7 @@ from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest_903
 from selfeval.outputs.html import indicators_page
 from selfeval.store import Store
-from selfeval.synth import write_903
+from selfeval.synth import AuthorityConfig, synthesise
 
 DEMO_LA = "999"
 DEMO_YEARS = range(2019, 2021)
@@ -23,10 +23,11 @@ class DemoOutputs:
     pages: list[Path]
 
 
-def run_demo(out: Path, *, children: int = 400, seed: int = 1) -> DemoOutputs:
+def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     out.mkdir(parents=True, exist_ok=True)
     returns = out / "returns"
-    write_903(returns, children=children, years=DEMO_YEARS, seed=seed, la_code=DEMO_LA)
+    config = AuthorityConfig(la_code=DEMO_LA, children=children, years=DEMO_YEARS, seed=seed)
+    synthesise(returns, config)
     url = f"sqlite:///{(out / 'selfeval.db').resolve()}"
     store = Store(url)
     for year in DEMO_YEARS:

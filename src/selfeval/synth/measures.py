@@ -140,7 +140,9 @@ def care_leavers_eet(children: Iterable[Child], year: int, band: str) -> tuple[i
         for o in c.care_leaver:
             if o.year != year:
                 continue
-            bd_ages = [a for a in ages if date(year - 1, 4, 1) <= c.birthday(a) <= date(year, 3, 31)]
+            bd_ages = [
+                a for a in ages if date(year - 1, 4, 1) <= c.birthday(a) <= date(year, 3, 31)
+            ]
             if not bd_ages:
                 continue
             den += 1

@@ -270,7 +270,10 @@ class Authority:
     children: list[Child]
     workers: list[Worker]
     seed: int
-    vacancies_fte: dict[int, float] = field(default_factory=dict)  # at 30 September, by year
+    posts: int = 0
+    """Social work posts (filled or vacant) in the establishment."""
+    seen_within_5_days: float = 0.75
+    """Share of children referred whom a worker saw within 5 working days (visits derive it)."""
 
     def child(self, child_id: str) -> Child:
         for c in self.children:

@@ -10,12 +10,15 @@ first year's stock (children long in care, previous plans) is already there.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 import random
 from datetime import date, timedelta
+from functools import lru_cache
+from typing import ClassVar
 
-from selfeval.calendar import is_working_day
+from selfeval.calendar import CALENDAR_END, CALENDAR_START, is_working_day
 from selfeval.synth import codes
 from selfeval.synth.config import ENGLAND, AuthorityConfig
 from selfeval.synth.model import (
@@ -46,13 +49,21 @@ CHILDREN_PER_POPULATION_YEAR = 0.09
 CHILDREN_PER_POPULATION_BASE = 0.06
 
 
-def add_working_days(d: date, n: int) -> date:
-    """The date ``n`` working days after ``d`` (England's bank holidays excluded)."""
-    while n > 0:
-        d += DAY
+@lru_cache(maxsize=1)
+def _working_days() -> list[int]:
+    d, end, out = CALENDAR_START, CALENDAR_END, []
+    while d <= end:
         if is_working_day(d):
-            n -= 1
-    return d
+            out.append(d.toordinal())
+        d += DAY
+    return out
+
+
+def add_working_days(d: date, n: int) -> date:
+    """The date ``n`` (>= 1) working days after ``d`` (England's bank holidays excluded)."""
+    wd = _working_days()
+    i = bisect.bisect_right(wd, d.toordinal())
+    return date.fromordinal(wd[i + max(n, 1) - 1])
 
 
 def pick(rng: random.Random, weights: dict[str, float]) -> str:
@@ -76,7 +87,7 @@ def population_for(cfg: AuthorityConfig) -> int:
 class _Workforce:
     """Posts filled over time by permanent or agency workers, with vacancy gaps between them."""
 
-    GROUP_SHARE = {"front_door": 0.3, "cin": 0.4, "cla": 0.3}
+    GROUP_SHARE: ClassVar[dict[str, float]] = {"front_door": 0.3, "cin": 0.4, "cla": 0.3}
 
     def __init__(self, sim: Simulation, fte: float) -> None:
         self.sim = sim
@@ -239,7 +250,8 @@ class Simulation:
         heapq.heappush(self._released, (free_from, self._seq, idx))
 
     # ----- the flow -----------------------------------------------------------------------
-    def run(self) -> Authority:
+    def run(self) -> None:
+        """The flow of referrals and arrivals from the start of the burn-in to the last 31 March."""
         rng = self.rng
         per_day = (
             ENGLAND["referrals_per_10k"] / 10_000 * self.population * self.rates.referrals / 365.25
@@ -268,6 +280,9 @@ class Simulation:
                 self.uasc_arrival(d)
             d += DAY
         self.short_breaks()
+
+    def finish(self) -> Authority:
+        """Contacts, outcomes, and the authority as the returns will report it."""
         self.front_door_contacts()
         self.outcomes()
         return self.authority()
@@ -286,8 +301,13 @@ class Simulation:
     def referral(self, child: Child, d: date, path: str | None = None) -> date | None:
         """One referral and all that follows; returns the CIN closure date (None if open)."""
         rng, r = self.rng, self.rates
-        child.contacts.append(Contact(d - timedelta(days=rng.choice((0, 0, 0, 1, 2))),
-                                      pick(rng, codes.REFERRAL_SOURCE), "referral"))
+        child.contacts.append(
+            Contact(
+                d - timedelta(days=rng.choice((0, 0, 0, 1, 2))),
+                pick(rng, codes.REFERRAL_SOURCE),
+                "referral",
+            )
+        )
         ep = CINEpisode(
             referral_date=d,
             source=child.contacts[-1].source,
@@ -313,7 +333,7 @@ class Simulation:
         if protect:
             path = "in_need"
         s47 = None
-        if protect or path == "in_need" and rng.random() < 0.37 * min(2.0, r.protection**0.5):
+        if protect or (path == "in_need" and rng.random() < 0.37 * min(2.0, r.protection**0.5)):
             s47_start = d + timedelta(days=rng.choice((0, 0, 1, 2, 3, 5)))
             s47 = Section47(s47_start, add_working_days(s47_start, 15), None, False)
             ep.section47s.append(s47)
@@ -322,7 +342,9 @@ class Simulation:
         wd = rng.randint(5, 45) if on_time else rng.randint(46, 80)
         a_auth = add_working_days(a_start, wd)
         factors = sorted({pick(rng, codes.ASSESSMENT_FACTORS) for _ in range(rng.randint(1, 4))})
-        ep.assessments.append(Assessment(a_start, a_auth, factors, fd.worker_id, path != "not_in_need"))
+        ep.assessments.append(
+            Assessment(a_start, a_auth, factors, fd.worker_id, path != "not_in_need")
+        )
         if path == "not_in_need":
             ep.need_code = "N9"
             ep.closure_date, ep.closure_reason = a_auth, "RC9"
@@ -353,8 +375,14 @@ class Simulation:
         ep.closure_date, ep.closure_reason = close, "RC8"
         return close
 
-    def cp_plan(self, child: Child, ep: CINEpisode, start: date, end: date | None = None,
-                then: str | None = None) -> date | None:
+    def cp_plan(
+        self,
+        child: Child,
+        ep: CINEpisode,
+        start: date,
+        end: date | None = None,
+        then: str | None = None,
+    ) -> date | None:
         rng = self.rng
         previous = sum(len(e.cp_plans) for e in child.cin_episodes)
         cat = pick(rng, codes.CP_CATEGORY)
@@ -362,8 +390,9 @@ class Simulation:
             # Weibull(1.6) lengths with mean about 0.8 years: England's 31 March duration bands
             days = max(20, round(rng.weibullvariate(330, 1.6)))
             end = start + timedelta(days=min(days, 1300))
-        plan = CPPlan(start, end, cat, cat if rng.random() < 0.85 else pick(rng, codes.CP_CATEGORY),
-                      previous)
+        plan = CPPlan(
+            start, end, cat, cat if rng.random() < 0.85 else pick(rng, codes.CP_CATEGORY), previous
+        )
         review = start + timedelta(days=rng.randint(70, 90))
         while review < end:
             plan.reviews.append(review)
@@ -380,8 +409,14 @@ class Simulation:
         ep.closure_date, ep.closure_reason = close, "RC8"
         return close
 
-    def cin_plan(self, child: Child, ep: CINEpisode, start: date, end: date | None = None,
-                 then: str | None = None) -> date | None:
+    def cin_plan(
+        self,
+        child: Child,
+        ep: CINEpisode,
+        start: date,
+        end: date | None = None,
+        then: str | None = None,
+    ) -> date | None:
         rng = self.rng
         if end is None:
             end = start + timedelta(days=max(30, min(1100, round(rng.gammavariate(2.0, 140)))))
@@ -405,14 +440,23 @@ class Simulation:
         child.cin_episodes.append(ep)
         w = self.workforce.pick("front_door", d, self.rng)
         ep.team, ep.worker_id = w.team, w.worker_id
-        ep.assessments.append(Assessment(d, add_working_days(d, self.rng.randint(5, 40)),
-                                         ["8C"], w.worker_id))
+        ep.assessments.append(
+            Assessment(d, add_working_days(d, self.rng.randint(5, 40)), ["8C"], w.worker_id)
+        )
         closed = self.care(child, ep, d, pathway="eighteen")
         self._release(len(self.children) - 1, closed or date.max, d)
 
     # ----- care ---------------------------------------------------------------------------
-    def care(self, child: Child, ep: CINEpisode, start: date, *, pathway: str | None = None,
-             end: date | None = None) -> date | None:
+    def care(
+        self,
+        child: Child,
+        ep: CINEpisode,
+        start: date,
+        *,
+        pathway: str | None = None,
+        end: date | None = None,
+        step_down: bool = True,
+    ) -> date | None:
         """A period of care from ``start``: episodes, moves, legal status, reviews, exit."""
         rng = self.rng
         age = max(0, child.age_on(start))
@@ -434,7 +478,9 @@ class Simulation:
                 pathway = pick(rng, {"home": 40, "eighteen": 60})
         if end is None:
             if pathway == "home":
-                days = 1 + round(rng.expovariate(1 / 230)) if rng.random() < 0.9 else rng.randint(1, 7)
+                days = (
+                    1 + round(rng.expovariate(1 / 230)) if rng.random() < 0.9 else rng.randint(1, 7)
+                )
             elif pathway in ("sgo", "cao"):
                 days = rng.randint(330, 950)
             elif pathway == "adoption":
@@ -488,17 +534,23 @@ class Simulation:
                 decision = min(decision, order - timedelta(days=10))
             foster = rng.random() < 0.15
             adoption = Adoption(
-                decision_date=decision, placement_order_date=order, match_date=match,
-                placed_date=placed, adopted_date=end, foster_carer=foster,
+                decision_date=decision,
+                placement_order_date=order,
+                match_date=match,
+                placed_date=placed,
+                adopted_date=end,
+                foster_carer=foster,
                 number_of_adopters=2 if rng.random() < 0.85 else 1,
             )
             adoption.adopters_sex = (
-                pick(rng, {"MF": 80, "MM": 10, "FF": 10}) if adoption.number_of_adopters == 2
+                pick(rng, {"MF": 80, "MM": 10, "FF": 10})
+                if adoption.number_of_adopters == 2
                 else rng.choice(("F1", "F1", "M1"))
             )
             adoption.adopters_status = (
                 pick(rng, {"L0": 60, "L11": 15, "L12": 15, "L2": 10})
-                if adoption.number_of_adopters == 2 else "L4"
+                if adoption.number_of_adopters == 2
+                else "L4"
             )
             changes.append((order, "ls", "E1"))
             changes.append((placed, "adopt", "A5" if foster else "A6"))
@@ -507,8 +559,11 @@ class Simulation:
             # An adoption decision later reversed (PlacedAdoption with a reason ceased)
             decision = start + timedelta(days=max(1, (end - start).days // 3))
             if decision < end:
-                child.adoption = Adoption(decision_date=decision, decision_reversed=end,
-                                          reversal_reason=rng.choice(("RD1", "RD3", "RD4")))
+                child.adoption = Adoption(
+                    decision_date=decision,
+                    decision_reversed=end,
+                    reversal_reason=rng.choice(("RD1", "RD3", "RD4")),
+                )
         # Placement moves
         band = "baby" if age < 1 else "child" if age < 10 else "teen" if age < 16 else "older"
         place = pick(rng, codes.PLACE_BY_AGE[band])
@@ -529,9 +584,17 @@ class Simulation:
         eps: list[CareEpisode] = []
         provider = _provider(rng, place)
         pl_pc = _placement_postcode(rng, self.cfg.la_code, place, home_pc)
-        cur = CareEpisode(start, "S", ls0, _cla_need(rng, ep, child), place, provider,
-                          home_postcode=home_pc, placement_postcode=pl_pc,
-                          urn=_urn(rng, place))
+        cur = CareEpisode(
+            start,
+            "S",
+            ls0,
+            _cla_need(rng, ep, child),
+            place,
+            provider,
+            home_postcode=home_pc,
+            placement_postcode=pl_pc,
+            urn=_urn(rng, place),
+        )
         eps.append(cur)
         i = 0
         while i < len(changes):
@@ -558,12 +621,19 @@ class Simulation:
             cur.end, cur.reason_ceased = d, "X1"
             changed_place = rne != "L"
             cur = CareEpisode(
-                d, rne, new_ls, cur.need_code, new_place, new_provider,
+                d,
+                rne,
+                new_ls,
+                cur.need_code,
+                new_place,
+                new_provider,
                 reason_place_change=pick(rng, codes.REASON_PLACE_CHANGE)
-                if rne in ("P", "B", "T", "U") else None,
+                if rne in ("P", "B", "T", "U")
+                else None,
                 home_postcode=home_pc,
                 placement_postcode=_placement_postcode(rng, self.cfg.la_code, new_place, home_pc)
-                if changed_place else cur.placement_postcode,
+                if changed_place
+                else cur.placement_postcode,
                 urn=_urn(rng, new_place) if changed_place else cur.urn,
             )
             eps.append(cur)
@@ -574,10 +644,16 @@ class Simulation:
         self._care_extras(child, start, final_end)
         if final_end is None:
             return None
-        if pathway == "home" and rng.random() < 0.3 and child.age_on(end) < 17:
+        if step_down and pathway == "home" and rng.random() < 0.3 and child.age_on(end) < 17:
             return self.cin_plan(child, ep, end, then="close")
-        reason = {"E11": "RC1", "E12": "RC1", "E45": "RC4", "E46": "RC4", "E41": "RC3",
-                  "E48": "RC3"}.get(rec, "RC7" if child.age_on(end) >= 18 else "RC8")
+        reason = {
+            "E11": "RC1",
+            "E12": "RC1",
+            "E45": "RC4",
+            "E46": "RC4",
+            "E41": "RC3",
+            "E48": "RC3",
+        }.get(rec, "RC7" if child.age_on(end) >= 18 else "RC8")
         ep.closure_date, ep.closure_reason = end, reason
         return end
 
@@ -589,8 +665,13 @@ class Simulation:
         n = 0
         while review < stop:
             age = child.age_on(review)
-            code = "PN0" if age < 4 else pick(rng, {"PN1": 60, "PN2": 10, "PN3": 8, "PN4": 8,
-                                                      "PN5": 6, "PN6": 5, "PN7": 3})
+            code = (
+                "PN0"
+                if age < 4
+                else pick(
+                    rng, {"PN1": 60, "PN2": 10, "PN3": 8, "PN4": 8, "PN5": 6, "PN6": 5, "PN7": 3}
+                )
+            )
             child.care_reviews.append(CareReview(review, code))
             n += 1
             review += timedelta(days=rng.randint(80, 92) if n == 1 else rng.randint(160, 182))
@@ -621,10 +702,16 @@ class Simulation:
             e = min(planned, leaves, stop)
             reason = None
             if e < stop:
-                reason = "LEFTRL" if leaves <= planned else pick(
-                    rng, {"MANAGE": 40, "ORGRST": 10, "CHCHAN": 15, "TSPROC": 20, "OTHERS": 15})
-            child.workers.append(WorkerEpisode(w.worker_id, t, e if e < stop or end else None,
-                                               reason))
+                reason = (
+                    "LEFTRL"
+                    if leaves <= planned
+                    else pick(
+                        rng, {"MANAGE": 40, "ORGRST": 10, "CHCHAN": 15, "TSPROC": 20, "OTHERS": 15}
+                    )
+                )
+            child.workers.append(
+                WorkerEpisode(w.worker_id, t, e if e < stop or end else None, reason)
+            )
             if e <= t:
                 e = t + DAY
             t = e
@@ -651,10 +738,20 @@ class Simulation:
             if outcome == "early_help":
                 s = d + timedelta(days=rng.randint(1, 15))
                 e = s + timedelta(days=rng.randint(60, 300))
-                child.early_help.append(EarlyHelp(s, e if e <= self.window_end else None,
-                                                  rng.choice(("Early Help Locality 1",
-                                                              "Early Help Locality 2",
-                                                              "Family Hub", "School"))))
+                child.early_help.append(
+                    EarlyHelp(
+                        s,
+                        e if e <= self.window_end else None,
+                        rng.choice(
+                            (
+                                "Early Help Locality 1",
+                                "Early Help Locality 2",
+                                "Family Hub",
+                                "School",
+                            )
+                        ),
+                    )
+                )
         for c in self.children:
             c.contacts.sort(key=lambda x: (x.date, x.source, x.outcome))
 
@@ -673,12 +770,21 @@ class Simulation:
                     if s <= y_end - timedelta(days=365) and (e is None or e > y_end):
                         age = child.age_on(y_end)
                         sdq = rng.randint(0, 30) if 4 <= age <= 16 and rng.random() < 0.8 else None
-                        child.health.append(HealthOutcome(
-                            year, sdq, "SDQ1" if sdq is not None else rng.choice(("SDQ2", "SDQ4")),
-                            int(age >= 10 and rng.random() < 0.03), int(rng.random() < 0.9),
-                            int(rng.random() < 0.85), int(rng.random() < 0.8),
-                            int(rng.random() < 0.88),
-                            int(age >= 10 and rng.random() < 0.04), None, None))
+                        child.health.append(
+                            HealthOutcome(
+                                year,
+                                sdq,
+                                "SDQ1" if sdq is not None else rng.choice(("SDQ2", "SDQ4")),
+                                int(age >= 10 and rng.random() < 0.03),
+                                int(rng.random() < 0.9),
+                                int(rng.random() < 0.85),
+                                int(rng.random() < 0.8),
+                                int(rng.random() < 0.88),
+                                int(age >= 10 and rng.random() < 0.04),
+                                None,
+                                None,
+                            )
+                        )
                         sm = child.health[-1]
                         if sm.substance_misuse:
                             sm.intervention_received = int(rng.random() < 0.6)
@@ -692,11 +798,15 @@ class Simulation:
                     bd = child.birthday(age)
                     if y_start <= bd <= y_end and bd > left:
                         band = "17-18" if age < 19 else "19-21"
-                        in_touch = pick(rng, {"YES": 91, "NO": 4, "REFU": 1.5, "NREQ": 1,
-                                              "RHOM": 2, "DIED": 0.1})
+                        in_touch = pick(
+                            rng,
+                            {"YES": 91, "NO": 4, "REFU": 1.5, "NREQ": 1, "RHOM": 2, "DIED": 0.1},
+                        )
                         if in_touch in ("YES", "REFU"):
-                            weights = {k: v * (eet_boost if k in codes.EET else 1.0)
-                                       for k, v in codes.OC3_ACTIVITY[band].items()}
+                            weights = {
+                                k: v * (eet_boost if k in codes.EET else 1.0)
+                                for k, v in codes.OC3_ACTIVITY[band].items()
+                            }
                             activ, accom = pick(rng, weights), pick(rng, codes.OC3_ACCOM)
                         else:
                             activ = accom = ""
@@ -714,21 +824,32 @@ class Simulation:
             ep = CINEpisode(first - timedelta(days=30), "5A", "N2", False)
             w = self.workforce.pick("cin", first, rng)
             ep.team, ep.worker_id = "Children with Disabilities", w.worker_id
-            ep.assessments.append(Assessment(ep.referral_date,
-                                             add_working_days(ep.referral_date, 25),
-                                             ["6A"], w.worker_id))
+            ep.assessments.append(
+                Assessment(
+                    ep.referral_date, add_working_days(ep.referral_date, 25), ["6A"], w.worker_id
+                )
+            )
             child.cin_episodes.append(ep)
             d = first
             stop = min(self.window_end, child.birthday(18) - timedelta(days=10))
             while d < stop:
                 length = rng.randint(1, 4)
                 e = d + timedelta(days=length)
-                child.care_episodes.append(CareEpisode(
-                    d, "S", "V4", "N2", "K1" if rng.random() < 0.3 else "U4",
-                    "PR1", e if e <= self.window_end else None, "E13" if e <= self.window_end
-                    else None, home_postcode=_postcode(rng, self.cfg.la_code, local=True),
-                    placement_postcode=_postcode(rng, self.cfg.la_code, local=True),
-                    urn="XXXXXXX"))
+                child.care_episodes.append(
+                    CareEpisode(
+                        d,
+                        "S",
+                        "V4",
+                        "N2",
+                        "K1" if rng.random() < 0.3 else "U4",
+                        "PR1",
+                        e if e <= self.window_end else None,
+                        "E13" if e <= self.window_end else None,
+                        home_postcode=_postcode(rng, self.cfg.la_code, local=True),
+                        placement_postcode=_postcode(rng, self.cfg.la_code, local=True),
+                        urn="XXXXXXX",
+                    )
+                )
                 d = e + timedelta(days=rng.randint(20, 45))
             if child.care_episodes and child.care_episodes[-1].end is None:
                 continue
@@ -738,6 +859,8 @@ class Simulation:
         """Keep the children with anything in the return years; number them in order."""
         ws = self.window_start
         keep = [c for c in self.children if _touches(c, ws, self.window_end)]
+        for c in keep:
+            _truncate(c, self.window_end)
         keep.sort(key=lambda c: (_first_date(c), int(c.child_id)))
         for n, c in enumerate(keep, start=1):
             c.child_id = f"{self.cfg.la_code}{n:07d}"
@@ -747,13 +870,23 @@ class Simulation:
             key=lambda w: w.worker_id,
         )
         years = self.cfg.years
-        pop = {y: round(self.population * (1 + 0.004 * (y - years.start))) for y in
-               range(years.start - 2, years.stop)}
+        pop = {
+            y: round(self.population * (1 + 0.004 * (y - years.start)))
+            for y in range(years.start - 2, years.stop)
+        }
         return Authority(
-            la_code=self.cfg.la_code, la_name=self.cfg.la_name,
-            region_code=self.cfg.region_code, region_name=self.cfg.region_name,
-            new_la_code=self.cfg.new_la_code, population=pop, years=years,
-            children=keep, workers=workers, seed=self.cfg.seed,
+            la_code=self.cfg.la_code,
+            la_name=self.cfg.la_name,
+            region_code=self.cfg.region_code,
+            region_name=self.cfg.region_name,
+            new_la_code=self.cfg.new_la_code,
+            population=pop,
+            years=years,
+            children=keep,
+            workers=workers,
+            seed=self.cfg.seed,
+            seen_within_5_days=self.rates.seen_within_5_days,
+            posts=sum(len(p) for p in self.workforce.posts.values()),
         )
 
 
@@ -838,6 +971,63 @@ def _left_care_as_relevant(child: Child) -> date | None:
     fourteen = child.birthday(14)
     days = sum(((e or left) - max(s, fourteen)).days for s, e in periods if (e or left) > fourteen)
     return left if days >= 91 else None
+
+
+def _truncate(c: Child, end: date) -> None:
+    """Drop what happens after the last return's 31 March; what is still open is left open."""
+    c.cin_episodes = [e for e in c.cin_episodes if e.referral_date <= end]
+    for e in c.cin_episodes:
+        if e.closure_date and e.closure_date > end:
+            e.closure_date = e.closure_reason = None
+        e.assessments = [a for a in e.assessments if a.start <= end]
+        for a in e.assessments:
+            if a.authorised and a.authorised > end:
+                a.authorised = None
+        e.cin_plans = [p for p in e.cin_plans if p.start <= end]
+        for p in e.cin_plans:
+            if p.end and p.end > end:
+                p.end = None
+        e.section47s = [s for s in e.section47s if s.start <= end]
+        for s in e.section47s:
+            if s.icpc_date and s.icpc_date > end:
+                s.icpc_date = None
+        e.cp_plans = [p for p in e.cp_plans if p.start <= end]
+        for p in e.cp_plans:
+            if p.end and p.end > end:
+                p.end = None
+            p.reviews = [r for r in p.reviews if r <= end]
+    c.care_episodes = [e for e in c.care_episodes if e.start <= end]
+    for ce in c.care_episodes:
+        if ce.end and ce.end > end:
+            ce.end = ce.reason_ceased = None
+    c.care_reviews = [r for r in c.care_reviews if r.date <= end]
+    c.missing = [m for m in c.missing if m.start <= end]
+    for m in c.missing:
+        if m.end and m.end > end:
+            m.end = None
+    c.workers = [w for w in c.workers if w.start <= end]
+    for w in c.workers:
+        if w.end and w.end > end:
+            w.end, w.reason = None, None
+    c.contacts = [x for x in c.contacts if x.date <= end]
+    c.early_help = [x for x in c.early_help if x.start <= end]
+    if c.adoption:
+        a = c.adoption
+        for f in (
+            "decision_date",
+            "placement_order_date",
+            "match_date",
+            "placed_date",
+            "adopted_date",
+            "decision_reversed",
+        ):
+            v = getattr(a, f)
+            if v and v > end:
+                setattr(a, f, None)
+        if a.decision_reversed is None:
+            a.reversal_reason = None
+        if a.decision_date is None:
+            c.adoption = None
 
 
 def _first_date(c: Child) -> date:

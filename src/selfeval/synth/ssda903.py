@@ -1,117 +1,156 @@
-"""Synthetic SSDA903 returns: Header and Episodes tables with DfE's exact headers."""
+"""SSDA903 writer: one folder per return year, one CSV per table, with DfE's exact headers.
+
+Each year's return holds every child looked after at any time in the year (short breaks
+included) and every care leaver with an OC3 row; episodes open on 1 April are re-reported and
+an episode still open on 31 March has DEC and REC blank, as real returns do.
+"""
 
 from __future__ import annotations
 
 import csv
-import random
-from dataclasses import dataclass
-from datetime import date, timedelta
+import io
+from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 
 from selfeval.schema import SSDA903
+from selfeval.synth.model import Authority, Child
 
-PLACEMENTS = ("U1", "U2", "U3", "U4", "U5", "U6", "R1", "K2", "P1", "H5")
-LEGAL = ("C2", "C2", "C2", "V2", "J2", "E1")
+FILES = {
+    "ssda903_header": "header.csv",
+    "ssda903_episodes": "episodes.csv",
+    "ssda903_reviews": "reviews.csv",
+    "ssda903_uasc": "uasc.csv",
+    "ssda903_oc2": "oc2.csv",
+    "ssda903_oc3": "oc3.csv",
+    "ssda903_ad1": "ad1.csv",
+    "ssda903_placed_adoption": "placed_adoption.csv",
+    "ssda903_prev_perm": "prev_perm.csv",
+    "ssda903_missing": "missing.csv",
+    "ssda903_sw_episodes": "sw_episodes.csv",
+}
+SW_EPISODES_FROM = 2024  # SWEpisodes were first collected in the 2023/24 return
 
 
-@dataclass
-class Episode:
-    child: str
-    decom: date
-    rne: str
-    ls: str
-    cin: str
-    place: str
-    provider: str
-    dec: date | None
-    rec: str | None
-
-
-def _fmt(d: date | None) -> str:
+def fmt(d: date | None) -> str:
+    """A 903 date: dd/mm/yyyy, blank when absent."""
     return d.strftime("%d/%m/%Y") if d else ""
 
 
-def write_903(
-    out: Path,
-    *,
-    children: int = 200,
-    years: range = range(2019, 2021),
-    seed: int = 1,
-    la_code: str = "999",
-) -> list[Path]:
-    """Write one folder per return year (``out/903/YYYY``) with header.csv and episodes.csv."""
-    rng = random.Random(seed)
-    first = date(years.start - 2, 4, 1)
-    last = date(years.stop - 1, 3, 31)
-    kids = []
-    for i in range(children):
-        cid = f"{la_code}{i:06d}"
-        dob = first - timedelta(days=rng.randint(0, 17 * 365))
-        start = first + timedelta(days=rng.randint(0, (last - first).days))
-        eps: list[Episode] = []
-        d = start
-        rne = "S"
-        ls = rng.choice(LEGAL)
-        while d <= last and len(eps) < 6:
-            length = rng.randint(20, 900)
-            end = d + timedelta(days=length)
-            place = rng.choice(PLACEMENTS)
-            provider = "PR1" if place.startswith("U") and rng.random() < 0.6 else "PR4"
-            if end > last:
-                eps.append(Episode(cid, d, rne, ls, "N1", place, provider, None, None))
-                break
-            ceases = rng.random() < 0.4
-            eps.append(
-                Episode(
-                    cid,
-                    d,
-                    rne,
-                    ls,
-                    "N1",
-                    place,
-                    provider,
-                    end,
-                    rng.choice(("E11", "E13", "E41")) if ceases else "X1",
-                )
-            )
-            if ceases:
-                break
-            d, rne = end, rng.choice(("P", "P", "L", "T", "B"))
-        kids.append((cid, rng.choice(("1", "2")), dob, eps))
-    paths = []
-    for y in years:
-        ys, ye = date(y - 1, 4, 1), date(y, 3, 31)
-        folder = out / "903" / str(y)
-        folder.mkdir(parents=True, exist_ok=True)
-        hdr = folder / "header.csv"
-        eps_path = folder / "episodes.csv"
-        with open(hdr, "w", newline="") as fh, open(eps_path, "w", newline="") as fe:
-            wh, we = csv.writer(fh), csv.writer(fe)
-            wh.writerow(SSDA903["ssda903_header"].fields)
-            we.writerow(SSDA903["ssda903_episodes"].fields)
-            for cid, sex, dob, eps in kids:
-                inyear = [e for e in eps if e.decom <= ye and (e.dec is None or e.dec >= ys)]
-                if not inyear:
-                    continue
-                wh.writerow([cid, sex, _fmt(dob), "WBRI", "", "", ""])
-                for e in inyear:
-                    dec = e.dec if e.dec and e.dec <= ye else None
-                    we.writerow(
+def _in_year(start: date, end: date | None, ys: date, ye: date) -> bool:
+    return start <= ye and (end is None or end >= ys)
+
+
+def _upn(child: Child, ye: date) -> str:
+    if child.upn:
+        return child.upn
+    return "UN1" if child.age_on(ye) < 5 else "UN2"
+
+
+def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]:
+    """Every 903 table's rows for the return ``year`` (2019 = 1 April 2018 to 31 March 2019)."""
+    ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
+    t: dict[str, list[list[str]]] = {name: [] for name in FILES}
+    for c in authority.children:
+        eps = [e for e in c.care_episodes if _in_year(e.start, e.end, ys, ye)]
+        oc3 = [o for o in c.care_leaver if o.year == year]
+        if not eps and not oc3:
+            continue
+        dob = fmt(c.dob)
+        mother = ""
+        if c.sex == "2" and c.age_on(ye) >= 12 and eps:
+            mother = "1" if c.mother_child_dob else "0"
+        t["ssda903_header"].append(
+            [c.child_id, c.sex, dob, c.ethnicity, _upn(c, ye), mother, fmt(c.mother_child_dob)]
+        )
+        for e in eps:
+            ended = e.end is not None and e.end <= ye
+            t["ssda903_episodes"].append(
+                [
+                    c.child_id, fmt(e.start), e.rne, e.legal_status, e.need_code, e.place,
+                    e.provider, fmt(e.end) if ended else "", (e.reason_ceased or "") if ended
+                    else "", e.reason_place_change or "", e.home_postcode,
+                    e.placement_postcode, e.urn,
+                ]
+            )  # fmt: skip
+        for r in c.care_reviews:
+            if ys <= r.date <= ye:
+                t["ssda903_reviews"].append([c.child_id, dob, fmt(r.date), r.participation])
+        if c.uasc and eps:
+            t["ssda903_uasc"].append([c.child_id, c.sex, dob, fmt(c.birthday(18))])
+        for h in c.health:
+            if h.year == year:
+                t["ssda903_oc2"].append(
+                    [
+                        c.child_id, dob, "" if h.sdq_score is None else str(h.sdq_score),
+                        h.sdq_reason, str(h.convicted), str(h.health_check),
+                        str(h.immunisations), str(h.teeth_check), str(h.health_assessment),
+                        str(h.substance_misuse), _opt(h.intervention_received),
+                        _opt(h.intervention_offered),
+                    ]
+                )  # fmt: skip
+        for o in oc3:
+            t["ssda903_oc3"].append([c.child_id, dob, o.in_touch, o.activity, o.accommodation])
+        a = c.adoption
+        if a and a.adopted_date and ys <= a.adopted_date <= ye:
+            t["ssda903_ad1"].append(
+                [
+                    c.child_id, dob, fmt(a.decision_date), fmt(a.match_date),
+                    "1" if a.foster_carer else "0", str(a.number_of_adopters), a.adopters_sex,
+                    a.adopters_status,
+                ]
+            )  # fmt: skip
+        if a and a.decision_date <= ye and eps:
+            ceased = a.decision_reversed or a.adopted_date
+            if ceased is None or ceased >= ys:
+                done = ceased is not None and ceased <= ye
+                t["ssda903_placed_adoption"].append(
+                    [
+                        c.child_id, dob, fmt(a.decision_date), fmt(ceased) if done else "",
+                        (a.reversal_reason or "") if done and a.decision_reversed else "",
+                    ]
+                )  # fmt: skip
+        if any(e.rne == "S" and ys <= e.start <= ye and e.legal_status not in ("V3", "V4")
+               for e in eps):  # fmt: skip
+            t["ssda903_prev_perm"].append([c.child_id, dob, c.previous_permanence, "", ""])
+        for m in c.missing:
+            if _in_year(m.start, m.end, ys, ye):
+                end = fmt(m.end) if m.end and m.end <= ye else ""
+                t["ssda903_missing"].append([c.child_id, dob, m.kind, fmt(m.start), end])
+        if year >= SW_EPISODES_FROM:
+            for w in c.workers:
+                if _in_year(w.start, w.end, ys, ye):
+                    closed = w.end is not None and w.end <= ye
+                    t["ssda903_sw_episodes"].append(
                         [
-                            cid,
-                            _fmt(e.decom),
-                            e.rne,
-                            e.ls,
-                            e.cin,
-                            e.place,
-                            e.provider,
-                            _fmt(dec),
-                            (e.rec if dec else "") or "",
-                            "",
-                            "",
-                            "",
-                            "",
+                            c.child_id, dob, w.worker_id, fmt(w.start),
+                            fmt(w.end) if closed else "", (w.reason or "") if closed else "",
                         ]
-                    )
-        paths += [hdr, eps_path]
+                    )  # fmt: skip
+    return t
+
+
+def _opt(v: int | None) -> str:
+    return "" if v is None else str(v)
+
+
+def csv_text(fields: Iterable[str], rows: list[list[str]]) -> str:
+    """CSV with a header row and CRLF-free line ends, identical for identical rows."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(list(fields))
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def write_903_year(authority: Authority, year: int, folder: Path) -> list[Path]:
+    """Write the ``year`` return's tables into ``folder``; SWEpisodes only from 2023/24."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for table, rows in rows_for_year(authority, year).items():
+        if table == "ssda903_sw_episodes" and year < SW_EPISODES_FROM:
+            continue
+        path = folder / FILES[table]
+        path.write_text(csv_text(SSDA903[table].fields, rows), encoding="utf-8")
+        paths.append(path)
     return paths

@@ -1,0 +1,171 @@
+"""CIN census writer: the XML DfE collects (Message > Header > Children > Child ...).
+
+Element names and nesting follow DfE's CIN census specification as D2I's ``cin_validator``
+reads it (one ``Reviews`` block per review date). A year's census holds every child with a
+CIN episode open at any time in the year; dates are ISO (YYYY-MM-DD). The header's DateTime
+is fixed (the day after the reference date, noon) so the same seed gives the same bytes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from selfeval.synth.model import Authority, Child, CINEpisode
+
+SEX_FROM = 2025  # the 2024/25 census replaced GenderCurrent (1/2) with Sex (M/F)
+
+
+def _d(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+class _Xml:
+    def __init__(self) -> None:
+        self.parts: list[str] = ['<?xml version="1.0" encoding="utf-8"?>\n']
+        self.depth = 0
+
+    def open(self, tag: str) -> None:
+        self.parts.append(f"{'  ' * self.depth}<{tag}>\n")
+        self.depth += 1
+
+    def close(self, tag: str) -> None:
+        self.depth -= 1
+        self.parts.append(f"{'  ' * self.depth}</{tag}>\n")
+
+    def leaf(self, tag: str, value: str | None) -> None:
+        if value is None or value == "":
+            return
+        self.parts.append(f"{'  ' * self.depth}<{tag}>{escape(value)}</{tag}>\n")
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def _episode_in_year(e: CINEpisode, ys: date, ye: date) -> bool:
+    return e.referral_date <= ye and (e.closure_date is None or e.closure_date >= ys)
+
+
+def census_xml(authority: Authority, year: int) -> str:
+    """The CIN census for ``year`` (2019 = referrals and activity 1 April 2018 - 31 March 2019)."""
+    ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
+    x = _Xml()
+    x.open("Message")
+    x.open("Header")
+    x.open("CollectionDetails")
+    x.leaf("Collection", "CIN")
+    x.leaf("Year", str(year))
+    x.leaf("ReferenceDate", ye.isoformat())
+    x.close("CollectionDetails")
+    x.open("Source")
+    x.leaf("SourceLevel", "L")
+    x.leaf("LEA", authority.la_code)
+    x.leaf("SoftwareCode", "selfeval synth")
+    x.leaf("Release", "1")
+    x.leaf("SerialNo", "001")
+    x.leaf("DateTime", f"{date(year, 4, 1).isoformat()}T12:00:00")
+    x.close("Source")
+    x.close("Header")
+    x.open("Children")
+    for c in authority.children:
+        eps = [e for e in c.cin_episodes if _episode_in_year(e, ys, ye)]
+        if eps:
+            _child(x, c, eps, year, ye)
+    x.close("Children")
+    x.close("Message")
+    return x.text()
+
+
+def _child(x: _Xml, c: Child, eps: list[CINEpisode], year: int, ye: date) -> None:
+    x.open("Child")
+    x.open("ChildIdentifiers")
+    x.leaf("LAchildID", c.child_id)
+    if c.upn and c.dob <= ye:
+        x.leaf("UPN", c.upn)
+    else:
+        x.leaf("UPNunknown", "UN1" if c.dob > ye or c.age_on(ye) < 5 else "UN2")
+    if c.dob <= ye:
+        x.leaf("PersonBirthDate", _d(c.dob))
+    else:
+        x.leaf("ExpectedPersonBirthDate", _d(c.dob))
+    if year >= SEX_FROM:
+        x.leaf("Sex", "M" if c.sex == "1" else "F")
+    else:
+        x.leaf("GenderCurrent", "0" if c.dob > ye else c.sex)
+    x.close("ChildIdentifiers")
+    x.open("ChildCharacteristics")
+    x.leaf("Ethnicity", c.ethnicity if c.dob <= ye else "NOBT")
+    x.open("Disabilities")
+    for d in c.disabilities or ["NONE"]:
+        x.leaf("Disability", d)
+    x.close("Disabilities")
+    x.close("ChildCharacteristics")
+    for e in eps:
+        _details(x, e, ye)
+    x.close("Child")
+
+
+def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
+    closed = e.closure_date is not None and e.closure_date <= ye
+    icpc = next((s.icpc_date for s in e.section47s if s.icpc_date and s.icpc_date <= ye), None)
+    x.open("CINdetails")
+    x.leaf("CINreferralDate", _d(e.referral_date))
+    x.leaf("ReferralSource", e.source)
+    x.leaf("PrimaryNeedCode", e.need_code)
+    if closed:
+        x.leaf("CINclosureDate", _d(e.closure_date))
+        x.leaf("ReasonForClosure", e.closure_reason)
+    x.leaf("DateOfInitialCPC", _d(icpc))
+    x.leaf("ReferralNFA", "1" if e.nfa else "0")
+    for a in e.assessments:
+        if a.start > ye:
+            continue
+        x.open("Assessments")
+        x.leaf("AssessmentActualStartDate", _d(a.start))
+        if a.authorised and a.authorised <= ye:
+            x.leaf("AssessmentAuthorisationDate", _d(a.authorised))
+            x.open("FactorsIdentifiedAtAssessment")
+            for f in a.factors:
+                x.leaf("AssessmentFactors", f)
+            x.close("FactorsIdentifiedAtAssessment")
+        x.close("Assessments")
+    for p in e.cin_plans:
+        if p.start > ye:
+            continue
+        x.open("CINPlanDates")
+        x.leaf("CINPlanStartDate", _d(p.start))
+        x.leaf("CINPlanEndDate", _d(p.end) if p.end and p.end <= ye else "")
+        x.close("CINPlanDates")
+    for s in e.section47s:
+        if s.start > ye:
+            continue
+        x.open("Section47")
+        x.leaf("S47ActualStartDate", _d(s.start))
+        x.leaf("InitialCPCtarget", _d(s.icpc_target))
+        x.leaf("DateOfInitialCPC", _d(s.icpc_date) if s.icpc_date and s.icpc_date <= ye else "")
+        x.leaf("ICPCnotRequired", "true" if s.icpc_not_required else "false")
+        x.close("Section47")
+    for p in e.cp_plans:
+        if p.start > ye:
+            continue
+        x.open("ChildProtectionPlans")
+        x.leaf("CPPstartDate", _d(p.start))
+        x.leaf("CPPendDate", _d(p.end) if p.end and p.end <= ye else "")
+        x.leaf("InitialCategoryOfAbuse", p.initial_category)
+        x.leaf("LatestCategoryOfAbuse", p.latest_category)
+        x.leaf("NumberOfPreviousCPP", str(p.previous_plans))
+        for r in p.reviews:
+            if r <= ye:
+                x.open("Reviews")
+                x.leaf("CPPreviewDate", _d(r))
+                x.close("Reviews")
+        x.close("ChildProtectionPlans")
+    x.close("CINdetails")
+
+
+def write_cin_year(authority: Authority, year: int, folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"cin_{year}.xml"
+    path.write_text(census_xml(authority, year), encoding="utf-8")
+    return path
