@@ -1,0 +1,231 @@
+"""Disclosure control for everything read by people without child-level access.
+
+The rules are DfE's, as its statistical releases apply them:
+
+- a count of 1 to 5 children is suppressed and shown as ``c`` (primary suppression; 0 is shown);
+- so that a suppressed count cannot be worked out from the totals, any row or column (totals
+  included) left with exactly one suppressed cell has the next smallest non-zero cell in it
+  suppressed too, repeated until nothing changes (secondary suppression). A zero is never used
+  as the second cell: a suppressed 0 beside a suppressed 3 would still give the 3 away. After
+  the fixed point every suppressed cell is checked to have at least two values consistent with
+  everything published, and more cells are suppressed where one does not;
+- a percentage whose numerator or denominator is suppressed is suppressed;
+- England and regional counts are rounded to the nearest 10.
+
+DfE's other symbols: ``x`` not available, ``z`` not applicable, ``k`` under 0.5%.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+SUPPRESSED = "c"
+NOT_AVAILABLE = "x"
+NOT_APPLICABLE = "z"
+UNDER_HALF_PERCENT = "k"
+SMALL_MAX = 5
+"""Counts from 1 to this many children are suppressed."""
+
+Cell = int | str
+
+
+def is_small(n: float | None) -> bool:
+    """A count that would identify children: 1 to 5."""
+    return n is not None and 1 <= n <= SMALL_MAX
+
+
+def publish_count(n: float | None) -> Cell:
+    """One count on its own: ``c`` when it is 1 to 5, ``x`` when there is none."""
+    if n is None:
+        return NOT_AVAILABLE
+    return SUPPRESSED if is_small(n) else round(n)
+
+
+def publish_percent(
+    numerator: float | None, denominator: float | None, digits: int = 0
+) -> float | str:
+    """A percentage, or ``c`` when its numerator or denominator is a small count.
+
+    ``x`` when there is no denominator; ``k`` for a positive value under 0.5%.
+    """
+    if numerator is None or not denominator:
+        return NOT_AVAILABLE
+    if is_small(numerator) or is_small(denominator):
+        return SUPPRESSED
+    pct = 100.0 * numerator / denominator
+    if 0 < pct < 0.5:
+        return UNDER_HALF_PERCENT
+    return round(pct, digits)
+
+
+def round_total(n: float | None, level: str) -> Cell:
+    """England and regional counts are rounded to the nearest 10; an authority's are not.
+
+    ``level`` is the EES geographic level: ``National``, ``Regional`` or ``Local authority``.
+    Halves round up (DfE rounds 5 up), not to even.
+    """
+    if n is None:
+        return NOT_AVAILABLE
+    if level.lower() in ("national", "regional", "england", "region"):
+        return int((n + 5) // 10 * 10)
+    return publish_count(n)
+
+
+@dataclass(frozen=True)
+class SuppressedTable:
+    """A table of counts with its totals, as it may be published.
+
+    ``cells`` holds the interior; ``row_totals``, ``column_totals`` and ``grand_total`` the
+    margins. A suppressed entry is the string ``c``; ``primary`` and ``secondary`` list the
+    positions suppressed for each reason, in the augmented grid (row ``len(cells)`` is the
+    column totals, column ``len(cells[0])`` the row totals).
+    """
+
+    cells: list[list[Cell]]
+    row_totals: list[Cell]
+    column_totals: list[Cell]
+    grand_total: Cell
+    primary: frozenset[tuple[int, int]]
+    secondary: frozenset[tuple[int, int]]
+
+    def augmented(self) -> list[list[Cell]]:
+        """The table with its row totals as a last column and column totals as a last row."""
+        rows = [[*r, t] for r, t in zip(self.cells, self.row_totals, strict=True)]
+        return [*rows, [*self.column_totals, self.grand_total]]
+
+
+def suppress_table(cells: Sequence[Sequence[int]]) -> SuppressedTable:
+    """Suppress a table of counts and its totals (computed here) as DfE does."""
+    if not cells or not cells[0]:
+        raise ValueError("a table to suppress needs at least one row and one column")
+    width = len(cells[0])
+    if any(len(r) != width for r in cells):
+        raise ValueError("every row of a table to suppress must have the same length")
+    if any(v < 0 for r in cells for v in r):
+        raise ValueError("counts cannot be negative")
+    grid = [[int(v) for v in r] + [sum(r)] for r in cells]
+    grid.append([sum(r[j] for r in grid) for j in range(width + 1)])
+    n_rows, n_cols = len(grid), width + 1
+    primary = {(i, j) for i in range(n_rows) for j in range(n_cols) if is_small(grid[i][j])}
+    hidden = set(primary)
+    while True:
+        _secondary_by_lines(grid, hidden)
+        exposed = [p for p in sorted(hidden) if not _protected(grid, hidden, p)]
+        if not exposed:
+            break
+        i, j = exposed[0]
+        line = [(i, k) for k in range(n_cols)] + [(k, j) for k in range(n_rows)]
+        extra = _smallest_open(grid, hidden, line)
+        if extra is None:  # nothing left to hide in its lines: hide the whole table
+            hidden |= {(a, b) for a in range(n_rows) for b in range(n_cols) if grid[a][b]}
+            break
+        hidden.add(extra)
+    shown: list[list[Cell]] = [
+        [SUPPRESSED if (i, j) in hidden else grid[i][j] for j in range(n_cols)]
+        for i in range(n_rows)
+    ]
+    return SuppressedTable(
+        cells=[r[:-1] for r in shown[:-1]],
+        row_totals=[r[-1] for r in shown[:-1]],
+        column_totals=shown[-1][:-1],
+        grand_total=shown[-1][-1],
+        primary=frozenset(primary),
+        secondary=frozenset(hidden - primary),
+    )
+
+
+def suppress_column(counts: Sequence[int]) -> tuple[list[Cell], Cell]:
+    """A list of counts with their total (one column of a table): (shown counts, shown total)."""
+    t = suppress_table([[c] for c in counts])
+    return [r[0] for r in t.cells], t.grand_total
+
+
+def suppress_percentages(
+    numerators: Sequence[Cell], denominators: Sequence[Cell], digits: int = 0
+) -> list[float | str]:
+    """Percentages of published (already suppressed) numerators and denominators."""
+    out: list[float | str] = []
+    for n, d in zip(numerators, denominators, strict=True):
+        if n == SUPPRESSED or d == SUPPRESSED:
+            out.append(SUPPRESSED)
+        elif isinstance(n, str) or isinstance(d, str):
+            out.append(NOT_AVAILABLE)
+        else:
+            out.append(publish_percent(n, d, digits))
+    return out
+
+
+def _lines(n_rows: int, n_cols: int) -> list[list[tuple[int, int]]]:
+    return [[(i, j) for j in range(n_cols)] for i in range(n_rows)] + [
+        [(i, j) for i in range(n_rows)] for j in range(n_cols)
+    ]
+
+
+def _smallest_open(
+    grid: list[list[int]], hidden: set[tuple[int, int]], line: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The smallest non-zero cell of a line not yet suppressed; interior cells before totals."""
+    last_row, last_col = len(grid) - 1, len(grid[0]) - 1
+    options = [p for p in line if p not in hidden and grid[p[0]][p[1]] > 0]
+    if not options:
+        return None
+    return min(options, key=lambda p: (p[0] == last_row or p[1] == last_col, grid[p[0]][p[1]], p))
+
+
+def _secondary_by_lines(grid: list[list[int]], hidden: set[tuple[int, int]]) -> None:
+    """DfE's rule: a line with exactly one suppressed cell gets its next smallest suppressed."""
+    changed = True
+    while changed:
+        changed = False
+        for line in _lines(len(grid), len(grid[0])):
+            if sum(p in hidden for p in line) == 1:
+                extra = _smallest_open(grid, hidden, line)
+                if extra is not None:
+                    hidden.add(extra)
+                    changed = True
+
+
+def _protected(grid: list[list[int]], hidden: set[tuple[int, int]], cell: tuple[int, int]) -> bool:
+    """Whether a suppressed cell has a second value consistent with everything published.
+
+    Another table agreeing on every shown cell differs from this one by a circulation on the
+    suppressed cells (in the grid where totals count with a minus sign, every line sums to
+    zero); by conformal decomposition one exists iff a single cycle of suppressed cells through
+    ``cell``, alternately +1 and -1, keeps every count at zero or more. With rows and columns
+    as the nodes of a bipartite graph, that is a directed path from ``cell``'s column back to
+    its row, so a breadth-first search decides it.
+    """
+    n_rows, n_cols = len(grid), len(grid[0])
+
+    def can(p: tuple[int, int], step: int) -> bool:
+        totals = (p[0] == n_rows - 1) != (p[1] == n_cols - 1)
+        return grid[p[0]][p[1]] + (-step if totals else step) >= 0
+
+    r0, c0 = cell
+    for s in (1, -1):
+        if not can(cell, s):
+            continue
+        # Column -> row edges take -s, row -> column edges take +s.
+        seen = {("c", c0)}
+        queue = [("c", c0)]
+        while queue:
+            kind, idx = queue.pop()
+            if kind == "c":
+                for i in range(n_rows):
+                    p = (i, idx)
+                    if p == cell or p not in hidden or not can(p, -s):
+                        continue
+                    if i == r0:
+                        return True
+                    if ("r", i) not in seen:
+                        seen.add(("r", i))
+                        queue.append(("r", i))
+            else:
+                for j in range(n_cols):
+                    p = (idx, j)
+                    if p not in hidden or not can(p, s) or ("c", j) in seen:
+                        continue
+                    seen.add(("c", j))
+                    queue.append(("c", j))
+    return False
