@@ -149,3 +149,18 @@ bench_inspections = sa.Table(
 """Ofsted's ILACS inspections and their judgements, one row per inspection: ``source`` is
 ``ofsted`` (Ofsted's official statistics workbook) or ``ilacs_scrape`` (D2I's scrape of the
 published reports, which also has the pre-2018 ones)."""
+
+finding_reviews = sa.Table(
+    "se_finding_review",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("la_code", sa.String(3), nullable=False),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("drafted_text", sa.Text, nullable=False),
+    sa.Column("final_text", sa.Text, nullable=True),
+    sa.Column("decided_by", sa.String(200), nullable=False),
+    sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
+    sa.UniqueConstraint("la_code", "key", name="uq_finding_review_la_key"),
+)
+"""A person's decision on a finding selfeval drafted: accepted (with their wording) or rejected."""

@@ -1,0 +1,302 @@
+"""Figures in narrative: placeholders people write, rendered from the single record.
+
+A placeholder is ``{{ FIGURE }}`` with this small grammar::
+
+    FIGURE     := ID WHEN [ "over" PERIOD ] [ "vs" COMPARATOR ] [ "rounded" ]
+    WHEN       := "at" DATE                      the figure at a date (a period measure: the
+                                                 year, quarter or month ending on it)
+                | "from" DATE "to" DATE          the change between two dates: "down from 15.0%
+                                                 to 10.0%", "up from ...", "unchanged at ..."
+    PERIOD     := "year" | "quarter" | "month"   default: year
+    COMPARATOR := "england" | "region" | "neighbours"
+    DATE       := YYYY-MM-DD
+    ID         := an indicator id in the catalogue (``selfeval indicators list``)
+
+``rounded`` shows a percentage without decimals. An unknown id, a malformed placeholder or a
+figure the record has no data for is a :class:`FigureError` naming the section and line:
+never a blank. Every figure carries its evidence (indicator, period, source tables, loads) so
+that a report can cite it, and shows small counts as DfE does (``c``) when the audience has no
+child-level access.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Literal, Protocol
+
+from selfeval.errors import SelfevalError
+from selfeval.indicators import Result, catalogue, compute, get, sources_from_store
+from selfeval.indicators.store_sources import return_year_span
+from selfeval.outputs.disclosure import SUPPRESSED, is_small
+from selfeval.store import Store
+
+PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
+_TOKENS = re.compile(
+    r"^(?P<id>[a-z][a-z0-9_]*)\s+"
+    r"(?:at\s+(?P<at>\d{4}-\d{2}-\d{2})|from\s+(?P<d1>\d{4}-\d{2}-\d{2})\s+to\s+(?P<d2>\d{4}-\d{2}-\d{2}))"
+    r"(?:\s+over\s+(?P<period>year|quarter|month))?"
+    r"(?:\s+vs\s+(?P<vs>england|region|neighbours))?"
+    r"(?P<rounded>\s+rounded)?$"
+)
+Comparator = Literal["england", "region", "neighbours"]
+COMPARATOR_NAMES = {
+    "england": "England",
+    "region": "region",
+    "neighbours": "statistical neighbours",
+}
+
+
+class FigureError(SelfevalError):
+    """A placeholder that cannot be rendered: malformed, unknown or without data."""
+
+
+@dataclass(frozen=True)
+class Where:
+    """Where a placeholder was written: the section (file) and line."""
+
+    section: str
+    line: int
+
+    def __str__(self) -> str:
+        return f"{self.section}, line {self.line}"
+
+
+@dataclass(frozen=True)
+class FigureRef:
+    """A parsed placeholder."""
+
+    indicator_id: str
+    dates: tuple[date, ...]
+    """One date (``at``) or two (``from ... to``)."""
+    period: str = "year"
+    versus: Comparator | None = None
+    rounded: bool = False
+    where: Where | None = field(default=None, compare=False)
+
+    @property
+    def is_change(self) -> bool:
+        return len(self.dates) == 2
+
+
+def parse_figure(text: str, where: Where | None = None) -> FigureRef:
+    """Parse the inside of one ``{{ ... }}``; check the indicator exists."""
+    src = " ".join(text.split())
+    m = _TOKENS.match(src)
+    at = f" ({where})" if where else ""
+    if not m:
+        raise FigureError(
+            f"figure {{{{ {src} }}}}{at} is not of the form 'ID at YYYY-MM-DD' or "
+            "'ID from YYYY-MM-DD to YYYY-MM-DD' [over year|quarter|month] "
+            "[vs england|region|neighbours] [rounded]"
+        )
+    ind_id = m["id"]
+    if ind_id not in catalogue():
+        raise FigureError(f"figure {{{{ {src} }}}}{at}: there is no indicator called {ind_id!r}")
+    try:
+        dates = tuple(
+            date.fromisoformat(d) for d in ((m["at"],) if m["at"] else (m["d1"], m["d2"]))
+        )
+    except ValueError as e:
+        raise FigureError(f"figure {{{{ {src} }}}}{at}: {e}") from None
+    if len(dates) == 2 and dates[0] >= dates[1]:
+        raise FigureError(f"figure {{{{ {src} }}}}{at}: the first date must be the earlier")
+    return FigureRef(
+        indicator_id=ind_id,
+        dates=dates,
+        period=m["period"] or "year",
+        versus=m["vs"],  # type: ignore[arg-type]
+        rounded=bool(m["rounded"]),
+        where=where,
+    )
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A benchmark's value for the same indicator and period."""
+
+    name: str
+    value: float
+    source: str
+
+
+class Comparators(Protocol):
+    """Benchmarks for a figure: England, the region, or the statistical neighbours."""
+
+    def compare(self, result: Result, versus: Comparator) -> Comparison | None: ...
+
+
+class NoComparators:
+    """No benchmarks imported: a figure asking for one is an error."""
+
+    def compare(self, result: Result, versus: Comparator) -> Comparison | None:
+        return None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Where a figure comes from, as a report cites it."""
+
+    indicator_id: str
+    title: str
+    definition: str
+    periods: tuple[tuple[date, date], ...]
+    source_tables: tuple[str, ...]
+    load_ids: tuple[int, ...]
+    comparison: str | None = None
+
+    def describe_periods(self) -> str:
+        return "; ".join(
+            s.strftime("%-d %B %Y")
+            if s == e
+            else f"{s.strftime('%-d %B %Y')} to {e.strftime('%-d %B %Y')}"
+            for s, e in self.periods
+        )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A rendered placeholder: its text, the numbers it shows, and its evidence."""
+
+    ref: FigureRef
+    text: str
+    results: tuple[Result, ...]
+    evidence: Evidence
+    numbers: tuple[float, ...]
+    comparison: Comparison | None = None
+
+
+class Record:
+    """The single record of one authority, as figures read it: computed once per date."""
+
+    def __init__(
+        self,
+        store: Store,
+        la_code: str,
+        *,
+        comparators: Comparators | None = None,
+        public: bool = True,
+    ) -> None:
+        self.store = store
+        self.la_code = la_code
+        self.sources = sources_from_store(store, la_code)
+        self.comparators = comparators or NoComparators()
+        self.public = public
+        """Whether readers lack child-level access: small counts are then shown as ``c``."""
+        self._results: dict[tuple[str, str, date], Result] = {}
+
+    def results(
+        self, ids: Iterable[str], dates: Sequence[date], period: str = "year"
+    ) -> list[Result]:
+        """The indicators at the dates, computing only what has not been computed yet."""
+        ids = list(dict.fromkeys(ids))
+        need = sorted({d for d in dates for i in ids if (i, period, d) not in self._results})
+        todo = [i for i in ids if any((i, period, d) not in self._results for d in dates)]
+        if need and todo:
+            for r in compute(self.sources, need, period=period, ids=todo, la_codes=[self.la_code]):
+                self._results[(r.id, period, _asked(r))] = r
+        return [self._results[(i, period, d)] for i in ids for d in dates]
+
+    def result(self, ind_id: str, at: date, period: str = "year") -> Result:
+        return self.results([ind_id], [at], period)[0]
+
+    def load_ids(self, tables: Sequence[str], start: date, end: date) -> tuple[int, ...]:
+        """The loads of these tables whose return years overlap the period."""
+        ids: set[int] = set()
+        for t in tables:
+            for rec, _ in self.store.table_files(t, self.la_code):
+                if rec.return_year is None:
+                    ids.add(rec.id)
+                    continue
+                s, e = return_year_span(rec.return_year)
+                if s <= end and start <= e:
+                    ids.add(rec.id)
+        return tuple(sorted(ids))
+
+    def evidence(self, results: Sequence[Result], comparison: Comparison | None) -> Evidence:
+        ind = get(results[0].id)
+        periods = tuple((r.period_start, r.period_end) for r in results)
+        start = min(p[0] for p in periods)
+        end = max(p[1] for p in periods)
+        return Evidence(
+            indicator_id=ind.id,
+            title=ind.title,
+            definition=ind.definition,
+            periods=periods,
+            source_tables=tuple(ind.sources),
+            load_ids=self.load_ids(ind.sources, start, end),
+            comparison=f"{comparison.name}: {comparison.source}" if comparison else None,
+        )
+
+    def figure(self, ref: FigureRef) -> Figure:
+        """Render one placeholder, or raise :class:`FigureError` saying where and why."""
+        results = self.results([ref.indicator_id], list(ref.dates), ref.period)
+        where = f" ({ref.where})" if ref.where else ""
+        for r in results:
+            if r.value is None:
+                raise FigureError(
+                    f"figure {ref.indicator_id} at {_asked(r)}{where} has no value: "
+                    f"{r.reason or 'no data'}"
+                )
+        comparison = None
+        if ref.versus:
+            comparison = self.comparators.compare(results[-1], ref.versus)
+            if comparison is None:
+                raise FigureError(
+                    f"figure {ref.indicator_id} at {_asked(results[-1])}{where}: there is no "
+                    f"{COMPARATOR_NAMES[ref.versus]} benchmark for it; import DfE's published "
+                    "figures (selfeval benchmarks import)"
+                )
+        shown = [self.show(r, rounded=ref.rounded) for r in results]
+        if ref.is_change:
+            a, b = results
+            if shown[0] == shown[1]:
+                text = f"unchanged at {shown[1]}"
+            else:
+                word = "down" if (b.value or 0) < (a.value or 0) else "up"
+                text = f"{word} from {shown[0]} to {shown[1]}"
+        else:
+            text = shown[0]
+        if comparison:
+            text += f" ({COMPARATOR_NAMES[ref.versus or 'england'].capitalize()}: "
+            text += f"{format_number(comparison.value, results[-1].unit, ref.rounded)})"
+        numbers = tuple(r.value for r in results if r.value is not None)
+        if comparison:
+            numbers += (comparison.value,)
+        return Figure(
+            ref=ref,
+            text=text,
+            results=tuple(results),
+            evidence=self.evidence(results, comparison),
+            numbers=numbers,
+            comparison=comparison,
+        )
+
+    def show(self, r: Result, *, rounded: bool = False) -> str:
+        """A result as people read it, with disclosure control for a public audience."""
+        if self.public:
+            if r.unit == "count" and is_small(r.value):
+                return SUPPRESSED
+            if r.denominator is not None and (is_small(r.numerator) or is_small(r.denominator)):
+                return SUPPRESSED
+        return format_number(r.value, r.unit, rounded)
+
+
+def format_number(value: float | None, unit: str, rounded: bool = False) -> str:
+    """A value in the house style: counts with thousands separators, percentages to 0.1."""
+    if value is None:
+        return "no data"
+    if unit == "percent":
+        return f"{value:.0f}%" if rounded else f"{value:.1f}%"
+    if unit in ("count", "days"):
+        return f"{value:,.0f}"
+    if unit == "rate_per_10k":
+        return f"{value:,.0f}"
+    return f"{value:,.1f}"
+
+
+def _asked(r: Result) -> date:
+    """The date a result was asked for (the engine's ``date``, else its period's end)."""
+    return getattr(r, "date", None) or r.period_end

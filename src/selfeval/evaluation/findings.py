@@ -1,0 +1,257 @@
+"""Findings that selfeval drafts from the data, and the decisions people make on them.
+
+A finding is drafted where an indicator changed significantly between two dates (a
+proportion: the two-proportion z-test; a count: the test of two Poisson counts) or where it
+is further from a benchmark than a threshold. It stays a draft, marked as such in every
+report, until a person accepts it (optionally rewording it) or rejects it; the decision is
+kept in the application database (``se_finding_review``) against the finding's stable key,
+so the same finding drafted again next month keeps its decision.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from typing import Literal
+
+import sqlalchemy as sa
+
+from selfeval.errors import NoData, UsageError
+from selfeval.evaluation.figures import COMPARATOR_NAMES, Evidence, Record, format_number
+from selfeval.indicators import Result, catalogue
+from selfeval.store import Store
+from selfeval.store import db as store_db
+
+Status = Literal["draft", "accepted", "rejected"]
+SIGNIFICANCE = 0.05
+"""A change is drafted as a finding when its two-sided p-value is below this."""
+BENCHMARK_GAP = 0.10
+"""A gap to a benchmark is drafted when it exceeds this share of the benchmark's value."""
+
+
+@dataclass(frozen=True)
+class Finding:
+    key: str
+    """Stable identity: kind, indicator, dates (and comparator)."""
+    indicator_id: str
+    area: str
+    kind: Literal["change", "benchmark_gap"]
+    text: str
+    evidence: Evidence
+    judgement: Literal["better", "worse", "neutral"]
+    p_value: float | None = None
+    status: Status = "draft"
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == "draft"
+
+
+def two_proportion_p(x1: float, n1: float, x2: float, n2: float) -> float | None:
+    """Two-sided p-value of the pooled two-proportion z-test (None without denominators)."""
+    if not n1 or not n2:
+        return None
+    pooled = (x1 + x2) / (n1 + n2)
+    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+    if se == 0:
+        return 1.0
+    z = (x2 / n2 - x1 / n1) / se
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def poisson_counts_p(c1: float, c2: float) -> float | None:
+    """Two-sided p-value that two counts over equal exposure differ (normal approximation)."""
+    if c1 + c2 == 0:
+        return None
+    z = (c2 - c1) / math.sqrt(c1 + c2)
+    return math.erfc(abs(z) / math.sqrt(2))
+
+
+def _judgement(polarity: str, before: float, after: float) -> Literal["better", "worse", "neutral"]:
+    if polarity == "neutral" or before == after:
+        return "neutral"
+    up = after > before
+    return "better" if up == (polarity == "higher_better") else "worse"
+
+
+def draft_changes(
+    record: Record, before: date, after: date, ids: Iterable[str] | None = None
+) -> list[Finding]:
+    """Significant changes of each indicator between two dates."""
+    cat = catalogue()
+    ids = [i for i in (ids or cat) if i in cat]
+    out = []
+    results = record.results(ids, [before, after])
+    by_id: dict[str, list[Result]] = {}
+    for r in results:
+        by_id.setdefault(r.id, []).append(r)
+    for ind_id, (a, b) in by_id.items():
+        if a.value is None or b.value is None:
+            continue
+        ind = cat[ind_id]
+        if ind.unit == "percent" and a.denominator and b.denominator:
+            p = two_proportion_p(a.numerator or 0, a.denominator, b.numerator or 0, b.denominator)
+            test = "two-proportion z-test"
+        elif ind.unit == "count":
+            p = poisson_counts_p(a.value, b.value)
+            test = "test of two counts"
+        else:
+            continue
+        if p is None or p >= SIGNIFICANCE:
+            continue
+        shown_a, shown_b = record.show(a), record.show(b)
+        if "c" in (shown_a, shown_b):
+            continue  # a finding about a suppressed figure would disclose it
+        word = "fell" if b.value < a.value else "rose"
+        judgement = _judgement(ind.polarity, a.value, b.value)
+        text = (
+            f"{ind.title} {word} from {shown_a} at {_d(before)} to {shown_b} at {_d(after)}, "
+            f"a significant change ({test}, p = {_p(p)})"
+            + (f", for the {judgement}." if judgement != "neutral" else ".")
+        )
+        out.append(
+            Finding(
+                key=f"change:{ind_id}:{before}:{after}",
+                indicator_id=ind_id,
+                area=ind.area,
+                kind="change",
+                text=text,
+                evidence=record.evidence([a, b], None),
+                judgement=judgement,
+                p_value=p,
+            )
+        )
+    return out
+
+
+def draft_benchmark_gaps(
+    record: Record,
+    at: date,
+    ids: Iterable[str] | None = None,
+    versus: str = "england",
+    threshold: float = BENCHMARK_GAP,
+) -> list[Finding]:
+    """Indicators further than ``threshold`` (a share of the benchmark) from a benchmark."""
+    cat = catalogue()
+    ids = [i for i in (ids or cat) if i in cat]
+    out = []
+    for r in record.results(ids, [at]):
+        if r.value is None:
+            continue
+        cmp = record.comparators.compare(r, versus)  # type: ignore[arg-type]
+        if cmp is None or not cmp.value:
+            continue
+        gap = (r.value - cmp.value) / abs(cmp.value)
+        if abs(gap) <= threshold:
+            continue
+        shown = record.show(r)
+        if shown == "c":
+            continue
+        ind = cat[r.id]
+        judgement = _judgement(ind.polarity, cmp.value, r.value)
+        name = COMPARATOR_NAMES[versus]
+        text = (
+            f"{ind.title} was {shown} at {_d(at)}, "
+            f"{'above' if gap > 0 else 'below'} {name} ({format_number(cmp.value, r.unit)}) "
+            f"by {abs(gap) * 100:.0f}% of its value"
+            + (f", for the {judgement}." if judgement != "neutral" else ".")
+        )
+        out.append(
+            Finding(
+                key=f"gap:{r.id}:{at}:{versus}",
+                indicator_id=r.id,
+                area=ind.area,
+                kind="benchmark_gap",
+                text=text,
+                evidence=record.evidence([r], cmp),
+                judgement=judgement,
+            )
+        )
+    return out
+
+
+def draft_findings(record: Record, before: date, after: date) -> list[Finding]:
+    """Every drafted finding for a self-evaluation at ``after``, with people's decisions."""
+    found = draft_changes(record, before, after) + draft_benchmark_gaps(record, after)
+    return apply_decisions(record.store, record.la_code, found)
+
+
+def apply_decisions(store: Store, la_code: str, found: list[Finding]) -> list[Finding]:
+    """Findings with the stored decisions applied: accepted wording, or rejected status."""
+    t = store_db.finding_reviews
+    with store.engine.connect() as c:
+        rows = {
+            r.key: r
+            for r in c.execute(
+                sa.select(t).where(t.c.la_code == la_code, t.c.key.in_([f.key for f in found]))
+            )
+        }
+    out = []
+    for f in found:
+        r = rows.get(f.key)
+        if r is None:
+            out.append(f)
+        else:
+            out.append(
+                replace(
+                    f,
+                    status=r.status,
+                    text=r.final_text or f.text,
+                    decided_by=r.decided_by,
+                    decided_at=r.decided_at,
+                )
+            )
+    return out
+
+
+def decide(
+    store: Store,
+    la_code: str,
+    finding: Finding,
+    status: Status,
+    *,
+    by: str,
+    text: str | None = None,
+) -> Finding:
+    """Record a person's decision on a drafted finding (``accepted`` or ``rejected``)."""
+    if status not in ("accepted", "rejected"):
+        raise UsageError(f"a finding is accepted or rejected, not {status!r}")
+    if not by.strip():
+        raise UsageError("a decision on a finding needs the name of who made it")
+    t = store_db.finding_reviews
+    now = datetime.now(UTC)
+    with store.engine.begin() as c:
+        c.execute(sa.delete(t).where(t.c.la_code == la_code, t.c.key == finding.key))
+        c.execute(
+            sa.insert(t).values(
+                la_code=la_code,
+                key=finding.key,
+                status=status,
+                drafted_text=finding.text,
+                final_text=text,
+                decided_by=by,
+                decided_at=now,
+            )
+        )
+    return replace(finding, status=status, text=text or finding.text, decided_by=by, decided_at=now)
+
+
+def undecide(store: Store, la_code: str, key: str) -> None:
+    """Return a finding to draft."""
+    t = store_db.finding_reviews
+    with store.engine.begin() as c:
+        n = c.execute(sa.delete(t).where(t.c.la_code == la_code, t.c.key == key)).rowcount
+    if not n:
+        raise NoData(f"there is no decision on finding {key!r} for authority {la_code}")
+
+
+def _d(d: date) -> str:
+    return d.strftime("%-d %B %Y")
+
+
+def _p(p: float) -> str:
+    return "< 0.001" if p < 0.001 else f"{p:.3f}"

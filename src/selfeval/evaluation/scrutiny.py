@@ -1,0 +1,370 @@
+"""The covering report that takes the self-evaluation to a council's scrutiny panel.
+
+It follows the council template of the reference report: the table of who is responsible,
+recommendations, purpose, background (the ILACS system), progress with the figures,
+questions for scrutiny, and the implications sections. The council's details come from a TOML
+file (``examples/council.toml``); the progress narrative from ``progress.md`` in a narrative
+folder, or, without one, from the demand figures and the findings selfeval has drafted.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from dateutil.relativedelta import relativedelta
+
+from selfeval.errors import InputError, Location, UsageError
+from selfeval.evaluation.figures import Record
+from selfeval.evaluation.findings import draft_findings
+from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
+from selfeval.evaluation.sef import Built, evidence_register_table
+from selfeval.indicators import catalogue
+from selfeval.outputs.document import (
+    BulletList,
+    Document,
+    Heading,
+    Paragraph,
+    Span,
+    Table,
+    text,
+)
+
+DEMAND = (
+    ("cla_count", "children and young people in care"),
+    ("cp_count", "children who had a child protection plan"),
+    ("cin_plan_count", "children who had a Child in Need Plan"),
+)
+"""The demand figures of the progress section (indicator id, what it counts)."""
+
+IMPLICATIONS = (
+    ("financial", "Financial implications"),
+    ("legal", "Legal implications"),
+    ("equalities", "Equalities implications"),
+    ("environmental", "Environmental implications"),
+    ("human_resources", "Human resources implications"),
+    ("corporate_landlord", "Corporate landlord implications"),
+)
+
+DEFAULT_RECOMMENDATIONS = (
+    "Support the development priorities for {year} as outlined within the Self-Evaluation of "
+    "social work practice.",
+    "Consider and comment on whether the self-evaluation report answers the three questions "
+    "asked by Ofsted as outlined in the main body of the report.",
+    "Consider and comment on whether there are any important issues that are not addressed "
+    "within the report findings.",
+)
+
+DEFAULT_QUESTIONS = (
+    "Comment on whether Scrutiny Panel considers the self-evaluation answers the three "
+    "questions asked by Ofsted as outlined in the main body of the report.",
+    "Comment on whether Scrutiny Panel is assured that the {service} knows itself well.",
+    "Comment on whether Scrutiny Panel considers there are any important issues that are not "
+    "addressed within the Self-Evaluation.",
+)
+
+ILACS_SYSTEM = (
+    "local authorities sharing an annual self-evaluation of the quality and impact of social "
+    "work practice",
+    "an annual engagement meeting between Ofsted's regional representatives and the local "
+    "authority to review the self-evaluation, reflect on what is happening in the local "
+    "authority and inform how they engage with each other in future",
+    "Ofsted's local authority intelligence system (LAIS), which brings data and information "
+    "into a single record",
+    "focused visits that look at a specific area of service or cohort of children",
+    "standard and short inspections where Ofsted makes judgements using its four-point scale",
+    "joint targeted area inspections (JTAI)",
+)
+
+
+@dataclass(frozen=True)
+class Employee:
+    name: str
+    title: str = ""
+    tel: str = ""
+    email: str = ""
+
+
+@dataclass(frozen=True)
+class CouncilConfig:
+    """A council's details for its scrutiny report, read from TOML."""
+
+    council: str
+    la_code: str
+    panel: str
+    meeting_date: date
+    title: str
+    cabinet_member: str
+    wards: str
+    accountable_director: str
+    originating_service: str
+    accountable_employees: tuple[Employee, ...]
+    considered_by: tuple[tuple[str, date], ...]
+    service: str = "Children and Young People's Service"
+    sef_shared: str = ""
+    recommendations: tuple[str, ...] = ()
+    priorities: tuple[str, ...] = ()
+    implications: dict[str, str] = field(default_factory=dict)
+    implication_refs: dict[str, str] = field(default_factory=dict)
+
+
+def load_council(path: Path) -> CouncilConfig:
+    """Read a council's TOML file; every problem names the file and the field."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--config {path}: no such file") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
+        raise InputError(Location(str(path)), "toml", f"is not valid TOML: {e}") from None
+
+    def get(table: str, key: str, kind: type = str, required: bool = True):  # type: ignore[no-untyped-def]
+        v = raw.get(table, {}).get(key)
+        if v is None:
+            if required:
+                raise InputError(
+                    Location(str(path), field=f"{table}.{key}"), "required", "is missing"
+                )
+            return None
+        if not isinstance(v, kind):
+            raise InputError(
+                Location(str(path), field=f"{table}.{key}"),
+                "type",
+                f"must be a {kind.__name__}, not {type(v).__name__}",
+            )
+        return v
+
+    la_code = get("council", "la_code")
+    if not (len(la_code) == 3 and la_code.isdigit()):
+        raise InputError(
+            Location(str(path), field="council.la_code"), "la_code", "must be 3 digits"
+        )
+    employees = []
+    for i, e in enumerate(raw.get("report", {}).get("accountable_employees", []), start=1):
+        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
+            raise InputError(
+                Location(str(path), field=f"report.accountable_employees[{i}].name"),
+                "required",
+                "is missing",
+            )
+        employees.append(
+            Employee(e["name"], e.get("title", ""), e.get("tel", ""), e.get("email", ""))
+        )
+    considered = []
+    for i, c in enumerate(raw.get("report", {}).get("considered_by", []), start=1):
+        if not isinstance(c, dict) or not isinstance(c.get("body"), str):
+            raise InputError(
+                Location(str(path), field=f"report.considered_by[{i}].body"),
+                "required",
+                "is missing",
+            )
+        if not isinstance(c.get("date"), date):
+            raise InputError(
+                Location(str(path), field=f"report.considered_by[{i}].date"),
+                "type",
+                "must be a date (YYYY-MM-DD)",
+            )
+        considered.append((c["body"], c["date"]))
+    implications = raw.get("implications", {})
+    unknown = (
+        set(implications) - {k for k, _ in IMPLICATIONS} - {f"{k}_ref" for k, _ in IMPLICATIONS}
+    )
+    if unknown:
+        raise InputError(
+            Location(str(path), field="implications." + sorted(unknown)[0]),
+            "unknown",
+            "is not an implications section ("
+            + ", ".join(k for k, _ in IMPLICATIONS)
+            + ", each with an optional _ref)",
+        )
+    return CouncilConfig(
+        council=get("council", "name"),
+        la_code=la_code,
+        panel=get("council", "panel"),
+        meeting_date=get("council", "meeting_date", date),
+        title=get("report", "title"),
+        cabinet_member=get("report", "cabinet_member"),
+        wards=get("report", "wards"),
+        accountable_director=get("report", "accountable_director"),
+        originating_service=get("report", "originating_service"),
+        accountable_employees=tuple(employees),
+        considered_by=tuple(considered),
+        service=get("report", "service", required=False) or CouncilConfig.service,
+        sef_shared=get("report", "sef_shared", required=False) or "",
+        recommendations=tuple(get("report", "recommendations", list, required=False) or ()),
+        priorities=tuple(get("report", "priorities", list, required=False) or ()),
+        implications={k: v for k, v in implications.items() if not k.endswith("_ref")},
+        implication_refs={k[:-4]: v for k, v in implications.items() if k.endswith("_ref")},
+    )
+
+
+def default_progress(record: Record, since: date, at: date) -> str:
+    """The progress narrative selfeval writes when the council gives none: demand, then findings.
+
+    The demand paragraph is built only from the indicators the catalogue has.
+    """
+    cat = catalogue()
+    demand = [(i, what) for i, what in DEMAND if i in cat]
+    paras = []
+    if demand:
+
+        def listing(d: date) -> str:
+            parts = [f"{{{{ {i} at {d.isoformat()} }}}} {what}" for i, what in demand]
+            return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+        paras.append(
+            f"At {_d(since)} there were {listing(since)}. At {_d(at)} there were {listing(at)}."
+        )
+    return "\n\n".join(paras)
+
+
+def build_scrutiny(
+    record: Record,
+    cfg: CouncilConfig,
+    *,
+    at: date,
+    since: date | None = None,
+    narrative: Path | None = None,
+) -> Built:
+    """The scrutiny panel's covering report for the self-evaluation at ``at``."""
+    since = since or at - relativedelta(years=1)
+    if since >= at:
+        raise UsageError("the period's start must be before its end")
+    notes = Narrative.from_folder(narrative)
+    stray = notes.unknown({"progress"})
+    if stray:
+        raise UsageError(
+            f"narrative files {', '.join(s + '.md' for s in stray)} match no section of the "
+            "scrutiny report (it reads progress.md)"
+        )
+    doc = Document(
+        title=cfg.panel,
+        subtitle=cfg.meeting_date.strftime("%-d %B %Y"),
+        meta={
+            "kind": "scrutiny",
+            "la": cfg.la_code,
+            "at": at.isoformat(),
+            "since": since.isoformat(),
+        },
+    )
+    register = EvidenceRegister()
+    employees = "; ".join(
+        ", ".join(x for x in (e.name, e.title, f"Tel {e.tel}" if e.tel else "", e.email) if x)
+        for e in cfg.accountable_employees
+    )
+    considered = "; ".join(f"{b}, {d.strftime('%d.%m.%Y')}" for b, d in cfg.considered_by)
+    doc.add(
+        Table(
+            caption="About this report",
+            header=None,
+            rows=(
+                ("Report title", cfg.title),
+                ("Cabinet member with lead responsibility", cfg.cabinet_member),
+                ("Wards affected", cfg.wards),
+                ("Accountable director", cfg.accountable_director),
+                ("Originating service", cfg.originating_service),
+                ("Accountable employee(s)", employees),
+                ("Report to be/has been considered by", considered),
+            ),
+        )
+    )
+    year = (
+        f"{at.year}-{(at.year + 1) % 100:02d}"
+        if at.month > 3
+        else f"{at.year - 1}-{at.year % 100:02d}"
+    )
+    doc.add(
+        Heading(2, "Recommendation(s) for action or decision"),
+        Paragraph(text("The Scrutiny Panel is recommended to:")),
+        BulletList(
+            tuple(
+                text(r.format(year=year)) for r in (cfg.recommendations or DEFAULT_RECOMMENDATIONS)
+            ),
+            ordered=True,
+        ),
+        Heading(2, "Purpose", "1.0"),
+        Paragraph(
+            text(
+                "The purpose of this report is to present the draft Annual Self-Evaluation of "
+                "Children's Social Care for the panel to consider and comment upon."
+            ),
+            "1.1",
+        ),
+        Heading(2, "Background", "2.0"),
+        Paragraph(
+            text(
+                "Inspecting Local Authority Children's Services (ILACS) is a system of "
+                "inspection. Under this system, Ofsted use the intelligence and information they "
+                "have to inform decisions about how best to inspect each local authority. This "
+                "system includes:"
+            ),
+            "2.1",
+        ),
+        BulletList(tuple(text(s) for s in ILACS_SYSTEM)),
+        Paragraph(
+            text(
+                "This report relates to the annual self-evaluation"
+                + (f", which was shared with Ofsted in {cfg.sef_shared}" if cfg.sef_shared else "")
+                + ". Local authorities are asked to share a self-evaluation of social work "
+                "practice, drawing on information that already exists within the local authority "
+                "and is used to monitor the quality of services provided to children, young "
+                "people and their families."
+            ),
+            "2.2",
+        ),
+        Paragraph(text("The Self-Evaluation should answer three questions:"), "2.3"),
+        BulletList(
+            (
+                text(
+                    "What do you know about the quality and impact of social work practice in "
+                    "your local authority?"
+                ),
+                text("How do you know it?"),
+                text("What are your plans for the next 12 months to improve?"),
+            )
+        ),
+        Heading(2, "Progress", "3.0"),
+    )
+    progress_src = notes.get("progress") or default_progress(record, since, at)
+    blocks, _ = render_markdown(progress_src, "progress", record, register, base_level=3)
+    n = 0
+    for b in blocks:
+        if isinstance(b, Paragraph):
+            n += 1
+            b = Paragraph(b.spans, f"3.{n}", b.draft)
+        doc.add(b)
+    findings = []
+    if not notes.get("progress"):
+        findings = [f for f in draft_findings(record, since, at) if f.status != "rejected"]
+        for f in findings:
+            n += 1
+            note = register.cite(f.evidence)
+            doc.add(Paragraph((Span(f.text), Span("", note=note)), f"3.{n}", f.is_draft))
+    if cfg.priorities:
+        n += 1
+        doc.add(
+            Paragraph(
+                text(
+                    "The key priorities for the coming year, which the service's strategic plan "
+                    "supports, are:"
+                ),
+                f"3.{n}",
+            ),
+            BulletList(tuple(text(p) for p in cfg.priorities)),
+        )
+    doc.add(Heading(2, "Questions for Scrutiny to consider", "4.0"))
+    for i, q in enumerate(DEFAULT_QUESTIONS, start=1):
+        doc.add(Paragraph(text(q.format(service=cfg.service)), f"4.{i}"))
+    for k, (key, title) in enumerate(IMPLICATIONS, start=5):
+        doc.add(Heading(2, title, f"{k}.0"))
+        body = cfg.implications.get(key) or f"There are no {title.lower()}."
+        ref = cfg.implication_refs.get(key)
+        doc.add(Paragraph(text(body + (f" {ref}" if ref else "")), f"{k}.1"))
+    doc.add(Heading(2, "Sources of the figures"))
+    doc.add(evidence_register_table(register))
+    return Built(doc, register, findings)
+
+
+def _d(d: date) -> str:
+    return d.strftime("%-d %B %Y")
