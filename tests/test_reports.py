@@ -24,10 +24,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import write_903_table
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
+from conftest import write_903_table
 from selfeval.cli import cli
 from selfeval.evaluation import (
     FigureError,
@@ -40,6 +40,7 @@ from selfeval.evaluation import (
     load_council,
     parse_figure,
 )
+from selfeval.evaluation.publish import example_council_path
 from selfeval.indicators import catalogue
 from selfeval.ingest import ingest_903
 from selfeval.outputs.accessibility import check_html
@@ -49,9 +50,7 @@ from selfeval.returns.tables import typed_table
 from selfeval.schema import CIN
 from selfeval.store import Store
 
-
-ROOT = Path(__file__).resolve().parents[1]
-COUNCIL = ROOT / "examples" / "council.toml"
+COUNCIL = example_council_path()
 LA = "999"
 MARCH_2019, MARCH_2020 = date(2019, 3, 31), date(2020, 3, 31)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from selfeval.evaluation.publish import write_reports
 from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest_903
 from selfeval.outputs.html import indicators_page
@@ -38,5 +39,8 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     page = indicators_page(
         results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
     )
+    reports = write_reports(store, out / "reports", at=at)
     store.engine.dispose()
-    return DemoOutputs(store_url=url, returns=returns, pages=[page])
+    return DemoOutputs(
+        store_url=url, returns=returns, pages=[page, *reports.sef, *reports.scrutiny]
+    )

@@ -10,6 +10,7 @@ import click
 from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
 from selfeval.errors import SelfevalError, UsageError
 from selfeval.evaluation import Record, SefOptions, build_scrutiny, build_sef, load_council
+from selfeval.evaluation.publish import example_council_path
 from selfeval.outputs.check import check_file
 from selfeval.outputs.render import FORMATS, write
 from selfeval.store import Store
@@ -172,3 +173,9 @@ def check(ctx: Context, file: Path, la_code: str | None, dates: tuple[date, ...]
             "figure"
         )
     click.echo(f"{file}: every number is supported by a computed figure")
+
+
+@report.command("example-config")
+def example_config() -> None:
+    """Print an example council file for --config (the demo's synthetic authority)."""
+    click.echo(example_council_path().read_text(encoding="utf-8"), nl=False)

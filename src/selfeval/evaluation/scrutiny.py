@@ -202,10 +202,14 @@ def load_council(path: Path) -> CouncilConfig:
 def default_progress(record: Record, since: date, at: date) -> str:
     """The progress narrative selfeval writes when the council gives none: demand, then findings.
 
-    The demand paragraph is built only from the indicators the catalogue has.
+    The demand paragraph names the demand indicators whose returns the record holds.
     """
     cat = catalogue()
-    demand = [(i, what) for i, what in DEMAND if i in cat]
+    demand = [
+        (i, what)
+        for i, what in DEMAND
+        if i in cat and all(record.sources.has(s) for s in cat[i].sources)
+    ]
     paras = []
     if demand:
 

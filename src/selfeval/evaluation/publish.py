@@ -1,0 +1,55 @@
+"""Both reports in every format at once: what the demo and a month-end run write."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+from selfeval.evaluation.figures import Record
+from selfeval.evaluation.scrutiny import CouncilConfig, build_scrutiny, load_council
+from selfeval.evaluation.sef import SefOptions, build_sef
+from selfeval.outputs.render import FORMATS, write
+from selfeval.store import Store
+
+
+def example_council_path() -> Path:
+    """The example council file shipped with selfeval (the demo's synthetic authority)."""
+    return Path(str(resources.files("selfeval.evaluation") / "council.example.toml"))
+
+
+@dataclass(frozen=True)
+class Published:
+    sef: list[Path]
+    scrutiny: list[Path]
+
+
+def write_reports(
+    store: Store,
+    out: Path,
+    *,
+    at: date,
+    since: date | None = None,
+    council: CouncilConfig | None = None,
+    narrative: Path | None = None,
+    formats: tuple[str, ...] = FORMATS,
+) -> Published:
+    """The self-evaluation and the scrutiny report for ``council``'s authority, every format."""
+    cfg = council or load_council(example_council_path())
+    record = Record(store, cfg.la_code)
+    sef = build_sef(
+        record,
+        SefOptions(
+            la_code=cfg.la_code,
+            at=at,
+            since=since,
+            authority_name=cfg.council,
+            narrative=narrative,
+        ),
+    ).document
+    scrutiny = build_scrutiny(record, cfg, at=at, since=since).document
+    return Published(
+        sef=[write(sef, f, out / f"self-evaluation.{f}") for f in formats],
+        scrutiny=[write(scrutiny, f, out / f"scrutiny-report.{f}") for f in formats],
+    )
