@@ -124,3 +124,42 @@ def write_cin_xml(
     out.append("</Children></Message>\n")
     path.write_text("\n".join(out))
     return path
+
+
+def store_snapshot(store: Store) -> tuple:
+    """Every row of the store's database and every file (path, size, SHA-256) of its folder."""
+    import hashlib
+
+    import sqlalchemy as sa
+
+    from selfeval.store import db
+
+    with store.engine.connect() as c:
+        rows = {
+            t.name: sorted((tuple(r) for r in c.execute(sa.select(t))), key=repr)
+            for t in db.metadata.sorted_tables
+        }
+    files = sorted(
+        (
+            str(p.relative_to(store.data_dir)),
+            p.is_dir(),
+            hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file() else "",
+        )
+        for p in store.data_dir.rglob("*")
+    )
+    return rows, files
+
+
+def run_cli(capsys, *args: str) -> tuple[int, str, str]:
+    """Run ``selfeval ARGS`` in this process: (exit code, stdout, stderr)."""
+    from selfeval.cli import main
+
+    capsys.readouterr()
+    try:
+        main(list(args))
+    except SystemExit as e:
+        code = e.code if isinstance(e.code, int) else 1
+    else:
+        code = 0
+    out = capsys.readouterr()
+    return code, out.out, out.err

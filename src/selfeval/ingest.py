@@ -9,17 +9,20 @@ call loads everything it was given or nothing (docs/decisions/0007-ingest-all-or
 
 from __future__ import annotations
 
+import importlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.returns import ssda903
+from selfeval.returns.limits import max_file_bytes
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import PendingLoad
 
@@ -30,13 +33,15 @@ VALIDATION_FILE = "validation.json"
 
 @dataclass
 class ReadFile:
-    """One file read as its kind: its tables, and the year and authority its content names."""
+    """One file read as its kind: its tables, and the year and authority they are for."""
 
     path: Path
     kind: str
     tables: dict[str, pa.Table]
     return_year: int | None = None
     la_code: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What the reader tolerated (a renamed column, a date typed as text), one line each."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,8 @@ class Options:
     max_bytes: int | None = None
 
 
-Reader = Callable[[Path, Options], ReadFile]
+Reader = Callable[..., Mapping[str, pa.Table]]
+"""``read(path, *, la_code, return_year, max_bytes)``: a return's tables (``ReturnTables``)."""
 
 
 @dataclass
@@ -103,25 +109,83 @@ class ValidationRefused(SelfevalError):
 # -- readers -----------------------------------------------------------------------------------
 
 
-def _read_903(path: Path, opts: Options) -> ReadFile:
-    name, table = ssda903.read_csv(path, max_bytes=opts.max_bytes)
-    return ReadFile(path, "903", {name: table})
+def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
+    """SSDA903 as CSV tables (ours) or as the XML form (``ssda903_xml``)."""
+    xml_reader = _optional("ssda903_xml")
+    if xml_reader is not None and xml_reader.sniff(path):
+        return xml_reader.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
+    name, table = ssda903.read_csv(path, max_bytes=max_bytes)
+    return {name: table}
+
+
+def _optional(module: str) -> Any:
+    """A reader module of ``selfeval.returns`` if it is installed, else None."""
+    try:
+        return importlib.import_module(f"selfeval.returns.{module}")
+    except ImportError:
+        return None
 
 
 READERS: dict[str, Reader] = {"903": _read_903}
-"""How each kind of return is read. The readers of other kinds register here as they land."""
+"""How each kind of return is read; the readers of other kinds are added below."""
+for _kind, _module in (("cin", "cin_census"), ("annex-a", "annex_a"), ("workforce", "workforce")):
+    if (_m := _optional(_module)) is not None:
+        READERS[_kind] = _m.read
+SELF_DESCRIBING = ("cin",)
+"""Kinds whose files name their own authority and return year (the CIN census Header)."""
+
+
+def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> ReadFile:
+    """Read one file as ``kind``, for the year and authority it names or the caller gives."""
+    if kind not in READERS:
+        raise UsageError(f"{path.name}: reading {kind} returns is not available yet")
+    own = kind in SELF_DESCRIBING
+    la = None if own else opts.la_code or default_la
+    year = None if own else opts.return_year
+    if not own and kind in YEARLY_KINDS and year is None:
+        raise UsageError(
+            f"{path.name} does not say which return year it is: give --year YYYY "
+            "(2019 means the 2018/19 return, 1 April 2018 to 31 March 2019)"
+        )
+    if not own and la is None:
+        raise UsageError(
+            f"{path.name} does not say which authority it is for: give --la CODE "
+            "(the first authority loaded becomes the store's default)"
+        )
+    got = READERS[kind](
+        path, la_code=la, return_year=year, max_bytes=max_file_bytes(opts.max_bytes)
+    )
+    rf = ReadFile(
+        path,
+        kind,
+        dict(got),
+        return_year=getattr(got, "return_year", None) or year,
+        la_code=getattr(got, "la_code", None) or la,
+        warnings=[str(w) for w in getattr(got, "warnings", [])],
+    )
+    if own:
+        _agree(rf, "return year", rf.return_year, opts.return_year, "--year")
+        _agree(rf, "authority", rf.la_code, opts.la_code, "--la")
+    return rf
+
+
+def _agree(rf: ReadFile, what: str, own: object, given: object, flag: str) -> None:
+    if given is not None and own is not None and own != given:
+        raise InputError(
+            Location(rf.path.name),
+            f"{what.replace(' ', '-')}-mismatch",
+            f"the file's header gives {what} {own}, but {flag} {given} was given",
+        )
 
 
 def detect_kind(path: Path) -> str:
     """The kind of return a file is, from its content (not its name)."""
-    try:
-        from selfeval.returns import detect  # type: ignore[attr-defined]
-    except ImportError:
-        detect = None
-    if detect is not None:
-        return detect.detect(path)
-    if ssda903.sniff(path) is not None:
-        return "903"
+    detect = _optional("detect")
+    found = detect.detect(path) if detect is not None else None
+    if found is None and ssda903.sniff(path) is not None:
+        found = "903"
+    if found is not None:
+        return found
     raise InputError(
         Location(path.name, 1),
         "unknown-kind",
@@ -157,50 +221,12 @@ def read_all(
     """Read every file, then group them into loads; the first unreadable file refuses all."""
     groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
     for path in expand(paths):
-        k = kind or detect_kind(path)
-        if k not in READERS:
-            raise UsageError(f"{path.name}: reading {k} returns is not available yet")
-        rf = READERS[k](path, opts)
-        year = _resolve_year(rf, opts)
-        la = _resolve_la(rf, opts, default_la)
-        g = groups.setdefault((k, la, year), ReturnGroup(k, la, year))
-        g.files.append(rf)
+        rf = read_file(path, kind or detect_kind(path), opts, default_la)
+        if rf.la_code is None:
+            raise UsageError(f"{path.name} does not say which authority it is for: give --la")
+        key = (rf.kind, rf.la_code, rf.return_year)
+        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)
     return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
-
-
-def _resolve_year(rf: ReadFile, opts: Options) -> int | None:
-    if rf.return_year is not None:
-        if opts.return_year is not None and opts.return_year != rf.return_year:
-            raise InputError(
-                Location(rf.path.name),
-                "year-mismatch",
-                f"the file is the {rf.return_year} return, but --year {opts.return_year} was given",
-            )
-        return rf.return_year
-    if opts.return_year is None and rf.kind in YEARLY_KINDS:
-        raise UsageError(
-            f"{rf.path.name} does not say which return year it is: give --year YYYY "
-            "(2019 means the 2018/19 return, 1 April 2018 to 31 March 2019)"
-        )
-    return opts.return_year
-
-
-def _resolve_la(rf: ReadFile, opts: Options, default_la: str | None) -> str:
-    if rf.la_code is not None:
-        if opts.la_code is not None and opts.la_code != rf.la_code:
-            raise InputError(
-                Location(rf.path.name),
-                "la-mismatch",
-                f"the file is authority {rf.la_code}'s return, but --la {opts.la_code} was given",
-            )
-        return rf.la_code
-    la = opts.la_code or default_la
-    if la is None:
-        raise UsageError(
-            f"{rf.path.name} does not say which authority it is for: give --la CODE "
-            "(the first authority loaded becomes the store's default)"
-        )
-    return la
 
 
 def _stamp(t: pa.Table, la_code: str, year: int | None) -> pa.Table:
@@ -280,7 +306,7 @@ def ingest(
                 return_year=g.return_year,
                 files=[FileInfo.of(f.path, ",".join(sorted(f.tables))) for f in g.files],
                 tables=tables,
-                validation=v.summary,
+                validation=_with_tolerated(v.summary, g),
                 validators=v.validators,
                 pseudonym_key_id=pseudonymiser.key_id if pseudonymiser else None,
                 attachments=(
@@ -303,6 +329,12 @@ def ingest(
             for (rec, created), v in zip(done, checks, strict=True)
         ]
     )
+
+
+def _with_tolerated(summary: dict, g: ReturnGroup) -> dict:
+    """The validation summary plus what the readers tolerated in the files (never hidden)."""
+    tolerated = [w for f in g.files for w in f.warnings]
+    return {**summary, "tolerated": tolerated} if tolerated else summary
 
 
 def _pseudonymise_report(report: dict | None, p: Pseudonymiser) -> dict | None:

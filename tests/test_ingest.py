@@ -1,0 +1,214 @@
+"""Ingest: detection, grouping, usage, provenance and bad input (through the library and CLI)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, store_snapshot, write_903_table
+from selfeval.errors import InputError, UsageError
+from selfeval.ingest import ingest
+from selfeval.schema import SSDA903
+
+LA = "999"
+
+
+def header(path: Path, children="AB") -> Path:
+    return write_903_table(
+        path, "ssda903_header", [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010"} for c in children]
+    )
+
+
+def episodes(path: Path, children="AB") -> Path:
+    return write_903_table(
+        path,
+        "ssda903_episodes",
+        [
+            {"CHILD": c, "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}
+            for c in children
+        ],
+    )
+
+
+@pytest.fixture
+def returns_2019(tmp_path: Path) -> Path:
+    d = tmp_path / "903-2019"
+    d.mkdir()
+    header(d / "header.csv")
+    episodes(d / "episodes.csv")
+    return d
+
+
+def db_url(store) -> str:
+    return str(store.url)
+
+
+# -- detection, folders, grouping -------------------------------------------------------------
+
+
+def test_a_folder_is_read_whole_and_903_tables_are_known_by_their_header(store, returns_2019):
+    res = ingest(store, [returns_2019], return_year=2019, la_code=LA)
+    rec = res.load
+    assert (rec.kind, rec.la_code, rec.return_year) == ("903", LA, 2019)
+    assert rec.tables == {"ssda903_episodes": 2, "ssda903_header": 2}
+    assert sorted(f.name for f in store.load(rec.id).files) == ["episodes.csv", "header.csv"]
+
+
+def test_columns_in_another_order_are_the_same_table(store, tmp_path):
+    """DfE's validator identifies a table by its set of columns; so does selfeval."""
+    p = tmp_path / "h.csv"
+    p.write_text("SEX,CHILD,DOB,ETHNIC,UPN,MOTHER,MC_DOB\n2,K,03/04/2011,,,,\n")
+    ingest(store, [p], return_year=2019, la_code=LA)
+    t = store.table("ssda903_header")
+    assert t.column("CHILD").to_pylist() == ["K"] and t.column("SEX").to_pylist() == ["2"]
+
+
+def test_several_files_of_one_table_in_one_load_are_concatenated(store, tmp_path):
+    a = episodes(tmp_path / "episodes-part1.csv", "AB")
+    b = episodes(tmp_path / "episodes-part2.csv", "CDE")
+    res = ingest(store, [a, b], return_year=2019, la_code=LA)
+    assert res.load.tables == {"ssda903_episodes": 5}
+    assert sorted(store.table("ssda903_episodes").column("CHILD").to_pylist()) == list("ABCDE")
+
+
+def test_loading_the_same_files_again_changes_nothing(store, returns_2019):
+    first = ingest(store, [returns_2019], return_year=2019, la_code=LA)
+    before = store_snapshot(store)
+    again = ingest(store, [returns_2019], return_year=2019, la_code=LA)
+    assert not again.created and again.load.id == first.load.id
+    assert store_snapshot(store) == before
+
+
+def test_903_without_a_year_is_a_usage_error(store, returns_2019, capsys):
+    with pytest.raises(UsageError, match="give --year"):
+        ingest(store, [returns_2019], la_code=LA)
+    code, _, err = run_cli(capsys, "--db", db_url(store), "ingest", str(returns_2019), "--la", LA)
+    assert code == 2 and "give --year YYYY" in err
+
+
+def test_the_first_authority_loaded_becomes_the_default(store, returns_2019, tmp_path, capsys):
+    with pytest.raises(UsageError, match="give --la"):
+        ingest(store, [returns_2019], return_year=2019)
+    ingest(store, [returns_2019], return_year=2019, la_code="336")
+    assert store.default_la == "336"
+    later = tmp_path / "2020"
+    later.mkdir()
+    episodes(later / "e.csv", "A")
+    code, out, err = run_cli(capsys, "--db", db_url(store), "ingest", str(later), "--year", "2020")
+    assert code == 0, err
+    assert "for 336" in out
+    assert [r.la_code for r in store.loads()] == ["336", "336"]
+
+
+# -- provenance: loads, show, undo ------------------------------------------------------------
+
+
+def test_loads_lists_shows_and_undoes_with_provenance(store, returns_2019, capsys):
+    code, out, err = run_cli(
+        capsys, "--db", db_url(store), "ingest", str(returns_2019), "--year", "2019", "--la", LA
+    )
+    assert code == 0, err
+    assert out.startswith("loaded load 1 (903 2019 for 999, 4 rows;")
+    code, out, _ = run_cli(capsys, "--db", db_url(store), "loads", "--format", "json")
+    [rec] = json.loads(out)
+    assert rec["kind"] == "903" and rec["return_year"] == 2019 and rec["la_code"] == LA
+    assert rec["tables"] == {"ssda903_episodes": 2, "ssda903_header": 2}
+    assert {f["name"] for f in rec["files"]} == {"header.csv", "episodes.csv"}
+    assert all(len(f["sha256"]) == 64 for f in rec["files"])
+    assert rec["loaded_by"] and rec["loaded_at"] and rec["selfeval_version"]
+    code, out, _ = run_cli(capsys, "--db", db_url(store), "loads", "show", "1")
+    assert code == 0 and "sha256" in out and "return year:   2019" in out
+    code, out, _ = run_cli(capsys, "--db", db_url(store), "loads", "undo", "1")
+    assert code == 0 and out.startswith("removed load 1")
+    assert store.loads() == [] and list((store.data_dir / "loads").iterdir()) == []
+    code, _, err = run_cli(capsys, "--db", db_url(store), "loads", "show", "1")
+    assert code == 1 and "there is no load 1" in err
+
+
+# -- bad input of the first kind: refused whole, store as before ------------------------------
+
+EPISODES = ",".join(SSDA903["ssda903_episodes"].fields)
+OC2 = (
+    "CHILD,DOB,SDQ_SCORE,SDQ_REASON,CONVICTED,HEALTH_CHECK,IMMUNISATIONS,TEETH_CHECK,"
+    "HEALTH_ASSESSMENT,SUBSTANCE_MISUSE,INTERVENTION_RECEIVED,INTERVENTION_OFFERED"
+)
+OK_EPISODE = "Z,01/06/2018,S,C2,N1,U1,PR1,,,,,,"
+
+BAD_FILES = {
+    # name: (bytes, what the error must say)
+    "wrong-header": (b"NOT,A,HEADER\n1,2,3\n", "bad.csv, row 1: the header row is not"),
+    "missing-header": (
+        (OK_EPISODE + "\n").encode(),
+        "bad.csv, row 1: the header row is not",
+    ),
+    "bad-date": (
+        f"{EPISODES}\n{OK_EPISODE}\nY,31/02/2018,S,C2,N1,U1,PR1,,,,,,\n".encode(),
+        "bad.csv, row 3, field DECOM: '31/02/2018' is not a date",
+    ),
+    "bad-number": (
+        f"{OC2}\nZ,01/01/2005,high,,0,1,1,1,1,0,0,0\n".encode(),
+        "bad.csv, row 2, field SDQ_SCORE: 'high' is not a whole number",
+    ),
+    "ragged-row": (
+        f"{EPISODES}\n{OK_EPISODE}\n{OK_EPISODE},extra\n".encode(),
+        "bad.csv, row 3: the row has 14 fields where the header has 13",
+    ),
+    "empty": (b"", "bad.csv: the file is empty"),
+    "not-utf8": (EPISODES.encode() + b"\n\xff\xfe\xfa,,\n", "bad.csv: the file is not UTF-8"),
+    "wrong-kind": (
+        b'<?xml version="1.0"?><Message><Header/></Message>',
+        "bad.csv, row 1: the header row is not",
+    ),
+    "too-large": (
+        f"{EPISODES}\n".encode() + (OK_EPISODE + "\n").encode() * 20,
+        "bad.csv: the file is",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_a_file_that_does_not_read_is_refused_whole(store, returns_2019, tmp_path, case, capsys):
+    """Library and CLI both refuse it, name file, row and field, and leave the store as it was
+    (every database row and every file of the data folder)."""
+    content, message = BAD_FILES[case]
+    ingest(store, [returns_2019], return_year=2019, la_code=LA)
+    before = store_snapshot(store)
+    bad_dir = tmp_path / "bad"
+    bad_dir.mkdir()
+    bad = bad_dir / "bad.csv"
+    bad.write_bytes(content)
+    good = episodes(bad_dir / "good-episodes.csv", "Q")  # refused with it: one call, one load
+    limit = 400 if case == "too-large" else None
+
+    with pytest.raises(InputError) as e:
+        ingest(store, [good, bad], kind="903", return_year=2020, la_code=LA, max_bytes=limit)
+    assert str(e.value).startswith(message)
+    assert store_snapshot(store) == before
+
+    env = {"SELFEVAL_MAX_FILE_BYTES": str(limit)} if limit else {}
+    with pytest.MonkeyPatch.context() as mp:
+        for k, v in env.items():
+            mp.setenv(k, v)
+        code, out, err = run_cli(
+            capsys, "--db", db_url(store), "ingest", str(bad_dir), "--kind", "903",
+            "--year", "2020", "--la", LA,
+        )  # fmt: skip
+    assert code == 1, (out, err)
+    assert err.startswith(f"Error: {message}"), err
+    assert "Traceback" not in err
+    assert store_snapshot(store) == before
+
+
+def test_a_file_of_no_known_kind_is_refused(store, tmp_path, capsys):
+    p = tmp_path / "notes.txt"
+    p.write_text("minutes of the practice week\n")
+    before = store_snapshot(store)
+    with pytest.raises(InputError, match=r"notes.txt, row 1: the file is not a return"):
+        ingest(store, [p], return_year=2019, la_code=LA)
+    code, _, err = run_cli(
+        capsys, "--db", db_url(store), "ingest", str(p), "--year", "2019", "--la", LA
+    )
+    assert code == 1 and "notes.txt" in err
+    assert store_snapshot(store) == before
