@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import duckdb
 import pyarrow as pa
 
 from selfeval.schema import TableSpec, spec
@@ -38,7 +37,7 @@ def merged_table(store: Store, name: str, la_code: str | None = None) -> pa.Tabl
     files = store.table_files(name, la_code)
     if not files:
         return None
-    con = duckdb.connect()
+    con = store.duckdb().cursor()
     try:
         return con.sql(
             f"select * from ({_merged_sql(store, name, la_code, files)})"

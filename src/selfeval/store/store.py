@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
@@ -144,6 +145,7 @@ class Store:
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
         self.engine = sa.create_engine(self.url)
+        self._duckdb: duckdb.DuckDBPyConnection | None = None
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         (self.data_dir / "loads").mkdir(parents=True, exist_ok=True)
@@ -371,6 +373,12 @@ class Store:
     def table_names(self, la_code: str | None = None) -> list[str]:
         """Every table that some load in the store holds."""
         return sorted({n for rec in self.loads(la_code) for n in rec.tables})
+
+    def duckdb(self) -> duckdb.DuckDBPyConnection:
+        """An in-process DuckDB that reads the store's Parquet files (opened once, on demand)."""
+        if self._duckdb is None:
+            self._duckdb = duckdb.connect()
+        return self._duckdb
 
     def la_codes(self) -> list[str]:
         with self.engine.connect() as c:
