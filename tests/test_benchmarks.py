@@ -66,10 +66,10 @@ def test_wolverhampton_2020_as_dfe_published_it(england):
       ONS mid-2019), from the 2019-2023 release of cla_number_and_rate_per_10k_children.
     """
     rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
-    short = rows["placement_stability_short"]
+    short = rows["stability_3plus_placements_pct"]
     assert (short["la"], short["year"]) == ("336", 2020)
     assert (short["value"], short["region"], short["england"]) == (9, 10, 11)
-    turnover = rows["sw_turnover"]
+    turnover = rows["sw_turnover_pct"]
     assert (turnover["value"], turnover["region"], turnover["england"]) == (15.2, 14.4, 13.5)
     assert rows["cla_count"]["value"] == 588
     assert rows["cla_rate"]["value"] == 96
@@ -91,7 +91,7 @@ def test_neighbours_median_mean_rank_and_quartile(england):
     assert neighbours(england, "336", "2021") == [
         "333", "892", "335", "331", "330", "831", "852", "373", "874", "861",
     ]  # fmt: skip
-    (c,) = published_comparisons(england, "336", 2020, ids=["placement_stability_short"])
+    (c,) = published_comparisons(england, "336", 2020, ids=["stability_3plus_placements_pct"])
     assert c.neighbours_median == 10
     assert c.neighbours_mean == pytest.approx(10.9)
     assert c.neighbours_with_value == 10
@@ -113,9 +113,9 @@ def test_direction_of_travel_over_3_and_5_years(england):
     """Turnover at 30 September: 2017 22.3%, 2020 15.2% (3 years: lower is better: improved).
     Children in need at 31 March (b1, At31_episodes, neutral): compare with 2017 and 2015."""
     rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
-    assert rows["sw_turnover"]["direction_3y"] == "improved"
-    assert rows["sw_turnover"]["change_3y"] == pytest.approx(15.2 - 22.3)
-    assert rows["sw_turnover"]["direction_5y"] is None  # no 2015 in the file (starts 2017)
+    assert rows["sw_turnover_pct"]["direction_3y"] == "improved"
+    assert rows["sw_turnover_pct"]["change_3y"] == pytest.approx(15.2 - 22.3)
+    assert rows["sw_turnover_pct"]["direction_5y"] is None  # no 2015 in the file (starts 2017)
 
 
 @pytest.mark.slow
@@ -332,12 +332,26 @@ def test_benchmarks_chart_command_writes_both_charts_with_alt_text(england, tmp_
     r = CliRunner().invoke(
         cli,
         ["--db", str(england.url), "benchmarks", "chart", "--la", "336", "--year", "2020",
-         "--id", "sw_turnover", "--out", str(tmp_path)],
+         "--id", "sw_turnover_pct", "--out", str(tmp_path)],
     )  # fmt: skip
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "sw_turnover-neighbours.png", "sw_turnover-neighbours.svg",
-        "sw_turnover-series.png", "sw_turnover-series.svg",
+        "sw_turnover_pct-neighbours.png", "sw_turnover_pct-neighbours.svg",
+        "sw_turnover_pct-series.png", "sw_turnover_pct-series.svg",
     ]  # fmt: skip
     assert "Line chart of 9 points from 2017 (22.3%) to 2025 (10.8%)" in r.output
     assert "Bar chart of 11 authorities: Wolverhampton 15.2%" in r.output
+
+
+@pytest.mark.slow
+def test_every_mapped_measure_is_found_in_dfes_files(england):
+    """Each mapping (declarations' and the table's) picks one breakdown of a real file and
+    finds England's and Wolverhampton's values for its latest year."""
+    from selfeval.benchmarks import mapped_indicators
+
+    for m in mapped_indicators():
+        s = published_series(england, m.published)
+        assert s.authorities, f"{m.id}: {m.published} matches nothing"
+        latest = max(y for _, y in s.authorities)
+        assert latest in s.england, m.id
+        assert ("336", latest) in s.authorities, m.id

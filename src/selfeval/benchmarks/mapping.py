@@ -3,7 +3,10 @@
 The mapping belongs in each indicator's declaration (``published=Published(...)``); this table
 holds the ones whose declaration is not yet in the catalogue, with the title, unit and polarity
 to show them by, so that published benchmarks can be shown before the indicator is computed.
-A declaration's own ``published`` always wins over this table.
+A declaration's own ``published`` always wins over this table; the keys are the catalogue's
+ids, so that an entry here is simply superseded when its declaration names its measure.
+``placed_outside_la_over_20_miles_pct`` is published only (DfE splits distance by the
+authority's boundary; the catalogue's ``placed_over_20_miles_pct`` does not).
 
 Names are those of the latest release (2021-2025); earlier releases are aligned to them on
 import (see ``selfeval.benchmarks.ees.ALIGNMENTS``). ``--year Y`` means the file's time_period
@@ -22,6 +25,7 @@ STABILITY = "la_cla_placement_stability"
 CSWW = "csww_indicators_2017_to_2025"
 ACTIVITY = "la_care_leavers_activity"
 ACCOMMODATION = "la_care_leavers_accommodation_suitability"
+REFERRALS = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025"
 ONS = "ons_mid-year_population_estimates_2012_to_2024"
 POPULATION = Published(ONS, "population_estimate", (("age_group", "Children aged 0 to 17 years"),))
 """ONS mid-year estimates of children aged 0 to 17, the denominator of rates per 10,000."""
@@ -58,7 +62,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "rate_per_10k",
         "neutral",
     ),
-    "cla_started": _m(
+    "cla_starts": _m(
         CLA,
         "children_count",
         {"population_type": "Children starting to be looked after each year"},
@@ -74,7 +78,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "count",
         "neutral",
     ),
-    "placement_stability_short": _m(
+    "stability_3plus_placements_pct": _m(
         STABILITY,
         "children_percent",
         {
@@ -85,7 +89,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "lower_better",
     ),
-    "placement_stability_long": _m(
+    "stability_long_term_pct": _m(
         STABILITY,
         "children_percent",
         {
@@ -97,7 +101,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "higher_better",
     ),
-    "sw_three_or_more": _m(
+    "sw_changes_3plus_pct": _m(
         "la_cla_swcount",
         "percentage",
         {
@@ -116,15 +120,15 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "count",
         "neutral",
     ),
-    "rereferrals": _m(
-        "c1_children_in_need_referrals_and_rereferrals_2013_to_2025",
+    "rereferral_12m_pct": _m(
+        REFERRALS,
         "rereferral_percent",
         {},
         "Re-referrals within 12 months",
         "percent",
         "lower_better",
     ),
-    "cp_second_or_subsequent": _m(
+    "cp_second_or_subsequent_pct": _m(
         "d3_cpps_subsequent_plan_2013_to_2025",
         "CPP_subsequent_percent",
         {},
@@ -132,7 +136,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "lower_better",
     ),
-    "cp_open_two_years": _m(
+    "cp_open_2y_pct": _m(
         "d5_cpps_at31march_by_duration_2013_to_2025",
         "2_years_or_more_percent",
         {},
@@ -140,7 +144,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "lower_better",
     ),
-    "care_leavers_eet_19_21": _m(
+    "care_leavers_eet_19_21_pct": _m(
         ACTIVITY,
         "care_leaver_percent",
         {
@@ -151,7 +155,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "higher_better",
     ),
-    "care_leavers_eet_17_18": _m(
+    "care_leavers_eet_17_18_pct": _m(
         ACTIVITY,
         "care_leaver_percent",
         {
@@ -162,7 +166,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "higher_better",
     ),
-    "care_leavers_higher_education_19_21": _m(
+    "care_leavers_he_19_21_pct": _m(
         ACTIVITY,
         "care_leaver_percent",
         {
@@ -173,7 +177,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "higher_better",
     ),
-    "care_leavers_suitable_accommodation_19_21": _m(
+    "care_leavers_suitable_accom_19_21_pct": _m(
         ACCOMMODATION,
         "care_leaver_percent",
         {"care_leaver_age": "19 to 21 years", "breakdown": "Accommodation considered suitable"},
@@ -181,7 +185,7 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "higher_better",
     ),
-    "placed_outside_more_than_20_miles": _m(
+    "placed_outside_la_over_20_miles_pct": _m(
         "la_cla_during_year_new_placements",
         "children_percent",
         {
@@ -192,14 +196,42 @@ PUBLISHED: dict[str, PublishedMeasure] = {
         "percent",
         "lower_better",
     ),
-    "sw_turnover": _m(
+    "sw_turnover_pct": _m(
         CSWW, "turnover_rate_fte", {}, "Social worker turnover", "percent", "lower_better"
     ),
-    "sw_agency_rate": _m(
+    "sw_agency_pct": _m(
         CSWW, "agency_rate_fte", {}, "Agency social workers", "percent", "lower_better"
     ),
-    "sw_vacancy_rate": _m(
+    "sw_vacancy_pct": _m(
         CSWW, "vacancy_rate_fte", {}, "Social worker vacancies", "percent", "lower_better"
+    ),
+    "sw_absence_pct": _m(
+        CSWW, "absence_rate_fte", {}, "Social worker absence", "percent", "lower_better"
+    ),
+    "referrals": _m(REFERRALS, "referral_count", {}, "Referrals", "count", "neutral"),
+    "referrals_nfa_pct": _m(
+        REFERRALS,
+        "no_further_action_percent",
+        {},
+        "Referrals with no further action",
+        "percent",
+        "neutral",
+    ),
+    "cp_starts": _m(
+        "d3_cpps_subsequent_plan_2013_to_2025",
+        "CPP_start",
+        {},
+        "Child protection plans started",
+        "count",
+        "neutral",
+    ),
+    "cp_count": _m(
+        "d5_cpps_at31march_by_duration_2013_to_2025",
+        "CPP_At31",
+        {},
+        "Child protection plans at 31 March",
+        "count",
+        "neutral",
     ),
     "sw_caseload": _m(
         CSWW, "caseload_fte", {}, "Average caseload of case holders", "ratio", "lower_better"
