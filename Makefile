@@ -20,13 +20,18 @@ demo: $(STAMP)
 	$(BIN)/selfeval demo --out $(OUT)
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/pytest
 
 format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
+
+fuzz: $(STAMP)
+	SELFEVAL_FUZZ_EXAMPLES=$${SELFEVAL_FUZZ_EXAMPLES:-10000} SELFEVAL_FUZZ_REPORT=$(CURDIR)/fuzz-report.json \
+		$(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider
+	$(BIN)/python scripts/fuzz_report.py fuzz-report.json
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

@@ -145,6 +145,10 @@ def header(path: Path) -> list[str]:
             return [h.strip() for h in next(csv.reader(f))]
         except StopIteration:
             return []
+        except (UnicodeDecodeError, csv.Error) as e:
+            raise InputError(
+                Location(Path(path).name, 1), "ees-header", f"is not a UTF-8 CSV file ({e})"
+            ) from None
 
 
 def is_ees(columns: list[str]) -> bool:
@@ -188,7 +192,8 @@ def read_ees(path: Path, source: str | None = None) -> EesTable:
     try:
         con.execute(
             "CREATE TABLE raw AS SELECT row_number() OVER () + 1 AS _row, * FROM read_csv("
-            "?, all_varchar = true, header = true, sample_size = -1, strict_mode = true)",
+            "?, all_varchar = true, header = true, sample_size = -1, strict_mode = true, "
+            "delim = ',', quote = '\"', escape = '\"')",
             [str(path)],
         ).fetchall()
         cols = [c for c in _columns(con) if c != "_row"]
@@ -202,6 +207,8 @@ def read_ees(path: Path, source: str | None = None) -> EesTable:
             "SELECT max(CAST(left(trim(time_period), 4) AS INTEGER) "
             "+ CASE WHEN length(trim(time_period)) = 6 THEN 1 ELSE 0 END) FROM raw"
         ).fetchall()[0][0]
+        if release is None:
+            raise InputError(Location(name, 2), "ees-rows", "has no rows of data")
         breakdown = (
             "json_object(" + ", ".join(f"'{f}', \"{f}\"" for f in sorted(filters)) + ")::VARCHAR"
             if filters
@@ -249,6 +256,10 @@ def read_ees(path: Path, source: str | None = None) -> EesTable:
             if "old_la_code" in cols
             else "SELECT NULL AS la_code WHERE false"
         ).to_arrow_table()
+    except duckdb.Error as e:
+        # A file whose header reads but whose body does not (ragged rows, a bad year, ...).
+        msg = str(e).splitlines()[0][:200]
+        raise InputError(Location(name), "ees-csv", f"is not a readable EES CSV ({msg})") from None
     finally:
         con.close()
     return EesTable(source, int(release), tuple(measures), tuple(filters), values, areas)

@@ -10,6 +10,7 @@ the workbook, since its value would be whatever Excel last computed, or nothing.
 from __future__ import annotations
 
 import zipfile
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,35 +36,58 @@ def check_zip(path: Path, max_bytes: int = MAX_BYTES) -> None:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as e:
         raise InputError(where, "not-xlsx", f"not an Excel workbook (.xlsx): {e}") from None
-    with zf:
-        infos = zf.infolist()
-        total = sum(i.file_size for i in infos)
-        packed = max(1, sum(i.compress_size for i in infos))
-        if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
-            raise InputError(
-                where,
-                "zip-bomb",
-                f"the workbook would inflate to {total:,} bytes from {packed:,} "
-                f"(limit {MAX_UNCOMPRESSED:,} bytes, {MAX_RATIO}x); refused as a zip bomb",
-            )
-        names = {i.filename for i in infos}
-        if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
-            raise InputError(where, "not-xlsx", "not an Excel workbook (no xl/workbook.xml)")
-        types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
-        if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
-            raise InputError(
-                where, "macros", "the workbook contains macros (VBA); save it as .xlsx without"
-            )
-        for info in infos:
-            if info.filename.endswith((".xml", ".rels", ".vml")):
-                with zf.open(info) as part:
-                    head = part.read(4096)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise InputError(
-                        Location(name, None, info.filename),
-                        "xml-dtd",
-                        "a part of the workbook declares a DTD, which Excel never writes",
-                    )
+    try:
+        _check_parts(zf, where)
+    except InputError:
+        raise
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        OSError,
+        EOFError,
+        KeyError,
+        ValueError,
+        zlib.error,
+    ) as e:
+        # A damaged member (bad CRC, truncated or mangled header) found while looking inside.
+        raise InputError(
+            where, "not-xlsx", f"the workbook is damaged ({type(e).__name__}: {e})"
+        ) from None
+    finally:
+        zf.close()
+
+
+def _check_parts(zf: zipfile.ZipFile, where: Location) -> None:
+    """Zip-bomb, macro and DTD checks on the workbook's parts."""
+    name = where.file
+    infos = zf.infolist()
+    total = sum(i.file_size for i in infos)
+    packed = max(1, sum(i.compress_size for i in infos))
+    if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+        raise InputError(
+            where,
+            "zip-bomb",
+            f"the workbook would inflate to {total:,} bytes from {packed:,} "
+            f"(limit {MAX_UNCOMPRESSED:,} bytes, {MAX_RATIO}x); refused as a zip bomb",
+        )
+    names = {i.filename for i in infos}
+    if "xl/workbook.xml" not in names and "[Content_Types].xml" not in names:
+        raise InputError(where, "not-xlsx", "not an Excel workbook (no xl/workbook.xml)")
+    types = zf.read("[Content_Types].xml") if "[Content_Types].xml" in names else b""
+    if any(n.lower().endswith("vbaproject.bin") for n in names) or b"macroEnabled" in types:
+        raise InputError(
+            where, "macros", "the workbook contains macros (VBA); save it as .xlsx without"
+        )
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels", ".vml")):
+            with zf.open(info) as part:
+                head = part.read(4096)
+            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
+                raise InputError(
+                    Location(name, None, info.filename),
+                    "xml-dtd",
+                    "a part of the workbook declares a DTD, which Excel never writes",
+                )
 
 
 @contextmanager
