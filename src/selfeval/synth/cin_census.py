@@ -106,9 +106,14 @@ def _child(x: _Xml, c: Child, eps: list[CINEpisode], year: int, ye: date) -> Non
     x.close("Child")
 
 
+def _open_in(start: date, end: date | None, ys: date) -> bool:
+    return end is None or end >= ys
+
+
 def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
+    """One CIN episode; modules finished before the census year are not re-reported."""
+    ys = date(ye.year - 1, 4, 1)
     closed = e.closure_date is not None and e.closure_date <= ye
-    icpc = next((s.icpc_date for s in e.section47s if s.icpc_date and s.icpc_date <= ye), None)
     x.open("CINdetails")
     x.leaf("CINreferralDate", _d(e.referral_date))
     x.leaf("ReferralSource", e.source)
@@ -116,10 +121,9 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
     if closed:
         x.leaf("CINclosureDate", _d(e.closure_date))
         x.leaf("ReasonForClosure", e.closure_reason)
-    x.leaf("DateOfInitialCPC", _d(icpc))
     x.leaf("ReferralNFA", "1" if e.nfa else "0")
     for a in e.assessments:
-        if a.start > ye:
+        if a.start > ye or not _open_in(a.start, a.authorised, ys):
             continue
         x.open("Assessments")
         x.leaf("AssessmentActualStartDate", _d(a.start))
@@ -131,14 +135,14 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
             x.close("FactorsIdentifiedAtAssessment")
         x.close("Assessments")
     for p in e.cin_plans:
-        if p.start > ye:
+        if p.start > ye or not _open_in(p.start, p.end, ys):
             continue
         x.open("CINPlanDates")
         x.leaf("CINPlanStartDate", _d(p.start))
         x.leaf("CINPlanEndDate", _d(p.end) if p.end and p.end <= ye else "")
         x.close("CINPlanDates")
     for s in e.section47s:
-        if s.start > ye:
+        if s.start > ye or not (s.start >= ys or (s.icpc_date and s.icpc_date >= ys)):
             continue
         x.open("Section47")
         x.leaf("S47ActualStartDate", _d(s.start))
@@ -147,7 +151,7 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
         x.leaf("ICPCnotRequired", "true" if s.icpc_not_required else "false")
         x.close("Section47")
     for p in e.cp_plans:
-        if p.start > ye:
+        if p.start > ye or not _open_in(p.start, p.end, ys):
             continue
         x.open("ChildProtectionPlans")
         x.leaf("CPPstartDate", _d(p.start))
@@ -156,7 +160,7 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
         x.leaf("LatestCategoryOfAbuse", p.latest_category)
         x.leaf("NumberOfPreviousCPP", str(p.previous_plans))
         for r in p.reviews:
-            if r <= ye:
+            if ys <= r <= ye:
                 x.open("Reviews")
                 x.leaf("CPPreviewDate", _d(r))
                 x.close("Reviews")

@@ -127,6 +127,7 @@ class WorkerEpisode:
     start: date
     end: date | None
     reason: str | None = None
+    """Why this worker became the child's worker (903 SW_REASON; FCONTA for the first)."""
 
 
 @dataclass
@@ -164,12 +165,12 @@ class HealthOutcome:
     year: int
     sdq_score: int | None
     sdq_reason: str
-    convicted: int
-    health_check: int
+    convicted: int | None
+    health_check: int | None
     immunisations: int
     teeth_check: int
     health_assessment: int
-    substance_misuse: int
+    substance_misuse: int | None
     intervention_received: int | None
     intervention_offered: int | None
 

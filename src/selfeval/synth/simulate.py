@@ -347,7 +347,7 @@ class Simulation:
         )
         if path == "not_in_need":
             ep.need_code = "N9"
-            ep.closure_date, ep.closure_reason = a_auth, "RC9"
+            ep.closure_date, ep.closure_reason = a_auth, "RC9" if rng.random() < 0.3 else "RC8"
             return a_auth
         worker = self.workforce.pick("cin", a_auth, rng)
         ep.team, ep.worker_id = worker.team, worker.worker_id
@@ -364,7 +364,7 @@ class Simulation:
                     s47.led_to_plan = True
                     return self.cp_plan(child, ep, s47.icpc_date)
             else:
-                s47.icpc_not_required = rng.random() < 0.3
+                s47.icpc_not_required = True
         # Direct entry to care without a plan (emergencies, remands, teenagers)
         if rng.random() < 0.035 * r.care:
             return self.care(child, ep, a_start + timedelta(days=rng.randint(0, 40)))
@@ -372,7 +372,7 @@ class Simulation:
             return self.cin_plan(child, ep, a_auth)
         # Open for services without a plan (e.g. short-term family support)
         close = a_auth + timedelta(days=round(rng.expovariate(1 / 110)))
-        ep.closure_date, ep.closure_reason = close, "RC8"
+        ep.closure_date, ep.closure_reason = close, "RC7"
         return close
 
     def cp_plan(
@@ -406,7 +406,7 @@ class Simulation:
         if then == "cin_plan":
             return self.cin_plan(child, ep, end)
         close = end + timedelta(days=rng.randint(0, 30))
-        ep.closure_date, ep.closure_reason = close, "RC8"
+        ep.closure_date, ep.closure_reason = close, "RC7"
         return close
 
     def cin_plan(
@@ -430,7 +430,7 @@ class Simulation:
         if then == "care":
             return self.care(child, ep, end)
         close = end + timedelta(days=rng.randint(0, 45))
-        ep.closure_date, ep.closure_reason = close, "RC7" if child.age_on(close) >= 18 else "RC8"
+        ep.closure_date, ep.closure_reason = close, "RC7"
         return close
 
     def uasc_arrival(self, d: date) -> None:
@@ -507,9 +507,9 @@ class Simulation:
         if child.uasc:
             ls0 = "V2"
         elif pathway == "home" and (end - start).days < 120:
-            ls0 = pick(rng, {"V2": 70, "L2": 6, "L1": 6, "C1": 10, "J2": 8 if age >= 12 else 0})
+            ls0 = pick(rng, {"V2": 70, "L2": 6, "L1": 6, "C1": 10, "J1": 8 if age >= 12 else 0})
         elif age >= 14:
-            ls0 = pick(rng, {"V2": 55, "C1": 40, "J2": 5})
+            ls0 = pick(rng, {"V2": 55, "C1": 40, "J1": 5})
         else:
             ls0 = pick(rng, {"C1": 70, "V2": 22, "L2": 8})
         changes: list[tuple[date, str, str]] = []  # (date, kind, value)
@@ -548,9 +548,11 @@ class Simulation:
                 else rng.choice(("F1", "F1", "M1"))
             )
             adoption.adopters_status = (
-                pick(rng, {"L0": 60, "L11": 15, "L12": 15, "L2": 10})
+                pick(rng, {"L0": 75, "L2": 25})
+                if adoption.adopters_sex == "MF"
+                else pick(rng, {"L11": 40, "L12": 40, "L4": 20})
                 if adoption.number_of_adopters == 2
-                else "L4"
+                else "L3"
             )
             changes.append((order, "ls", "E1"))
             changes.append((placed, "adopt", "A5" if foster else "A6"))
@@ -580,10 +582,14 @@ class Simulation:
             changes.append((t, "move", ""))
         changes.sort(key=lambda c: (c[0], c[1]))
         # Merge into episodes
-        home_pc = _postcode(rng, self.cfg.la_code, local=True)
+        # UASC have no home postcode (so no distance is derived, as DfE asks)
+        home_pc = "" if child.uasc else _postcode(rng, self.cfg.la_code, local=True)
+        place = _current_code(place, start)
         eps: list[CareEpisode] = []
         provider = _provider(rng, place)
-        pl_pc = _placement_postcode(rng, self.cfg.la_code, place, home_pc)
+        if place == "P1" and ls0 == "V2":
+            place, provider = "U6", _provider(rng, "U6")
+        pl_pc = _placement_postcode(rng, self.cfg.la_code, place, home_pc, provider)
         cur = CareEpisode(
             start,
             "S",
@@ -608,18 +614,23 @@ class Simulation:
             if "adopt" in kinds:
                 new_place = next(c[2] for c in same_day if c[1] == "adopt")
                 rne = "T" if new_place == "A5" else "P"
-                new_provider = "PR1" if rng.random() < 0.6 else rng.choice(("PR2", "PR3", "PR5"))
+                new_provider = "PR1" if rng.random() < 0.6 else rng.choice(("PR2", "PR5"))
             elif "move" in kinds:
                 sub_band = _band(child.age_on(d))
                 new_place = pick(rng, codes.PLACE_BY_AGE[sub_band])
+                if new_place == "P1" and new_ls == "V2":
+                    new_place = "U6"
+                new_place = _current_code(new_place, d)
                 rne = "B" if "ls" in kinds else ("T" if rng.random() < 0.04 else "P")
                 new_provider = _provider(rng, new_place)
             else:
                 if new_ls == cur.legal_status:
                     continue
-                new_place, new_provider, rne = cur.place, cur.provider, "L"
+                new_place, new_provider, rne = _current_code(cur.place, d), cur.provider, "L"
             cur.end, cur.reason_ceased = d, "X1"
             changed_place = rne != "L"
+            if changed_place:  # the reason is recorded on the episode the change ends
+                cur.reason_place_change = pick(rng, codes.REASON_PLACE_CHANGE)
             cur = CareEpisode(
                 d,
                 rne,
@@ -627,11 +638,10 @@ class Simulation:
                 cur.need_code,
                 new_place,
                 new_provider,
-                reason_place_change=pick(rng, codes.REASON_PLACE_CHANGE)
-                if rne in ("P", "B", "T", "U")
-                else None,
                 home_postcode=home_pc,
-                placement_postcode=_placement_postcode(rng, self.cfg.la_code, new_place, home_pc)
+                placement_postcode=_placement_postcode(
+                    rng, self.cfg.la_code, new_place, home_pc, new_provider
+                )
                 if changed_place
                 else cur.placement_postcode,
                 urn=_urn(rng, new_place) if changed_place else cur.urn,
@@ -653,7 +663,7 @@ class Simulation:
             "E46": "RC4",
             "E41": "RC3",
             "E48": "RC3",
-        }.get(rec, "RC7" if child.age_on(end) >= 18 else "RC8")
+        }.get(rec, "RC7")
         ep.closure_date, ep.closure_reason = end, reason
         return end
 
@@ -693,22 +703,32 @@ class Simulation:
                     child.missing.append(MissingEpisode(kind, s, e if e <= stop else None))
             t = y_end
         child.missing.sort(key=lambda m: (m.start, m.kind))
+        kept: list[MissingEpisode] = []
+        for m in child.missing:  # one incident at a time: a new one starts after the last ends
+            if kept and (kept[-1].end is None or m.start <= kept[-1].end):
+                continue
+            kept.append(m)
+        child.missing = kept
         # Social workers: change on leaving or by management decision
         t = start
+        why = "FCONTA"  # SW_REASON: why this worker became the child's worker
         while t < stop:
             w = self.workforce.pick("cla", t, rng)
             planned = t + timedelta(days=max(30, round(rng.expovariate(0.9) * 365)))
             leaves = w.end or date.max
             e = min(planned, leaves, stop)
-            reason = None
-            if e < stop:
-                reason = (
+            if e <= t + DAY:
+                e = min(stop, t + timedelta(days=2))
+            reason, why = (
+                why,
+                (
                     "LEFTRL"
                     if leaves <= planned
                     else pick(
                         rng, {"MANAGE": 40, "ORGRST": 10, "CHCHAN": 15, "TSPROC": 20, "OTHERS": 15}
                     )
-                )
+                ),
+            )
             child.workers.append(
                 WorkerEpisode(w.worker_id, t, e if e < stop or end else None, reason)
             )
@@ -769,14 +789,16 @@ class Simulation:
                 for s, e in periods:
                     if s <= y_end - timedelta(days=365) and (e is None or e > y_end):
                         age = child.age_on(y_end)
-                        sdq = rng.randint(0, 30) if 4 <= age <= 16 and rng.random() < 0.8 else None
+                        sdq_age = 4 <= age <= 17
+                        sdq = rng.randint(0, 30) if sdq_age and rng.random() < 0.8 else None
+                        no_sdq = "" if sdq is not None or not sdq_age else "SDQ2"
                         child.health.append(
                             HealthOutcome(
                                 year,
                                 sdq,
-                                "SDQ1" if sdq is not None else rng.choice(("SDQ2", "SDQ4")),
-                                int(age >= 10 and rng.random() < 0.03),
-                                int(rng.random() < 0.9),
+                                no_sdq,
+                                int(rng.random() < 0.03) if age >= 10 else None,
+                                int(rng.random() < 0.9) if age < 5 else None,
                                 int(rng.random() < 0.85),
                                 int(rng.random() < 0.8),
                                 int(rng.random() < 0.88),
@@ -788,7 +810,8 @@ class Simulation:
                         sm = child.health[-1]
                         if sm.substance_misuse:
                             sm.intervention_received = int(rng.random() < 0.6)
-                            sm.intervention_offered = int(rng.random() < 0.8)
+                            if not sm.intervention_received:
+                                sm.intervention_offered = int(rng.random() < 0.5)
                         break
                 # OC3: former relevant children with a 17th-21st birthday in the year
                 left = _left_care_as_relevant(child)
@@ -802,14 +825,14 @@ class Simulation:
                             rng,
                             {"YES": 91, "NO": 4, "REFU": 1.5, "NREQ": 1, "RHOM": 2, "DIED": 0.1},
                         )
-                        if in_touch in ("YES", "REFU"):
+                        if in_touch in ("YES", "REFU", "NO"):
                             weights = {
                                 k: v * (eet_boost if k in codes.EET else 1.0)
                                 for k, v in codes.OC3_ACTIVITY[band].items()
                             }
                             activ, accom = pick(rng, weights), pick(rng, codes.OC3_ACCOM)
-                        else:
-                            activ = accom = ""
+                        else:  # died, returned home, or no longer requires services
+                            activ = accom = "0"
                         child.care_leaver.append(CareLeaverOutcome(year, in_touch, activ, accom))
 
     # ----- short breaks -------------------------------------------------------------------
@@ -841,19 +864,16 @@ class Simulation:
                         "S",
                         "V4",
                         "N2",
-                        "K1" if rng.random() < 0.3 else "U4",
+                        "K2" if rng.random() < 0.3 else "U6",
                         "PR1",
                         e if e <= self.window_end else None,
                         "E13" if e <= self.window_end else None,
-                        home_postcode=_postcode(rng, self.cfg.la_code, local=True),
-                        placement_postcode=_postcode(rng, self.cfg.la_code, local=True),
-                        urn="XXXXXXX",
                     )
                 )
                 d = e + timedelta(days=rng.randint(20, 45))
             if child.care_episodes and child.care_episodes[-1].end is None:
                 continue
-            ep.closure_date, ep.closure_reason = stop, "RC8"
+            ep.closure_date, ep.closure_reason = stop, "RC7"
 
     def authority(self) -> Authority:
         """Keep the children with anything in the return years; number them in order."""
@@ -908,6 +928,14 @@ def _band(age: int) -> str:
     return "baby" if age < 1 else "child" if age < 10 else "teen" if age < 16 else "older"
 
 
+P2_ENDED = date(2023, 10, 28)  # P2 (independent living) no longer valid from this date
+
+
+def _current_code(place: str, on: date) -> str:
+    """The placement code valid on ``on``: P2 became H5 (supported accommodation) in 2023."""
+    return "H5" if place == "P2" and on >= P2_ENDED else place
+
+
 def _provider(rng: random.Random, place: str) -> str:
     if place == "P1":
         return "PR0"
@@ -921,23 +949,26 @@ def _provider(rng: random.Random, place: str) -> str:
 
 
 def _urn(rng: random.Random, place: str) -> str:
-    if place in ("K1", "K2", "R1", "S1"):
+    if place in ("K1", "K2", "S1", "H5"):
         return f"SC{rng.randint(100000, 999999)}"
     return "XXXXXXX"
 
 
 def _postcode(rng: random.Random, la_code: str, *, local: bool) -> str:
-    """A postcode sector (as 903 HOME_POST/PL_POST): the LA's own area or elsewhere."""
-    local_areas = ("WV1", "WV2", "WV3", "WV4", "WV6", "WV10", "WV11", "WV14")
-    other_areas = ("B1", "B12", "DY1", "WS1", "ST4", "CV1", "TF3", "SY1", "M14", "LS9")
-    area = rng.choice(local_areas if local else other_areas)
-    return f"{area} {rng.randint(1, 9)}"
+    """A real postcode (903 HOME_POST/PL_POST): in the authority's area or elsewhere."""
+    return rng.choice(codes.LOCAL_POSTCODES if local else codes.OTHER_POSTCODES)
 
 
-def _placement_postcode(rng: random.Random, la_code: str, place: str, home: str) -> str:
+def _placement_postcode(
+    rng: random.Random, la_code: str, place: str, home: str, provider: str = ""
+) -> str:
     if place == "P1":
         return home
-    return _postcode(rng, la_code, local=rng.random() < 0.62)
+    local = provider == "PR1" or rng.random() < 0.55
+    while True:
+        pc = _postcode(rng, la_code, local=local)
+        if pc != home:
+            return pc
 
 
 def _cla_need(rng: random.Random, ep: CINEpisode, child: Child) -> str:
@@ -1050,7 +1081,11 @@ def _touches(c: Child, start: date, end: date) -> bool:
 
 
 def _upn(la_code: str, n: int, child: Child) -> str:
-    """A unique pupil number in DfE's format: check letter, LA code, year, serial."""
+    """A unique pupil number in DfE's format: check letter, LA code, school, year, serial.
+
+    The synthetic authority 999 is no real LA code, so its pupils' UPNs carry 336's.
+    """
+    la_code = "336" if la_code == "999" else la_code
     school = 2000 + (n * 7919) % 8000
     body = f"{la_code}{school:04d}{(child.dob.year + 5) % 100:02d}{n % 1000:03d}"
     weights = range(2, 14)

@@ -58,7 +58,7 @@ def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]
             continue
         dob = fmt(c.dob)
         mother = ""
-        if c.sex == "2" and c.age_on(ye) >= 12 and eps:
+        if c.sex == "2" and any(e.legal_status not in ("V3", "V4") for e in eps):
             mother = "1" if c.mother_child_dob else "0"
         t["ssda903_header"].append(
             [c.child_id, c.sex, dob, c.ethnicity, _upn(c, ye), mother, fmt(c.mother_child_dob)]
@@ -83,9 +83,9 @@ def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]
                 t["ssda903_oc2"].append(
                     [
                         c.child_id, dob, "" if h.sdq_score is None else str(h.sdq_score),
-                        h.sdq_reason, str(h.convicted), str(h.health_check),
+                        h.sdq_reason, _opt(h.convicted), _opt(h.health_check),
                         str(h.immunisations), str(h.teeth_check), str(h.health_assessment),
-                        str(h.substance_misuse), _opt(h.intervention_received),
+                        _opt(h.substance_misuse), _opt(h.intervention_received),
                         _opt(h.intervention_offered),
                     ]
                 )  # fmt: skip
@@ -101,17 +101,17 @@ def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]
                 ]
             )  # fmt: skip
         if a and a.decision_date <= ye and eps:
-            ceased = a.decision_reversed or a.adopted_date
-            if ceased is None or ceased >= ys:
+            # DATE_PLACED_CEASED: the decision no longer to place for adoption (not adoption)
+            ceased = a.decision_reversed
+            if (ceased is None or ceased >= ys) and not (a.adopted_date and a.adopted_date < ys):
                 done = ceased is not None and ceased <= ye
                 t["ssda903_placed_adoption"].append(
                     [
                         c.child_id, dob, fmt(a.decision_date), fmt(ceased) if done else "",
-                        (a.reversal_reason or "") if done and a.decision_reversed else "",
+                        (a.reversal_reason or "") if done else "",
                     ]
                 )  # fmt: skip
-        if any(e.rne == "S" and ys <= e.start <= ye and e.legal_status not in ("V3", "V4")
-               for e in eps):  # fmt: skip
+        if any(e.rne == "S" and ys <= e.start <= ye for e in eps):
             t["ssda903_prev_perm"].append([c.child_id, dob, c.previous_permanence, "", ""])
         for m in c.missing:
             if _in_year(m.start, m.end, ys, ye):
@@ -124,7 +124,7 @@ def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]
                     t["ssda903_sw_episodes"].append(
                         [
                             c.child_id, dob, w.worker_id, fmt(w.start),
-                            fmt(w.end) if closed else "", (w.reason or "") if closed else "",
+                            fmt(w.end) if closed else "", w.reason or "",
                         ]
                     )  # fmt: skip
     return t
