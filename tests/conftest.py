@@ -163,3 +163,84 @@ def run_cli(capsys, *args: str) -> tuple[int, str, str]:
         code = 0
     out = capsys.readouterr()
     return code, out.out, out.err
+
+
+# -- the web application ------------------------------------------------------------------------
+
+WEB_PASSWORD = "a long test password 4 selfeval"
+HANDMADE_CHILDREN = ("WEBCHILD01", "WEBCHILD02", "WEBCHILD03", "WEBCHILD04")
+
+
+def handmade_903(folder: Path) -> list[Path]:
+    """A 2019/20 return of four children; at 31 March 2020 three are looked after.
+
+    WEBCHILD01 open since June 2019                        -> counts
+    WEBCHILD02 open since 2018, moved in January 2020      -> counts once
+    WEBCHILD03 started on 31/03/2020                       -> counts
+    WEBCHILD04 ceased on 31/03/2020 (ends on the date)     -> does not count
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    a, b, c, d = HANDMADE_CHILDREN
+    header = write_903_table(
+        folder / "header.csv",
+        "ssda903_header",
+        [{"CHILD": x, "SEX": "1", "DOB": "01/01/2012"} for x in HANDMADE_CHILDREN],
+    )
+    ep = {"RNE": "S", "LS": "C2", "PLACE": "U1"}
+    eps = write_903_table(
+        folder / "episodes.csv",
+        "ssda903_episodes",
+        [
+            {"CHILD": a, "DECOM": "01/06/2019", **ep},
+            {"CHILD": b, "DECOM": "01/05/2018", **ep, "DEC": "15/01/2020", "REC": "X1"},
+            {"CHILD": b, "DECOM": "15/01/2020", "RNE": "P", "LS": "C2", "PLACE": "U4"},
+            {"CHILD": c, "DECOM": "31/03/2020", **ep},
+            {"CHILD": d, "DECOM": "01/05/2019", **ep, "DEC": "31/03/2020", "REC": "E11"},
+        ],
+    )
+    return [header, eps]
+
+
+@pytest.fixture
+def web_store(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
+    """An empty store that the web app's pages read (Django's own tables are the test DB)."""
+    from django.core.cache import cache
+
+    from selfeval.web.store import forget_stores
+
+    settings.SELFEVAL_DB = f"sqlite:///{tmp_path / 'web-store.db'}"
+    cache.clear()
+    forget_stores()
+    from selfeval.web.store import get_store
+
+    yield get_store()
+    forget_stores()
+    cache.clear()
+
+
+@pytest.fixture
+def role_client(db):  # type: ignore[no-untyped-def]
+    """``role_client(role)``: a Django test client signed in as a new account of that role."""
+    from django.test import Client
+
+    from selfeval.web.models import User
+
+    def make(role: str) -> Client:
+        user, _ = User.objects.get_or_create(username=f"test-{role}", defaults={"role": role})
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+def require_service(env_var: str, what: str) -> str:
+    """The service's address from ``env_var``: skip when absent locally, fail in CI."""
+    import os
+
+    value = os.environ.get(env_var)
+    if not value:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{what} is needed in CI but {env_var} is not set")
+        pytest.skip(f"{what} is not available here ({env_var} is not set)")
+    return value

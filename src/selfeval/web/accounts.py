@@ -1,0 +1,53 @@
+"""Accounts and roles: the one place that creates users and changes roles (CLI and pages)."""
+
+from __future__ import annotations
+
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from selfeval.errors import SelfevalError, UsageError
+from selfeval.web.audit import record
+from selfeval.web.models import User
+from selfeval.web.roles import ROLES
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise UsageError(f"{role!r} is not a role; the roles are {', '.join(ROLES)}")
+
+
+def add_user(username: str, role: str, password: str, *, email: str = "", by: str) -> User:
+    """Create an account with one role; the password must pass the password rules."""
+    _check_role(role)
+    if User.objects.filter(username=username).exists():
+        raise UsageError(f"there is already an account called {username!r}")
+    user = User(username=username, email=email, role=role)
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as e:
+        raise SelfevalError("the password is refused: " + " ".join(e.messages)) from None
+    user.set_password(password)
+    with transaction.atomic():
+        user.save()
+        record(by, "add account", f"account {username}", role=role)
+    return user
+
+
+def set_role(username: str, role: str, *, by: str) -> User:
+    """Give an account another role (its sessions keep working under the new role)."""
+    _check_role(role)
+    try:
+        user = User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise UsageError(f"there is no account called {username!r}") from None
+    old = user.role
+    with transaction.atomic():
+        user.role = role
+        user.save()
+        record(by, "set role", f"account {username}", old=old, new=role)
+    return user
+
+
+def users() -> list[User]:
+    return list(User.objects.order_by("username"))

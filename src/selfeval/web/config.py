@@ -1,0 +1,89 @@
+"""Settings read from the environment: the store's URL as a Django database, secrets, limits."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import sqlalchemy as sa
+from django.core.exceptions import ImproperlyConfigured
+
+from selfeval.store.store import DEFAULT_URL
+
+
+def store_url() -> str:
+    """The store's SQLAlchemy URL: ``$SELFEVAL_DB`` or the CLI's default."""
+    return os.environ.get("SELFEVAL_DB") or DEFAULT_URL
+
+
+def database_from_url(url: str) -> dict:
+    """Django's DATABASES entry for the store's SQLAlchemy URL (SQLite or PostgreSQL)."""
+    u = sa.make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        if not u.database or u.database == ":memory:":
+            raise ImproperlyConfigured("the web app needs a SQLite store in a file, not in memory")
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": u.database,
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+        }
+    if backend == "postgresql":
+        return {
+            "ENGINE": "django.db.backends.postgresql",
+            "NAME": u.database or "",
+            "USER": u.username or "",
+            "PASSWORD": u.password or "",
+            "HOST": u.host or "",
+            "PORT": str(u.port or ""),
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
+            "OPTIONS": dict(u.query),
+        }
+    raise ImproperlyConfigured(f"the web app supports SQLite and PostgreSQL stores, not {backend}")
+
+
+def env_bool(name: str, default: bool) -> bool:
+    v = os.environ.get(name)
+    if v is None or v == "":
+        return default
+    return v.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    v = os.environ.get(name)
+    if not v:
+        return list(default)
+    return [x.strip() for x in v.split(",") if x.strip()]
+
+
+def max_upload_bytes() -> int:
+    """The largest upload accepted, in bytes (``$SELFEVAL_MAX_UPLOAD_MB``, default 100 MB)."""
+    return int(float(os.environ.get("SELFEVAL_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+
+
+def secret_key() -> tuple[str, bool]:
+    """Django's signing key and whether it lasts only as long as this process.
+
+    ``$SELFEVAL_SECRET_KEY``, else the file ``$SELFEVAL_SECRET_KEY_FILE``; with neither, a
+    random key of this process's own (fine for a command; a server refuses it, see
+    ``selfeval.web.server``, because sessions would not survive a restart or span workers).
+    """
+    key = os.environ.get("SELFEVAL_SECRET_KEY")
+    if key:
+        return key, False
+    path = os.environ.get("SELFEVAL_SECRET_KEY_FILE")
+    if path:
+        return key_from_file(Path(path)), False
+    return secrets.token_urlsafe(50), True
+
+
+def key_from_file(path: Path) -> str:
+    """Read the key file, creating it (readable by its owner only) when it does not exist."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_urlsafe(50))
+    return path.read_text().strip()

@@ -1,0 +1,109 @@
+"""The library's figures for the pages, cached per state of the store.
+
+Computing indicators reads Parquet through DuckDB; pages ask for the same figures again and
+again, so results are cached under a key that changes whenever a load is added or undone.
+Nothing here computes a figure: it calls ``selfeval.indicators`` and keeps the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.cache import cache
+from django.http import Http404
+
+from selfeval.errors import SelfevalError
+from selfeval.indicators import Indicator, Result, catalogue, compute, month_ends
+from selfeval.indicators import sources_from_store as _sources_from_store
+from selfeval.store import Store
+
+SERIES_MONTHS = 24
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which authority and which date the pages show."""
+
+    la_code: str
+    at: date
+    la_codes: tuple[str, ...]
+
+
+def store_state(store: Store) -> str:
+    """A short key that changes whenever the store's loads change."""
+    h = hashlib.sha256()
+    for rec in store.loads():
+        h.update(f"{rec.id}:{rec.content_hash};".encode())
+    return h.hexdigest()[:16]
+
+
+def scope(store: Store, la: str | None = None, at: str | None = None) -> Scope | None:
+    """The authority asked for (else the first in the store) and the date (else the latest
+    31 March that its loads cover). None when the store holds no loads."""
+    las = tuple(sorted(store.la_codes()))
+    if not las:
+        return None
+    la_code = la if la in las else las[0]
+    when = None
+    if at:
+        try:
+            when = date.fromisoformat(at)
+        except ValueError:
+            when = None
+    if when is None:
+        years = [r.return_year for r in store.loads(la_code) if r.return_year]
+        when = date(max(years), 3, 31) if years else date.today()
+    return Scope(la_code, when, las)
+
+
+def indicator_or_404(indicator_id: str) -> Indicator:
+    ind = catalogue().get(indicator_id)
+    if ind is None:
+        raise Http404("there is no such indicator")
+    return ind
+
+
+def _cached(key: str, make):  # type: ignore[no-untyped-def]
+    value = cache.get(key)
+    if value is None:
+        value = make()
+        cache.set(key, value)
+    return value
+
+
+def _sources(store: Store, la_code: str):  # type: ignore[no-untyped-def]
+    return _sources_from_store(store, la_code)
+
+
+def results_at(store: Store, sc: Scope, ids: list[str] | None = None) -> list[Result]:
+    """Every indicator (or those asked for) for the scope's authority at its date."""
+    key = f"results:{store_state(store)}:{sc.la_code}:{sc.at}:{','.join(ids or [])}"
+
+    def make() -> list[Result]:
+        try:
+            return compute(_sources(store, sc.la_code), [sc.at], ids=ids, la_codes=[sc.la_code])
+        except SelfevalError:
+            return []
+
+    return _cached(key, make)
+
+
+def series(store: Store, sc: Scope, indicator_id: str, months: int = SERIES_MONTHS) -> list[Result]:
+    """The indicator at each month-end of the ``months`` up to the scope's date."""
+    key = f"series:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}:{months}"
+
+    def make() -> list[Result]:
+        y, m = sc.at.year, sc.at.month - months + 1
+        while m < 1:
+            y, m = y - 1, m + 12
+        ends = month_ends(date(y, m, 1), sc.at)
+        try:
+            return compute(
+                _sources(store, sc.la_code), ends, ids=[indicator_id], la_codes=[sc.la_code]
+            )
+        except SelfevalError:
+            return []
+
+    return _cached(key, make)

@@ -1,0 +1,86 @@
+"""Forms, with GOV.UK Frontend's error messages and field classes."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import AuthenticationForm
+
+from selfeval.web.models import User
+from selfeval.web.roles import ROLES
+
+
+class GovukFields:
+    """Give every widget GOV.UK Frontend's class, and point it at its hint and error."""
+
+    CLASSES = {
+        "Select": "govuk-select",
+        "Textarea": "govuk-textarea",
+        "CheckboxInput": "govuk-checkboxes__input",
+    }
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():  # type: ignore[attr-defined]
+            w = field.widget
+            w.attrs.setdefault("class", self.CLASSES.get(type(w).__name__, "govuk-input"))
+            described = []
+            if field.help_text:
+                described.append(f"id_{name}-hint")
+            if described:
+                w.attrs["aria-describedby"] = " ".join(described)
+
+
+class SignInForm(GovukFields, AuthenticationForm):
+    error_messages = {
+        "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
+        "inactive": "This account is inactive.",
+    }
+
+
+class UploadForm(GovukFields, forms.Form):
+    """A return to load: which kind, for which authority and year, and its files."""
+
+    kind = forms.ChoiceField(choices=[("903", "SSDA903 (children looked after)")])
+    la_code = forms.RegexField(
+        regex=r"^\d{3}$",
+        label="Local authority code",
+        error_messages={"invalid": "Enter the authority's 3-digit DfE code, like 336"},
+    )
+    return_year = forms.IntegerField(
+        label="Return year",
+        min_value=2000,
+        max_value=2100,
+        help_text="2019 means the 2018 to 2019 return (1 April 2018 to 31 March 2019)",
+    )
+
+
+class NewUserForm(GovukFields, forms.Form):
+    username = forms.RegexField(
+        regex=r"^[\w.@+-]{1,150}$",
+        error_messages={"invalid": "Use letters, digits and . @ + - _ only"},
+    )
+    email = forms.EmailField(required=False, help_text="Needed for Microsoft sign-in")
+    role = forms.ChoiceField(choices=[(r, r.capitalize()) for r in ROLES])
+    password = forms.CharField(widget=forms.PasswordInput, strip=False)
+
+    def clean_username(self) -> str:
+        name = self.cleaned_data["username"]
+        if User.objects.filter(username=name).exists():
+            raise forms.ValidationError("There is already an account with this username")
+        return name
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        data = super().clean()
+        if data.get("password") and data.get("username"):
+            try:
+                password_validation.validate_password(
+                    data["password"], User(username=data["username"], email=data.get("email"))
+                )
+            except forms.ValidationError as e:
+                self.add_error("password", e)
+        return data
+
+
+class RoleForm(GovukFields, forms.Form):
+    role = forms.ChoiceField(choices=[(r, r.capitalize()) for r in ROLES])

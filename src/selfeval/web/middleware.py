@@ -1,0 +1,57 @@
+"""Enforce the permission matrix before every view, and audit every change."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from selfeval.web.audit import record_request
+from selfeval.web.roles import allowed, may
+
+UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+NOT_AUDITED_HERE = {"sign_in", "sign_out", "oidc_authentication_callback"}
+"""Sign-in and sign-out are audited by their signals instead."""
+
+
+class RoleMiddleware:
+    """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        match = request.resolver_match
+        entry = allowed(match.url_name or "", match.namespace)
+        user = request.user
+        signed_in = user.is_authenticated
+        if may(getattr(user, "role", None), entry, signed_in=signed_in):
+            return None
+        if not signed_in:
+            return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        return render(request, "web/forbidden.html", status=403)
+
+
+class AuditChangesMiddleware:
+    """Every successful change (a POST, PUT, PATCH or DELETE) is one audit event."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        response = self.get_response(request)
+        match = getattr(request, "resolver_match", None)
+        if (
+            request.method in UNSAFE
+            and response.status_code < 400
+            and match is not None
+            and match.url_name not in NOT_AUDITED_HERE
+            and request.user.is_authenticated
+            and not getattr(request, "audited", False)
+        ):
+            name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+            record_request(request, "change", name, **{k: str(v) for k, v in match.kwargs.items()})
+        return response

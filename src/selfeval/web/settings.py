@@ -1,0 +1,231 @@
+"""Django settings for selfeval's web application, read from the environment.
+
+The store's URL (``SELFEVAL_DB``) names the database that Django shares with the library (its
+tables beside the library's ``se_`` tables). Secrets come only from the environment or, for a
+single machine, from a key file in the store's data folder. Nothing here is ever logged.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from selfeval.web.config import (
+    database_from_url,
+    env_bool,
+    env_list,
+    max_upload_bytes,
+    secret_key,
+    store_url,
+)
+
+BASE_DIR = Path(__file__).resolve().parent
+
+SELFEVAL_DB = store_url()
+DATABASES = {"default": database_from_url(SELFEVAL_DB)}
+SECRET_KEY, SECRET_KEY_EPHEMERAL = secret_key()
+DEBUG = False
+ALLOWED_HOSTS = env_list("SELFEVAL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+CSRF_TRUSTED_ORIGINS = env_list("SELFEVAL_CSRF_TRUSTED_ORIGINS", [])
+
+# Behind a TLS-terminating reverse proxy (the production recipe), SELFEVAL_HTTPS=1.
+HTTPS = env_bool("SELFEVAL_HTTPS", False)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "axes",
+    "csp",
+    "selfeval.web.apps.WebConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "selfeval.web.middleware.RoleMiddleware",
+    "selfeval.web.middleware.AuditChangesMiddleware",
+    # Last, as django-axes asks: it turns a lockout into its response.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "selfeval.web.urls"
+WSGI_APPLICATION = "selfeval.web.wsgi.application"
+AUTH_USER_MODEL = "web.User"
+LOGIN_URL = "sign_in"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "sign_in"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "selfeval.web.roles.context",
+            ],
+        },
+    }
+]
+
+# -- accounts ---------------------------------------------------------------------------------
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Lockout: 5 failed sign-ins for one account lock it for 15 minutes (django-axes).
+AXES_FAILURE_LIMIT = int(os.environ.get("SELFEVAL_LOCKOUT_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SELFEVAL_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# Locking by address too would lock a whole council office behind one NAT address; the
+# production recipe rate-limits sign-in per address at the proxy instead.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
+AXES_VERBOSE = False
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+if HTTPS:
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Optional OpenID Connect sign-in (Microsoft Entra ID): set the tenant, client id and secret.
+OIDC_ENABLED = bool(os.environ.get("SELFEVAL_OIDC_CLIENT_ID"))
+if OIDC_ENABLED:
+    _tenant = os.environ.get("SELFEVAL_OIDC_TENANT", "organizations")
+    _issuer = f"https://login.microsoftonline.com/{_tenant}"
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("selfeval.web.oidc.ExistingAccountsOIDCBackend")
+    OIDC_RP_CLIENT_ID = os.environ["SELFEVAL_OIDC_CLIENT_ID"]
+    OIDC_RP_CLIENT_SECRET = os.environ.get("SELFEVAL_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_RP_SCOPES = "openid email profile"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
+        "SELFEVAL_OIDC_AUTHORIZATION_ENDPOINT", f"{_issuer}/oauth2/v2.0/authorize"
+    )
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
+        "SELFEVAL_OIDC_TOKEN_ENDPOINT", f"{_issuer}/oauth2/v2.0/token"
+    )
+    OIDC_OP_USER_ENDPOINT = os.environ.get(
+        "SELFEVAL_OIDC_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo"
+    )
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get(
+        "SELFEVAL_OIDC_JWKS_ENDPOINT", f"{_issuer}/discovery/v2.0/keys"
+    )
+    OIDC_CREATE_USER = False
+    OIDC_USE_PKCE = True
+
+# -- sessions, cookies and headers ------------------------------------------------------------
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session on the OIDC callback
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_NAME = "selfeval_session"
+CSRF_COOKIE_NAME = "selfeval_csrftoken"
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+if HTTPS:
+    SESSION_COOKIE_NAME = "__Host-selfeval_session"
+    CSRF_COOKIE_NAME = "__Host-selfeval_csrftoken"
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
+# A strict Content Security Policy: our own scripts and styles only, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+
+# -- uploads ------------------------------------------------------------------------------------
+SELFEVAL_MAX_UPLOAD_BYTES = max_upload_bytes()
+SELFEVAL_UPLOAD_EXTENSIONS = (".csv", ".xml", ".xlsx")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FILES = 40
+FILE_UPLOAD_HANDLERS = ["selfeval.web.uploads.LimitedUploadHandler"]
+
+# -- static files, served by the app itself (no CDN; the proxy may cache them) -------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = os.environ.get("SELFEVAL_STATIC_ROOT") or None
+WHITENOISE_USE_FINDERS = STATIC_ROOT is None  # serve straight from the package when not collected
+WHITENOISE_AUTOREFRESH = False
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "Europe/London"
+USE_I18N = False
+USE_TZ = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "TIMEOUT": 600,
+    }
+}
+
+# Application logs: requests and errors, never request bodies, child identifiers or secrets.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"redact": {"()": "selfeval.web.logs.RedactFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["redact"],
+        }
+    },
+    "root": {"handlers": ["console"], "level": os.environ.get("SELFEVAL_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.security": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,141 @@
+"""A real ``selfeval serve`` in a child process on a free loopback port, for tests and benchmarks.
+
+It migrates, creates accounts and serves exactly as a person would run it; the caller stops it
+(or leaves the ``with`` block). Only 127.0.0.1 is ever used.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def selfeval(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
+    """Run one ``selfeval`` command; its standard output (raises when it fails)."""
+    res = subprocess.run(
+        [sys.executable, "-m", "selfeval", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    if res.returncode != 0:
+        raise RuntimeError(f"selfeval {' '.join(args)} failed: {res.stderr.strip()}")
+    return res.stdout
+
+
+@dataclass
+class LiveServer:
+    """``selfeval serve`` against the store ``db``; ``users`` maps username to role."""
+
+    db: str
+    workdir: Path
+    users: dict[str, str] = field(default_factory=dict)
+    password: str = "a long test password 4 selfeval"  # noqa: S105  (test accounts only)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    threads: int = 8
+    port: int = 0
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        env = dict(os.environ)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        env.update({"SELFEVAL_DB": self.db, "SELFEVAL_LOG_LEVEL": "WARNING"})
+        env.update(self.extra_env)
+        return env
+
+    def start(self) -> LiveServer:
+        env = self.env()
+        selfeval(["web", "migrate"], env)
+        for name, role in self.users.items():
+            selfeval(
+                ["users", "add", name, "--role", role, "--password-stdin"],
+                env,
+                stdin=self.password + "\n",
+            )
+        self.port = self.port or free_port()
+        log = open(self.workdir / f"serve-{self.port}.log", "w")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "selfeval",
+                "serve",
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--threads",
+                str(self.threads),
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(
+                    "selfeval serve stopped: "
+                    + (self.workdir / f"serve-{self.port}.log").read_text()
+                )
+            try:
+                with urllib.request.urlopen(f"{self.url}/healthz", timeout=2) as r:  # noqa: S310
+                    if r.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError("selfeval serve did not answer within 60 seconds")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def __enter__(self) -> LiveServer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def sign_in(session, base_url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+    """Sign a ``requests.Session`` in through the sign-in form, as a browser would."""
+    page = session.get(f"{base_url}/sign-in/", timeout=30)
+    page.raise_for_status()
+    token = session.cookies.get("selfeval_csrftoken")
+    r = session.post(
+        f"{base_url}/sign-in/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": token},
+        headers={"Referer": f"{base_url}/sign-in/"},
+        timeout=30,
+        allow_redirects=False,
+    )
+    if r.status_code != 302:
+        raise RuntimeError(f"signing in {username} failed with HTTP {r.status_code}")

@@ -1,0 +1,90 @@
+"""The URL map. Every name here has an entry in ``roles.MATRIX`` (the matrix test checks)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, register_converter
+
+from selfeval.web.views import accounts, figures, loads, pending, users
+
+
+class FormatConverter:
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+class DocFormatConverter(FormatConverter):
+    regex = "docx|pdf|html"
+
+
+register_converter(FormatConverter, "table")
+register_converter(DocFormatConverter, "doc")
+
+P = pending.pending
+
+urlpatterns = [
+    path("", figures.dashboard, name="dashboard"),
+    path("sign-in/", accounts.SignInView.as_view(), name="sign_in"),
+    path("sign-out/", accounts.SignOutView.as_view(), name="sign_out"),
+    path("healthz", accounts.healthz, name="healthz"),
+    # figures
+    path("indicators/", figures.indicators, name="indicators"),
+    path("indicators/<slug:indicator_id>/", figures.indicator, name="indicator"),
+    path(
+        "indicators/<slug:indicator_id>/chart.svg", figures.indicator_chart, name="indicator_chart"
+    ),
+    path(
+        "indicators/<slug:indicator_id>/export.<table:fmt>",
+        figures.indicator_export,
+        name="indicator_export",
+    ),
+    path("indicators/<slug:indicator_id>/children/", P, name="indicator_children"),
+    path(
+        "indicators/<slug:indicator_id>/children.<table:fmt>", P, name="indicator_children_export"
+    ),
+    # loads
+    path("loads/", loads.loads, name="loads"),
+    path("loads/upload/", loads.load_upload, name="load_upload"),
+    path("loads/<int:load_id>/", loads.load, name="load"),
+    path("loads/<int:load_id>/undo/", loads.load_undo, name="load_undo"),
+    # assurance
+    path("assurance/weeks/", P, name="practice_weeks"),
+    path("assurance/weeks/new/", P, name="practice_week_new"),
+    path("assurance/weeks/<int:week_id>/", P, name="practice_week"),
+    path("assurance/audits/new/", P, name="audit_new"),
+    path("assurance/audits/<int:audit_id>/", P, name="audit"),
+    path("assurance/audits/<int:audit_id>/moderate/", P, name="audit_moderate"),
+    # the improvement plan
+    path("plan/", P, name="plan"),
+    path("plan/edit/", P, name="plan_edit"),
+    # the self-evaluation
+    path("evaluation/", P, name="evaluation"),
+    path("evaluation/findings/", P, name="evaluation_findings"),
+    path("evaluation/preview/", P, name="evaluation_preview"),
+    path("evaluation/self-evaluation.<doc:fmt>", P, name="evaluation_download"),
+    path("evaluation/<slug:section>/", P, name="evaluation_section"),
+    path("evaluation/<slug:section>/edit/", P, name="evaluation_section_edit"),
+    path("evaluation/<slug:section>/preview/", P, name="evaluation_section_preview"),
+    # the scrutiny report
+    path("scrutiny/", P, name="scrutiny"),
+    path("scrutiny/scrutiny-report.<doc:fmt>", P, name="scrutiny_download"),
+    # users, roles and the audit log
+    path("users/", users.users, name="users"),
+    path("users/new/", users.user_new, name="user_new"),
+    path("users/<int:user_id>/role/", users.user_role, name="user_role"),
+    path("audit-log/", users.audit_log, name="audit_log"),
+    path("admin/", admin.site.urls),
+]
+
+if settings.OIDC_ENABLED:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
+
+handler403 = "selfeval.web.views.errors.forbidden"
+handler404 = "selfeval.web.views.errors.not_found"
+handler500 = "selfeval.web.views.errors.server_error"

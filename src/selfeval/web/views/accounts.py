@@ -1,0 +1,29 @@
+"""Signing in and out, and the health check the reverse proxy asks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+
+from selfeval.web.forms import SignInForm
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "web/sign_in.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
+        ctx = super().get_context_data(**kwargs)
+        ctx["oidc_enabled"] = settings.OIDC_ENABLED
+        return ctx
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+def healthz(request: HttpRequest) -> HttpResponse:
+    """200 when the process answers (no database query: the proxy asks often)."""
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,156 @@
+"""The dashboard, the indicator catalogue and one indicator's page, chart and export."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.outputs.html import format_value
+from selfeval.outputs.tables import to_csv, to_xlsx
+from selfeval.web import charts, figures
+from selfeval.web.disclosure import SUPPRESSED, needs_control, suppressed
+from selfeval.web.store import get_store
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One result as a page shows it, after disclosure control for the reader."""
+
+    indicator: Indicator
+    result: Result | None
+    shown: str
+    hidden: bool
+
+    @property
+    def reason(self) -> str | None:
+        return self.result.reason if self.result else "not computed"
+
+
+def _figure(ind: Indicator, r: Result | None, control: bool) -> Figure:
+    if r is None:
+        return Figure(ind, None, "no data", False)
+    if control and suppressed(r):
+        return Figure(ind, r, SUPPRESSED, True)
+    return Figure(ind, r, format_value(r), False)
+
+
+def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    store = get_store()
+    sc = _scope(request)
+    cards = []
+    if sc is not None:
+        by_id = {r.id: r for r in figures.results_at(store, sc)}
+        control = needs_control(request.user)
+        for ind in catalogue().values():
+            cards.append(_figure(ind, by_id.get(ind.id), control))
+    return render(request, "web/dashboard.html", {"scope": sc, "cards": cards})
+
+
+@require_GET
+def indicators(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/indicators.html", {"catalogue": list(catalogue().values())})
+
+
+def _series_rows(request: HttpRequest, ind: Indicator, sc) -> list[Figure]:  # type: ignore[no-untyped-def]
+    control = needs_control(request.user)
+    return [_figure(ind, r, control) for r in figures.series(get_store(), sc, ind.id)]
+
+
+@require_GET
+def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    ind = figures.indicator_or_404(indicator_id)
+    sc = _scope(request)
+    rows = _series_rows(request, ind, sc) if sc else []
+    current = rows[-1] if rows else None
+    return render(
+        request,
+        "web/indicator.html",
+        {"ind": ind, "scope": sc, "rows": rows, "current": current},
+    )
+
+
+@require_GET
+def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    """The series as SVG; values hidden by disclosure control are gaps in the line."""
+    ind = figures.indicator_or_404(indicator_id)
+    sc = _scope(request)
+    rows = _series_rows(request, ind, sc) if sc else []
+    dates = [f.result.period_end for f in rows if f.result]
+    values = [None if (f.hidden or f.result is None) else f.result.value for f in rows if f.result]
+    body = charts.svg(
+        dates, [charts.Line(ind.title, values, "#1d70b8")], title=f"{ind.title}, by month"
+    )
+    resp = HttpResponse(body, content_type="image/svg+xml")
+    resp["Cache-Control"] = "private, max-age=60"
+    return resp
+
+
+@require_GET
+def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
+    """The series as CSV or XLSX, under the same disclosure control as the page."""
+    ind = figures.indicator_or_404(indicator_id)
+    sc = _scope(request)
+    rows = _series_rows(request, ind, sc) if sc else []
+    header = [
+        "indicator",
+        "la_code",
+        "period_start",
+        "period_end",
+        "value",
+        "numerator",
+        "denominator",
+        "unit",
+        "note",
+    ]
+    table = []
+    for f in rows:
+        r = f.result
+        if r is None:
+            continue
+        if f.hidden:
+            table.append(
+                [
+                    r.id,
+                    r.la_code,
+                    r.period_start,
+                    r.period_end,
+                    SUPPRESSED,
+                    SUPPRESSED,
+                    SUPPRESSED,
+                    r.unit,
+                    "suppressed: fewer than 6 children",
+                ]
+            )
+        else:
+            table.append(
+                [
+                    r.id,
+                    r.la_code,
+                    r.period_start,
+                    r.period_end,
+                    r.value,
+                    r.numerator,
+                    r.denominator,
+                    r.unit,
+                    r.reason or "",
+                ]
+            )
+    name = f"{ind.id}-{sc.la_code if sc else 'none'}"
+    if fmt == "csv":
+        resp = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
+    else:
+        resp = HttpResponse(
+            to_xlsx(header, table, title=ind.id),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp

@@ -1,0 +1,150 @@
+"""Loads: upload a return (with a progress bar), its validation report, the history, undo."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from selfeval.errors import InputError, NoData, SelfevalError
+from selfeval.ingest import ingest_903
+from selfeval.web.audit import record_request
+from selfeval.web.forms import UploadForm
+from selfeval.web.store import get_store
+
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]")
+
+
+def safe_filename(name: str) -> str:
+    """The file's own name without any folder, with only plain characters."""
+    base = Path(name.replace("\\", "/")).name
+    base = _SAFE_NAME.sub("_", base).strip(" .") or "upload"
+    return base[:120]
+
+
+def upload_problem(request: HttpRequest) -> str | None:
+    """Why the uploaded files are refused before reading them, or None."""
+    limit = settings.SELFEVAL_MAX_UPLOAD_BYTES
+    mb = limit // (1024 * 1024)
+    if getattr(request, "upload_too_large", False):
+        return f"A file is larger than the limit of {mb} MB"
+    files = request.FILES.getlist("files")
+    if not files:
+        return "Select at least one file of the return"
+    for f in files:
+        if f.size > limit:
+            return f"{safe_filename(f.name)} is larger than the limit of {mb} MB"
+        if not f.name.lower().endswith(settings.SELFEVAL_UPLOAD_EXTENSIONS):
+            return (
+                f"{safe_filename(f.name)} is not a return file: upload "
+                + ", ".join(settings.SELFEVAL_UPLOAD_EXTENSIONS)
+                + " files"
+            )
+    return None
+
+
+def loads(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "web/loads.html",
+        {"loads": list(reversed(get_store().loads())), "form": UploadForm(), **_limits()},
+    )
+
+
+def _limits() -> dict:
+    return {"max_upload_mb": settings.SELFEVAL_MAX_UPLOAD_BYTES // (1024 * 1024)}
+
+
+@require_http_methods(["POST"])
+def load_upload(request: HttpRequest) -> HttpResponse:
+    """Read every uploaded file, then record them as one load (or refuse them all)."""
+    too_big = int(request.META.get("CONTENT_LENGTH") or 0) > settings.SELFEVAL_MAX_UPLOAD_BYTES * 4
+    form = UploadForm(request.POST if not too_big else None)
+    problem = (
+        f"The upload is larger than the limit of "
+        f"{settings.SELFEVAL_MAX_UPLOAD_BYTES // (1024 * 1024)} MB"
+        if too_big
+        else upload_problem(request)
+    )
+    partial = request.headers.get("HX-Request") == "true"
+    ctx: dict = {"form": form, "problem": problem}
+    if problem is None and form.is_valid():
+        ctx.update(_ingest(request, form))
+    status = 200 if ctx.get("load") else 400
+    if partial:
+        return render(request, "web/_upload_result.html", ctx, status=status)
+    ctx["loads"] = list(reversed(get_store().loads()))
+    ctx.update(_limits())
+    return render(request, "web/loads.html", ctx, status=status)
+
+
+def _ingest(request: HttpRequest, form: UploadForm) -> dict:
+    store = get_store()
+    with tempfile.TemporaryDirectory(prefix="selfeval-upload-") as tmp:
+        paths = []
+        for f in request.FILES.getlist("files"):
+            p = Path(tmp) / safe_filename(f.name)
+            if p.exists():
+                return {"problem": f"Two files are called {p.name}: upload each file once"}
+            with open(p, "wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            paths.append(p)
+        try:
+            res = ingest_903(
+                store,
+                paths,
+                la_code=form.cleaned_data["la_code"],
+                return_year=form.cleaned_data["return_year"],
+                loaded_by=request.user.get_username(),
+            )
+        except InputError as e:
+            return {"input_error": e}
+        except SelfevalError as e:
+            return {"problem": str(e)}
+    request.audited = True
+    record_request(
+        request,
+        "load" if res.created else "load again (no change)",
+        f"load {res.load.id}",
+        kind=res.load.kind,
+        la_code=res.load.la_code,
+        return_year=res.load.return_year,
+        files=[f.name for f in res.load.files] if res.load.files else len(paths),
+    )
+    return {"load": store.load(res.load.id), "created": res.created}
+
+
+def load(request: HttpRequest, load_id: int) -> HttpResponse:
+    try:
+        rec = get_store().load(load_id)
+    except NoData:
+        raise Http404("there is no such load") from None
+    return render(request, "web/load.html", {"load": rec})
+
+
+@require_http_methods(["GET", "POST"])
+def load_undo(request: HttpRequest, load_id: int) -> HttpResponse:
+    store = get_store()
+    try:
+        rec = store.load(load_id)
+    except NoData:
+        raise Http404("there is no such load") from None
+    if request.method == "POST":
+        store.undo(load_id)
+        request.audited = True
+        record_request(
+            request,
+            "undo load",
+            f"load {rec.id}",
+            kind=rec.kind,
+            la_code=rec.la_code,
+            return_year=rec.return_year,
+        )
+        return redirect("loads")
+    return render(request, "web/load_undo.html", {"load": rec})

@@ -1,0 +1,34 @@
+"""Screens whose library part has not landed yet: they say so, and what they will show."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+WAITING = {
+    "practice_weeks": ("Practice weeks", "selfeval.assurance"),
+    "practice_week_new": ("New practice week", "selfeval.assurance"),
+    "practice_week": ("Practice week", "selfeval.assurance"),
+    "audit_new": ("New case audit", "selfeval.assurance"),
+    "audit": ("Case audit", "selfeval.assurance"),
+    "audit_moderate": ("Moderate a case audit", "selfeval.assurance"),
+    "plan": ("Improvement plan", "selfeval.plans"),
+    "plan_edit": ("Edit the improvement plan", "selfeval.plans"),
+    "evaluation": ("Self-evaluation", "selfeval.evaluation"),
+    "evaluation_section": ("Self-evaluation section", "selfeval.evaluation"),
+    "evaluation_section_edit": ("Edit a section", "selfeval.evaluation"),
+    "evaluation_section_preview": ("Section preview", "selfeval.evaluation"),
+    "evaluation_findings": ("Drafted findings", "selfeval.evaluation"),
+    "evaluation_preview": ("Self-evaluation preview", "selfeval.evaluation"),
+    "evaluation_download": ("Download the self-evaluation", "selfeval.evaluation"),
+    "scrutiny": ("Scrutiny report", "selfeval.evaluation"),
+    "scrutiny_download": ("Download the scrutiny report", "selfeval.evaluation"),
+    "indicator_children": ("Children counted", "selfeval.indicators"),
+    "indicator_children_export": ("Children counted", "selfeval.indicators"),
+}
+
+
+def pending(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    name = request.resolver_match.url_name
+    title, module = WAITING[name]
+    return render(request, "web/pending.html", {"title": title, "module": module}, status=501)

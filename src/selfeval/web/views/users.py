@@ -1,0 +1,58 @@
+"""Users and roles (administrators), and the audit log."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from selfeval.errors import SelfevalError
+from selfeval.web import accounts
+from selfeval.web.forms import NewUserForm, RoleForm
+from selfeval.web.models import AuditEvent, User
+from selfeval.web.roles import ROLES
+
+
+def users(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/users.html", {"users": accounts.users(), "roles": ROLES})
+
+
+@require_http_methods(["GET", "POST"])
+def user_new(request: HttpRequest) -> HttpResponse:
+    form = NewUserForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            accounts.add_user(
+                d["username"],
+                d["role"],
+                d["password"],
+                email=d["email"],
+                by=request.user.get_username(),
+            )
+        except SelfevalError as e:
+            form.add_error(None, str(e))
+        else:
+            request.audited = True
+            return redirect("users")
+    return render(request, "web/user_new.html", {"form": form}, status=400 if form.errors else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    try:
+        user = User.objects.get(pk=user_id)
+    except User.DoesNotExist:
+        raise Http404("there is no such account") from None
+    form = RoleForm(request.POST or None, initial={"role": user.role})
+    if request.method == "POST" and form.is_valid():
+        accounts.set_role(user.username, form.cleaned_data["role"], by=request.user.get_username())
+        request.audited = True
+        return redirect("users")
+    return render(request, "web/user_role.html", {"account": user, "form": form})
+
+
+def audit_log(request: HttpRequest) -> HttpResponse:
+    page = Paginator(AuditEvent.objects.all(), 50).get_page(request.GET.get("page"))
+    return render(request, "web/audit_log.html", {"page": page})

@@ -1,0 +1,412 @@
+"""The web application through Django's test client: pages, forms, security, the audit log."""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from conftest import HANDMADE_CHILDREN, WEB_PASSWORD, handmade_903
+from selfeval.ingest import ingest_903
+from selfeval.web.models import AuditEvent, User
+
+TEMPLATES = Path(__file__).resolve().parents[1] / "src/selfeval/web/templates"
+
+
+@pytest.fixture
+def loaded(web_store, tmp_path):  # type: ignore[no-untyped-def]
+    """The store with the hand-made 2019/20 return for authority 999 (three children at 31/3)."""
+    res = ingest_903(web_store, handmade_903(tmp_path / "903"), la_code="999", return_year=2020)
+    return res.load
+
+
+# -- figures -------------------------------------------------------------------------------------
+
+
+def test_dashboard_shows_the_count_worked_out_by_hand(loaded, role_client):
+    """Three children are looked after at 31 March 2020 (see ``handmade_903``)."""
+    page = role_client("analyst").get(reverse("dashboard")).content.decode()
+    card = re.search(r'id="card-cla_count".*?app-card__value">([^<]*)<', page, re.S)
+    assert card and card.group(1) == "3"
+    assert (
+        "31 March 2020"
+        in role_client("analyst").get(reverse("indicator", args=["cla_count"])).content.decode()
+    )
+
+
+def test_viewer_sees_a_count_of_three_children_suppressed(loaded, role_client):
+    """Councillors see aggregates under disclosure control: 3 is 1 to 5, so it shows as c."""
+    page = role_client("viewer").get(reverse("dashboard")).content.decode()
+    card = re.search(r'id="card-cla_count".*?app-card__value">([^<]*)<', page, re.S)
+    assert card and card.group(1) == "c"
+    csv = role_client("viewer").get(reverse("indicator_export", args=["cla_count", "csv"]))
+    last = csv.content.decode("utf-8-sig").strip().splitlines()[-1].split(",")
+    assert last[3:7] == ["2020-03-31", "c", "c", "c"]
+
+
+def test_export_csv_and_xlsx_carry_the_series(loaded, role_client):
+    c = role_client("analyst")
+    csv = c.get(reverse("indicator_export", args=["cla_count", "csv"]))
+    assert csv["Content-Disposition"] == 'attachment; filename="cla_count-999.csv"'
+    rows = csv.content.decode("utf-8-sig").strip().splitlines()
+    assert rows[0].startswith("indicator,la_code,period_start,period_end,value")
+    assert rows[-1].split(",")[3:7] == ["2020-03-31", "3.0", "3.0", ""]
+    xlsx = c.get(reverse("indicator_export", args=["cla_count", "xlsx"]))
+    ws = load_workbook(io.BytesIO(xlsx.content)).active
+    last = [cell.value for cell in list(ws.iter_rows())[-1]]
+    assert last[0] == "cla_count" and last[4] == 3
+
+
+def test_chart_is_an_svg_image_without_inline_style(loaded, role_client):
+    r = role_client("manager").get(reverse("indicator_chart", args=["cla_count"]))
+    assert r["Content-Type"] == "image/svg+xml"
+    body = r.content.decode()
+    assert body.startswith("<svg") and "<polyline" in body and "style=" not in body
+
+
+def test_empty_store_dashboard_says_so(web_store, role_client):
+    page = role_client("analyst").get(reverse("dashboard")).content.decode()
+    assert "The store holds no returns yet" in page
+
+
+# -- loads -----------------------------------------------------------------------------------------
+
+
+def _upload(client, files: list[Path], *, year: int = 2020, htmx: bool = True):  # type: ignore[no-untyped-def]
+    data = {"kind": "903", "la_code": "999", "return_year": str(year)}
+    handles = [open(p, "rb") for p in files]  # noqa: SIM115
+    try:
+        data["files"] = handles
+        headers = {"HX-Request": "true"} if htmx else {}
+        return client.post(reverse("load_upload"), data, headers=headers)
+    finally:
+        for h in handles:
+            h.close()
+
+
+def test_upload_loads_the_return_and_shows_its_report(web_store, role_client, tmp_path):
+    r = _upload(role_client("analyst"), handmade_903(tmp_path / "in"))
+    assert r.status_code == 200
+    body = r.content.decode()
+    assert "Loaded as load 1" in body and "ssda903_episodes" in body
+    [rec] = web_store.loads()
+    assert (rec.la_code, rec.return_year, rec.loaded_by) == ("999", 2020, "test-analyst")
+    assert rec.tables == {"ssda903_header": 4, "ssda903_episodes": 5}
+    ev = AuditEvent.objects.get(action="load")
+    assert (ev.who, ev.what) == ("test-analyst", "load 1")
+    # The same files again change nothing.
+    again = _upload(role_client("analyst"), handmade_903(tmp_path / "in"))
+    assert "already loaded" in again.content.decode() and len(web_store.loads()) == 1
+
+
+def test_upload_of_a_bad_file_names_file_row_and_rule_and_stores_nothing(
+    web_store, role_client, tmp_path
+):
+    bad = tmp_path / "episodes.csv"
+    bad.write_text("CHILD,NOT,A,903,HEADER\nx,1,2,3,4\n")
+    r = _upload(role_client("analyst"), [bad])
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "Nothing was loaded: episodes.csv, row 1" in body and "header" in body
+    assert web_store.loads() == []
+
+
+def test_upload_refuses_other_file_types_and_oversized_files(
+    web_store, role_client, settings, tmp_path
+):
+    exe = tmp_path / "return.exe"
+    exe.write_bytes(b"MZ" + b"\0" * 100)
+    r = _upload(role_client("analyst"), [exe])
+    assert r.status_code == 400 and "is not a return file" in r.content.decode()
+    settings.SELFEVAL_MAX_UPLOAD_BYTES = 100
+    big = handmade_903(tmp_path / "big")
+    r = _upload(role_client("analyst"), big)
+    assert r.status_code == 400 and "larger than the limit" in r.content.decode()
+    assert web_store.loads() == []
+
+
+def test_upload_without_htmx_renders_the_whole_page(web_store, role_client, tmp_path):
+    r = _upload(role_client("analyst"), handmade_903(tmp_path / "in"), htmx=False)
+    assert r.status_code == 200 and "<html" in r.content.decode()
+    assert "History" in r.content.decode()
+
+
+def test_undo_removes_the_load_and_is_audited(loaded, web_store, role_client):
+    c = role_client("administrator")
+    assert "Undo load 1?" in c.get(reverse("load_undo", args=[loaded.id])).content.decode()
+    r = c.post(reverse("load_undo", args=[loaded.id]))
+    assert r.status_code == 302 and web_store.loads() == []
+    ev = AuditEvent.objects.get(action="undo load")
+    assert (ev.who, ev.what) == ("test-administrator", "load 1")
+    assert c.get(reverse("load", args=[loaded.id])).status_code == 404
+
+
+def test_load_page_lists_files_and_hashes(loaded, role_client):
+    body = role_client("analyst").get(reverse("load", args=[loaded.id])).content.decode()
+    assert "header.csv" in body and "episodes.csv" in body and loaded.content_hash in body
+
+
+# -- accounts -----------------------------------------------------------------------------------
+
+
+def test_passwords_are_hashed_with_argon2(db):
+    from selfeval.web.accounts import add_user
+
+    u = add_user("alice", "analyst", WEB_PASSWORD, by="test")
+    assert u.password.startswith("argon2$argon2id$")
+    assert u.check_password(WEB_PASSWORD)
+
+
+def test_weak_password_and_unknown_role_are_refused(db):
+    from selfeval.errors import SelfevalError, UsageError
+    from selfeval.web.accounts import add_user
+
+    with pytest.raises(SelfevalError, match="the password is refused"):
+        add_user("bob", "analyst", "password", by="test")
+    with pytest.raises(UsageError, match="'chief' is not a role"):
+        add_user("bob", "chief", WEB_PASSWORD, by="test")
+    assert not User.objects.filter(username="bob").exists()
+
+
+def test_sign_in_and_lockout_after_five_failures(db, client):
+    from selfeval.web.accounts import add_user
+
+    add_user("carol", "manager", WEB_PASSWORD, by="test")
+    url = reverse("sign_in")
+    ok = client.post(url, {"username": "carol", "password": WEB_PASSWORD})
+    assert ok.status_code == 302 and ok["Location"] == reverse("dashboard")
+    client.post(reverse("sign_out"))
+    for _ in range(5):
+        bad = client.post(url, {"username": "carol", "password": "wrong password"})
+        assert bad.status_code in (200, 429)
+    # The sixth attempt, even with the right password, is refused while locked.
+    locked = client.post(url, {"username": "carol", "password": WEB_PASSWORD})
+    assert locked.status_code == 429
+    assert "This account is locked for now" in locked.content.decode()
+    # Five wrong passwords and the refused sixth attempt: six failed sign-ins in the log.
+    assert AuditEvent.objects.filter(action="sign in failed", who="carol").count() == 6
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(db, client):
+    r = client.get(reverse("dashboard"))
+    assert r.status_code == 302 and r["Location"] == "/sign-in/?next=/"
+
+
+def test_administrator_adds_a_user_and_changes_a_role(db, role_client):
+    c = role_client("administrator")
+    r = c.post(
+        reverse("user_new"),
+        {
+            "username": "dave",
+            "email": "dave@example.org",
+            "role": "auditor",
+            "password": WEB_PASSWORD,
+        },
+    )
+    assert r.status_code == 302
+    dave = User.objects.get(username="dave")
+    assert dave.role == "auditor" and not dave.is_staff
+    r = c.post(reverse("user_role", args=[dave.pk]), {"role": "administrator"})
+    dave.refresh_from_db()
+    assert dave.role == "administrator" and dave.is_staff
+    actions = list(AuditEvent.objects.values_list("action", "what").order_by("id"))
+    assert ("add account", "account dave") in actions
+    assert ("set role", "account dave") in actions
+
+
+def test_new_user_form_shows_password_rules(db, role_client):
+    r = role_client("administrator").post(
+        reverse("user_new"), {"username": "erin", "role": "viewer", "password": "short"}
+    )
+    assert r.status_code == 400
+    assert "This password is too short" in r.content.decode()
+
+
+def test_every_change_is_in_the_audit_log(db, role_client):
+    """A POST that succeeds is audited by the middleware even when the view did not."""
+    c = role_client("administrator")
+    u = User.objects.create(username="frank", role="viewer")
+    before = AuditEvent.objects.count()
+    c.post(reverse("user_role", args=[u.pk]), {"role": "analyst"})
+    assert AuditEvent.objects.count() == before + 1  # set role, recorded once
+    page = c.get(reverse("audit_log")).content.decode()
+    assert "set role" in page and "account frank" in page
+
+
+# -- security headers and pages ---------------------------------------------------------------
+
+
+def test_pages_send_a_strict_content_security_policy_and_safe_cookies(db, client):
+    r = client.get(reverse("sign_in"))
+    csp = r["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "style-src 'self'" in csp
+    assert "'unsafe-inline'" not in csp and "frame-ancestors 'none'" in csp
+    assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
+    cookie = r.cookies["selfeval_csrftoken"]
+    assert cookie["httponly"] and cookie["samesite"] == "Strict"
+
+
+def test_templates_have_no_inline_script_style_or_handlers():
+    for t in TEMPLATES.rglob("*.html"):
+        text = t.read_text()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), t
+        assert not re.search(r"\sstyle=", text), t
+        assert not re.search(r"\son[a-z]+=", text), t
+
+
+def test_behind_tls_cookies_are_secure_and_hsts_is_sent():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SESSION_COOKIE_NAME, s.SECURE_SSL_REDIRECT)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "SELFEVAL_HTTPS": "1",
+            "DJANGO_SETTINGS_MODULE": "selfeval.web.settings",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == ["True", "True", "31536000", "__Host-selfeval_session", "True"]
+
+
+def test_logs_carry_no_child_identifier(loaded, role_client, caplog, tmp_path):
+    caplog.set_level(logging.DEBUG)
+    c = role_client("analyst")
+    for name, args in [
+        ("dashboard", []),
+        ("indicator", ["cla_count"]),
+        ("indicator_export", ["cla_count", "csv"]),
+        ("load", [loaded.id]),
+    ]:
+        c.get(reverse(name, args=args))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "episodes.csv").write_text("CHILD,X\nWEBCHILD01,1\n")
+    _upload(c, [bad / "episodes.csv"])
+    for child in HANDMADE_CHILDREN:
+        assert child not in caplog.text
+    for ev in AuditEvent.objects.all():
+        assert not any(child in f"{ev.what} {ev.detail}" for child in HANDMADE_CHILDREN)
+
+
+def test_redact_filter_strips_query_strings_and_secrets():
+    from selfeval.web.logs import RedactFilter
+
+    rec = logging.LogRecord(
+        "x", logging.WARNING, "f", 1, "GET /indicators/?q=WEBCHILD01 password=hunter2", (), None
+    )
+    RedactFilter().filter(rec)
+    assert rec.getMessage() == "GET /indicators/?[redacted] password=[redacted]"
+
+
+def test_oidc_backend_signs_in_only_existing_accounts(db, settings):
+    settings.OIDC_OP_TOKEN_ENDPOINT = "https://login.example/token"
+    settings.OIDC_OP_USER_ENDPOINT = "https://login.example/userinfo"
+    settings.OIDC_RP_CLIENT_ID = "client"
+    settings.OIDC_RP_CLIENT_SECRET = "secret"
+    settings.OIDC_RP_SIGN_ALGO = "RS256"
+    settings.OIDC_OP_JWKS_ENDPOINT = "https://login.example/keys"
+    from selfeval.web.oidc import ExistingAccountsOIDCBackend
+
+    User.objects.create(username="gina", email="Gina@council.example", role="manager")
+    backend = ExistingAccountsOIDCBackend()
+    found = backend.filter_users_by_claims({"email": "gina@council.example"})
+    assert [u.username for u in found] == ["gina"]
+    assert list(backend.filter_users_by_claims({"email": "stranger@council.example"})) == []
+    assert backend.create_user({"email": "stranger@council.example"}) is None
+
+
+def test_oidc_settings_add_the_backend_and_the_sign_in_link():
+    code = (
+        "import django; django.setup(); from django.conf import settings as s; "
+        "from django.urls import reverse; "
+        "print(s.AUTHENTICATION_BACKENDS[-1], reverse('oidc_authentication_init'), "
+        "s.OIDC_OP_AUTHORIZATION_ENDPOINT)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={
+            "SELFEVAL_OIDC_CLIENT_ID": "abc",
+            "SELFEVAL_OIDC_TENANT": "tenant-1",
+            "DJANGO_SETTINGS_MODULE": "selfeval.web.settings",
+            "PATH": "/usr/bin:/bin",
+        },
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    assert out == [
+        "selfeval.web.oidc.ExistingAccountsOIDCBackend",
+        "/oidc/authenticate/",
+        "https://login.microsoftonline.com/tenant-1/oauth2/v2.0/authorize",
+    ]
+
+
+def test_formula_cells_are_neutralised_in_exports():
+    from selfeval.outputs.tables import safe_cell, to_csv
+
+    assert [safe_cell(v) for v in ["=1+1", "+A1", "-2", "@SUM", "\tx", "ok", 3]] == [
+        "'=1+1",
+        "'+A1",
+        "'-2",
+        "'@SUM",
+        "'\tx",
+        "ok",
+        3,
+    ]
+    assert to_csv(["a"], [["=HYPERLINK()"]]).decode("utf-8-sig") == "a\r\n'=HYPERLINK()\r\n"
+
+
+# -- the command line -----------------------------------------------------------------------------
+
+
+def _cli(args: list[str], db: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run(
+        [sys.executable, "-m", "selfeval", "--db", db, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+@pytest.mark.slow
+def test_users_commands_create_list_and_change_accounts(tmp_path):
+    db = f"sqlite:///{tmp_path / 'cli.db'}"
+    r = _cli(
+        ["users", "add", "root", "--role", "administrator", "--password-stdin"],
+        db,
+        stdin=WEB_PASSWORD + "\n",
+    )
+    assert r.returncode == 0 and r.stdout == "added root (administrator)\n"
+    weak = _cli(["users", "add", "x", "--role", "viewer", "--password-stdin"], db, stdin="abc\n")
+    assert weak.returncode == 1 and "the password is refused" in weak.stderr
+    role = _cli(
+        ["users", "add", "y", "--role", "king", "--password-stdin"], db, stdin=WEB_PASSWORD + "\n"
+    )
+    assert role.returncode == 2 and "'king' is not a role" in role.stderr
+    assert _cli(["users", "set-role", "root", "viewer"], db).stdout == "root is now viewer\n"
+    listing = _cli(["users", "list"], db).stdout.splitlines()
+    assert listing == ["root\tviewer\t\tactive\tnever"]
+
+
+def test_serve_refuses_a_public_address_without_tls(tmp_path):
+    r = _cli(["serve", "--host", "0.0.0.0"], f"sqlite:///{tmp_path / 's.db'}")
+    assert r.returncode == 2 and "is not a loopback address" in r.stderr
