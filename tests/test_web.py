@@ -261,23 +261,24 @@ def test_templates_have_no_inline_script_style_or_handlers():
         assert not re.search(r"\son[a-z]+=", text), t
 
 
-def test_behind_tls_cookies_are_secure_and_hsts_is_sent():
+def _settings_with(env: dict[str, str], expression: str) -> list[str]:
+    """The words printed by ``expression`` in a fresh process whose settings see ``env``."""
     code = (
         "import django; django.setup(); from django.conf import settings as s; "
-        "print(s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
-        "s.SESSION_COOKIE_NAME, s.SECURE_SSL_REDIRECT)"
+        f"from django.urls import reverse; print({expression})"
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            "SELFEVAL_HTTPS": "1",
-            "DJANGO_SETTINGS_MODULE": "selfeval.web.settings",
-            "PATH": "/usr/bin:/bin",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
+    env = {"DJANGO_SETTINGS_MODULE": "selfeval.web.settings", "PATH": "/usr/bin:/bin", **env}
+    return subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     ).stdout.split()
+
+
+def test_behind_tls_cookies_are_secure_and_hsts_is_sent():
+    out = _settings_with(
+        {"SELFEVAL_HTTPS": "1"},
+        "s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, "
+        "s.SESSION_COOKIE_NAME, s.SECURE_SSL_REDIRECT",
+    )
     assert out == ["True", "True", "31536000", "__Host-selfeval_session", "True"]
 
 
@@ -329,24 +330,11 @@ def test_oidc_backend_signs_in_only_existing_accounts(db, settings):
 
 
 def test_oidc_settings_add_the_backend_and_the_sign_in_link():
-    code = (
-        "import django; django.setup(); from django.conf import settings as s; "
-        "from django.urls import reverse; "
-        "print(s.AUTHENTICATION_BACKENDS[-1], reverse('oidc_authentication_init'), "
-        "s.OIDC_OP_AUTHORIZATION_ENDPOINT)"
+    out = _settings_with(
+        {"SELFEVAL_OIDC_CLIENT_ID": "abc", "SELFEVAL_OIDC_TENANT": "tenant-1"},
+        "s.AUTHENTICATION_BACKENDS[-1], reverse('oidc_authentication_init'), "
+        "s.OIDC_OP_AUTHORIZATION_ENDPOINT",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        env={
-            "SELFEVAL_OIDC_CLIENT_ID": "abc",
-            "SELFEVAL_OIDC_TENANT": "tenant-1",
-            "DJANGO_SETTINGS_MODULE": "selfeval.web.settings",
-            "PATH": "/usr/bin:/bin",
-        },
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
     assert out == [
         "selfeval.web.oidc.ExistingAccountsOIDCBackend",
         "/oidc/authenticate/",
