@@ -333,42 +333,69 @@ def _extract(folder: Path, visits: list[str]) -> list[Path]:
 
 
 def test_an_extract_loads_with_provenance_and_the_next_replaces_it(store, tmp_path):
-    """Person A is a child of the 903 return, Z is not: one unmatched-person breach."""
+    """Person A is a child of the 903 return, Z is not: one unmatched-person breach. The
+    files are found to be SSD tables by their names and headers (no --kind)."""
     from conftest import write_903_table
-    from selfeval.ingest import ingest_903
-    from selfeval.ingest_ssd import ingest_ssd
+    from selfeval.ingest import ingest, ingest_903
 
     h = write_903_table(
         tmp_path / "header.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
     )
     ingest_903(store, [h], la_code="999", return_year=2019)
-    first = ingest_ssd(
-        store,
-        _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]),
-        la_code="999",
-        spec_folder=SPEC,
-    )
-    assert (first.persons, first.persons_matched) == (2, 1)
-    assert [p.rule for p in first.problems] == ["ssd-person-unmatched"]
-    assert first.load.kind == "ssd" and first.load.tables["ssd_cin_visits"] == 2
-    again = ingest_ssd(
-        store,
-        _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]),
-        la_code="999",
-        spec_folder=SPEC,
-    )
+    first = ingest(store, _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]), la_code="999")
+    [outcome] = first.loads
+    assert outcome.load.kind == "ssd" and outcome.load.return_year is None
+    assert outcome.load.tables == {"ssd_person": 2, "ssd_cin_visits": 2}
+    assert outcome.issues == 1
+    assert outcome.load.validation["by_rule"] == {"ssd-person-unmatched": 1}
+    assert outcome.load.validation["persons_matched"] == 1
+    again = ingest(store, _extract(tmp_path / "x1", ["2019-04-01", "2019-04-02"]), la_code="999")
     assert not again.created
-    ingest_ssd(store, _extract(tmp_path / "x2", ["2019-05-01"]), la_code="999", spec_folder=SPEC)
+    ingest(store, _extract(tmp_path / "x2", ["2019-05-01"]), la_code="999")
     visits = store.table("ssd_cin_visits")
     assert visits.column("cinv_cin_visit_date").to_pylist() == [date(2019, 5, 1)]
 
 
+def test_names_are_blanked_at_ingest(store, tmp_path):
+    from selfeval.ingest import ingest
+
+    f = _write(
+        tmp_path / "ssd_person.csv",
+        "pers_person_id,pers_forename,pers_surname,pers_dob\nA,Ann,Example,2010-01-01\n",
+    )
+    ingest(store, [f], la_code="999")
+    t = store.table("ssd_person")
+    assert t.column("pers_forename").to_pylist() == [None]
+    assert t.column("pers_surname").to_pylist() == [None]
+
+
 def test_strict_refuses_an_extract_with_breaches_and_stores_nothing(store, tmp_path):
-    from selfeval.errors import SelfevalError
-    from selfeval.ingest_ssd import ingest_ssd
+    from selfeval.ingest import ValidationRefused, ingest
 
     files = _extract(tmp_path / "x", ["2019-04-01"])
     files[1].write_text(files[1].read_text().replace(",Y\n", ",maybe\n"))
-    with pytest.raises(SelfevalError, match="--strict"):
-        ingest_ssd(store, files, la_code="999", spec_folder=SPEC, strict=True)
+    with pytest.raises(ValidationRefused, match="--strict"):
+        ingest(store, files, la_code="999", strict=True)
     assert store.loads() == []
+
+
+def test_pseudonymised_extract_matches_the_pseudonymised_returns(store, tmp_path):
+    """With one key, person A of the SSD and child A of the 903 get the same pseudonym."""
+    import os
+
+    from conftest import write_903_table
+    from selfeval.ingest import ingest
+    from selfeval.pseudonymise import Pseudonymiser
+
+    key = tmp_path / "key"
+    key.write_bytes(os.urandom(32))
+    key.chmod(0o600)
+    p = Pseudonymiser.from_key_file(key)
+    h = write_903_table(
+        tmp_path / "header.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
+    )
+    ingest(store, [h], kind="903", la_code="999", return_year=2019, pseudonymiser=p)
+    ingest(store, _extract(tmp_path / "x", ["2019-04-01"]), la_code="999", pseudonymiser=p)
+    child = store.table("ssda903_header").column("CHILD").to_pylist()
+    person = store.table("ssd_cin_visits").column("cinv_person_id").to_pylist()
+    assert child == person and child != ["A"]

@@ -19,6 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
+from selfeval import __version__
 from selfeval.errors import InputError, Location, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.returns import ssda903
@@ -26,7 +27,7 @@ from selfeval.returns.limits import max_file_bytes
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import PendingLoad
 
-KINDS = ("903", "cin", "annex-a", "workforce", "audits", "plan")
+KINDS = ("903", "cin", "annex-a", "workforce", "audits", "plan", "ssd")
 YEARLY_KINDS = ("903", "cin", "workforce")
 VALIDATION_FILE = "validation.json"
 
@@ -42,6 +43,8 @@ class ReadFile:
     la_code: str | None = None
     warnings: list[str] = field(default_factory=list)
     """What the reader tolerated (a renamed column, a date typed as text), one line each."""
+    problems: list = field(default_factory=list)
+    """Rule breaches the reader itself finds (the SSD's specification checks)."""
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,12 @@ def _optional(module: str) -> Any:
 
 READERS: dict[str, Reader] = {"903": _read_903}
 """How each kind of return is read; the readers of other kinds are added below."""
-for _kind, _module in (("cin", "cin_census"), ("annex-a", "annex_a"), ("workforce", "workforce")):
+for _kind, _module in (
+    ("cin", "cin_census"),
+    ("annex-a", "annex_a"),
+    ("workforce", "workforce"),
+    ("ssd", "ssd"),
+):
     if (_m := _optional(_module)) is not None:
         READERS[_kind] = _m.read
 SELF_DESCRIBING = ("cin",)
@@ -162,6 +170,7 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
         return_year=getattr(got, "return_year", None) or year,
         la_code=getattr(got, "la_code", None) or la,
         warnings=[str(w) for w in getattr(got, "warnings", [])],
+        problems=list(getattr(got, "problems", [])),
     )
     if own:
         _agree(rf, "return year", rf.return_year, opts.return_year, "--year")
@@ -254,13 +263,39 @@ class Validation:
         return int(self.summary.get("issues", 0))
 
 
-def validate_group(group: ReturnGroup) -> Validation:
+def validate_group(group: ReturnGroup, store: Store | None = None) -> Validation:
     """Run DfE's validator for the group's kind (``selfeval.validation``), when there is one."""
+    if group.kind == "ssd":
+        return _validate_ssd(group, store)
     try:
         from selfeval import validation  # type: ignore[attr-defined]
     except ImportError:
         return Validation({"status": "not-run", "reason": "no validator installed"}, None, {})
     return validation.validate_for_ingest(group)  # type: ignore[attr-defined]
+
+
+def _validate_ssd(group: ReturnGroup, store: Store | None) -> Validation:
+    """The SSD's own rules (required, unique, Y/N codes) and its persons matched to the returns."""
+    from selfeval.ingest_ssd import check_persons
+
+    problems = [p for f in group.files for p in f.problems]
+    persons = None
+    if store is not None:
+        persons = check_persons(store, group.la_code, group.tables())
+        problems += persons.problems
+    counts: dict[str, int] = {}
+    for p in problems:
+        counts[p.rule] = counts.get(p.rule, 0) + 1
+    summary = {
+        "status": "validated",
+        "validator": "SSD specification",
+        "issues": len(problems),
+        "by_rule": counts,
+    }
+    if persons is not None:
+        summary |= {"persons": persons.persons, "persons_matched": persons.matched}
+    report = {"problems": [p.as_dict() for p in problems]}
+    return Validation(summary, report, {"ssd-specification": "selfeval " + __version__})
 
 
 # -- the whole job -----------------------------------------------------------------------------
@@ -292,7 +327,7 @@ def ingest(
     pending: list[PendingLoad] = []
     checks: list[Validation] = []
     for g in groups:
-        v = validate_group(g) if validate else Validation({"status": "skipped"}, None, {})
+        v = validate_group(g, store) if validate else Validation({"status": "skipped"}, None, {})
         checks.append(v)
         tables = g.tables()
         report = v.report

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from selfeval.returns import annex_a, cin_census, ssda903, ssda903_xml, workforce
+from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
 from selfeval.returns.base import first_csv_row
 
 Detector = Callable[[Path], bool]
@@ -55,3 +55,4 @@ register("903", ssda903_xml.sniff)
 register("cin", cin_census.sniff)
 register("annex-a", annex_a.sniff)
 register("workforce", workforce.sniff)
+register("ssd", ssd.sniff)

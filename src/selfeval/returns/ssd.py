@@ -13,6 +13,7 @@ import csv
 import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
@@ -22,6 +23,10 @@ from selfeval.schema.base import TableSpec
 from selfeval.schema.ssd import load_specs
 
 MAX_BYTES = 1024 * 1024 * 1024
+DIRECT_IDENTIFIERS = frozenset(
+    {"pers_forename", "pers_surname", "addr_address_json", "prof_professional_name"}
+)
+"""Names and addresses: no indicator needs them, so they are blanked at ingest (minimisation)."""
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S")
 YES_NO = {"Y", "N"}
 
@@ -142,6 +147,8 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
                     f"the row has {len(row)} fields where the header has {len(header)}",
                 )
             values = dict(zip(header, row, strict=True))
+            for f in DIRECT_IDENTIFIERS.intersection(values):
+                values[f] = ""
             child = (values.get(person_field) or "").strip() or None if person_field else None
             for f in spec.fields:
                 raw = values.get(f, "")
@@ -216,3 +223,59 @@ def _number(raw: str, where: Location, kind: type) -> object:
     except ValueError:
         what = "a whole number" if kind is int else "a number"
         raise InputError(where, "number", f"{raw!r} is not {what}") from None
+
+
+def sniff(path: Path) -> bool:
+    """True for a CSV named after an SSD table, or whose header fits exactly one SSD table."""
+    from selfeval.errors import UsageError
+    from selfeval.returns.base import first_csv_row
+
+    if path.suffix.lower() != ".csv":
+        return False
+    try:
+        specs = load_specs()
+    except UsageError:
+        return path.stem.lower().startswith("ssd_")
+    return identify(path, first_csv_row(path), specs) is not None
+
+
+def read(
+    path: Path,
+    *,
+    la_code: str | None = None,
+    return_year: int | None = None,
+    max_bytes: int = MAX_BYTES,
+):  # -> ReturnTables
+    """One SSD table file as a return's tables (the ingest pipeline's reader for kind "ssd").
+
+    Breaches of the specification are kept as the read's ``problems`` and reported by
+    ``validate`` at ingest; the extract's tables carry no return year.
+    """
+    from selfeval.errors import UsageError
+    from selfeval.returns.base import ReturnTables
+    from selfeval.returns.limits import check_size
+
+    if la_code is None:
+        raise UsageError(f"{path.name}: an SSD extract names no authority: give --la CODE")
+    check_size(path, max_bytes)
+    register_identifiers()
+    got = read_csv(path, la_code=la_code)
+    out = ReturnTables({got.table: got.data}, kind="ssd", la_code=la_code, return_year=None)
+    out.problems = got.problems  # type: ignore[attr-defined]
+    return out
+
+
+@lru_cache(maxsize=1)
+def register_identifiers() -> None:
+    """Tell pseudonymisation which SSD fields hold a person's id (every ``*_person_id``)."""
+    from selfeval.errors import UsageError
+    from selfeval.pseudonymise import register_identifier_fields
+
+    try:
+        specs = load_specs()
+    except UsageError:
+        return
+    for spec in specs.values():
+        ids = tuple(f for f in spec.fields if f.endswith("_person_id"))
+        if ids:
+            register_identifier_fields(spec.name, ids)
