@@ -19,14 +19,18 @@ class UsageError(SelfevalError):
 
 @dataclass(frozen=True)
 class Location:
-    """Where in the input a problem is: file, row (1-based, header = 1), field."""
+    """Where in the input a problem is: file, sheet (of a workbook), row (1-based, header = 1),
+    field."""
 
     file: str
     row: int | None = None
     field: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
         parts = [self.file]
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.field:

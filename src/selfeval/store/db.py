@@ -164,3 +164,7 @@ finding_reviews = sa.Table(
     sa.UniqueConstraint("la_code", "key", name="uq_finding_review_la_key"),
 )
 """A person's decision on a finding selfeval drafted: accepted (with their wording) or rejected."""
+
+# Other packages declare their tables on this metadata; import them so create_all makes them.
+from selfeval.assurance import tables as _assurance_tables  # noqa: E402, F401
+from selfeval.plans import tables as _plans_tables  # noqa: E402, F401

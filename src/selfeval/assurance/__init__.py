@@ -1,0 +1,11 @@
+"""Practice quality: practice weeks, case audits, moderation, dip samples, feedback, complaints.
+
+The library the CLI and the web app call:
+
+- ``selfeval.assurance.grades``: ``Grade`` (Ofsted's four-point scale), ``DEFAULT_DOMAINS``.
+- ``selfeval.assurance.records``: the records (``Audit``, ``PracticeWeek``, ``DipSample``,
+  ``EvidenceItem``, ``AssuranceData``).
+- ``selfeval.assurance.repository``: saving (one transaction, checked) and reading them.
+- ``selfeval.assurance.summary``: grade shares, moderation agreement, themes.
+- ``selfeval.assurance.io``: the Excel template, import and export.
+"""

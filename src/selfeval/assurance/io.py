@@ -1,0 +1,290 @@
+"""The audits workbook: its template, reading it into records, and writing records back.
+
+Sheets: Instructions, Practice weeks, Audits (one row per audit, with a ``Grade: <domain>``
+column per domain and the moderator's grade beside the auditor's), Dip samples, Evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from selfeval.assurance.grades import DEFAULT_DOMAINS, LABELS, Grade
+from selfeval.assurance.records import (
+    EVIDENCE_KINDS,
+    AssuranceData,
+    Audit,
+    DipSample,
+    EvidenceItem,
+    PracticeWeek,
+)
+from selfeval.assurance.workbook import (
+    Column,
+    Row,
+    SheetSpec,
+    add_sheet,
+    describe_columns,
+    new_workbook,
+    open_workbook,
+    read_sheet,
+    sheet_names,
+)
+
+GRADES = tuple(LABELS.values())
+DOMAIN_PREFIX = "Grade: "
+
+WEEKS = SheetSpec(
+    "Practice weeks",
+    (
+        Column("Practice week", required=True, help="A name, e.g. Practice Week 3 (June 2019)."),
+        Column("Start date", "date", required=True, help="The week's first day."),
+        Column("End date", "date", required=True, help="The week's last day."),
+        Column("Notes", width=40, help="Focus of the week, who took part."),
+    ),
+    "one row per practice week; audits and dip samples name their week.",
+)
+
+AUDITS = SheetSpec(
+    "Audits",
+    (
+        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
+        Column("Child ID", required=True, help="The child's id as in the returns (CHILD)."),
+        Column("Team", help="The team holding the case."),
+        Column("Worker", help="The allocated worker."),
+        Column("Auditor", required=True, help="Who audited the case."),
+        Column("Audit date", "date", required=True, help="The day of the audit."),
+        Column("Overall grade", "choice", required=True, choices=GRADES, width=30),
+        Column("Strengths", width=40, help="What is working well."),
+        Column("Areas for development", width=40, help="What needs to improve."),
+        Column("Difference made to the child", width=40, help="The impact on the child."),
+        Column("Actions", width=40, help="What will be done, by whom."),
+        Column("Moderator", help="Who moderated the audit; blank if not moderated."),
+        Column("Moderation date", "date", help="The day of the moderation."),
+        Column(
+            "Moderated grade",
+            "choice",
+            choices=GRADES,
+            width=30,
+            help="The moderator's overall grade, beside the auditor's.",
+        ),
+        Column("Moderation notes", width=40),
+    ),
+    "one row per case audit, graded on Ofsted's four-point scale, overall and by domain.",
+    extra_prefix=DOMAIN_PREFIX,
+)
+
+DIPS = SheetSpec(
+    "Dip samples",
+    (
+        Column("Theme", required=True, width=30, help="What was checked across the cases."),
+        Column("Sample date", "date", required=True),
+        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
+        Column("Sampled by"),
+        Column("Child IDs", "ids", required=True, width=40, help="Separated by semicolons."),
+        Column("Findings", width=60),
+    ),
+    "one row per dip sample: a theme checked across several cases.",
+)
+
+EVIDENCE = SheetSpec(
+    "Evidence",
+    (
+        Column("Kind", "choice", required=True, choices=EVIDENCE_KINDS, width=26),
+        Column("Date", "date", required=True, help="The day it was received."),
+        Column("Child ID", help="The child's id if it concerns one child."),
+        Column("Team"),
+        Column("Summary", required=True, width=60, help="What was said, in brief."),
+        Column("Outcome", width=40, help="For a complaint: upheld, partly upheld, not upheld."),
+    ),
+    "feedback from children and families, compliments and complaints.",
+)
+
+SHEETS = (WEEKS, AUDITS, DIPS, EVIDENCE)
+
+
+def domain_columns(domains: Sequence[str]) -> list[Column]:
+    return [
+        Column(DOMAIN_PREFIX + d, "choice", choices=GRADES, width=24, help=f"Grade for {d}.")
+        for d in domains
+    ]
+
+
+def is_audits_workbook(path: Path) -> bool:
+    """Whether a file is an audits workbook (by its sheets), for ``selfeval ingest``."""
+    names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
+    return AUDITS.name in names and WEEKS.name in names
+
+
+def read_audits(path: Path, domains: Sequence[str] = DEFAULT_DOMAINS) -> AssuranceData:
+    """Read an audits workbook into records; the first problem raises ``InputError`` naming the
+    file, sheet, row and field. Domain columns must be among ``domains`` (the authority's)."""
+    name = path.name
+    with open_workbook(path) as wb:
+        weeks = [_week(r) for r in read_sheet(wb, WEEKS, name)]
+        audit_rows = read_sheet(wb, AUDITS, name)
+        audits = [_audit(r, domains) for r in audit_rows]
+        dips = [_dip(r) for r in read_sheet(wb, DIPS, name, required=False)]
+        evidence = [_evidence(r) for r in read_sheet(wb, EVIDENCE, name, required=False)]
+    return AssuranceData(tuple(weeks), tuple(audits), tuple(dips), tuple(evidence))
+
+
+def _grade(row: Row, header: str, required: bool = False) -> Grade | None:
+    t = row.text(header, required)
+    if t is None:
+        return None
+    try:
+        return Grade.parse(t)
+    except ValueError as e:
+        raise row.fail(header, "grade", str(e)) from None
+
+
+def _week(r: Row) -> PracticeWeek:
+    w = PracticeWeek(
+        name=r.text("Practice week", True),  # type: ignore[arg-type]
+        start_date=r.date("Start date", True),  # type: ignore[arg-type]
+        end_date=r.date("End date", True),  # type: ignore[arg-type]
+        notes=r.text("Notes"),
+        where=r.where(),
+    )
+    if w.end_date < w.start_date:
+        raise r.fail("End date", "order", "the practice week ends before it starts")
+    return w
+
+
+def _audit(r: Row, domains: Sequence[str]) -> Audit:
+    known = {d.lower(): d for d in domains}
+    grades: dict[str, Grade] = {}
+    for header in r.cells:
+        if not header.startswith(DOMAIN_PREFIX):
+            continue
+        d = header[len(DOMAIN_PREFIX) :].strip()
+        if d.lower() not in known:
+            raise r.fail(
+                header,
+                "domain",
+                f"{d!r} is not one of this authority's audit domains ({', '.join(domains)})",
+            )
+        g = _grade(r, header)
+        if g is not None:
+            grades[known[d.lower()]] = g
+    moderated = _grade(r, "Moderated grade")
+    moderator = r.text("Moderator")
+    if moderated is not None and not moderator:
+        raise r.fail("Moderator", "required", "a moderated grade needs the moderator's name")
+    return Audit(
+        child_id=r.text("Child ID", True),  # type: ignore[arg-type]
+        audit_date=r.date("Audit date", True),  # type: ignore[arg-type]
+        auditor=r.text("Auditor", True),  # type: ignore[arg-type]
+        overall_grade=_grade(r, "Overall grade", True),  # type: ignore[arg-type]
+        team=r.text("Team"),
+        worker=r.text("Worker"),
+        practice_week=r.text("Practice week"),
+        domain_grades=grades,
+        strengths=r.text("Strengths"),
+        areas_for_development=r.text("Areas for development"),
+        difference_made=r.text("Difference made to the child"),
+        actions=r.text("Actions"),
+        moderator=moderator,
+        moderation_date=r.date("Moderation date"),
+        moderated_grade=moderated,
+        moderation_notes=r.text("Moderation notes"),
+        where=r.where(),
+    )
+
+
+def _dip(r: Row) -> DipSample:
+    return DipSample(
+        theme=r.text("Theme", True),  # type: ignore[arg-type]
+        sample_date=r.date("Sample date", True),  # type: ignore[arg-type]
+        child_ids=r.ids("Child IDs", True),
+        findings=r.text("Findings"),
+        sampled_by=r.text("Sampled by"),
+        practice_week=r.text("Practice week"),
+        where=r.where(),
+    )
+
+
+def _evidence(r: Row) -> EvidenceItem:
+    return EvidenceItem(
+        kind=r.choice("Kind", EVIDENCE_KINDS, True),  # type: ignore[arg-type]
+        received_date=r.date("Date", True),  # type: ignore[arg-type]
+        summary=r.text("Summary", True),  # type: ignore[arg-type]
+        child_id=r.text("Child ID"),
+        team=r.text("Team"),
+        outcome=r.text("Outcome"),
+        where=r.where(),
+    )
+
+
+INSTRUCTIONS = [
+    "Record practice weeks, case audits, moderation, dip samples and feedback here, then load the",
+    "workbook with: selfeval ingest FILE --kind audits --la CODE",
+    "",
+    "Rules: grades are Ofsted's four-point scale (choose from the list). Child IDs are the ids in",
+    "the returns (the 903's CHILD, the CIN census's LAchildID): never names. Dates may not be in",
+    "the future. The same child audited on the same day by the same auditor is a duplicate.",
+    "Enter values only: a workbook with formulas or macros is refused. A workbook with any",
+    "problem is refused whole, with the sheet, row and column named; nothing is half-loaded.",
+    "Loading the same file again changes nothing.",
+    "",
+]
+
+
+def write_audits_template(
+    path: Path, domains: Sequence[str] = DEFAULT_DOMAINS, data: AssuranceData | None = None
+) -> Path:
+    """Write the audits workbook: instructions, header rows, drop-down lists; and ``data``'s
+    records if given (that is the export, which reads back in unchanged)."""
+    extra = domain_columns(domains)
+    lines = list(INSTRUCTIONS)
+    for spec in SHEETS:
+        lines += describe_columns(spec, extra if spec is AUDITS else ())
+    wb = new_workbook("Practice weeks and case audits", lines)
+    d = data or AssuranceData()
+    add_sheet(wb, WEEKS, [(w.name, w.start_date, w.end_date, w.notes) for w in d.practice_weeks])
+    add_sheet(wb, AUDITS, [_audit_row(a, domains) for a in d.audits], extra)
+    add_sheet(
+        wb,
+        DIPS,
+        [
+            (
+                s.theme,
+                s.sample_date,
+                s.practice_week,
+                s.sampled_by,
+                "; ".join(s.child_ids),
+                s.findings,
+            )
+            for s in d.dip_samples
+        ],
+    )
+    add_sheet(
+        wb,
+        EVIDENCE,
+        [(e.kind, e.received_date, e.child_id, e.team, e.summary, e.outcome) for e in d.evidence],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def _audit_row(a: Audit, domains: Sequence[str]) -> tuple:
+    g = a.domain_grades
+    return (
+        a.practice_week,
+        a.child_id,
+        a.team,
+        a.worker,
+        a.auditor,
+        a.audit_date,
+        a.overall_grade.label,
+        a.strengths,
+        a.areas_for_development,
+        a.difference_made,
+        a.actions,
+        a.moderator,
+        a.moderation_date,
+        a.moderated_grade.label if a.moderated_grade else None,
+        a.moderation_notes,
+        *(g[d].label if d in g else None for d in domains),
+    )

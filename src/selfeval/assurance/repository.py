@@ -1,0 +1,652 @@
+"""Practice-quality records in the store: saved in one checked transaction, read back by
+authority and dates. The web app's forms call the same functions as the workbook import."""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import duckdb
+import sqlalchemy as sa
+
+from selfeval.assurance import tables as t
+from selfeval.assurance.grades import DEFAULT_DOMAINS, Grade
+from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
+from selfeval.errors import InputError, Location, NoData, UsageError
+from selfeval.schema import ALL_TABLES
+from selfeval.store import Store
+
+CHILD_ID_FIELDS = ("CHILD", "LAchildID")
+"""The fields that hold a child's id in the returns (SSDA903, CIN census)."""
+
+
+@dataclass(frozen=True)
+class ImportRecord:
+    id: int
+    la_code: str
+    kind: str
+    file_name: str
+    sha256: str
+    imported_by: str
+    imported_at: datetime
+    counts: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What a workbook import did: its record, whether it was new, and any warnings."""
+
+    record: ImportRecord
+    created: bool
+    warnings: tuple[str, ...] = field(default=())
+
+
+# -- the authority's settings ------------------------------------------------------------------
+
+
+def domains(store: Store, la_code: str) -> tuple[str, ...]:
+    """The audit domains this authority grades (``DEFAULT_DOMAINS`` until it sets its own)."""
+    v = store.get_setting(f"assurance.domains.{la_code}")
+    return tuple(v) if v else DEFAULT_DOMAINS
+
+
+def set_domains(store: Store, la_code: str, names: Sequence[str]) -> tuple[str, ...]:
+    """Set the audit domains of one authority (names as people read them, e.g. Planning)."""
+    clean = tuple(" ".join(n.split()) for n in names if n.strip())
+    if not clean:
+        raise UsageError("give at least one audit domain")
+    if len({n.lower() for n in clean}) != len(clean):
+        raise UsageError("an audit domain is named twice")
+    store.set_setting(f"assurance.domains.{la_code}", list(clean))
+    return clean
+
+
+def known_child_ids(store: Store, la_code: str) -> set[str] | None:
+    """The child ids in the store's returns for an authority; None when it holds no returns
+    (then audits cannot be checked against them)."""
+    files = [
+        p
+        for name, spec in ALL_TABLES.items()
+        for f in CHILD_ID_FIELDS
+        if f in spec.fields
+        for _, p in store.table_files(name, la_code)
+    ]
+    if not files:
+        return None
+    ids: set[str] = set()
+    con = duckdb.connect()
+    try:
+        for p in files:
+            cols = [
+                r[0]
+                for r in con.execute(
+                    "select name from parquet_schema(?) where name in ('CHILD', 'LAchildID')",
+                    [str(p)],
+                ).fetchall()
+            ]
+            for c in cols:
+                ids.update(
+                    str(r[0])
+                    for r in con.execute(
+                        f'select distinct "{c}" from read_parquet(?) where "{c}" is not null',
+                        [str(p)],
+                    ).fetchall()
+                )
+    finally:
+        con.close()
+    return ids
+
+
+# -- saving ------------------------------------------------------------------------------------
+
+
+def import_audits(
+    store: Store,
+    path: Path,
+    la_code: str,
+    *,
+    imported_by: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Load an audits workbook into the store as one transaction; the same file again changes
+    nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field)."""
+    from selfeval.assurance.io import read_audits
+
+    sha = _sha256(path)
+    existing = _find_import(store, la_code, "audits", sha)
+    if existing:
+        return ImportResult(existing, False)
+    data = read_audits(path, domains(store, la_code))
+    return save_assurance(
+        store,
+        la_code,
+        data,
+        file_name=path.name,
+        sha256=sha,
+        imported_by=imported_by,
+        today=today,
+    )
+
+
+def save_assurance(
+    store: Store,
+    la_code: str,
+    data: AssuranceData,
+    *,
+    file_name: str = "entered",
+    sha256: str | None = None,
+    imported_by: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Check ``data`` against the store and save it all in one transaction (or nothing)."""
+    today = today or date.today()
+    known = known_child_ids(store, la_code)
+    warnings = []
+    if known is None:
+        warnings.append(
+            f"the store holds no returns for authority {la_code}, so child ids were not "
+            "checked against them; load the returns first to check them"
+        )
+    with store.engine.begin() as c:
+        weeks = _week_ids(c, la_code, data.practice_weeks)
+        names = set(weeks) | {w.name for w in data.practice_weeks}
+        _check(c, la_code, data, known, names, today, file_name)
+        imp_id = c.execute(
+            sa.insert(t.imports).values(
+                la_code=la_code,
+                kind="audits",
+                file_name=file_name,
+                sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
+                imported_by=imported_by or _whoami(),
+                imported_at=datetime.now(UTC),
+                counts=data.counts(),
+            )
+        ).inserted_primary_key[0]
+        for w in data.practice_weeks:
+            if w.name not in weeks:
+                weeks[w.name] = c.execute(
+                    sa.insert(t.practice_weeks).values(
+                        la_code=la_code,
+                        name=w.name,
+                        start_date=w.start_date,
+                        end_date=w.end_date,
+                        notes=w.notes,
+                        import_id=imp_id,
+                    )
+                ).inserted_primary_key[0]
+        for a in data.audits:
+            _insert_audit(c, la_code, a, weeks, imp_id)
+        for s in data.dip_samples:
+            sid = c.execute(
+                sa.insert(t.dip_samples).values(
+                    la_code=la_code,
+                    theme=s.theme,
+                    sample_date=s.sample_date,
+                    practice_week_id=weeks.get(s.practice_week or ""),
+                    sampled_by=s.sampled_by,
+                    findings=s.findings,
+                    import_id=imp_id,
+                )
+            ).inserted_primary_key[0]
+            c.execute(
+                sa.insert(t.dip_sample_cases),
+                [
+                    dict(dip_sample_id=sid, child_id=cid, la_code=la_code)
+                    for cid in dict.fromkeys(s.child_ids)
+                ],
+            )
+        if data.evidence:
+            c.execute(
+                sa.insert(t.evidence_items),
+                [
+                    dict(
+                        la_code=la_code,
+                        kind=e.kind,
+                        received_date=e.received_date,
+                        child_id=e.child_id,
+                        team=e.team,
+                        summary=e.summary,
+                        outcome=e.outcome,
+                        import_id=imp_id,
+                    )
+                    for e in data.evidence
+                ],
+            )
+    return ImportResult(_import(store, imp_id), True, tuple(warnings))
+
+
+def add_audit(store: Store, la_code: str, audit: Audit, *, today: date | None = None) -> int:
+    """Add one audit (e.g. from a web form), checked as an import is; its new id."""
+    res = save_assurance(
+        store, la_code, AssuranceData(audits=(audit,)), file_name="entered", today=today
+    )
+    with store.engine.connect() as c:
+        return c.execute(
+            sa.select(t.audits.c.id).where(t.audits.c.import_id == res.record.id)
+        ).scalar_one()
+
+
+def set_moderation(
+    store: Store,
+    audit_id: int,
+    *,
+    moderator: str,
+    grade: Grade,
+    moderation_date: date,
+    notes: str | None = None,
+    today: date | None = None,
+) -> Audit:
+    """Record a moderator's grade beside the auditor's."""
+    a = audit(store, audit_id)
+    where = Location(f"audit {audit_id}")
+    if moderation_date > (today or date.today()):
+        raise InputError(where, "future", f"the moderation date {moderation_date} is in the future")
+    if moderation_date < a.audit_date:
+        raise InputError(where, "order", "the moderation date is before the audit date")
+    if not moderator.strip():
+        raise InputError(where, "required", "the moderator's name is required")
+    with store.engine.begin() as c:
+        c.execute(
+            sa.update(t.audits)
+            .where(t.audits.c.id == audit_id)
+            .values(
+                moderator=moderator.strip(),
+                moderated_grade=int(Grade(grade)),
+                moderation_date=moderation_date,
+                moderation_notes=notes,
+            )
+        )
+    return audit(store, audit_id)
+
+
+def delete_audit(store: Store, audit_id: int) -> None:
+    with store.engine.begin() as c:
+        n = c.execute(sa.delete(t.audits).where(t.audits.c.id == audit_id)).rowcount
+    if not n:
+        raise NoData(f"there is no audit {audit_id}")
+
+
+def imports(store: Store, la_code: str | None = None, kind: str | None = None) -> list:
+    q = sa.select(t.imports).order_by(t.imports.c.id)
+    if la_code:
+        q = q.where(t.imports.c.la_code == la_code)
+    if kind:
+        q = q.where(t.imports.c.kind == kind)
+    with store.engine.connect() as c:
+        return [_import_record(r) for r in c.execute(q)]
+
+
+def undo_import(store: Store, import_id: int) -> ImportRecord:
+    """Remove everything one workbook import brought, in one transaction."""
+    rec = _import(store, import_id)
+    with store.engine.begin() as c:
+        ids = sa.select(t.audits.c.id).where(t.audits.c.import_id == import_id)
+        c.execute(sa.delete(t.audit_domain_grades).where(t.audit_domain_grades.c.audit_id.in_(ids)))
+        dips = sa.select(t.dip_samples.c.id).where(t.dip_samples.c.import_id == import_id)
+        c.execute(sa.delete(t.dip_sample_cases).where(t.dip_sample_cases.c.dip_sample_id.in_(dips)))
+        for table in (t.audits, t.dip_samples, t.evidence_items):
+            c.execute(sa.delete(table).where(table.c.import_id == import_id))
+        weeks = t.practice_weeks
+        used = sa.union(
+            sa.select(t.audits.c.practice_week_id), sa.select(t.dip_samples.c.practice_week_id)
+        ).subquery()
+        c.execute(
+            sa.delete(weeks).where(
+                weeks.c.import_id == import_id,
+                weeks.c.id.not_in(sa.select(used.c[0]).where(used.c[0].is_not(None))),
+            )
+        )
+        c.execute(sa.update(weeks).where(weeks.c.import_id == import_id).values(import_id=None))
+        _forget_plan_import(c, import_id)
+        c.execute(sa.delete(t.imports).where(t.imports.c.id == import_id))
+    return rec
+
+
+def _forget_plan_import(c: sa.Connection, import_id: int) -> None:
+    from selfeval.plans import tables as pt
+
+    c.execute(
+        sa.update(pt.priorities)
+        .where(pt.priorities.c.import_id == import_id)
+        .values(import_id=None)
+    )
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def practice_weeks(store: Store, la_code: str) -> list[PracticeWeek]:
+    w = t.practice_weeks
+    with store.engine.connect() as c:
+        rows = c.execute(
+            sa.select(w).where(w.c.la_code == la_code).order_by(w.c.start_date, w.c.name)
+        ).all()
+    return [PracticeWeek(r.name, r.start_date, r.end_date, r.notes, r.id) for r in rows]
+
+
+def audits(
+    store: Store,
+    la_code: str | None = None,
+    *,
+    start: date | None = None,
+    end: date | None = None,
+    practice_week: str | None = None,
+) -> list[Audit]:
+    """Audits (with their domain grades and practice week's name), oldest first."""
+    a, w, g = t.audits, t.practice_weeks, t.audit_domain_grades
+    q = (
+        sa.select(a, w.c.name.label("week_name"))
+        .select_from(a.outerjoin(w, a.c.practice_week_id == w.c.id))
+        .order_by(a.c.audit_date, a.c.id)
+    )
+    if la_code:
+        q = q.where(a.c.la_code == la_code)
+    if start:
+        q = q.where(a.c.audit_date >= start)
+    if end:
+        q = q.where(a.c.audit_date <= end)
+    if practice_week:
+        q = q.where(w.c.name == practice_week)
+    with store.engine.connect() as c:
+        rows = c.execute(q).all()
+        gq = sa.select(g)
+        if la_code:
+            gq = gq.where(g.c.la_code == la_code)
+        grades: dict[int, dict[str, Grade]] = {}
+        for r in c.execute(gq):
+            grades.setdefault(r.audit_id, {})[r.domain] = Grade(r.grade)
+    return [
+        Audit(
+            child_id=r.child_id,
+            audit_date=r.audit_date,
+            auditor=r.auditor,
+            overall_grade=Grade(r.overall_grade),
+            team=r.team,
+            worker=r.worker,
+            practice_week=r.week_name,
+            domain_grades=grades.get(r.id, {}),
+            strengths=r.strengths,
+            areas_for_development=r.areas_for_development,
+            difference_made=r.difference_made,
+            actions=r.actions,
+            moderator=r.moderator,
+            moderation_date=r.moderation_date,
+            moderated_grade=Grade(r.moderated_grade) if r.moderated_grade else None,
+            moderation_notes=r.moderation_notes,
+            la_code=r.la_code,
+            id=r.id,
+        )
+        for r in rows
+    ]
+
+
+def audit(store: Store, audit_id: int) -> Audit:
+    with store.engine.connect() as c:
+        la = c.execute(sa.select(t.audits.c.la_code).where(t.audits.c.id == audit_id)).scalar()
+    if la is None:
+        raise NoData(f"there is no audit {audit_id}")
+    return next(a for a in audits(store, la) if a.id == audit_id)
+
+
+def dip_samples(store: Store, la_code: str) -> list[DipSample]:
+    d, w, k = t.dip_samples, t.practice_weeks, t.dip_sample_cases
+    with store.engine.connect() as c:
+        rows = c.execute(
+            sa.select(d, w.c.name.label("week_name"))
+            .select_from(d.outerjoin(w, d.c.practice_week_id == w.c.id))
+            .where(d.c.la_code == la_code)
+            .order_by(d.c.sample_date, d.c.id)
+        ).all()
+        cases: dict[int, list[str]] = {}
+        for r in c.execute(sa.select(k).where(k.c.la_code == la_code).order_by(k.c.child_id)):
+            cases.setdefault(r.dip_sample_id, []).append(r.child_id)
+    return [
+        DipSample(
+            theme=r.theme,
+            sample_date=r.sample_date,
+            child_ids=tuple(cases.get(r.id, ())),
+            findings=r.findings,
+            sampled_by=r.sampled_by,
+            practice_week=r.week_name,
+            la_code=r.la_code,
+            id=r.id,
+        )
+        for r in rows
+    ]
+
+
+def evidence_items(store: Store, la_code: str, kind: str | None = None) -> list[EvidenceItem]:
+    e = t.evidence_items
+    q = sa.select(e).where(e.c.la_code == la_code).order_by(e.c.received_date, e.c.id)
+    if kind:
+        q = q.where(e.c.kind == kind)
+    with store.engine.connect() as c:
+        return [
+            EvidenceItem(
+                r.kind, r.received_date, r.summary, r.child_id, r.team, r.outcome, r.la_code, r.id
+            )
+            for r in c.execute(q)
+        ]
+
+
+def load_assurance(store: Store, la_code: str) -> AssuranceData:
+    """Everything recorded for an authority, as one bundle (what the export writes)."""
+    return AssuranceData(
+        tuple(practice_weeks(store, la_code)),
+        tuple(audits(store, la_code)),
+        tuple(dip_samples(store, la_code)),
+        tuple(evidence_items(store, la_code)),
+    )
+
+
+def la_codes_with_audits(store: Store) -> list[str]:
+    with store.engine.connect() as c:
+        return sorted(
+            {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())}
+            | {r[0] for r in c.execute(sa.select(t.imports.c.la_code).distinct())}
+        )
+
+
+# -- internals ---------------------------------------------------------------------------------
+
+
+def _check(
+    c: sa.Connection,
+    la_code: str,
+    data: AssuranceData,
+    known: set[str] | None,
+    weeks: set[str],
+    today: date,
+    file_name: str,
+) -> None:
+    def at(rec: object, field_: str | None = None) -> Location:
+        w: Location | None = getattr(rec, "where", None)
+        return replace(w, field=field_) if w else Location(file_name, field=field_)
+
+    def child(rec: object, cid: str | None, field_: str) -> None:
+        if cid and known is not None and cid not in known:
+            raise InputError(
+                at(rec, field_),
+                "unknown child",
+                f"child {cid!r} is not in this store's returns for authority {la_code}",
+            )
+
+    def not_future(rec: object, d: date | None, field_: str) -> None:
+        if d is not None and d > today:
+            raise InputError(at(rec, field_), "future", f"{d.isoformat()} is in the future")
+
+    def week(rec: object, name: str | None) -> None:
+        if name and name not in weeks:
+            raise InputError(
+                at(rec, "Practice week"),
+                "unknown practice week",
+                f"practice week {name!r} is neither on the Practice weeks sheet nor in the store",
+            )
+
+    seen: dict[tuple, Location] = {}
+    a_t = t.audits
+    stored = {
+        (r.child_id, r.audit_date, r.auditor.strip().lower())
+        for r in c.execute(
+            sa.select(a_t.c.child_id, a_t.c.audit_date, a_t.c.auditor).where(
+                a_t.c.la_code == la_code,
+                a_t.c.child_id.in_({a.child_id for a in data.audits}),
+            )
+        )
+    }
+    for a in data.audits:
+        child(a, a.child_id, "Child ID")
+        not_future(a, a.audit_date, "Audit date")
+        not_future(a, a.moderation_date, "Moderation date")
+        if a.moderation_date and a.moderation_date < a.audit_date:
+            raise InputError(
+                at(a, "Moderation date"), "order", "the moderation date is before the audit date"
+            )
+        if a.moderated_grade is not None and not (a.moderator or "").strip():
+            raise InputError(at(a, "Moderator"), "required", "a moderated grade needs a moderator")
+        week(a, a.practice_week)
+        if a.key in seen:
+            raise InputError(
+                at(a, "Child ID"),
+                "duplicate audit",
+                f"child {a.child_id!r} audited by {a.auditor} on {a.audit_date.isoformat()} is "
+                f"already at {seen[a.key]}",
+            )
+        if a.key in stored:
+            raise InputError(
+                at(a, "Child ID"),
+                "duplicate audit",
+                f"child {a.child_id!r} audited by {a.auditor} on {a.audit_date.isoformat()} is "
+                "already in the store",
+            )
+        seen[a.key] = at(a)
+    seen_dips: set[tuple] = set()
+    for s in data.dip_samples:
+        for cid in s.child_ids:
+            child(s, cid, "Child IDs")
+        not_future(s, s.sample_date, "Sample date")
+        week(s, s.practice_week)
+        k = (s.theme.lower(), s.sample_date)
+        if (
+            k in seen_dips
+            or c.execute(
+                sa.select(t.dip_samples.c.id).where(
+                    t.dip_samples.c.la_code == la_code,
+                    sa.func.lower(t.dip_samples.c.theme) == s.theme.lower(),
+                    t.dip_samples.c.sample_date == s.sample_date,
+                )
+            ).first()
+        ):
+            raise InputError(
+                at(s, "Theme"),
+                "duplicate dip sample",
+                f"a dip sample of {s.theme!r} on {s.sample_date.isoformat()} is already recorded",
+            )
+        seen_dips.add(k)
+    for e in data.evidence:
+        child(e, e.child_id, "Child ID")
+        not_future(e, e.received_date, "Date")
+
+
+def _week_ids(c: sa.Connection, la_code: str, new: Iterable[PracticeWeek]) -> dict[str, int]:
+    """Ids of the authority's stored practice weeks; a week given again must match."""
+    w = t.practice_weeks
+    stored = {r.name: r for r in c.execute(sa.select(w).where(w.c.la_code == la_code))}
+    names: set[str] = set()
+    for pw in new:
+        if pw.name in names:
+            raise InputError(
+                replace(pw.where, field="Practice week") if pw.where else Location("entered"),
+                "duplicate practice week",
+                f"practice week {pw.name!r} is listed twice",
+            )
+        names.add(pw.name)
+        s = stored.get(pw.name)
+        if s and (s.start_date, s.end_date) != (pw.start_date, pw.end_date):
+            raise InputError(
+                replace(pw.where, field="Start date") if pw.where else Location("entered"),
+                "practice week dates",
+                f"practice week {pw.name!r} is already recorded as {s.start_date} to {s.end_date}",
+            )
+    return {n: r.id for n, r in stored.items()}
+
+
+def _insert_audit(
+    c: sa.Connection, la_code: str, a: Audit, weeks: dict[str, int], imp_id: int | None
+) -> int:
+    aid = c.execute(
+        sa.insert(t.audits).values(
+            la_code=la_code,
+            practice_week_id=weeks.get(a.practice_week or ""),
+            child_id=a.child_id,
+            team=a.team,
+            worker=a.worker,
+            auditor=a.auditor,
+            audit_date=a.audit_date,
+            overall_grade=int(a.overall_grade),
+            strengths=a.strengths,
+            areas_for_development=a.areas_for_development,
+            difference_made=a.difference_made,
+            actions=a.actions,
+            moderator=a.moderator,
+            moderation_date=a.moderation_date,
+            moderated_grade=int(a.moderated_grade) if a.moderated_grade else None,
+            moderation_notes=a.moderation_notes,
+            import_id=imp_id,
+        )
+    ).inserted_primary_key[0]
+    if a.domain_grades:
+        c.execute(
+            sa.insert(t.audit_domain_grades),
+            [
+                dict(audit_id=aid, domain=d, la_code=la_code, grade=int(g))
+                for d, g in a.domain_grades.items()
+            ],
+        )
+    return aid
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _find_import(store: Store, la_code: str, kind: str, sha: str) -> ImportRecord | None:
+    i = t.imports
+    with store.engine.connect() as c:
+        r = c.execute(
+            sa.select(i).where(i.c.la_code == la_code, i.c.kind == kind, i.c.sha256 == sha)
+        ).first()
+    return _import_record(r) if r else None
+
+
+def _import(store: Store, import_id: int) -> ImportRecord:
+    with store.engine.connect() as c:
+        r = c.execute(sa.select(t.imports).where(t.imports.c.id == import_id)).first()
+    if r is None:
+        raise NoData(f"there is no import {import_id}")
+    return _import_record(r)
+
+
+def _import_record(r: sa.Row) -> ImportRecord:
+    m = r._mapping
+    return ImportRecord(
+        m["id"],
+        m["la_code"],
+        m["kind"],
+        m["file_name"],
+        m["sha256"],
+        m["imported_by"],
+        m["imported_at"],
+        dict(m["counts"]),
+    )
+
+
+def _whoami() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "unknown"

@@ -1,0 +1,350 @@
+"""Workbooks people fill in: safe reading (no formulas, no macros, bounded size), typed cells
+with errors that name file, sheet, row and field, and templates with drop-down lists.
+
+Shared by the audits and improvement-plan workbooks.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from selfeval.errors import InputError, Location
+
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+MAX_ROWS = 50_000
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell whose text starts with one of these may be run as a formula by a spreadsheet."""
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a sheet: its header, how its cells are read, and the help people see."""
+
+    header: str
+    kind: str = "text"
+    """text, date, number, choice or ids (several ids separated by semicolons)."""
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    help: str = ""
+    width: int = 18
+
+
+@dataclass(frozen=True)
+class SheetSpec:
+    name: str
+    columns: tuple[Column, ...]
+    about: str = ""
+    extra_prefix: str | None = None
+    """Headers starting with this are allowed beyond ``columns`` (e.g. ``Grade: `` domains)."""
+    column_by_header: dict[str, Column] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "column_by_header", {c.header: c for c in self.columns})
+
+
+@dataclass(frozen=True)
+class Row:
+    """One filled-in row: its Excel row number and its cells by header."""
+
+    file: str
+    sheet: str
+    line: int
+    cells: dict[str, object]
+
+    def where(self, header: str | None = None) -> Location:
+        return Location(self.file, self.line, header, sheet=self.sheet)
+
+    def fail(self, header: str | None, rule: str, message: str) -> InputError:
+        return InputError(self.where(header), rule, message)
+
+    def text(self, header: str, required: bool = False) -> str | None:
+        v = self.cells.get(header)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise self.fail(header, "required", f"{header} is required")
+            return None
+        if isinstance(v, datetime | date):
+            raise self.fail(header, "text", f"{header} should be text, not a date")
+        if isinstance(v, float) and v.is_integer():
+            v = int(v)
+        return unescape(str(v).strip())
+
+    def date(self, header: str, required: bool = False) -> date | None:
+        v = self.cells.get(header)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise self.fail(header, "required", f"{header} is required")
+            return None
+        if isinstance(v, datetime):
+            return v.date()
+        if isinstance(v, date):
+            return v
+        s = str(v).strip()
+        for parse in (date.fromisoformat, lambda t: datetime.strptime(t, "%d/%m/%Y").date()):
+            try:
+                return parse(s)
+            except ValueError:
+                continue
+        raise self.fail(header, "date", f"{s!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)")
+
+    def number(self, header: str, required: bool = False) -> float | None:
+        v = self.cells.get(header)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise self.fail(header, "required", f"{header} is required")
+            return None
+        if isinstance(v, bool | datetime | date):
+            raise self.fail(header, "number", f"{v!r} is not a number")
+        try:
+            return float(str(v).strip().rstrip("%")) if isinstance(v, str) else float(v)
+        except (TypeError, ValueError):
+            raise self.fail(header, "number", f"{v!r} is not a number") from None
+
+    def choice(self, header: str, choices: Sequence[str], required: bool = False) -> str | None:
+        t = self.text(header, required)
+        if t is None:
+            return None
+        for c in choices:
+            if c.lower() == " ".join(t.split()).lower():
+                return c
+        raise self.fail(header, "choice", f"{t!r} is not one of: {', '.join(choices)}")
+
+    def ids(self, header: str, required: bool = False) -> tuple[str, ...]:
+        t = self.text(header, required)
+        if t is None:
+            return ()
+        return tuple(p.strip() for p in t.replace(",", ";").split(";") if p.strip())
+
+
+def unescape(text: str) -> str:
+    """Undo our export's escaping: a leading apostrophe before a formula-like character."""
+    if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+def escape(value: object) -> object:
+    """Text that a spreadsheet could run as a formula, made inert with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@contextmanager
+def open_workbook(path: Path) -> Iterator[Workbook]:
+    """Open a workbook for reading after refusing what is not a plain .xlsx: macros, oversized
+    or over-compressed files. Formulas are refused cell by cell by ``read_sheet``."""
+    name = path.name
+    if path.suffix.lower() in (".xlsm", ".xltm", ".xls", ".xlsb"):
+        raise InputError(
+            Location(name), "format", f"{path.suffix} workbooks are refused: save it as .xlsx"
+        )
+    if path.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(
+            Location(name), "size", f"the file is larger than {MAX_FILE_BYTES // 2**20} MB"
+        )
+    if not zipfile.is_zipfile(path):
+        raise InputError(Location(name), "format", "this is not an Excel workbook (.xlsx)")
+    with zipfile.ZipFile(path) as z:
+        infos = z.infolist()
+        if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
+            raise InputError(Location(name), "macros", "the workbook holds macros: it is refused")
+        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+            raise InputError(Location(name), "size", "the workbook unpacks to too much data")
+    try:
+        wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
+    except Exception as e:
+        raise InputError(
+            Location(name), "format", f"this is not a readable Excel workbook ({e})"
+        ) from None
+    try:
+        yield wb
+    finally:
+        wb.close()
+
+
+def sheet_names(path: Path) -> list[str]:
+    """The sheet names of a workbook, or [] if it is not one (for detecting its kind)."""
+    try:
+        with open_workbook(path) as wb:
+            return list(wb.sheetnames)
+    except InputError:
+        return []
+
+
+def read_sheet(wb: Workbook, spec: SheetSpec, file: str, *, required: bool = True) -> list[Row]:
+    """The filled-in rows of one sheet (blank rows skipped), after checking its header row."""
+    if spec.name not in wb.sheetnames:
+        if not required:
+            return []
+        raise InputError(Location(file), "sheet", f"the workbook has no sheet called {spec.name!r}")
+    ws = wb[spec.name]
+    rows: list[Row] = []
+    headers: list[str | None] = []
+    for n, cells in enumerate(ws.iter_rows(), start=1):
+        if n > MAX_ROWS + 1:
+            raise InputError(
+                Location(file, n, sheet=spec.name), "size", f"more than {MAX_ROWS} rows"
+            )
+        for i, c in enumerate(cells):
+            if c.data_type == "f":
+                header = headers[i] if n > 1 and i < len(headers) else None
+                raise InputError(
+                    Location(file, n, header, sheet=spec.name),
+                    "formula",
+                    f"cell {c.coordinate} holds a formula: formulas are refused, enter values only",
+                )
+        if n == 1:
+            headers = [_header(c.value) for c in cells]
+            _check_headers(headers, spec, file)
+            continue
+        values = {h: c.value for h, c in zip(headers, cells, strict=False) if h}
+        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+            continue
+        rows.append(Row(file, spec.name, n, values))
+    if not headers:
+        raise InputError(Location(file, 1, sheet=spec.name), "header", "the sheet is empty")
+    return rows
+
+
+def _header(v: object) -> str | None:
+    if v is None:
+        return None
+    s = " ".join(str(v).split())
+    return s.rstrip(" *") or None
+
+
+def _check_headers(headers: list[str | None], spec: SheetSpec, file: str) -> None:
+    seen = set()
+    for h in headers:
+        if h is None:
+            continue
+        if h in seen:
+            raise InputError(
+                Location(file, 1, h, sheet=spec.name), "header", f"column {h!r} appears twice"
+            )
+        seen.add(h)
+        if h not in spec.column_by_header and not (
+            spec.extra_prefix and h.startswith(spec.extra_prefix)
+        ):
+            raise InputError(
+                Location(file, 1, h, sheet=spec.name),
+                "header",
+                f"column {h!r} is not one of this sheet's columns",
+            )
+    for c in spec.columns:
+        if c.required and c.header not in seen:
+            raise InputError(
+                Location(file, 1, c.header, sheet=spec.name),
+                "header",
+                f"the sheet has no {c.header!r} column",
+            )
+
+
+HEADER_FILL = PatternFill("solid", fgColor="1D70B8")
+HEADER_FONT = Font(bold=True, color="FFFFFF")
+
+
+def new_workbook(title: str, instructions: Sequence[str]) -> Workbook:
+    """A workbook whose first sheet is the instructions."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Instructions"
+    ws["A1"] = title
+    ws["A1"].font = Font(bold=True, size=14)
+    for i, line in enumerate(instructions, start=3):
+        ws.cell(row=i, column=1, value=escape(line)).alignment = Alignment(wrap_text=True)
+    ws.column_dimensions["A"].width = 110
+    return wb
+
+
+def add_sheet(
+    wb: Workbook,
+    spec: SheetSpec,
+    rows: Sequence[Sequence[object]] = (),
+    extra: Sequence[Column] = (),
+    validation_rows: int = 1000,
+) -> Worksheet:
+    """A sheet with a header row, drop-down lists for choice columns, date formats, and rows."""
+    ws = wb.create_sheet(spec.name)
+    cols = [*spec.columns, *extra]
+    for j, c in enumerate(cols, start=1):
+        cell = ws.cell(row=1, column=j, value=c.header + (" *" if c.required else ""))
+        cell.fill = HEADER_FILL
+        cell.font = HEADER_FONT
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        ws.column_dimensions[get_column_letter(j)].width = c.width
+    ws.freeze_panes = "A2"
+    last = max(validation_rows, len(rows) + 1)
+    for j, c in enumerate(cols, start=1):
+        letter = get_column_letter(j)
+        span = f"{letter}2:{letter}{last}"
+        if c.kind == "choice":
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(c.choices) + '"',
+                allow_blank=not c.required,
+                showErrorMessage=True,
+                errorTitle=c.header,
+                error=f"Choose one of: {', '.join(c.choices)}",
+            )
+        elif c.kind == "date":
+            dv = DataValidation(
+                type="date",
+                operator="greaterThan",
+                formula1="DATE(2000,1,1)",
+                allow_blank=not c.required,
+                showErrorMessage=True,
+                error="Enter a date (e.g. 2019-06-17)",
+            )
+        elif c.kind == "number":
+            dv = DataValidation(
+                type="decimal",
+                operator="between",
+                formula1="-1000000000",
+                formula2="1000000000",
+                allow_blank=not c.required,
+                showErrorMessage=True,
+                error="Enter a number",
+            )
+        else:
+            continue
+        if c.help:
+            dv.promptTitle = c.header[:32]
+            dv.prompt = c.help[:255]
+            dv.showInputMessage = True
+        ws.add_data_validation(dv)
+        dv.add(span)
+    for i, values in enumerate(rows, start=2):
+        for j, (c, v) in enumerate(zip(cols, values, strict=True), start=1):
+            cell = ws.cell(row=i, column=j, value=escape(v))
+            if c.kind == "date":
+                cell.number_format = "yyyy-mm-dd"
+    for i in range(len(rows) + 2, min(last, 200) + 1):
+        for j, c in enumerate(cols, start=1):
+            if c.kind == "date":
+                ws.cell(row=i, column=j).number_format = "yyyy-mm-dd"
+    return ws
+
+
+def describe_columns(spec: SheetSpec, extra: Sequence[Column] = ()) -> list[str]:
+    """Instruction lines for one sheet: what each column holds."""
+    lines = [f"Sheet '{spec.name}': {spec.about}".rstrip()]
+    for c in (*spec.columns, *extra):
+        need = "required" if c.required else "optional"
+        choice = f" One of: {', '.join(c.choices)}." if c.choices else ""
+        lines.append(f"  • {c.header} ({need}): {c.help}{choice}")
+    return [*lines, ""]
