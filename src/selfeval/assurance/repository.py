@@ -3,7 +3,6 @@ authority and dates. The web app's forms call the same functions as the workbook
 
 from __future__ import annotations
 
-import getpass
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -19,6 +18,7 @@ from selfeval.assurance.records import AssuranceData, Audit, DipSample, Evidence
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.schema import ALL_TABLES
 from selfeval.store import Store
+from selfeval.store.store import _whoami
 
 CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 """The fields that hold a child's id in the returns (SSDA903, CIN census)."""
@@ -116,8 +116,8 @@ def import_audits(
     nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field)."""
     from selfeval.assurance.io import read_audits
 
-    sha = _sha256(path)
-    existing = _find_import(store, la_code, "audits", sha)
+    sha = file_sha256(path)
+    existing = find_import(store, la_code, "audits", sha)
     if existing:
         return ImportResult(existing, False)
     data = read_audits(path, domains(store, la_code))
@@ -216,7 +216,7 @@ def save_assurance(
                     for e in data.evidence
                 ],
             )
-    return ImportResult(_import(store, imp_id), True, tuple(warnings))
+    return ImportResult(import_record(store, imp_id), True, tuple(warnings))
 
 
 def add_audit(store: Store, la_code: str, audit: Audit, *, today: date | None = None) -> int:
@@ -281,8 +281,8 @@ def imports(store: Store, la_code: str | None = None, kind: str | None = None) -
 
 
 def undo_import(store: Store, import_id: int) -> ImportRecord:
-    """Remove everything one workbook import brought, in one transaction."""
-    rec = _import(store, import_id)
+    """Remove everything one workbook import (audits or plan) brought, in one transaction."""
+    rec = import_record(store, import_id)
     with store.engine.begin() as c:
         ids = sa.select(t.audits.c.id).where(t.audits.c.import_id == import_id)
         c.execute(sa.delete(t.audit_domain_grades).where(t.audit_domain_grades.c.audit_id.in_(ids)))
@@ -301,19 +301,17 @@ def undo_import(store: Store, import_id: int) -> ImportRecord:
             )
         )
         c.execute(sa.update(weeks).where(weeks.c.import_id == import_id).values(import_id=None))
-        _forget_plan_import(c, import_id)
+        _delete_plan_import(c, import_id)
         c.execute(sa.delete(t.imports).where(t.imports.c.id == import_id))
     return rec
 
 
-def _forget_plan_import(c: sa.Connection, import_id: int) -> None:
+def _delete_plan_import(c: sa.Connection, import_id: int) -> None:
+    """A plan import's priorities go with it (their actions and targets cascade); a plan it
+    replaced is not restored."""
     from selfeval.plans import tables as pt
 
-    c.execute(
-        sa.update(pt.priorities)
-        .where(pt.priorities.c.import_id == import_id)
-        .values(import_id=None)
-    )
+    c.execute(sa.delete(pt.priorities).where(pt.priorities.c.import_id == import_id))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -610,11 +608,11 @@ def _insert_audit(
     return aid
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _find_import(store: Store, la_code: str, kind: str, sha: str) -> ImportRecord | None:
+def find_import(store: Store, la_code: str, kind: str, sha: str) -> ImportRecord | None:
     i = t.imports
     with store.engine.connect() as c:
         r = c.execute(
@@ -623,7 +621,7 @@ def _find_import(store: Store, la_code: str, kind: str, sha: str) -> ImportRecor
     return _import_record(r) if r else None
 
 
-def _import(store: Store, import_id: int) -> ImportRecord:
+def import_record(store: Store, import_id: int) -> ImportRecord:
     with store.engine.connect() as c:
         r = c.execute(sa.select(t.imports).where(t.imports.c.id == import_id)).first()
     if r is None:
@@ -643,10 +641,3 @@ def _import_record(r: sa.Row) -> ImportRecord:
         m["imported_at"],
         dict(m["counts"]),
     )
-
-
-def _whoami() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:
-        return "unknown"

@@ -6,6 +6,7 @@ from datetime import date
 
 import ibis
 
+from selfeval.assurance.sources import quality_tables
 from selfeval.indicators.sources import Coverage, Sources
 from selfeval.store import Store
 
@@ -35,6 +36,7 @@ def sources_from_store(
     population = _population(store, la_code)
     if population is not None:
         tables["population"] = population
+    tables.update(quality_tables(store, la_code))  # audits and plan (application database)
     return Sources(tables, coverage, backend=backend)
 
 

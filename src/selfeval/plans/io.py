@@ -1,0 +1,220 @@
+"""The improvement-plan workbook: its template, reading it into a ``Plan``, writing one back.
+
+Sheets: Instructions, Priorities, Actions, Targets. One workbook holds one plan year.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from selfeval.assurance.workbook import (
+    Column,
+    Row,
+    SheetSpec,
+    add_sheet,
+    describe_columns,
+    new_workbook,
+    open_workbook,
+    read_sheet,
+    sheet_names,
+)
+from selfeval.errors import InputError, Location
+from selfeval.plans.records import (
+    ORIGINS,
+    STATUSES,
+    Action,
+    Plan,
+    Priority,
+    Target,
+    check_plan_year,
+)
+
+PRIORITIES = SheetSpec(
+    "Priorities",
+    (
+        Column("Plan year", required=True, help="e.g. 2019-20; the same on every row."),
+        Column("Priority ref", required=True, help="A short reference, e.g. P1."),
+        Column("Priority", required=True, width=50, help="The priority, as the plan words it."),
+        Column("Description", width=50),
+        Column("Origin", "choice", required=True, choices=ORIGINS, width=26),
+        Column(
+            "Carried from",
+            width=30,
+            help="Last year's plan and ref, or the inspection that recommended it.",
+        ),
+        Column("Status", "choice", choices=STATUSES, help="Red, Amber, Green or Complete."),
+        Column("Progress", width=50, help="For a carried-forward priority: progress so far."),
+    ),
+    "one row per priority, including last year's and inspection recommendations carried forward.",
+)
+
+ACTIONS = SheetSpec(
+    "Actions",
+    (
+        Column("Priority ref", required=True, help="The priority this action serves."),
+        Column("Action ref", required=True, help="e.g. P1.1"),
+        Column("Action", required=True, width=50),
+        Column("Owner", required=True, help="A role, e.g. Head of Service, CIN/CP."),
+        Column("Due date", "date", required=True),
+        Column("Status", "choice", required=True, choices=STATUSES),
+        Column("Evidence of impact", width=50, help="What changed for children."),
+    ),
+    "one row per action: owner, due date, RAG status (or Complete), evidence of impact.",
+)
+
+TARGETS = SheetSpec(
+    "Targets",
+    (
+        Column("Priority ref", required=True),
+        Column("Indicator id", required=True, width=30, help="From `selfeval indicators list`."),
+        Column("Target value", "number", required=True, help="In the indicator's unit."),
+        Column("Target date", "date", required=True, help="The date it should be reached by."),
+        Column("Baseline value", "number", help="Blank: computed at the baseline date."),
+        Column("Baseline date", "date"),
+    ),
+    "targets tied to indicator ids: a value by a date; progress is computed from the indicators.",
+)
+
+SHEETS = (PRIORITIES, ACTIONS, TARGETS)
+
+
+def is_plan_workbook(path: Path) -> bool:
+    """Whether a file is an improvement-plan workbook (by its sheets)."""
+    names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
+    return PRIORITIES.name in names and ACTIONS.name in names
+
+
+def read_plan(path: Path) -> Plan:
+    """Read a plan workbook; the first problem raises ``InputError`` naming sheet, row, field.
+
+    Indicator ids and dates are checked against the store when the plan is saved.
+    """
+    name = path.name
+    with open_workbook(path) as wb:
+        p_rows = read_sheet(wb, PRIORITIES, name)
+        a_rows = read_sheet(wb, ACTIONS, name)
+        t_rows = read_sheet(wb, TARGETS, name, required=False)
+    if not p_rows:
+        raise InputError(
+            Location(name, sheet=PRIORITIES.name), "empty", "the sheet lists no priorities"
+        )
+    years = set()
+    priorities = []
+    for r in p_rows:
+        y = r.text("Plan year", True)
+        try:
+            years.add(check_plan_year(y))  # type: ignore[arg-type]
+        except ValueError as e:
+            raise r.fail("Plan year", "plan year", str(e)) from None
+        if len(years) > 1:
+            raise r.fail("Plan year", "plan year", "one workbook holds one plan year")
+        priorities.append(_priority(r))
+    return Plan(
+        years.pop(),
+        tuple(priorities),
+        tuple(_action(r) for r in a_rows),
+        tuple(_target(r) for r in t_rows),
+    )
+
+
+def _priority(r: Row) -> Priority:
+    return Priority(
+        ref=r.text("Priority ref", True),  # type: ignore[arg-type]
+        title=r.text("Priority", True),  # type: ignore[arg-type]
+        origin=r.choice("Origin", ORIGINS, True),  # type: ignore[arg-type]
+        origin_detail=r.text("Carried from"),
+        status=r.choice("Status", STATUSES),
+        progress=r.text("Progress"),
+        description=r.text("Description"),
+        where=r.where(),
+    )
+
+
+def _action(r: Row) -> Action:
+    return Action(
+        priority_ref=r.text("Priority ref", True),  # type: ignore[arg-type]
+        ref=r.text("Action ref", True),  # type: ignore[arg-type]
+        action=r.text("Action", True),  # type: ignore[arg-type]
+        owner=r.text("Owner", True),  # type: ignore[arg-type]
+        due_date=r.date("Due date", True),  # type: ignore[arg-type]
+        status=r.choice("Status", STATUSES, True),  # type: ignore[arg-type]
+        evidence_of_impact=r.text("Evidence of impact"),
+        where=r.where(),
+    )
+
+
+def _target(r: Row) -> Target:
+    return Target(
+        priority_ref=r.text("Priority ref", True),  # type: ignore[arg-type]
+        indicator_id=r.text("Indicator id", True),  # type: ignore[arg-type]
+        target_value=r.number("Target value", True),  # type: ignore[arg-type]
+        target_date=r.date("Target date", True),  # type: ignore[arg-type]
+        baseline_value=r.number("Baseline value"),
+        baseline_date=r.date("Baseline date"),
+        where=r.where(),
+    )
+
+
+INSTRUCTIONS = [
+    "The improvement plan: priorities (with last year's and inspection recommendations carried",
+    "forward, and their progress), actions with owner, due date and RAG status, and targets tied",
+    "to indicator ids. Load it with: selfeval ingest FILE --kind plan --la CODE",
+    "",
+    "Loading a plan year again replaces that year's plan in the store (the workbook is the plan).",
+    "Enter values only: a workbook with formulas or macros is refused. A workbook with any",
+    "problem is refused whole, with the sheet, row and column named; nothing is half-loaded.",
+    "",
+]
+
+
+def write_plan_template(path: Path, plan: Plan | None = None) -> Path:
+    """Write the plan workbook: instructions, header rows, drop-down lists; and ``plan``'s
+    rows if given (that is the export, which reads back in unchanged)."""
+    lines = list(INSTRUCTIONS)
+    for spec in SHEETS:
+        lines += describe_columns(spec)
+    wb = new_workbook("Improvement plan", lines)
+    p = plan or Plan("")
+    add_sheet(
+        wb,
+        PRIORITIES,
+        [
+            (
+                p.plan_year,
+                x.ref,
+                x.title,
+                x.description,
+                x.origin,
+                x.origin_detail,
+                x.status,
+                x.progress,
+            )
+            for x in p.priorities
+        ],
+    )
+    add_sheet(
+        wb,
+        ACTIONS,
+        [
+            (a.priority_ref, a.ref, a.action, a.owner, a.due_date, a.status, a.evidence_of_impact)
+            for a in p.actions
+        ],
+    )
+    add_sheet(
+        wb,
+        TARGETS,
+        [
+            (
+                t.priority_ref,
+                t.indicator_id,
+                t.target_value,
+                t.target_date,
+                t.baseline_value,
+                t.baseline_date,
+            )
+            for t in p.targets
+        ],
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path

@@ -1,0 +1,281 @@
+"""The improvement plan in the store: a plan year saved whole in one checked transaction (it
+replaces that year's plan), read back, and its actions updated one at a time (web forms)."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from selfeval.assurance.repository import (
+    ImportResult,
+    file_sha256,
+    find_import,
+    import_record,
+)
+from selfeval.errors import InputError, Location, NoData, UsageError
+from selfeval.indicators import catalogue
+from selfeval.plans import tables as t
+from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
+from selfeval.store import Store
+from selfeval.store.store import _whoami
+
+
+def import_plan(
+    store: Store,
+    path: Path,
+    la_code: str,
+    *,
+    imported_by: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Load a plan workbook: its plan year replaces the one in the store, in one transaction.
+    The same file again changes nothing; any problem refuses the whole workbook."""
+    from selfeval.plans.io import read_plan
+
+    sha = file_sha256(path)
+    existing = find_import(store, la_code, "plan", sha)
+    if existing:
+        return ImportResult(existing, False)
+    return save_plan(
+        store,
+        la_code,
+        read_plan(path),
+        file_name=path.name,
+        sha256=sha,
+        imported_by=imported_by,
+        today=today,
+    )
+
+
+def save_plan(
+    store: Store,
+    la_code: str,
+    plan: Plan,
+    *,
+    file_name: str = "entered",
+    sha256: str | None = None,
+    imported_by: str | None = None,
+    today: date | None = None,
+) -> ImportResult:
+    """Check a plan and store it as the authority's plan for its year (replacing any before)."""
+    check_plan(plan, today or date.today(), file_name)
+    with store.engine.begin() as c:
+        imp_id = c.execute(
+            sa.insert(t.imports).values(
+                la_code=la_code,
+                kind="plan",
+                file_name=file_name,
+                sha256=sha256 or hashlib.sha256(repr(plan).encode()).hexdigest(),
+                imported_by=imported_by or _whoami(),
+                imported_at=datetime.now(UTC),
+                counts=plan.counts(),
+            )
+        ).inserted_primary_key[0]
+        c.execute(
+            sa.delete(t.priorities).where(
+                t.priorities.c.la_code == la_code, t.priorities.c.plan_year == plan.plan_year
+            )
+        )
+        ids: dict[str, int] = {}
+        for i, p in enumerate(plan.priorities):
+            ids[p.ref] = c.execute(
+                sa.insert(t.priorities).values(
+                    la_code=la_code,
+                    plan_year=plan.plan_year,
+                    ref=p.ref,
+                    title=p.title,
+                    description=p.description,
+                    origin=p.origin,
+                    origin_detail=p.origin_detail,
+                    status=p.status,
+                    progress=p.progress,
+                    position=i,
+                    import_id=imp_id,
+                )
+            ).inserted_primary_key[0]
+        if plan.actions:
+            c.execute(
+                sa.insert(t.actions),
+                [
+                    dict(
+                        la_code=la_code,
+                        priority_id=ids[a.priority_ref],
+                        ref=a.ref,
+                        action=a.action,
+                        owner=a.owner,
+                        due_date=a.due_date,
+                        status=a.status,
+                        evidence_of_impact=a.evidence_of_impact,
+                    )
+                    for a in plan.actions
+                ],
+            )
+        if plan.targets:
+            c.execute(
+                sa.insert(t.targets),
+                [
+                    dict(
+                        la_code=la_code,
+                        priority_id=ids[x.priority_ref],
+                        indicator_id=x.indicator_id,
+                        target_value=x.target_value,
+                        target_date=x.target_date,
+                        baseline_value=x.baseline_value,
+                        baseline_date=x.baseline_date,
+                    )
+                    for x in plan.targets
+                ],
+            )
+    return ImportResult(import_record(store, imp_id), True)
+
+
+def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
+    """Refs unique and resolved, statuses on the list, targets on catalogued indicators,
+    baselines not in the future. Raises ``InputError`` at the first problem."""
+
+    def at(rec: object, field_: str) -> Location:
+        w: Location | None = getattr(rec, "where", None)
+        return replace(w, field=field_) if w else Location(file_name, field=field_)
+
+    refs: set[str] = set()
+    for p in plan.priorities:
+        if p.ref in refs:
+            raise InputError(
+                at(p, "Priority ref"), "duplicate", f"priority {p.ref!r} is listed twice"
+            )
+        refs.add(p.ref)
+        if p.status is not None and p.status not in STATUSES:
+            raise InputError(at(p, "Status"), "status", f"{p.status!r} is not one of {STATUSES}")
+    seen: set[tuple[str, str]] = set()
+    for a in plan.actions:
+        if a.priority_ref not in refs:
+            raise InputError(
+                at(a, "Priority ref"),
+                "unknown priority",
+                f"priority {a.priority_ref!r} is not on the Priorities sheet",
+            )
+        if (a.priority_ref, a.ref) in seen:
+            raise InputError(at(a, "Action ref"), "duplicate", f"action {a.ref!r} is listed twice")
+        seen.add((a.priority_ref, a.ref))
+        if a.status not in STATUSES:
+            raise InputError(at(a, "Status"), "status", f"{a.status!r} is not one of {STATUSES}")
+    known = catalogue()
+    targets: set[tuple] = set()
+    for x in plan.targets:
+        if x.priority_ref not in refs:
+            raise InputError(
+                at(x, "Priority ref"),
+                "unknown priority",
+                f"priority {x.priority_ref!r} is not on the Priorities sheet",
+            )
+        if x.indicator_id not in known:
+            raise InputError(
+                at(x, "Indicator id"),
+                "unknown indicator",
+                f"{x.indicator_id!r} is not an indicator in the catalogue "
+                "(see `selfeval indicators list`)",
+            )
+        if x.baseline_date and x.baseline_date > today:
+            raise InputError(
+                at(x, "Baseline date"), "future", f"{x.baseline_date} is in the future"
+            )
+        if x.baseline_date and x.baseline_date >= x.target_date:
+            raise InputError(
+                at(x, "Baseline date"), "order", "the baseline date is not before the target date"
+            )
+        k = (x.priority_ref, x.indicator_id, x.target_date)
+        if k in targets:
+            raise InputError(at(x, "Indicator id"), "duplicate", "this target is listed twice")
+        targets.add(k)
+
+
+def plan_years(store: Store, la_code: str) -> list[str]:
+    p = t.priorities
+    with store.engine.connect() as c:
+        return sorted(
+            r[0]
+            for r in c.execute(sa.select(p.c.plan_year).where(p.c.la_code == la_code).distinct())
+        )
+
+
+def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
+    """The authority's plan for a year (default: its latest)."""
+    years = plan_years(store, la_code)
+    if not years:
+        raise NoData(f"the store holds no improvement plan for authority {la_code}")
+    year = plan_year or years[-1]
+    if year not in years:
+        raise UsageError(
+            f"there is no {year} plan for authority {la_code} (have {', '.join(years)})"
+        )
+    p, a, x = t.priorities, t.actions, t.targets
+    with store.engine.connect() as c:
+        prows = c.execute(
+            sa.select(p).where(p.c.la_code == la_code, p.c.plan_year == year).order_by(p.c.position)
+        ).all()
+        ref = {r.id: r.ref for r in prows}
+        arows = c.execute(
+            sa.select(a).where(a.c.priority_id.in_(ref)).order_by(a.c.priority_id, a.c.id)
+        ).all()
+        trows = c.execute(
+            sa.select(x).where(x.c.priority_id.in_(ref)).order_by(x.c.priority_id, x.c.id)
+        ).all()
+    return Plan(
+        year,
+        tuple(
+            Priority(
+                r.ref, r.title, r.origin, r.origin_detail, r.status, r.progress, r.description, r.id
+            )
+            for r in prows
+        ),
+        tuple(
+            Action(
+                ref[r.priority_id],
+                r.ref,
+                r.action,
+                r.owner,
+                r.due_date,
+                r.status,
+                r.evidence_of_impact,
+                r.id,
+            )
+            for r in arows
+        ),
+        tuple(
+            Target(
+                ref[r.priority_id],
+                r.indicator_id,
+                r.target_value,
+                r.target_date,
+                r.baseline_value,
+                r.baseline_date,
+                r.id,
+            )
+            for r in trows
+        ),
+        la_code,
+    )
+
+
+def set_action_status(
+    store: Store, action_id: int, status: str, evidence_of_impact: str | None = None
+) -> None:
+    """Update one action's status (and evidence of impact), e.g. from the web app."""
+    if status not in STATUSES:
+        raise UsageError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
+    values: dict[str, object] = {"status": status}
+    if evidence_of_impact is not None:
+        values["evidence_of_impact"] = evidence_of_impact
+    with store.engine.begin() as c:
+        n = c.execute(sa.update(t.actions).where(t.actions.c.id == action_id).values(**values))
+    if not n.rowcount:
+        raise NoData(f"there is no action {action_id}")
+
+
+def la_codes_with_plans(store: Store) -> list[str]:
+    with store.engine.connect() as c:
+        return sorted(r[0] for r in c.execute(sa.select(t.priorities.c.la_code).distinct()))
