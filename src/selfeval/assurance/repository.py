@@ -4,7 +4,7 @@ authority and dates. The web app's forms call the same functions as the workbook
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -116,20 +116,33 @@ def import_audits(
     nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field)."""
     from selfeval.assurance.io import read_audits
 
-    sha = file_sha256(path)
-    existing = find_import(store, la_code, "audits", sha)
-    if existing:
-        return ImportResult(existing, False)
-    data = read_audits(path, domains(store, la_code))
-    return save_assurance(
+    return import_workbook(
         store,
+        path,
         la_code,
-        data,
-        file_name=path.name,
-        sha256=sha,
+        "audits",
+        lambda: read_audits(path, domains(store, la_code)),
+        save_assurance,
         imported_by=imported_by,
         today=today,
     )
+
+
+def import_workbook(
+    store: Store,
+    path: Path,
+    la_code: str,
+    kind: str,
+    read: Callable[[], object],
+    save: Callable[..., ImportResult],
+    **kw: object,
+) -> ImportResult:
+    """Read a workbook and save it, unless the same file (by content) was imported before."""
+    sha = file_sha256(path)
+    existing = find_import(store, la_code, kind, sha)
+    if existing:
+        return ImportResult(existing, False)
+    return save(store, la_code, read(), file_name=path.name, sha256=sha, **kw)
 
 
 def save_assurance(

@@ -12,9 +12,8 @@ import sqlalchemy as sa
 
 from selfeval.assurance.repository import (
     ImportResult,
-    file_sha256,
-    find_import,
     import_record,
+    import_workbook,
 )
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
@@ -36,16 +35,13 @@ def import_plan(
     The same file again changes nothing; any problem refuses the whole workbook."""
     from selfeval.plans.io import read_plan
 
-    sha = file_sha256(path)
-    existing = find_import(store, la_code, "plan", sha)
-    if existing:
-        return ImportResult(existing, False)
-    return save_plan(
+    return import_workbook(
         store,
+        path,
         la_code,
-        read_plan(path),
-        file_name=path.name,
-        sha256=sha,
+        "plan",
+        lambda: read_plan(path),
+        save_plan,
         imported_by=imported_by,
         today=today,
     )
