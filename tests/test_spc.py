@@ -132,3 +132,29 @@ def test_two_proportions_with_no_variation_and_bad_input():
     with pytest.raises(ValueError):
         p_chart([1], [0])
     assert math.isfinite(two_proportion_test(10, 10, 0, 10).z)
+
+
+def test_chart_for_computed_results_picks_the_chart_by_unit():
+    """Percent results with numerators and denominators make a p-chart (5 of 50, 10 of 50, 20
+    of 100: the first test's chart); a count makes a c-chart; a ratio an XmR chart."""
+    from datetime import date
+
+    from selfeval.benchmarks.spc import chart_for_results
+    from selfeval.indicators.engine import Result
+
+    def r(unit, value, num=None, den=None, month=1):
+        d = date(2020, month, 28)
+        return Result("x", "X", "999", d, d, value, num, den, unit)
+
+    p = chart_for_results(
+        [
+            r("percent", 10.0, 5, 50, 1),
+            r("percent", 20.0, 10, 50, 2),
+            r("percent", 20.0, 20, 100, 3),
+        ]
+    )
+    assert p.kind == "p" and p.centre == pytest.approx(17.5)
+    assert [pt.label for pt in p.points] == ["2020-01-28", "2020-02-28", "2020-03-28"]
+    c = chart_for_results([r("count", 4.0, 4), r("count", 9.0, 9, month=2), r("count", None)])
+    assert c.kind == "c" and len(c.points) == 2
+    assert chart_for_results([r("ratio", 15.1), r("ratio", 16.0, month=2)]).kind == "xmr"

@@ -264,3 +264,28 @@ def chart_for(
     if unit == "count":
         return c_chart(values, labels)
     return xmr_chart(values, labels)
+
+
+def chart_for_results(results: Sequence[object]) -> ControlChart:
+    """The control chart of one indicator's computed series (``selfeval.indicators.Result``s
+    of one authority, oldest first): p-chart or u-chart from their numerators and denominators,
+    c-chart for a count, XmR otherwise. Points without a value (no data) are left out."""
+    rows = [r for r in results if getattr(r, "value", None) is not None]
+    if not rows:
+        raise ValueError("no computed values to chart")
+    units = {r.unit for r in rows}  # type: ignore[attr-defined]
+    if len(units) != 1:
+        raise ValueError("a control chart is of one indicator")
+    unit = units.pop()
+    labels = [r.period_end.isoformat() for r in rows]  # type: ignore[attr-defined]
+    with_parts = all(
+        r.numerator is not None and r.denominator  # type: ignore[attr-defined]
+        for r in rows
+    )
+    return chart_for(
+        unit,
+        [r.value for r in rows],  # type: ignore[attr-defined]
+        labels,
+        numerators=[r.numerator for r in rows] if with_parts else None,  # type: ignore[attr-defined]
+        denominators=[r.denominator for r in rows] if with_parts else None,  # type: ignore[attr-defined]
+    )
