@@ -355,3 +355,23 @@ def test_every_mapped_measure_is_found_in_dfes_files(england):
         latest = max(y for _, y in s.authorities)
         assert latest in s.england, m.id
         assert ("336", latest) in s.authorities, m.id
+
+
+def test_show_without_benchmarks_says_to_import_them(tmp_path):
+    r = CliRunner().invoke(
+        cli,
+        ["--db", f"sqlite:///{tmp_path / 's.db'}", "benchmarks", "show", "--la", "336",
+         "--year", "2020"],
+    )  # fmt: skip
+    assert r.exit_code != 0
+    assert "selfeval benchmarks import" in str(r.exception)
+
+
+@pytest.mark.slow
+def test_show_as_a_table(england):
+    r = CliRunner().invoke(
+        cli, ["--db", str(england.url), "benchmarks", "show", "--la", "336", "--year", "2020"]
+    )
+    assert r.exit_code == 0, r.output
+    line = next(x for x in r.output.splitlines() if x.startswith("sw_turnover_pct"))
+    assert line.split()[1:4] == ["15.2", "13.5", "14.4"]
