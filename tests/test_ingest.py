@@ -212,3 +212,127 @@ def test_a_file_of_no_known_kind_is_refused(store, tmp_path, capsys):
     )
     assert code == 1 and "notes.txt" in err
     assert store_snapshot(store) == before
+
+
+# -- hostile XML and workbooks, through the readers ---------------------------------------------
+
+CIN_HEAD = '<?xml version="1.0"?>'
+
+
+def _cin_bomb(tmp_path: Path) -> Path:
+    p = tmp_path / "bomb.xml"
+    p.write_text(
+        CIN_HEAD + '<!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa">'
+        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>&c;</LAchildID>"
+        "</ChildIdentifiers></Child></Children></Message>"
+    )
+    return p
+
+
+def _cin_external(tmp_path: Path) -> Path:
+    p = tmp_path / "xxe.xml"
+    p.write_text(
+        CIN_HEAD + '<!DOCTYPE Message [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        "<Message><Children><Child><ChildIdentifiers><LAchildID>&x;</LAchildID>"
+        "</ChildIdentifiers></Child></Children></Message>"
+    )
+    return p
+
+
+def _cin_truncated(tmp_path: Path) -> Path:
+    from conftest import write_cin_xml
+
+    p = write_cin_xml(tmp_path / "truncated.xml", 20, lea=LA, reference_date="2020-03-31")
+    p.write_bytes(p.read_bytes()[:-400])
+    return p
+
+
+def _workbook_with_formula(tmp_path: Path) -> Path:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "List 1"
+    ws.append(["Child Unique ID", "Gender", "Date of birth"])
+    ws.append(["A1", "Male", "=TODAY()"])
+    p = tmp_path / "annex_a.xlsx"
+    wb.save(p)
+    return p
+
+
+def _workbook_with_macros(tmp_path: Path) -> Path:
+    import zipfile
+
+    p = _workbook_with_formula(tmp_path)
+    with zipfile.ZipFile(p, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\x00" * 64)
+    return p
+
+
+HOSTILE = {
+    # name: (make the file, --kind, the rule the error must name)
+    "entity-expansion": (_cin_bomb, "cin", "[xml-dtd]"),
+    "external-entity": (_cin_external, "cin", "[xml-dtd]"),
+    "truncated-xml": (_cin_truncated, "cin", "[xml-syntax]"),
+    "workbook-formula": (_workbook_with_formula, "annex-a", "[formula]"),
+    "workbook-macros": (_workbook_with_macros, "annex-a", "[macros]"),
+    "workbook-as-903": (_workbook_with_formula, "903", "annex_a.xlsx"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_hostile_xml_and_workbooks_are_refused_whole(store, returns_2019, tmp_path, case, capsys):
+    make, kind, rule = HOSTILE[case]
+    ingest(store, [returns_2019], return_year=2019, la_code=LA)
+    before = store_snapshot(store)
+    d = tmp_path / "hostile"
+    d.mkdir()
+    bad = make(d)
+    with pytest.raises(InputError) as e:
+        ingest(store, [bad], kind=kind, return_year=2020, la_code=LA)
+    assert bad.name in str(e.value) and rule in str(e.value)
+    assert store_snapshot(store) == before
+    code, _, err = run_cli(
+        capsys, "--db", db_url(store), "ingest", str(bad), "--kind", kind,
+        "--year", "2020", "--la", LA,
+    )  # fmt: skip
+    assert code == 1 and err.startswith(f"Error: {bad.name}") and rule in err
+    assert "/etc/passwd" not in err or case == "external-entity"
+    assert store_snapshot(store) == before
+
+
+def test_one_call_loads_several_kinds_and_years_or_nothing(store, returns_2019, tmp_path):
+    """A 903 folder (2020) and two CIN census files (2019 and 2020, their years from their
+    headers) make three loads in one transaction; add one bad file and none is made."""
+    from conftest import write_cin_xml
+
+    d = tmp_path / "call"
+    (d / "903").mkdir(parents=True)
+    episodes(d / "903" / "episodes.csv", "AB")
+    write_cin_xml(d / "cin-2020.xml", 5, lea=LA, reference_date="2020-03-31")
+    write_cin_xml(d / "cin-2019.xml", 4, lea=LA, reference_date="2019-03-31", seed=2)
+    before = store_snapshot(store)
+    bad = d / "zz-bad.csv"
+    bad.write_text(f"{EPISODES}\nZ,not a date,S,C2,N1,U1,PR1,,,,,,\n")
+    with pytest.raises(InputError, match=r"zz-bad.csv, row 2, field DECOM"):
+        ingest(store, [d], return_year=2020, la_code=LA, validate=False)
+    assert store_snapshot(store) == before
+    bad.unlink()
+    res = ingest(store, [d], return_year=2020, la_code=LA, validate=False)
+    assert sorted((o.load.kind, o.load.return_year) for o in res.loads) == [
+        ("903", 2020),
+        ("cin", 2019),
+        ("cin", 2020),
+    ]
+    assert len({o.load.batch for o in res.loads}) == 1
+    assert store.table("cin_header").num_rows == 2
+
+
+def test_a_cin_file_for_another_authority_is_refused(store, tmp_path):
+    from conftest import write_cin_xml
+
+    p = write_cin_xml(tmp_path / "cin.xml", 3, lea="336", reference_date="2020-03-31")
+    with pytest.raises(InputError, match="authority 336's, but --la 999"):
+        ingest(store, [p], la_code=LA, validate=False)
+    assert store.loads() == []

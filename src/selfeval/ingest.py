@@ -23,6 +23,7 @@ from selfeval import __version__
 from selfeval.errors import InputError, Location, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.returns import ssda903
+from selfeval.returns.base import looks_like_xml
 from selfeval.returns.limits import max_file_bytes
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import PendingLoad
@@ -139,15 +140,19 @@ for _kind, _module in (
 ):
     if (_m := _optional(_module)) is not None:
         READERS[_kind] = _m.read
-SELF_DESCRIBING = ("cin",)
-"""Kinds whose files name their own authority and return year (the CIN census Header)."""
+
+
+def self_describing(kind: str, path: Path) -> bool:
+    """Whether the file names its own authority and year (the CIN census and CSWW XML headers):
+    those come from the file, never from --year or the default authority."""
+    return kind == "cin" or (kind == "workforce" and looks_like_xml(path))
 
 
 def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> ReadFile:
     """Read one file as ``kind``, for the year and authority it names or the caller gives."""
     if kind not in READERS:
         raise UsageError(f"{path.name}: reading {kind} returns is not available yet")
-    own = kind in SELF_DESCRIBING
+    own = self_describing(kind, path)
     la = None if own else opts.la_code or default_la
     year = None if own else opts.return_year
     if not own and kind in YEARLY_KINDS and year is None:
@@ -172,19 +177,14 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
         warnings=[str(w) for w in getattr(got, "warnings", [])],
         problems=list(getattr(got, "problems", [])),
     )
-    if own:
-        _agree(rf, "return year", rf.return_year, opts.return_year, "--year")
-        _agree(rf, "authority", rf.la_code, opts.la_code, "--la")
-    return rf
-
-
-def _agree(rf: ReadFile, what: str, own: object, given: object, flag: str) -> None:
-    if given is not None and own is not None and own != given:
+    if own and opts.la_code is not None and rf.la_code != opts.la_code:
         raise InputError(
             Location(rf.path.name),
-            f"{what.replace(' ', '-')}-mismatch",
-            f"the file's header gives {what} {own}, but {flag} {given} was given",
+            "la-mismatch",
+            f"the file's header says it is authority {rf.la_code}'s, but --la {opts.la_code} "
+            "was given",
         )
+    return rf
 
 
 def detect_kind(path: Path) -> str:

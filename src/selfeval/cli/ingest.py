@@ -22,7 +22,8 @@ from selfeval.pseudonymise import Pseudonymiser
 @click.option(
     "--year",
     type=click.IntRange(2000, 2100),
-    help="Return year for files that do not say (SSDA903): 2019 = the 2018/19 return.",
+    help="Return year for files that do not say (SSDA903, Annex A): 2019 = the 2018/19 "
+    "return. CIN census and CSWW XML files give their own.",
 )
 @click.option(
     "--la",
