@@ -189,6 +189,11 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
 
 def detect_kind(path: Path) -> str:
     """The kind of return a file is, from its content (not its name)."""
+    size = path.stat().st_size
+    if size == 0 or (size < 4096 and not path.read_bytes().strip()):
+        raise InputError(
+            Location(path.name, 1), "empty-file", "the file is blank: it has nothing to read"
+        )
     detect = _optional("detect")
     found = detect.detect(path) if detect is not None else None
     if found is None and ssda903.sniff(path) is not None:

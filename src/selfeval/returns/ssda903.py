@@ -59,6 +59,10 @@ def read_csv(
                 raise InputError(
                     Location(name, 1), "header", "the file has no header row"
                 ) from None
+            if not any(h.strip() for h in header):
+                raise InputError(
+                    Location(name, 1), "empty-file", "the file is blank: it has no header row"
+                )
             spec = identify(header)
             if spec is None:
                 raise InputError(
