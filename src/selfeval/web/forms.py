@@ -38,17 +38,34 @@ class SignInForm(GovukFields, AuthenticationForm):
     }
 
 
-class UploadForm(GovukFields, forms.Form):
-    """A return to load: which kind, for which authority and year, and its files."""
+KIND_LABELS = {
+    "903": "SSDA903 (children looked after)",
+    "cin": "CIN census (children in need)",
+    "annex-a": "Ofsted Annex A",
+    "workforce": "Children's social work workforce",
+    "audits": "Case audits workbook",
+    "plan": "Improvement plan workbook",
+}
 
-    kind = forms.ChoiceField(choices=[("903", "SSDA903 (children looked after)")])
+
+class UploadForm(GovukFields, forms.Form):
+    """A return to load: which kind, for which authority and year (when the files do not say)."""
+
+    kind = forms.ChoiceField(
+        label="Kind of return",
+        required=False,
+        choices=[("", "Work it out from the files"), *KIND_LABELS.items()],
+    )
     la_code = forms.RegexField(
         regex=r"^\d{3}$",
         label="Local authority code",
+        required=False,
+        help_text="3 digits, like 336; needed when the files do not say",
         error_messages={"invalid": "Enter the authority's 3-digit DfE code, like 336"},
     )
     return_year = forms.IntegerField(
         label="Return year",
+        required=False,
         min_value=2000,
         max_value=2100,
         help_text="2019 means the 2018 to 2019 return (1 April 2018 to 31 March 2019)",

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import InputError, NoData, SelfevalError
-from selfeval.ingest import ingest_903
+from selfeval.ingest import ingest
 from selfeval.web.audit import record_request
 from selfeval.web.forms import UploadForm
 from selfeval.web.store import get_store
@@ -75,7 +75,7 @@ def load_upload(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"form": form, "problem": problem}
     if problem is None and form.is_valid():
         ctx.update(_ingest(request, form))
-    status = 200 if ctx.get("load") else 400
+    status = 200 if ctx.get("outcomes") else 400
     if partial:
         return render(request, "web/_upload_result.html", ctx, status=status)
     ctx["loads"] = list(reversed(get_store().loads()))
@@ -95,29 +95,33 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict:
                 for chunk in f.chunks():
                     out.write(chunk)
             paths.append(p)
+        d = form.cleaned_data
         try:
-            res = ingest_903(
+            res = ingest(
                 store,
                 paths,
-                la_code=form.cleaned_data["la_code"],
-                return_year=form.cleaned_data["return_year"],
+                kind=d["kind"] or None,
+                la_code=d["la_code"] or None,
+                return_year=d["return_year"],
                 loaded_by=request.user.get_username(),
+                max_bytes=settings.SELFEVAL_MAX_UPLOAD_BYTES,
             )
         except InputError as e:
             return {"input_error": e}
         except SelfevalError as e:
             return {"problem": str(e)}
     request.audited = True
-    record_request(
-        request,
-        "load" if res.created else "load again (no change)",
-        f"load {res.load.id}",
-        kind=res.load.kind,
-        la_code=res.load.la_code,
-        return_year=res.load.return_year,
-        files=[f.name for f in res.load.files] if res.load.files else len(paths),
-    )
-    return {"load": store.load(res.load.id), "created": res.created}
+    for o in res.loads:
+        record_request(
+            request,
+            "load" if o.created else "load again (no change)",
+            f"load {o.load.id}",
+            kind=o.load.kind,
+            la_code=o.load.la_code,
+            return_year=o.load.return_year,
+            files=[f.name for f in o.load.files],
+        )
+    return {"outcomes": [(store.load(o.load.id), o.created, o.issues) for o in res.loads]}
 
 
 def load(request: HttpRequest, load_id: int) -> HttpResponse:
