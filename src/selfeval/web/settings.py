@@ -145,6 +145,7 @@ if OIDC_ENABLED:
     OIDC_USE_PKCE = True
 
 # -- sessions, cookies and headers ------------------------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the session on the OIDC callback
 SESSION_COOKIE_AGE = 8 * 60 * 60
