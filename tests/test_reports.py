@@ -2,15 +2,8 @@
 
 The reference (shared/reference/scrutiny-panel-report-2020.md) reports 624 children in care,
 328 on child protection plans and 906 with a child in need plan at 31 March 2019, then 588,
-258 and 844. The authority below is made by hand so that exactly those are open on the dates:
-
-- in care: 500 children from 1 January 2018 throughout; 124 from 1 June 2018 who leave on
-  30 June 2019; 88 from 1 July 2019. 2019: 500 + 124 = 624; 2020: 500 + 88 = 588. Ten children
-  on short breaks (V3) and one child whose care ended on 31 March 2019 are not counted.
-- CP plans: 200 from 1 October 2018 throughout; 128 from 1 November 2018 to 31 August 2019;
-  58 from 1 September 2019. 2019: 328; 2020: 258.
-- CIN plans: 700 from 1 September 2018 throughout; 206 from 1 December 2018 to 31 October
-  2019; 144 from 1 November 2019. 2019: 906; 2020: 844.
+258 and 844. The synthetic authority is built with exactly those as targets
+(``selfeval.synth``), written as real SSDA903 CSV and CIN census XML returns, and ingested.
 """
 
 from __future__ import annotations
@@ -27,7 +20,7 @@ from click.testing import CliRunner
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
-from conftest import write_903_table
+from conftest import SHARED
 from selfeval.cli import cli
 from selfeval.evaluation import (
     FigureError,
@@ -42,141 +35,61 @@ from selfeval.evaluation import (
 )
 from selfeval.evaluation.publish import example_council_path
 from selfeval.indicators import catalogue
-from selfeval.ingest import ingest_903
+from selfeval.ingest import READERS, ingest
 from selfeval.outputs.accessibility import check_html
 from selfeval.outputs.check import check_file, numbers_in
+from selfeval.outputs.document import Image
 from selfeval.outputs.render import to_html, write
-from selfeval.returns.tables import typed_table
-from selfeval.schema import CIN
-from selfeval.store import Store
+from selfeval.returns import cin_census
+from selfeval.store import FileInfo, Store
+from selfeval.synth import AuthorityConfig, synthesise
 
 COUNCIL = example_council_path()
 LA = "999"
 MARCH_2019, MARCH_2020 = date(2019, 3, 31), date(2020, 3, 31)
+TARGETS = {
+    "cla": {"2019-03-31": 624, "2020-03-31": 588},
+    "cp": {"2019-03-31": 328, "2020-03-31": 258},
+    "cin_plan": {"2019-03-31": 906, "2020-03-31": 844},
+}
 
 
-def _d(d: date | None) -> str:
-    return d.strftime("%d/%m/%Y") if d else ""
-
-
-def _write_903(folder: Path) -> dict[int, list[Path]]:
-    """The two 903 returns; each year reports what was open in it, as it stood at its end."""
-    spells = []  # (child, start, end, legal status)
-    spells += [(f"A{i:04d}", date(2018, 1, 1), None, "C2") for i in range(500)]
-    spells += [(f"B{i:04d}", date(2018, 6, 1), date(2019, 6, 30), "C2") for i in range(124)]
-    spells += [(f"C{i:04d}", date(2019, 7, 1), None, "C2") for i in range(88)]
-    spells += [(f"V{i:04d}", date(2019, 2, 1), None, "V3") for i in range(10)]
-    spells += [("E0000", date(2019, 1, 1), date(2019, 3, 31), "C2")]
-    out = {}
+def _ingest_returns(store: Store, paths: list[Path]) -> None:
+    """Every return through ``ingest``; CIN XML read by its reader and recorded as one load
+    each while ``ingest`` does not read CIN yet (narrow adapter)."""
     for year in (2019, 2020):
-        ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
-        rows, header = [], []
-        for child, start, end, ls in spells:
-            if start > ye or (end is not None and end < ys):
-                continue
-            dec = end if end is not None and end <= ye else None
-            rows.append(
-                dict(
-                    CHILD=child,
-                    DECOM=_d(start),
-                    RNE="S",
-                    LS=ls,
-                    CIN="N1",
-                    PLACE="U1",
-                    PLACE_PROVIDER="PR1",
-                    DEC=_d(dec),
-                    REC="E11" if dec else "",
-                    HOME_POST="",
-                    PL_POST="",
-                )
-            )
-            header.append(dict(CHILD=child, SEX="1", DOB="01/01/2010", ETHNIC="WBRI"))
-        d = folder / str(year)
-        d.mkdir(parents=True)
-        out[year] = [
-            write_903_table(d / "header.csv", "ssda903_header", header),
-            write_903_table(d / "episodes.csv", "ssda903_episodes", rows),
-        ]
-    return out
-
-
-def _cin_tables(year: int) -> dict:
-    """One CIN census return's tables, typed as the reader types them.
-
-    Narrow adapter: the CIN XML reader is not on main yet, so the test builds the tables the
-    reader produces and records them as one load.
-    """
-    ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
-    spells = []  # (child, plan kind, start, end)
-    spells += [(f"P{i:04d}", "cp", date(2018, 10, 1), None) for i in range(200)]
-    spells += [(f"Q{i:04d}", "cp", date(2018, 11, 1), date(2019, 8, 31)) for i in range(128)]
-    spells += [(f"R{i:04d}", "cp", date(2019, 9, 1), None) for i in range(58)]
-    spells += [(f"S{i:04d}", "cin", date(2018, 9, 1), None) for i in range(700)]
-    spells += [(f"T{i:04d}", "cin", date(2018, 12, 1), date(2019, 10, 31)) for i in range(206)]
-    spells += [(f"U{i:04d}", "cin", date(2019, 11, 1), None) for i in range(144)]
-    rows: dict[str, list[list[str]]] = {
-        "cin_child_identifiers": [],
-        "cin_details": [],
-        "cin_cp_plans": [],
-        "cin_plan_dates": [],
-    }
-    for n, (child, kind, start, end) in enumerate(spells, start=1):
-        if start > ye or (end is not None and end < ys):
-            continue
-        end = end if end is not None and end <= ye else None
-        referral = date(start.year, start.month, 1).replace(day=1)
-        spec = CIN["cin_child_identifiers"]
-        rows[spec.name].append(
-            [
-                {"LAchildID": child, "PersonBirthDate": "01/01/2012", "Sex": "F"}.get(f, "")
-                for f in spec.fields
-            ]
+        ingest(
+            store,
+            [p for p in paths if f"/903/{year}/" in str(p)],
+            return_year=year,
+            la_code=LA,
+            validate=False,
         )
-        detail = {
-            "LAchildID": child,
-            "CINdetailsID": str(n),
-            "CINreferralDate": _d(referral),
-            "ReferralSource": "1A",
-            "PrimaryNeedCode": "N1",
-            "CINclosureDate": _d(end),
-            "ReasonForClosure": "RC1" if end else "",
-        }
-        rows["cin_details"].append([detail.get(f, "") for f in CIN["cin_details"].fields])
-        if kind == "cp":
-            plan = {
-                "LAchildID": child,
-                "CINdetailsID": str(n),
-                "CPPID": str(n),
-                "CPPstartDate": _d(start),
-                "CPPendDate": _d(end),
-                "InitialCategoryOfAbuse": "NEG",
-                "LatestCategoryOfAbuse": "NEG",
-                "NumberOfPreviousCPP": "0",
-            }
-            rows["cin_cp_plans"].append([plan.get(f, "") for f in CIN["cin_cp_plans"].fields])
-        else:
-            plan = {
-                "LAchildID": child,
-                "CINdetailsID": str(n),
-                "CINPlanStartDate": _d(start),
-                "CINPlanEndDate": _d(end),
-            }
-            rows["cin_plan_dates"].append([plan.get(f, "") for f in CIN["cin_plan_dates"].fields])
-    return {
-        name: typed_table(CIN[name], r, file=f"cin{year}.xml", la_code=LA, return_year=year)
-        for name, r in rows.items()
-    }
+        for p in (p for p in paths if f"/cin/{year}/" in str(p)):
+            if "cin" in READERS:
+                ingest(store, [p], return_year=year, la_code=LA, validate=False)
+            else:
+                tables = cin_census.read(p, la_code=LA, return_year=year)
+                store.add_load(
+                    la_code=LA,
+                    kind="cin",
+                    return_year=year,
+                    files=[FileInfo.of(p)],
+                    tables=dict(tables),
+                )
 
 
 @pytest.fixture(scope="module")
 def reference_store(tmp_path_factory: pytest.TempPathFactory):
-    """A store holding the reference authority's returns for 2018/19 and 2019/20."""
+    """A store holding the reference authority's 903 and CIN returns for 2018/19 and 2019/20."""
     tmp = tmp_path_factory.mktemp("reference")
+    _, paths = synthesise(
+        tmp / "returns",
+        AuthorityConfig(la_code=LA, children=3000, seed=7, targets=TARGETS),
+        returns=("903", "cin"),
+    )
     store = Store(f"sqlite:///{tmp / 'selfeval.db'}")
-    for year, paths in _write_903(tmp / "903").items():
-        ingest_903(store, paths, la_code=LA, return_year=year)
-    for year in (2019, 2020):
-        store.add_load(la_code=LA, kind="cin", return_year=year, files=[], tables=_cin_tables(year))
+    _ingest_returns(store, paths)
     yield store
     store.engine.dispose()
 
@@ -255,6 +168,26 @@ def test_figures_render_from_the_record(record: Record):
     assert record.figure(parse_figure("cin_plan_count at 2020-03-31")).text == "844"
 
 
+def test_a_figure_against_england_from_the_published_figures(reference_store: Store, tmp_path):
+    """DfE published 80,000 children looked after in England at 31 March 2020 (the 2019-2023
+    release of cla_number_and_rate_per_10k_children, rounded to the nearest 10)."""
+    from selfeval.benchmarks import import_dir
+    from selfeval.evaluation.benchmarking import PublishedComparators
+
+    folder = tmp_path / "ees"
+    folder.mkdir()
+    name = "cla_number_and_rate_per_10k_children.csv"
+    (folder / name).symlink_to(SHARED / "data" / "ees" / "2019-2023" / name)
+    import_dir(reference_store, folder)
+    record = Record(reference_store, LA, comparators=PublishedComparators(reference_store, LA))
+    fig = record.figure(parse_figure("cla_count at 2020-03-31 vs england"))
+    assert fig.text == "588 (England: 80,000)"
+    assert fig.evidence.comparison.startswith("England: cla_number_and_rate_per_10k_children")
+    with pytest.raises(FigureError, match="no region benchmark"):
+        # The synthetic authority is in no published region.
+        record.figure(parse_figure("cla_count at 2020-03-31 vs region"))
+
+
 def test_unknown_figure_or_missing_data_is_an_error_with_its_place(record: Record):
     from selfeval.evaluation import EvidenceRegister, render_markdown
 
@@ -322,6 +255,9 @@ def test_sef_is_accessible_and_opens_in_python_docx(record: Record, tmp_path: Pa
     built = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020, authority_name="Synthshire"))
     html = to_html(built.document)
     assert check_html(html) == []
+    charts = [b for b in built.document.blocks if isinstance(b, Image)]
+    assert len(charts) >= 3 and all(c.alt.strip() for c in charts)  # the three demand series
+    assert html.count("<img ") == len(charts)
     headings = [b.text for b in built.document.blocks if getattr(b, "level", 0) == 2]
     assert headings[:3] == [
         "Introduction",
@@ -339,6 +275,8 @@ def test_sef_is_accessible_and_opens_in_python_docx(record: Record, tmp_path: Pa
         for tr, t in zip(first_rows, d.tables, strict=True)
         if t.rows[0].cells[0].text != "Report title"
     )
+    described = [el.get("descr") for el in d.element.body.iter(qn("wp:docPr"))]
+    assert len(described) == len(charts) and all(described)
     assert check_file(record.store, out) == []
 
 

@@ -182,6 +182,10 @@ class Record:
         self.store = store
         self.la_code = la_code
         self.sources = sources_from_store(store, la_code)
+        if comparators is None:
+            from selfeval.evaluation.benchmarking import default_comparators
+
+            comparators = default_comparators(store, la_code)
         self.comparators = comparators or NoComparators()
         self.public = public
         """Whether readers lack child-level access: small counts are then shown as ``c``."""

@@ -18,6 +18,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
 from selfeval.evaluation.figures import COMPARATOR_NAMES, Evidence, Record, format_number
 from selfeval.indicators import Result, catalogue
@@ -55,12 +56,7 @@ def two_proportion_p(x1: float, n1: float, x2: float, n2: float) -> float | None
     """Two-sided p-value of the pooled two-proportion z-test (None without denominators)."""
     if not n1 or not n2:
         return None
-    pooled = (x1 + x2) / (n1 + n2)
-    se = math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
-    if se == 0:
-        return 1.0
-    z = (x2 / n2 - x1 / n1) / se
-    return math.erfc(abs(z) / math.sqrt(2))
+    return two_proportion_test(x1, n1, x2, n2).p_value
 
 
 def poisson_counts_p(c1: float, c2: float) -> float | None:
@@ -156,8 +152,7 @@ def draft_benchmark_gaps(
         name = COMPARATOR_NAMES[versus]
         text = (
             f"{ind.title} was {shown} at {_d(at)}, "
-            f"{'above' if gap > 0 else 'below'} {name} ({format_number(cmp.value, r.unit)}) "
-            f"by {abs(gap) * 100:.0f}% of its value"
+            f"{'above' if gap > 0 else 'below'} {name} ({format_number(cmp.value, r.unit)})"
             + (f", for the {judgement}." if judgement != "neutral" else ".")
         )
         out.append(

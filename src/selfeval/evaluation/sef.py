@@ -16,7 +16,8 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import UsageError
 from selfeval.evaluation import supporting
-from selfeval.evaluation.figures import Record
+from selfeval.evaluation.benchmarking import series_charts
+from selfeval.evaluation.figures import NoComparators, Record, format_number
 from selfeval.evaluation.findings import (
     Finding,
     draft_findings,
@@ -159,6 +160,10 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
         and i.unit in ("count", "rate_per_10k")
     ]
     doc.add(_evidence_table(record, register, context_ids, since, at, "Demand"))
+    demand_with_data = [
+        i for i in context_ids if cat[i].unit == "count" and _has_sources(record, cat[i])
+    ]
+    doc.add(*series_charts(record, demand_with_data, since, at))
     section("context")
 
     for area in AREAS:
@@ -182,6 +187,8 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
         doc.add(Heading(3, "How we know it"))
         if ids:
             doc.add(_evidence_table(record, register, ids, since, at, area.title))
+            changed = list(dict.fromkeys(f.indicator_id for f in mine if f.kind == "change"))
+            doc.add(*series_charts(record, changed, since, at))
         else:
             doc.add(Paragraph(text("No indicator in the catalogue evidences this area yet.")))
         doc.add(*supporting.assurance_blocks(record.store, opts.la_code, area.key, since, at))
@@ -211,28 +218,33 @@ def _evidence_table(
     pairs: dict[str, list[Result]] = {}
     for r in results:
         pairs.setdefault(r.id, []).append(r)
+    benchmarked = not isinstance(record.comparators, NoComparators)
     rows = []
     for ind_id, (a, b) in pairs.items():
         ind = cat[ind_id]
         if a.value is None and b.value is None:
             continue
-        note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], None))
-        rows.append(
-            (
-                ind.title,
-                _shown(record, a),
-                _shown(record, b),
-                _significance(record, ind, a, b),
-                _polarity(ind),
-                f"[{note}]",
-            )
-        )
+        england = record.comparators.compare(b, "england") if b.value is not None else None
+        note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], england))
+        row = [ind.title, _shown(record, a), _shown(record, b)]
+        if benchmarked:
+            row.append(format_number(england.value, ind.unit) if england else "x")
+        row += [_significance(record, ind, a, b), _polarity(ind), f"[{note}]"]
+        rows.append(tuple(row))
+    header = ["Indicator", _d(since), _d(at)]
+    if benchmarked:
+        header.append(f"England, {_d(at)}")
+    header += ["Change", "Better when", "Evidence"]
     return Table(
         caption=f"{caption}: indicators at {_d(since)} and {_d(at)}",
-        header=("Indicator", _d(since), _d(at), "Change", "Better when", "Evidence"),
+        header=tuple(header),
         rows=tuple(rows),
-        numeric=frozenset({1, 2}),
+        numeric=frozenset({1, 2, 3} if benchmarked else {1, 2}),
     )
+
+
+def _has_sources(record: Record, ind: Indicator) -> bool:
+    return all(record.sources.has(s) for s in ind.sources)
 
 
 def _shown(record: Record, r: Result) -> str:

@@ -280,7 +280,17 @@ def check_file(
     sources = sources_from_store(store, la)
     if not sources.la_codes():
         raise NoData(f"the store holds no returns for authority {la}")
-    figures = figures_for(compute(sources, sorted(asked), la_codes=[la]))
+    results = compute(sources, sorted(asked), la_codes=[la])
+    figures = figures_for(results)
+    from selfeval.evaluation.benchmarking import default_comparators
+
+    comparators = default_comparators(store, la)
+    if comparators is not None:
+        for r in results:
+            for versus in ("england", "region", "neighbours"):
+                c = comparators.compare(r, versus) if r.value is not None else None
+                if c is not None:
+                    figures.add(c.value)
     return [
         Unsupported(written, ctx)
         for written, value, decimals, ctx in numbers_in(doc.text)
