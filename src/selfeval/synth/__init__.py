@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from selfeval.schema.ssd import spec_folder
 from selfeval.synth.annex_a import write_annex_a_year
 from selfeval.synth.cin_census import write_cin_year
 from selfeval.synth.config import ENGLAND, TARGET_MEASURES, AuthorityConfig, Rates
@@ -24,7 +25,9 @@ from selfeval.synth.targets import meet_targets
 from selfeval.synth.visits import visits
 from selfeval.synth.workforce import write_workforce_year
 
-RETURNS = ("903", "cin", "annex_a", "workforce")
+RETURNS = ("903", "cin", "annex_a", "workforce", "ssd")
+"""What ``write_authority`` writes; the SSD extract needs the SSD's specifications
+(``selfeval.schema.ssd.spec_folder``) and is left out when they are not at hand."""
 
 
 def build_authority(config: AuthorityConfig | None = None) -> Authority:
@@ -56,6 +59,10 @@ def write_authority(
             paths.append(
                 write_workforce_year(authority, year - 1, out / "workforce" / str(year - 1))
             )
+    if "ssd" in returns and spec_folder() is not None:
+        from selfeval.synth.ssd import write_ssd
+
+        paths += write_ssd(authority, out / "ssd")
     return paths
 
 
