@@ -75,6 +75,7 @@ def test_synth_ingest_indicators_json(tmp_path):
             str(y),
             "--la",
             "999",
+            "--no-validate",  # DfE's rules are tested in test_ingest_validation.py
             cwd=tmp_path,
         )
         assert r.returncode == 0, r.stderr

@@ -115,7 +115,7 @@ class ValidationRefused(SelfevalError):
 
 def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
     """SSDA903 as CSV tables (ours) or as the XML form (``ssda903_xml``)."""
-    xml_reader = _optional("ssda903_xml")
+    xml_reader = _optional("returns.ssda903_xml")
     if xml_reader is not None and xml_reader.sniff(path):
         return xml_reader.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
     name, table = ssda903.read_csv(path, max_bytes=max_bytes)
@@ -123,9 +123,9 @@ def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_b
 
 
 def _optional(module: str) -> Any:
-    """A reader module of ``selfeval.returns`` if it is installed, else None."""
+    """A module of selfeval (``returns.cin_census``, ``validation``) if installed, else None."""
     try:
-        return importlib.import_module(f"selfeval.returns.{module}")
+        return importlib.import_module(f"selfeval.{module}")
     except ImportError:
         return None
 
@@ -138,7 +138,7 @@ for _kind, _module in (
     ("workforce", "workforce"),
     ("ssd", "ssd"),
 ):
-    if (_m := _optional(_module)) is not None:
+    if (_m := _optional(f"returns.{_module}")) is not None:
         READERS[_kind] = _m.read
 
 
@@ -194,7 +194,7 @@ def detect_kind(path: Path) -> str:
         raise InputError(
             Location(path.name, 1), "empty-file", "the file is blank: it has nothing to read"
         )
-    detect = _optional("detect")
+    detect = _optional("returns.detect")
     found = detect.detect(path) if detect is not None else None
     if found is None and ssda903.sniff(path) is not None:
         found = "903"
@@ -267,16 +267,83 @@ class Validation:
     def issues(self) -> int:
         return int(self.summary.get("issues", 0))
 
+    @property
+    def blocking(self) -> str | None:
+        """Why ``--strict`` refuses this load, or None: any error-level breach (DfE would
+        reject the return), a validator that could not read the files, or no validation at all
+        where DfE has rules. Queries (DfE asks the authority to check) are reported only."""
+        s = self.summary
+        if s.get("status") == "not-run":
+            return f"not validated ({s.get('reason', 'no validator')})"
+        if s.get("failures"):
+            return "the validator could not read the files: " + "; ".join(s["failures"])
+        n = int(s.get("errors", s.get("issues", 0)))
+        return f"{n} errors against the rules" if n else None
+
+
+def describe_validation(summary: dict) -> str:
+    """One line for people: what the rules found in a load, or why they did not run."""
+    status = summary.get("status")
+    if status in ("not-run", "no-rules"):
+        return f"not validated: {summary.get('reason', status)}"
+    if status != "validated":
+        return "not validated"
+    if "errors" in summary:
+        line = f"{summary['errors']} errors and {summary['queries']} queries against DfE's rules"
+        if summary.get("crashed_rules"):
+            line += f"; {len(summary['crashed_rules'])} rules crashed inside the validator"
+        if summary.get("failures"):
+            line += "; the validator could not read the files"
+        return line
+    return f"{summary.get('issues', 0)} issues against the {summary.get('validator', 'rules')}"
+
+
+DFE_RULES = ("903", "cin")
+"""Kinds that DfE validates (csc-validator-be-903 and csc-validator-be-cin)."""
+
 
 def validate_group(group: ReturnGroup, store: Store | None = None) -> Validation:
-    """Run DfE's validator for the group's kind (``selfeval.validation``), when there is one."""
+    """Run DfE's validator for the group's kind (``selfeval.validation``), when there is one.
+
+    The validators run on the files as they came, before any pseudonymisation. A validator
+    that cannot run (its environment cannot be made) leaves the load "not validated", which
+    ``--strict`` refuses.
+    """
     if group.kind == "ssd":
         return _validate_ssd(group, store)
-    try:
-        from selfeval import validation  # type: ignore[attr-defined]
-    except ImportError:
+    if group.kind not in DFE_RULES:
+        reason = f"DfE publishes no validation rules for {group.kind} returns"
+        return Validation({"status": "no-rules", "reason": reason}, None, {})
+    validation = _optional("validation")
+    if validation is None:
         return Validation({"status": "not-run", "reason": "no validator installed"}, None, {})
-    return validation.validate_for_ingest(group)  # type: ignore[attr-defined]
+    try:
+        if group.kind == "903":
+            ons = getattr(validation, "ons_code", lambda la, store: None)(group.la_code, store)
+            reports = [
+                validation.validate_903(
+                    [f.path for f in group.files], return_year=group.return_year, la_ons_code=ons
+                )
+            ]
+        else:
+            reports = [
+                validation.validate_cin(f.path, return_year=group.return_year) for f in group.files
+            ]
+    except InputError:
+        raise
+    except SelfevalError as e:
+        return Validation({"status": "not-run", "reason": str(e)}, None, {})
+    summary = {
+        "status": "validated",
+        "issues": sum(len(r.issues) for r in reports),
+        "errors": sum(r.errors for r in reports),
+        "queries": sum(r.queries for r in reports),
+        "crashed_rules": sorted({c.rule for r in reports for c in r.crashed}),
+        "failures": [r.failure for r in reports if r.failure],
+        "by_rule": [list(row) for r in reports for row in r.counts_by_rule],
+    }
+    validators = {r.package: f"{r.version} ({r.ruleset})" for r in reports}
+    return Validation(summary, {"reports": [r.to_dict() for r in reports]}, validators)
 
 
 def _validate_ssd(group: ReturnGroup, store: Store | None) -> Validation:
@@ -355,11 +422,11 @@ def ingest(
             )
         )
     if strict:
-        bad = [(g, v) for g, v in zip(groups, checks, strict=True) if v.issues]
+        bad = [(g, v.blocking) for g, v in zip(groups, checks, strict=True) if v.blocking]
         if bad:
             raise ValidationRefused(
-                "--strict: nothing was loaded, because the returns break DfE's rules ("
-                + "; ".join(f"{g.describe()}: {v.issues} issues" for g, v in bad)
+                "--strict: nothing was loaded, because the returns do not pass DfE's rules ("
+                + "; ".join(f"{g.describe()}: {why}" for g, why in bad)
                 + "); run selfeval validate for the report"
             )
     done = store.add_loads(pending, loaded_by=loaded_by)
@@ -388,7 +455,7 @@ def _pseudonymise_report(report: dict | None, p: Pseudonymiser) -> dict | None:
             return {
                 k: (
                     p.pseudonym(str(v))
-                    if k in IDENTIFIER_FIELDS and v not in (None, "")
+                    if (k in IDENTIFIER_FIELDS or k == "child") and v not in (None, "")
                     else walk(v)
                 )
                 for k, v in x.items()
@@ -407,10 +474,21 @@ def ingest_903(
     la_code: str,
     return_year: int,
     loaded_by: str | None = None,
+    validate: bool = False,
 ) -> IngestResult:
-    """Read SSDA903 CSV tables of one return year and record them as one load."""
+    """Load SSDA903 tables of one return year: a shortcut to ``ingest`` for hand-made files.
+
+    Unlike ``ingest`` (and ``selfeval ingest``), it does not run DfE's validators unless asked:
+    their environment takes minutes to build, and the shortcut serves tests and quick loads.
+    """
     if not paths:
         raise UsageError("no files given")
     return ingest(
-        store, paths, kind="903", la_code=la_code, return_year=return_year, loaded_by=loaded_by
+        store,
+        paths,
+        kind="903",
+        la_code=la_code,
+        return_year=return_year,
+        loaded_by=loaded_by,
+        validate=validate,
     )

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
-from selfeval.ingest import KINDS
+from selfeval.ingest import KINDS, describe_validation
 from selfeval.ingest import ingest as ingest_returns
 from selfeval.pseudonymise import Pseudonymiser
 
@@ -80,13 +80,7 @@ def ingest(
     for o in res.loads:
         rec = o.load
         verb = "loaded" if o.created else "already loaded, nothing changed:"
-        status = rec.validation.get("status", "")
-        checked = (
-            f"{o.issues} issues against DfE's rules"
-            if status not in ("not-run", "skipped")
-            else f"not validated ({rec.validation.get('reason', status)})"
-        )
         click.echo(
             f"{verb} load {rec.id} ({rec.kind} {rec.return_year or ''} for {rec.la_code}, "
-            f"{sum(rec.tables.values())} rows; {checked})"
+            f"{sum(rec.tables.values())} rows; {describe_validation(rec.validation)})"
         )

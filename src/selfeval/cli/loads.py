@@ -7,6 +7,7 @@ import json
 import click
 
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.ingest import describe_validation
 
 
 @cli.group(invoke_without_command=True)
@@ -29,14 +30,8 @@ def loads(click_ctx: click.Context, la_code: str | None, fmt: str) -> None:
         click.echo(
             f"{rec.id}\t{rec.la_code}\t{rec.kind}\t{rec.return_year or ''}\t"
             f"{rec.loaded_at:%Y-%m-%d %H:%M}\t{rec.loaded_by}\t{rec.content_hash[:12]}\t"
-            f"{sum(rec.tables.values())} rows\t{_issues(rec.validation)}"
+            f"{sum(rec.tables.values())} rows\t{describe_validation(rec.validation)}"
         )
-
-
-def _issues(v: dict) -> str:
-    if v.get("status") in ("not-run", "skipped", None):
-        return "not validated"
-    return f"{v.get('issues', 0)} issues"
 
 
 @loads.command()
@@ -62,7 +57,7 @@ def show(ctx: Context, load_id: int, fmt: str) -> None:
         ("batch", rec.batch),
         ("selfeval", rec.selfeval_version),
         ("validators", ", ".join(f"{k} {v}" for k, v in rec.validators.items()) or "none"),
-        ("validation", _issues(rec.validation)),
+        ("validation", describe_validation(rec.validation)),
         ("pseudonymised", f"yes (key {rec.pseudonym_key_id})" if rec.pseudonymised else "no"),
     ]:
         click.echo(f"{label + ':':<15}{value}")
