@@ -398,3 +398,50 @@ def test_users_commands_create_list_and_change_accounts(tmp_path):
 def test_serve_refuses_a_public_address_without_tls(tmp_path):
     r = _cli(["serve", "--host", "0.0.0.0"], f"sqlite:///{tmp_path / 's.db'}")
     assert r.returncode == 2 and "is not a loopback address" in r.stderr
+
+
+# -- the self-evaluation and the scrutiny report ----------------------------------------------
+
+
+def test_narrative_with_a_live_figure_is_saved_previewed_and_in_the_download(loaded, role_client):
+    """The placeholder becomes the figure worked out by hand: 3 children at 31 March 2020.
+
+    The analyst's preview shows 3; the downloaded self-evaluation, read without child-level
+    access, shows it as c (1 to 5 children).
+    """
+    import zipfile
+
+    c = role_client("analyst")
+    text = "We look after {{ cla_count at 2020-03-31 }} children."
+    preview = c.post(
+        reverse("evaluation_section_preview", args=["children_in_care"]), {"text": text}
+    )
+    assert preview.status_code == 200
+    assert "We look after 3<sup>[1]</sup> children." in preview.content.decode()
+    r = c.post(reverse("evaluation_section_edit", args=["children_in_care"]), {"text": text})
+    assert r.status_code == 302
+    page = c.get(reverse("evaluation_section", args=["children_in_care"])).content.decode()
+    assert "We look after 3<sup>[1]</sup> children." in page
+    assert AuditEvent.objects.filter(action="edit narrative").count() == 1
+    docx = c.get(reverse("evaluation_download", args=["docx"]))
+    assert docx["Content-Disposition"].startswith('attachment; filename="self-evaluation-999')
+    with zipfile.ZipFile(io.BytesIO(docx.content)) as z:
+        words = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode())
+    assert "We look after c[1] children." in words or "We look after c children." in words
+    assert AuditEvent.objects.filter(action="download").count() == 1
+
+
+def test_a_bad_placeholder_is_named_in_the_preview(loaded, role_client):
+    r = role_client("manager").post(
+        reverse("evaluation_section_preview", args=["context"]), {"text": "{{ nonsense at x }}"}
+    )
+    assert "A figure cannot be shown" in r.content.decode()
+
+
+def test_scrutiny_report_and_whole_preview_render(loaded, role_client):
+    v = role_client("viewer")
+    body = v.get(reverse("scrutiny")).content.decode()
+    # The example council's progress note asks for 31 March 2019, a year with no return here.
+    assert "no data: the loaded returns do not cover 2019-03-31" in body
+    assert v.get(reverse("evaluation_preview")).status_code == 200
+    assert v.get(reverse("evaluation_findings")).status_code == 403

@@ -19,7 +19,7 @@ SAMPLE_KWARGS = {
     "user_id": 1,
     "week_id": 1,
     "audit_id": 1,
-    "section": "practice",
+    "section": "introduction",
 }
 FORMATS = {"table": "csv", "doc": "pdf"}
 

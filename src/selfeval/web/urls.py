@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from selfeval.web.views import accounts, figures, loads, pending, users
+from selfeval.web.views import accounts, evaluation, figures, loads, pending, users
 
 
 class FormatConverter:
@@ -64,16 +64,30 @@ urlpatterns = [
     path("plan/", P, name="plan"),
     path("plan/edit/", P, name="plan_edit"),
     # the self-evaluation
-    path("evaluation/", P, name="evaluation"),
-    path("evaluation/findings/", P, name="evaluation_findings"),
-    path("evaluation/preview/", P, name="evaluation_preview"),
-    path("evaluation/self-evaluation.<doc:fmt>", P, name="evaluation_download"),
-    path("evaluation/<slug:section>/", P, name="evaluation_section"),
-    path("evaluation/<slug:section>/edit/", P, name="evaluation_section_edit"),
-    path("evaluation/<slug:section>/preview/", P, name="evaluation_section_preview"),
+    path("evaluation/", evaluation.evaluation, name="evaluation"),
+    path("evaluation/findings/", evaluation.evaluation_findings, name="evaluation_findings"),
+    path("evaluation/preview/", evaluation.evaluation_preview, name="evaluation_preview"),
+    path(
+        "evaluation/self-evaluation.<doc:fmt>",
+        evaluation.evaluation_download,
+        name="evaluation_download",
+    ),
+    path("evaluation/<slug:section>/", evaluation.evaluation_section, name="evaluation_section"),
+    path(
+        "evaluation/<slug:section>/edit/",
+        evaluation.evaluation_section_edit,
+        name="evaluation_section_edit",
+    ),
+    path(
+        "evaluation/<slug:section>/preview/",
+        evaluation.evaluation_section_preview,
+        name="evaluation_section_preview",
+    ),
     # the scrutiny report
-    path("scrutiny/", P, name="scrutiny"),
-    path("scrutiny/scrutiny-report.<doc:fmt>", P, name="scrutiny_download"),
+    path("scrutiny/", evaluation.scrutiny, name="scrutiny"),
+    path(
+        "scrutiny/scrutiny-report.<doc:fmt>", evaluation.scrutiny_download, name="scrutiny_download"
+    ),
     # users, roles and the audit log
     path("users/", users.users, name="users"),
     path("users/new/", users.user_new, name="user_new"),

@@ -1,0 +1,258 @@
+"""The self-evaluation editor (sections, narrative with live figures, drafted findings, preview,
+downloads) and the scrutiny report, over ``selfeval.evaluation``.
+
+Narrative sections are kept in the store's settings (one per authority and section) and handed
+to the library as the folder of Markdown files it reads when a report is built.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+from django import forms
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from selfeval.errors import SelfevalError
+from selfeval.evaluation.figures import Record
+from selfeval.evaluation.findings import decide, draft_findings, undecide
+from selfeval.evaluation.narrative import EvidenceRegister, render_markdown
+from selfeval.evaluation.publish import example_council_path
+from selfeval.evaluation.scrutiny import build_scrutiny, load_council
+from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
+from selfeval.outputs.document import BulletList, Document, Heading, Image, Paragraph, Table
+from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
+from selfeval.web import figures
+from selfeval.web.audit import record_request
+from selfeval.web.disclosure import needs_control
+from selfeval.web.store import get_store
+
+TITLES = {
+    "introduction": "Introduction",
+    "context": "Context",
+    "progress": "Progress since the last self-evaluation",
+    **{a.key: a.title for a in AREAS},
+}
+ORDER = ["introduction", "context", *[a.key for a in AREAS], "progress"]
+ORDER += sorted(SECTIONS - set(ORDER))
+MIME = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "html": "text/html; charset=utf-8",
+}
+
+
+class NarrativeForm(forms.Form):
+    text = forms.CharField(
+        label="Narrative (Markdown)",
+        required=False,
+        widget=forms.Textarea(attrs={"class": "govuk-textarea app-narrative", "rows": 16}),
+        help_text="Write figures as placeholders, computed whenever the report is built: "
+        "{{ cla_count at 2020-03-31 }}, {{ cla_count from 2019-03-31 to 2020-03-31 }}",
+    )
+
+
+def _key(la: str, section: str) -> str:
+    return f"narrative:{la}:{section}"
+
+
+def _section_or_404(section: str) -> str:
+    if section not in SECTIONS:
+        raise Http404("there is no such section")
+    return section
+
+
+def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
+    sc = figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+    if sc is None:
+        raise Http404("the store holds no returns yet")
+    return sc
+
+
+def _texts(la: str) -> dict[str, str]:
+    store = get_store()
+    return {s: str(store.get_setting(_key(la, s), "") or "") for s in ORDER}
+
+
+@contextmanager
+def narrative_folder(la: str):  # type: ignore[no-untyped-def]
+    """The stored sections as the folder of Markdown files the library reads."""
+    with tempfile.TemporaryDirectory(prefix="selfeval-narrative-") as tmp:
+        for section, text in _texts(la).items():
+            if text.strip():
+                Path(tmp, f"{section}.md").write_text(text, encoding="utf-8")
+        yield Path(tmp)
+
+
+def blocks_for_template(blocks) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+    """(kind, block) pairs, so that the template can render each kind of block."""
+    kinds = {
+        Heading: "heading",
+        Paragraph: "paragraph",
+        BulletList: "list",
+        Table: "table",
+        Image: "image",
+    }
+    out = []
+    for b in blocks:
+        kind = kinds.get(type(b))
+        if kind == "image":
+            import base64
+
+            b = dataclasses.replace(b, data=base64.b64encode(b.data).decode())  # type: ignore[arg-type]
+        if kind:
+            out.append((kind, b))
+    return out
+
+
+def evaluation(request: HttpRequest) -> HttpResponse:
+    sc = _scope(request)
+    texts = _texts(sc.la_code)
+    sections = [(s, TITLES.get(s, s), bool(texts[s].strip())) for s in ORDER]
+    return render(request, "web/evaluation.html", {"scope": sc, "sections": sections})
+
+
+def evaluation_section(request: HttpRequest, section: str) -> HttpResponse:
+    section = _section_or_404(section)
+    sc = _scope(request)
+    text = _texts(sc.la_code)[section]
+    ctx = {"scope": sc, "section": section, "title": TITLES.get(section, section), "text": text}
+    ctx.update(_preview(sc, section, text, needs_control(request.user)))
+    return render(request, "web/evaluation_section.html", ctx)
+
+
+def _preview(sc, section: str, text: str, public: bool) -> dict:  # type: ignore[no-untyped-def]
+    """The section as its reader may see it (``public``: disclosure control, as in the report)."""
+    if not text.strip():
+        return {"blocks": [], "problem": None}
+    record = Record(get_store(), sc.la_code, public=public)
+    try:
+        blocks, _ = render_markdown(text, section, record, EvidenceRegister())
+    except SelfevalError as e:
+        return {"blocks": [], "problem": str(e)}
+    return {"blocks": blocks_for_template(blocks), "problem": None}
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_section_edit(request: HttpRequest, section: str) -> HttpResponse:
+    section = _section_or_404(section)
+    sc = _scope(request)
+    store = get_store()
+    form = NarrativeForm(request.POST or None, initial={"text": _texts(sc.la_code)[section]})
+    if request.method == "POST" and form.is_valid():
+        store.set_setting(_key(sc.la_code, section), form.cleaned_data["text"])
+        request.audited = True
+        record_request(request, "edit narrative", f"section {section} of {sc.la_code}")
+        return redirect(f"/evaluation/{section}/?la={sc.la_code}&at={sc.at:%Y-%m-%d}")
+    ctx = {"scope": sc, "section": section, "title": TITLES.get(section, section), "form": form}
+    return render(request, "web/evaluation_edit.html", ctx)
+
+
+@require_http_methods(["POST"])
+def evaluation_section_preview(request: HttpRequest, section: str) -> HttpResponse:
+    """The narrative as it is being typed, with its figures computed (an htmx fragment)."""
+    section = _section_or_404(section)
+    sc = _scope(request)
+    ctx = _preview(sc, section, request.POST.get("text", ""), needs_control(request.user))
+    request.audited = True  # a preview changes nothing
+    return render(request, "web/_narrative_preview.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+def evaluation_findings(request: HttpRequest) -> HttpResponse:
+    sc = _scope(request)
+    store = get_store()
+    since = sc.at.replace(year=sc.at.year - 1)
+    found = draft_findings(Record(store, sc.la_code), since, sc.at)
+    if request.method == "POST":
+        key, action = request.POST.get("key", ""), request.POST.get("action", "")
+        by_key = {f.key: f for f in found}
+        if key in by_key and action in ("accepted", "rejected", "draft"):
+            if action == "draft":
+                undecide(store, sc.la_code, key)
+            else:
+                decide(
+                    store,
+                    sc.la_code,
+                    by_key[key],
+                    action,  # type: ignore[arg-type]
+                    by=request.user.get_username(),
+                    text=request.POST.get("text") or None,
+                )
+            request.audited = True
+            record_request(request, f"finding {action}", f"finding {key}")
+        return redirect(f"/evaluation/findings/?la={sc.la_code}&at={sc.at:%Y-%m-%d}")
+    return render(request, "web/evaluation_findings.html", {"scope": sc, "findings": found})
+
+
+def _sef(sc) -> Document:  # type: ignore[no-untyped-def]
+    with narrative_folder(sc.la_code) as folder:
+        opts = SefOptions(la_code=sc.la_code, at=sc.at, narrative=folder, public=True)
+        return build_sef(Record(get_store(), sc.la_code), opts).document
+
+
+def _show(request: HttpRequest, sc, build, download: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        doc = build(sc)
+    except SelfevalError as e:
+        return render(request, "web/document_problem.html", {"scope": sc, "problem": str(e)})
+    return render(
+        request,
+        "web/document.html",
+        {"scope": sc, "doc": doc, "blocks": blocks_for_template(doc.blocks), "download": download},
+    )
+
+
+def evaluation_preview(request: HttpRequest) -> HttpResponse:
+    return _show(request, _scope(request), _sef, "evaluation_download")
+
+
+def _download(request: HttpRequest, sc, build, name: str, fmt: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+    try:
+        doc = build(sc)
+    except SelfevalError as e:
+        return render(request, "web/document_problem.html", {"scope": sc, "problem": str(e)})
+    body = {"html": lambda d: to_html(d).encode(), "docx": to_docx_bytes, "pdf": to_pdf_bytes}[fmt](
+        doc
+    )
+    request.audited = True
+    record_request(request, "download", f"{name}.{fmt}")
+    resp = HttpResponse(body, content_type=MIME[fmt])
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return resp
+
+
+def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    sc = _scope(request)
+    return _download(request, sc, _sef, f"self-evaluation-{sc.la_code}-{sc.at:%Y-%m-%d}", fmt)
+
+
+def _council(la: str):  # type: ignore[no-untyped-def]
+    path = os.environ.get("SELFEVAL_COUNCIL")
+    cfg = load_council(Path(path) if path else example_council_path())
+    return cfg if cfg.la_code == la else dataclasses.replace(cfg, la_code=la)
+
+
+def _scrutiny(sc) -> Document:  # type: ignore[no-untyped-def]
+    with narrative_folder(sc.la_code) as folder:
+        progress = folder if (folder / "progress.md").exists() else None
+        if progress is not None:
+            for p in folder.glob("*.md"):
+                if p.stem != "progress":
+                    p.unlink()
+        record = Record(get_store(), sc.la_code)
+        return build_scrutiny(record, _council(sc.la_code), at=sc.at, narrative=progress).document
+
+
+def scrutiny(request: HttpRequest) -> HttpResponse:
+    return _show(request, _scope(request), _scrutiny, "scrutiny_download")
+
+
+def scrutiny_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    sc = _scope(request)
+    return _download(request, sc, _scrutiny, f"scrutiny-report-{sc.la_code}-{sc.at:%Y-%m-%d}", fmt)
