@@ -1,0 +1,186 @@
+"""The web application in a real browser: Debian's chromium driven by Playwright.
+
+A real `selfeval serve` runs on 127.0.0.1 (selfeval.web.testing.LiveServer). The flows run with
+the Content Security Policy enforced, and fail on any CSP violation the browser reports. Every
+page is checked with axe-core (tests/resources/axe.min.js, injected in a context that bypasses
+the CSP only for that script): no serious or critical WCAG 2.2 AA violation.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from conftest import WEB_PASSWORD, handmade_903
+from selfeval.web.testing import LiveServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+AXE = Path(__file__).resolve().parent / "resources" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{CHROMIUM} is needed in CI (.ci/apt-packages.txt: chromium)")
+        pytest.skip(f"{CHROMIUM} is not installed here")
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):  # type: ignore[no-untyped-def]
+    work = tmp_path_factory.mktemp("browser")
+    srv = LiveServer(
+        db=f"sqlite:///{work / 'selfeval.db'}",
+        workdir=work,
+        users={"ana": "analyst", "root": "administrator", "vic": "viewer"},
+        password=WEB_PASSWORD,
+        threads=4,
+    )
+    with srv:
+        yield srv
+
+
+def _signed_in(browser, server, name: str, *, bypass_csp: bool = False):  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(bypass_csp=bypass_csp, accept_downloads=True)
+    page = ctx.new_page()
+    violations: list[str] = []
+    page.on(
+        "console",
+        lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{server.url}/")
+    assert page.url.startswith(f"{server.url}/sign-in/")
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(WEB_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{server.url}/")
+    return ctx, page, violations
+
+
+def test_upload_a_return_then_see_the_figure(browser, server, tmp_path):
+    """Upload the hand-made return through the form: 3 children looked after at 31/3/2020."""
+    ctx, page, csp = _signed_in(browser, server, "ana")
+    page.goto(f"{server.url}/loads/")
+    page.get_by_label("Local authority code").fill("999")
+    page.get_by_label("Return year").fill("2020")
+    page.get_by_label("The return's files").set_input_files(
+        [str(p) for p in handmade_903(tmp_path / "903")]
+    )
+    page.get_by_role("button", name="Upload and check").click()
+    page.get_by_text("Loaded as load 1").wait_for(timeout=60_000)
+    assert page.locator("#upload-progress-bar").get_attribute("value") == "100"
+    assert page.url == f"{server.url}/loads/"  # htmx swapped the report in place
+    page.goto(f"{server.url}/")
+    assert page.locator("#card-cla_count ~ .app-card__value").inner_text() == "3"
+    assert csp == []
+    ctx.close()
+
+
+def test_write_narrative_with_a_live_figure_and_download_the_self_evaluation(
+    browser, server, tmp_path
+):
+    ctx, page, csp = _signed_in(browser, server, "ana")
+    if page.locator("#card-cla_count").count() == 0:
+        pytest.skip("needs the upload test's load")
+    page.goto(f"{server.url}/evaluation/children_in_care/edit/")
+    page.get_by_label("Narrative (Markdown)").fill(
+        "We look after {{ cla_count at 2020-03-31 }} children."
+    )
+    # htmx posts the text as it is typed; the preview shows the computed figure.
+    page.locator("#narrative-preview").get_by_text("We look after 3").wait_for(timeout=60_000)
+    page.get_by_role("button", name="Save the narrative").click()
+    page.wait_for_url(re.compile(r".*/evaluation/children_in_care/\?la=999.*"))
+    page.goto(f"{server.url}/evaluation/")
+    with page.expect_download(timeout=120_000) as dl:
+        page.get_by_role("link", name="Word (DOCX)").click()
+    data = Path(dl.value.path()).read_bytes()
+    assert dl.value.suggested_filename == "self-evaluation-999-2020-03-31.docx"
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        words = re.sub(r"<[^>]+>", "", z.read("word/document.xml").decode())
+    # The document is read without child-level access: 3 children is shown as c.
+    assert re.search(r"We look after c(\[1\])? children\.", words)
+    assert csp == []
+    ctx.close()
+
+
+def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
+    return [
+        "/",
+        "/indicators/",
+        "/indicators/cla_count/",
+        "/loads/",
+        "/loads/1/",
+        "/loads/1/undo/",
+        "/evaluation/",
+        "/evaluation/children_in_care/",
+        "/evaluation/children_in_care/edit/",
+        "/evaluation/findings/",
+        "/evaluation/preview/",
+        "/scrutiny/",
+        "/plan/",
+        "/assurance/weeks/",
+        "/users/",
+        "/users/new/",
+        "/users/1/role/",
+        "/audit-log/",
+        "/no-such-page/",
+    ]
+
+
+def _axe(page) -> list[str]:  # type: ignore[no-untyped-def]
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG
+    )
+    assert len(result["passes"]) > 10  # axe really ran its WCAG rules on the page
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def test_every_page_has_no_serious_accessibility_violation(browser, server, tmp_path):
+    ctx, page, _ = _signed_in(browser, server, "root")
+    page.goto(f"{server.url}/")
+    page.screenshot(path=str(server.workdir / "dashboard.png"), full_page=True)
+    ctx.close()
+    ctx = browser.new_context(bypass_csp=True)
+    page = ctx.new_page()
+    page.goto(f"{server.url}/sign-in/")
+    found = {"/sign-in/": _axe(page)}
+    ctx.close()
+    ctx, page, _ = _signed_in(browser, server, "root", bypass_csp=True)
+    for path in _pages(server):
+        page.goto(server.url + path)
+        found[path] = _axe(page)
+    ctx.close()
+    ctx, page, _ = _signed_in(browser, server, "vic", bypass_csp=True)
+    page.goto(f"{server.url}/loads/")  # the refusal page
+    found["/loads/ (viewer: refused)"] = _axe(page)
+    ctx.close()
+    bad = {p: v for p, v in found.items() if v}
+    assert bad == {}
