@@ -191,9 +191,21 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
             doc.add(*series_charts(record, changed, since, at))
         else:
             doc.add(Paragraph(text("No indicator in the catalogue evidences this area yet.")))
-        doc.add(*supporting.assurance_blocks(record.store, opts.la_code, area.key, since, at))
+        evidence = supporting.assurance_blocks(
+            record.store, opts.la_code, area.key, since, at, public=record.public
+        )
+        doc.add(*evidence)
+        if not evidence:
+            doc.add(
+                Paragraph(
+                    text(
+                        "Case audits and feedback from children and families are reported "
+                        "under leadership and quality assurance."
+                    )
+                )
+            )
         doc.add(Heading(3, "What we will do"))
-        doc.add(*supporting.plan_blocks(record.store, opts.la_code, area.key))
+        doc.add(*supporting.plan_blocks(record.store, opts.la_code, area.key, area.catalogue_areas))
 
     doc.add(Heading(2, "Progress against last year's priorities and recommendations"))
     section("progress")

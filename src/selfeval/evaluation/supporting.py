@@ -1,39 +1,199 @@
 """The evidence besides the returns: case audits, feedback, and the improvement plan.
 
 These come from :mod:`selfeval.assurance` and :mod:`selfeval.plans`; where the store holds
-none for an area, the report says so plainly rather than leaving a gap.
+none, the report says so plainly rather than leaving a gap. Counts of audited cases and of
+feedback are counts of children: tables of them go through disclosure control.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
-from selfeval.outputs.document import Block, Paragraph, text
+from selfeval.assurance import repository as assurance
+from selfeval.assurance.summary import audit_themes, grade_shares, moderation
+from selfeval.errors import NoData
+from selfeval.indicators import catalogue
+from selfeval.outputs.disclosure import SUPPRESSED, suppress_column, suppress_table
+from selfeval.outputs.document import Block, BulletList, Paragraph, Table, text
+from selfeval.plans import repository as plans
+from selfeval.plans.records import Plan
 from selfeval.store import Store
 
+QUALITY_AREA = "leadership"
+"""The area whose evidence holds the case audits and feedback (quality assurance)."""
 
-def assurance_blocks(store: Store, la_code: str, area: str, since: date, at: date) -> list[Block]:
-    """Audit findings and feedback for an area of the self-evaluation."""
-    return [
-        Paragraph(
-            text(
-                "No case audits, dip samples or feedback from children and families are recorded "
-                f"in the store for {_d(since)} to {_d(at)}."
+
+def assurance_blocks(
+    store: Store, la_code: str, area: str, since: date, at: date, *, public: bool = True
+) -> list[Block]:
+    """Audit findings and feedback: in the leadership area; the others point to it."""
+    if area != QUALITY_AREA:
+        return []
+    audits = assurance.audits(store, la_code, start=since, end=at)
+    items = [e for e in assurance.evidence_items(store, la_code) if since <= e.received_date <= at]
+    if not audits and not items:
+        return [
+            Paragraph(
+                text(
+                    "No case audits, dip samples or feedback from children and families are "
+                    f"recorded in the store for {_d(since)} to {_d(at)}."
+                )
             )
+        ]
+    out: list[Block] = []
+    if audits:
+        shares = grade_shares(audits, by="week")
+        counts = [[s.outstanding, s.good, s.requires_improvement, s.inadequate] for s in shares]
+        shown = suppress_table(counts) if public else None
+        rows = []
+        for i, s in enumerate(shares):
+            cells = shown.cells[i] if shown else counts[i]
+            total = shown.row_totals[i] if shown else s.audits
+            if SUPPRESSED in (cells[0], cells[1], total):
+                pct = SUPPRESSED
+            else:
+                pct = f"{100.0 * (int(cells[0]) + int(cells[1])) / int(total):.0f}%"
+            rows.append((s.group, *(str(c) for c in cells), str(total), pct))
+        out.append(
+            Table(
+                caption=f"Case audits by practice week, {_d(since)} to {_d(at)}: final grades",
+                header=(
+                    "Practice week",
+                    "Outstanding",
+                    "Good",
+                    "Requires improvement",
+                    "Inadequate",
+                    "Audits",
+                    "Good or better",
+                ),
+                rows=tuple(rows),
+                numeric=frozenset(range(1, 7)),
+            )
+        )
+        m = moderation(audits)
+        if m.moderated and (not public or m.moderated > 5):
+            out.append(
+                Paragraph(
+                    text(
+                        f"Moderators re-graded {m.moderated} of the audits and agreed with the "
+                        f"auditor's overall grade in {m.agreed} ({m.direction})."
+                    )
+                )
+            )
+        th = audit_themes(audits, top=5)
+        for key, label in (
+            ("strengths", "Strengths auditors named most often"),
+            ("areas_for_development", "Areas for development auditors named most often"),
+        ):
+            if th[key]:
+                out.append(Paragraph(text(f"{label}:")))
+                out.append(BulletList(tuple(text(t.phrase) for t in th[key])))
+    if items:
+        by_kind = Counter(e.kind for e in items)
+        kinds = sorted(by_kind)
+        values, total = (
+            suppress_column([by_kind[k] for k in kinds])
+            if public
+            else (
+                [by_kind[k] for k in kinds],
+                len(items),
+            )
+        )
+        out.append(
+            Table(
+                caption=f"Feedback, compliments and complaints received, {_d(since)} to {_d(at)}",
+                header=("Kind", "Received"),
+                rows=(
+                    *((k, str(v)) for k, v in zip(kinds, values, strict=True)),
+                    ("All", str(total)),
+                ),
+                numeric=frozenset({1}),
+            )
+        )
+    return out
+
+
+def current_plan(store: Store, la_code: str) -> Plan | None:
+    try:
+        return plans.plan(store, la_code)
+    except NoData:
+        return None
+
+
+def previous_plan(store: Store, la_code: str) -> Plan | None:
+    years = plans.plan_years(store, la_code)
+    return plans.plan(store, la_code, years[-2]) if len(years) >= 2 else None
+
+
+def _areas_of(plan: Plan, ref: str) -> set[str]:
+    cat = catalogue()
+    return {cat[t.indicator_id].area for t in plan.targets_of(ref) if t.indicator_id in cat}
+
+
+def plan_blocks(
+    store: Store, la_code: str, area: str, catalogue_areas: tuple[str, ...]
+) -> list[Block]:
+    """The improvement plan's priorities whose targets are indicators of this area."""
+    p = current_plan(store, la_code)
+    if p is None:
+        return [Paragraph(text("No improvement plan is recorded in the store."))]
+    mine = [pr for pr in p.priorities if _areas_of(p, pr.ref) & set(catalogue_areas)]
+    if area == QUALITY_AREA:
+        mine += [pr for pr in p.priorities if not _areas_of(p, pr.ref) and pr not in mine]
+    if not mine:
+        return [
+            Paragraph(
+                text(
+                    f"No priority of the {p.plan_year} improvement plan has a target in this area."
+                )
+            )
+        ]
+    rows = []
+    for pr in mine:
+        for a in p.actions_of(pr.ref) or ():
+            rows.append((f"{pr.title}: {a.action}", a.owner, _d(a.due_date), a.status))
+        if not p.actions_of(pr.ref):
+            rows.append((pr.title, "", "", pr.status or ""))
+    return [
+        Table(
+            caption=f"What we will do: the {p.plan_year} improvement plan",
+            header=("Priority and action", "Owner", "Due", "Status"),
+            rows=tuple(rows),
         )
     ]
 
 
-def plan_blocks(store: Store, la_code: str, area: str) -> list[Block]:
-    """The improvement plan's actions for an area."""
-    return [Paragraph(text("No improvement plan actions are recorded in the store for this area."))]
-
-
 def priority_blocks(store: Store, la_code: str) -> list[Block]:
     """Last year's priorities and recommendations, with their progress."""
+    last = previous_plan(store, la_code)
+    now = current_plan(store, la_code)
+    if last is not None:
+        chosen, source = list(last.priorities), f"the {last.plan_year} plan"
+    elif now is not None:
+        chosen = [p for p in now.priorities if p.carried_forward]
+        source = f"the {now.plan_year} plan (carried forward and inspection recommendations)"
+    else:
+        chosen, source = [], ""
+    if not chosen:
+        return [
+            Paragraph(
+                text("No priorities or recommendations from last year are recorded in the store.")
+            )
+        ]
     return [
-        Paragraph(
-            text("No priorities or recommendations from last year are recorded in the store.")
+        Table(
+            caption=f"Progress against last year's priorities and recommendations: {source}",
+            header=("Priority", "Origin", "Status", "Progress"),
+            rows=tuple(
+                (
+                    p.title,
+                    p.origin + (f" ({p.origin_detail})" if p.origin_detail else ""),
+                    p.status or "not recorded",
+                    p.progress or "",
+                )
+                for p in chosen
+            ),
         )
     ]
 

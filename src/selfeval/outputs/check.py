@@ -282,6 +282,10 @@ def check_file(
         raise NoData(f"the store holds no returns for authority {la}")
     results = compute(sources, sorted(asked), la_codes=[la])
     figures = figures_for(results)
+    if "at" in doc.meta and "since" in doc.meta:
+        figures |= supporting_figures(
+            store, la, date.fromisoformat(doc.meta["since"]), date.fromisoformat(doc.meta["at"])
+        )
     from selfeval.evaluation.benchmarking import default_comparators
 
     comparators = default_comparators(store, la)
@@ -296,3 +300,18 @@ def check_file(
         for written, value, decimals, ctx in numbers_in(doc.text)
         if not supported(value, decimals, figures)
     ]
+
+
+def supporting_figures(store: Store, la: str, since: date, at: date) -> set[float]:
+    """The numbers selfeval computes from audits, feedback and the plan for the period."""
+    from selfeval.evaluation import supporting
+    from selfeval.evaluation.sef import AREAS
+    from selfeval.outputs.document import Document
+
+    doc = Document("")
+    for area in AREAS:
+        for public in (True, False):
+            doc.add(*supporting.assurance_blocks(store, la, area.key, since, at, public=public))
+        doc.add(*supporting.plan_blocks(store, la, area.key, area.catalogue_areas))
+    doc.add(*supporting.priority_blocks(store, la))
+    return {value for _, value, _, _ in numbers_in(doc.text())}
