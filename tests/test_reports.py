@@ -336,3 +336,102 @@ def test_docx_opens_in_libreoffice(record: Record, tmp_path: Path):
 
     first_page = " ".join(PdfReader(str(pdf)).pages[0].extract_text().split())
     assert "Local authority 999: self-evaluation of social work practice" in first_page
+
+
+def test_audits_feedback_and_plan_in_the_self_evaluation(record: Record, tmp_path: Path):
+    """Audits of three practice weeks; small grade counts suppressed for public readers.
+
+    Week 3 has 2 outstanding, 15 good, 3 requiring improvement: the 2 and 3 are shown as c,
+    and so is its good-or-better share (its numerator includes the 2). With child-level
+    readers the row is shown whole: 17 of 20 good or better, 85%.
+    """
+    from selfeval.assurance.grades import Grade
+    from selfeval.assurance.records import AssuranceData, Audit, EvidenceItem, PracticeWeek
+    from selfeval.assurance.repository import save_assurance
+    from selfeval.outputs.document import Table
+    from selfeval.plans.records import Action, Plan, Priority, Target
+    from selfeval.plans.repository import save_plan
+
+    children = sorted(set(record.store.table("ssda903_header", LA).column("CHILD").to_pylist()))
+    weeks = [
+        PracticeWeek("Practice Week 1", date(2019, 6, 3), date(2019, 6, 7)),
+        PracticeWeek("Practice Week 2", date(2019, 10, 7), date(2019, 10, 11)),
+        PracticeWeek("Practice Week 3", date(2020, 2, 3), date(2020, 2, 7)),
+    ]
+    grades = {0: (0, 8, 10, 2), 1: (1, 12, 7, 0), 2: (2, 15, 3, 0)}
+    audits, n = [], 0
+    for w, counts in grades.items():
+        for grade, how_many in zip(Grade, counts, strict=True):
+            for _ in range(how_many):
+                audits.append(
+                    Audit(
+                        children[n],
+                        weeks[w].start_date,
+                        "Auditor A",
+                        grade,
+                        practice_week=weeks[w].name,
+                        strengths="clear analysis of risk",
+                    )
+                )
+                n += 1
+    feedback = (
+        *(EvidenceItem("Compliment", date(2019, 12, 1), "Thanks", children[i]) for i in range(9)),
+        EvidenceItem("Complaint", date(2019, 12, 2), "Late visit", children[9]),
+    )
+    save_assurance(
+        record.store,
+        LA,
+        AssuranceData(tuple(weeks), tuple(audits), (), feedback),
+        today=date(2020, 4, 1),
+    )
+    save_plan(
+        record.store,
+        LA,
+        Plan(
+            "2019-20",
+            priorities=(
+                Priority("P1", "Safely reduce the number of children in care"),
+                Priority(
+                    "P2",
+                    "Strengthen management oversight",
+                    "Inspection recommendation",
+                    "Ofsted ILACS, 2017",
+                    "Amber",
+                    "Supervision audits show progress",
+                ),
+            ),
+            actions=(
+                Action(
+                    "P1",
+                    "A1",
+                    "Extend edge-of-care support",
+                    "Head of Service",
+                    date(2020, 6, 30),
+                    "Green",
+                ),
+            ),
+            targets=(Target("P1", "cla_count", 560, date(2020, 9, 30)),),
+        ),
+        today=date(2020, 4, 1),
+    )
+    built = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020))
+    tables = {t.caption.split(",")[0]: t for t in built.document.blocks if isinstance(t, Table)}
+    grades_table = tables["Case audits by practice week"]
+    week3 = grades_table.rows[2]
+    assert week3[0] == "Practice Week 3"
+    assert week3[1] == "c" and week3[3] == "c" and week3[6] == "c"
+    for row in grades_table.rows:
+        assert not any(c.isdigit() and 1 <= int(c) <= 5 for c in row[1:6]), row
+    assert tables["Feedback"].rows == (("Complaint", "c"), ("Compliment", "c"), ("All", "10"))
+    text_all = built.document.text()
+    assert "Extend edge-of-care support" in text_all  # under children in care (cla_count)
+    assert "Strengthen management oversight | Inspection recommendation (Ofsted ILACS, 2017)" in (
+        text_all
+    )
+    inside = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020, public=False))
+    inside_tables = [t for t in inside.document.blocks if isinstance(t, Table)]
+    rows = next(t for t in inside_tables if t.caption.startswith("Case audits")).rows
+    assert rows[2] == ("Practice Week 3", "2", "15", "3", "0", "20", "85%")
+    out = write(built.document, "docx", tmp_path / "sef.docx")
+    assert check_file(record.store, out) == []
+    record.public = True

@@ -103,6 +103,7 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
     since = opts.since or at - relativedelta(years=1)
     if since >= at:
         raise UsageError("the period's start must be before its end")
+    record.public = opts.public  # the audience decides disclosure control for every figure
     narrative = Narrative.from_folder(opts.narrative)
     stray = narrative.unknown(SECTIONS)
     if stray:

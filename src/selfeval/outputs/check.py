@@ -43,6 +43,7 @@ _NOT_FIGURES = [
     re.compile(r"(?m)^\s*(?:\d+\.)+\d*\s"),  # section and list numbers at a line's start
     re.compile(r"(?m)^\s*\d+\s*$"),  # a line that is only a number: a page number
     re.compile(r"\b(?:section|paragraph|page|list|table|figure|appendix)\s+\d+(?:\.\d+)*", re.I),
+    re.compile(r"\b(?:authority|LA|la_code)\s+\d{3}\b", re.I),  # an authority's DfE code
 ]
 _NUMBER = re.compile(r"(?<![\w/.\-])(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(%|\+)?(?![\w/])")
 _YEAR = re.compile(r"^(?:19|20)\d{2}$")
