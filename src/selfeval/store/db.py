@@ -165,6 +165,15 @@ finding_reviews = sa.Table(
 )
 """A person's decision on a finding selfeval drafted: accepted (with their wording) or rejected."""
 
-# Other packages declare their tables on this metadata; import them so create_all makes them.
-from selfeval.assurance import tables as _assurance_tables  # noqa: E402, F401
-from selfeval.plans import tables as _plans_tables  # noqa: E402, F401
+
+
+def all_tables() -> sa.MetaData:
+    """The metadata with every package's tables on it, for ``create_all``.
+
+    Other packages (assurance, plans) declare their tables on this metadata and import this
+    module to do so; importing them here, at call time, keeps that from being a cycle.
+    """
+    from selfeval.assurance import tables as _assurance_tables  # noqa: F401
+    from selfeval.plans import tables as _plans_tables  # noqa: F401
+
+    return metadata

@@ -149,7 +149,7 @@ class Store:
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         (self.data_dir / "loads").mkdir(parents=True, exist_ok=True)
-        db.metadata.create_all(self.engine)
+        db.all_tables().create_all(self.engine)
         with self.writing(wait=False) as got:
             if got:  # else another process is writing; it, or the next opener, sweeps
                 self._sweep()
