@@ -43,6 +43,7 @@ from selfeval.outputs.render import to_html, write
 from selfeval.returns import cin_census
 from selfeval.store import FileInfo, Store
 from selfeval.synth import AuthorityConfig, synthesise
+from test_web_browser import _axe, browser  # noqa: F401 (the chromium fixture)
 
 COUNCIL = example_council_path()
 LA = "999"
@@ -435,3 +436,18 @@ def test_audits_feedback_and_plan_in_the_self_evaluation(record: Record, tmp_pat
     out = write(built.document, "docx", tmp_path / "sef.docx")
     assert check_file(record.store, out) == []
     record.public = True
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_rendered_reports_pass_axe_core_in_chromium(record: Record, browser):  # noqa: F811
+    """Both reports' HTML in Debian's chromium: no serious or critical WCAG 2.2 AA violation."""
+    sef = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020, authority_name="Synthshire"))
+    scrutiny = build_scrutiny(record, load_council(COUNCIL), at=MARCH_2020)
+    page = browser.new_page()
+    try:
+        for built in (sef, scrutiny):
+            page.set_content(to_html(built.document))
+            assert _axe(page) == [], built.document.title
+    finally:
+        page.close()
