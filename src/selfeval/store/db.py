@@ -166,7 +166,6 @@ finding_reviews = sa.Table(
 """A person's decision on a finding selfeval drafted: accepted (with their wording) or rejected."""
 
 
-
 def all_tables() -> sa.MetaData:
     """The metadata with every package's tables on it, for ``create_all``.
 
