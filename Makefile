@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 OUT ?= demo-output
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint format bench fuzz clean venv
+.PHONY: demo test lint format bench fuzz clean venv validators
 
 venv: $(STAMP)
 
@@ -19,7 +19,11 @@ $(STAMP): pyproject.toml constraints.txt
 demo: $(STAMP)
 	$(BIN)/selfeval demo --out $(OUT)
 
-test: $(STAMP)
+# DfE's validators in their own environment (pandas<2), created once under ~/.cache/selfeval.
+validators: $(STAMP)
+	$(BIN)/python -c 'from selfeval.validation.environment import python; print(python())'
+
+test: $(STAMP) validators
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/pytest

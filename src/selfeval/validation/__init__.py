@@ -1,0 +1,264 @@
+"""DfE's validation rules, through Data to Insight's packages in their own environment.
+
+``validate_903`` and ``validate_cin`` run csc-validator-be-903 (``lac_validator``) and
+csc-validator-be-cin (``cin_validator``) in a worker process under the validators' own venv
+(see ``environment``) and return a ``ValidationReport``: every issue with rule, message, child,
+table, row and field; counts by rule; and any rule that crashed inside the validator.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import tempfile
+from collections.abc import Mapping, Sequence
+from datetime import date
+from importlib import resources
+from pathlib import Path
+
+import pyarrow as pa
+
+from selfeval.errors import SelfevalError, UsageError
+from selfeval.returns import cin_census, ssda903_xml
+from selfeval.returns.base import looks_like_xml
+from selfeval.schema import SSDA903
+from selfeval.validation import environment
+from selfeval.validation.report import CrashedRule, ValidationIssue, ValidationReport
+
+__all__ = [
+    "CrashedRule",
+    "ValidationIssue",
+    "ValidationReport",
+    "ValidatorError",
+    "validate_903",
+    "validate_cin",
+    "validate_paths",
+]
+
+TIMEOUT = 3600
+
+
+class ValidatorError(SelfevalError):
+    """The validator process itself failed (not the data)."""
+
+
+def _worker() -> Path:
+    return Path(str(resources.files("selfeval.validation").joinpath("worker.py")))
+
+
+def run_worker(request: dict) -> dict:
+    """Send one request to a fresh worker process in the validators' environment."""
+    exe = environment.python()
+    try:
+        done = subprocess.run(
+            [str(exe), "-I", str(_worker())],
+            input=json.dumps(request),
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise ValidatorError(
+            f"the {request['validator']} validator took over {TIMEOUT} s"
+        ) from None
+    try:
+        return json.loads(done.stdout)
+    except json.JSONDecodeError:
+        tail = " ".join((done.stderr or "").strip().splitlines()[-3:])
+        raise ValidatorError(
+            f"the {request['validator']} validator ended without a result "
+            f"(exit code {done.returncode}): {tail}"
+        ) from None
+
+
+def _report(validator: str, year: int, files: list[str], result: dict) -> ValidationReport:
+    rules = result.get("rules", {})
+
+    def rule_of(code: str) -> dict:
+        return rules.get(code, {"message": "", "severity": "error", "fields": []})
+
+    issues = []
+    for i in result.get("issues", []):
+        r = rule_of(i["rule"])
+        fields = i.get("fields") or [None]
+        for f in fields:
+            issues.append(
+                ValidationIssue(
+                    rule=i["rule"],
+                    message=r["message"] or "",
+                    severity=r["severity"],
+                    child=i.get("child"),
+                    table=i.get("table"),
+                    row=None if i.get("row") is None else int(i["row"]) + 1,
+                    field=f,
+                )
+            )
+    crashed = [
+        CrashedRule(c["rule"], rule_of(c["rule"])["message"] or "", c["error"])
+        for c in result.get("crashed", [])
+    ]
+    return ValidationReport(
+        validator=validator,
+        package=result.get("package", ""),
+        version=result.get("version", ""),
+        ruleset=result.get("ruleset", ""),
+        return_year=year,
+        files=files,
+        issues=issues,
+        crashed=crashed,
+        skipped=list(result.get("skipped", [])),
+        rules_run=len(rules),
+        failure=result.get("failure"),
+    )
+
+
+def _903_csv(path: Path, table: str, t: pa.Table) -> None:
+    """A 903 table as DfE's CSV: its exact header, dates dd/mm/yyyy."""
+    fields = SSDA903[table].fields
+    cols = [t.column(f).to_pylist() if f in t.column_names else [None] * t.num_rows for f in fields]
+    with path.open("w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(fields)
+        for row in zip(*cols, strict=True):
+            w.writerow(
+                [
+                    "" if v is None else v.strftime("%d/%m/%Y") if isinstance(v, date) else v
+                    for v in row
+                ]
+            )
+
+
+def validate_903(
+    source: Sequence[Path] | Mapping[str, pa.Table],
+    *,
+    return_year: int,
+    previous: Sequence[Path] | Mapping[str, pa.Table] | None = None,
+    la_ons_code: str | None = None,
+    rules: Sequence[str] | None = None,
+) -> ValidationReport:
+    """DfE's SSDA903 rules over one return: its CSV files (or one XML file), or its tables
+    (store names, e.g. from a load), with last year's return as ``previous`` if given.
+
+    ``la_ons_code`` (e.g. E08000031) lets the rules tell placements inside the LA from outside.
+    """
+    with tempfile.TemporaryDirectory(prefix="selfeval-903-") as tmp:
+        files = []
+
+        def add(src: Sequence[Path] | Mapping[str, pa.Table], prev: bool) -> None:
+            if isinstance(src, Mapping):
+                for table, t in src.items():
+                    if table in SSDA903:
+                        p = Path(tmp) / f"{'prev-' if prev else ''}{table}.csv"
+                        _903_csv(p, table, t)
+                        files.append({"path": str(p), "name": p.name, "previous": prev})
+            else:
+                for p in src:
+                    if looks_like_xml(Path(p)):  # vetted by our safe reader first
+                        ssda903_xml.read(Path(p), la_code="000", return_year=return_year)
+                    files.append(
+                        {"path": str(Path(p).resolve()), "name": Path(p).name, "previous": prev}
+                    )
+
+        add(source, False)
+        if previous is not None:
+            add(previous, True)
+        if not files:
+            raise UsageError("no SSDA903 files or tables to validate")
+        result = run_worker(
+            {
+                "validator": "903",
+                "files": files,
+                "return_year": return_year,
+                "la_ons_code": la_ons_code,
+                "rules": list(rules) if rules else None,
+            }
+        )
+    names = [f["name"] for f in files if not f["previous"]]
+    return _report("903", return_year, names, result)
+
+
+def validate_cin(
+    path: Path, *, return_year: int | None = None, rules: Sequence[str] | None = None
+) -> ValidationReport:
+    """DfE's CIN census rules over one CIN census XML file (the year from its header if not
+    given: ReferenceDate 2024-03-31 is the 2024 return)."""
+    path = Path(path)
+    # Our own safe reader first: a hostile or unreadable file never reaches the validator.
+    tables = cin_census.read(path, return_year=return_year)
+    return_year = tables.return_year
+    result = run_worker(
+        {
+            "validator": "cin",
+            "files": [{"path": str(path.resolve()), "name": path.name}],
+            "return_year": return_year,
+            "rules": list(rules) if rules else None,
+        }
+    )
+    return _report("cin", return_year, [path.name], result)
+
+
+def validate_paths(
+    paths: Sequence[Path], *, return_year: int | None = None, la_ons_code: str | None = None
+) -> list[ValidationReport]:
+    """Validate files of any kind: the 903 files together, each CIN census file alone.
+
+    Other kinds (Annex A, workforce) have no DfE validator and are skipped.
+    """
+    from selfeval.returns.detect import detect
+
+    kinds = {Path(p): detect(Path(p)) for p in paths}
+    unknown = [p.name for p, k in kinds.items() if k is None]
+    if unknown:
+        raise UsageError(f"not a return selfeval knows: {', '.join(unknown)}")
+    reports = []
+    ssda903 = [p for p, k in kinds.items() if k == "903"]
+    if ssda903:
+        if return_year is None:
+            raise UsageError("the SSDA903 files name no year: give --year")
+        reports.append(validate_903(ssda903, return_year=return_year, la_ons_code=la_ons_code))
+    for p, k in kinds.items():
+        if k == "cin":
+            reports.append(validate_cin(p, return_year=return_year))
+    return reports
+
+
+def convert_data(path: Path) -> dict:
+    """``cin_validator``'s own tables for a CIN census file, and how long ``convert_data`` took:
+    {"tables": {name: {"columns", "rows"}}, "seconds", "cpu_seconds"} (cells as text)."""
+    return run_worker({"validator": "cin-tables", "files": [{"path": str(Path(path).resolve())}]})
+
+
+def cin_table_differences(ours: Mapping[str, pa.Table], theirs: dict) -> list[str]:
+    """Where our CIN tables differ from ``convert_data``'s, cell by cell (empty when equal).
+
+    Cells compare as text with surrounding space trimmed, dates as yyyy-mm-dd, blanks as None.
+    """
+    from selfeval.schema import CIN
+
+    def ours_text(v: object) -> str | None:
+        return None if v is None else v.isoformat() if isinstance(v, date) else str(v)
+
+    def their_text(v: str | None) -> str | None:
+        return None if v is None or not v.strip() else v.strip()
+
+    out = []
+    for spec in CIN.values():
+        theirs_t = theirs["tables"][spec.source]
+        if theirs_t["columns"] != list(spec.fields):
+            out.append(f"{spec.source}: columns {theirs_t['columns']} != {list(spec.fields)}")
+            continue
+        mine = [
+            [ours_text(v) for v in row.values()]
+            for row in ours[spec.name].select(list(spec.fields)).to_pylist()
+        ]
+        their = [[their_text(v) for v in r] for r in theirs_t["rows"]]
+        if len(mine) != len(their):
+            out.append(f"{spec.source}: {len(mine)} rows here, {len(their)} in convert_data")
+            continue
+        for n, (a, b) in enumerate(zip(mine, their, strict=True)):
+            if a != b:
+                out.append(f"{spec.source} row {n + 1}: {a} != {b}")
+                break
+    return out
