@@ -45,13 +45,16 @@ def list_number(sheet_title: str) -> int | None:
 def _header_row(
     rows: list[tuple[int, list[Any]]], expected: dict[str, str]
 ) -> tuple[int, list[Any]] | None:
-    """The first row whose cells name at least half of the list's columns."""
+    """The first row that names the list's identifier column and at least one other."""
+    ident = next(iter(expected))
+    ident_names = {normalise(expected[ident]), normalise(ident)}
+    ident_names |= {normalise(a) for a in ALIASES.get(ident, ())}
     wanted = {normalise(h) for h in expected.values()} | {normalise(f) for f in expected}
     for alias_names in ALIASES.values():
         wanted |= {normalise(a) for a in alias_names}
     for n, values in rows:
-        hits = sum(1 for v in values if normalise(v) in wanted)
-        if hits >= max(2, len(expected) // 2):
+        names = {normalise(v) for v in values}
+        if names & ident_names and len(names & wanted) >= 2:
             return n, values
     return None
 

@@ -128,7 +128,3 @@ def _fix_paths(old: Path, new: Path) -> None:
                 continue
             if str(old) in text:
                 f.write_text(text.replace(str(old), str(new)))
-
-
-if __name__ == "__main__":
-    print(f"DfE's validators: {python()}")
