@@ -186,3 +186,38 @@ def test_tables_input_rejects_nothing_to_validate():
 
     with pytest.raises(UsageError):
         validate_903({"not_a_903_table": pa.table({"a": [1]})}, return_year=2024)
+
+
+def test_ons_code_from_either_code(store):
+    import sqlalchemy as sa
+
+    from selfeval.store import db
+    from selfeval.validation import ons_code
+
+    with store.engine.begin() as c:
+        c.execute(
+            sa.insert(db.bench_areas).values(
+                la_code="336", new_la_code="E08000031", la_name="Wolverhampton"
+            )
+        )
+    assert ons_code("336", store) == "E08000031"
+    assert ons_code("E09000027", store) == "E09000027"
+    assert ons_code("335", store) is None
+    assert ons_code("336") is None  # no store, no lookup
+
+
+@pytest.mark.validators
+def test_ingest_keeps_the_report_and_strict_refuses(tmp_path, store, validators):
+    """Child 2's SEX 3 breaks rule 101: the load keeps the breach; --strict loads nothing."""
+    from selfeval.ingest import ValidationRefused, ingest
+
+    files = _903_files(tmp_path)
+    with pytest.raises(ValidationRefused):
+        ingest(store, files, kind="903", return_year=2024, la_code="336", strict=True)
+    assert store.loads() == []
+    result = ingest(store, files, kind="903", return_year=2024, la_code="336")
+    (outcome,) = result.loads
+    summary = outcome.load.validation
+    assert summary["status"] == "validated"
+    assert summary["by_rule"]["101"] == 1
+    assert summary["issues"] == summary["errors"] > 0

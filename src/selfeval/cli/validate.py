@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import cli
-from selfeval.validation import validate_paths
+from selfeval.cli.base import Context, cli, pass_ctx
+from selfeval.validation import ons_code, validate_paths
 from selfeval.validation.render import write
 
 
@@ -16,10 +16,9 @@ from selfeval.validation.render import write
 @click.option("--year", type=click.IntRange(2000, 2100), help="Return year (2019 = 2018/19).")
 @click.option(
     "--la",
-    "la_ons_code",
-    metavar="ONS_CODE",
-    help="The LA's ONS code (E08000031), "
-    "so that the 903 rules can tell placements inside the LA from outside.",
+    metavar="CODE",
+    help="The LA's ONS code (E08000031), or its DfE code (336) when the store holds the "
+    "benchmarks: the 903 rules use it to tell placements inside the LA from outside.",
 )
 @click.option(
     "--report",
@@ -27,14 +26,22 @@ from selfeval.validation.render import write
     type=click.Path(path_type=Path),
     help="Write the full report: .html, .xlsx or .csv.",
 )
+@pass_ctx
 def validate(
-    paths: tuple[Path, ...], year: int | None, la_ons_code: str | None, report_path: Path | None
+    ctx: Context,
+    paths: tuple[Path, ...],
+    year: int | None,
+    la: str | None,
+    report_path: Path | None,
 ) -> None:
     """Run DfE's validation rules (D2I's validator packages) over SSDA903 and CIN files.
 
     Exit code 1 when any error-level rule fails or a validator could not read the files.
     """
     files = [f for p in paths for f in (sorted(p.iterdir()) if p.is_dir() else [p]) if f.is_file()]
+    la_ons_code = ons_code(la, ctx.store() if la and la.isdigit() and ctx.db else None)
+    if la and la_ons_code is None:
+        click.echo(f"LA {la}: its ONS code is not in the store; placement locations unchecked")
     reports = validate_paths(files, return_year=year, la_ons_code=la_ons_code)
     for r in reports:
         click.echo(r.summary())

@@ -224,6 +224,26 @@ def validate_paths(
     return reports
 
 
+def ons_code(la: str | None, store: object | None = None) -> str | None:
+    """The LA's ONS code (E08000031) from its ONS or 3-digit DfE code (336), the latter looked
+    up in the store's imported benchmarks (``se_bench_area``); None when unknown."""
+    if not la:
+        return None
+    if not la.isdigit():
+        return la
+    if store is None:
+        return None
+    import sqlalchemy as sa
+
+    from selfeval.store import db
+
+    with store.engine.connect() as c:  # type: ignore[attr-defined]
+        row = c.execute(
+            sa.select(db.bench_areas.c.new_la_code).where(db.bench_areas.c.la_code == la)
+        ).first()
+    return row[0] if row and row[0] else None
+
+
 def convert_data(path: Path) -> dict:
     """``cin_validator``'s own tables for a CIN census file, and how long ``convert_data`` took:
     {"tables": {name: {"columns", "rows"}}, "seconds", "cpu_seconds"} (cells as text)."""
@@ -262,3 +282,58 @@ def cin_table_differences(ours: Mapping[str, pa.Table], theirs: dict) -> list[st
                 out.append(f"{spec.source} row {n + 1}: {a} != {b}")
                 break
     return out
+
+
+def validate_for_ingest(group: object) -> object:
+    """``selfeval.ingest``'s hook: DfE's rules over one load's group of files.
+
+    Returns an ``ingest.Validation``: the summary kept in the catalogue of loads (status,
+    error-level ``issues``, queries, counts by rule, crashed rules, validator versions) and the
+    full report. Kinds without a DfE validator, ``SELFEVAL_VALIDATE=off``, and a validators'
+    environment that cannot be created give status ``not-run`` with the reason (never hidden).
+    """
+    import os
+
+    from selfeval.ingest import Validation
+
+    kind = group.kind  # type: ignore[attr-defined]
+    if os.environ.get("SELFEVAL_VALIDATE", "").lower() in ("off", "0", "no", "false"):
+        return Validation({"status": "not-run", "reason": "SELFEVAL_VALIDATE=off"}, None, {})
+    if kind not in ("903", "cin"):
+        return Validation(
+            {"status": "not-run", "reason": f"DfE has no validator for {kind}"}, None, {}
+        )
+    year = group.return_year  # type: ignore[attr-defined]
+    try:
+        if kind == "903":
+            report = validate_903(group.tables(), return_year=year)  # type: ignore[attr-defined]
+            reports = [report]
+        else:
+            reports = [validate_cin(f.path, return_year=year) for f in group.files]  # type: ignore[attr-defined]
+    except (environment.ValidatorEnvironmentError, ValidatorError) as e:
+        return Validation({"status": "not-run", "reason": str(e)}, None, {})
+    return Validation(
+        _summary(reports), _combined(reports), {r.package: r.version for r in reports}
+    )
+
+
+def _summary(reports: list[ValidationReport]) -> dict:
+    by_rule: dict[str, int] = {}
+    for r in reports:
+        for rule, _severity, _message, n in r.counts_by_rule:
+            by_rule[rule] = by_rule.get(rule, 0) + n
+    failures = [r.failure for r in reports if r.failure]
+    return {
+        "status": "failed" if failures else "validated",
+        "issues": sum(r.errors for r in reports) + len(failures),
+        "errors": sum(r.errors for r in reports),
+        "queries": sum(r.queries for r in reports),
+        "by_rule": by_rule,
+        "crashed_rules": sorted({c.rule for r in reports for c in r.crashed}),
+        "rulesets": sorted({r.ruleset for r in reports}),
+        **({"failure": "; ".join(failures)} if failures else {}),
+    }
+
+
+def _combined(reports: list[ValidationReport]) -> dict:
+    return {"reports": [r.to_dict() for r in reports]}
