@@ -42,7 +42,3 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) $(OUT) .pytest_cache build *.egg-info
-
-# At least 10,000 generated malformed inputs per reader (the short run is part of `make test`).
-fuzz: $(STAMP)
-	HYPOTHESIS_PROFILE=fuzz $(BIN)/pytest -q -p no:cacheprovider tests/test_fuzz_readers.py

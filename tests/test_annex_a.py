@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zipfile
+
 import openpyxl
 import pytest
 
@@ -151,3 +153,18 @@ def test_the_template_itself_is_refused_for_its_formulas():
     with pytest.raises(InputError) as e:
         annex_a.read(TEMPLATE, la_code="336", return_year=2021)
     assert (e.value.rule, e.value.location.row, e.value.location.field) == ("formula", 2, "I")
+
+
+def test_zip_bomb_refused(tmp_path):
+    """A part that inflates 1000-fold is refused before openpyxl reads it."""
+    path = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+        z.writestr("xl/worksheets/sheet1.xml", "<" + "a" * 20_000_000 + "/>")
+    try:
+        annex_a.read(path, la_code="336", return_year=2021)
+    except InputError as e:
+        assert e.rule == "zip-bomb"
+    else:
+        raise AssertionError("a zip bomb was read")
