@@ -260,11 +260,3 @@ def validators() -> Path:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"DfE's validators are not available here: {e}")
-
-
-@pytest.fixture(autouse=True)
-def _validators_only_where_marked(request, monkeypatch):
-    """Ingest runs DfE's validators (a separate process, seconds each): only in tests marked
-    ``validators``; elsewhere each load records validation as not run."""
-    if request.node.get_closest_marker("validators") is None:
-        monkeypatch.setenv("SELFEVAL_VALIDATE", "off")

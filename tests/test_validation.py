@@ -218,6 +218,5 @@ def test_ingest_keeps_the_report_and_strict_refuses(tmp_path, store, validators)
     result = ingest(store, files, kind="903", return_year=2024, la_code="336")
     (outcome,) = result.loads
     summary = outcome.load.validation
-    assert summary["status"] == "validated"
-    assert summary["by_rule"]["101"] == 1
-    assert summary["issues"] == summary["errors"] > 0
+    assert summary["status"] == "validated" and summary["errors"] > 0
+    assert ["101", "error", "Gender code is not valid.", 1] in summary["by_rule"]
