@@ -96,8 +96,12 @@ class _Workforce:
         self.posts: dict[str, list[list[Worker]]] = {}
         self._month_cache: dict[tuple[str, int], list[Worker]] = {}
         start, end = sim.sim_start, sim.window_end + timedelta(days=200)
-        agency_p = min(0.9, ENGLAND["agency_percent"] / 100 * sim.cfg.rates.agency)
         leave_perm = ENGLAND["turnover_percent"] / 100 * sim.cfg.rates.worker_turnover
+        # Agency workers stay about 1.4 years, employed ones 1/turnover: choose the share of
+        # new post holders who are agency so that England's share of agency FTE results.
+        share = min(0.9, ENGLAND["agency_percent"] / 100 * sim.cfg.rates.agency)
+        stay_a, stay_p = 1 / 0.7, 1 / leave_perm
+        agency_p = share * stay_p / (stay_a * (1 - share) + share * stay_p)
         for group, share in self.GROUP_SHARE.items():
             n_posts = max(2, round(fte * share / 0.93))
             self.posts[group] = []
@@ -139,7 +143,7 @@ class _Workforce:
         )
         for year in self.sim.cfg.years:
             w.absence_days[year] = (
-                round(rng.expovariate(1 / 40), 1) if rng.random() < 0.08 else rng.randint(0, 9)
+                round(rng.expovariate(1 / 40), 1) if rng.random() < 0.08 else rng.randint(0, 7)
             )
         self.workers.append(w)
         return w

@@ -1,0 +1,77 @@
+"""selfeval synth --england: DfE's published tables in their layout, from a synthetic England."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from conftest import SHARED
+from selfeval.synth.england import FILES, REGIONS, SN_FILE, write_england
+
+
+def _header(path: Path) -> list[str]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return next(csv.reader(fh))
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+@pytest.fixture(scope="module")
+def england(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("england")
+    write_england(out, n=20, years=range(2019, 2021), seed=5, full=0)
+    return out / "ees"
+
+
+@pytest.mark.parametrize("name", [*FILES, SN_FILE])
+def test_same_columns_as_dfe_files(england, name):
+    assert _header(england / name) == _header(SHARED / "data" / "ees" / name)
+
+
+def test_national_is_the_rounded_sum_of_authorities(england):
+    """England's count is the authorities' sum rounded to 10; each region has its row."""
+    rows = [
+        r
+        for r in _rows(england / "cla_number_and_rate_per_10k_children.csv")
+        if r["time_period"] == "2020"
+        and r["population_type"] == "Children looked after on 31 March each year"
+    ]
+    las = [int(r["children_count"]) for r in rows if r["geographic_level"] == "Local authority"]
+    (national,) = [int(r["children_count"]) for r in rows if r["geographic_level"] == "National"]
+    assert len(las) == 20
+    assert abs(national - sum(las)) <= 5 + len(las) // 2  # LA counts are rounded too
+    assert national % 10 == 0
+    regions = {r["region_name"] for r in rows if r["geographic_level"] == "Regional"}
+    assert regions == {r[1] for r in REGIONS}
+
+
+def test_small_counts_suppressed(england):
+    """An authority count of 1-5 is shown as c, as DfE does; nothing else is."""
+    for r in _rows(england / "d5_cpps_at31march_by_duration_2013_to_2025.csv"):
+        v = r["2_years_or_more"]
+        if r["geographic_level"] == "Local authority" and v != "c":
+            assert not 1 <= int(v) <= 5
+            if v == "0":
+                assert r["2_years_or_more_percent"] == "0.0"
+
+
+def test_ten_neighbours_each(england):
+    with open(england / SN_FILE, newline="", encoding="utf-8") as fh:
+        rows = list(csv.reader(fh))[1:]
+    assert len(rows) == 20
+    for row in rows:
+        codes = row[5:25:2]
+        assert len(set(codes)) == 10 and row[0] not in codes
+
+
+@pytest.mark.slow
+def test_full_authority_has_returns(tmp_path):
+    write_england(tmp_path, n=3, years=range(2019, 2020), seed=2, full=1,
+                  max_full_population=8000)  # fmt: skip
+    assert (tmp_path / "la" / "700" / "903" / "2019" / "episodes.csv").exists()
+    assert (tmp_path / "la" / "700" / "cin" / "2019" / "cin_2019.xml").exists()
