@@ -90,7 +90,7 @@ def _child(x: _Xml, c: Child, eps: list[CINEpisode], year: int, ye: date) -> Non
     else:
         x.leaf("ExpectedPersonBirthDate", _d(c.dob))
     if year >= SEX_FROM:
-        x.leaf("Sex", "M" if c.sex == "1" else "F")
+        x.leaf("Sex", "U" if c.dob > ye else "M" if c.sex == "1" else "F")
     else:
         x.leaf("GenderCurrent", "0" if c.dob > ye else c.sex)
     x.close("ChildIdentifiers")

@@ -288,7 +288,7 @@ def write_england(
     years: range = range(2019, 2021),
     seed: int = 1,
     full: int = 2,
-    max_full_population: int | None = None,
+    max_full_population: int | None = 50_000,
 ) -> list[Path]:
     """Write ``out/ees/*.csv`` (DfE's published layout), the 2021 neighbour file, and the
     child-level returns of the first ``full`` authorities under ``out/la/CODE/`` (their

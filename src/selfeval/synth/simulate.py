@@ -293,8 +293,11 @@ class Simulation:
 
     def _refer(self, child: Child, idx: int, d: date, path: str | None = None) -> None:
         closed = self.referral(child, d, path)
-        self._release(idx, closed or date.max, d)
         ep = child.cin_episodes[-1]
+        if closed is not None:  # an episode closes only once its assessments are done
+            closed = max([closed, *(a.authorised for a in ep.assessments if a.authorised)])
+            ep.closure_date = closed
+        self._release(idx, closed or date.max, d)
         # Children whose plan ended are often re-referred and planned again (England: 21% of
         # plans are second or subsequent)
         if closed and ep.cp_plans and self.rng.random() < 0.28:
@@ -518,13 +521,16 @@ class Simulation:
             ls0 = pick(rng, {"C1": 70, "V2": 22, "L2": 8})
         changes: list[tuple[date, str, str]] = []  # (date, kind, value)
         if ls0 in ("L1", "L2"):
-            d = start + timedelta(days=rng.randint(1, 8))
+            d = start + timedelta(days=rng.randint(1, 3))  # police powers last 72 hours
             changes.append((d, "ls", "C1"))
             ls_now = "C1"
         else:
             ls_now = ls0
         if ls_now == "C1" and (end - start).days > 200:
-            changes.append((start + timedelta(days=rng.randint(150, 330)), "ls", "C2"))
+            full_order = start + timedelta(days=rng.randint(150, 330))
+            if pathway == "adoption":  # the care order comes before the placement order
+                full_order = start + timedelta(days=rng.randint(100, 170))
+            changes.append((full_order, "ls", "C2"))
         adoption = None
         if pathway == "adoption":
             decision = start + timedelta(days=rng.randint(120, 240))
@@ -552,11 +558,11 @@ class Simulation:
                 else rng.choice(("F1", "F1", "M1"))
             )
             adoption.adopters_status = (
-                pick(rng, {"L0": 75, "L2": 25})
+                "L11"  # married couple, different sex
                 if adoption.adopters_sex == "MF"
-                else pick(rng, {"L11": 40, "L12": 40, "L4": 20})
+                else pick(rng, {"L12": 70, "L4": 30})  # same-sex couple, married or not
                 if adoption.number_of_adopters == 2
-                else "L3"
+                else "L0"  # single adopter
             )
             changes.append((order, "ls", "E1"))
             changes.append((placed, "adopt", "A5" if foster else "A6"))
@@ -603,7 +609,7 @@ class Simulation:
             provider,
             home_postcode=home_pc,
             placement_postcode=pl_pc,
-            urn=_urn(rng, place),
+            urn=_urn(rng, place, start),
         )
         eps.append(cur)
         i = 0
@@ -631,6 +637,8 @@ class Simulation:
                 if new_ls == cur.legal_status:
                     continue
                 new_place, new_provider, rne = _current_code(cur.place, d), cur.provider, "L"
+                if new_place != cur.place:  # P2 became H5 with the legal status change
+                    rne = "U"
             cur.end, cur.reason_ceased = d, "X1"
             changed_place = rne != "L"
             if changed_place:  # the reason is recorded on the episode the change ends
@@ -648,9 +656,11 @@ class Simulation:
                 )
                 if changed_place
                 else cur.placement_postcode,
-                urn=_urn(rng, new_place) if changed_place else cur.urn,
+                urn=_urn(rng, new_place, d) if changed_place else cur.urn,
             )
             eps.append(cur)
+        if rec in ("E45", "E46") and cur.place not in codes.FOSTER:
+            rec = "E41"  # a special guardianship order to former foster carers needs U1-U6
         final_end: date | None = end if end <= self.window_end else None
         cur.end = final_end
         cur.reason_ceased = rec if final_end else None
@@ -704,7 +714,9 @@ class Simulation:
                     length = rng.choice((0, 0, 1, 1, 1, 2, 3))
                     e = s + timedelta(days=length)
                     kind = "A" if rng.random() < 0.2 else "M"
-                    child.missing.append(MissingEpisode(kind, s, e if e <= stop else None))
+                    if e > stop:  # the incident ends when the placement does, if it ends
+                        e = stop if end else None
+                    child.missing.append(MissingEpisode(kind, s, e))
             t = y_end
         child.missing.sort(key=lambda m: (m.start, m.kind))
         kept: list[MissingEpisode] = []
@@ -952,8 +964,9 @@ def _provider(rng: random.Random, place: str) -> str:
     return "PR1" if rng.random() < 0.5 else "PR4"
 
 
-def _urn(rng: random.Random, place: str) -> str:
-    if place in ("K1", "K2", "S1", "H5"):
+def _urn(rng: random.Random, place: str, on: date) -> str:
+    """An Ofsted URN for regulated placements (H5 supported accommodation only from 2023)."""
+    if place in ("K1", "K2", "S1") or (place == "H5" and on >= P2_ENDED):
         return f"SC{rng.randint(100000, 999999)}"
     return "XXXXXXX"
 

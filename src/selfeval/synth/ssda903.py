@@ -8,6 +8,7 @@ an episode still open on 31 March has DEC and REC blank, as real returns do.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 from collections.abc import Iterable
 from datetime import date
@@ -30,6 +31,22 @@ FILES = {
     "ssda903_sw_episodes": "sw_episodes.csv",
 }
 SW_EPISODES_FROM = 2024  # SWEpisodes were first collected in the 2023/24 return
+SEX_LETTERS_FROM = 2025  # the 2024/25 return codes SEX as M, F (U unknown) instead of 1, 2
+
+
+H5_URN_FROM = 2024  # the 2023/24 return: Ofsted registered supported accommodation
+
+
+def _h5_urn(child: Child, postcode: str) -> str:
+    """A stable Ofsted URN for a child's supported accommodation (the same in every year)."""
+    n = int(hashlib.sha256(f"{child.child_id}{postcode}".encode()).hexdigest()[:8], 16)
+    return f"SC{100000 + n % 900000}"
+
+
+def _sex(child: Child, year: int) -> str:
+    if year >= SEX_LETTERS_FROM:
+        return "M" if child.sex == "1" else "F"
+    return child.sex
 
 
 def fmt(d: date | None) -> str:
@@ -61,23 +78,34 @@ def rows_for_year(authority: Authority, year: int) -> dict[str, list[list[str]]]
         if c.sex == "2" and any(e.legal_status not in ("V3", "V4") for e in eps):
             mother = "1" if c.mother_child_dob else "0"
         t["ssda903_header"].append(
-            [c.child_id, c.sex, dob, c.ethnicity, _upn(c, ye), mother, fmt(c.mother_child_dob)]
+            [
+                c.child_id,
+                _sex(c, year),
+                dob,
+                c.ethnicity,
+                _upn(c, ye),
+                mother,
+                fmt(c.mother_child_dob),
+            ]
         )
         for e in eps:
             ended = e.end is not None and e.end <= ye
+            urn = e.urn
+            if e.place == "H5":  # URNs for supported accommodation only from 28 October 2023
+                urn = _h5_urn(c, e.placement_postcode) if year >= H5_URN_FROM else "XXXXXXX"
             t["ssda903_episodes"].append(
                 [
                     c.child_id, fmt(e.start), e.rne, e.legal_status, e.need_code, e.place,
                     e.provider, fmt(e.end) if ended else "", (e.reason_ceased or "") if ended
                     else "", e.reason_place_change or "", e.home_postcode,
-                    e.placement_postcode, e.urn,
+                    e.placement_postcode, urn,
                 ]
             )  # fmt: skip
         for r in c.care_reviews:
             if ys <= r.date <= ye:
                 t["ssda903_reviews"].append([c.child_id, dob, fmt(r.date), r.participation])
         if c.uasc and eps:
-            t["ssda903_uasc"].append([c.child_id, c.sex, dob, fmt(c.birthday(18))])
+            t["ssda903_uasc"].append([c.child_id, _sex(c, year), dob, fmt(c.birthday(18))])
         for h in c.health:
             if h.year == year:
                 t["ssda903_oc2"].append(
