@@ -71,6 +71,33 @@ def test_chart_is_an_svg_image_without_inline_style(loaded, role_client):
     assert body.startswith("<svg") and "<polyline" in body and "style=" not in body
 
 
+def test_control_limits_of_the_monthly_series_worked_by_hand(loaded, web_store, role_client):
+    """Month-ends April 2019 to March 2020 hold 1, 2, then ten months of 3 children (WEBCHILD02
+    all year; WEBCHILD04 from May; WEBCHILD01 from June; at 31 March 2020 WEBCHILD04 has ceased
+    and WEBCHILD03 started). A c-chart: centre 33 / 12 = 2.75, upper limit 2.75 + 3 x sqrt(2.75)
+    = 7.72, lower limit 0. No point is beyond them, but the ten 3s from June are a run above
+    the centre line: from the eighth (January 2020) on, a run-of-eight signal, so the latest
+    month is a significant change."""
+    from selfeval.web import figures
+
+    chart = figures.control_chart(web_store, figures.scope(web_store), "cla_count")
+    assert chart.kind == "c"
+    assert [p.value for p in chart.points] == [1, 2] + [3] * 10
+    assert chart.centre == pytest.approx(2.75)
+    assert chart.points[-1].ucl == pytest.approx(7.725, abs=0.001)
+    assert chart.points[-1].lcl == 0
+    assert [p.label for p in chart.points if p.signals] == [
+        "2020-01-31",
+        "2020-02-29",
+        "2020-03-31",
+    ]
+    assert chart.points[-1].signals == ("run_of_8",)
+    page = role_client("analyst").get(reverse("dashboard")).content.decode()
+    assert re.search(r'id="card-cla_count".*?Significant change', page, re.S)
+    svg = role_client("analyst").get(reverse("indicator_chart", args=["cla_count"])).content
+    assert b"<title>upper control limit</title>" in svg
+
+
 def test_empty_store_dashboard_says_so(web_store, role_client):
     page = role_client("analyst").get(reverse("dashboard")).content.decode()
     assert "The store holds no returns yet" in page

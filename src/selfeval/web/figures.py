@@ -14,6 +14,8 @@ from datetime import date
 from django.core.cache import cache
 from django.http import Http404
 
+from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
+from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
 from selfeval.indicators import Indicator, Result, catalogue, compute, month_ends
 from selfeval.indicators import sources_from_store as _sources_from_store
@@ -105,5 +107,34 @@ def series(store: Store, sc: Scope, indicator_id: str, months: int = SERIES_MONT
             )
         except SelfevalError:
             return []
+
+    return _cached(key, make)
+
+
+def control_chart(store: Store, sc: Scope, indicator_id: str) -> ControlChart | None:
+    """The SPC chart of the indicator's monthly series (None when there is nothing to chart)."""
+    key = f"spc:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}"
+
+    def make() -> ControlChart | bool:
+        try:
+            return chart_for_results(series(store, sc, indicator_id))
+        except (ValueError, ZeroDivisionError, SelfevalError):
+            return False  # cached as "no chart"
+
+    return _cached(key, make) or None
+
+
+def comparisons(store: Store, sc: Scope) -> dict[str, Comparison]:
+    """The authority's computed figures against England, region and neighbours, by indicator
+    (empty when the store has no published benchmarks)."""
+    key = f"bench:{store_state(store)}:{sc.la_code}:{sc.at.year}"
+
+    def make() -> dict[str, Comparison]:
+        if not has_benchmarks(store):
+            return {}
+        try:
+            return {c.id: c for c in computed_comparisons(store, sc.la_code, sc.at.year)}
+        except SelfevalError:
+            return {}
 
     return _cached(key, make)

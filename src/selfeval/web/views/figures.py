@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from selfeval.benchmarks.compare import Comparison
+from selfeval.benchmarks.spc import ControlChart
+from selfeval.evaluation.figures import format_number
 from selfeval.indicators import Indicator, Result, catalogue
 from selfeval.outputs.html import format_value
 from selfeval.outputs.tables import to_csv, to_xlsx
@@ -24,6 +27,9 @@ class Figure:
     result: Result | None
     shown: str
     hidden: bool
+    benchmark: str = ""
+    badge: str = ""
+    badge_class: str = ""
 
     @property
     def reason(self) -> str | None:
@@ -38,6 +44,30 @@ def _figure(ind: Indicator, r: Result | None, control: bool) -> Figure:
     return Figure(ind, r, format_value(r), False)
 
 
+def _significance(chart: ControlChart | None) -> tuple[str, str]:
+    """The badge for the latest month: a special-cause signal (SPC) or common-cause variation."""
+    if chart is None or not chart.points:
+        return "", ""
+    if chart.points[-1].signals:
+        return "Significant change", "govuk-tag--orange"
+    return "No significant change", "govuk-tag--grey"
+
+
+def _benchmark_line(c: Comparison | None) -> str:
+    if c is None:
+        return ""
+    parts = [
+        f"{name} {format_number(v, c.unit)}"
+        for name, v in (
+            ("England", c.england),
+            ("region", c.region),
+            ("neighbours' median", c.neighbours_median),
+        )
+        if v is not None
+    ]
+    return f"{c.year}: " + ", ".join(parts) if parts else ""
+
+
 def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
     return figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
 
@@ -50,8 +80,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if sc is not None:
         by_id = {r.id: r for r in figures.results_at(store, sc)}
         control = needs_control(request.user)
+        bench = figures.comparisons(store, sc)
         for ind in catalogue().values():
-            cards.append(_figure(ind, by_id.get(ind.id), control))
+            f = _figure(ind, by_id.get(ind.id), control)
+            badge, cls = _significance(figures.control_chart(store, sc, ind.id))
+            cards.append(
+                replace(
+                    f, benchmark=_benchmark_line(bench.get(ind.id)), badge=badge, badge_class=cls
+                )
+            )
     return render(request, "web/dashboard.html", {"scope": sc, "cards": cards})
 
 
@@ -71,10 +108,21 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     sc = _scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     current = rows[-1] if rows else None
+    store = get_store()
+    chart = figures.control_chart(store, sc, ind.id) if sc else None
+    bench = figures.comparisons(store, sc).get(ind.id) if sc else None
     return render(
         request,
         "web/indicator.html",
-        {"ind": ind, "scope": sc, "rows": rows, "current": current},
+        {
+            "ind": ind,
+            "scope": sc,
+            "rows": rows,
+            "current": current,
+            "bench": bench,
+            "spc": chart.describe() if chart else "",
+            "badge": _significance(chart),
+        },
     )
 
 
@@ -86,9 +134,21 @@ def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
     rows = _series_rows(request, ind, sc) if sc else []
     dates = [f.result.period_end for f in rows if f.result]
     values = [None if (f.hidden or f.result is None) else f.result.value for f in rows if f.result]
-    body = charts.svg(
-        dates, [charts.Line(ind.title, values, "#1d70b8")], title=f"{ind.title}, by month"
-    )
+    lines = [charts.Line(ind.title, values, "#1d70b8")]
+    spc = figures.control_chart(get_store(), sc, ind.id) if sc else None
+    if spc is not None:
+        at = {p.label: p for p in spc.points}
+        limits = [at.get(d.isoformat()) for d in dates]
+        lines += [
+            charts.Line("centre line", [p.centre if p else None for p in limits], "#505a5f", "4 3"),
+            charts.Line(
+                "upper control limit", [p.ucl if p else None for p in limits], "#d4351c", "2 3"
+            ),
+            charts.Line(
+                "lower control limit", [p.lcl if p else None for p in limits], "#d4351c", "2 3"
+            ),
+        ]
+    body = charts.svg(dates, lines, title=f"{ind.title}, by month, with control limits")
     resp = HttpResponse(body, content_type="image/svg+xml")
     resp["Cache-Control"] = "private, max-age=60"
     return resp
