@@ -6,12 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from selfeval.assurance.loading import ingest_workbooks
 from selfeval.evaluation.publish import write_reports
 from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest
 from selfeval.outputs.html import indicators_page
+from selfeval.outputs.quality import quality_page
 from selfeval.store import Store
-from selfeval.synth import AuthorityConfig, synthesise
+from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
 
 DEMO_LA = "999"
 DEMO_YEARS = range(2019, 2021)
@@ -33,7 +35,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     out.mkdir(parents=True, exist_ok=True)
     returns = out / "returns"
     config = AuthorityConfig(la_code=DEMO_LA, children=children, years=DEMO_YEARS, seed=seed)
-    synthesise(returns, config)
+    synthesise(returns, config, returns=(*RETURNS, QUALITY))
     url = f"sqlite:///{(out / 'selfeval.db').resolve()}"
     store = Store(url)
     # Through the analyst's path: each year's folders as they are, every file's kind detected
@@ -50,6 +52,9 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
             validate=False,
         )
     at = date(DEMO_YEARS.stop - 1, 3, 31)
+    # Practice weeks' audits and the improvement plan, then what they say.
+    ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)
+    quality = quality_page(store, DEMO_LA, out / "quality.html", today=at)
     results = compute(sources_from_store(store), [at])
     page = indicators_page(
         results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
@@ -57,5 +62,5 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     reports = write_reports(store, out / "reports", at=at)
     store.engine.dispose()
     return DemoOutputs(
-        store_url=url, returns=returns, pages=[page, *reports.sef, *reports.scrutiny]
+        store_url=url, returns=returns, pages=[page, quality, *reports.sef, *reports.scrutiny]
     )

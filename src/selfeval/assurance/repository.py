@@ -16,6 +16,7 @@ from selfeval.assurance import tables as t
 from selfeval.assurance.grades import DEFAULT_DOMAINS, Grade
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
+from selfeval.pseudonymise import Pseudonymiser
 from selfeval.schema import ALL_TABLES
 from selfeval.store import Store
 from selfeval.store.store import _whoami
@@ -111,17 +112,24 @@ def import_audits(
     *,
     imported_by: str | None = None,
     today: date | None = None,
+    pseudonymiser: Pseudonymiser | None = None,
 ) -> ImportResult:
     """Load an audits workbook into the store as one transaction; the same file again changes
-    nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field)."""
+    nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field).
+    With a ``pseudonymiser``, child ids are replaced by their pseudonyms before anything else,
+    as the returns' were (a store loaded with ``--pseudonymise`` holds only pseudonyms)."""
     from selfeval.assurance.io import read_audits
+
+    def read() -> AssuranceData:
+        data = read_audits(path, domains(store, la_code))
+        return pseudonymised(data, pseudonymiser) if pseudonymiser else data
 
     return import_workbook(
         store,
         path,
         la_code,
         "audits",
-        lambda: read_audits(path, domains(store, la_code)),
+        read,
         save_assurance,
         imported_by=imported_by,
         today=today,
@@ -143,6 +151,23 @@ def import_workbook(
     if existing:
         return ImportResult(existing, False)
     return save(store, la_code, read(), file_name=path.name, sha256=sha, **kw)
+
+
+def pseudonymised(data: AssuranceData, p: Pseudonymiser) -> AssuranceData:
+    """The records with every child id replaced by its pseudonym under ``p``."""
+
+    def pid(v: str | None) -> str | None:
+        return p.pseudonym(v) if v else v
+
+    return AssuranceData(
+        data.practice_weeks,
+        tuple(replace(a, child_id=pid(a.child_id)) for a in data.audits),
+        tuple(
+            replace(s, child_ids=tuple(p.pseudonym(c) for c in s.child_ids))
+            for s in data.dip_samples
+        ),
+        tuple(replace(e, child_id=pid(e.child_id)) for e in data.evidence),
+    )
 
 
 def save_assurance(
@@ -654,3 +679,27 @@ def _import_record(r: sa.Row) -> ImportRecord:
         m["imported_at"],
         dict(m["counts"]),
     )
+
+
+def authority(store: Store, la_code: str | None = None) -> str:
+    """The authority a command is about: as given; else the only one with audits or a plan;
+    else the store's default authority."""
+    if la_code:
+        return la_code
+    from selfeval.plans import tables as pt
+
+    with store.engine.connect() as c:
+        las = sorted(
+            {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())}
+            | {r[0] for r in c.execute(sa.select(pt.priorities.c.la_code).distinct())}
+        )
+    if len(las) == 1:
+        return las[0]
+    default = store.default_la
+    if default and (not las or default in las):
+        return default
+    if not las:
+        raise NoData(
+            "the store holds no audits or plan: load a workbook with selfeval ingest FILE --la CODE"
+        )
+    raise UsageError(f"the store holds several authorities ({', '.join(las)}): give --la CODE")

@@ -13,10 +13,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from itertools import pairwise
 from typing import Literal
 
-from selfeval.assurance.grades import LABELS, Grade
+from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import Audit
 
 By = Literal["week", "team", "domain"]
@@ -158,39 +157,36 @@ class Theme:
 
 
 def themes(texts: Iterable[str | None], top: int = 10) -> list[Theme]:
-    """The words and two-word phrases most often named, counted once per text (audit).
+    """The phrases most often named, counted once per text (audit).
 
-    A word is dropped when a phrase containing it is named by as many audits: the phrase is
-    the theme.
+    A phrase is two to four words within one clause, starting and ending with a word that is
+    not on the stop list (``voice of the child``, ``direct work``). A phrase is dropped when a
+    longer one containing it is named by as many audits: the longer phrase is the theme.
     """
     counts: Counter[str] = Counter()
     for text in texts:
-        if not text:
-            continue
-        found: set[str] = set()
-        for run in _runs(text):
-            found.update(run)
-            found.update(f"{x} {y}" for x, y in pairwise(run))
-        counts.update(found)
-    phrases = {p: n for p, n in counts.items() if " " in p}
-    kept = {
-        p: n
-        for p, n in counts.items()
-        if " " in p or not any(n <= m and p in q.split() for q, m in phrases.items())
-    }
+        if text:
+            counts.update(_phrases(text))
+    kept: dict[str, int] = {}
+    for p, n in sorted(counts.items(), key=lambda kv: -kv[0].count(" ")):
+        if not any(m >= n and f" {p} " in f" {q} " for q, m in kept.items()):
+            kept[p] = n
     ranked = sorted(kept.items(), key=lambda kv: (-kv[1], -kv[0].count(" "), kv[0]))
     return [Theme(p, n) for p, n in ranked[:top]]
 
 
-def _runs(text: str) -> list[list[str]]:
-    runs: list[list[str]] = [[]]
-    for w in re.findall(r"[a-z][a-z'’-]*[a-z]|[a-z]", text.lower()):
-        if w in STOP_WORDS or len(w) < 3:
-            if runs[-1]:
-                runs.append([])
-        else:
-            runs[-1].append(w)
-    return [r for r in runs if r]
+def _phrases(text: str) -> set[str]:
+    found: set[str] = set()
+    for clause in re.split(r"[.;:,!?()\n]+", text.lower()):
+        words = re.findall(r"[a-z][a-z'’-]*[a-z]|[a-z]", clause)
+        content = [w not in STOP_WORDS and len(w) > 2 for w in words]
+        for i in range(len(words)):
+            if not content[i]:
+                continue
+            for j in range(i + 1, min(i + 4, len(words))):
+                if content[j]:
+                    found.add(" ".join(words[i : j + 1]))
+    return found
 
 
 def audit_themes(audits: Sequence[Audit], top: int = 10) -> dict[str, list[Theme]]:
@@ -201,4 +197,17 @@ def audit_themes(audits: Sequence[Audit], top: int = 10) -> dict[str, list[Theme
     }
 
 
-GRADE_COLUMNS = tuple(LABELS.values())
+def summarise(audits: Sequence[Audit], by: By | None = None, top: int = 10) -> dict:
+    """Everything the audits say, ready for JSON: grade shares overall and by group (each with
+    the number of audits behind it), moderation and its direction, and themes."""
+    dates = [a.audit_date for a in audits]
+    return {
+        "audits": len(audits),
+        "first_audit": min(dates).isoformat() if dates else None,
+        "last_audit": max(dates).isoformat() if dates else None,
+        "overall": grade_shares(audits)[0].as_dict(),
+        "by": by,
+        "groups": [s.as_dict() for s in grade_shares(audits, by)] if by else [],
+        "moderation": moderation(audits).as_dict(),
+        "themes": {k: [asdict(t) for t in v] for k, v in audit_themes(audits, top).items()},
+    }

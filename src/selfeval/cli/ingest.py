@@ -67,6 +67,25 @@ def ingest(
         raise click.UsageError("--pseudonymise and --key-file go together")
     if strict and no_validate:
         raise click.UsageError("--strict needs validation; drop --no-validate")
+    # Audits and plan workbooks are records people keep, not returns: selfeval.assurance loads
+    # them, each workbook one transaction.
+    from selfeval.assurance.loading import describe, ingest_workbooks, split_workbooks
+    from selfeval.ingest import expand
+
+    books, rest = split_workbooks(expand(list(paths)), kind)
+    if books:
+        if rest:
+            raise click.UsageError("load audits and plan workbooks in a call of their own")
+        for o in ingest_workbooks(
+            ctx.store(),
+            books,
+            kind=kind,
+            la_code=la_code,
+            pseudonymiser=Pseudonymiser.from_key_file(key_file) if key_file else None,
+        ):
+            for line in describe(o):
+                click.echo(line)
+        return
     res = ingest_returns(
         ctx.store(),
         list(paths),

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import LA_CODE, cli
-from selfeval.synth import AuthorityConfig, synthesise
+from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
 
 
 def _years(value: str) -> range:
@@ -54,8 +54,10 @@ def synth(
     """Write a synthetic local authority's returns (no real child is in them).
 
     Layout: OUT/903/YYYY/*.csv, OUT/cin/YYYY/cin_YYYY.xml, OUT/annex_a/YYYY/annex_a_YYYY.xlsx,
-    OUT/workforce/YYYY/csww_YYYY.xml (30 September YYYY). With --england: OUT/ees/*.csv in
-    DfE's published layout and OUT/la/CODE/... for the child-level authorities.
+    OUT/workforce/YYYY/csww_YYYY.xml (30 September YYYY), and the practice-week audits and
+    improvement plan workbooks OUT/quality/audits.xlsx and OUT/quality/plan.xlsx. With
+    --england: OUT/ees/*.csv in DfE's published layout and OUT/la/CODE/... for the child-level
+    authorities.
     """
     yr = _years(years)
     if england:
@@ -64,5 +66,5 @@ def synth(
         paths = write_england(out, n=england, years=yr, seed=seed, full=full)
     else:
         cfg = AuthorityConfig(la_code=la_code, children=children, years=yr, seed=seed)
-        _, paths = synthesise(out, cfg)
+        _, paths = synthesise(out, cfg, returns=(*RETURNS, QUALITY))
     click.echo(f"wrote {len(paths)} files to {out}")

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
-from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Target
+from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
 
 
@@ -29,6 +29,20 @@ class TargetProgress:
     progress_pct: float | None
     status: str
     reason: str | None = None
+
+    def describe(self) -> str:
+        """One line: the target, the value now and how far it has come."""
+        x = self.target
+        s = f"{self.title} ({x.indicator_id}): {_fmt(x.target_value)} by {x.target_date}"
+        if self.value is None:
+            return f"{s}; no value at {self.at} ({self.reason})"
+        s += f"; {_fmt(self.value)} at {self.at}"
+        if self.baseline is not None:
+            s += f" from a baseline of {_fmt(self.baseline)}"
+        s += f": {self.status}"
+        if self.progress_pct is not None:
+            s += f" ({self.progress_pct:.0f}% of the way)"
+        return s
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -126,3 +140,104 @@ def action_summary(actions: Iterable[Action], today: date | None = None) -> Acti
         sum(n[s] for s in ON_TRACK),
         sum(1 for a in acts if a.overdue(today)),
     )
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    """A plan with its actions' statuses and its targets' progress, as of ``today``."""
+
+    la_code: str
+    plan: Plan
+    today: date
+    actions: ActionSummary
+    targets: list[TargetProgress]
+
+    @property
+    def carried_forward(self) -> list[Priority]:
+        return [p for p in self.plan.priorities if p.carried_forward]
+
+    def as_dict(self) -> dict:
+        def clean(rec: object) -> dict:
+            return {k: v for k, v in asdict(rec).items() if k != "where"}  # type: ignore[call-overload]
+
+        return {
+            "la_code": self.la_code,
+            "plan_year": self.plan.plan_year,
+            "today": self.today.isoformat(),
+            "actions_summary": self.actions.as_dict(),
+            "priorities": [
+                {
+                    **clean(p),
+                    "actions": [
+                        {**clean(a), "overdue": a.overdue(self.today)}
+                        for a in self.plan.actions_of(p.ref)
+                    ],
+                    "targets": [
+                        t.as_dict() for t in self.targets if t.target.priority_ref == p.ref
+                    ],
+                }
+                for p in self.plan.priorities
+            ],
+        }
+
+    def lines(self) -> list[str]:
+        """The plan as text: priorities, their actions and targets, then what was carried."""
+        p, s = self.plan, self.actions
+        pct = "—" if s.on_track_pct is None else f"{s.on_track_pct:.1f}%"
+        out = [
+            f"Improvement plan {p.plan_year} for {self.la_code}: {len(p.priorities)} priorities "
+            f"({len(self.carried_forward)} carried forward), {s.total} actions",
+            f"Actions on track (Green or Complete): {s.on_track} of {s.total} = {pct}; "
+            + ", ".join(f"{k} {v}" for k, v in s.by_status.items())
+            + f"; overdue on {self.today}: {s.overdue}",
+        ]
+        for pr in p.priorities:
+            origin = pr.origin + (f": {pr.origin_detail}" if pr.origin_detail else "")
+            out += [
+                "",
+                f"{pr.ref}  {pr.title}  [{origin}]" + (f"  {pr.status}" if pr.status else ""),
+            ]
+            for a in p.actions_of(pr.ref):
+                late = "  OVERDUE" if a.overdue(self.today) else ""
+                out.append(
+                    f"    {a.ref:<7}{a.status:<9}due {a.due_date}  {a.owner}: {a.action}{late}"
+                )
+            for t in self.targets:
+                if t.target.priority_ref == pr.ref:
+                    out.append("    target " + t.describe())
+        if self.carried_forward:
+            out += ["", "Carried forward (last year's priorities, inspection recommendations):"]
+            for pr in self.carried_forward:
+                out.append(
+                    f"    {pr.ref} {pr.title} [{pr.origin_detail or pr.origin}]: "
+                    f"{pr.status or 'no status'}. {pr.progress or ''}".rstrip()
+                )
+        return out
+
+
+def plan_report(
+    store: Store,
+    la_code: str,
+    plan_year: str | None = None,
+    *,
+    at: date | None = None,
+    today: date | None = None,
+) -> PlanReport:
+    """The plan for ``plan_year`` (default: latest) with progress; what `selfeval plan show`
+    prints and the web app shows. Actions are overdue as of ``today`` (default: ``at``, else
+    today)."""
+    from selfeval.plans.repository import plan as load_plan
+
+    p = load_plan(store, la_code, plan_year)
+    today = today or at or date.today()
+    return PlanReport(
+        la_code,
+        p,
+        today,
+        action_summary(p.actions, today),
+        target_progress(store, la_code, p, at=at) if p.targets else [],
+    )
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.1f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"

@@ -15,6 +15,7 @@ from selfeval.assurance.repository import (
     import_record,
     import_workbook,
 )
+from selfeval.assurance.tables import imports
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
 from selfeval.plans import tables as t
@@ -61,7 +62,7 @@ def save_plan(
     check_plan(plan, today or date.today(), file_name)
     with store.engine.begin() as c:
         imp_id = c.execute(
-            sa.insert(t.imports).values(
+            sa.insert(imports).values(
                 la_code=la_code,
                 kind="plan",
                 file_name=file_name,

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from selfeval.assurance.tables import imports
 from selfeval.store.db import metadata
-
-__all__ = ["actions", "imports", "priorities", "targets"]
 
 priorities = sa.Table(
     "se_plan_priority",

@@ -28,6 +28,8 @@ from selfeval.synth.workforce import write_workforce_year
 RETURNS = ("903", "cin", "annex_a", "workforce", "ssd")
 """What ``write_authority`` writes; the SSD extract needs the SSD's specifications
 (``selfeval.schema.ssd.spec_folder``) and is left out when they are not at hand."""
+QUALITY = "quality"
+"""Also in ``returns``: the audits and improvement-plan workbooks (``out/quality/*.xlsx``)."""
 
 
 def build_authority(config: AuthorityConfig | None = None) -> Authority:
@@ -63,6 +65,10 @@ def write_authority(
         from selfeval.synth.ssd import write_ssd
 
         paths += write_ssd(authority, out / "ssd")
+    if QUALITY in returns:
+        from selfeval.synth.quality import write_authority_quality
+
+        paths += write_authority_quality(authority, out / "quality")
     return paths
 
 
@@ -89,6 +95,7 @@ def write_903(
 
 __all__ = [
     "ENGLAND",
+    "QUALITY",
     "RETURNS",
     "TARGET_MEASURES",
     "Authority",

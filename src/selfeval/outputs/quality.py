@@ -1,0 +1,37 @@
+"""The practice-quality page: practice weeks' grades, moderation, themes, and the plan."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from selfeval.assurance import repository as arepo
+from selfeval.assurance.summary import summarise
+from selfeval.errors import NoData
+from selfeval.outputs.html import _env
+from selfeval.plans.progress import plan_report
+from selfeval.store import Store
+
+
+def quality_page(
+    store: Store, la_code: str, out: Path, *, at: date | None = None, today: date | None = None
+) -> Path:
+    """How the authority knows its practice (practice weeks, moderation, dip samples, feedback)
+    and what it will do (the plan with its actions' statuses and targets' progress)."""
+    audits = arepo.audits(store, la_code)
+    try:
+        plan = plan_report(store, la_code, at=at, today=today)
+    except NoData:
+        plan = None
+    html = _env.get_template("quality.html.j2").render(
+        la_code=la_code,
+        s=summarise(audits, "week"),
+        teams=summarise(audits, "team")["groups"],
+        domains=summarise(audits, "domain")["groups"],
+        dips=arepo.dip_samples(store, la_code),
+        evidence=arepo.evidence_items(store, la_code),
+        plan=plan,
+    )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    return out

@@ -1,0 +1,130 @@
+"""Practice quality end to end: templates, ingest, summary, plan show, export; synthetic data."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date
+
+import openpyxl
+
+from selfeval.assurance import repository as arepo
+from selfeval.assurance.summary import grade_shares, moderation
+from selfeval.plans import repository as prepo
+from selfeval.synth.quality import improvement_plan, practice_quality, write_quality
+
+KIDS = [f"999{i:06d}" for i in range(60)]
+
+
+def _sorted(d):
+    """A workbook's records in a fixed order (the store gives them in date order)."""
+    return (
+        d.practice_weeks,
+        sorted(d.audits, key=lambda a: a.key),
+        sorted(d.dip_samples, key=lambda x: (x.sample_date, x.theme)),
+        sorted(d.evidence, key=lambda e: (e.received_date, e.kind, e.summary)),
+    )
+
+
+def run(*args, cwd=None):
+    return subprocess.run(
+        [sys.executable, "-m", "selfeval", *args], capture_output=True, text=True, cwd=cwd
+    )
+
+
+def test_synthetic_practice_weeks_improve_and_are_deterministic():
+    a = practice_quality(KIDS, last_day=date(2020, 3, 31), seed=3)
+    assert a == practice_quality(KIDS, last_day=date(2020, 3, 31), seed=3)
+    assert a != practice_quality(KIDS, last_day=date(2020, 3, 31), seed=4)
+    weeks = grade_shares(list(a.audits), "week")
+    assert [w.audits for w in weeks] == [20, 20, 20, 20]
+    assert weeks[0].good_or_better_pct < weeks[-1].good_or_better_pct
+    assert all(x.audit_date <= date(2020, 3, 31) for x in a.audits)
+    assert {x.child_id for x in a.audits} <= set(KIDS)
+    m = moderation(list(a.audits))
+    assert 0 < m.moderated < len(a.audits)
+    assert len(a.dip_samples) == 4 and a.evidence
+
+
+def test_synthetic_plan_targets_only_catalogued_indicators():
+    p = improvement_plan(
+        plan_year="2019-20", as_of=date(2020, 1, 31), indicator_ids=["audits_good_or_better_pct"]
+    )
+    assert [t.indicator_id for t in p.targets] == ["audits_good_or_better_pct"]
+    assert {x.origin for x in p.priorities} == {
+        "New",
+        "Carried forward",
+        "Inspection recommendation",
+    }
+    assert all(a.priority_ref in {x.ref for x in p.priorities} for a in p.actions)
+
+
+def test_templates_ingest_summary_plan_show_and_export(tmp_path):
+    db = f"sqlite:///{tmp_path}/s.db"
+    r = run("--db", db, "templates", "audits", "--out", str(tmp_path / "t.xlsx"))
+    assert r.returncode == 0, r.stderr
+    assert openpyxl.load_workbook(tmp_path / "t.xlsx").sheetnames[:3] == [
+        "Instructions",
+        "Practice weeks",
+        "Audits",
+    ]
+    audits, plan = write_quality(tmp_path / "q", KIDS, last_day=date(2020, 3, 31), seed=2)
+    r = run("--db", db, "ingest", str(audits), str(plan), "--la", "999")
+    assert r.returncode == 0, r.stderr
+    assert "audits workbook audits.xlsx: loaded import 1 (4 practice weeks, 80 audits" in r.stdout
+    assert "plan workbook plan.xlsx: loaded import 2 (12 priorities" in r.stdout
+    assert "not checked" in r.stdout  # no returns in this store
+    r = run("--db", db, "audits", "summary", "--by", "week", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    s = json.loads(r.stdout)
+    assert s["audits"] == 80 and [g["audits"] for g in s["groups"]] == [20, 20, 20, 20]
+    r = run("--db", db, "audits", "summary", "--by", "team")
+    assert r.returncode == 0 and "Moderation:" in r.stdout, r.stderr
+    r = run("--db", db, "plan", "show", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    shown = json.loads(r.stdout)
+    assert shown["plan_year"] == "2019-20" and len(shown["priorities"]) == 12
+    out = tmp_path / "export.xlsx"
+    assert run("--db", db, "audits", "export", "--out", str(out)).returncode == 0
+    assert run("--db", db, "plan", "export", "--out", str(tmp_path / "p.xlsx")).returncode == 0
+    # The export of the store is the same records as the workbook loaded.
+    from selfeval.assurance.io import read_audits
+    from selfeval.plans.io import read_plan
+
+    assert _sorted(read_audits(out)) == _sorted(read_audits(audits))
+    assert read_plan(tmp_path / "p.xlsx") == read_plan(plan)
+    # A bad workbook: exit 1, one sentence naming sheet, row and field; nothing changed.
+    wb = openpyxl.load_workbook(audits)
+    wb["Audits"]["G5"] = "Excellent"
+    wb.save(tmp_path / "bad.xlsx")
+    r = run("--db", db, "ingest", str(tmp_path / "bad.xlsx"), "--la", "999")
+    assert r.returncode == 1
+    assert r.stderr.startswith("Error: bad.xlsx, sheet Audits, row 5, field Overall grade:")
+    from selfeval.store import Store
+
+    st = Store(db)
+    assert len(arepo.audits(st, "999")) == 80 and prepo.plan_years(st, "999") == ["2019-20"]
+    st.engine.dispose()
+
+
+def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, tmp_path):
+    """`selfeval synth` writes OUT/quality/*.xlsx whose audits name children in its 903 return,
+    so they load against the returns with every child id checked; the page shows them."""
+    from selfeval.assurance.loading import ingest_workbooks
+    from selfeval.ingest import ingest
+    from selfeval.outputs.quality import quality_page
+    from selfeval.synth import QUALITY, AuthorityConfig, synthesise
+
+    cfg = AuthorityConfig(la_code="999", children=300, years=range(2020, 2021), seed=5)
+    _, paths = synthesise(tmp_path / "r", cfg, returns=("903", QUALITY))
+    assert {p.name for p in paths} >= {"audits.xlsx", "plan.xlsx"}
+    ingest(store, [tmp_path / "r" / "903"], return_year=2020, la_code="999", validate=False)
+    books = sorted((tmp_path / "r" / QUALITY).glob("*.xlsx"))
+    [a, p] = ingest_workbooks(store, books, la_code="999")
+    assert a.kind == "audits" and a.result.warnings == ()  # ids checked against the 903
+    assert p.kind == "plan" and p.result.created
+    page = quality_page(store, "999", tmp_path / "q.html", today=date(2020, 3, 31))
+    html = page.read_text()
+    assert "Practice Week 4 (January 2020)" in html and "Improvement plan" not in html[:100]
+    assert "Embed Practice Weeks and dip sampling" in html
