@@ -1,0 +1,45 @@
+"""The council's details for the scrutiny report, read from TOML with clear errors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from selfeval.errors import InputError
+from selfeval.evaluation import load_council
+from selfeval.evaluation.publish import example_council_path
+
+
+def test_the_example_reads_whole():
+    cfg = load_council(example_council_path())
+    assert cfg.la_code == "999"
+    assert cfg.meeting_date == date(2020, 1, 22)
+    assert cfg.considered_by == (
+        ("Children and Young People's Management Team", date(2019, 11, 28)),
+    )
+    assert cfg.accountable_employees[0].title == "Principal Social Worker"
+    assert cfg.implication_refs["financial"] == "[AB/17012020/C]"
+
+
+def test_a_missing_field_is_named(tmp_path):
+    text = example_council_path().read_text().replace('wards = "All"\n', "")
+    p = tmp_path / "council.toml"
+    p.write_text(text)
+    with pytest.raises(InputError, match=r"council.toml, field report.wards: is missing"):
+        load_council(p)
+
+
+def test_a_misspelt_implication_is_refused(tmp_path):
+    text = example_council_path().read_text().replace("legal_ref", "legl_ref")
+    p = tmp_path / "council.toml"
+    p.write_text(text)
+    with pytest.raises(InputError, match=r"field implications.legl_ref: is not an implications"):
+        load_council(p)
+
+
+def test_not_toml_is_refused(tmp_path):
+    p = tmp_path / "council.toml"
+    p.write_text("[council\nname = 1")
+    with pytest.raises(InputError, match="is not valid TOML"):
+        load_council(p)
