@@ -472,3 +472,44 @@ def test_scrutiny_report_and_whole_preview_render(loaded, role_client):
     assert "no data: the loaded returns do not cover 2019-03-31" in body
     assert v.get(reverse("evaluation_preview")).status_code == 200
     assert v.get(reverse("evaluation_findings")).status_code == 403
+
+
+# -- case audits ----------------------------------------------------------------------------------
+
+
+def test_enter_and_moderate_an_audit(loaded, role_client):
+    auditor, manager = role_client("auditor"), role_client("manager")
+    r = auditor.post(
+        reverse("audit_new") + "?la=999",
+        {
+            "child_id": "WEBCHILD01",
+            "audit_date": "2020-02-01",
+            "overall_grade": "2",
+            "strengths": "Clear plan",
+        },
+    )
+    assert r.status_code == 302 and r["Location"].startswith("/assurance/audits/1/")
+    page = manager.get(reverse("audit", args=[1])).content.decode()
+    assert "WEBCHILD01" in page and "Good" in page and "not moderated" in page
+    r = manager.post(
+        reverse("audit_moderate", args=[1]), {"grade": "3", "moderation_date": "2020-02-10"}
+    )
+    assert r.status_code == 302
+    page = manager.get(reverse("audit", args=[1])).content.decode()
+    assert "Requires improvement to be good, by test-manager on 10 February 2020" in page
+    weeks = manager.get(reverse("practice_weeks") + "?la=999").content.decode()
+    assert re.search(r"<th[^>]*>all</th>\s*<td[^>]*>1</td>", weeks) or "1 audit" in weeks
+    actions = list(AuditEvent.objects.values_list("action", "what"))
+    assert ("add audit", "audit 1") in actions and ("moderate audit", "audit 1") in actions
+    assert ("view child-level", "audit 1") in actions
+    assert not any(
+        "WEBCHILD01" in f"{w} {d}" for w, d in AuditEvent.objects.values_list("what", "detail")
+    )
+
+
+def test_an_audit_of_an_unknown_child_is_refused(loaded, role_client):
+    r = role_client("auditor").post(
+        reverse("audit_new") + "?la=999",
+        {"child_id": "NOSUCHCHILD", "audit_date": "2020-02-01", "overall_grade": "1"},
+    )
+    assert r.status_code == 400 and "There is a problem" in r.content.decode()

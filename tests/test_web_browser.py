@@ -126,6 +126,24 @@ def test_write_narrative_with_a_live_figure_and_download_the_self_evaluation(
     ctx.close()
 
 
+def test_enter_an_audit(browser, server):
+    ctx, page, csp = _signed_in(browser, server, "root")
+    if page.locator("#card-cla_count").count() == 0:
+        pytest.skip("needs the upload test's load")
+    page.goto(f"{server.url}/assurance/weeks/")
+    page.get_by_role("button", name="Enter a case audit").click()
+    page.get_by_label("Child's identifier (as in the returns)").fill("WEBCHILD01")
+    page.get_by_label("Date of the audit").fill("2020-02-01")
+    page.get_by_label("Overall grade").select_option(label="Good")
+    page.get_by_label("Strengths").fill("A clear plan, seen alone")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r".*/assurance/audits/\d+/.*"))
+    assert page.get_by_role("heading", name=re.compile(r"Audit \d+")).is_visible()
+    assert "A clear plan, seen alone" in page.content()
+    assert csp == []
+    ctx.close()
+
+
 def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
     return [
         "/",
@@ -142,6 +160,10 @@ def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
         "/scrutiny/",
         "/plan/",
         "/assurance/weeks/",
+        "/assurance/weeks/new/",
+        "/assurance/audits/new/",
+        "/assurance/audits/1/",
+        "/assurance/audits/1/moderate/",
         "/users/",
         "/users/new/",
         "/users/1/role/",

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from selfeval.web.views import accounts, evaluation, figures, loads, pending, users
+from selfeval.web.views import accounts, assurance, evaluation, figures, loads, pending, users
 
 
 class FormatConverter:
@@ -54,12 +54,14 @@ urlpatterns = [
     path("loads/<int:load_id>/", loads.load, name="load"),
     path("loads/<int:load_id>/undo/", loads.load_undo, name="load_undo"),
     # assurance
-    path("assurance/weeks/", P, name="practice_weeks"),
-    path("assurance/weeks/new/", P, name="practice_week_new"),
-    path("assurance/weeks/<int:week_id>/", P, name="practice_week"),
-    path("assurance/audits/new/", P, name="audit_new"),
-    path("assurance/audits/<int:audit_id>/", P, name="audit"),
-    path("assurance/audits/<int:audit_id>/moderate/", P, name="audit_moderate"),
+    path("assurance/weeks/", assurance.practice_weeks, name="practice_weeks"),
+    path("assurance/weeks/new/", assurance.practice_week_new, name="practice_week_new"),
+    path("assurance/weeks/<int:week_id>/", assurance.practice_week, name="practice_week"),
+    path("assurance/audits/new/", assurance.audit_new, name="audit_new"),
+    path("assurance/audits/<int:audit_id>/", assurance.audit, name="audit"),
+    path(
+        "assurance/audits/<int:audit_id>/moderate/", assurance.audit_moderate, name="audit_moderate"
+    ),
     # the improvement plan
     path("plan/", P, name="plan"),
     path("plan/edit/", P, name="plan_edit"),

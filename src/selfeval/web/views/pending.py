@@ -6,12 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 WAITING = {
-    "practice_weeks": ("Practice weeks", "selfeval.assurance"),
-    "practice_week_new": ("New practice week", "selfeval.assurance"),
-    "practice_week": ("Practice week", "selfeval.assurance"),
-    "audit_new": ("New case audit", "selfeval.assurance"),
-    "audit": ("Case audit", "selfeval.assurance"),
-    "audit_moderate": ("Moderate a case audit", "selfeval.assurance"),
     "plan": ("Improvement plan", "selfeval.plans"),
     "plan_edit": ("Edit the improvement plan", "selfeval.plans"),
     "indicator_children": ("Children counted", "selfeval.indicators"),
