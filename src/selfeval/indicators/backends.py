@@ -63,11 +63,15 @@ def spark_session(master: str | None = None):  # type: ignore[no-untyped-def]
 def register(con: ibis.BaseBackend, name: str, table: pa.Table) -> ir.Table:
     """Make an Arrow table available to the backend under ``name``, without writing files.
 
-    DuckDB copies it into its in-memory database; Spark gets a temporary view (a managed
-    table would write a warehouse folder into the working directory).
+    DuckDB scans the Arrow table in place (a view: no copy, so a region's tables are in memory
+    once); Spark gets a temporary view (a managed table would write a warehouse folder into
+    the working directory).
     """
     if con.name == "pyspark":
         session = con._session
         session.createDataFrame(table).createOrReplaceTempView(name)
+        return con.table(name)
+    if con.name == "duckdb":
+        con.con.register(name, table)
         return con.table(name)
     return con.create_table(name, table, overwrite=True)

@@ -53,6 +53,8 @@ class Sources:
         self.backend = backend or ibis.duckdb.connect()
         self.coverage = coverage or {}
         self._tables: dict[str, ir.Table] = {}
+        self._arrow: dict[str, pa.Table] = dict(tables)
+        """The Arrow tables, kept alive while DuckDB's views scan them."""
         for name, t in tables.items():
             self._tables[name] = register(self.backend, name, t)
         self._tables["calendar"] = register(self.backend, "calendar", calendar_table())
