@@ -513,3 +513,35 @@ def test_an_audit_of_an_unknown_child_is_refused(loaded, role_client):
         {"child_id": "NOSUCHCHILD", "audit_date": "2020-02-01", "overall_grade": "1"},
     )
     assert r.status_code == 400 and "There is a problem" in r.content.decode()
+
+
+def test_plan_shows_actions_and_a_manager_updates_a_status(loaded, web_store, role_client):
+    from datetime import date
+
+    from selfeval.plans.records import Action, Plan, Priority
+    from selfeval.plans.repository import plan, save_plan
+
+    p = Plan(
+        plan_year="2020-21",
+        priorities=(Priority(ref="1", title="Stability for children in care"),),
+        actions=(
+            Action(
+                priority_ref="1",
+                ref="1.1",
+                action="Recruit foster carers",
+                owner="Head of fostering",
+                due_date=date(2020, 9, 30),
+                status="Amber",
+            ),
+        ),
+    )
+    save_plan(web_store, "999", p, today=date(2020, 4, 1))
+    page = role_client("viewer").get(reverse("plan")).content.decode()
+    assert "Recruit foster carers" in page and "Amber" in page and "<select" not in page
+    [action] = plan(web_store, "999").actions
+    r = role_client("manager").post(
+        reverse("plan_edit"), {"action_id": action.id, "status": "Green"}
+    )
+    assert r.status_code == 302
+    assert plan(web_store, "999").actions[0].status == "Green"
+    assert AuditEvent.objects.filter(action="set action status").count() == 1

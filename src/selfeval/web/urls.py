@@ -6,7 +6,16 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
-from selfeval.web.views import accounts, assurance, evaluation, figures, loads, pending, users
+from selfeval.web.views import (
+    accounts,
+    assurance,
+    evaluation,
+    figures,
+    loads,
+    pending,
+    plan,
+    users,
+)
 
 
 class FormatConverter:
@@ -63,8 +72,8 @@ urlpatterns = [
         "assurance/audits/<int:audit_id>/moderate/", assurance.audit_moderate, name="audit_moderate"
     ),
     # the improvement plan
-    path("plan/", P, name="plan"),
-    path("plan/edit/", P, name="plan_edit"),
+    path("plan/", plan.plan, name="plan"),
+    path("plan/edit/", plan.plan_edit, name="plan_edit"),
     # the self-evaluation
     path("evaluation/", evaluation.evaluation, name="evaluation"),
     path("evaluation/findings/", evaluation.evaluation_findings, name="evaluation_findings"),

@@ -6,8 +6,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 WAITING = {
-    "plan": ("Improvement plan", "selfeval.plans"),
-    "plan_edit": ("Edit the improvement plan", "selfeval.plans"),
     "indicator_children": ("Children counted", "selfeval.indicators"),
     "indicator_children_export": ("Children counted", "selfeval.indicators"),
 }

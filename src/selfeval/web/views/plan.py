@@ -1,0 +1,68 @@
+"""The improvement plan, over ``selfeval.plans``: priorities, actions with their RAG status,
+and targets measured against the indicators. Plans are loaded as workbooks on the loads page;
+here people update an action's status."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from selfeval.errors import NoData, SelfevalError
+from selfeval.plans.progress import target_progress
+from selfeval.plans.records import STATUSES
+from selfeval.plans.repository import plan as get_plan
+from selfeval.plans.repository import set_action_status
+from selfeval.web import figures
+from selfeval.web.audit import record_request
+from selfeval.web.store import get_store
+
+
+def _la(request: HttpRequest) -> str:
+    sc = figures.scope(get_store(), request.GET.get("la"))
+    if sc is None:
+        raise Http404("the store holds no returns yet")
+    return sc.la_code
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    la = _la(request)
+    store = get_store()
+    try:
+        p = get_plan(store, la)
+    except NoData:
+        return render(request, "web/plan.html", {"la": la, "plan": None})
+    try:
+        progress = target_progress(store, la, p)
+    except SelfevalError:
+        progress = []
+    priorities = [(pr, p.actions_of(pr.ref)) for pr in p.priorities]
+    return render(
+        request,
+        "web/plan.html",
+        {"la": la, "plan": p, "priorities": priorities, "progress": progress, "statuses": STATUSES},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest) -> HttpResponse:
+    la = _la(request)
+    if request.method == "POST":
+        try:
+            action_id = int(request.POST.get("action_id", ""))
+            set_action_status(
+                get_store(),
+                action_id,
+                request.POST.get("status", ""),
+                request.POST.get("evidence_of_impact") or None,
+            )
+        except (ValueError, SelfevalError) as e:
+            return render(request, "web/document_problem.html", {"problem": str(e)}, status=400)
+        request.audited = True
+        record_request(
+            request,
+            "set action status",
+            f"plan action {action_id}",
+            status=request.POST.get("status", ""),
+        )
+    return redirect(f"/plan/?la={la}")
