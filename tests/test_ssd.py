@@ -434,3 +434,60 @@ def test_the_synthetic_extract_loads_cleanly_and_agrees_with_the_returns(store, 
     )
     assert r.denominator > 200
     assert abs(r.value - 100 * authority.seen_within_5_days) <= 6
+
+
+def test_the_self_evaluation_reports_seen_within_5_days_month_by_month(store, tmp_path):
+    """April 2019's referrals of front_door(), through a store: R1-R4 assessed; 2 seen in
+    time. The self-evaluation's help-and-protection evidence has one row per month."""
+    from selfeval.evaluation.figures import Record
+    from selfeval.evaluation.sef import SefOptions, build_sef
+    from selfeval.ingest import ingest
+    from selfeval.outputs.document import Table
+
+    folder = tmp_path / "ssd"
+    folder.mkdir()
+    _write(
+        folder / "ssd_cin_episodes.csv",
+        "cine_referral_id,cine_person_id,cine_referral_date\n"
+        + "".join(
+            f"R{i},{c},{d}\n"
+            for i, (c, d) in enumerate(
+                [
+                    ("A", "2019-04-18"),
+                    ("B", "2019-04-18"),
+                    ("C", "2019-04-10"),
+                    ("D", "2019-04-11"),
+                    ("E", "2019-05-02"),
+                ],
+                start=1,
+            )
+        ),
+    )
+    _write(
+        folder / "ssd_cin_assessments.csv",
+        "cina_assessment_id,cina_person_id,cina_referral_id\n"
+        + "".join(f"S{i},{c},R{i}\n" for i, c in enumerate("ABCDE", start=1)),
+    )
+    _write(
+        folder / "ssd_cin_visits.csv",
+        "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n"
+        "V1,A,2019-04-29,Y\nV2,B,2019-04-30,Y\nV3,C,2019-04-10,Y\nV4,D,2019-04-12,N\n"
+        "V5,E,2019-05-02,Y\n",
+    )
+    ingest(store, [folder], la_code="999")
+    built = build_sef(
+        Record(store, "999", public=False),
+        SefOptions(la_code="999", at=date(2019, 5, 31), since=date(2019, 3, 31), public=False),
+    )
+    [table] = [
+        b for b in built.document.blocks if isinstance(b, Table) and "month by month" in b.caption
+    ]
+    assert table.rows == (("April 2019", "2", "4", "50.0%"), ("May 2019", "1", "1", "100.0%"))
+    public = build_sef(
+        Record(store, "999"),
+        SefOptions(la_code="999", at=date(2019, 5, 31), since=date(2019, 3, 31)),
+    )
+    [shown] = [
+        b for b in public.document.blocks if isinstance(b, Table) and "month by month" in b.caption
+    ]
+    assert shown.rows[0] == ("April 2019", "c", "c", "c")  # 2 of 4: small numbers suppressed

@@ -51,6 +51,9 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
             la_code=DEMO_LA,
             validate=False,
         )
+    # The Standard Safeguarding Dataset extract (visits, contacts): the whole history at once.
+    if (returns / "ssd").is_dir():
+        ingest(store, [returns / "ssd"], kind="ssd", la_code=DEMO_LA, validate=True)
     at = date(DEMO_YEARS.stop - 1, 3, 31)
     # Practice weeks' audits and the improvement plan, then what they say.
     ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)

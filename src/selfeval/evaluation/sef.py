@@ -26,6 +26,7 @@ from selfeval.evaluation.findings import (
 )
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
 from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.outputs.disclosure import is_small
 from selfeval.outputs.document import (
     BulletList,
     Document,
@@ -190,6 +191,11 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
             doc.add(_evidence_table(record, register, ids, since, at, area.title))
             changed = list(dict.fromkeys(f.indicator_id for f in mine if f.kind == "change"))
             doc.add(*series_charts(record, changed, since, at))
+            for ind_id in MONTHLY:
+                if cat.get(ind_id) and cat[ind_id].area in area.catalogue_areas:
+                    table = _monthly_table(record, register, ind_id, since, at)
+                    if table is not None:
+                        doc.add(table)
         else:
             doc.add(Paragraph(text("No indicator in the catalogue evidences this area yet.")))
         evidence = supporting.assurance_blocks(
@@ -253,6 +259,45 @@ def _evidence_table(
         header=tuple(header),
         rows=tuple(rows),
         numeric=frozenset({1, 2, 3} if benchmarked else {1, 2}),
+    )
+
+
+MONTHLY = ("seen_within_5wd_of_referral_pct",)
+"""Local measures a self-evaluation reports month by month (the reference report's 'seen
+within 5 days' moved from 55.3% in March to 77.5% in September)."""
+
+
+def _monthly_table(
+    record: Record, register: EvidenceRegister, ind_id: str, since: date, at: date
+) -> Table | None:
+    """One indicator for each calendar month of the period, with its numerator and cohort."""
+    ind = catalogue()[ind_id]
+    if not _has_sources(record, ind):
+        return None
+    from selfeval.indicators import month_ends
+
+    ends = [e for e in month_ends(since, at) if e > since]
+    results = [r for r in record.results([ind_id], ends, period="month") if r.reason is None]
+    if not results:
+        return None
+    note = register.cite(record.evidence(results, None))
+    rows = []
+    for r in results:
+        small = record.public and (is_small(r.numerator) or is_small(r.denominator))
+        count = (lambda v: "c") if small else (lambda v: format_number(v, "count"))
+        rows.append(
+            (
+                r.period_end.strftime("%B %Y"),
+                count(r.numerator),
+                count(r.denominator),
+                record.show(r),
+            )
+        )
+    return Table(
+        caption=f"{ind.title}, month by month [{note}]",
+        header=("Month", "Met", "Of", "Share"),
+        rows=tuple(rows),
+        numeric=frozenset({1, 2, 3}),
     )
 
 
