@@ -22,8 +22,9 @@ import pyarrow as pa
 from selfeval import __version__
 from selfeval.errors import InputError, Location, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
-from selfeval.returns import ssda903
+from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
 from selfeval.returns.base import looks_like_xml
+from selfeval.returns.detect import detect
 from selfeval.returns.limits import max_file_bytes
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import PendingLoad
@@ -114,32 +115,29 @@ class ValidationRefused(SelfevalError):
 
 
 def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
-    """SSDA903 as CSV tables (ours) or as the XML form (``ssda903_xml``)."""
-    xml_reader = _optional("returns.ssda903_xml")
-    if xml_reader is not None and xml_reader.sniff(path):
-        return xml_reader.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
+    """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file)."""
+    if ssda903_xml.sniff(path):
+        return ssda903_xml.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
     name, table = ssda903.read_csv(path, max_bytes=max_bytes)
     return {name: table}
 
 
 def _optional(module: str) -> Any:
-    """A module of selfeval (``returns.cin_census``, ``validation``) if installed, else None."""
+    """A module of selfeval (``validation``) if it is installed, else None."""
     try:
         return importlib.import_module(f"selfeval.{module}")
     except ImportError:
         return None
 
 
-READERS: dict[str, Reader] = {"903": _read_903}
-"""How each kind of return is read; the readers of other kinds are added below."""
-for _kind, _module in (
-    ("cin", "cin_census"),
-    ("annex-a", "annex_a"),
-    ("workforce", "workforce"),
-    ("ssd", "ssd"),
-):
-    if (_m := _optional(f"returns.{_module}")) is not None:
-        READERS[_kind] = _m.read
+READERS: dict[str, Reader] = {
+    "903": _read_903,
+    "cin": cin_census.read,
+    "annex-a": annex_a.read,
+    "workforce": workforce.read,
+    "ssd": ssd.read,
+}
+"""How each kind of return is read: ``read(path, *, la_code, return_year, max_bytes)``."""
 
 
 def self_describing(kind: str, path: Path) -> bool:
@@ -194,10 +192,7 @@ def detect_kind(path: Path) -> str:
         raise InputError(
             Location(path.name, 1), "empty-file", "the file is blank: it has nothing to read"
         )
-    detect = _optional("returns.detect")
-    found = detect.detect(path) if detect is not None else None
-    if found is None and ssda903.sniff(path) is not None:
-        found = "903"
+    found = detect(path)
     if found is not None:
         return found
     raise InputError(

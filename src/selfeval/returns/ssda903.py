@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from selfeval.errors import InputError, Location
 from selfeval.returns.limits import check_size
-from selfeval.returns.tables import typed_table
+from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
 
 _BY_COLUMNS: dict[frozenset[str], TableSpec] = {frozenset(s.fields): s for s in SSDA903.values()}
@@ -26,16 +26,6 @@ def identify(header: list[str]) -> TableSpec | None:
     if len(set(names)) != len(names):
         return None
     return _BY_COLUMNS.get(frozenset(names))
-
-
-def sniff(path: Path) -> TableSpec | None:
-    """The 903 table a file's first line names, without reading the rest (for detection)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as f:
-            line = f.readline(64 * 1024)
-        return identify(next(csv.reader([line])))
-    except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
-        return None
 
 
 def read_csv(
@@ -82,14 +72,15 @@ def read_csv(
                         "column-count",
                         f"the row has {len(row)} fields where the header has {width}",
                     )
-                rows.append([row[i] for i in order])
+                rows.append(row)
                 numbers.append(reader.line_num)
     except UnicodeDecodeError as e:
         raise InputError(Location(name), "encoding", f"the file is not UTF-8 text ({e})") from None
     except csv.Error as e:
         raise InputError(Location(name, reader.line_num), "csv", f"malformed CSV ({e})") from None
-    return spec.name, typed_table(
-        spec, rows, file=name, la_code=la_code, return_year=return_year, row_numbers=numbers
+    columns = {f: [r[i] for r in rows] for f, i in zip(spec.fields, order, strict=True)}
+    return spec.name, typed_columns(
+        spec, columns, file=name, la_code=la_code, return_year=return_year, row_numbers=numbers
     )
 
 
