@@ -281,6 +281,8 @@ def describe_validation(summary: dict) -> str:
     status = summary.get("status")
     if status in ("not-run", "no-rules"):
         return f"not validated: {summary.get('reason', status)}"
+    if status == "skipped":
+        return "not validated: validation was skipped when it was loaded"
     if status != "validated":
         return "not validated"
     if "errors" in summary:
