@@ -8,8 +8,10 @@ import sys
 from datetime import date
 
 import openpyxl
+import pytest
 
 from selfeval.assurance import repository as arepo
+from selfeval.assurance.grades import Grade
 from selfeval.assurance.summary import grade_shares, moderation
 from selfeval.plans import repository as prepo
 from selfeval.synth.quality import improvement_plan, practice_quality, write_quality
@@ -128,3 +130,39 @@ def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, t
     html = page.read_text()
     assert "Practice Week 4 (January 2020)" in html and "Improvement plan" not in html[:100]
     assert "Embed Practice Weeks and dip sampling" in html
+
+
+def test_audits_for_a_pseudonymised_store_use_the_returns_key(store, tmp_path):
+    """A store loaded with --pseudonymise holds only pseudonyms: the same key turns the
+    workbook's child ids into the same pseudonyms, so the audit is checked against the returns;
+    without the key the raw id is refused as unknown, and nothing is stored."""
+    from conftest import write_903_table
+    from selfeval.assurance.io import write_audits_template
+    from selfeval.assurance.records import AssuranceData, Audit, PracticeWeek
+    from selfeval.assurance.repository import import_audits
+    from selfeval.errors import InputError
+    from selfeval.ingest import ingest
+    from selfeval.pseudonymise import Pseudonymiser
+
+    p = Pseudonymiser(b"k" * 32)
+    d = tmp_path / "903"
+    d.mkdir()
+    write_903_table(
+        d / "h.csv", "ssda903_header", [{"CHILD": "C1", "SEX": "1", "DOB": "01/01/2010"}]
+    )
+    write_903_table(
+        d / "e.csv",
+        "ssda903_episodes",
+        [{"CHILD": "C1", "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
+    )
+    ingest(store, [d], return_year=2020, la_code="999", pseudonymiser=p, validate=False)
+    week = PracticeWeek("W1", date(2019, 10, 14), date(2019, 10, 18))
+    a = Audit("C1", date(2019, 10, 15), "Head of Service", Grade.GOOD, practice_week="W1")
+    path = write_audits_template(tmp_path / "a.xlsx", data=AssuranceData((week,), (a,)))
+    with pytest.raises(InputError, match="child 'C1' is not in this store's returns"):
+        import_audits(store, path, "999", today=date(2020, 1, 1))
+    assert arepo.audits(store, "999") == []
+    res = import_audits(store, path, "999", today=date(2020, 1, 1), pseudonymiser=p)
+    assert res.created and res.warnings == ()
+    [stored] = arepo.audits(store, "999")
+    assert stored.child_id == p.pseudonym("C1") != "C1"
