@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from selfeval.assurance.loading import ingest_workbooks
+from selfeval.benchmarks import computed_comparisons, import_dir
 from selfeval.evaluation.publish import write_reports
 from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest
@@ -14,9 +16,12 @@ from selfeval.outputs.html import indicators_page
 from selfeval.outputs.quality import quality_page
 from selfeval.store import Store
 from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
+from selfeval.synth.england import write_england
 
 DEMO_LA = "999"
 DEMO_YEARS = range(2019, 2021)
+DEMO_ENGLAND = 30
+"""Authorities in the demo's synthetic England (its published tables, no download)."""
 
 
 def _demo_folders(year: int) -> list[tuple[str, int]]:
@@ -58,6 +63,14 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     # Practice weeks' audits and the improvement plan, then what they say.
     ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)
     quality = quality_page(store, DEMO_LA, out / "quality.html", today=at)
+    # England's published tables without a download: a synthetic England in DfE's own layout,
+    # imported as an analyst imports the real files (`selfeval benchmarks import`).
+    write_england(out / "england", n=DEMO_ENGLAND, years=DEMO_YEARS, seed=seed, full=0)
+    import_dir(store, out / "england" / "ees")
+    comparisons = computed_comparisons(store, DEMO_LA, at.year)
+    (out / "benchmarks.json").write_text(
+        json.dumps([c.as_dict() for c in comparisons], indent=2) + "\n"
+    )
     results = compute(sources_from_store(store), [at])
     page = indicators_page(
         results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
