@@ -375,3 +375,27 @@ def test_show_as_a_table(england):
     assert r.exit_code == 0, r.output
     line = next(x for x in r.output.splitlines() if x.startswith("sw_turnover_pct"))
     assert line.split()[1:4] == ["15.2", "13.5", "14.4"]
+
+
+def test_a_synthetic_englands_tables_import_like_the_real_ones(store, tmp_path):
+    """`selfeval synth --england` writes DfE's layout; its figures come back through show."""
+    import csv
+
+    from selfeval.synth.england import write_england
+
+    write_england(tmp_path, n=6, years=range(2019, 2021), seed=3, full=0)
+    summary = import_dir(store, tmp_path / "ees")
+    assert summary.neighbours == {"2021": 6}
+    with open(tmp_path / "ees" / "cla_number_and_rate_per_10k_children.csv") as f:
+        rows = [
+            r
+            for r in csv.DictReader(f)
+            if r["time_period"] == "2020"
+            and r["population_type"] == "Children looked after on 31 March each year"
+        ]
+    la = next(r for r in rows if r["geographic_level"] == "Local authority")
+    nat = next(r for r in rows if r["geographic_level"] == "National")
+    (c,) = published_comparisons(store, la["old_la_code"], 2020, ids=["cla_count"])
+    assert c.value == float(la["children_count"])
+    assert c.england == float(nat["children_count"])
+    assert c.of == 6 and c.neighbours_with_value > 0
