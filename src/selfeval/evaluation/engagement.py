@@ -1,0 +1,346 @@
+"""The annual engagement meeting pack: what Ofsted's regional team and one authority discuss.
+
+One :class:`~selfeval.outputs.document.Document` per authority, rendered by the existing
+renderers: its indicators beside England, its region and its statistical neighbours (where
+DfE's published figures are imported), its audits, its improvement plan's progress, its ILACS
+inspection history and next expected inspection, and where its self-evaluation stands.
+
+The pack is read by people without child-level access, so every count of 1 to 5 children
+(and every percentage resting on one) is shown as ``c`` (``selfeval.outputs.disclosure``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import sqlalchemy as sa
+
+from selfeval.assurance.repository import audits as stored_audits
+from selfeval.assurance.summary import GradeShare, grade_shares, moderation
+from selfeval.benchmarks.compare import (
+    Comparison,
+    area_names,
+    computed_comparisons,
+    has_benchmarks,
+    published_comparisons,
+)
+from selfeval.errors import NoData
+from selfeval.evaluation.figures import Record, format_number
+from selfeval.indicators import catalogue
+from selfeval.inspections.outcomes import Inspection
+from selfeval.inspections.planner import expected_next
+from selfeval.outputs.disclosure import SUPPRESSED, is_small, publish_count, publish_percent
+from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
+from selfeval.plans.progress import action_summary, target_progress
+from selfeval.plans.repository import plan as stored_plan
+from selfeval.store import Store, db
+
+
+@dataclass(frozen=True)
+class SelfEvaluationStatus:
+    """People's decisions on the findings selfeval drafted for one authority."""
+
+    accepted: int
+    rejected: int
+
+    @property
+    def decided(self) -> int:
+        return self.accepted + self.rejected
+
+    def describe(self) -> str:
+        if not self.decided:
+            return "no self-evaluation yet"
+        return f"{self.accepted} findings accepted, {self.rejected} rejected"
+
+
+def self_evaluation_status(store: Store, la_codes: list[str]) -> dict[str, SelfEvaluationStatus]:
+    """Each authority's accepted and rejected findings, from the stored decisions."""
+    t = db.finding_reviews
+    counts: dict[tuple[str, str], int] = {}
+    with store.engine.connect() as c:
+        q = sa.select(t.c.la_code, t.c.status, sa.func.count()).group_by(t.c.la_code, t.c.status)
+        for la, status, n in c.execute(q):
+            counts[(la, status)] = n
+    return {
+        la: SelfEvaluationStatus(counts.get((la, "accepted"), 0), counts.get((la, "rejected"), 0))
+        for la in la_codes
+    }
+
+
+def stored_inspections(store: Store, la_code: str) -> list[Inspection]:
+    """The authority's ILACS inspections imported with the benchmarks (Ofsted's official
+    outcomes where imported, else D2I's scrape of the reports), oldest first."""
+    t = db.bench_inspections
+    with store.engine.connect() as c:
+        rows = c.execute(sa.select(t).where(t.c.la_code == la_code).order_by(t.c.start_date)).all()
+    sources = {r.source for r in rows}
+    source = "ofsted" if "ofsted" in sources else "ilacs_scrape"
+    return [
+        Inspection(
+            la_code_new=la_code,
+            la_name="",
+            region="",
+            start=r.start_date,
+            published=r.publication_date,
+            type=r.framework or "",
+            judgements={
+                "overall": r.overall_effectiveness,
+                "leaders": r.impact_of_leaders,
+                "help_and_protection": r.help_and_protection,
+                "in_care": r.in_care,
+                "care_leavers": r.care_leavers,
+            },
+        )
+        for r in rows
+        if r.source == source and r.start_date is not None
+    ]
+
+
+def _d(d: date | None) -> str:
+    return f"{d.day} {d:%B %Y}" if d else ""
+
+
+def _pct(p: float | None) -> str:
+    return "x" if p is None else f"{p:.0f}%"
+
+
+def _bench(v: float | None, unit: str) -> str:
+    return "x" if v is None else format_number(v, unit)
+
+
+def _published(c: Comparison | None, unit: str) -> str:
+    """DfE's own figure for the authority, or its suppression marker."""
+    if c is None:
+        return "x"
+    return _bench(c.value, unit) if c.value is not None else (c.status or "x")
+
+
+def _share_pct(numerator: int, denominator: int) -> str:
+    p = publish_percent(numerator, denominator)
+    return f"{p:.0f}%" if isinstance(p, float) else str(p)
+
+
+def _indicators(store: Store, la_code: str, at: date, record: Record) -> list:
+    """The authority's computed indicators, and DfE's benchmarks for them when imported."""
+    cat = catalogue()
+    ids = [i for i, ind in cat.items() if all(record.sources.has(s) for s in ind.sources)]
+    blocks: list = [Heading(2, "Indicators and benchmarks")]
+    if not ids:
+        blocks.append(Paragraph(text("The store holds none of this authority's returns.")))
+        return blocks
+    results = {r.id: r for r in record.results(ids, [at])}
+    if not has_benchmarks(store):
+        blocks.append(
+            Paragraph(
+                text(
+                    "DfE's published figures are not imported into this store, so there are no "
+                    "England, regional or neighbour benchmarks; the authority's own figures are "
+                    "shown alone."
+                )
+            )
+        )
+        rows = [
+            (cat[i].title, record.show(results[i]) if results[i].value is not None else "x")
+            for i in ids
+        ]
+        blocks.append(
+            Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), tuple(rows), numeric={1})
+        )
+        return blocks
+    computed: dict[str, Comparison] = {
+        c.id: c for c in computed_comparisons(store, la_code, at.year, ids=None)
+    }
+    published: dict[str, Comparison] = {
+        c.id: c for c in published_comparisons(store, la_code, at.year)
+    }
+    rows = []
+    for i in ids:
+        r = results[i]
+        comp = computed.get(i) or published.get(i)
+        pub = published.get(i)
+        unit = r.unit
+        rows.append(
+            (
+                cat[i].title,
+                record.show(r) if r.value is not None else "x",
+                _published(pub, unit),
+                _bench(comp.england if comp else None, unit),
+                _bench(comp.region if comp else None, unit),
+                _bench(comp.neighbours_median if comp else None, unit),
+            )
+        )
+    blocks.append(
+        Paragraph(
+            text(
+                f"Computed from the authority's returns at {_d(at)}, beside DfE's published "
+                f"figures for {at.year} (x: none published or none mapped)."
+            )
+        )
+    )
+    blocks.append(
+        Table(
+            f"Indicators at {_d(at)} against their benchmarks",
+            ("Indicator", "Computed", "Published", "England", "Region", "Neighbours (median)"),
+            tuple(rows),
+            numeric=frozenset({1, 2, 3, 4, 5}),
+        )
+    )
+    return blocks
+
+
+def _share_row(s: GradeShare) -> tuple[str, ...]:
+    """One group's audits with disclosure control: each audit is one child's case."""
+    return (
+        s.group,
+        str(publish_count(s.audits)),
+        _share_pct(s.good_or_better, s.audits),
+        _share_pct(s.inadequate, s.audits),
+    )
+
+
+def _audits(store: Store, la_code: str, at: date) -> list:
+    blocks: list = [Heading(2, "Case audits")]
+    found = stored_audits(store, la_code, end=at)
+    if not found:
+        blocks.append(Paragraph(text("No case audits are recorded for this authority.")))
+        return blocks
+    shares = grade_shares(found) + grade_shares(found, "week")
+    blocks.append(
+        Table(
+            "Audits' final grades, all and by practice week (c: 1 to 5 audits)",
+            ("Audits", "Number", "Good or better", "Inadequate"),
+            tuple(_share_row(s) for s in shares),
+            numeric=frozenset({1, 2, 3}),
+        )
+    )
+    m = moderation(found)
+    if m.moderated:
+        blocks.append(
+            Paragraph(
+                text(
+                    f"Moderation: {publish_count(m.moderated)} audits moderated, agreement "
+                    f"{_share_pct(m.agreed, m.moderated)} ({m.direction})."
+                )
+            )
+        )
+    else:
+        blocks.append(Paragraph(text("Moderation: no audits moderated.")))
+    return blocks
+
+
+def _plan(store: Store, la_code: str, at: date, record: Record) -> list:
+    blocks: list = [Heading(2, "Improvement plan")]
+    try:
+        p = stored_plan(store, la_code)
+    except NoData:
+        blocks.append(Paragraph(text("No improvement plan is recorded for this authority.")))
+        return blocks
+    acts = action_summary(p.actions, at)
+    blocks.append(
+        Paragraph(
+            text(
+                f"Plan {p.plan_year}: {acts.total} actions, {acts.on_track} on track "
+                f"({_pct(acts.on_track_pct)}), {acts.overdue} overdue."
+            )
+        )
+    )
+    progress = target_progress(store, la_code, p, at=at)
+    if progress:
+        rows = []
+        for tp in progress:
+            r = record.result(tp.target.indicator_id, tp.at)
+            small = tp.unit == "count" and is_small(tp.target.target_value)
+            rows.append(
+                (
+                    tp.title,
+                    record.show(r) if r.value is not None else "x",
+                    SUPPRESSED if small else _bench(tp.target.target_value, tp.unit),
+                    _d(tp.target.target_date),
+                    tp.status,
+                )
+            )
+        blocks.append(
+            Table(
+                f"Targets at {_d(min(at, max(tp.at for tp in progress)))}",
+                ("Target", "Value", "Target value", "By", "Status"),
+                tuple(rows),
+                numeric=frozenset({1, 2}),
+            )
+        )
+    return blocks
+
+
+def _inspections(store: Store, la_code: str, at: date) -> list:
+    blocks: list = [Heading(2, "ILACS inspections")]
+    history = [i for i in stored_inspections(store, la_code) if i.start <= at]
+    if not history:
+        blocks.append(
+            Paragraph(
+                text(
+                    "No Ofsted inspections are imported for this authority (import Ofsted's "
+                    "outcomes with `selfeval benchmarks import`)."
+                )
+            )
+        )
+        return blocks
+    blocks.append(
+        Table(
+            "Inspections and visits",
+            ("Started", "Type", "Overall effectiveness", "Published"),
+            tuple(
+                (_d(i.start), i.type, i.overall or "not judged", _d(i.published)) for i in history
+            ),
+        )
+    )
+    e = expected_next(history, at)
+    if e is None:
+        blocks.append(Paragraph(text("No judged inspection to plan the next one from.")))
+    else:
+        extra = []
+        if e.monitoring_visits:
+            extra.append("monitoring visits until then")
+        if e.focused_visit_eligible:
+            extra.append("eligible for a focused visit")
+        blocks.append(
+            Paragraph(
+                text(
+                    f"Next expected: a {e.next_type} inspection, window {_d(e.window_start)} to "
+                    f"{_d(e.window_end)} ({e.status})"
+                    + (f"; {', '.join(extra)}" if extra else "")
+                    + "."
+                )
+            )
+        )
+    return blocks
+
+
+def _status(store: Store, la_code: str) -> list:
+    s = self_evaluation_status(store, [la_code])[la_code]
+    return [
+        Heading(2, "Self-evaluation"),
+        BulletList(
+            (
+                text(f"Findings: {s.describe()}."),
+                text("Last self-evaluation rendered: not recorded by selfeval."),
+            )
+        ),
+    ]
+
+
+def engagement_pack(store: Store, la_code: str, at: date) -> Document:
+    """The annual engagement meeting pack for one authority, as at ``at``."""
+    name = area_names(store).get(la_code) if has_benchmarks(store) else None
+    who = f"{name} ({la_code})" if name else f"Authority {la_code}"
+    doc = Document(
+        title=f"Annual engagement meeting: {who}",
+        subtitle=f"Figures at {_d(at)}; prepared {_d(date.today())}",
+        meta={"kind": "engagement pack", "la": la_code, "at": at.isoformat()},
+    )
+    record = Record(store, la_code, public=True)
+    doc.add(*_indicators(store, la_code, at, record))
+    doc.add(*_audits(store, la_code, at))
+    doc.add(*_plan(store, la_code, at, record))
+    doc.add(*_inspections(store, la_code, at))
+    doc.add(*_status(store, la_code))
+    return doc

@@ -1,0 +1,158 @@
+"""The annual engagement meeting pack, on a hand-made store of two authorities."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import UTC, date, datetime
+
+import docx
+import pytest
+import sqlalchemy as sa
+
+from conftest import write_903_table
+from selfeval.assurance.grades import Grade
+from selfeval.assurance.records import Audit
+from selfeval.assurance.repository import add_audit
+from selfeval.evaluation.engagement import engagement_pack, self_evaluation_status
+from selfeval.ingest import ingest_903
+from selfeval.outputs.document import Table
+from selfeval.outputs.render import write
+from selfeval.store import db
+
+AT = date(2022, 3, 31)
+
+
+@pytest.fixture
+def two_authorities(store, tmp_path):
+    """301 looks after 8 children at 31/03/2022, 302 looks after 3 (a small count)."""
+    for la, n in {"301": 8, "302": 3}.items():
+        folder = tmp_path / la
+        folder.mkdir()
+        kids = [f"{la}K{i}" for i in range(n)]
+        h = write_903_table(
+            folder / "h.csv",
+            "ssda903_header",
+            [{"CHILD": c, "SEX": "1", "DOB": "01/01/2012"} for c in kids],
+        )
+        e = write_903_table(
+            folder / "e.csv",
+            "ssda903_episodes",
+            [
+                {"CHILD": c, "DECOM": "01/06/2021", "RNE": "S", "LS": "C2", "PLACE": "U1"}
+                for c in kids
+            ],
+        )
+        ingest_903(store, [h, e], la_code=la, return_year=2022)
+    # 301: seven audits, six good, one inadequate (moderated down from requires improvement).
+    for i in range(6):
+        add_audit(store, "301", Audit(f"301K{i}", date(2022, 1, 10), "A. Auditor", Grade.GOOD))
+    add_audit(
+        store,
+        "301",
+        Audit(
+            "301K6",
+            date(2022, 1, 10),
+            "A. Auditor",
+            Grade.REQUIRES_IMPROVEMENT,
+            moderator="M. Oderator",
+            moderation_date=date(2022, 1, 20),
+            moderated_grade=Grade.INADEQUATE,
+        ),
+    )
+    with store.engine.begin() as c:
+        c.execute(
+            sa.insert(db.bench_inspections),
+            [
+                dict(
+                    source="ofsted",
+                    la_code="301",
+                    framework="standard",
+                    start_date=date(2018, 5, 14),
+                    publication_date=date(2018, 7, 2),
+                    overall_effectiveness="requires improvement",
+                ),
+                dict(
+                    source="ofsted",
+                    la_code="301",
+                    framework="standard",
+                    start_date=date(2019, 1, 14),
+                    publication_date=date(2019, 3, 1),
+                    overall_effectiveness="good",
+                ),
+                dict(
+                    source="ofsted",
+                    la_code="302",
+                    framework="standard",
+                    start_date=date(2019, 6, 3),
+                    publication_date=None,
+                    overall_effectiveness="inadequate",
+                ),
+            ],
+        )
+        c.execute(
+            sa.insert(db.finding_reviews).values(
+                la_code="301",
+                key="change:cla_count:2021-03-31:2022-03-31",
+                status="accepted",
+                drafted_text="drafted",
+                decided_by="Head of Service",
+                decided_at=datetime(2022, 4, 1, tzinfo=UTC),
+            )
+        )
+    return store
+
+
+def _table(doc, caption_start: str) -> Table:
+    tables = [b for b in doc.blocks if isinstance(b, Table)]
+    return next(t for t in tables if t.caption.startswith(caption_start))
+
+
+def test_pack_holds_figures_history_and_audits(two_authorities):
+    doc = engagement_pack(two_authorities, "301", AT)
+    words = doc.text()
+    assert doc.title == "Annual engagement meeting: Authority 301"
+    indicators = dict((r[0], r[1]) for r in _table(doc, "Indicators at").rows)
+    assert indicators["Children looked after"] == "8"
+    assert "DfE's published figures are not imported" in words
+    # Seven audits: 6 good or better = 86%; one inadequate is a count of 1, so c.
+    assert _table(doc, "Audits").rows[0] == ("all audits", "7", "86%", "c")
+    assert "Moderation: c audits moderated" in words
+    # History, oldest first; next: a short inspection centred on 14/01/2022 +- 6 months.
+    assert _table(doc, "Inspections").rows == (
+        ("14 May 2018", "standard", "requires improvement", "2 July 2018"),
+        ("14 January 2019", "standard", "good", "1 March 2019"),
+    )
+    assert "a short inspection, window 14 July 2021 to 14 July 2022 (in window)" in words
+    assert "1 findings accepted, 0 rejected" in words
+    assert "No improvement plan" in words
+
+
+def test_no_cell_of_one_to_five_children(two_authorities):
+    """302 looks after 3 children: shown as c, and no table cell anywhere is a bare 1-5."""
+    doc = engagement_pack(two_authorities, "302", AT)
+    indicators = dict((r[0], r[1]) for r in _table(doc, "Indicators at").rows)
+    assert indicators["Children looked after"] == "c"
+    for b in doc.blocks:
+        if isinstance(b, Table) and b.caption.startswith("Indicators"):
+            for row in b.rows:
+                assert not re.fullmatch(r"[1-5]", row[1]), row
+    assert "monitoring visits until then" in doc.text()
+    assert "no self-evaluation yet" in doc.text()
+
+
+def test_status_of_both(two_authorities):
+    s = self_evaluation_status(two_authorities, ["301", "302"])
+    assert (s["301"].accepted, s["302"].decided) == (1, 0)
+
+
+def test_renders_to_pdf_and_docx(two_authorities, tmp_path):
+    doc = engagement_pack(two_authorities, "301", AT)
+    pdf = write(doc, "pdf", tmp_path / "pack.pdf")
+    assert pdf.read_bytes().startswith(b"%PDF")
+    pypdf = pytest.importorskip("pypdf")
+    pages = pypdf.PdfReader(io.BytesIO(pdf.read_bytes())).pages
+    assert "Authority 301" in "".join(p.extract_text() for p in pages)
+    out = write(doc, "docx", tmp_path / "pack.docx")
+    d = docx.Document(str(out))
+    assert any("Authority 301" in p.text for p in d.paragraphs)
