@@ -10,7 +10,7 @@ import docx
 import pytest
 import sqlalchemy as sa
 
-from conftest import write_903_table
+from conftest import run_cli, write_903_table
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import Audit
 from selfeval.assurance.repository import add_audit
@@ -156,3 +156,47 @@ def test_renders_to_pdf_and_docx(two_authorities, tmp_path):
     out = write(doc, "docx", tmp_path / "pack.docx")
     d = docx.Document(str(out))
     assert any("Authority 301" in p.text for p in d.paragraphs)
+
+
+def test_cli_region_view_and_pack(two_authorities, tmp_path, capsys):
+    """`selfeval region --at` still lists the view, now with each one's self-evaluation status;
+    `selfeval region pack` writes the pack."""
+    db = str(two_authorities.engine.url)
+    code, out, _ = run_cli(capsys, "--db", db, "region", "--at", "2022-03-31", "--id", "cla_count")
+    assert code == 0
+    assert "301  self-evaluation: 1 findings accepted, 0 rejected" in out
+    assert "302  self-evaluation: no self-evaluation yet" in out
+    code, out, err = run_cli(capsys, "--db", db, "region")
+    assert code == 2 and "--at" in err
+    target = tmp_path / "pack.html"
+    code, out, _ = run_cli(
+        capsys,
+        "--db",
+        db,
+        "region",
+        "pack",
+        "--la",
+        "302",
+        "--at",
+        "2022-03-31",
+        "--format",
+        "html",
+        "--out",
+        str(target),
+    )
+    assert code == 0, out
+    assert "Authority 302" in target.read_text(encoding="utf-8")
+    code, _, err = run_cli(
+        capsys,
+        "--db",
+        db,
+        "region",
+        "pack",
+        "--la",
+        "999",
+        "--at",
+        "2022-03-31",
+        "--out",
+        str(tmp_path / "x.pdf"),
+    )
+    assert code == 1 and "no returns for authority 999" in err

@@ -29,6 +29,7 @@ from selfeval.benchmarks.compare import (
     published_series,
     reference_date,
 )
+from selfeval.evaluation.engagement import self_evaluation_status
 from selfeval.indicators import Result, catalogue, compute, sources_from_store
 from selfeval.store import Store
 
@@ -53,6 +54,8 @@ class RegionView:
     la_codes: list[str]
     names: dict[str, str]
     cells: dict[tuple[str, str], RegionCell] = field(default_factory=dict)
+    self_evaluation: dict[str, str] = field(default_factory=dict)
+    """Per authority: its findings accepted and rejected, or "no self-evaluation yet"."""
 
     def outliers(self) -> list[tuple[str, str, str]]:
         """(authority, indicator, what) for every flagged cell."""
@@ -75,6 +78,7 @@ class RegionView:
                 "england": c.england,
                 "against_england": c.against_england,
                 "against_neighbours": c.against_neighbours,
+                "self_evaluation": self.self_evaluation.get(la, ""),
             }
             for (la, iid), c in sorted(self.cells.items())
         ]
@@ -156,4 +160,7 @@ def region_view(
                     _side(r.value, min(nv), max(nv)),
                 )
         view.cells[(r.la_code, r.id)] = cell
+    view.self_evaluation = {
+        la: s.describe() for la, s in self_evaluation_status(store, las).items()
+    }
     return view

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
+from selfeval.errors import NoData
+from selfeval.evaluation.engagement import engagement_pack
 from selfeval.indicators.backends import ENGINES, backend
+from selfeval.outputs.render import write
 from selfeval.region import region_view
 
 
-@cli.command()
-@click.option("--at", type=DATE, required=True, help="Counts at this date; periods end on it.")
+@cli.group(invoke_without_command=True)
+@click.option("--at", type=DATE, help="Counts at this date; periods end on it (required).")
 @click.option(
     "--la",
     "la_codes",
@@ -36,10 +40,10 @@ from selfeval.region import region_view
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
 )
-@pass_ctx
+@click.pass_context
 def region(
-    ctx: Context,
-    at: date,
+    cctx: click.Context,
+    at: date | None,
     la_codes: tuple[str, ...],
     ids: tuple[str, ...],
     period: str,
@@ -48,7 +52,13 @@ def region(
     outliers: bool,
     fmt: str,
 ) -> None:
-    """All authorities' indicators side by side, flagged against England and neighbours."""
+    """All authorities' indicators side by side, flagged against England and neighbours,
+    with each one's self-evaluation status; `region pack` writes one authority's pack."""
+    if cctx.invoked_subcommand is not None:
+        return
+    if at is None:
+        raise click.UsageError("Missing option '--at'.")
+    ctx: Context = cctx.find_object(Context)
     con = backend(engine, spark_master) if engine != "duckdb" else None
     view = region_view(
         ctx.store(), at, la_codes=la_codes or None, ids=ids or None, period=period, backend=con
@@ -67,3 +77,25 @@ def region(
             if r[k]
         )
         click.echo(f"{r['la']}  {r['la_name'][:24]:<26}{r['id']:<40}{v:>10}  {flag}")
+    click.echo("")
+    for la in view.la_codes:
+        click.echo(f"{la}  self-evaluation: {view.self_evaluation.get(la, '')}")
+
+
+@region.command("pack")
+@click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority.")
+@click.option("--at", type=DATE, required=True, help="Figures at this date.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["pdf", "docx", "html"]), default="pdf", show_default=True
+)
+@click.option(
+    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
+)
+@pass_ctx
+def pack(ctx: Context, la_code: str, at: date, fmt: str, out: Path) -> None:
+    """The annual engagement meeting pack for one authority (small counts shown as c)."""
+    store = ctx.store()
+    if la_code not in store.la_codes():
+        raise NoData(f"the store holds no returns for authority {la_code}")
+    written = write(engagement_pack(store, la_code, at), fmt, out)
+    click.echo(f"wrote {written}")
