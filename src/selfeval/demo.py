@@ -9,11 +9,13 @@ from pathlib import Path
 
 from selfeval.assurance.loading import ingest_workbooks
 from selfeval.benchmarks import computed_comparisons, import_dir
+from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import write_reports
 from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest
 from selfeval.outputs.html import indicators_page
 from selfeval.outputs.quality import quality_page
+from selfeval.outputs.render import write
 from selfeval.store import Store
 from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
 from selfeval.synth.england import write_england
@@ -76,7 +78,10 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
         results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
     )
     reports = write_reports(store, out / "reports", at=at)
+    pack = write(engagement_pack(store, DEMO_LA, at), "pdf", out / "reports" / "engagement.pdf")
     store.engine.dispose()
     return DemoOutputs(
-        store_url=url, returns=returns, pages=[page, quality, *reports.sef, *reports.scrutiny]
+        store_url=url,
+        returns=returns,
+        pages=[page, quality, *reports.sef, *reports.scrutiny, pack],
     )
