@@ -23,6 +23,18 @@ from selfeval.store import db
 AT = date(2022, 3, 31)
 
 
+def _inspection(la: str, start: date, published: date | None, overall: str) -> dict:
+    """One of Ofsted's standard ILACS inspections, as `benchmarks import` stores it."""
+    return dict(
+        source="ofsted",
+        la_code=la,
+        framework="standard",
+        start_date=start,
+        publication_date=published,
+        overall_effectiveness=overall,
+    )
+
+
 @pytest.fixture
 def two_authorities(store, tmp_path):
     """301 looks after 8 children at 31/03/2022, 302 looks after 3 (a small count)."""
@@ -64,30 +76,9 @@ def two_authorities(store, tmp_path):
         c.execute(
             sa.insert(db.bench_inspections),
             [
-                dict(
-                    source="ofsted",
-                    la_code="301",
-                    framework="standard",
-                    start_date=date(2018, 5, 14),
-                    publication_date=date(2018, 7, 2),
-                    overall_effectiveness="requires improvement",
-                ),
-                dict(
-                    source="ofsted",
-                    la_code="301",
-                    framework="standard",
-                    start_date=date(2019, 1, 14),
-                    publication_date=date(2019, 3, 1),
-                    overall_effectiveness="good",
-                ),
-                dict(
-                    source="ofsted",
-                    la_code="302",
-                    framework="standard",
-                    start_date=date(2019, 6, 3),
-                    publication_date=None,
-                    overall_effectiveness="inadequate",
-                ),
+                _inspection("301", date(2018, 5, 14), date(2018, 7, 2), "requires improvement"),
+                _inspection("301", date(2019, 1, 14), date(2019, 3, 1), "good"),
+                _inspection("302", date(2019, 6, 3), None, "inadequate"),
             ],
         )
         c.execute(
@@ -169,34 +160,9 @@ def test_cli_region_view_and_pack(two_authorities, tmp_path, capsys):
     code, out, err = run_cli(capsys, "--db", db, "region")
     assert code == 2 and "--at" in err
     target = tmp_path / "pack.html"
-    code, out, _ = run_cli(
-        capsys,
-        "--db",
-        db,
-        "region",
-        "pack",
-        "--la",
-        "302",
-        "--at",
-        "2022-03-31",
-        "--format",
-        "html",
-        "--out",
-        str(target),
-    )
+    pack = ("--db", db, "region", "pack", "--at", "2022-03-31", "--out")
+    code, out, _ = run_cli(capsys, *pack, str(target), "--la", "302", "--format", "html")
     assert code == 0, out
     assert "Authority 302" in target.read_text(encoding="utf-8")
-    code, _, err = run_cli(
-        capsys,
-        "--db",
-        db,
-        "region",
-        "pack",
-        "--la",
-        "999",
-        "--at",
-        "2022-03-31",
-        "--out",
-        str(tmp_path / "x.pdf"),
-    )
+    code, _, err = run_cli(capsys, *pack, str(tmp_path / "x.pdf"), "--la", "999")
     assert code == 1 and "no returns for authority 999" in err
