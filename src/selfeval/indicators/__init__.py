@@ -1,11 +1,18 @@
 """The indicator catalogue and its engine."""
 
-from selfeval.indicators.engine import Result, compute, month_ends, period_start
+from selfeval.indicators.engine import (
+    Result,
+    compute,
+    month_ends,
+    period_start,
+    periods_table,
+)
 from selfeval.indicators.registry import Indicator, catalogue, get, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Coverage, Sources, register_reference
 from selfeval.indicators.store_sources import sources_from_store
 
 __all__ = [
+    "Coverage",
     "Indicator",
     "Result",
     "Sources",
@@ -15,5 +22,7 @@ __all__ = [
     "indicator",
     "month_ends",
     "period_start",
+    "periods_table",
+    "register_reference",
     "sources_from_store",
 ]

@@ -1,4 +1,9 @@
-"""Computing the catalogue: for any dates, periods and authorities, on one engine."""
+"""Computing the catalogue: for any dates, periods and authorities, on one engine.
+
+All the asked-for indicators are built as Ibis expressions over one table of periods and run
+as a single query (a union of every definition), so that a 60-month series of the whole
+catalogue costs one round trip to the engine, not one per indicator or per date.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +12,12 @@ from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 
 import ibis
+import ibis.expr.types as ir
 import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import NoData, UsageError
-from selfeval.indicators.registry import Indicator, catalogue
+from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue
 from selfeval.indicators.sources import Sources
 
 PERIODS = {"year": relativedelta(years=1), "quarter": relativedelta(months=3)}
@@ -38,11 +44,35 @@ def month_ends(start: date, end: date) -> list[date]:
     return out
 
 
+def snapshot_year(at: date, snapshot: tuple[int, int]) -> int:
+    """The year of the latest snapshot date (month, day) on or before ``at``."""
+    return at.year if (at.month, at.day) >= snapshot else at.year - 1
+
+
+def snapshot_span(at: date, snapshot: tuple[int, int]) -> tuple[date, date]:
+    """The 12 months ending on the latest snapshot date on or before ``at``."""
+    end = date(snapshot_year(at, snapshot), *snapshot)
+    return end - relativedelta(years=1) + timedelta(days=1), end
+
+
+def population_year(at: date) -> int:
+    """The ONS mid-year estimate a rate at ``at`` uses: the last mid-year (30 June) before it."""
+    return snapshot_year(at, (6, 30))
+
+
 @dataclass(frozen=True)
 class Result:
+    """One indicator's figure for one authority and one date asked for.
+
+    ``date`` is the date asked for; ``period_start``..``period_end`` is what the figure covers:
+    the date itself for a count at a date, the year, quarter or month ending on it for a period
+    measure, and the return's year for a figure a return gives once a year (OC2, OC3, CSWW).
+    """
+
     id: str
     title: str
     la_code: str
+    date: date
     period_start: date
     period_end: date
     value: float | None
@@ -53,9 +83,28 @@ class Result:
 
     def as_dict(self) -> dict:
         d = asdict(self)
-        d["period_start"] = self.period_start.isoformat()
-        d["period_end"] = self.period_end.isoformat()
+        for k in ("date", "period_start", "period_end"):
+            d[k] = getattr(self, k).isoformat()
         return d
+
+
+def periods_table(ends: Sequence[date], period: str) -> pa.Table:
+    """The table every definition joins: one row per date asked for.
+
+    Besides the period (``period_start``, ``period_end``) it carries the years that annual
+    sources are matched on: ``collection_year`` (the 903/CIN return whose 31 March is the latest
+    on or before the date), ``csww_year`` (the workforce census, 30 September) and
+    ``population_year`` (the ONS mid-year estimate before the date).
+    """
+    cols: dict[str, list] = {
+        "period_start": [period_start(e, period) for e in ends],
+        "period_end": list(ends),
+        "population_year": [population_year(e) for e in ends],
+    }
+    for name, snap in SNAPSHOTS.items():
+        cols[f"{name}_year"] = [snapshot_year(e, snap) for e in ends]
+    types = {k: pa.date32() if k.startswith("period_") else pa.int32() for k in cols}
+    return pa.table({k: pa.array(v, types[k]) for k, v in cols.items()})
 
 
 def compute(
@@ -72,83 +121,98 @@ def compute(
     las = list(la_codes) if la_codes else sources.la_codes()
     if not las:
         raise NoData("the store holds no data: ingest some returns first")
-    starts = [period_start(e, period) for e in ends]
-    periods = ibis.memtable(
-        pa.table(
-            {
-                "period_start": pa.array(starts, pa.date32()),
-                "period_end": pa.array(list(ends), pa.date32()),
-            }
-        )
-    )
+    ends = sorted(set(ends))
+    periods = ibis.memtable(periods_table(ends, period))
+    runnable = [i for i in inds if all(sources.has(s) for s in i.sources)]
+    rows = _run(sources, periods, runnable)
     out: list[Result] = []
     for ind in inds:
-        out.extend(_compute_one(ind, sources, periods, list(zip(starts, ends, strict=True)), las))
+        for la in las:
+            for end in ends:
+                out.append(_result(ind, sources, la, end, period, rows.get((ind.id, la, end))))
     return out
 
 
-def _compute_one(
-    ind: Indicator,
-    sources: Sources,
-    periods: ibis.Table,
-    spans: list[tuple[date, date]],
-    las: list[str],
-) -> list[Result]:
+def expression(ind: Indicator, sources: Sources, periods: ir.Table) -> ir.Table:
+    """One indicator's definition, as rows of (id, la_code, period_end, numerator, denominator)."""
+    t = ind.compute(sources, periods)
+    den = t.denominator if "denominator" in t.columns else ibis.null()
+    return t.select(
+        id=ibis.literal(ind.id),
+        la_code=t.la_code.cast("string"),
+        period_end=t.period_end.cast("date"),
+        numerator=t.numerator.cast("float64"),
+        denominator=den.cast("float64"),
+    )
+
+
+def _run(
+    sources: Sources, periods: ir.Table, inds: list[Indicator]
+) -> dict[tuple[str, str, date], dict]:
+    if not inds:
+        return {}
+    exprs = [expression(i, sources, periods) for i in inds]
+    query = ibis.union(*exprs, distinct=False) if len(exprs) > 1 else exprs[0]
+    table = sources.backend.to_pyarrow(query)
+    out = {}
+    for r in table.to_pylist():
+        out[(r["id"], r["la_code"], r["period_end"])] = r
+    return out
+
+
+def _result(
+    ind: Indicator, sources: Sources, la: str, end: date, period: str, row: dict | None
+) -> Result:
+    if ind.measure == "stock":
+        start, stop = end, end
+    elif ind.measure == "annual":
+        start, stop = snapshot_span(end, SNAPSHOTS[ind.snapshot])
+    else:
+        start, stop = period_start(end, period), end
+    num = den = None
+    reason = _missing(ind, sources, la, start, stop)
+    if reason is None:
+        num = _num(row["numerator"]) if row else 0.0
+        den = _num(row["denominator"]) if row else None
+        if ind.unit == "rate_per_10k" and den is None:
+            reason = f"no data: no ONS population estimate for mid-{population_year(end)}"
+            num = None
+        elif ind.denominator is not None and not den:
+            den = 0.0
+            reason = f"nothing to measure: the denominator ({ind.denominator}) is 0"
+    value = None if reason else ind.value(num, den)
+    return Result(
+        id=ind.id,
+        title=ind.title,
+        la_code=la,
+        date=end,
+        period_start=start,
+        period_end=stop,
+        value=value,
+        numerator=num,
+        denominator=den,
+        unit=ind.unit,
+        reason=reason,
+    )
+
+
+def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) -> str | None:
     missing = [s for s in ind.sources if not sources.has(s)]
-    rows: dict[tuple[str, date], dict] = {}
-    if not missing:
-        df = sources.backend.execute(ind.compute(sources, periods))
-        for r in df.to_dict("records"):
-            rows[(r["la_code"], _as_date(r["period_end"]))] = r
-    out = []
-    for la in las:
-        for start, end in spans:
-            p_start = end if ind.measure == "stock" else start
-            reason = None
-            num = den = None
-            if missing:
-                reason = "no data: the store has no " + ", ".join(missing) + " table"
-            elif not all(
-                sources.coverage[s].covers(la, p_start, end)
-                for s in ind.sources
-                if s in sources.coverage
-            ):
-                reason = f"no data: the loaded returns do not cover {p_start} to {end}"
-            else:
-                r = rows.get((la, end))
-                num = _num(r.get("numerator")) if r else 0.0
-                den = _num(r.get("denominator")) if r else (0.0 if ind.denominator else None)
-                if ind.denominator is not None and not den:
-                    reason = "no children in the denominator"
-            value = None if reason else ind.value(num, den)
-            out.append(
-                Result(
-                    id=ind.id,
-                    title=ind.title,
-                    la_code=la,
-                    period_start=p_start,
-                    period_end=end,
-                    value=value,
-                    numerator=num,
-                    denominator=den,
-                    unit=ind.unit,
-                    reason=reason,
-                )
-            )
-    return out
+    if missing:
+        return "no data: the store has no " + ", ".join(missing) + " table"
+    for s in ind.sources:
+        cov = sources.coverage.get(s)
+        if cov is None:
+            continue
+        if ind.measure == "annual" and not cov.covers(la, end, end):
+            return f"no data: no {s} return for the year ending {end}"
+        if ind.measure != "annual" and not cov.covers(la, start, end):
+            return f"no data: the loaded returns do not cover {start} to {end}"
+    return None
 
 
 def _num(v: object) -> float | None:
     if v is None:
         return None
-    try:
-        f = float(v)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        return None
+    f = float(v)  # type: ignore[arg-type]
     return None if f != f else f
-
-
-def _as_date(v: object) -> date:
-    if isinstance(v, date) and not hasattr(v, "hour"):
-        return v
-    return v.date()  # type: ignore[union-attr]

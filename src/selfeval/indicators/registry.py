@@ -24,8 +24,14 @@ Area = Literal[
 ]
 Unit = Literal["count", "percent", "rate_per_10k", "days", "ratio", "fte"]
 Polarity = Literal["higher_better", "lower_better", "neutral"]
-Measure = Literal["stock", "period"]
-"""A stock is counted at the period's end date; a period measure covers the whole period."""
+Measure = Literal["stock", "period", "annual"]
+"""A stock is counted at the date; a period measure covers the year, quarter or month ending on
+the date; an annual measure is what the latest yearly return on or before the date gives (its
+``snapshot`` says which day ends that return's year)."""
+
+SNAPSHOTS: dict[str, tuple[int, int]] = {"collection": (3, 31), "csww": (9, 30)}
+"""The days that end a yearly return's year: the 903 and CIN census collection year (31 March)
+and the social work workforce census (30 September). ``periods`` carries ``<name>_year``."""
 
 AREAS: tuple[str, ...] = (
     "need",
@@ -67,7 +73,10 @@ class Indicator:
     suppression: str
     compute: Callable[[Sources, ir.Table], ir.Table] = field(repr=False, compare=False)
     published: Published | None = None
-    needs_population: bool = False
+    snapshot: str | None = None
+    """For an annual measure: which yearly return (a key of ``SNAPSHOTS``)."""
+    choices: tuple[str, ...] = ()
+    """Counting choices where no source settles the rule, each in a sentence (shown by info)."""
 
     def value(self, numerator: float | None, denominator: float | None) -> float | None:
         """The indicator's value from its numerator and denominator."""
@@ -98,6 +107,8 @@ def indicator(**meta: object) -> Callable[[Callable], Callable]:
             raise ValueError(f"indicator {ind.id!r}: unknown area {ind.area!r}")
         if not ind.definition.strip():
             raise ValueError(f"indicator {ind.id!r} has no definition text")
+        if (ind.measure == "annual") != (ind.snapshot in SNAPSHOTS):
+            raise ValueError(f"indicator {ind.id!r}: an annual measure needs a snapshot")
         _REGISTRY[ind.id] = ind
         return fn
 
@@ -111,6 +122,7 @@ def catalogue() -> dict[str, Indicator]:
 
 
 def get(indicator_id: str) -> Indicator:
+    """One indicator by id; a usage error naming it when there is none."""
     cat = catalogue()
     try:
         return cat[indicator_id]

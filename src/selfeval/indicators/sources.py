@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -41,8 +42,17 @@ def _joined(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
     return out
 
 
+Reference = Callable[["Sources"], pa.Table]
+"""Builds a reference table (e.g. postcode centroids) from the sources, when first needed."""
+
+
 class Sources:
-    """Named Ibis tables on one backend (DuckDB in process by default)."""
+    """Named Ibis tables on one backend (DuckDB in process by default).
+
+    ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
+    tables such as ``population`` (la_code, year, population); ``references`` are reference
+    tables built only when an indicator first reads them (see ``register_reference``).
+    """
 
     def __init__(
         self,
@@ -60,9 +70,15 @@ class Sources:
         self._tables["calendar"] = register(self.backend, "calendar", calendar_table())
 
     def has(self, name: str) -> bool:
-        return name in self._tables
+        if name in self._tables:
+            return True
+        ref = _REFERENCE_NEEDS.get(name)
+        return name in _REFERENCES and (ref is None or all(self.has(n) for n in ref))
 
     def table(self, name: str) -> ir.Table:
+        if name not in self._tables and self.has(name):
+            built = _REFERENCES[name](self)
+            self._tables[name] = self.backend.create_table(name, built, overwrite=True)
         try:
             return self._tables[name]
         except KeyError:
@@ -77,6 +93,21 @@ class Sources:
     def la_codes(self) -> list[str]:
         codes: set[str] = set()
         for name, t in self._tables.items():
-            if name != "calendar" and "la_code" in t.columns:
+            if name not in ("calendar", "population") and "la_code" in t.columns:
                 codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
         return sorted(codes)
+
+
+_REFERENCES: dict[str, Reference] = {}
+_REFERENCE_NEEDS: dict[str, tuple[str, ...]] = {}
+
+
+def register_reference(name: str, needs: tuple[str, ...] = ()) -> Callable[[Reference], Reference]:
+    """Declare a reference table built on first use from the tables it ``needs``."""
+
+    def wrap(fn: Reference) -> Reference:
+        _REFERENCES[name] = fn
+        _REFERENCE_NEEDS[name] = needs
+        return fn
+
+    return wrap

@@ -11,8 +11,11 @@ from selfeval.indicators.sources import Coverage, Sources
 from selfeval.store import Store
 
 
-def return_year_span(year: int) -> tuple[date, date]:
-    """Collection year Y runs from 1 April Y-1 to 31 March Y."""
+def return_year_span(year: int, table: str = "") -> tuple[date, date]:
+    """Collection year Y runs from 1 April Y-1 to 31 March Y; the workforce census year
+    (``workforce_*`` tables) from 1 October Y-1 to 30 September Y."""
+    if table.startswith("workforce"):
+        return date(year - 1, 10, 1), date(year, 9, 30)
     return date(year - 1, 4, 1), date(year, 3, 31)
 
 
@@ -30,7 +33,7 @@ def sources_from_store(
         spans: dict[str, list[tuple[date, date]]] = {}
         for rec, _ in store.table_files(name, la_code):
             if rec.return_year:
-                spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year))
+                spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year, name))
         if spans:  # tables without return years (SSD extracts) cover what they hold
             coverage[name] = Coverage(spans)
     population = _population(store, la_code)

@@ -1,0 +1,80 @@
+"""Hand-made tables for indicator tests, built straight into ``Sources`` (no files, no store).
+
+Rows are dicts of DfE field names; dates are ISO strings (``"2019-03-31"``). Every table gets
+``la_code`` (default 999) and, where given, ``return_year``; fields left out are blank.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pyarrow as pa
+
+from selfeval.indicators import Sources, compute
+from selfeval.schema import ALL_TABLES
+
+LA = "999"
+
+
+def _value(v: object, kind: str) -> object:
+    if v is None or v == "":
+        return None
+    if kind == "date":
+        return v if isinstance(v, date) else date.fromisoformat(str(v))
+    if kind == "int":
+        return int(v)  # type: ignore[arg-type]
+    if kind == "float":
+        return float(v)  # type: ignore[arg-type]
+    return str(v)
+
+
+def table(name: str, rows: list[dict], *, return_year: int | None = None) -> pa.Table:
+    """A table of the single record with its DfE fields typed as the store types them."""
+    rows = [
+        {"la_code": LA, **({"return_year": return_year} if return_year else {}), **r} for r in rows
+    ]
+    spec = ALL_TABLES.get(name)
+    if spec is None:
+        return pa.Table.from_pylist(rows)
+    kinds = {f: "str" for f in spec.fields}
+    kinds.update({f: "date" for f in spec.dates})
+    kinds.update({f: "int" for f in spec.integers})
+    kinds.update({f: "float" for f in spec.numbers})
+    kinds.update({"la_code": "str", "return_year": "int"})
+    types = {"date": pa.date32(), "int": pa.int64(), "float": pa.float64(), "str": pa.string()}
+    cols = [
+        f
+        for f in ("la_code", "return_year", *spec.fields)
+        if f != "return_year" or any("return_year" in r for r in rows)
+    ]
+    return pa.table(
+        {c: pa.array([_value(r.get(c), kinds[c]) for r in rows], types[kinds[c]]) for c in cols}
+    )
+
+
+def sources(**tables: list[dict] | pa.Table) -> Sources:
+    """Sources from tables given by name: lists of rows or ready Arrow tables."""
+    return Sources({k: v if isinstance(v, pa.Table) else table(k, v) for k, v in tables.items()})
+
+
+def value(src: Sources, indicator_id: str, at: str, period: str = "year") -> float | None:
+    """One indicator's value for authority 999 at a date."""
+    return result(src, indicator_id, at, period).value
+
+
+def result(src: Sources, indicator_id: str, at: str, period: str = "year"):
+    """One indicator's full result for authority 999 at a date."""
+    [r] = compute(src, [date.fromisoformat(at)], period=period, ids=[indicator_id], la_codes=[LA])
+    return r
+
+
+def episode(
+    child: str, decom: str, rne: str = "S", ls: str = "C2", place: str = "U1", **kw
+) -> dict:
+    """One 903 episode row."""
+    return {"CHILD": child, "DECOM": decom, "RNE": rne, "LS": ls, "PLACE": place, **kw}
+
+
+def population(year: int, people: int) -> dict:
+    """One ONS mid-year population row (children aged 0-17) for authority 999."""
+    return {"la_code": LA, "year": year, "population": people}
