@@ -34,7 +34,12 @@ def table(name: str, rows: list[dict], *, return_year: int | None = None) -> pa.
         {"la_code": LA, **({"return_year": return_year} if return_year else {}), **r} for r in rows
     ]
     spec = ALL_TABLES.get(name)
-    if spec is None:
+    if spec is None:  # a table without a schema (population): every key, dates by name
+        keys = list(dict.fromkeys(k for r in rows for k in r))
+        rows = [
+            {k: _value(r.get(k), "date") if k.endswith("Date") else r.get(k) for k in keys}
+            for r in rows
+        ]
         return pa.Table.from_pylist(rows)
     kinds = {f: "str" for f in spec.fields}
     kinds.update({f: "date" for f in spec.dates})

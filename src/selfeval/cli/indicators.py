@@ -2,33 +2,41 @@
 
 from __future__ import annotations
 
-import csv
-import json
-import sys
 from datetime import date
+from pathlib import Path
 
 import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli
 from selfeval.indicators import catalogue, compute, get, month_ends, sources_from_store
+from selfeval.indicators.export import catalogue_markdown, to_csv, to_json, to_table, to_xlsx
 
 
 @cli.group(invoke_without_command=True)
 @click.option("--at", type=DATE, help="Count at this date; periods end on it.")
 @click.option("--from", "from_", type=DATE, help="Start of a month-end series.")
 @click.option("--to", type=DATE, help="End of a month-end series.")
-@click.option("--every", type=click.Choice(["month"]), help="Series step.")
+@click.option("--every", type=click.Choice(["month"]), help="Series step (month-ends).")
 @click.option(
-    "--period", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True
+    "--period",
+    type=click.Choice(["year", "quarter", "month"]),
+    default="year",
+    show_default=True,
+    help="What a period measure covers: the year, quarter or calendar month ending on the date.",
 )
 @click.option("--la", "la_code", type=LA_CODE, help="One authority (default: all in the store).")
 @click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["table", "json", "csv"]),
+    type=click.Choice(["table", "json", "csv", "xlsx"]),
     default="table",
     show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (needed for xlsx; default: standard output).",
 )
 @click.pass_context
 def indicators(
@@ -41,6 +49,7 @@ def indicators(
     la_code: str | None,
     ids: tuple[str, ...],
     fmt: str,
+    out: Path | None,
 ) -> None:
     """Compute the catalogue at a date (--at) or as a month-end series (--from/--to)."""
     if click_ctx.invoked_subcommand is not None:
@@ -56,23 +65,24 @@ def indicators(
             raise click.UsageError("--from/--to contain no month-end")
     else:
         raise click.UsageError("give --at DATE, or --from D1 --to D2 --every month")
+    if fmt == "xlsx" and out is None:
+        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
     for i in ids:
         get(i)
     src = sources_from_store(ctx.store(), la_code)
     results = compute(
         src, ends, period=period, ids=ids or None, la_codes=[la_code] if la_code else None
     )
-    rows = [r.as_dict() for r in results]
-    if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
-    elif fmt == "csv":
-        w = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ["id"])
-        w.writeheader()
-        w.writerows(rows)
+    if fmt == "xlsx":
+        to_xlsx(results, out)  # type: ignore[arg-type]
+        click.echo(f"wrote {out}")
+        return
+    text = {"json": to_json, "csv": to_csv, "table": to_table}[fmt](results)
+    if out is None:
+        click.echo(text)
     else:
-        for r in results:
-            v = "—" if r.value is None else f"{r.value:,.1f}"
-            click.echo(f"{r.period_end}\t{r.la_code}\t{r.id:<40}\t{v:>10}\t{r.reason or ''}")
+        out.write_text(text + ("" if text.endswith("\n") else "\n"), encoding="utf-8")
+        click.echo(f"wrote {out}")
 
 
 @indicators.command("list")
@@ -87,7 +97,7 @@ def list_() -> None:
 def info(indicator_id: str) -> None:
     """Show one indicator's full declaration."""
     ind = get(indicator_id)
-    for label, value in [
+    rows = [
         ("id", ind.id),
         ("title", ind.title),
         ("area", ind.area),
@@ -96,9 +106,29 @@ def info(indicator_id: str) -> None:
         ("denominator", ind.denominator or "none (a count)"),
         ("unit", ind.unit),
         ("polarity", ind.polarity),
-        ("measure", ind.measure),
+        ("measure", ind.measure + (f" ({ind.snapshot} year)" if ind.snapshot else "")),
         ("sources", ", ".join(ind.sources)),
         ("DfE reference", ind.dfe_reference),
         ("suppression", ind.suppression),
-    ]:
+    ]
+    if ind.published:
+        rows.append(("published", f"{ind.published.file}: {ind.published.column}"))
+    rows += [("choice", c) for c in ind.choices]
+    for label, value in rows:
         click.echo(f"{label + ':':<15}{value}")
+
+
+@indicators.command()
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the page here (default: standard output), e.g. docs/indicators.md.",
+)
+def docs(out: Path | None) -> None:
+    """Write the indicator reference page (docs/indicators.md) from the catalogue."""
+    text = catalogue_markdown(catalogue())
+    if out is None:
+        click.echo(text)
+    else:
+        out.write_text(text + "\n", encoding="utf-8")
+        click.echo(f"wrote {out}")

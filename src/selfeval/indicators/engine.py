@@ -122,7 +122,7 @@ def compute(
     if not las:
         raise NoData("the store holds no data: ingest some returns first")
     ends = sorted(set(ends))
-    periods = ibis.memtable(periods_table(ends, period))
+    periods = sources.set_periods(periods_table(ends, period))
     runnable = [i for i in inds if all(sources.has(s) for s in i.sources)]
     rows = _run(sources, periods, runnable)
     out: list[Result] = []
@@ -146,14 +146,30 @@ def expression(ind: Indicator, sources: Sources, periods: ir.Table) -> ir.Table:
     )
 
 
+_SQL: dict[tuple, str] = {}
+"""Compiled SQL per (engine, indicator, schemas of its tables): building and compiling an Ibis
+expression costs far more than running it, and the SQL depends only on these."""
+
+
+def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
+    for name in ind.sources:
+        sources.table(name)  # build reference tables the SQL reads
+    key = (sources.backend.name, ind.id, sources.signature(ind.sources))
+    sql = _SQL.get(key)
+    if sql is None:
+        sql = str(sources.backend.compile(expression(ind, sources, periods)))
+        _SQL[key] = sql
+    return sql
+
+
 def _run(
     sources: Sources, periods: ir.Table, inds: list[Indicator]
 ) -> dict[tuple[str, str, date], dict]:
+    """Run every indicator's SQL as one query (UNION ALL): one round trip to the engine."""
     if not inds:
         return {}
-    exprs = [expression(i, sources, periods) for i in inds]
-    query = ibis.union(*exprs, distinct=False) if len(exprs) > 1 else exprs[0]
-    table = sources.backend.to_pyarrow(query)
+    parts = [f"SELECT * FROM ({_sql(i, sources, periods)}) AS q{n}" for n, i in enumerate(inds)]
+    table = sources.fetch("\nUNION ALL\n".join(parts))
     out = {}
     for r in table.to_pylist():
         out[(r["id"], r["la_code"], r["period_end"])] = r

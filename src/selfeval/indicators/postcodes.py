@@ -8,6 +8,8 @@ postcodes the loaded episodes use: ``postcode`` (upper case, no spaces), ``easti
 
 from __future__ import annotations
 
+import warnings
+
 import pyarrow as pa
 
 from selfeval.indicators.sources import Sources, register_reference
@@ -27,7 +29,9 @@ def centroids(postcodes: set[str]) -> pa.Table:
     if not wanted:
         return pa.table({k: pa.array([], t) for k, t in empty.items()})
     pc = Postcodes()
-    pc.load_postcodes({p[0] for p in wanted})
+    with warnings.catch_warnings():  # the package uses pandas' deprecated inplace=True
+        warnings.simplefilter("ignore")
+        pc.load_postcodes({p[0] for p in wanted})
     df = pc.dataframe
     df = df[df["pcd_abbr"].str.upper().isin(wanted)]
     return pa.table(

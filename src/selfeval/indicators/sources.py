@@ -86,6 +86,28 @@ class Sources:
 
             raise NoData(f"the store has no {name} table") from None
 
+    def set_periods(self, periods: pa.Table) -> ir.Table:
+        """Make ``periods`` the engine's table of periods (always named ``periods``, so that
+        compiled definitions can be reused; one computation at a time per Sources)."""
+        self._tables["periods"] = self.backend.create_table("periods", periods, overwrite=True)
+        return self._tables["periods"]
+
+    def signature(self, names: tuple[str, ...]) -> tuple:
+        """The names and schemas of these tables (those already built), for caching SQL."""
+        return tuple(
+            (n, tuple(self._tables[n].schema().items()))
+            for n in (*names, "calendar", "periods")
+            if n in self._tables
+        )
+
+    def fetch(self, sql: str) -> pa.Table:
+        """Run SQL compiled for this engine and return its rows as Arrow."""
+        if self.backend.name == "pyspark":
+            return self.backend._session.sql(sql).toArrow()  # type: ignore[attr-defined]
+        if self.backend.name == "duckdb":
+            return self.backend.con.sql(sql).to_arrow_table()  # type: ignore[attr-defined]
+        return self.backend.to_pyarrow(self.backend.sql(sql))
+
     @property
     def calendar(self) -> ir.Table:
         return self._tables["calendar"]
@@ -93,7 +115,7 @@ class Sources:
     def la_codes(self) -> list[str]:
         codes: set[str] = set()
         for name, t in self._tables.items():
-            if name not in ("calendar", "population") and "la_code" in t.columns:
+            if name not in ("calendar", "population", "periods") and "la_code" in t.columns:
                 codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
         return sorted(codes)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from selfeval.indicators import Result
+from selfeval.indicators.export import format_value
 
 _env = Environment(
     loader=PackageLoader("selfeval.outputs", "templates"),
@@ -15,18 +16,6 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
-
-
-def format_value(r: Result) -> str:
-    if r.value is None:
-        return "no data"
-    if r.unit == "percent":
-        return f"{r.value:.1f}%"
-    if r.unit == "count":
-        return f"{r.value:,.0f}"
-    if r.unit == "rate_per_10k":
-        return f"{r.value:.0f}"
-    return f"{r.value:,.1f}"
 
 
 _env.filters["value"] = format_value

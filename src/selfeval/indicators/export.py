@@ -1,0 +1,137 @@
+"""Indicator results as JSON, CSV, XLSX and a plain table; the catalogue as Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from pathlib import Path
+
+from selfeval.indicators.engine import Result
+from selfeval.indicators.registry import AREAS, Indicator
+
+FIELDS = (
+    "id",
+    "title",
+    "la_code",
+    "date",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "reason",
+)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A cell starting with one of these is read as a formula by spreadsheet programs."""
+
+
+def safe_cell(v: object) -> object:
+    """A text cell that a spreadsheet will not run: formula-like text gets a leading quote."""
+    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
+        return "'" + v
+    return v
+
+
+def to_json(results: Sequence[Result]) -> str:
+    return json.dumps([r.as_dict() for r in results], indent=2)
+
+
+def to_csv(results: Sequence[Result]) -> str:
+    out = io.StringIO()
+    w = csv.DictWriter(out, fieldnames=FIELDS, lineterminator="\n")
+    w.writeheader()
+    for r in results:
+        w.writerow({k: safe_cell(v) for k, v in r.as_dict().items()})
+    return out.getvalue()
+
+
+def to_xlsx(results: Sequence[Result], path: Path) -> Path:
+    """One sheet, one row per result; text that looks like a formula is stored as text."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "indicators"
+    ws.append(list(FIELDS))
+    for r in results:
+        d = r.as_dict()
+        ws.append([safe_cell(d[k]) for k in FIELDS])
+    for row in ws.iter_rows(min_row=2):
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
+def format_value(r: Result) -> str:
+    """A figure as people read it: 12.3%, 1,234, 96 per 10,000, or why there is none."""
+    if r.value is None:
+        return "no data" if (r.reason or "").startswith("no data") else "—"
+    if r.unit == "percent":
+        return f"{r.value:.1f}%"
+    if r.unit == "count":
+        return f"{r.value:,.0f}"
+    if r.unit == "rate_per_10k":
+        return f"{r.value:.0f}"
+    return f"{r.value:,.1f}"
+
+
+def to_table(results: Sequence[Result]) -> str:
+    """A plain-text table for the terminal."""
+    lines = []
+    for r in results:
+        lines.append(
+            f"{r.date}  {r.la_code}  {r.id:<40} {format_value(r):>10}  {r.reason or ''}".rstrip()
+        )
+    return "\n".join(lines)
+
+
+def catalogue_markdown(cat: dict[str, Indicator]) -> str:
+    """docs/indicators.md: every indicator's declaration, by area, generated from the catalogue."""
+    out = [
+        "# Indicators",
+        "",
+        "Generated from the catalogue by `selfeval indicators docs`; do not edit by hand (a test "
+        "fails when this page and the catalogue differ).",
+        "",
+        "A **stock** is counted on the date; a **period** measure covers the year, quarter or "
+        "calendar month ending on the date (`--period`); an **annual** measure is the latest "
+        "yearly return on or before the date (the 903's OC2 and OC3 tables to 31 March, the "
+        "workforce census to 30 September). Percentages are 0-100. A figure without the data it "
+        "needs is blank, with the reason, never a silent zero.",
+        "",
+    ]
+    for area in AREAS:
+        inds = [i for i in cat.values() if i.area == area]
+        if not inds:
+            continue
+        out += [f"## {area.replace('_', ' ').capitalize()}", ""]
+        for i in inds:
+            out += [f"### `{i.id}`: {i.title}", "", i.definition, ""]
+            rows = [
+                ("Numerator", i.numerator),
+                ("Denominator", i.denominator or "none (a count)"),
+                ("Unit", i.unit),
+                ("Polarity", i.polarity.replace("_", " ")),
+                ("Measure", i.measure + (f" ({i.snapshot} year)" if i.snapshot else "")),
+                ("Sources", ", ".join(f"`{s}`" for s in i.sources)),
+                ("DfE reference", i.dfe_reference),
+                ("Suppression", i.suppression),
+            ]
+            if i.published:
+                filt = "; ".join(f"{k} = {v}" for k, v in i.published.filters)
+                rows.append(
+                    (
+                        "Published as",
+                        f"`{i.published.file}`, `{i.published.column}`"
+                        + (f" ({filt})" if filt else ""),
+                    )
+                )
+            rows += [("Counting choice", c) for c in i.choices]
+            out += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
+    return "\n".join(out)
