@@ -78,7 +78,7 @@ class Sources:
     def table(self, name: str) -> ir.Table:
         if name not in self._tables and self.has(name):
             built = _REFERENCES[name](self)
-            self._tables[name] = self.backend.create_table(name, built, overwrite=True)
+            self._tables[name] = register(self.backend, name, built)
         try:
             return self._tables[name]
         except KeyError:
@@ -89,7 +89,7 @@ class Sources:
     def set_periods(self, periods: pa.Table) -> ir.Table:
         """Make ``periods`` the engine's table of periods (always named ``periods``, so that
         compiled definitions can be reused; one computation at a time per Sources)."""
-        self._tables["periods"] = self.backend.create_table("periods", periods, overwrite=True)
+        self._tables["periods"] = register(self.backend, "periods", periods)
         return self._tables["periods"]
 
     def signature(self, names: tuple[str, ...]) -> tuple:

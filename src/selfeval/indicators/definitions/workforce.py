@@ -3,7 +3,8 @@
 The census gives one row per social worker (``CSWWWorker``: AgencyWorker, SWENo, FTE, FTE30,
 RoleEndDate, Cases30, WorkingDaysLost, ...) and one row of authority-level figures
 (``LALevelVacancies``: NumberOfVacancies, NoAgencyFTE, NoAgencyHeadcount). Its year ends on 30
-September: each figure is the latest census on or before the date.
+September: each figure is the latest census on or before the date. How DfE builds its published
+figures from these is set out in ``selfeval.schema.workforce``.
 """
 
 from __future__ import annotations
@@ -58,11 +59,12 @@ def in_post_fte(w: ir.Table) -> ir.FloatingValue:
     return w.fte_in_post.sum(where=w.employed & w.in_post)
 
 
-def _with_vacancies(src: Sources, periods: ir.Table, column: str) -> ir.Table:
+def _with_vacancies(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
     fte = per_period(w, in_post=in_post_fte(w))
     v = census(src, periods, VACANCIES)
-    v = per_period(v, other=_fte(v[column]).sum()).rename(_v_la="la_code", _v_end="period_end")
+    v = per_period(v, other=_fte(v.NumberOfVacancies).sum())
+    v = v.rename(_v_la="la_code", _v_end="period_end")
     j = fte.join(v, [fte.la_code == v._v_la, fte.period_end == v._v_end])
     in_post = j.in_post.fill_null(0)
     return j.select("la_code", "period_end", numerator=j.other, denominator=j.other + in_post)
@@ -104,16 +106,19 @@ def sw_turnover_pct(src: Sources, periods: ir.Table) -> ir.Table:
         "Agency social workers on 30 September (full-time equivalents), as a percentage of "
         "agency and employed social workers together. " + IN_POST
     ),
-    numerator="FTE of agency social workers at 30 September (NoAgencyFTE)",
+    numerator="FTE of agency social workers in post at 30 September (AgencyWorker = 1)",
     denominator="agency FTE plus FTE of employed social workers in post",
     polarity="lower_better",
-    sources=(WORKERS, VACANCIES),
+    sources=(WORKERS,),
     dfe_reference="Children's social work workforce: agency worker rate (FTE)",
     published=Published(CSWW, "agency_rate_fte"),
     **_META,
 )
 def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
-    return _with_vacancies(src, periods, "NoAgencyFTE")
+    w = workers(src, periods)
+    agency = w.fte_in_post.sum(where=~w.employed & w.in_post)
+    a = per_period(w, agency=agency, employed=in_post_fte(w))
+    return a.select("la_code", "period_end", numerator=a.agency, denominator=a.agency + a.employed)
 
 
 @indicator(
@@ -132,7 +137,7 @@ def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
     **_META,
 )
 def sw_vacancy_pct(src: Sources, periods: ir.Table) -> ir.Table:
-    return _with_vacancies(src, periods, "NumberOfVacancies")
+    return _with_vacancies(src, periods)
 
 
 @indicator(
