@@ -11,7 +11,8 @@ from selfeval.assurance.loading import ingest_workbooks
 from selfeval.benchmarks import computed_comparisons, import_dir
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import write_reports
-from selfeval.indicators import compute, sources_from_store
+from selfeval.indicators import catalogue, compute, month_ends, sources_from_store
+from selfeval.indicators.export import to_csv, to_table, to_xlsx
 from selfeval.ingest import ingest
 from selfeval.outputs.html import indicators_page
 from selfeval.outputs.quality import quality_page
@@ -36,6 +37,8 @@ class DemoOutputs:
     store_url: str
     returns: Path
     pages: list[Path]
+    summary: str = ""
+    """The whole catalogue's figures at the demo's date, as a plain table."""
 
 
 def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
@@ -73,15 +76,24 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     (out / "benchmarks.json").write_text(
         json.dumps([c.as_dict() for c in comparisons], indent=2) + "\n"
     )
-    results = compute(sources_from_store(store), [at])
+    src = sources_from_store(store)
+    results = compute(src, [at])
     page = indicators_page(
         results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
     )
     reports = write_reports(store, out / "reports", at=at)
     pack = write(engagement_pack(store, DEMO_LA, at), "pdf", out / "reports" / "engagement.pdf")
+    workbook = to_xlsx(results, out / "indicators.xlsx")
+    series = out / "indicators-monthly.csv"
+    series.write_text(
+        to_csv(compute(src, month_ends(date(DEMO_YEARS.start - 1, 4, 1), at))), encoding="utf-8"
+    )
     store.engine.dispose()
+    summary = f"{len(catalogue())} indicators at {at}:
+" + to_table(results)
     return DemoOutputs(
         store_url=url,
         returns=returns,
-        pages=[page, quality, *reports.sef, *reports.scrutiny, pack],
+        pages=[page, quality, workbook, series, *reports.sef, *reports.scrutiny, pack],
+        summary=summary,
     )

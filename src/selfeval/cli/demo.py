@@ -21,6 +21,7 @@ from selfeval.demo import run_demo
 def demo(out: Path) -> None:
     """Generate a synthetic authority, ingest it, compute the indicators and write the reports."""
     res = run_demo(out)
+    click.echo(res.summary)
     click.echo(f"store: {res.store_url}")
     click.echo(f"synthetic returns: {res.returns}")
     for p in res.pages:

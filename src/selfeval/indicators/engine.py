@@ -27,8 +27,8 @@ def period_start(end: date, period: str) -> date:
     """The first day of the year, quarter or calendar month that ends on ``end``."""
     if period == "month":
         return end.replace(day=1)
-    try:
-        return end - PERIODS[period] + timedelta(days=1)
+    try:  # counted back from the day after: the quarter to 30 June starts on 1 April
+        return end + timedelta(days=1) - PERIODS[period]
     except KeyError:
         raise UsageError(f"--period must be year, quarter or month, not {period!r}") from None
 

@@ -1,0 +1,152 @@
+"""``selfeval indicators``: list, info, docs, figures at a date and month-end series in every
+format, on a small ingested store."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from conftest import write_903_table
+from selfeval.cli import cli
+from selfeval.errors import UsageError
+from selfeval.indicators import Result, catalogue
+from selfeval.indicators.export import to_xlsx
+from selfeval.ingest import ingest_903
+
+
+@pytest.fixture
+def db(store, tmp_path):
+    """One child looked after from 01/05/2018 (2019 return): cla_count 1 on 31/03/2019."""
+    header = write_903_table(
+        tmp_path / "h.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
+    )
+    eps = write_903_table(
+        tmp_path / "e.csv",
+        "ssda903_episodes",
+        [{"CHILD": "A", "DECOM": "01/05/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
+    )
+    ingest_903(store, [header, eps], la_code="999", return_year=2019)
+    return str(store.engine.url)
+
+
+def invoke(db, *args):
+    r = CliRunner().invoke(cli, ["--db", db, "indicators", *args], catch_exceptions=False)
+    return r
+
+
+def test_list_and_info(db):
+    out = invoke(db, "list").output
+    assert all(i in out for i in catalogue())
+    info = invoke(db, "info", "cla_count").output
+    assert "definition:" in info and "short breaks" in info
+    r = CliRunner().invoke(cli, ["--db", db, "indicators", "info", "no_such_thing"])
+    assert isinstance(r.exception, UsageError)
+
+
+def test_json_at_a_date(db):
+    rows = json.loads(invoke(db, "--at", "2019-03-31", "--format", "json").output)
+    assert len(rows) == len(catalogue())
+    by_id = {r["id"]: r for r in rows}
+    assert by_id["cla_count"]["value"] == 1
+    assert by_id["cla_count"]["period_start"] == "2019-03-31"
+    assert by_id["cla_starts"]["period_start"] == "2018-04-01"
+    # No CIN census loaded: a reason, never a silent zero.
+    assert by_id["cp_count"]["value"] is None
+    assert by_id["cp_count"]["reason"].startswith("no data")
+    # Outside the loaded return's year: no data, not zero.
+    later = json.loads(
+        invoke(db, "--at", "2020-03-31", "--format", "json", "--id", "cla_count").output
+    )
+    assert later[0]["value"] is None and "do not cover" in later[0]["reason"]
+
+
+def test_month_end_series_as_csv(db):
+    r = invoke(
+        db,
+        "--from",
+        "2018-04-01",
+        "--to",
+        "2019-03-31",
+        "--every",
+        "month",
+        "--format",
+        "csv",
+        "--id",
+        "cla_count",
+        "--la",
+        "999",
+    )
+    rows = list(csv.DictReader(io.StringIO(r.output)))
+    assert [x["date"] for x in rows][:2] == ["2018-04-30", "2018-05-31"]
+    assert [float(x["value"]) for x in rows] == [0.0] + [1.0] * 11
+
+
+def test_quarter_period(db):
+    rows = json.loads(
+        invoke(
+            db,
+            "--at",
+            "2018-06-30",
+            "--period",
+            "quarter",
+            "--format",
+            "json",
+            "--id",
+            "cla_starts",
+        ).output
+    )
+    assert (rows[0]["period_start"], rows[0]["value"]) == ("2018-04-01", 1)
+
+
+def test_xlsx_needs_out_and_writes_a_workbook(db, tmp_path):
+    assert invoke(db, "--at", "2019-03-31", "--format", "xlsx").exit_code == 2
+    out = tmp_path / "x.xlsx"
+    assert invoke(db, "--at", "2019-03-31", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    ws = load_workbook(out).active
+    assert ws["A1"].value == "id" and ws.max_row == len(catalogue()) + 1
+
+
+def test_xlsx_escapes_formula_like_cells(tmp_path):
+    r = Result(
+        id="x",
+        title='=HYPERLINK("http://evil","x")',
+        la_code="@SUM(A1)",
+        date=date(2019, 3, 31),
+        period_start=date(2019, 3, 31),
+        period_end=date(2019, 3, 31),
+        value=1.0,
+        numerator=1.0,
+        denominator=None,
+        unit="count",
+        reason="-2+3",
+    )
+    ws = load_workbook(to_xlsx([r], tmp_path / "f.xlsx")).active
+    assert ws["B2"].value == '\'=HYPERLINK("http://evil","x")'
+    assert ws["C2"].value == "'@SUM(A1)"
+    assert ws["K2"].value == "'-2+3"
+    assert ws["G2"].value == 1.0  # numbers stay numbers
+
+
+def test_docs_command_prints_the_page(db):
+    assert invoke(db, "docs").output.startswith("# Indicators")
+
+
+@pytest.mark.parametrize(
+    ("end", "period", "start"),
+    [
+        ("2019-03-31", "year", "2018-04-01"),
+        ("2018-06-30", "quarter", "2018-04-01"),
+        ("2020-02-29", "year", "2019-03-01"),
+        ("2019-09-30", "month", "2019-09-01"),
+    ],
+)
+def test_period_start(end, period, start):
+    from selfeval.indicators import period_start
+
+    assert period_start(date.fromisoformat(end), period) == date.fromisoformat(start)
