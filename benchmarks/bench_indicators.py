@@ -13,6 +13,7 @@ is what is measured.
 
 from __future__ import annotations
 
+import os
 import resource
 import sys
 import tempfile
@@ -89,10 +90,11 @@ def authority(folder: Path) -> Sources:
 
 
 def timed(label: str, fn) -> float:  # type: ignore[no-untyped-def]
-    t = time.perf_counter()
+    """Run ``fn``, print its wall time and CPU time (all threads), return the wall time."""
+    t, c = time.perf_counter(), time.process_time()
     out = fn()
-    s = time.perf_counter() - t
-    print(f"{label:<52}{s:8.2f} s   ({len(out):,} figures)", flush=True)
+    s, cpu = time.perf_counter() - t, time.process_time() - c
+    print(f"{label:<50}{s:7.2f} s wall {cpu:7.2f} s CPU  ({len(out):,} figures)", flush=True)
     return s
 
 
@@ -114,6 +116,11 @@ def main() -> int:
         many = timed(
             f"{n} indicators x {len(series)} month-ends, again", lambda: compute(src, series)
         )
+    print(
+        "load average at the end: {:.1f} {:.1f} {:.1f} on {} cores".format(
+            *os.getloadavg(), os.cpu_count()
+        )
+    )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (resident set size): {peak:,.0f} MiB")
     print(

@@ -65,6 +65,7 @@ class Sources:
         self._tables: dict[str, ir.Table] = {}
         self._arrow: dict[str, pa.Table] = dict(tables)
         """The Arrow tables, kept alive while DuckDB's views scan them."""
+        self._la_codes: list[str] | None = None
         for name, t in tables.items():
             self._tables[name] = register(self.backend, name, t)
         self._tables["calendar"] = register(self.backend, "calendar", calendar_table())
@@ -78,6 +79,7 @@ class Sources:
     def table(self, name: str) -> ir.Table:
         if name not in self._tables and self.has(name):
             built = _REFERENCES[name](self)
+            self._arrow[name] = built
             self._tables[name] = register(self.backend, name, built)
         try:
             return self._tables[name]
@@ -89,6 +91,7 @@ class Sources:
     def set_periods(self, periods: pa.Table) -> ir.Table:
         """Make ``periods`` the engine's table of periods (always named ``periods``, so that
         compiled definitions can be reused; one computation at a time per Sources)."""
+        self._arrow["periods"] = periods
         self._tables["periods"] = register(self.backend, "periods", periods)
         return self._tables["periods"]
 
@@ -113,11 +116,15 @@ class Sources:
         return self._tables["calendar"]
 
     def la_codes(self) -> list[str]:
+        """The authorities the child-level tables hold (read once, then remembered)."""
+        if self._la_codes is not None:
+            return list(self._la_codes)
         codes: set[str] = set()
         for name, t in self._tables.items():
             if name not in ("calendar", "population", "periods") and "la_code" in t.columns:
                 codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
-        return sorted(codes)
+        self._la_codes = sorted(codes)
+        return list(self._la_codes)
 
 
 _REFERENCES: dict[str, Reference] = {}
