@@ -113,7 +113,19 @@ def flag_children(
 def children_proportion(cohort: ir.Table, hits: ir.Table, key: str = "CHILD") -> ir.Table:
     """Numerator: the cohort's children found in ``hits``; denominator: the cohort."""
     f = flag_children(cohort, hits, key=key)
-    return per_period(f, numerator=f[key].nunique(where=f.hit), denominator=f[key].nunique())
+    return children_share(f, f.hit, key)
+
+
+def rows_share(t: ir.Table, hit: ir.BooleanValue) -> ir.Table:
+    """Numerator: the rows of ``t`` where ``hit``; denominator: all its rows (per period)."""
+    return per_period(t, numerator=hit.fill_null(False).cast("int64").sum(), denominator=t.count())
+
+
+def children_share(t: ir.Table, hit: ir.BooleanValue, key: str = "CHILD") -> ir.Table:
+    """Numerator: distinct children of ``t`` with a row where ``hit``; denominator: all of them."""
+    return per_period(
+        t, numerator=t[key].nunique(where=hit.fill_null(False)), denominator=t[key].nunique()
+    )
 
 
 def count_rows(t: ir.Table, key: tuple[str, ...] = ("CHILD",)) -> ir.Table:

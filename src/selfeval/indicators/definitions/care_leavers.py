@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 import ibis.expr.types as ir
 
-from selfeval.indicators.expr import per_period
+from selfeval.indicators.expr import children_share
 from selfeval.indicators.registry import Published, indicator
 from selfeval.indicators.sources import Sources
 
@@ -41,8 +41,7 @@ def _oc3(
     o = src.table("ssda903_oc3")
     j = o.join(periods, o.return_year == periods.collection_year)
     j = j.filter(age_in_collection_year(j.DOB, j.collection_year).isin(ages))
-    j = j.mutate(hit=hit(j).fill_null(False))
-    return per_period(j, numerator=j.CHILD.nunique(where=j.hit), denominator=j.CHILD.nunique())
+    return children_share(j, hit(j).fill_null(False))
 
 
 def _meta(ages: str) -> dict:

@@ -9,6 +9,7 @@ from selfeval.indicators import postcodes as _postcodes  # noqa: F401  (register
 from selfeval.indicators.expr import (
     age_at,
     children_proportion,
+    children_share,
     count_rows,
     flag_children,
     in_period,
@@ -272,15 +273,13 @@ def stability_long_term_pct(src: Sources, periods: ir.Table) -> ir.Table:
     stable = (j.placement_start <= two_years) | (
         j.PLACE.isin(PLACED_FOR_ADOPTION) & (j.previous_start <= two_years)
     )
-    j = j.mutate(stable=stable.fill_null(False))
-    return per_period(j, numerator=j.CHILD.nunique(where=j.stable), denominator=j.CHILD.nunique())
+    return children_share(j, stable.fill_null(False))
 
 
 def _foster_on_date(src: Sources, periods: ir.Table, providers: tuple[str, ...]) -> ir.Table:
     j = with_periods(looked_after_episodes(src), periods)
     j = j.filter(open_at(j.DECOM, j.DEC, j.period_end), j.PLACE.isin(FOSTER))
-    j = j.mutate(hit=j.PLACE_PROVIDER.isin(providers))
-    return per_period(j, numerator=j.CHILD.nunique(where=j.hit), denominator=j.CHILD.nunique())
+    return children_share(j, j.PLACE_PROVIDER.isin(providers))
 
 
 _FOSTER_META = dict(
@@ -360,8 +359,7 @@ def placed_over_20_miles_pct(src: Sources, periods: ir.Table) -> ir.Table:
     place = c.select(_pp=c.postcode, _pe=c.easting, _pn=c.northing)
     j = j.join(home, j._home == home._hp).join(place, j._place == place._pp)
     miles = ((j._he - j._pe) ** 2 + (j._hn - j._pn) ** 2).sqrt() / MILES
-    j = j.mutate(hit=miles > 20)
-    return per_period(j, numerator=j.CHILD.nunique(where=j.hit), denominator=j.CHILD.nunique())
+    return children_share(j, miles > 20)
 
 
 @indicator(
@@ -392,8 +390,7 @@ def missing_pct(src: Sources, periods: ir.Table) -> ir.Table:
 def _oc2(src: Sources, periods: ir.Table, field: str) -> ir.Table:
     o = src.table("ssda903_oc2")
     j = o.join(periods, o.return_year == periods.collection_year)
-    j = j.mutate(hit=is_true(j[field]).fill_null(False))
-    return per_period(j, numerator=j.CHILD.nunique(where=j.hit), denominator=j.CHILD.nunique())
+    return children_share(j, is_true(j[field]).fill_null(False))
 
 
 _OC2_META = dict(

@@ -13,6 +13,7 @@ from selfeval.indicators.expr import (
     open_at,
     per_period,
     population_rate,
+    rows_share,
     with_periods,
     working_days,
 )
@@ -109,7 +110,7 @@ def rereferral_12m_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = with_periods(d, periods)
     j = j.filter(in_period(j.CINreferralDate, j))
     hit = (j.previous >= months_before(j.CINreferralDate, 12)).fill_null(False)
-    return per_period(j, numerator=hit.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, hit)
 
 
 @indicator(
@@ -133,7 +134,7 @@ def rereferral_12m_pct(src: Sources, periods: ir.Table) -> ir.Table:
 def referrals_nfa_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = referrals_in_period(src, periods)
     hit = is_true(j.ReferralNFA).fill_null(False)
-    return per_period(j, numerator=hit.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, hit)
 
 
 def assessments_authorised(src: Sources, periods: ir.Table) -> ir.Table:
@@ -190,7 +191,7 @@ def assessments_completed(src: Sources, periods: ir.Table) -> ir.Table:
 def assessment_45wd_pct(src: Sources, periods: ir.Table) -> ir.Table:
     a = assessments_authorised(src, periods)
     hit = (a.working_days <= 45).fill_null(False)
-    return per_period(a, numerator=hit.cast("int64").sum(), denominator=a.count())
+    return rows_share(a, hit)
 
 
 def _section47(src: Sources) -> ir.Table:
@@ -247,7 +248,7 @@ def icpc_15wd_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = j.filter(in_period(j.DateOfInitialCPC, j))
     j = working_days(src, j, "S47ActualStartDate", "DateOfInitialCPC", "working_days")
     hit = (j.working_days <= 15).fill_null(False)
-    return per_period(j, numerator=hit.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, hit)
 
 
 @indicator(

@@ -12,6 +12,7 @@ from selfeval.indicators.expr import (
     open_at,
     per_period,
     population_rate,
+    rows_share,
     with_periods,
 )
 from selfeval.indicators.registry import Published, indicator
@@ -127,7 +128,7 @@ def cp_starts(src: Sources, periods: ir.Table) -> ir.Table:
 def cp_second_or_subsequent_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = _starting(src, periods)
     repeat = (j.NumberOfPreviousCPP.fill_null(0) > 0) | j.earlier.notnull()
-    return per_period(j, numerator=repeat.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, repeat)
 
 
 @indicator(
@@ -152,7 +153,7 @@ def cp_second_or_subsequent_pct(src: Sources, periods: ir.Table) -> ir.Table:
 def cp_open_2y_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = _open_on_date(src, periods)
     hit = j.CPPstartDate <= months_before(j.period_end, 24)
-    return per_period(j, numerator=hit.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, hit)
 
 
 @indicator(
@@ -177,4 +178,4 @@ def cp_ended_2y_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = with_periods(plans(src), periods)
     j = j.filter(in_period(j.CPPendDate, j))
     hit = j.CPPstartDate <= months_before(j.CPPendDate, 24)
-    return per_period(j, numerator=hit.cast("int64").sum(), denominator=j.count())
+    return rows_share(j, hit)
