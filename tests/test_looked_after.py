@@ -118,15 +118,16 @@ def test_missing_incidents():
 
 
 def test_health_and_dental_checks_from_the_oc2_table():
-    """OC2 for the year to 31/03/2019: A checked (health 1, teeth 1), B (1, 0), C (0, 0), D
-    blank. Health 2 of 4 = 50%, teeth 1 of 4 = 25%. Asked at 30/06/2019, the latest OC2 is
-    still the 2019 return's, and the figure says it covers 2018-04-01 to 2019-03-31."""
+    """OC2 for the year to 31/03/2019: A checked (health assessment 1, teeth 1), B (1, 0), C
+    (0, 0), D blank; C's under-fives check (HEALTH_CHECK) is not the assessment.
+    Health 2 of 4 = 50%, teeth 1 of 4 = 25%. Asked at 30/06/2019, the latest OC2 is still the
+    2019 return's, and the figure says it covers 2018-04-01 to 2019-03-31."""
     rows = [
-        {"CHILD": "A", "HEALTH_CHECK": "1", "TEETH_CHECK": "1", "return_year": 2019},
-        {"CHILD": "B", "HEALTH_CHECK": "1", "TEETH_CHECK": "0", "return_year": 2019},
-        {"CHILD": "C", "HEALTH_CHECK": "0", "TEETH_CHECK": "0", "return_year": 2019},
+        {"CHILD": "A", "HEALTH_ASSESSMENT": "1", "TEETH_CHECK": "1", "return_year": 2019},
+        {"CHILD": "B", "HEALTH_ASSESSMENT": "1", "TEETH_CHECK": "0", "return_year": 2019},
+        {"CHILD": "C", "HEALTH_CHECK": "1", "TEETH_CHECK": "0", "return_year": 2019},
         {"CHILD": "D", "return_year": 2019},
-        {"CHILD": "E", "HEALTH_CHECK": "1", "TEETH_CHECK": "1", "return_year": 2018},
+        {"CHILD": "E", "HEALTH_ASSESSMENT": "1", "TEETH_CHECK": "1", "return_year": 2018},
     ]
     src = sources(ssda903_oc2=rows)
     assert value(src, "health_check_pct", "2019-03-31") == 50.0

@@ -82,7 +82,12 @@ def test_long_term_stability():
        since 2016: adoptive plus previous placement 2+ years        -> in both
     L  in care since 2017: not 2.5 years                            -> left out
     M  in care exactly 2.5 years (since 30/09/2016)                 -> in both
-    4 of 5 = 80%.
+    N  the returns loaded begin with his placement (P, 2015): his
+       care began before it, so he has been in care since at least
+       2015, in that placement                                      -> in both
+    O  the returns begin with an L episode of 2018: in care and in
+       that placement since at least 2018 only                      -> left out
+    5 of 6 = 83.3%.
     """
     eps = [
         episode("G", "2015-01-01"),
@@ -92,13 +97,16 @@ def test_long_term_stability():
         *moves("K", ("2016-01-01", "S", "U1"), ("2018-06-01", "P", "A5")),
         episode("L", "2017-01-01"),
         episode("M", "2016-09-30"),
+        episode("N", "2015-06-01", "P"),
+        episode("O", "2018-01-01", "L"),
     ]
     dobs = {"G": "2008-01-01", "H": "2003-03-31", "I": "2003-04-01", "J": "2010-01-01"}
-    dobs |= {"K": "2014-01-01", "L": "2010-01-01", "M": "2010-01-01"}
+    dobs |= {"K": "2014-01-01", "L": "2010-01-01", "M": "2010-01-01", "N": "2009-01-01"}
+    dobs |= {"O": "2009-01-01"}
     header = [{"CHILD": c, "SEX": "1", "DOB": d} for c, d in dobs.items()]
     src = sources(ssda903_episodes=eps, ssda903_header=header)
     r = result(src, "stability_long_term_pct", "2019-03-31")
-    assert (r.numerator, r.denominator, r.value) == (4, 5, 80.0)
+    assert (r.numerator, r.denominator) == (5, 6)
 
 
 def test_placed_for_adoption_needs_the_two_placements_to_last_two_years():

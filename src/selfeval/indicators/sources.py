@@ -88,6 +88,12 @@ class Sources:
 
             raise NoData(f"the store has no {name} table") from None
 
+    def add(self, name: str, table: pa.Table) -> ir.Table:
+        """Add (or replace) a table, e.g. a ``population`` table the store does not hold."""
+        self._tables[name] = register(self.backend, name, table)
+        self._la_codes = None
+        return self._tables[name]
+
     def set_periods(self, periods: pa.Table) -> ir.Table:
         """Make ``periods`` the engine's table of periods (always named ``periods``, so that
         compiled definitions can be reused; one computation at a time per Sources)."""

@@ -43,13 +43,21 @@ CLA_SUPPRESSION = "cla: counts of 1 to 5 shown as c, with secondary suppression"
 
 def episodes_with_starts(src: Sources) -> ir.Table:
     """Episodes (less short breaks) with the start of the child's period of care and of the
-    placement each belongs to: an L episode (legal status only) continues the placement."""
+    placement each belongs to: an L episode (legal status only) continues the placement.
+
+    Where the loaded returns begin after a child's care or placement began (a return re-reports
+    only the episode open at the start of its year), the earliest episode held stands in: the
+    child has been in care, and in that placement, at least since it started."""
     e = looked_after_episodes(src)
     w = ibis.window(group_by=[e.la_code, e.CHILD], order_by=e.DECOM, preceding=None, following=0)
+    first = e.DECOM.min().over(ibis.window(group_by=[e.la_code, e.CHILD]))
     no_date = ibis.null("date")
     return e.mutate(
-        care_start=ibis.ifelse(e.RNE == "S", e.DECOM, no_date).max().over(w),
-        placement_start=ibis.ifelse(e.RNE.isin(NEW_PLACEMENT), e.DECOM, no_date).max().over(w),
+        care_start=ibis.ifelse(e.RNE == "S", e.DECOM, no_date).max().over(w).fill_null(first),
+        placement_start=ibis.ifelse(e.RNE.isin(NEW_PLACEMENT), e.DECOM, no_date)
+        .max()
+        .over(w)
+        .fill_null(first),
     )
 
 
@@ -411,14 +419,15 @@ _OC2_META = dict(
     definition=(
         "Of the children looked after continuously for at least 12 months at 31 March (the "
         "903's OC2 table for the latest year ending on or before the date), the percentage "
-        "whose annual health assessment was up to date (HEALTH_CHECK = 1)."
+        "whose annual health assessment was up to date (HEALTH_ASSESSMENT = 1; HEALTH_CHECK is "
+        "the separate developmental check of under-fives)."
     ),
-    numerator="children in OC2 with HEALTH_CHECK = 1",
+    numerator="children in OC2 with HEALTH_ASSESSMENT = 1",
     dfe_reference="Outcomes for children looked after: health assessments up to date",
     **_OC2_META,
 )
 def health_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
-    return _oc2(src, periods, "HEALTH_CHECK")
+    return _oc2(src, periods, "HEALTH_ASSESSMENT")
 
 
 @indicator(
