@@ -106,7 +106,7 @@ def draft_changes(
         judgement = _judgement(ind.polarity, a.value, b.value)
         text = (
             f"{ind.title} {word} from {shown_a} at {_d(before)} to {shown_b} at {_d(after)}, "
-            f"a significant change ({test}, p = {_p(p)})"
+            f"a significant change ({test}, p {_p(p)})"
             + (f", for the {judgement}." if judgement != "neutral" else ".")
         )
         out.append(
@@ -249,4 +249,5 @@ def _d(d: date) -> str:
 
 
 def _p(p: float) -> str:
-    return "< 0.001" if p < 0.001 else f"{p:.3f}"
+    """The p-value with its relation: "< 0.001" or "= 0.012" (never "p = < 0.001")."""
+    return "< 0.001" if p < 0.001 else f"= {p:.3f}"
