@@ -60,6 +60,22 @@ def population_year(at: date) -> int:
     return snapshot_year(at, (6, 30))
 
 
+RESULT_FIELDS = (
+    "id",
+    "title",
+    "la_code",
+    "date",
+    "period_start",
+    "period_end",
+    "value",
+    "numerator",
+    "denominator",
+    "unit",
+    "reason",
+)
+"""A result's fields in the order exports show them."""
+
+
 @dataclass(frozen=True)
 class Result:
     """One indicator's figure for one authority and one date asked for.
@@ -72,7 +88,6 @@ class Result:
     id: str
     title: str
     la_code: str
-    date: date
     period_start: date
     period_end: date
     value: float | None
@@ -80,12 +95,17 @@ class Result:
     denominator: float | None
     unit: str
     reason: str | None = None
+    date: date | None = None  # type: ignore[valid-type]
+
+    def __post_init__(self) -> None:
+        if self.date is None:  # a figure made without the engine: asked for its period's end
+            object.__setattr__(self, "date", self.period_end)
 
     def as_dict(self) -> dict:
         d = asdict(self)
         for k in ("date", "period_start", "period_end"):
             d[k] = getattr(self, k).isoformat()
-        return d
+        return {k: d[k] for k in RESULT_FIELDS}
 
 
 def periods_table(ends: Sequence[date], period: str) -> pa.Table:

@@ -8,22 +8,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
-from selfeval.indicators.engine import Result
+from selfeval.indicators.engine import RESULT_FIELDS, Result
 from selfeval.indicators.registry import AREAS, Indicator
 
-FIELDS = (
-    "id",
-    "title",
-    "la_code",
-    "date",
-    "period_start",
-    "period_end",
-    "value",
-    "numerator",
-    "denominator",
-    "unit",
-    "reason",
-)
+FIELDS = RESULT_FIELDS
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A cell starting with one of these is read as a formula by spreadsheet programs."""
 
