@@ -90,6 +90,7 @@ class Sources:
 
     def add(self, name: str, table: pa.Table) -> ir.Table:
         """Add (or replace) a table, e.g. a ``population`` table the store does not hold."""
+        self._arrow[name] = table
         self._tables[name] = register(self.backend, name, table)
         self._la_codes = None
         return self._tables[name]
