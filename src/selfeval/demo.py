@@ -89,8 +89,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
         to_csv(compute(src, month_ends(date(DEMO_YEARS.start - 1, 4, 1), at))), encoding="utf-8"
     )
     store.engine.dispose()
-    summary = f"{len(catalogue())} indicators at {at}:
-" + to_table(results)
+    summary = f"{len(catalogue())} indicators at {at}:\n" + to_table(results)
     return DemoOutputs(
         store_url=url,
         returns=returns,
