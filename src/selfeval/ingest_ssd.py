@@ -19,8 +19,6 @@ import pyarrow.compute as pc
 from selfeval.returns.ssd import Problem
 from selfeval.store import Store
 
-RETURN_ID_FIELDS = (("ssda903_header", "CHILD"), ("cin_child_identifiers", "LAchildID"))
-
 
 @dataclass
 class PersonCheck:
@@ -81,20 +79,10 @@ def persons(tables: Mapping[str, pa.Table]) -> set[str]:
     return ids
 
 
-def return_child_ids(store: Store, la_code: str) -> set[str] | None:
-    """The child ids of the authority's 903 and CIN returns in the store (None if none)."""
-    found: set[str] | None = None
-    for table, column in RETURN_ID_FIELDS:
-        t = store.table(table, la_code)
-        if t is not None:
-            found = (found or set()) | {v for v in pc.unique(t.column(column)).to_pylist() if v}
-    return found
-
-
 def check_persons(store: Store, la_code: str, tables: Mapping[str, pa.Table]) -> PersonCheck:
     """Each child the returns must report who is not a child of the returns is one breach."""
     people = persons(tables)
-    known = return_child_ids(store, la_code)
+    known = store.child_ids(la_code)
     span = return_span(store, la_code)
     if known is None or span is None:
         return PersonCheck(len(people), None)

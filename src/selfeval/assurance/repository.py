@@ -9,7 +9,6 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-import duckdb
 import sqlalchemy as sa
 
 from selfeval.assurance import tables as t
@@ -17,11 +16,9 @@ from selfeval.assurance.grades import DEFAULT_DOMAINS, Grade
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
-from selfeval.schema import ALL_TABLES
 from selfeval.store import Store
 from selfeval.store.store import _whoami
 
-CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 """The fields that hold a child's id in the returns (SSDA903, CIN census)."""
 
 
@@ -64,42 +61,6 @@ def set_domains(store: Store, la_code: str, names: Sequence[str]) -> tuple[str, 
         raise UsageError("an audit domain is named twice")
     store.set_setting(f"assurance.domains.{la_code}", list(clean))
     return clean
-
-
-def known_child_ids(store: Store, la_code: str) -> set[str] | None:
-    """The child ids in the store's returns for an authority; None when it holds no returns
-    (then audits cannot be checked against them)."""
-    files = [
-        p
-        for name, spec in ALL_TABLES.items()
-        for f in CHILD_ID_FIELDS
-        if f in spec.fields
-        for _, p in store.table_files(name, la_code)
-    ]
-    if not files:
-        return None
-    ids: set[str] = set()
-    con = duckdb.connect()
-    try:
-        for p in files:
-            cols = [
-                r[0]
-                for r in con.execute(
-                    "select name from parquet_schema(?) where name in ('CHILD', 'LAchildID')",
-                    [str(p)],
-                ).fetchall()
-            ]
-            for c in cols:
-                ids.update(
-                    str(r[0])
-                    for r in con.execute(
-                        f'select distinct "{c}" from read_parquet(?) where "{c}" is not null',
-                        [str(p)],
-                    ).fetchall()
-                )
-    finally:
-        con.close()
-    return ids
 
 
 # -- saving ------------------------------------------------------------------------------------
@@ -182,7 +143,7 @@ def save_assurance(
 ) -> ImportResult:
     """Check ``data`` against the store and save it all in one transaction (or nothing)."""
     today = today or date.today()
-    known = known_child_ids(store, la_code)
+    known = store.child_ids(la_code)
     warnings = []
     if known is None:
         warnings.append(

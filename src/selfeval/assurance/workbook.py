@@ -6,14 +6,12 @@ Shared by the audits and improvement-plan workbooks.
 
 from __future__ import annotations
 
-import zipfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-import openpyxl
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
@@ -21,9 +19,9 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.errors import InputError, Location
+from selfeval.returns import xlsx
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 50_000
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A cell whose text starts with one of these may be run as a formula by a spreadsheet."""
@@ -145,35 +143,16 @@ def escape(value: object) -> object:
 
 @contextmanager
 def open_workbook(path: Path) -> Iterator[Workbook]:
-    """Open a workbook for reading after refusing what is not a plain .xlsx: macros, oversized
-    or over-compressed files. Formulas are refused cell by cell by ``read_sheet``."""
+    """Open a workbook for reading after refusing what is not a plain .xlsx (through
+    ``selfeval.returns.xlsx``). Formulas are refused cell by cell by ``read_sheet``."""
     name = path.name
     if path.suffix.lower() in (".xlsm", ".xltm", ".xls", ".xlsb"):
         raise InputError(
             Location(name), "format", f"{path.suffix} workbooks are refused: save it as .xlsx"
         )
-    if path.stat().st_size > MAX_FILE_BYTES:
-        raise InputError(
-            Location(name), "size", f"the file is larger than {MAX_FILE_BYTES // 2**20} MB"
-        )
-    if not zipfile.is_zipfile(path):
-        raise InputError(Location(name), "format", "this is not an Excel workbook (.xlsx)")
-    with zipfile.ZipFile(path) as z:
-        infos = z.infolist()
-        if any(i.filename.lower().endswith("vbaproject.bin") for i in infos):
-            raise InputError(Location(name), "macros", "the workbook holds macros: it is refused")
-        if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-            raise InputError(Location(name), "size", "the workbook unpacks to too much data")
-    try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=False, keep_links=False)
-    except Exception as e:
-        raise InputError(
-            Location(name), "format", f"this is not a readable Excel workbook ({e})"
-        ) from None
-    try:
+    # The readers' checks: size, zip bombs, macros, DTDs inside the parts, damaged members.
+    with xlsx.open_workbook(path, MAX_FILE_BYTES) as wb:
         yield wb
-    finally:
-        wb.close()
 
 
 def sheet_names(path: Path) -> list[str]:

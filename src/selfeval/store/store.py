@@ -23,10 +23,12 @@ import sqlalchemy as sa
 
 from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
-from selfeval.schema import is_known
+from selfeval.schema import ALL_TABLES, is_known
 from selfeval.store import db
 
 DEFAULT_URL = "sqlite:///selfeval.db"
+CHILD_ID_FIELDS = ("CHILD", "LAchildID")
+"""The fields that hold a child's id in the returns (SSDA903, CIN census)."""
 DEFAULT_LA = "default_la_code"
 
 
@@ -379,6 +381,32 @@ class Store:
         if self._duckdb is None:
             self._duckdb = duckdb.connect()
         return self._duckdb
+
+    def child_ids(self, la_code: str) -> set[str] | None:
+        """Every child id (903 CHILD, CIN LAchildID) in the authority's loaded returns; None
+        when it holds no returns, so callers can tell "unknown child" from "nothing to check"."""
+        files = [
+            p
+            for name, spec in ALL_TABLES.items()
+            if set(CHILD_ID_FIELDS) & set(spec.fields)
+            for _, p in self.table_files(name, la_code)
+        ]
+        if not files:
+            return None
+        con = duckdb.connect()
+        try:
+            ids: set[str] = set()
+            for p in files:
+                cols = [f for f in CHILD_ID_FIELDS if f in pq.read_schema(p).names]
+                for c in cols:
+                    rows = con.execute(
+                        f'select distinct "{c}" from read_parquet(?) where "{c}" is not null',
+                        [str(p)],
+                    ).fetchall()
+                    ids.update(str(r[0]) for r in rows)
+        finally:
+            con.close()
+        return ids
 
     def la_codes(self) -> list[str]:
         with self.engine.connect() as c:

@@ -1,21 +1,12 @@
-"""What a viewer (no child-level access) may see of a result: DfE's disclosure control.
-
-The rules are the reports engineer's ``selfeval.outputs.disclosure``; until that module is on
-main this adapter applies its primary rule (a count of 1 to 5 children is shown as ``c``, and
-so is any value made from one) and nothing else.
-"""
+"""What a viewer (no child-level access) may see of a result: DfE's disclosure control,
+whose rules live in ``selfeval.outputs.disclosure``."""
 
 from __future__ import annotations
 
 from selfeval.indicators import Result
+from selfeval.outputs.disclosure import SUPPRESSED, is_small
 
-try:  # pragma: no cover - which branch runs depends on what is on main
-    from selfeval.outputs.disclosure import SUPPRESSED, is_small
-except ImportError:  # pragma: no cover
-    SUPPRESSED = "c"
-
-    def is_small(n: float | None) -> bool:
-        return n is not None and 1 <= n <= 5
+__all__ = ["SUPPRESSED", "is_small", "needs_control", "suppressed"]
 
 
 def suppressed(r: Result) -> bool:
