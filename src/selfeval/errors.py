@@ -50,3 +50,7 @@ class InputError(SelfevalError):
 
 class NoData(SelfevalError):
     """The data an operation needs is not in the store."""
+
+
+class SchemaOutOfDate(SelfevalError):
+    """The store's database is not at this selfeval's schema revision (``selfeval db upgrade``)."""

@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
 from selfeval.schema import ALL_TABLES, is_known
-from selfeval.store import db
+from selfeval.store import db, migrate
 
 DEFAULT_URL = "sqlite:///selfeval.db"
 CHILD_ID_FIELDS = ("CHILD", "LAchildID")
@@ -151,7 +151,7 @@ class Store:
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         (self.data_dir / "loads").mkdir(parents=True, exist_ok=True)
-        db.all_tables().create_all(self.engine)
+        migrate.ensure_current(self.engine)  # a new database made at head; an old one refused
         with self.writing(wait=False) as got:
             if got:  # else another process is writing; it, or the next opener, sweeps
                 self._sweep()
@@ -549,9 +549,14 @@ def _whoami() -> str:
         return "unknown"
 
 
+def store_url(url: str | None = None) -> str:
+    """The store's database URL: ``url``, else ``$SELFEVAL_DB``, else ``selfeval.db`` here."""
+    return url or os.environ.get("SELFEVAL_DB") or DEFAULT_URL
+
+
 def open_store(url: str | None = None) -> Store:
     """Open the store named by ``url``, else ``$SELFEVAL_DB``, else ``selfeval.db`` here."""
-    return Store(url or os.environ.get("SELFEVAL_DB") or DEFAULT_URL)
+    return Store(store_url(url))
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Alembic's migration scripts for the store's ``se_*`` tables (see ``selfeval.store.migrate``)."""

@@ -1,0 +1,1 @@
+"""One file per schema change of the store's tables, oldest first (0001 is the baseline)."""

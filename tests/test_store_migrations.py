@@ -1,0 +1,258 @@
+"""The store's schema migrations (Alembic): new stores at head, old ones upgraded, rows kept.
+
+Each test runs on SQLite and on PostgreSQL (SELFEVAL_TEST_PG: skipped here without it,
+required in CI). A revision that exists only in these tests (0002: a ``note`` column on
+``se_load``) stands for the next real schema change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from conftest import require_service, run_cli, write_903_table
+from selfeval.assurance.grades import Grade
+from selfeval.assurance.records import AssuranceData, Audit
+from selfeval.assurance.repository import save_assurance
+from selfeval.errors import SchemaOutOfDate
+from selfeval.ingest import ingest_903
+from selfeval.store import Store, db, migrate
+
+NOTE_REVISION = '''
+"""A test-only revision: a note on each load (filled with 'none' for the rows already there)."""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0002_test_load_note"
+down_revision = "0001_baseline"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # On SQLite, copy the table (what a type change would need): its children must survive.
+    recreate = "always" if op.get_bind().dialect.name == "sqlite" else "auto"
+    with op.batch_alter_table("se_load", recreate=recreate) as b:
+        b.add_column(sa.Column("note", sa.String(200), nullable=False, server_default="none"))
+    FAIL
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("se_load") as b:
+        b.drop_column("note")
+'''
+
+
+def later_revision(folder: Path, fail: bool = False) -> list[str]:
+    """A folder holding revision 0002, as ``version_locations``; ``fail`` makes it raise after
+    adding its column (to show that a failed upgrade changes nothing)."""
+    folder.mkdir()
+    body = NOTE_REVISION.replace("FAIL", 'raise RuntimeError("boom")' if fail else "pass")
+    (folder / "0002_test_load_note.py").write_text(body)
+    return [str(folder)]
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request, tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+    """An empty database: a SQLite file, or a new database on the test PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    base = sa.make_url(require_service("SELFEVAL_TEST_PG", "PostgreSQL"))
+    name = f"selfeval_mig_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    monkeypatch.setenv("SELFEVAL_DATA_DIR", str(tmp_path / "data"))
+    yield base.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as c:
+        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def fill(store: Store, tmp_path: Path) -> None:
+    """One 903 load of child A (2 files) and one audit of A with 2 domain grades."""
+    h = write_903_table(
+        tmp_path / "header.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
+    )
+    e = write_903_table(
+        tmp_path / "episodes.csv",
+        "ssda903_episodes",
+        [{"CHILD": "A", "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
+    )
+    ingest_903(store, [h, e], la_code="999", return_year=2019, loaded_by="analyst1")
+    audit = Audit(
+        "A",
+        date(2019, 5, 1),
+        "Auditor One",
+        Grade(2),
+        domain_grades={"Planning": Grade(2), "Voice of the child": Grade(3)},
+    )
+    save_assurance(store, "999", AssuranceData(audits=(audit,)), today=date(2020, 1, 1))
+
+
+def rows(url: str) -> dict[str, list[tuple]]:
+    """Every row of every store table, by table, sorted."""
+    engine = sa.create_engine(url)
+    meta = sa.MetaData()
+    meta.reflect(engine, only=lambda name, _m: name.startswith("se_"))
+    with engine.connect() as c:
+        out = {
+            t.name: sorted((tuple(r) for r in c.execute(sa.select(t))), key=repr)
+            for t in meta.sorted_tables
+        }
+    engine.dispose()
+    return out
+
+
+def test_migrations_build_the_schema_the_models_declare(url):
+    """Built by the migrations alone, the database is what the models say: Alembic's own
+    comparison (tables, columns, types, nullability, indexes, unique and foreign keys) finds
+    no difference. A column added to a model without a revision fails here."""
+    before, after = migrate.upgrade(url)
+    assert (before.state, after.state, after.revision) == ("empty", "current", "0001_baseline")
+    engine = sa.create_engine(url)
+    with engine.connect() as c:
+        ctx = MigrationContext.configure(
+            c, opts={"include_name": migrate.include_name, "compare_type": True}
+        )
+        assert compare_metadata(ctx, db.all_tables()) == []
+    engine.dispose()
+
+
+def test_migrated_and_created_databases_have_the_same_constraints(tmp_path):
+    """What autogenerate does not compare (check constraints, e.g. grades 1 to 4) is the same
+    in a database built by the migrations as in one made from the models."""
+
+    def shape(url: str) -> dict:
+        engine = sa.create_engine(url)
+        insp = sa.inspect(engine)
+        out = {
+            t: (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(t)],
+                sorted(
+                    ((c["name"], c["sqltext"]) for c in insp.get_check_constraints(t)), key=repr
+                ),
+                sorted(
+                    ((i["name"], tuple(i["column_names"])) for i in insp.get_indexes(t)), key=repr
+                ),
+                sorted(
+                    ((u["name"], tuple(u["column_names"])) for u in insp.get_unique_constraints(t)),
+                    key=repr,
+                ),
+                sorted(
+                    (tuple(f["constrained_columns"]), f["referred_table"], str(f["options"]))
+                    for f in insp.get_foreign_keys(t)
+                ),
+            )
+            for t in insp.get_table_names()
+            if t.startswith("se_")
+        }
+        engine.dispose()
+        return out
+
+    migrated = f"sqlite:///{tmp_path / 'migrated.db'}"
+    migrate.upgrade(migrated)
+    created = f"sqlite:///{tmp_path / 'created.db'}"
+    Store(created).engine.dispose()
+    assert shape(migrated) == shape(created)
+    checks = shape(migrated)["se_audit"][1]
+    assert [name for name, _ in checks] == ["ck_moderated_grade_scale", "ck_overall_grade_scale"]
+    assert len(shape(migrated)) == 21  # the se_* tables: 11 in store.db, 7 assurance, 3 plans
+
+
+def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, tmp_path):
+    """A store made today (at 0001) with one load (2 file rows) and one audit (2 domain
+    grades); revision 0002 adds ``se_load.note``. Before upgrading, opening refuses with what to
+    do; after, every row is as it was and the load's note is the default 'none'."""
+    store = Store(url)
+    fill(store, tmp_path)
+    store.engine.dispose()
+    before = rows(url)
+    assert {t: len(before[t]) for t in ("se_load", "se_load_file", "se_audit")} == {
+        "se_load": 1,
+        "se_load_file": 2,
+        "se_audit": 1,
+    }
+    assert len(before["se_audit_domain_grade"]) == 2
+
+    later = later_revision(tmp_path / "later")
+    engine = sa.create_engine(url)
+    with pytest.raises(SchemaOutOfDate, match="older than this selfeval's 0002_test_load_note"):
+        migrate.ensure_current(engine, later)
+    engine.dispose()
+
+    old, new = migrate.upgrade(url, version_locations=later)
+    assert (old.revision, old.state) == ("0001_baseline", "behind")
+    assert (new.revision, new.state) == ("0002_test_load_note", "current")
+    after = rows(url)
+    assert {t: v for t, v in after.items() if t != "se_load"} == {
+        t: v for t, v in before.items() if t != "se_load"
+    }
+    [load_before], [load_after] = before["se_load"], after["se_load"]
+    assert load_after == (*load_before, "none")
+
+    # This selfeval (whose newest revision is 0001) does not open a store a newer one upgraded.
+    with pytest.raises(SchemaOutOfDate, match="0002_test_load_note, which this selfeval"):
+        Store(url)
+
+
+def test_a_failed_upgrade_changes_nothing(url, tmp_path):
+    """Revision 0002 adds its column and then fails: the column is not there and the database
+    is still at 0001 with its rows (the whole upgrade is one transaction, on SQLite too)."""
+    store = Store(url)
+    fill(store, tmp_path)
+    store.engine.dispose()
+    before = rows(url)
+    with pytest.raises(RuntimeError, match="boom"):
+        migrate.upgrade(url, version_locations=later_revision(tmp_path / "later", fail=True))
+    assert rows(url) == before
+    assert migrate.current(url).revision == "0001_baseline"
+
+
+def test_a_store_made_before_migrations_is_stamped_then_opened(tmp_path, capsys):
+    """A database made by create_all (as every store was before revisions) with one load is
+    refused on opening; ``selfeval db upgrade`` checks it, stamps it at the baseline, and the
+    store then opens with its load."""
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store(url)
+    fill(store, tmp_path)
+    store.engine.dispose()
+    engine = sa.create_engine(url)
+    with engine.begin() as c:
+        c.execute(sa.text("DROP TABLE alembic_version"))  # as create_all left it
+    engine.dispose()
+    before = rows(url)
+
+    with pytest.raises(SchemaOutOfDate, match="made before selfeval kept schema versions"):
+        Store(url)
+    code, out, _ = run_cli(capsys, "--db", url, "db", "current")
+    assert (code, out.split("\t")[0]) == (0, "none")
+    code, out, err = run_cli(capsys, "--db", url, "db", "upgrade")
+    assert (code, out, err) == (0, "0001_baseline\tupgraded from unversioned\n", "")
+    assert rows(url) == before
+    assert [r.loaded_by for r in Store(url).loads()] == ["analyst1"]
+    code, out, _ = run_cli(capsys, "--db", url, "db", "current")
+    assert out == "0001_baseline\tat 0001_baseline (current)\n"
+
+
+def test_a_store_older_than_the_baseline_is_refused_naming_what_it_lacks(tmp_path, capsys):
+    """A create_all database from before the provenance columns (no ``se_load.batch``) cannot
+    be stamped: the upgrade says which column is missing and changes nothing (exit code 1)."""
+    url = f"sqlite:///{tmp_path / 'older.db'}"
+    engine = sa.create_engine(url)
+    db.all_tables().create_all(engine)
+    with engine.begin() as c:
+        c.execute(sa.text("ALTER TABLE se_load DROP COLUMN batch"))
+    engine.dispose()
+    code, _, err = run_cli(capsys, "--db", url, "db", "upgrade")
+    assert code == 1
+    assert "lacks column se_load.batch: it cannot be stamped" in err
+    assert migrate.current(url).state == "unversioned"
