@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import write_903_table
+from conftest import run_cli, write_903_table
 from selfeval.cli import cli
 from selfeval.errors import UsageError
 from selfeval.indicators import Result, catalogue
@@ -150,3 +150,26 @@ def test_period_start(end, period, start):
     from selfeval.indicators import period_start
 
     assert period_start(date.fromisoformat(end), period) == date.fromisoformat(start)
+
+
+def test_children_lists_the_child_counted_and_writes_a_safe_csv(db, tmp_path):
+    """The store's one child, A, looked after on 31/03/2019 (episode from 1/5/2018, S, C2, U1)."""
+    r = invoke(db, "children", "cla_count", "--at", "2019-03-31")
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].split("\t") == ["child_id", "la_code", "DECOM", "RNE", "LS", "PLACE"]
+    assert lines[1].split("\t") == ["A", "999", "2018-05-01", "S", "C2", "U1"]
+    assert lines[-1] == "cla_count at 2019-03-31 for 999: 1 rows"
+    out = tmp_path / "children.csv"
+    r = invoke(db, "children", "cla_count", "--at", "2019-03-31", "--csv", str(out))
+    assert r.exit_code == 0 and "1 rows" in r.output
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows == [lines[0].split("\t"), lines[1].split("\t")]
+
+
+def test_children_of_a_workforce_figure_is_refused_in_a_sentence(db, capsys):
+    code, _, err = run_cli(
+        capsys, "--db", db, "indicators", "children", "sw_turnover_pct", "--at", "2019-03-31"
+    )
+    assert code == 2
+    assert "sw_turnover_pct is not counted from children's records" in err

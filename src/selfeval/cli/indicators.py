@@ -8,8 +8,16 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli
-from selfeval.indicators import catalogue, compute, get, month_ends, sources_from_store
+from selfeval.indicators import (
+    catalogue,
+    children,
+    compute,
+    get,
+    month_ends,
+    sources_from_store,
+)
 from selfeval.indicators.export import catalogue_markdown, to_csv, to_json, to_table, to_xlsx
+from selfeval.outputs.tables import to_csv as to_csv_bytes
 
 
 @cli.group(invoke_without_command=True)
@@ -132,3 +140,52 @@ def docs(out: Path | None) -> None:
     else:
         out.write_text(text + "\n", encoding="utf-8")
         click.echo(f"wrote {out}")
+
+
+@indicators.command("children")
+@click.argument("indicator_id")
+@click.option("--at", type=DATE, required=True, help="The date of the figure.")
+@click.option(
+    "--period",
+    type=click.Choice(["year", "quarter", "month"]),
+    default="year",
+    show_default=True,
+    help="What a period measure covers: the year, quarter or calendar month ending on the date.",
+)
+@click.option(
+    "--la", "la_code", type=LA_CODE, help="The authority (needed if the store has several)."
+)
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the list to this CSV file (default: a table on standard output).",
+)
+@click.pass_obj
+def children_(
+    ctx: Context,
+    indicator_id: str,
+    at: date,
+    period: str,
+    la_code: str | None,
+    csv_file: Path | None,
+) -> None:
+    """List the children an indicator counts at a date (child-level data: handle with care)."""
+    get(indicator_id)
+    cl = children(
+        sources_from_store(ctx.store(), la_code), indicator_id, at, period=period, la_code=la_code
+    )
+    if csv_file is not None:
+        csv_file.write_bytes(to_csv_bytes(cl.columns, cl.table()))
+        click.echo(f"wrote {csv_file}: {len(cl.rows)} rows")
+        return
+    click.echo("\t".join(cl.columns))
+    for row in cl.table():
+        click.echo("\t".join("" if v is None else str(v) for v in row))
+    r = cl.result
+    total = (
+        f"{cl.in_numerator} in the numerator of {len(cl.rows)}"
+        if "in_numerator" in cl.columns
+        else f"{len(cl.rows)} rows"
+    )
+    click.echo(f"{r.id} at {r.date} for {r.la_code}: {total}")

@@ -1,5 +1,6 @@
 """The indicator catalogue and its engine."""
 
+from selfeval.indicators.children import ChildList, NotChildLevel, children
 from selfeval.indicators.engine import (
     Result,
     compute,
@@ -12,11 +13,14 @@ from selfeval.indicators.sources import Coverage, Sources, register_reference
 from selfeval.indicators.store_sources import sources_from_store
 
 __all__ = [
+    "ChildList",
     "Coverage",
     "Indicator",
+    "NotChildLevel",
     "Result",
     "Sources",
     "catalogue",
+    "children",
     "compute",
     "get",
     "indicator",

@@ -7,9 +7,14 @@ DuckDB in process and on PySpark.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
 import ibis
 import ibis.expr.types as ir
 
+from selfeval.indicators.registry import ChildLevel
 from selfeval.indicators.sources import Sources, open_at
 
 GROUP = ("la_code", "period_end")
@@ -20,6 +25,61 @@ SHORT_BREAKS = ("V3", "V4")
 
 TRUE_FLAGS = ("1", "true", "True", "TRUE", "Y", "y", "Yes", "yes")
 """How a yes/no field of a return says yes (XML booleans, 903 1/0 codes)."""
+
+
+_LISTING: ContextVar[ChildLevel | None] = ContextVar("selfeval_listing", default=None)
+"""Set while a definition is built to list its children rather than count them."""
+
+
+@contextmanager
+def listing(spec: ChildLevel) -> Iterator[None]:
+    """Within this block the counting helpers below return the rows they would count.
+
+    A definition's expression is the same in both modes up to its last step: where it would
+    aggregate (``count_rows``, ``rows_share``, ``children_share``, ...), it gives instead one
+    row per counted unit: ``la_code``, ``period_end``, ``child_id``, ``in_numerator``,
+    ``in_denominator`` and the spec's detail columns. So the list and the count cannot drift.
+    """
+    token = _LISTING.set(spec)
+    try:
+        yield
+    finally:
+        _LISTING.reset(token)
+
+
+def listing_details(t: ir.Table, exclude: tuple[str, ...] | list[str] = ()) -> list[str]:
+    """The listing's detail columns present in ``t`` (none when counting)."""
+    spec = _LISTING.get()
+    if spec is None:
+        return []
+    return [c for c in spec.details if c in t.columns and c not in exclude]
+
+
+def _listed(
+    t: ir.Table,
+    in_numerator: ir.BooleanValue,
+    in_denominator: ir.BooleanValue,
+    key: tuple[str, ...] | None = None,
+) -> ir.Table:
+    """The rows a counting helper would aggregate, one per counted unit (``key`` distinct
+    per authority and period, or every row when None), a numerator row first."""
+    spec = _LISTING.get()
+    assert spec is not None
+    t = t.mutate(_in_num=in_numerator.fill_null(False), _in_den=in_denominator)
+    if key is not None:  # one row per unit: a row that is a hit, if any, else any row
+        hit_first = [ibis.desc(t._in_num), *(t[c] for c in listing_details(t))]
+        w = ibis.window(group_by=[*GROUP, *key], order_by=hit_first)
+        t = t.mutate(_n=ibis.row_number().over(w)).filter(ibis._._n == 0)
+    return t.select(
+        *GROUP,
+        child_id=t[spec.child].cast("string"),
+        in_numerator=t._in_num,
+        in_denominator=t._in_den,
+        **{
+            c: t[c]
+            for c in listing_details(t, (*GROUP, "child_id", "in_numerator", "in_denominator"))
+        },
+    )
 
 
 def within(d: ir.Value, start: ir.Value, end: ir.Value) -> ir.BooleanValue:
@@ -83,21 +143,23 @@ def looked_after_at(src: Sources, periods: ir.Table) -> ir.Table:
     """One row per (authority, period end, CHILD) looked after on the period's end date."""
     j = with_periods(looked_after_episodes(src), periods)
     j = j.filter(open_at(j.DECOM, j.DEC, j.period_end))
-    return j.select("la_code", "period_end", "CHILD").distinct()
+    return j.select("la_code", "period_end", "CHILD", *listing_details(j)).distinct()
 
 
 def looked_after_during(src: Sources, periods: ir.Table) -> ir.Table:
     """One row per (authority, period end, CHILD) looked after on any day of the period."""
     j = with_periods(looked_after_episodes(src), periods)
     j = j.filter(j.period_end >= j.DECOM, j.DEC.isnull() | (j.period_start <= j.DEC))
-    return j.select("la_code", "period_end", "CHILD").distinct()
+    return j.select("la_code", "period_end", "CHILD", *listing_details(j)).distinct()
 
 
 def flag_children(
     cohort: ir.Table, hits: ir.Table, flag: str = "hit", key: str = "CHILD"
 ) -> ir.Table:
     """The cohort (rows of la_code, period_end, ``key``) with a flag: is the row in ``hits``."""
-    h = hits.select("la_code", "period_end", key).distinct().mutate(**{flag: ibis.literal(True)})
+    extra = listing_details(hits, cohort.columns)  # when listing: why the child is a hit
+    h = hits.select("la_code", "period_end", key, *extra).distinct()
+    h = h.mutate(**{flag: ibis.literal(True)})
     h = h.rename({"_h_la": "la_code", "_h_end": "period_end", "_h_key": key})
     j = cohort.left_join(
         h,
@@ -118,11 +180,15 @@ def children_proportion(cohort: ir.Table, hits: ir.Table, key: str = "CHILD") ->
 
 def rows_share(t: ir.Table, hit: ir.BooleanValue) -> ir.Table:
     """Numerator: the rows of ``t`` where ``hit``; denominator: all its rows (per period)."""
+    if _LISTING.get():
+        return _listed(t, hit, ibis.literal(True))
     return per_period(t, numerator=hit.fill_null(False).cast("int64").sum(), denominator=t.count())
 
 
 def children_share(t: ir.Table, hit: ir.BooleanValue, key: str = "CHILD") -> ir.Table:
     """Numerator: distinct children of ``t`` with a row where ``hit``; denominator: all of them."""
+    if _LISTING.get():
+        return _listed(t, hit, ibis.literal(True), (key,))
     return per_period(
         t, numerator=t[key].nunique(where=hit.fill_null(False)), denominator=t[key].nunique()
     )
@@ -130,8 +196,25 @@ def children_share(t: ir.Table, hit: ir.BooleanValue, key: str = "CHILD") -> ir.
 
 def count_rows(t: ir.Table, key: tuple[str, ...] = ("CHILD",)) -> ir.Table:
     """Numerator: distinct ``key`` rows per authority and period."""
+    if _LISTING.get():
+        return _listed(t, ibis.literal(True), ibis.null("boolean"), key)
     d = t.select(*GROUP, *key).distinct()
     return per_period(d, numerator=d.count())
+
+
+def count_every_row(t: ir.Table) -> ir.Table:
+    """Numerator: every row of ``t`` per authority and period (each a counted event)."""
+    if _LISTING.get():
+        return _listed(t, ibis.literal(True), ibis.null("boolean"))
+    return per_period(t, numerator=t.count())
+
+
+def total_over_children(t: ir.Table, value: ir.NumericValue, key: str = "CHILD") -> ir.Table:
+    """Numerator: ``value`` summed over the rows; denominator: the distinct children (an
+    average per child, such as days to adoption). Listed: every row, with its value."""
+    if _LISTING.get():
+        return _listed(t, ibis.literal(True), ibis.literal(True))
+    return per_period(t, numerator=value.sum(), denominator=t[key].nunique())
 
 
 def population_rate(src: Sources, periods: ir.Table, counts: ir.Table) -> ir.Table:
@@ -141,6 +224,8 @@ def population_rate(src: Sources, periods: ir.Table, counts: ir.Table) -> ir.Tab
     March 2020 uses mid-2019. Every period of every authority that has a population gets a row,
     so that no count is a silent zero; a missing population leaves the denominator blank.
     """
+    if _LISTING.get():  # the children counted; the population is not a list of children
+        return counts
     pop = src.table("population")
     p = periods.select("period_end", "population_year")
     base = pop.join(p, pop.year == p.population_year).select(

@@ -58,6 +58,16 @@ class Published:
 
 
 @dataclass(frozen=True)
+class ChildLevel:
+    """How an indicator's counted rows name a child: the column holding the child's id as
+    stored, and the few columns that say why the row is counted (in the return's own words).
+    Indicators without one (workforce, audits) are not counted from children's records."""
+
+    child: str
+    details: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     area: Area
@@ -77,6 +87,8 @@ class Indicator:
     """For an annual measure: which yearly return (a key of ``SNAPSHOTS``)."""
     choices: tuple[str, ...] = ()
     """Counting choices where no source settles the rule, each in a sentence (shown by info)."""
+    child_level: ChildLevel | None = None
+    """Where the indicator counts children (or their referrals, plans, ...): how to list them."""
 
     def value(self, numerator: float | None, denominator: float | None) -> float | None:
         """The indicator's value from its numerator and denominator."""

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import ibis.expr.types as ir
 
 from selfeval.indicators.expr import children_share
-from selfeval.indicators.registry import Published, indicator
+from selfeval.indicators.registry import ChildLevel, Published, indicator
 from selfeval.indicators.sources import Sources
 
 EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4")
@@ -55,6 +55,7 @@ def _meta(ages: str) -> dict:
         snapshot="collection",
         sources=("ssda903_oc3",),
         suppression=SUPPRESSION,
+        child_level=ChildLevel("CHILD", ("DOB", "IN_TOUCH", "ACTIV", "ACCOM")),
     )
 
 

@@ -19,11 +19,11 @@ from selfeval.indicators.expr import (
     looked_after_episodes,
     months_before,
     open_at,
-    per_period,
     population_rate,
+    total_over_children,
     with_periods,
 )
-from selfeval.indicators.registry import Published, indicator
+from selfeval.indicators.registry import ChildLevel, Published, indicator
 from selfeval.indicators.sources import Sources
 
 EPISODES = ("ssda903_episodes",)
@@ -39,6 +39,10 @@ MILES = 1609.344
 CLA_FILE = "cla_number_and_rate_per_10k_children"
 CLA_ON_31_MARCH = "Children looked after on 31 March each year"
 CLA_SUPPRESSION = "cla: counts of 1 to 5 shown as c, with secondary suppression"
+EPISODE_DETAILS = ("DECOM", "RNE", "LS", "PLACE")
+"""What a listed child's episode says: its start, reason, legal status and placement."""
+LOOKED_AFTER = ChildLevel("CHILD", EPISODE_DETAILS)
+FOSTERED = ChildLevel("CHILD", ("DECOM", "PLACE", "PLACE_PROVIDER"))
 
 
 def episodes_with_starts(src: Sources) -> ir.Table:
@@ -63,6 +67,7 @@ def episodes_with_starts(src: Sources) -> ir.Table:
 
 @indicator(
     id="cla_count",
+    child_level=LOOKED_AFTER,
     area="looked_after",
     title="Children looked after",
     definition=(
@@ -87,6 +92,7 @@ def cla_count(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cla_rate",
+    child_level=LOOKED_AFTER,
     area="looked_after",
     title="Children looked after per 10,000 children",
     definition=(
@@ -110,6 +116,7 @@ def cla_rate(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cla_starts",
+    child_level=LOOKED_AFTER,
     area="looked_after",
     title="Children who started to be looked after",
     definition=(
@@ -138,6 +145,7 @@ def cla_starts(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cla_ceased",
+    child_level=ChildLevel("CHILD", ("DECOM", "DEC", "REC", "LS")),
     area="looked_after",
     title="Children who ceased to be looked after",
     definition=(
@@ -166,6 +174,7 @@ def cla_ceased(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="uasc_count",
+    child_level=ChildLevel("CHILD", (*EPISODE_DETAILS, "DUC")),
     area="looked_after",
     title="Unaccompanied asylum-seeking children looked after",
     definition=(
@@ -186,11 +195,12 @@ def uasc_count(src: Sources, periods: ir.Table) -> ir.Table:
     u = with_periods(src.table("ssda903_uasc"), periods)
     u = u.filter(u.DUC.isnull() | (u.period_end < u.DUC))
     f = flag_children(looked_after_at(src, periods), u)
-    return per_period(f, numerator=f.CHILD.nunique(where=f.hit))
+    return count_rows(f.filter(f.hit))
 
 
 @indicator(
     id="stability_3plus_placements_pct",
+    child_level=ChildLevel("CHILD", (*EPISODE_DETAILS, "placements")),
     area="looked_after",
     title="Children looked after with three or more placements in the year",
     definition=(
@@ -231,6 +241,7 @@ def stability_3plus_placements_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="stability_long_term_pct",
+    child_level=ChildLevel("CHILD", ("DOB", "care_start", "placement_start", "PLACE")),
     area="looked_after",
     title="Children in the same placement for two years (long-term stability)",
     definition=(
@@ -303,6 +314,7 @@ _FOSTER_META = dict(
 
 @indicator(
     id="foster_own_provision_pct",
+    child_level=FOSTERED,
     title="Fostered children placed with the council's own foster carers",
     definition=(
         "Of the children looked after and living with foster carers on the date, the "
@@ -318,6 +330,7 @@ def foster_own_provision_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="foster_ifa_pct",
+    child_level=FOSTERED,
     title="Fostered children placed through independent fostering agencies",
     definition=(
         "Of the children looked after and living with foster carers on the date, the "
@@ -334,6 +347,7 @@ def foster_ifa_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="placed_over_20_miles_pct",
+    child_level=ChildLevel("CHILD", ("DECOM", "PLACE", "miles")),
     area="looked_after",
     title="Children placed more than 20 miles from home",
     definition=(
@@ -366,12 +380,13 @@ def placed_over_20_miles_pct(src: Sources, periods: ir.Table) -> ir.Table:
     home = c.select(_hp=c.postcode, _he=c.easting, _hn=c.northing)
     place = c.select(_pp=c.postcode, _pe=c.easting, _pn=c.northing)
     j = j.join(home, j._home == home._hp).join(place, j._place == place._pp)
-    miles = ((j._he - j._pe) ** 2 + (j._hn - j._pn) ** 2).sqrt() / MILES
-    return children_share(j, miles > 20)
+    j = j.mutate(miles=((j._he - j._pe) ** 2 + (j._hn - j._pn) ** 2).sqrt() / MILES)
+    return children_share(j, j.miles > 20)
 
 
 @indicator(
     id="missing_pct",
+    child_level=ChildLevel("CHILD", (*EPISODE_DETAILS, "MIS_START")),
     area="looked_after",
     title="Children looked after who went missing",
     definition=(
@@ -415,6 +430,7 @@ _OC2_META = dict(
 
 @indicator(
     id="health_check_pct",
+    child_level=ChildLevel("CHILD", ("HEALTH_ASSESSMENT",)),
     title="Children looked after with an up-to-date health check",
     definition=(
         "Of the children looked after continuously for at least 12 months at 31 March (the "
@@ -432,6 +448,7 @@ def health_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="dental_check_pct",
+    child_level=ChildLevel("CHILD", ("TEETH_CHECK",)),
     title="Children looked after whose teeth were checked by a dentist",
     definition=(
         "Of the children looked after continuously for at least 12 months at 31 March (the "
@@ -448,6 +465,7 @@ def dental_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="sw_changes_3plus_pct",
+    child_level=ChildLevel("CHILD", (*EPISODE_DETAILS, "workers")),
     area="looked_after",
     title="Children looked after who had three or more social workers in the year",
     definition=(
@@ -479,6 +497,7 @@ def sw_changes_3plus_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="adoption_entry_to_placement_days",
+    child_level=ChildLevel("CHILD", ("care_start", "placed_on", "DEC", "days")),
     area="looked_after",
     title="Average days from entering care to moving in with the adoptive family",
     definition=(
@@ -505,4 +524,4 @@ def adoption_entry_to_placement_days(src: Sources, periods: ir.Table) -> ir.Tabl
     j = with_periods(e, periods)
     j = j.filter(in_period(j.DEC, j), j.REC.isin(ADOPTED), j.placed_on.notnull())
     j = j.mutate(days=j.placed_on.delta(j.care_start, unit="day"))
-    return per_period(j, numerator=j.days.sum(), denominator=j.CHILD.nunique())
+    return total_over_children(j, j.days)

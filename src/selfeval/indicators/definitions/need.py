@@ -6,18 +6,18 @@ import ibis
 import ibis.expr.types as ir
 
 from selfeval.indicators.expr import (
+    count_every_row,
     count_rows,
     in_period,
     is_true,
     months_before,
     open_at,
-    per_period,
     population_rate,
     rows_share,
     with_periods,
     working_days,
 )
-from selfeval.indicators.registry import Published, indicator
+from selfeval.indicators.registry import ChildLevel, Published, indicator
 from selfeval.indicators.sources import Sources
 
 DETAILS = ("cin_details",)
@@ -25,6 +25,11 @@ CHILD = ("LAchildID",)
 REFERRAL = ("LAchildID", "CINreferralDate")
 REFERRALS_FILE = "c1_children_in_need_referrals_and_rereferrals_2013_to_2025"
 CIN_SUPPRESSION = "cin: counts of 1 to 5 shown as c, with secondary suppression"
+REFERRED = ChildLevel("LAchildID", ("CINreferralDate", "ReferralNFA"))
+ASSESSED = ChildLevel(
+    "LAchildID", ("AssessmentActualStartDate", "AssessmentAuthorisationDate", "working_days")
+)
+IN_NEED = ChildLevel("LAchildID", ("CINreferralDate", "ReferralSource", "PrimaryNeedCode"))
 WORKING_DAYS = (
     "Working days are counted from the day after the start up to and including the end day, "
     "leaving out weekends and England's bank holidays; the same day is 0 working days (DfE's "
@@ -41,6 +46,7 @@ def referrals_in_period(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="referrals",
+    child_level=REFERRED,
     area="need",
     title="Referrals to children's social care",
     definition=(
@@ -63,6 +69,7 @@ def referrals(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="referral_rate",
+    child_level=REFERRED,
     area="need",
     title="Referrals per 10,000 children",
     definition=(
@@ -84,6 +91,7 @@ def referral_rate(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="rereferral_12m_pct",
+    child_level=ChildLevel("LAchildID", ("CINreferralDate", "previous")),
     area="need",
     title="Re-referrals within 12 months",
     definition=(
@@ -115,6 +123,7 @@ def rereferral_12m_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="referrals_nfa_pct",
+    child_level=ChildLevel("LAchildID", ("CINreferralDate", "ReferralNFA")),
     area="need",
     title="Referrals with no further action",
     definition=(
@@ -152,6 +161,7 @@ def assessments_authorised(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="assessments_completed",
+    child_level=ASSESSED,
     area="need",
     title="Assessments completed",
     definition="The number of children and family assessments authorised during the period.",
@@ -165,12 +175,12 @@ def assessments_authorised(src: Sources, periods: ir.Table) -> ir.Table:
     suppression=CIN_SUPPRESSION,
 )
 def assessments_completed(src: Sources, periods: ir.Table) -> ir.Table:
-    a = assessments_authorised(src, periods)
-    return per_period(a, numerator=a.count())
+    return count_every_row(assessments_authorised(src, periods))
 
 
 @indicator(
     id="assessment_45wd_pct",
+    child_level=ASSESSED,
     area="need",
     title="Assessments completed within 45 working days",
     definition=(
@@ -201,6 +211,7 @@ def _section47(src: Sources) -> ir.Table:
 
 @indicator(
     id="s47_count",
+    child_level=ChildLevel("LAchildID", ("S47ActualStartDate", "DateOfInitialCPC")),
     area="need",
     title="Section 47 enquiries started",
     definition=(
@@ -219,11 +230,12 @@ def _section47(src: Sources) -> ir.Table:
 def s47_count(src: Sources, periods: ir.Table) -> ir.Table:
     j = with_periods(_section47(src), periods)
     j = j.filter(in_period(j.S47ActualStartDate, j))
-    return per_period(j, numerator=j.count())
+    return count_every_row(j)
 
 
 @indicator(
     id="icpc_15wd_pct",
+    child_level=ChildLevel("LAchildID", ("S47ActualStartDate", "DateOfInitialCPC", "working_days")),
     area="need",
     title="Initial child protection conferences within 15 working days",
     definition=(
@@ -253,6 +265,7 @@ def icpc_15wd_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cin_count",
+    child_level=IN_NEED,
     area="need",
     title="Children in need",
     definition=(
@@ -278,6 +291,7 @@ def cin_count(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cin_rate",
+    child_level=IN_NEED,
     area="need",
     title="Children in need per 10,000 children",
     definition=(
@@ -299,6 +313,7 @@ def cin_rate(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cin_plan_count",
+    child_level=ChildLevel("LAchildID", ("CINPlanStartDate", "CINPlanEndDate")),
     area="need",
     title="Children with a child in need plan",
     definition=(

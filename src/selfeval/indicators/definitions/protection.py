@@ -6,28 +6,35 @@ import ibis
 import ibis.expr.types as ir
 
 from selfeval.indicators.expr import (
+    count_every_row,
     count_rows,
     in_period,
+    listing_details,
     months_before,
     open_at,
-    per_period,
     population_rate,
     rows_share,
     with_periods,
 )
-from selfeval.indicators.registry import Published, indicator
+from selfeval.indicators.registry import ChildLevel, Published, indicator
 from selfeval.indicators.sources import Sources
 
 PLANS = ("cin_cp_plans",)
 CIN_SUPPRESSION = "cin: counts of 1 to 5 shown as c, with secondary suppression"
+PLAN_DETAILS = ("CPPstartDate", "InitialCategoryOfAbuse", "LatestCategoryOfAbuse")
+"""What a listed plan says: when it started and the categories of abuse."""
+ON_PLAN = ChildLevel("LAchildID", PLAN_DETAILS)
 
 
 def plans(src: Sources) -> ir.Table:
     """One row per child protection plan (child and start date), whichever return gave it."""
     p = src.table("cin_cp_plans")
-    return p.select(
-        "la_code", "LAchildID", "CPPstartDate", "CPPendDate", "NumberOfPreviousCPP"
-    ).distinct()
+    plan = ["la_code", "LAchildID", "CPPstartDate", "CPPendDate", "NumberOfPreviousCPP"]
+    extra = listing_details(p, plan)
+    if not extra:
+        return p.select(*plan).distinct()
+    # when listing: one row per plan still, with what its latest return says of it
+    return p.group_by(plan).aggregate(**{c: p[c].max() for c in extra})
 
 
 def _open_on_date(src: Sources, periods: ir.Table) -> ir.Table:
@@ -37,6 +44,7 @@ def _open_on_date(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cp_count",
+    child_level=ON_PLAN,
     area="protection",
     title="Children on child protection plans",
     definition=(
@@ -59,6 +67,7 @@ def cp_count(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cp_rate",
+    child_level=ON_PLAN,
     area="protection",
     title="Children on child protection plans per 10,000 children",
     definition=(
@@ -88,6 +97,7 @@ def _starting(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cp_starts",
+    child_level=ON_PLAN,
     area="protection",
     title="Child protection plans started",
     definition="The number of child protection plans that started during the period.",
@@ -102,12 +112,12 @@ def _starting(src: Sources, periods: ir.Table) -> ir.Table:
     published=Published("d3_cpps_subsequent_plan_2013_to_2025", "CPP_start"),
 )
 def cp_starts(src: Sources, periods: ir.Table) -> ir.Table:
-    j = _starting(src, periods)
-    return per_period(j, numerator=j.count())
+    return count_every_row(_starting(src, periods))
 
 
 @indicator(
     id="cp_second_or_subsequent_pct",
+    child_level=ChildLevel("LAchildID", (*PLAN_DETAILS, "NumberOfPreviousCPP", "earlier")),
     area="protection",
     title="Child protection plans that were a second or later plan",
     definition=(
@@ -133,6 +143,7 @@ def cp_second_or_subsequent_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cp_open_2y_pct",
+    child_level=ON_PLAN,
     area="protection",
     title="Child protection plans open for two years or more",
     definition=(
@@ -158,6 +169,7 @@ def cp_open_2y_pct(src: Sources, periods: ir.Table) -> ir.Table:
 
 @indicator(
     id="cp_ended_2y_pct",
+    child_level=ChildLevel("LAchildID", ("CPPstartDate", "CPPendDate", "InitialCategoryOfAbuse")),
     area="protection",
     title="Child protection plans ending after two years or more",
     definition=(

@@ -10,7 +10,8 @@ from __future__ import annotations
 import ibis
 import ibis.expr.types as ir
 
-from selfeval.indicators.registry import indicator
+from selfeval.indicators.expr import count_every_row, rows_share
+from selfeval.indicators.registry import ChildLevel, indicator
 from selfeval.indicators.sources import Sources
 
 KEYS = ["la_code", "period_end"]
@@ -48,6 +49,9 @@ def _with_wd(t: ir.Table, src: Sources, column: str, name: str) -> ir.Table:
     sources=("ssd_cin_episodes", "ssd_cin_assessments", "ssd_cin_visits"),
     dfe_reference="Local measure (no DfE publication); reported in councils' scrutiny reports",
     suppression="cin",
+    child_level=ChildLevel(
+        "cine_person_id", ("cine_referral_id", "cine_referral_date", "first_seen")
+    ),
 )
 def seen_within_5wd_of_referral_pct(src: Sources, periods: ir.Table) -> ir.Table:
     ref = src.table("ssd_cin_episodes")
@@ -81,10 +85,10 @@ def seen_within_5wd_of_referral_pct(src: Sources, periods: ir.Table) -> ir.Table
         & (v._vdate >= r.cine_referral_date)
         & (v._vwd - r.ref_wd <= 5),
     )
-    per_ref = j.group_by([*KEYS, "cine_referral_id"]).aggregate(seen=j._vdate.notnull().any())
-    return per_ref.group_by(KEYS).aggregate(
-        numerator=per_ref.seen.cast("int64").sum(), denominator=per_ref.count()
-    )
+    per_ref = j.group_by(
+        [*KEYS, "cine_referral_id", "cine_person_id", "cine_referral_date"]
+    ).aggregate(seen=j._vdate.notnull().any(), first_seen=j._vdate.min())
+    return rows_share(per_ref, per_ref.seen)
 
 
 @indicator(
@@ -107,6 +111,7 @@ def seen_within_5wd_of_referral_pct(src: Sources, periods: ir.Table) -> ir.Table
     sources=("ssd_cp_plans", "ssd_cp_visits"),
     dfe_reference="Local measure; Working Together 2023 leaves visit frequency to the plan",
     suppression="cin",
+    child_level=ChildLevel("cppl_person_id", ("longest_gap",)),
 )
 def cp_visits_10wd_pct(src: Sources, periods: ir.Table) -> ir.Table:
     cp = src.table("ssd_cp_plans")
@@ -159,9 +164,10 @@ def cp_visits_10wd_pct(src: Sources, periods: ir.Table) -> ir.Table:
     c = c.select(
         la_code=children.la_code,
         period_end=children.period_end,
-        ok=(c.worst.fill_null(0) <= 10).cast("int64"),
+        cppl_person_id=children.cppl_person_id,
+        longest_gap=c.worst.fill_null(0),
     )
-    return c.group_by(KEYS).aggregate(numerator=c.ok.sum(), denominator=c.count())
+    return rows_share(c, c.longest_gap <= 10)
 
 
 FIRST_VISIT_DAYS = 7
@@ -191,6 +197,7 @@ LATER_DAYS = 92
     sources=("ssd_cla_episodes", "ssd_cla_placement", "ssd_cla_visits"),
     dfe_reference="Care Planning, Placement and Case Review Regulations 2010, reg. 28",
     suppression="cla",
+    child_level=ChildLevel("pid", ("late_visits",)),
 )
 def cla_visits_timely_pct(src: Sources, periods: ir.Table) -> ir.Table:
     eps = src.table("ssd_cla_episodes")
@@ -250,19 +257,15 @@ def cla_visits_timely_pct(src: Sources, periods: ir.Table) -> ir.Table:
         else_=LATER_DAYS,
     )
     gaps = gaps.mutate(late=(gap_days > limit).cast("int64"))
-    per_child = gaps.group_by(["la_code", "period_end", "pid"]).aggregate(late=gaps.late.max())
+    per_child = gaps.group_by(["la_code", "period_end", "pid"]).aggregate(late=gaps.late.sum())
     k = kids.left_join(
         per_child,
         (kids.la_code == per_child.la_code)
         & (kids.period_end == per_child.period_end)
         & (kids.pid == per_child.pid),
     )
-    k = k.select(
-        la_code=kids.la_code,
-        period_end=kids.period_end,
-        ok=(k.late.fill_null(0) == 0).cast("int64"),
-    )
-    return k.group_by(KEYS).aggregate(numerator=k.ok.sum(), denominator=k.count())
+    k = k.select(la_code=kids.la_code, period_end=kids.period_end, pid=kids.pid, late_visits=k.late)
+    return rows_share(k, k.late_visits.fill_null(0) == 0)
 
 
 @indicator(
@@ -281,11 +284,12 @@ def cla_visits_timely_pct(src: Sources, periods: ir.Table) -> ir.Table:
     sources=("ssd_contacts",),
     dfe_reference="Annex A List 1 (contacts); not in the CIN census",
     suppression="cin",
+    child_level=ChildLevel("cont_person_id", ("cont_contact_id", "cont_contact_date")),
 )
 def contacts(src: Sources, periods: ir.Table) -> ir.Table:
     c = src.table("ssd_contacts").cross_join(periods)
     c = c.filter(_in_period(c.cont_contact_date, c))
-    return c.group_by(KEYS).aggregate(numerator=c.count())
+    return count_every_row(c)
 
 
 CONTACT_TO_REFERRAL_WD = 5
@@ -309,6 +313,9 @@ CONTACT_TO_REFERRAL_WD = 5
     sources=("ssd_contacts", "ssd_cin_episodes"),
     dfe_reference="Annex A Lists 1 and 3; a local conversion measure",
     suppression="cin",
+    child_level=ChildLevel(
+        "cont_person_id", ("cont_contact_id", "cont_contact_date", "referred_on")
+    ),
 )
 def contact_to_referral_pct(src: Sources, periods: ir.Table) -> ir.Table:
     c = src.table("ssd_contacts").cross_join(periods)
@@ -330,7 +337,7 @@ def contact_to_referral_pct(src: Sources, periods: ir.Table) -> ir.Table:
         & (r._rd >= c.cont_contact_date)
         & (r._rwd - c.c_wd <= CONTACT_TO_REFERRAL_WD),
     )
-    per = j.group_by([*KEYS, "cont_contact_id"]).aggregate(led=j._rd.notnull().any())
-    return per.group_by(KEYS).aggregate(
-        numerator=per.led.cast("int64").sum(), denominator=per.count()
+    per = j.group_by([*KEYS, "cont_contact_id", "cont_person_id", "cont_contact_date"]).aggregate(
+        led=j._rd.notnull().any(), referred_on=j._rd.min()
     )
+    return rows_share(per, per.led)
