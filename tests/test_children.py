@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from builders import episode, population, sources
 
+from builders import episode, population, sources
 from selfeval.errors import NoData
 from selfeval.indicators import NotChildLevel, catalogue, children, compute
 
