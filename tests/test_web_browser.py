@@ -149,6 +149,8 @@ def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
         "/",
         "/indicators/",
         "/indicators/cla_count/",
+        "/indicators/cla_count/children/",
+        "/indicators/sw_turnover_pct/children/",
         "/loads/",
         "/loads/1/",
         "/loads/1/undo/",

@@ -17,7 +17,15 @@ from django.http import Http404
 from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
-from selfeval.indicators import Indicator, Result, catalogue, compute, month_ends
+from selfeval.indicators import (
+    ChildList,
+    Indicator,
+    Result,
+    catalogue,
+    children,
+    compute,
+    month_ends,
+)
 from selfeval.indicators import sources_from_store as _sources_from_store
 from selfeval.store import Store
 
@@ -138,3 +146,12 @@ def comparisons(store: Store, sc: Scope) -> dict[str, Comparison]:
             return {}
 
     return _cached(key, make)
+
+
+def children_at(store: Store, sc: Scope, indicator_id: str) -> ChildList:
+    """The children the indicator counts for the scope (child-level: callers audit each view).
+    Raises ``NotChildLevel`` or ``NoData`` as the library does."""
+    key = f"children:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}"
+    return _cached(
+        key, lambda: children(_sources(store, sc.la_code), indicator_id, sc.at, la_code=sc.la_code)
+    )

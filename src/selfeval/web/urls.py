@@ -9,10 +9,10 @@ from django.urls import include, path, register_converter
 from selfeval.web.views import (
     accounts,
     assurance,
+    children,
     evaluation,
     figures,
     loads,
-    pending,
     plan,
     users,
 )
@@ -35,7 +35,6 @@ class DocFormatConverter(FormatConverter):
 register_converter(FormatConverter, "table")
 register_converter(DocFormatConverter, "doc")
 
-P = pending.pending
 
 urlpatterns = [
     path("", figures.dashboard, name="dashboard"),
@@ -53,9 +52,15 @@ urlpatterns = [
         figures.indicator_export,
         name="indicator_export",
     ),
-    path("indicators/<slug:indicator_id>/children/", P, name="indicator_children"),
     path(
-        "indicators/<slug:indicator_id>/children.<table:fmt>", P, name="indicator_children_export"
+        "indicators/<slug:indicator_id>/children/",
+        children.indicator_children,
+        name="indicator_children",
+    ),
+    path(
+        "indicators/<slug:indicator_id>/children.<table:fmt>",
+        children.indicator_children_export,
+        name="indicator_children_export",
     ),
     # loads
     path("loads/", loads.loads, name="loads"),

@@ -1,0 +1,111 @@
+"""The children an indicator counts: child-level, for permitted roles only (roles.MATRIX), and
+every view and download written to the audit log (who, when, which indicator and date, how many
+rows; never a child's identifier)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from selfeval.errors import NoData, UsageError
+from selfeval.indicators import ChildList, NotChildLevel
+from selfeval.outputs.tables import to_csv, to_xlsx
+from selfeval.web import figures
+from selfeval.web.audit import record_request
+from selfeval.web.store import get_store
+
+PER_PAGE = 50
+LABELS = {
+    "child_id": "Child",
+    "la_code": "Authority",
+    "in_numerator": "In the numerator",
+}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _list(request: HttpRequest, indicator_id: str):  # type: ignore[no-untyped-def]
+    """(indicator, scope, the list or None, why there is no list or None, HTTP status)."""
+    ind = figures.indicator_or_404(indicator_id)
+    sc = figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+    if sc is None:
+        return ind, None, None, "The store holds no returns yet.", 200
+    try:
+        return ind, sc, figures.children_at(get_store(), sc, ind.id), None, 200
+    except NotChildLevel as e:
+        return ind, sc, None, f"The indicator {e}.", 404
+    except (NoData, UsageError) as e:
+        return ind, sc, None, f"No list: {e}.", 200
+
+
+def _what(cl: ChildList, at: date) -> str:
+    return f"children counted by {cl.indicator.id} for {cl.result.la_code} at {at.isoformat()}"
+
+
+def _cell(v: object) -> object:
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return "" if v is None else v
+
+
+@require_GET
+def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
+    ind, sc, cl, problem, status = _list(request, indicator_id)
+    ctx: dict = {"ind": ind, "scope": sc, "problem": problem}
+    if cl is not None:
+        page = Paginator(cl.table(), PER_PAGE).get_page(request.GET.get("page"))
+        record_request(
+            request,
+            "view child-level",
+            f"{_what(cl, sc.at)}: page {page.number}, {len(page.object_list)} of "
+            f"{len(cl.rows)} rows",
+            indicator=ind.id,
+            la_code=cl.result.la_code,
+            at=sc.at.isoformat(),
+            rows=len(page.object_list),
+            total=len(cl.rows),
+        )
+        ctx.update(
+            result=cl.result,
+            headers=[LABELS.get(c, c) for c in cl.columns],
+            rows=[[_cell(v) for v in row] for row in page.object_list],
+            page=page,
+            total=len(cl.rows),
+            in_numerator=cl.in_numerator if "in_numerator" in cl.columns else None,
+        )
+    resp = render(request, "web/children.html", ctx, status=status)
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+@require_GET
+def indicator_children_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
+    """The whole list as CSV or XLSX (cells a spreadsheet would run as formulas are escaped)."""
+    ind, sc, cl, problem, _ = _list(request, indicator_id)
+    if cl is None:
+        resp = render(
+            request, "web/children.html", {"ind": ind, "scope": sc, "problem": problem}, status=404
+        )
+        resp["Cache-Control"] = "no-store"
+        return resp
+    record_request(
+        request,
+        "download child-level",
+        f"{_what(cl, sc.at)}: {fmt.upper()}, {len(cl.rows)} rows",
+        indicator=ind.id,
+        la_code=cl.result.la_code,
+        at=sc.at.isoformat(),
+        rows=len(cl.rows),
+        format=fmt,
+    )
+    name = f"{ind.id}-children-{cl.result.la_code}-{sc.at.isoformat()}"
+    if fmt == "csv":
+        resp = HttpResponse(to_csv(cl.columns, cl.table()), content_type="text/csv; charset=utf-8")
+    else:
+        resp = HttpResponse(to_xlsx(cl.columns, cl.table(), title=ind.id[:31]), content_type=XLSX)
+    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    resp["Cache-Control"] = "no-store"
+    return resp
