@@ -32,10 +32,11 @@ format: $(STAMP)
 	$(BIN)/ruff format src tests benchmarks
 	$(BIN)/ruff check --fix src tests benchmarks
 
+# The report is printed even when a test fails (an unhandled exception), then make fails.
 fuzz: $(STAMP)
 	SELFEVAL_FUZZ_EXAMPLES=$${SELFEVAL_FUZZ_EXAMPLES:-10000} SELFEVAL_FUZZ_REPORT=$(CURDIR)/fuzz-report.json \
-		$(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider
-	$(BIN)/python scripts/fuzz_report.py fuzz-report.json
+		$(BIN)/pytest tests/test_fuzz.py -q -p no:cacheprovider; rc=$$?; \
+	$(BIN)/python scripts/fuzz_report.py fuzz-report.json && exit $$rc
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run_all.py

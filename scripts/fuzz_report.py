@@ -1,4 +1,9 @@
-"""Print the fuzz run's counts per reader (written by tests/test_fuzz.py)."""
+"""Print the fuzz run's counts per reader (written by tests/test_fuzz.py).
+
+Every generated input is counted once: read (accepted), refused with a clear error (an
+``InputError`` naming its file, or another ``SelfevalError``), or unhandled (any other
+exception, a bug: the run fails). Exits 1 if any input was unhandled.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,21 @@ import sys
 from pathlib import Path
 
 rows = json.loads(Path(sys.argv[1]).read_text())
-print(f"{'reader':<18}{'inputs':>10}{'read':>10}{'refused':>10}")
+head = f"{'reader':<16}{'inputs':>9}{'accepted':>10}{'refused':>9}{'unhandled':>11}{'seconds':>9}"
+print(head)
+print("-" * len(head))
 for reader, r in rows.items():
-    print(f"{reader:<18}{r['inputs']:>10,}{r['read']:>10,}{r['refused']:>10,}")
-total = sum(r["inputs"] for r in rows.values())
-print(f"{'all readers':<18}{total:>10,}  (no unhandled exception: every input read or refused)")
+    print(
+        f"{reader:<16}{r['inputs']:>9,}{r['read']:>10,}{r['refused']:>9,}"
+        f"{r.get('unhandled', 0):>11,}{r.get('seconds', 0):>9,.0f}"
+    )
+total = {k: sum(r.get(k, 0) for r in rows.values()) for k in ("inputs", "read", "refused")}
+bad = sum(r.get("unhandled", 0) for r in rows.values())
+secs = sum(r.get("seconds", 0) for r in rows.values())
+print("-" * len(head))
+print(
+    f"{'all readers':<16}{total['inputs']:>9,}{total['read']:>10,}{total['refused']:>9,}"
+    f"{bad:>11,}{secs:>9,.0f}"
+)
+print("no unhandled exception" if not bad else f"{bad} inputs raised an unhandled exception")
+sys.exit(1 if bad else 0)

@@ -13,9 +13,10 @@ import io
 import json
 import os
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -37,6 +38,7 @@ FUZZ = settings(
 )
 COUNTS: Counter[str] = Counter()
 OUTCOMES: Counter[tuple[str, str]] = Counter()
+SECONDS: Counter[str] = Counter()
 
 # -- seeds: small valid files of each kind --------------------------------------------------------
 
@@ -117,9 +119,60 @@ def annex_a_seed(cells: list[object] | None = None) -> bytes:
             for c in cells:
                 if c.data_type == "f":
                     c.value = None
+    return _without_formulas(wb)
+
+
+def _without_formulas(wb: openpyxl.Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _workbook_seed(write: Callable[[Path], Path], sheet: str, cells: list[object] | None) -> bytes:
+    """A workbook ``write`` makes, with the second row of ``sheet`` overwritten by ``cells``."""
+    with tempfile.TemporaryDirectory() as d:
+        wb = openpyxl.load_workbook(write(Path(d) / "seed.xlsx"))
+    ws = wb[sheet]
+    width = ws.max_column
+    for i, v in enumerate(cells or []):
+        ws.cell(row=2, column=1 + i % width, value=v)
+    return _without_formulas(wb)
+
+
+def audits_seed(cells: list[object] | None = None) -> bytes:
+    """The audits workbook with one practice week and one moderated audit (row 2 of Audits)."""
+    from selfeval.assurance.grades import Grade
+    from selfeval.assurance.io import write_audits_template
+    from selfeval.assurance.records import AssuranceData, Audit, PracticeWeek
+
+    week = PracticeWeek("Practice Week 1", date(2019, 6, 17), date(2019, 6, 21))
+    audit = Audit(
+        child_id="C1",
+        audit_date=date(2019, 6, 18),
+        auditor="Head of Service",
+        overall_grade=Grade.GOOD,
+        team="Team A",
+        practice_week=week.name,
+        moderator="PSW",
+        moderation_date=date(2019, 6, 19),
+        moderated_grade=Grade.GOOD,
+    )
+    data = AssuranceData((week,), (audit,))
+    return _workbook_seed(lambda p: write_audits_template(p, data=data), "Audits", cells)
+
+
+def plan_seed(cells: list[object] | None = None) -> bytes:
+    """The plan workbook with one priority, one action and one target (row 2 of Actions)."""
+    from selfeval.plans.io import write_plan_template
+    from selfeval.plans.records import Action, Plan, Priority, Target
+
+    plan = Plan(
+        "2019-20",
+        (Priority("P1", "Improve placement stability", "New"),),
+        (Action("P1", "P1.1", "Stability panel", "Service Manager", date(2019, 12, 31), "Red"),),
+        (Target("P1", "cla_count", 2, date(2020, 3, 31), baseline_value=4),),
+    )
+    return _workbook_seed(lambda p: write_plan_template(p, plan), "Actions", cells)
 
 
 # -- mutations --------------------------------------------------------------------------------
@@ -196,6 +249,18 @@ def _ssd(p: Path) -> object:
     return ssd.read_csv(p, la_code="999", specs=load_specs(SHARED / "data/formats/ssd"))
 
 
+def _audits(p: Path) -> object:
+    from selfeval.assurance.io import read_audits
+
+    return read_audits(p)
+
+
+def _plan(p: Path) -> object:
+    from selfeval.plans.io import read_plan
+
+    return read_plan(p)
+
+
 def _ees(p: Path) -> object:
     from selfeval.benchmarks.ees import read_ees
 
@@ -207,6 +272,8 @@ READERS: dict[str, tuple[Callable[[Path], object], str, Callable[[], bytes]]] = 
     "ssda903_xml": (_903_xml, "903.xml", lambda: XML_903),
     "cin_census_xml": (_cin, "cin.xml", lambda: CIN_XML),
     "annex_a_xlsx": (_annex_a, "annex_a.xlsx", annex_a_seed),
+    "audits_xlsx": (_audits, "audits.xlsx", audits_seed),
+    "plan_xlsx": (_plan, "plan.xlsx", plan_seed),
     "ssd_csv": (_ssd, "ssd_cin_visits.csv", lambda: SSD_VISITS),
     "ees_csv": (_ees, "cla_number_and_rate_per_10k_children.csv", lambda: EES),
 }
@@ -219,14 +286,22 @@ def check(reader: str, data: bytes) -> None:
         p = Path(d) / name
         p.write_bytes(data)
         COUNTS[reader] += 1
+        t0 = time.perf_counter()
         try:
             fn(p)
-            OUTCOMES[(reader, "read")] += 1
+            outcome = "read"
         except InputError as e:
-            assert e.location.file, "an InputError must name its file"
-            OUTCOMES[(reader, "refused")] += 1
+            outcome = "refused" if e.location.file else "unclear"
         except SelfevalError:
-            OUTCOMES[(reader, "refused")] += 1
+            outcome = "refused"
+        except Exception:
+            outcome = "unhandled"
+        SECONDS[reader] += time.perf_counter() - t0
+        OUTCOMES[(reader, outcome)] += 1
+        if outcome == "unclear":
+            raise AssertionError("an InputError must name its file")
+        if outcome == "unhandled":
+            fn(p)  # raise it again, for hypothesis to shrink and report
 
 
 def seed(reader: str) -> bytes:
@@ -275,8 +350,13 @@ CELL = (
 )
 
 
-def test_annex_a_cells_of_any_value_are_read_or_refused_clearly():
-    """Cell-level fuzzing: any values, formulas included, in a real Annex A list."""
+@pytest.mark.parametrize(
+    "reader, make",
+    [("annex_a_xlsx", annex_a_seed), ("audits_xlsx", audits_seed), ("plan_xlsx", plan_seed)],
+)
+def test_workbook_cells_of_any_value_are_read_or_refused_clearly(reader, make):
+    """Cell-level fuzzing: any values, formulas included, in a real Annex A list, the audits
+    workbook's Audits sheet and the plan workbook's Actions sheet."""
 
     from openpyxl.utils.exceptions import IllegalCharacterError
 
@@ -284,10 +364,10 @@ def test_annex_a_cells_of_any_value_are_read_or_refused_clearly():
     @given(cells=st.lists(CELL, min_size=1, max_size=8))
     def run(cells):
         try:
-            data = annex_a_seed(cells)
+            data = make(cells)
         except (IllegalCharacterError, ValueError, TypeError):
             assume(False)  # a value Excel itself cannot hold
-        check("annex_a_xlsx", data)
+        check(reader, data)
 
     run()
 
@@ -301,6 +381,8 @@ def _report():
                 "inputs": COUNTS[r],
                 "read": OUTCOMES[(r, "read")],
                 "refused": OUTCOMES[(r, "refused")],
+                "unhandled": OUTCOMES[(r, "unhandled")] + OUTCOMES[(r, "unclear")],
+                "seconds": round(SECONDS[r], 1),
             }
             for r in sorted(COUNTS)
         }
