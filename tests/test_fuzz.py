@@ -387,3 +387,50 @@ def _report():
             for r in sorted(COUNTS)
         }
         Path(REPORT).write_text(json.dumps(rows, indent=2))
+
+
+def _outcome(read: Callable[[], object]) -> object:
+    try:
+        return read()
+    except InputError as e:
+        return str(e)
+
+
+def test_plain_903_csv_reads_exactly_as_the_careful_reader():
+    """The fast path (Arrow's CSV reader, for plain files) reads or refuses every input it takes
+    exactly as the careful row-by-row reader does: same table, or same error and row."""
+    from selfeval.returns import ssda903
+
+    plain = st.text("/ 0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ", max_size=12)
+    value = plain | st.sampled_from(["101", "01/06/2018", "31/02/2019", "2018-06-01", "", " "])
+    width = EPISODES_903.count(b",", 0, EPISODES_903.index(b"\r")) + 1
+    rows = st.lists(st.lists(value, min_size=width, max_size=width).map(",".join), max_size=6)
+    # Rows of the right width, then mutations that mostly keep the file plain (truncate,
+    # insert, delete, repeat, replace with plain junk) so that the fast path takes it; or any.
+    plain_ops = st.lists(
+        st.tuples(
+            st.sampled_from([0, 2, 3, 4, 5]),
+            st.integers(0, 1 << 20),
+            st.integers(0, 1 << 20),
+            plain.map(str.encode),
+        ),
+        max_size=2,
+    )
+
+    @FUZZ
+    @given(rows=rows, ops=plain_ops | OPS, crlf=st.booleans())
+    def run(rows, ops, crlf):
+        end = "\r\n" if crlf else "\n"
+        head = EPISODES_903.split(b"\r\n", 1)[0].decode()
+        data = mutate((end.join([head, *rows]) + end).encode(), ops)
+        with tempfile.TemporaryDirectory() as d:
+            p = Path(d) / "episodes.csv"
+            p.write_bytes(data)
+            fast = _outcome(lambda: ssda903._read_plain(data, p.name, "999", 2019))
+            if fast is not None:
+                taken.append(isinstance(fast, tuple))
+                assert fast == _outcome(lambda: ssda903._read_carefully(p, "999", 2019))
+
+    taken: list[bool] = []
+    run()
+    assert taken, "the fast path should take some of the inputs"

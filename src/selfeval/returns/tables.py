@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 
 import pyarrow as pa
@@ -116,7 +116,7 @@ def arrow_type(spec: TableSpec, name: str) -> pa.DataType:
 
 def typed_columns(
     spec: TableSpec,
-    columns: dict[str, list[str | None]],
+    columns: Mapping[str, Sequence[str | None] | pa.Array],
     *,
     file: str,
     la_code: str | None,
@@ -136,12 +136,15 @@ def typed_columns(
         values = columns.get(name)
         if values is None:
             values = [None] * n
-        text = pc.utf8_trim_whitespace(pa.array(values, type=pa.string()))
+        if not isinstance(values, pa.Array):
+            values = pa.array(values, type=pa.string())
+        text = pc.utf8_trim_whitespace(values)
         text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
         t = arrow_type(spec, name)
         arrays[name] = text if t == pa.string() else _cast(text, t, date_format)
         if arrays[name] is None:
-            arrays[name] = _parse_slowly(name, t, values, row_numbers, file, date_format)
+            raw = values.to_pylist()
+            arrays[name] = _parse_slowly(name, t, raw, row_numbers, file, date_format)
     arrays["la_code"] = pa.array([la_code] * n, type=pa.string())
     arrays["return_year"] = pa.array([return_year] * n, type=pa.int32())
     return pa.table(arrays)
@@ -150,12 +153,13 @@ def typed_columns(
 def _cast(text: pa.Array, t: pa.DataType, date_format: str) -> pa.Array | None:
     """The column cast in bulk, or None when any value needs a closer look."""
     try:
-        if t == pa.date32():
-            stamps = pc.strptime(text, format=date_format, unit="s")
-            same = pc.equal(pc.strftime(stamps, format=date_format), text)
+        if t == pa.date32():  # each distinct text once: a return repeats its dates a lot
+            coded = pc.dictionary_encode(text)
+            stamps = pc.strptime(coded.dictionary, format=date_format, unit="s")
+            same = pc.equal(pc.strftime(stamps, format=date_format), coded.dictionary)
             if pc.all(same).as_py() not in (True, None):
                 return None
-            return stamps.cast(pa.date32())
+            return pc.take(stamps.cast(pa.date32()), coded.indices)
         return text.cast(t)
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None
