@@ -7,6 +7,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from figures import figure
+
 from selfeval.benchmarks import import_dir, published_comparisons
 from selfeval.store import Store
 
@@ -34,6 +36,9 @@ def main() -> int:
         )
         print(f"benchmarks re-import (unchanged files): {t2 - t1:.2f} s")
         print(f"benchmarks show: {len(rows)} indicators for one authority in {t3 - t2:.2f} s")
+        figure("benchmarks_import", f"import {len(summary.files)} EES files", t1 - t0, "s")
+        figure("benchmarks_import", "re-import, unchanged files", t2 - t1, "s")
+        figure("benchmarks_import", "comparisons for one authority", t3 - t2, "s")
         store.engine.dispose()
     return 0
 

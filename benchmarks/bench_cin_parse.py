@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from figures import figure
+
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
@@ -47,6 +49,9 @@ def main() -> int:
         f"{theirs['cpu_seconds'] / best_cpu:.0f}x CPU (goal >= 30x)"
     )
     print(f"  tables equal: {'yes' if not differences else 'NO: ' + '; '.join(differences[:3])}")
+    ratio = theirs["seconds"] / best_wall
+    met = ratio >= 30 and not differences
+    figure("cin_parse", f"CIN XML vs cin_validator, {n:,} children", ratio, "x", ">= 30", met)
     return 1 if differences else 0
 
 

@@ -21,6 +21,7 @@ from datetime import date
 from pathlib import Path
 
 import pyarrow as pa
+from figures import figure
 
 from selfeval.indicators import Sources, catalogue, compute, month_ends, sources_from_store
 from selfeval.ingest import ingest
@@ -86,6 +87,9 @@ def main() -> int:
     )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (resident set size): {peak:,.0f} MiB")
+    figure("indicators", f"{n} indicators at one date", one, "s", "< 1", one < 1)
+    figure("indicators", f"{n} indicators x 60 month-ends", many, "s", "< 10", many < 10)
+    figure("indicators", "peak memory", peak, "MiB")
     print(
         f"goals: one date < 1 s: {'met' if one < 1 else 'MISSED'} ({one:.2f} s; first run "
         f"{one_cold:.2f} s); 60 month-ends < 10 s: {'met' if many < 10 else 'MISSED'}"

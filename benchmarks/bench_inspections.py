@@ -7,6 +7,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from figures import figure
+
 from selfeval.inspections import accuracy, read_outcomes
 
 OUTCOMES = (
@@ -28,7 +30,11 @@ def main() -> int:
             f"({100 * t.in_window / t.pairs:.0f}%), type right {t.type_right} "
             f"({100 * t.type_right / t.pairs:.0f}%), both {t.both} ({100 * t.both / t.pairs:.0f}%)"
         )
+        figure(
+            "inspections", f"planner right (window and type), {label}", 100 * t.both / t.pairs, "%"
+        )
     print(f"inspections planner: read and scored in {time.perf_counter() - t0:.2f} s")
+    figure("inspections", "read and scored", time.perf_counter() - t0, "s")
     return 0
 
 

@@ -10,6 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from figures import figure
+
 CASES = {
     "one authority, 10,000 children, 2020-2024, every return": (
         "from selfeval.synth import AuthorityConfig, synthesise\n"
@@ -43,6 +45,8 @@ def main() -> int:
         with tempfile.TemporaryDirectory() as tmp:
             elapsed, peak, what = run(code, Path(tmp))
         print(f"synth, {label}: {elapsed:.1f} s, peak memory {peak:.0f} MiB ({what})")
+        figure("synth", label, elapsed, "s")
+        figure("synth", f"{label}: peak memory", peak, "MiB")
     return 0
 
 
