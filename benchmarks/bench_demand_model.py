@@ -131,10 +131,12 @@ def main() -> int:
         f"{FIRST:%d %B %Y} to {LAST:%d %B %Y}; base authority {CHILDREN:,} children, 5 returns"
     )
     print(
-        "  both sides: read the 10 files (header + episodes, 5 years), clean episodes, daily "
-        "stock; imports untimed\n  cs-demand-model: DemandModellingDataContainer + enriched_view "
-        "+ PopulationStats.stock (pandas 1.x, own venv)\n  selfeval: ssda903.read_csv x10 "
-        "(typed, checked) + indicators.stock.cla_stock; best of 3"
+        "  both sides: read the 10 files (header + episodes, 5 years), clean the episodes, "
+        "daily stock; imports untimed\n"
+        "  cs-demand-model: DemandModellingDataContainer + enriched_view + PopulationStats.stock "
+        "(pandas 1.x, own venv), best of 3 where under 10 s\n"
+        "  selfeval: ssda903.read_csv x10 (typed, checked) + indicators.stock.daily_stock, "
+        "best of 3"
     )
     with tempfile.TemporaryDirectory() as tmp:
         synthesise(Path(tmp), AuthorityConfig(children=CHILDREN, years=YEARS, seed=7), ("903",))
@@ -143,6 +145,8 @@ def main() -> int:
             folder = Path(tmp) / f"x{copies}"
             episodes = stack(Path(tmp) / "903", folder, copies)
             t_theirs, s_theirs = theirs(py, folder)
+            if t_theirs < 10:  # best of 3 as for selfeval, where it is quick enough
+                t_theirs = min(t_theirs, *(theirs(py, folder)[0] for _ in range(2)))
             t_ours, s_ours = min((ours(folder) for _ in range(3)), key=lambda r: r[0])
             same = s_ours == s_theirs
             ok &= same
