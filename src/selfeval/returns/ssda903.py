@@ -115,7 +115,9 @@ def _read_plain(
         table = pacsv.read_csv(
             pa.py_buffer(body),
             read_options=pacsv.ReadOptions(
-                column_names=columns, block_size=1 << 24, use_threads=len(body) > 1 << 22
+                column_names=columns,
+                block_size=min(len(body) + 1, 1 << 24),  # one block: large ones cost time
+                use_threads=len(body) > 1 << 22,
             ),
             parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
