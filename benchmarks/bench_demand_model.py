@@ -2,11 +2,12 @@
 selfeval against cs-demand-model's PopulationStats on the same SSDA903 files (goal >= 20x,
 identical counts).
 
-One synthetic authority of SELFEVAL_BENCH_CHILDREN children (10,000: about 150 looked after at
-a time) is written once; each size stacks copies of it under distinct child ids, so its counts
-are the base's times the copies: 1 copy (a small authority), 13 (a large one, about 2,000
-looked after at a time, tens of thousands of episodes over the five years) and 550 (England,
-about 83,000). SELFEVAL_BENCH_DEMAND_COPIES overrides the list (e.g. "1,13").
+One synthetic authority of SELFEVAL_BENCH_CHILDREN children (10,000: 113 looked after on
+31 March 2020, 1,580 episode rows in its five returns) is written once; each size stacks copies
+of it under distinct child ids, so its counts are the base's times the copies: 1 copy (a small
+authority), 16 (a large one: about 1,800 looked after at a time, 25,000 episode rows over the
+five years) and 735 (England: about 83,000 looked after, 1.2 million episode rows).
+SELFEVAL_BENCH_DEMAND_COPIES overrides the list (e.g. "1,16" for a quicker run).
 
 Both sides read the same ten files (each year's Header and Episodes, identified by their
 header rows), clean the episodes by the model's rules and give the stock for each of the
@@ -35,7 +36,7 @@ from selfeval.returns import ssda903
 from selfeval.synth import AuthorityConfig, synthesise
 
 CHILDREN = int(os.environ.get("SELFEVAL_BENCH_CHILDREN", "10000"))
-COPIES = [int(c) for c in os.environ.get("SELFEVAL_BENCH_DEMAND_COPIES", "1,13,550").split(",")]
+COPIES = [int(c) for c in os.environ.get("SELFEVAL_BENCH_DEMAND_COPIES", "1,16,735").split(",")]
 YEARS = range(2016, 2021)
 FIRST, LAST = date(YEARS.start - 1, 4, 1), date(YEARS.stop - 1, 3, 31)
 DAYS = [FIRST + timedelta(n) for n in range((LAST - FIRST).days + 1)]

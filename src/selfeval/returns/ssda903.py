@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
 
@@ -18,7 +19,11 @@ from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
 
-_PLAIN = bytes(set(range(0x20, 0x7F)) - {ord('"')}) + b"\t\r\n"
+_PLAIN_BYTES = np.zeros(256, bool)
+_PLAIN_BYTES[[*range(0x20, 0x7F), 9, 10, 13]] = True
+_PLAIN_BYTES[ord('"')] = False
+_INK = np.ones(256, bool)  # what makes a row not blank: anything but these
+_INK[[ord(" "), ord("\t"), ord(","), ord("\r"), ord("\n")]] = False
 _BY_COLUMNS: dict[frozenset[str], TableSpec] = {frozenset(s.fields): s for s in SSDA903.values()}
 
 
@@ -102,14 +107,13 @@ def _read_plain(
     numbers and the result is exactly the careful reader's; None for anything else, which the
     careful reader reads or refuses (most real 903 files are plain)."""
     data = data.removeprefix(b"\xef\xbb\xbf")
-    if data.translate(None, _PLAIN) or data.count(b"\r") != data.count(b"\r\n"):
+    if not _is_plain(data):
         return None
     first, _, body = data.partition(b"\n")
     header = first.decode("ascii").removesuffix("\r").split(",")
     spec = identify(header)
-    if spec is None or not body:
+    if spec is None or not body or not (lines := _plain_rows(body)):
         return None
-    lines = body.count(b"\n") + (not body.endswith(b"\n"))
     columns = [f"c{i}" for i in range(len(header))]
     try:
         table = pacsv.read_csv(
@@ -128,11 +132,6 @@ def _read_plain(
         return None
     if table.num_rows != lines:
         return None
-    rows = body.removesuffix(b"\n").split(b"\n")
-    if max(map(len, rows)) > csv.field_size_limit():
-        return None  # a field may be longer than the careful reader takes
-    if not all(r.strip(b" \t,\r") for r in rows):
-        return None  # the careful reader skips blank rows, and numbers the rest by line
     texts = {h.strip(): table[c].combine_chunks() for h, c in zip(header, columns, strict=True)}
     return spec.name, typed_columns(
         spec,
@@ -142,6 +141,29 @@ def _read_plain(
         return_year=return_year,
         row_numbers=range(2, table.num_rows + 2),
     )
+
+
+def _is_plain(data: bytes) -> bool:
+    """Printable ASCII but the double quote, tabs, and CR only before LF."""
+    b = np.frombuffer(data, np.uint8)
+    if not _PLAIN_BYTES[b].all():
+        return False
+    cr = np.flatnonzero(b == 13)
+    return not len(cr) or (cr[-1] + 1 < len(b) and bool((b[cr + 1] == 10).all()))
+
+
+def _plain_rows(body: bytes) -> int:
+    """The number of rows in a plain body if none is blank or longer than the careful reader
+    takes; else 0."""
+    b = np.frombuffer(body, np.uint8)
+    ends = np.flatnonzero(b == 10)
+    starts = np.concatenate(([0], ends + 1))
+    starts = starts[starts < len(b)]  # each row with its line end
+    if np.diff(np.append(starts, len(b))).max() > csv.field_size_limit():
+        return 0  # a field may be longer than the careful reader takes
+    if not np.logical_or.reduceat(_INK[b], starts).all():
+        return 0  # the careful reader skips blank rows and numbers the rest by line
+    return len(starts)
 
 
 def _stripped_positions(header: list[str], spec: TableSpec) -> list[str]:
