@@ -53,7 +53,7 @@ print(json.dumps({"load": t1 - t0, "compute": t2 - t1, "peak": peak, "results": 
 
 def build(tmp: Path) -> dict[str, list[pa.Table]]:
     """A few distinct authorities through synth, ingest and the store's merge."""
-    from selfeval.ingest import ingest
+    from selfeval.demo import ingest_synthetic
     from selfeval.store import Store
     from selfeval.synth import AuthorityConfig, synthesise
 
@@ -62,29 +62,7 @@ def build(tmp: Path) -> dict[str, list[pa.Table]]:
         out = tmp / f"la{i}"
         synthesise(out, AuthorityConfig(children=CHILDREN, years=YEARS, seed=100 + i))
         store = Store(f"sqlite:///{out / 'selfeval.db'}")
-        for y in YEARS:
-            for kind in ("903", "cin"):
-                ingest(
-                    store,
-                    [out / kind / str(y)],
-                    kind=kind,
-                    la_code="999",
-                    return_year=y,
-                    validate=False,
-                )
-        for y in YEARS:
-            folder = out / "workforce" / str(y - 1)
-            if folder.exists():
-                ingest(
-                    store,
-                    [folder],
-                    kind="workforce",
-                    la_code="999",
-                    return_year=y - 1,
-                    validate=False,
-                )
-        if (out / "ssd").exists():
-            ingest(store, [out / "ssd"], kind="ssd", la_code="999", validate=False)
+        ingest_synthetic(store, out, YEARS, "999", validate_ssd=False)
         for name in store.table_names():
             t = store.table(name)
             if t is not None:

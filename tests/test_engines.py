@@ -8,10 +8,9 @@ from datetime import date
 
 import pytest
 
-from selfeval.indicators import compute, month_ends, sources_from_store
+from selfeval.indicators import catalogue, compute, month_ends, sources_from_store
 from selfeval.indicators.backends import backend
-from selfeval.ingest import ingest_903
-from selfeval.synth import write_903
+from selfeval.synth import AuthorityConfig, synthesise
 
 pytestmark = [pytest.mark.spark, pytest.mark.slow]
 
@@ -31,16 +30,18 @@ def _needs_spark():
 
 @pytest.fixture(scope="module")
 def many_authorities(tmp_path_factory):
-    """Three synthetic authorities, two return years each, in one store."""
+    """Three synthetic authorities with every return (903, CIN, Annex A, workforce, SSD) over
+    two years, in one store: every area of the catalogue has figures to compare."""
+    from selfeval.demo import ingest_synthetic
     from selfeval.store import Store
 
     root = tmp_path_factory.mktemp("england")
     store = Store(f"sqlite:///{root / 'selfeval.db'}")
+    years = range(2019, 2021)
     for i, la in enumerate(["201", "336", "999"]):
-        write_903(root / la, children=120, years=range(2019, 2021), seed=10 + i, la_code=la)
-        for y in (2019, 2020):
-            files = sorted((root / la / "903" / str(y)).glob("*.csv"))
-            ingest_903(store, files, la_code=la, return_year=y)
+        cfg = AuthorityConfig(la_code=la, children=120, years=years, seed=10 + i)
+        synthesise(root / la, cfg)
+        ingest_synthetic(store, root / la, years, la, validate_ssd=False)
     yield store
     store.engine.dispose()
 
@@ -60,3 +61,7 @@ def test_duckdb_and_spark_agree_on_every_indicator(many_authorities):
     assert len(a) == len(b) > 0
     assert _as_rows(a) == _as_rows(b)
     assert {r.la_code for r in a} == {"201", "336", "999"}
+    # Every return's indicators were compared with figures, not only the 903's.
+    tables = {t for r in a if r.value is not None for t in catalogue()[r.id].sources}
+    assert {"ssda903_episodes", "cin_details", "cin_cp_plans", "workforce_workers"} <= tables
+    assert {"ssd_contacts", "ssd_cla_visits", "ssd_cp_visits"} <= tables

@@ -32,6 +32,28 @@ def _demo_folders(year: int) -> list[tuple[str, int]]:
     return [("903", year), ("cin", year), ("annex_a", year), ("workforce", year - 1)]
 
 
+def ingest_synthetic(
+    store: Store, returns: Path, years: range, la_code: str, *, validate_ssd: bool = True
+) -> None:
+    """Load a synthetic authority's returns (``synthesise``'s folders) as an analyst would."""
+    # Through the analyst's path: each year's folders as they are, every file's kind detected
+    # from its content (903 tables by their headers, the CIN census and CSWW by their XML
+    # headers, Annex A by its lists). DfE's validators are left to `selfeval ingest` proper:
+    # their environment takes minutes to build on a fresh machine.
+    for year in years:
+        folders = [returns / kind / str(y) for kind, y in _demo_folders(year)]
+        ingest(
+            store,
+            [f for f in folders if f.is_dir()],
+            return_year=year,
+            la_code=la_code,
+            validate=False,
+        )
+    # The Standard Safeguarding Dataset extract (visits, contacts): the whole history at once.
+    if (returns / "ssd").is_dir():
+        ingest(store, [returns / "ssd"], kind="ssd", la_code=la_code, validate=validate_ssd)
+
+
 @dataclass(frozen=True)
 class DemoOutputs:
     store_url: str
@@ -48,22 +70,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     synthesise(returns, config, returns=(*RETURNS, QUALITY))
     url = f"sqlite:///{(out / 'selfeval.db').resolve()}"
     store = Store(url)
-    # Through the analyst's path: each year's folders as they are, every file's kind detected
-    # from its content (903 tables by their headers, the CIN census and CSWW by their XML
-    # headers, Annex A by its lists). DfE's validators are left to `selfeval ingest` proper:
-    # their environment takes minutes to build on a fresh machine.
-    for year in DEMO_YEARS:
-        folders = [returns / kind / str(y) for kind, y in _demo_folders(year)]
-        ingest(
-            store,
-            [f for f in folders if f.is_dir()],
-            return_year=year,
-            la_code=DEMO_LA,
-            validate=False,
-        )
-    # The Standard Safeguarding Dataset extract (visits, contacts): the whole history at once.
-    if (returns / "ssd").is_dir():
-        ingest(store, [returns / "ssd"], kind="ssd", la_code=DEMO_LA, validate=True)
+    ingest_synthetic(store, returns, DEMO_YEARS, DEMO_LA)
     at = date(DEMO_YEARS.stop - 1, 3, 31)
     # Practice weeks' audits and the improvement plan, then what they say.
     ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)

@@ -47,6 +47,11 @@ def spark_session(master: str | None = None):  # type: ignore[no-untyped-def]
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="selfeval-spark-"))
         .config("spark.sql.shuffle.partitions", os.environ.get("SELFEVAL_SPARK_PARTITIONS", "8"))
+        # The returns name fields in mixed case (FTE) and definitions derive lower-case ones
+        # (fte): Spark must tell them apart, as DuckDB does through quoted identifiers.
+        .config("spark.sql.caseSensitive", "true")
+        # Local mode runs in the driver's JVM: its heap holds every table handed to Spark.
+        .config("spark.driver.memory", os.environ.get("SELFEVAL_SPARK_DRIVER_MEMORY", "2g"))
     )
     if not master or master.startswith("local"):
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(
