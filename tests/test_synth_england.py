@@ -75,3 +75,44 @@ def test_full_authority_has_returns(tmp_path):
                   max_full_population=8000)  # fmt: skip
     assert (tmp_path / "la" / "700" / "903" / "2019" / "episodes.csv").exists()
     assert (tmp_path / "la" / "700" / "cin" / "2019" / "cin_2019.xml").exists()
+
+
+def test_an_authority_built_elsewhere_joins_england_as_its_own_row(tmp_path):
+    """The demo's authority (code 999, West Midlands) in a 6-authority England: its row holds
+    the children its own records have looked after on 31 March 2020 (counted here from the
+    model: episodes open on the day, short breaks V3/V4 apart), it has statistical neighbours
+    (ten nearest, so all six others here), and the other authorities' figures do not change."""
+    from datetime import date
+
+    from selfeval.synth import AuthorityConfig, build_authority
+
+    a = build_authority(AuthorityConfig(children=300, years=range(2019, 2021), seed=1))
+    at = date(2020, 3, 31)
+    cla = sum(
+        1
+        for c in a.children
+        if any(
+            e.start <= at and (e.end is None or e.end > at) and e.legal_status not in ("V3", "V4")
+            for e in c.care_episodes
+        )
+    )
+    plain, joined = tmp_path / "plain", tmp_path / "joined"
+    write_england(plain, n=6, years=range(2019, 2021), seed=3, full=0)
+    write_england(joined, n=6, years=range(2019, 2021), seed=3, full=0, member=a)
+    name = "cla_number_and_rate_per_10k_children.csv"
+
+    def la_rows(folder: Path) -> dict[str, dict[str, str]]:
+        return {
+            r["old_la_code"]: r
+            for r in _rows(folder / "ees" / name)
+            if r["time_period"] == "2020"
+            and r["geographic_level"] == "Local authority"
+            and r["population_type"] == "Children looked after on 31 March each year"
+        }
+
+    before, after = la_rows(plain), la_rows(joined)
+    assert after.pop("999")["children_count"] == (str(cla) if cla > 5 else "c")
+    assert after == before
+    (row,) = [r for r in _rows(joined / "ees" / SN_FILE) if r["LA num"] == "999"]
+    assert row["GOReg"] == "West Midlands"
+    assert len([k for k in row if k.startswith("SN") and k != "SNP" and row[k]]) == 6

@@ -52,3 +52,14 @@ def test_the_census_before_the_date_is_used():
     r = result(sources(**CENSUS), "sw_turnover_pct", "2021-03-31")
     assert (str(r.period_start), str(r.period_end)) == ("2019-10-01", "2020-09-30")
     assert r.numerator == 1.0
+
+
+def test_a_census_where_nobody_left_has_a_turnover_of_nought():
+    """W1 and W2 in post (1.5 FTE), nobody left and nobody holds cases: turnover 0 / 1.5 = 0%,
+    not a blank; caseload has no case holders, so nothing to measure (with its reason)."""
+    src = sources(**{WORKERS: CENSUS[WORKERS][:2]})
+    r = result(src, "sw_turnover_pct", AT)
+    assert (r.value, r.numerator, r.denominator) == (0.0, 0.0, 1.5)
+    src = sources(**{WORKERS: [worker("W2", "0", 0.5, FTE30=0.5, Cases30=0)]})
+    r = result(src, "sw_caseload", AT)
+    assert r.value is None and r.denominator == 0.0 and "nothing to measure" in r.reason

@@ -67,7 +67,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     out.mkdir(parents=True, exist_ok=True)
     returns = out / "returns"
     config = AuthorityConfig(la_code=DEMO_LA, children=children, years=DEMO_YEARS, seed=seed)
-    synthesise(returns, config, returns=(*RETURNS, QUALITY))
+    authority, _ = synthesise(returns, config, returns=(*RETURNS, QUALITY))
     url = f"sqlite:///{(out / 'selfeval.db').resolve()}"
     store = Store(url)
     ingest_synthetic(store, returns, DEMO_YEARS, DEMO_LA)
@@ -76,8 +76,11 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)
     quality = quality_page(store, DEMO_LA, out / "quality.html", today=at)
     # England's published tables without a download: a synthetic England in DfE's own layout,
-    # imported as an analyst imports the real files (`selfeval benchmarks import`).
-    write_england(out / "england", n=DEMO_ENGLAND, years=DEMO_YEARS, seed=seed, full=0)
+    # with the demo authority in it (its own row, region and statistical neighbours, its ONS
+    # population for the rates), imported as an analyst imports the real files.
+    write_england(
+        out / "england", n=DEMO_ENGLAND, years=DEMO_YEARS, seed=seed, full=0, member=authority
+    )
     import_dir(store, out / "england" / "ees")
     comparisons = computed_comparisons(store, DEMO_LA, at.year)
     (out / "benchmarks.json").write_text(

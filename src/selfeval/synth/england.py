@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from selfeval.errors import UsageError
 from selfeval.synth import measures
 from selfeval.synth.config import ENGLAND, AuthorityConfig, Rates
+from selfeval.synth.model import Authority
 
 REGIONS = (  # (code, EES name, 2021 neighbour file GOInd and GOReg, share of authorities, CLA)
     ("E12000001", "North East", "4", "North East", 12, 1.6),
@@ -207,7 +209,6 @@ def _draw(la: LA, year: int, rng: random.Random) -> dict[str, float]:
 def _from_model(la: LA, years: range, seed: int, out: Path) -> list[Path]:
     """Simulate a full authority, write its returns, and take its published counts."""
     from selfeval.synth import build_authority, write_authority
-    from selfeval.synth.workforce import workers_for_census
 
     rates = Rates(care=la.profile["cla"], protection=la.profile["cp"],
                   referrals=la.profile["referrals"])  # fmt: skip
@@ -217,6 +218,33 @@ def _from_model(la: LA, years: range, seed: int, out: Path) -> list[Path]:
                           rates=rates)  # fmt: skip
     a = build_authority(cfg)
     paths = write_authority(a, out / "la" / la.old_code)
+    _model_counts(la, a, years)
+    return paths
+
+
+def _member(a: Authority, years: range, others: list[LA]) -> LA:
+    """An authority built elsewhere (the demo's) as one of England's: its published counts
+    from its own records, and a profile from them so that it gets statistical neighbours."""
+    region = next((r for r in REGIONS if r[0] == a.region_code), None)
+    if region is None:
+        raise UsageError(f"region {a.region_code!r} of authority {a.la_code} is not England's")
+    if any(o.old_code == a.la_code for o in others):
+        raise UsageError(f"authority code {a.la_code} is already one of the synthetic England's")
+    last = years.stop - 1
+    la = LA(a.la_code, a.new_la_code, a.la_name, region, a.population[last - 1], {"eet": 1.0})
+    _model_counts(la, a, years)
+    per = la.population / 10_000
+    c = la.counts[last]
+    for key, rate in (("cla", "cla_per_10k"), ("cin", "cin_per_10k"), ("cp", "cp_per_10k"),
+                      ("referrals", "referrals_per_10k")):  # fmt: skip
+        la.profile[key] = max(c[key] / per / ENGLAND[rate], 0.05)
+    return la
+
+
+def _model_counts(la: LA, a: Authority, years: range) -> None:
+    """An authority's published counts for each year, from its children and workers."""
+    from selfeval.synth.workforce import workers_for_census
+
     kids = a.children
     for y in years:
         at = date(y, 3, 31)
@@ -278,7 +306,6 @@ def _from_model(la: LA, years: range, seed: int, out: Path) -> list[Path]:
             "case_holders_fte": inpost * 0.8,
             "days_lost": sum(w.absence_days.get(y, 0) for w, p in workers if p and not w.agency),
         }  # fmt: skip
-    return paths
 
 
 def write_england(
@@ -289,15 +316,25 @@ def write_england(
     seed: int = 1,
     full: int = 2,
     max_full_population: int | None = 50_000,
+    member: Authority | None = None,
 ) -> list[Path]:
     """Write ``out/ees/*.csv`` (DfE's published layout), the 2021 neighbour file, and the
     child-level returns of the first ``full`` authorities under ``out/la/CODE/`` (their
-    populations capped at ``max_full_population`` when given, to keep tests quick)."""
+    populations capped at ``max_full_population`` when given, to keep tests quick).
+
+    ``member``, an authority already built (the demo's), joins England as its own row with
+    counts from its records, in its region's totals and with its statistical neighbours, as
+    a real authority appears in DfE's tables; the others' figures do not change."""
     out = Path(out)
     las = make_authorities(n, seed)
+    if member is not None:
+        las.append(_member(member, years, las))
+        _neighbours(las)
     rng = random.Random(f"{seed}-england-counts")
     paths: list[Path] = []
     for i, la in enumerate(las):
+        if la.counts:  # the member's, from its own records
+            continue
         if i < full:
             la.full = True
             if max_full_population:

@@ -54,9 +54,15 @@ def workers(src: Sources, periods: ir.Table) -> ir.Table:
     )
 
 
+def total(v: ir.NumericColumn, where: ir.BooleanValue) -> ir.NumericScalar:
+    """The sum of ``v`` over the rows ``where`` holds: 0, not blank, when none do (a census
+    where nobody left has a turnover of 0%, not an unknown one)."""
+    return v.sum(where=where).fill_null(0)
+
+
 def in_post_fte(w: ir.Table) -> ir.FloatingValue:
     """FTE of employed social workers in post at 30 September."""
-    return w.fte_in_post.sum(where=w.employed & w.in_post)
+    return total(w.fte_in_post, w.employed & w.in_post)
 
 
 def _with_vacancies(src: Sources, periods: ir.Table) -> ir.Table:
@@ -96,7 +102,7 @@ _META = dict(
 )
 def sw_turnover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
-    return per_period(w, numerator=w.fte.sum(where=w.employed & w.left), denominator=in_post_fte(w))
+    return per_period(w, numerator=total(w.fte, w.employed & w.left), denominator=in_post_fte(w))
 
 
 @indicator(
@@ -116,7 +122,7 @@ def sw_turnover_pct(src: Sources, periods: ir.Table) -> ir.Table:
 )
 def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
-    agency = w.fte_in_post.sum(where=~w.employed & w.in_post)
+    agency = total(w.fte_in_post, ~w.employed & w.in_post)
     a = per_period(w, agency=agency, employed=in_post_fte(w))
     return a.select("la_code", "period_end", numerator=a.agency, denominator=a.agency + a.employed)
 
@@ -166,7 +172,7 @@ def sw_caseload(src: Sources, periods: ir.Table) -> ir.Table:
     cases = w.Cases30.cast("float64").fill_null(0)
     holder = w.in_post & (cases > 0)
     return per_period(
-        w, numerator=cases.sum(where=holder), denominator=w.fte_in_post.sum(where=holder)
+        w, numerator=total(cases, holder), denominator=total(w.fte_in_post, holder)
     )
 
 
@@ -192,7 +198,7 @@ def sw_absence_pct(src: Sources, periods: ir.Table) -> ir.Table:
     lost = w.WorkingDaysLost.cast("float64").fill_null(0)
     a = per_period(
         w,
-        lost=lost.sum(where=w.employed & w.in_post),
+        lost=total(lost, w.employed & w.in_post),
         fte=in_post_fte(w),
         census_date=w.census_date.max(),
     )

@@ -1,0 +1,62 @@
+"""`make demo`: the main job on the built-in synthetic authority, end to end at a small size."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from selfeval.demo import DEMO_ENGLAND, DEMO_LA, DEMO_YEARS, run_demo
+from selfeval.synth import AuthorityConfig, build_authority
+
+pytestmark = pytest.mark.slow
+
+AT = date(2020, 3, 31)
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    out = tmp_path_factory.mktemp("demo")
+    return out, run_demo(out, children=300)
+
+
+def test_every_output_is_written(demo):
+    out, res = demo
+    names = {p.name for p in res.pages}
+    assert {"indicators.html", "quality.html", "indicators.xlsx", "engagement.pdf"} <= names
+    assert {".docx", ".pdf", ".html"} <= {p.suffix for p in res.pages}
+    for p in res.pages:
+        assert p.stat().st_size > 0, p
+
+
+def test_figures_match_the_authority_the_demo_simulated(demo):
+    """The demo's authority re-built from its seed: children looked after on 31 March 2020
+    counted from its own records (episodes open that day, short breaks V3/V4 apart) and the
+    rate per 10,000 over its mid-2019 population, as DfE divides."""
+    out, res = demo
+    a = build_authority(AuthorityConfig(la_code=DEMO_LA, children=300, years=DEMO_YEARS, seed=1))
+    cla = sum(
+        1
+        for c in a.children
+        if any(
+            e.start <= AT and (e.end is None or e.end > AT) and e.legal_status not in ("V3", "V4")
+            for e in c.care_episodes
+        )
+    )
+    line = next(ln for ln in res.summary.splitlines() if " cla_count " in ln)
+    assert line.split()[-1] == str(cla)
+    rate = round(cla / a.population[2019] * 10_000)
+    line = next(ln for ln in res.summary.splitlines() if " cla_rate " in ln)
+    assert line.split()[-1] == str(rate)
+
+
+def test_benchmarks_include_region_and_statistical_neighbours(demo):
+    """The demo's authority sits in its synthetic England: ranked among all of them, with its
+    region's figure and ten statistical neighbours."""
+    out, _ = demo
+    by_id = {c["id"]: c for c in json.loads((out / "benchmarks.json").read_text())}
+    c = by_id["cla_rate"]
+    assert c["of"] == DEMO_ENGLAND + 1
+    assert c["region"] is not None and c["england"] is not None
+    assert c["neighbours_with_value"] == 10
