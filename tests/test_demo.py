@@ -22,7 +22,7 @@ def demo(tmp_path_factory):
 
 
 def test_every_output_is_written(demo):
-    out, res = demo
+    _, res = demo
     names = {p.name for p in res.pages}
     assert {"indicators.html", "quality.html", "indicators.xlsx", "engagement.pdf"} <= names
     assert {".docx", ".pdf", ".html"} <= {p.suffix for p in res.pages}
@@ -34,7 +34,7 @@ def test_figures_match_the_authority_the_demo_simulated(demo):
     """The demo's authority re-built from its seed: children looked after on 31 March 2020
     counted from its own records (episodes open that day, short breaks V3/V4 apart) and the
     rate per 10,000 over its mid-2019 population, as DfE divides."""
-    out, res = demo
+    _, res = demo
     a = build_authority(AuthorityConfig(la_code=DEMO_LA, children=300, years=DEMO_YEARS, seed=1))
     cla = sum(
         1
