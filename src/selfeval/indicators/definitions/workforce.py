@@ -171,9 +171,7 @@ def sw_caseload(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
     cases = w.Cases30.cast("float64").fill_null(0)
     holder = w.in_post & (cases > 0)
-    return per_period(
-        w, numerator=total(cases, holder), denominator=total(w.fte_in_post, holder)
-    )
+    return per_period(w, numerator=total(cases, holder), denominator=total(w.fte_in_post, holder))
 
 
 @indicator(
