@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from builders import episode, population, sources
+from conftest import ingest_returns_by_year
 from selfeval.errors import NoData
 from selfeval.indicators import NotChildLevel, catalogue, children, compute
 
@@ -152,16 +153,7 @@ def test_on_the_synthetic_authority_every_list_is_as_long_as_its_figure(tmp_path
         root / "r", AuthorityConfig(children=600, seed=5), returns=("903", "cin", "ssd")
     )
     store = Store(f"sqlite:///{root / 'selfeval.db'}")
-    for year in authority.years:
-        ingest(
-            store,
-            [root / "r" / "903" / str(year)],
-            kind="903",
-            la_code="999",
-            return_year=year,
-            validate=False,
-        )
-        ingest(store, [root / "r" / "cin" / str(year)], kind="cin", validate=False)
+    ingest_returns_by_year(store, root / "r", authority.years)
     ingest(store, [root / "r" / "ssd"], la_code="999", validate=False)
     src = sources_from_store(store)
     at = date(2020, 3, 31)

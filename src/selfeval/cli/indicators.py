@@ -19,19 +19,21 @@ from selfeval.indicators import (
 from selfeval.indicators.export import catalogue_markdown, to_csv, to_json, to_table, to_xlsx
 from selfeval.outputs.tables import to_csv as to_csv_bytes
 
-
-@cli.group(invoke_without_command=True)
-@click.option("--at", type=DATE, help="Count at this date; periods end on it.")
-@click.option("--from", "from_", type=DATE, help="Start of a month-end series.")
-@click.option("--to", type=DATE, help="End of a month-end series.")
-@click.option("--every", type=click.Choice(["month"]), help="Series step (month-ends).")
-@click.option(
+PERIOD = click.option(
     "--period",
     type=click.Choice(["year", "quarter", "month"]),
     default="year",
     show_default=True,
     help="What a period measure covers: the year, quarter or calendar month ending on the date.",
 )
+
+
+@cli.group(invoke_without_command=True)
+@click.option("--at", type=DATE, help="Count at this date; periods end on it.")
+@click.option("--from", "from_", type=DATE, help="Start of a month-end series.")
+@click.option("--to", type=DATE, help="End of a month-end series.")
+@click.option("--every", type=click.Choice(["month"]), help="Series step (month-ends).")
+@PERIOD
 @click.option("--la", "la_code", type=LA_CODE, help="One authority (default: all in the store).")
 @click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
 @click.option(
@@ -145,13 +147,7 @@ def docs(out: Path | None) -> None:
 @indicators.command("children")
 @click.argument("indicator_id")
 @click.option("--at", type=DATE, required=True, help="The date of the figure.")
-@click.option(
-    "--period",
-    type=click.Choice(["year", "quarter", "month"]),
-    default="year",
-    show_default=True,
-    help="What a period measure covers: the year, quarter or calendar month ending on the date.",
-)
+@PERIOD
 @click.option(
     "--la", "la_code", type=LA_CODE, help="The authority (needed if the store has several)."
 )

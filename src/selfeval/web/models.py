@@ -1,4 +1,5 @@
-"""The web app's own tables: accounts with one role each, and the audit log."""
+"""The web app's own tables: accounts with one role each, the audit log, and the
+self-evaluation's narrative with its revisions."""
 
 from __future__ import annotations
 
@@ -44,3 +45,46 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.who} {self.action} {self.what}"
+
+
+class Narrative(models.Model):
+    """One section of one authority's self-evaluation narrative: its current Markdown text and
+    who changed it last, when. Every saved text is kept as a ``NarrativeRevision``."""
+
+    la_code = models.CharField(max_length=10)
+    section = models.CharField(max_length=60)
+    text = models.TextField(blank=True, default="")
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "web_narrative"
+        ordering = ["la_code", "section"]
+        constraints = [
+            models.UniqueConstraint(fields=["la_code", "section"], name="web_narrative_one_per")
+        ]
+
+    def __str__(self) -> str:
+        return f"narrative {self.section} of {self.la_code}"
+
+
+class NarrativeRevision(models.Model):
+    """One saved text of a section (numbered from 1), so that a change can be seen and any
+    earlier text restored (restoring saves it again as a new revision)."""
+
+    narrative = models.ForeignKey(Narrative, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    text = models.TextField(blank=True, default="")
+    changed_by = models.CharField(max_length=150)
+    changed_at = models.DateTimeField()
+    note = models.CharField(max_length=200, blank=True, default="")
+
+    class Meta:
+        db_table = "web_narrative_revision"
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["narrative", "number"], name="web_narrative_rev_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.narrative} revision {self.number}"

@@ -74,6 +74,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "evaluation_section": STAFF,
     "evaluation_section_edit": _roles(ADMINISTRATOR, ANALYST, MANAGER),
     "evaluation_section_preview": _roles(ADMINISTRATOR, ANALYST, MANAGER),
+    "evaluation_section_history": STAFF,
+    "evaluation_section_restore": _roles(ADMINISTRATOR, ANALYST, MANAGER),
     "evaluation_findings": _roles(ADMINISTRATOR, ANALYST, MANAGER),
     "evaluation_preview": ALL,
     "evaluation_download": ALL,

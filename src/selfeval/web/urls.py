@@ -99,6 +99,16 @@ urlpatterns = [
         evaluation.evaluation_section_preview,
         name="evaluation_section_preview",
     ),
+    path(
+        "evaluation/<slug:section>/history/",
+        evaluation.evaluation_section_history,
+        name="evaluation_section_history",
+    ),
+    path(
+        "evaluation/<slug:section>/history/<int:number>/restore/",
+        evaluation.evaluation_section_restore,
+        name="evaluation_section_restore",
+    ),
     # the scrutiny report
     path("scrutiny/", evaluation.scrutiny, name="scrutiny"),
     path(

@@ -1,16 +1,15 @@
 """The self-evaluation editor (sections, narrative with live figures, drafted findings, preview,
 downloads) and the scrutiny report, over ``selfeval.evaluation``.
 
-Narrative sections are kept in the store's settings (one per authority and section) and handed
-to the library as the folder of Markdown files it reads when a report is built.
+Narrative sections are kept in the web app's own table (``selfeval.web.narrative``: one per
+authority and section, every revision kept) and handed to the library as the folder of Markdown
+files it reads when a report is built.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import os
-import tempfile
-from contextlib import contextmanager
 from pathlib import Path
 
 from django import forms
@@ -27,7 +26,7 @@ from selfeval.evaluation.scrutiny import build_scrutiny, load_council
 from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
 from selfeval.outputs.document import BulletList, Document, Heading, Image, Paragraph, Table
 from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
-from selfeval.web import figures
+from selfeval.web import figures, narrative
 from selfeval.web.audit import record_request
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
@@ -57,10 +56,6 @@ class NarrativeForm(forms.Form):
     )
 
 
-def _key(la: str, section: str) -> str:
-    return f"narrative:{la}:{section}"
-
-
 def _section_or_404(section: str) -> str:
     if section not in SECTIONS:
         raise Http404("there is no such section")
@@ -75,18 +70,12 @@ def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 
 def _texts(la: str) -> dict[str, str]:
-    store = get_store()
-    return {s: str(store.get_setting(_key(la, s), "") or "") for s in ORDER}
+    return narrative.texts(la, ORDER)
 
 
-@contextmanager
 def narrative_folder(la: str):  # type: ignore[no-untyped-def]
     """The stored sections as the folder of Markdown files the library reads."""
-    with tempfile.TemporaryDirectory(prefix="selfeval-narrative-") as tmp:
-        for section, text in _texts(la).items():
-            if text.strip():
-                Path(tmp, f"{section}.md").write_text(text, encoding="utf-8")
-        yield Path(tmp)
+    return narrative.folder(la, ORDER)
 
 
 def blocks_for_template(blocks) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
@@ -120,8 +109,15 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 def evaluation_section(request: HttpRequest, section: str) -> HttpResponse:
     section = _section_or_404(section)
     sc = _scope(request)
-    text = _texts(sc.la_code)[section]
-    ctx = {"scope": sc, "section": section, "title": TITLES.get(section, section), "text": text}
+    changed = narrative.current(sc.la_code, section)
+    text = changed.text if changed else ""
+    ctx = {
+        "scope": sc,
+        "section": section,
+        "title": TITLES.get(section, section),
+        "text": text,
+        "changed": changed,
+    }
     ctx.update(_preview(sc, section, text, needs_control(request.user)))
     return render(request, "web/evaluation_section.html", ctx)
 
@@ -142,15 +138,56 @@ def _preview(sc, section: str, text: str, public: bool) -> dict:  # type: ignore
 def evaluation_section_edit(request: HttpRequest, section: str) -> HttpResponse:
     section = _section_or_404(section)
     sc = _scope(request)
-    store = get_store()
     form = NarrativeForm(request.POST or None, initial={"text": _texts(sc.la_code)[section]})
     if request.method == "POST" and form.is_valid():
-        store.set_setting(_key(sc.la_code, section), form.cleaned_data["text"])
+        rev = narrative.save(
+            sc.la_code, section, form.cleaned_data["text"], request.user.get_username()
+        )
         request.audited = True
-        record_request(request, "edit narrative", f"section {section} of {sc.la_code}")
+        if rev is not None:
+            record_request(
+                request,
+                "edit narrative",
+                f"section {section} of {sc.la_code}: revision {rev.number}",
+                revision=rev.number,
+            )
         return redirect(f"/evaluation/{section}/?la={sc.la_code}&at={sc.at:%Y-%m-%d}")
     ctx = {"scope": sc, "section": section, "title": TITLES.get(section, section), "form": form}
     return render(request, "web/evaluation_edit.html", ctx)
+
+
+def evaluation_section_history(request: HttpRequest, section: str) -> HttpResponse:
+    """Every saved revision of a section, newest first, each with what it changed."""
+    section = _section_or_404(section)
+    sc = _scope(request)
+    ctx = {
+        "scope": sc,
+        "section": section,
+        "title": TITLES.get(section, section),
+        "changes": narrative.history(sc.la_code, section),
+    }
+    return render(request, "web/evaluation_history.html", ctx)
+
+
+@require_http_methods(["POST"])
+def evaluation_section_restore(request: HttpRequest, section: str, number: int) -> HttpResponse:
+    """Make an earlier revision's text current again (saved as a new revision)."""
+    section = _section_or_404(section)
+    sc = _scope(request)
+    try:
+        rev = narrative.restore(sc.la_code, section, number, request.user.get_username())
+    except narrative.NarrativeRevision.DoesNotExist:
+        raise Http404("there is no such revision") from None
+    request.audited = True
+    if rev is not None:
+        record_request(
+            request,
+            "restore narrative",
+            f"section {section} of {sc.la_code}: revision {number} as revision {rev.number}",
+            revision=rev.number,
+            restored=number,
+        )
+    return redirect(f"/evaluation/{section}/history/?la={sc.la_code}&at={sc.at:%Y-%m-%d}")
 
 
 @require_http_methods(["POST"])
