@@ -157,6 +157,7 @@ def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
         "/evaluation/",
         "/evaluation/children_in_care/",
         "/evaluation/children_in_care/edit/",
+        "/evaluation/children_in_care/history/",
         "/evaluation/findings/",
         "/evaluation/preview/",
         "/scrutiny/",
