@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -261,21 +260,3 @@ def validators() -> Path:
         if os.environ.get("CI") == "true":
             raise
         pytest.skip(f"DfE's validators are not available here: {e}")
-
-
-def ingest_returns_by_year(
-    store: Store, folder: Path, years: Iterable[int], la_code: str = "999"
-) -> None:
-    """Load a synthesised authority's 903 and CIN census returns, year by year, unvalidated."""
-    from selfeval.ingest import ingest
-
-    for year in years:
-        ingest(
-            store,
-            [folder / "903" / str(year)],
-            kind="903",
-            la_code=la_code,
-            return_year=year,
-            validate=False,
-        )
-        ingest(store, [folder / "cin" / str(year)], kind="cin", validate=False)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pyarrow as pa
 import pytest
 
-from conftest import SHARED, ingest_returns_by_year
+from conftest import SHARED
 from selfeval.errors import InputError
 from selfeval.indicators import Sources, compute
 from selfeval.returns import ssd
@@ -412,7 +412,16 @@ def test_the_synthetic_extract_loads_cleanly_and_agrees_with_the_returns(store, 
     authority, _ = synthesise(
         tmp_path / "r", AuthorityConfig(children=1200, seed=3), returns=("903", "cin", "ssd")
     )
-    ingest_returns_by_year(store, tmp_path / "r", authority.years)
+    for year in authority.years:
+        ingest(
+            store,
+            [tmp_path / "r" / "903" / str(year)],
+            kind="903",
+            la_code="999",
+            return_year=year,
+            validate=False,
+        )
+        ingest(store, [tmp_path / "r" / "cin" / str(year)], kind="cin", validate=False)
     res = ingest(store, [tmp_path / "r" / "ssd"], la_code="999")
     [o] = res.loads
     assert o.load.kind == "ssd" and len(o.load.tables) == 12
