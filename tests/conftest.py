@@ -220,13 +220,16 @@ def web_store(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def role_client(db):  # type: ignore[no-untyped-def]
-    """``role_client(role)``: a Django test client signed in as a new account of that role."""
+    """``role_client(role)``: a Django test client signed in as a new account of that role
+    (which may see every authority; ``tests/test_web_authorities.py`` tests limited ones)."""
     from django.test import Client
 
     from selfeval.web.models import User
 
     def make(role: str) -> Client:
-        user, _ = User.objects.get_or_create(username=f"test-{role}", defaults={"role": role})
+        user, _ = User.objects.get_or_create(
+            username=f"test-{role}", defaults={"role": role, "all_authorities": True}
+        )
         c = Client()
         c.force_login(user)
         return c

@@ -410,7 +410,7 @@ def test_users_commands_create_list_and_change_accounts(tmp_path):
         db,
         stdin=WEB_PASSWORD + "\n",
     )
-    assert r.returncode == 0 and r.stdout == "added root (administrator)\n"
+    assert r.returncode == 0 and r.stdout == "added root (administrator; all authorities)\n"
     weak = _cli(["users", "add", "x", "--role", "viewer", "--password-stdin"], db, stdin="abc\n")
     assert weak.returncode == 1 and "the password is refused" in weak.stderr
     role = _cli(
@@ -418,8 +418,25 @@ def test_users_commands_create_list_and_change_accounts(tmp_path):
     )
     assert role.returncode == 2 and "'king' is not a role" in role.stderr
     assert _cli(["users", "set-role", "root", "viewer"], db).stdout == "root is now viewer\n"
+    scoped = _cli(
+        ["users", "add", "ann", "--role", "analyst", "--la", "336", "--la", "335"]
+        + ["--password-stdin"],
+        db,
+        stdin=WEB_PASSWORD + "\n",
+    )
+    assert scoped.stdout == "added ann (analyst; 335, 336)\n"
+    both = _cli(["users", "set-authorities", "ann", "--la", "1", "--all-authorities"], db)
+    assert both.returncode == 2 and "'1' is not a 3-digit local authority code" in both.stderr
+    both = _cli(["users", "set-authorities", "ann", "--la", "336", "--all-authorities"], db)
+    assert both.returncode == 2 and "either --la or --all-authorities" in both.stderr
+    assert _cli(["users", "set-authorities", "ann", "--la", "337"], db).stdout == (
+        "ann may see 337\n"
+    )
     listing = _cli(["users", "list"], db).stdout.splitlines()
-    assert listing == ["root\tviewer\t\tactive\tnever"]
+    assert listing == [
+        "ann\tanalyst\t337\t\tactive\tnever",
+        "root\tviewer\tno authority\t\tactive\tnever",
+    ]
 
 
 def test_serve_refuses_a_public_address_without_tls(tmp_path):

@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from selfeval import __version__
+from selfeval.access import Authorities
 from selfeval.errors import InputError, Location, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
@@ -382,8 +383,12 @@ def ingest(
     loaded_by: str | None = None,
     validate: bool = True,
     max_bytes: int | None = None,
+    authorities: Authorities | None = None,
 ) -> IngestResult:
     """Load returns into the store: every group a load, all of them in one transaction.
+
+    With ``authorities`` (the loader's access), returns of any other authority refuse the
+    whole set before anything is stored.
 
     Files that cannot be read as what they claim raise ``InputError`` and nothing is stored.
     Breaches of DfE's rules are kept in each load's validation report; with ``strict`` they
@@ -393,6 +398,13 @@ def ingest(
         raise UsageError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
     opts = Options(return_year=return_year, la_code=la_code, max_bytes=max_bytes)
     groups = read_all(list(paths), kind=kind, opts=opts, default_la=store.default_la)
+    if authorities is not None:
+        refused = sorted({g.la_code for g in groups if not authorities.permits(g.la_code)})
+        if refused:
+            raise UsageError(
+                f"nothing was loaded: the files are authority {', '.join(refused)}'s, "
+                "which this account may not load"
+            )
     pending: list[PendingLoad] = []
     checks: list[Validation] = []
     for g in groups:

@@ -10,9 +10,12 @@ from selfeval.web.models import AuditEvent, User
 
 @admin.register(User)
 class SelfevalUserAdmin(UserAdmin):
-    list_display = ("username", "email", "role", "is_active", "last_login")
+    list_display = ("username", "email", "role", "all_authorities", "is_active", "last_login")
     list_filter = ("role", "is_active")
-    fieldsets = (*UserAdmin.fieldsets, ("selfeval", {"fields": ("role",)}))
+    fieldsets = (
+        *UserAdmin.fieldsets,
+        ("selfeval", {"fields": ("role", "authorities", "all_authorities")}),
+    )
 
 
 @admin.register(AuditEvent)

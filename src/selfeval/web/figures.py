@@ -14,6 +14,7 @@ from datetime import date
 from django.core.cache import cache
 from django.http import Http404
 
+from selfeval.access import EVERY, Authorities
 from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
@@ -49,10 +50,17 @@ def store_state(store: Store) -> str:
     return h.hexdigest()[:16]
 
 
-def scope(store: Store, la: str | None = None, at: str | None = None) -> Scope | None:
+def scope(
+    store: Store,
+    la: str | None = None,
+    at: str | None = None,
+    *,
+    authorities: Authorities = EVERY,
+) -> Scope | None:
     """The authority asked for (else the first in the store) and the date (else the latest
-    31 March that its loads cover). None when the store holds no loads."""
-    las = tuple(sorted(store.la_codes()))
+    31 March that its loads cover), among the ``authorities`` someone may see. None when the
+    store holds no loads of those."""
+    las = tuple(authorities.among(store.la_codes()))
     if not las:
         return None
     la_code = la if la in las else las[0]

@@ -6,6 +6,8 @@ from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 
+from selfeval.access import Authorities
+from selfeval.errors import UsageError
 from selfeval.web.models import User
 from selfeval.web.roles import ROLES
 
@@ -72,7 +74,33 @@ class UploadForm(GovukFields, forms.Form):
     )
 
 
-class NewUserForm(GovukFields, forms.Form):
+class AuthoritiesFields(forms.Form):
+    """Which authorities an account may see: some codes, or every one."""
+
+    authorities = forms.CharField(
+        required=False,
+        label="Authorities it may see",
+        help_text="3-digit DfE codes separated by spaces or commas, like 336 335",
+    )
+    all_authorities = forms.BooleanField(
+        required=False,
+        label="It may see every authority (regional and Ofsted staff)",
+    )
+
+    def clean_authorities(self) -> list[str]:
+        codes = self.cleaned_data["authorities"].replace(",", " ").split()
+        try:
+            return sorted(Authorities.of(codes).codes)
+        except UsageError as e:
+            raise forms.ValidationError(str(e).capitalize()) from None
+
+    def access(self) -> Authorities:
+        d = self.cleaned_data
+        return Authorities(frozenset(d["authorities"]), every=d["all_authorities"])
+
+
+class NewUserForm(GovukFields, AuthoritiesFields):
+    field_order = ["username", "email", "role", "password", "authorities", "all_authorities"]
     username = forms.RegexField(
         regex=r"^[\w.@+-]{1,150}$",
         error_messages={"invalid": "Use letters, digits and . @ + - _ only"},
@@ -97,6 +125,10 @@ class NewUserForm(GovukFields, forms.Form):
             except forms.ValidationError as e:
                 self.add_error("password", e)
         return data
+
+
+class AuthoritiesForm(GovukFields, AuthoritiesFields):
+    pass
 
 
 class RoleForm(GovukFields, forms.Form):

@@ -4,17 +4,41 @@ self-evaluation's narrative with its revisions."""
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 
+from selfeval.access import EVERY, Authorities
+from selfeval.errors import UsageError
 from selfeval.web.roles import ADMINISTRATOR, ROLES
 
 
 class User(AbstractUser):
-    """An account. Its role decides what it may open (``roles.MATRIX``)."""
+    """An account. Its role decides what it may open (``roles.MATRIX``); its authorities,
+    whose records it may see there (``access``)."""
 
     role = models.CharField(
         max_length=20, choices=[(r, r.capitalize()) for r in ROLES], default="viewer"
     )
+    authorities = models.JSONField(
+        default=list, blank=True, help_text="The 3-digit codes of the authorities it may see."
+    )
+    all_authorities = models.BooleanField(
+        default=False, help_text="It may see every authority (regional and Ofsted staff)."
+    )
+
+    def clean(self) -> None:
+        """Refuse authority codes that are not three digits (the admin site calls this)."""
+        super().clean()
+        try:
+            Authorities.of(self.authorities or ())
+        except UsageError as e:
+            raise ValidationError({"authorities": str(e)}) from None
+
+    def access(self) -> Authorities:
+        """The authorities it may see: every one for administrators and ``all_authorities``."""
+        if self.role == ADMINISTRATOR or self.all_authorities:
+            return EVERY
+        return Authorities.of(self.authorities or ())
 
     class Meta:
         db_table = "web_user"

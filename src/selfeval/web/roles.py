@@ -86,6 +86,7 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "users": _roles(ADMINISTRATOR),
     "user_new": _roles(ADMINISTRATOR),
     "user_role": _roles(ADMINISTRATOR),
+    "user_authorities": _roles(ADMINISTRATOR),
     "audit_log": _roles(ADMINISTRATOR),
     # Django's admin site (every admin:* URL)
     "admin:*": _roles(ADMINISTRATOR),

@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "selfeval.web.middleware.RoleMiddleware",
+    "selfeval.web.authorities.AuthorityMiddleware",
     "selfeval.web.middleware.AuditChangesMiddleware",
     # Last, as django-axes asks: it turns a lockout into its response.
     "axes.middleware.AxesMiddleware",

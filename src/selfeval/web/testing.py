@@ -42,11 +42,13 @@ def selfeval(args: list[str], env: dict[str, str], stdin: str | None = None) -> 
 
 @dataclass
 class LiveServer:
-    """``selfeval serve`` against the store ``db``; ``users`` maps username to role."""
+    """``selfeval serve`` against the store ``db``; ``users`` maps username to role, and
+    ``authorities`` username to the authorities it may see (default: every one)."""
 
     db: str
     workdir: Path
     users: dict[str, str] = field(default_factory=dict)
+    authorities: dict[str, list[str]] = field(default_factory=dict)
     password: str = "a long test password 4 selfeval"  # noqa: S105  (test accounts only)
     extra_env: dict[str, str] = field(default_factory=dict)
     threads: int = 8
@@ -69,7 +71,7 @@ class LiveServer:
         selfeval(["web", "migrate"], env)
         for name, role in self.users.items():
             selfeval(
-                ["users", "add", name, "--role", role, "--password-stdin"],
+                ["users", "add", name, "--role", role, "--password-stdin", *self._where(name)],
                 env,
                 stdin=self.password + "\n",
             )
@@ -107,6 +109,11 @@ class LiveServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("selfeval serve did not answer within 60 seconds")
+
+    def _where(self, name: str) -> list[str]:
+        if name not in self.authorities:
+            return ["--all-authorities"]
+        return [a for la in self.authorities[name] for a in ("--la", la)]
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:

@@ -118,6 +118,7 @@ urlpatterns = [
     path("users/", users.users, name="users"),
     path("users/new/", users.user_new, name="user_new"),
     path("users/<int:user_id>/role/", users.user_role, name="user_role"),
+    path("users/<int:user_id>/authorities/", users.user_authorities, name="user_authorities"),
     path("audit-log/", users.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]

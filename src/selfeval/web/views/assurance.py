@@ -31,8 +31,8 @@ from selfeval.assurance.repository import (
 )
 from selfeval.assurance.summary import grade_shares
 from selfeval.errors import InputError, NoData, SelfevalError
-from selfeval.web import figures
 from selfeval.web.audit import record_request
+from selfeval.web.authorities import request_scope
 from selfeval.web.forms import GovukFields
 from selfeval.web.store import get_store
 
@@ -72,7 +72,7 @@ class ModerationForm(GovukFields, forms.Form):
 
 
 def _la(request: HttpRequest) -> str:
-    sc = figures.scope(get_store(), request.GET.get("la"))
+    sc = request_scope(request)
     if sc is not None:
         return sc.la_code
     la = request.GET.get("la", "")

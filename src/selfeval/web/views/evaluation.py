@@ -26,8 +26,9 @@ from selfeval.evaluation.scrutiny import build_scrutiny, load_council
 from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
 from selfeval.outputs.document import BulletList, Document, Heading, Image, Paragraph, Table
 from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
-from selfeval.web import figures, narrative
+from selfeval.web import narrative
 from selfeval.web.audit import record_request
+from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
 
@@ -63,7 +64,7 @@ def _section_or_404(section: str) -> str:
 
 
 def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
-    sc = figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+    sc = request_scope(request)
     if sc is None:
         raise Http404("the store holds no returns yet")
     return sc

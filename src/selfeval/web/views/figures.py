@@ -15,6 +15,7 @@ from selfeval.indicators import Indicator, Result, catalogue
 from selfeval.outputs.html import format_value
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import charts, figures
+from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import SUPPRESSED, needs_control, suppressed
 from selfeval.web.store import get_store
 
@@ -69,7 +70,7 @@ def _benchmark_line(c: Comparison | None) -> str:
 
 
 def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+    return request_scope(request)
 
 
 @require_GET

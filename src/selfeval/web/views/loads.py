@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from selfeval.errors import InputError, NoData, SelfevalError
 from selfeval.ingest import ingest
 from selfeval.web.audit import record_request
+from selfeval.web.authorities import access, visible
 from selfeval.web.forms import UploadForm
 from selfeval.web.store import get_store
 
@@ -52,8 +53,13 @@ def loads(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "web/loads.html",
-        {"loads": list(reversed(get_store().loads())), "form": UploadForm(), **_limits()},
+        {"loads": _loads(request), "form": UploadForm(), **_limits()},
     )
+
+
+def _loads(request: HttpRequest) -> list:
+    """The loads of the authorities the account may see, newest first."""
+    return list(reversed(visible(request, get_store().loads())))
 
 
 def _limits() -> dict:
@@ -78,7 +84,7 @@ def load_upload(request: HttpRequest) -> HttpResponse:
     status = 200 if ctx.get("outcomes") else 400
     if partial:
         return render(request, "web/_upload_result.html", ctx, status=status)
-    ctx["loads"] = list(reversed(get_store().loads()))
+    ctx["loads"] = _loads(request)
     ctx.update(_limits())
     return render(request, "web/loads.html", ctx, status=status)
 
@@ -105,6 +111,7 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict:
                 return_year=d["return_year"],
                 loaded_by=request.user.get_username(),
                 max_bytes=settings.SELFEVAL_MAX_UPLOAD_BYTES,
+                authorities=access(request),
             )
         except InputError as e:
             return {"input_error": e}

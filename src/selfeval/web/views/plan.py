@@ -13,13 +13,13 @@ from selfeval.plans.progress import target_progress
 from selfeval.plans.records import STATUSES
 from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
-from selfeval.web import figures
 from selfeval.web.audit import record_request
+from selfeval.web.authorities import request_scope
 from selfeval.web.store import get_store
 
 
 def _la(request: HttpRequest) -> str:
-    sc = figures.scope(get_store(), request.GET.get("la"))
+    sc = request_scope(request)
     if sc is None:
         raise Http404("the store holds no returns yet")
     return sc.la_code

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import SelfevalError
 from selfeval.web import accounts
-from selfeval.web.forms import NewUserForm, RoleForm
+from selfeval.web.forms import AuthoritiesForm, NewUserForm, RoleForm
 from selfeval.web.models import AuditEvent, User
 from selfeval.web.roles import ROLES
 
@@ -30,6 +30,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
                 d["password"],
                 email=d["email"],
                 by=request.user.get_username(),
+                authorities=form.access(),
             )
         except SelfevalError as e:
             form.add_error(None, str(e))
@@ -39,18 +40,40 @@ def user_new(request: HttpRequest) -> HttpResponse:
     return render(request, "web/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@require_http_methods(["GET", "POST"])
-def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+def _account(user_id: int) -> User:
     try:
-        user = User.objects.get(pk=user_id)
+        return User.objects.get(pk=user_id)
     except User.DoesNotExist:
         raise Http404("there is no such account") from None
+
+
+@require_http_methods(["GET", "POST"])
+def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
+    user = _account(user_id)
     form = RoleForm(request.POST or None, initial={"role": user.role})
     if request.method == "POST" and form.is_valid():
         accounts.set_role(user.username, form.cleaned_data["role"], by=request.user.get_username())
         request.audited = True
         return redirect("users")
     return render(request, "web/user_role.html", {"account": user, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def user_authorities(request: HttpRequest, user_id: int) -> HttpResponse:
+    """Change which authorities an account may see."""
+    user = _account(user_id)
+    initial = {"authorities": " ".join(user.authorities), "all_authorities": user.all_authorities}
+    form = AuthoritiesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        accounts.set_authorities(user.username, form.access(), by=request.user.get_username())
+        request.audited = True
+        return redirect("users")
+    return render(
+        request,
+        "web/user_authorities.html",
+        {"account": user, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 def audit_log(request: HttpRequest) -> HttpResponse:

@@ -1,0 +1,107 @@
+"""Each account sees only the authorities it may (``User.access``), checked in one place.
+
+``AuthorityMiddleware`` runs after the role check and before every view: a request that
+names an authority (``?la=``, a ``la_code`` in the URL or a form) or a stored record (a load,
+an audit, a practice week, a plan action) of an authority the account may not see is answered
+404, as if it did not exist, and the refusal is written to the audit log. Pages then choose
+among the permitted authorities only, through :func:`request_scope` and :func:`visible`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from typing import TypeVar
+
+from django.http import Http404, HttpRequest
+
+from selfeval.access import NONE, Authorities, authority_of
+from selfeval.web import figures
+from selfeval.web.audit import record_request
+from selfeval.web.store import get_store
+
+log = logging.getLogger(__name__)
+
+LA_NAMES = ("la", "la_code")
+"""Query parameters, URL parts and form fields that name an authority."""
+RECORD_NAMES = {
+    "load_id": "load",
+    "audit_id": "audit",
+    "week_id": "practice_week",
+    "action_id": "action",
+}
+"""URL parts and form fields that name a stored record, and its kind (``access.RECORDS``)."""
+
+T = TypeVar("T")
+
+
+def access(request: HttpRequest) -> Authorities:
+    """The authorities the request's account may see (none for no one signed in)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(user, "access"):
+        return NONE
+    return user.access()
+
+
+def refuse(request: HttpRequest, la_code: str, what: str) -> Http404:
+    """Log the refusal (audit log and application log) and give the 404 to raise."""
+    match = request.resolver_match
+    page = match.view_name if match else request.path
+    record_request(request, "refused authority", page, la_code=la_code, asked=what)
+    log.warning("refused authority %s to %s at %s", la_code, request.user, page)
+    return Http404("there is no such page")
+
+
+def _named(request: HttpRequest, view_kwargs: dict) -> Iterable[tuple[str, str]]:
+    """(name, value) of everything the request names: URL parts, query and form fields."""
+    yield from ((k, str(v)) for k, v in view_kwargs.items())
+    for k in (*LA_NAMES, *RECORD_NAMES):
+        for v in request.GET.getlist(k):
+            yield k, v
+        if request.method == "POST":
+            for v in request.POST.getlist(k):
+                yield k, v
+
+
+def check(request: HttpRequest, view_kwargs: dict) -> None:
+    """Raise a logged 404 when the request names an authority, or one of its records, that
+    the account may not see."""
+    allowed = access(request)
+    if allowed.every:
+        return
+    for name, value in _named(request, view_kwargs):
+        if name in LA_NAMES and value and not allowed.permits(value):
+            raise refuse(request, value, f"{name}={value}")
+        if name in RECORD_NAMES and value.isdigit():
+            owner = authority_of(get_store(), RECORD_NAMES[name], int(value))
+            if owner is not None and not allowed.permits(owner):
+                raise refuse(request, owner, f"{RECORD_NAMES[name]} {value}")
+
+
+class AuthorityMiddleware:
+    """Default deny across authorities, before any view runs (after ``RoleMiddleware``)."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+        if request.user.is_authenticated and request.resolver_match.namespace != "admin":
+            check(request, view_kwargs)
+        return None
+
+
+def request_scope(request: HttpRequest) -> figures.Scope | None:
+    """The authority (``?la=``, else the first the account may see) and date (``?at=``) the
+    page shows; None when the store holds no returns of an authority the account may see."""
+    return figures.scope(
+        get_store(), request.GET.get("la"), request.GET.get("at"), authorities=access(request)
+    )
+
+
+def visible(request: HttpRequest, records: Iterable[T]) -> list[T]:
+    """Those records (anything with a ``la_code``) whose authority the account may see."""
+    allowed = access(request)
+    return [r for r in records if allowed.permits(r.la_code)]  # type: ignore[attr-defined]
