@@ -419,8 +419,18 @@ def test_users_commands_create_list_and_change_accounts(tmp_path):
     assert role.returncode == 2 and "'king' is not a role" in role.stderr
     assert _cli(["users", "set-role", "root", "viewer"], db).stdout == "root is now viewer\n"
     scoped = _cli(
-        ["users", "add", "ann", "--role", "analyst", "--la", "336", "--la", "335"]
-        + ["--password-stdin"],
+        [
+            "users",
+            "add",
+            "ann",
+            "--role",
+            "analyst",
+            "--la",
+            "336",
+            "--la",
+            "335",
+            "--password-stdin",
+        ],
         db,
         stdin=WEB_PASSWORD + "\n",
     )

@@ -15,10 +15,10 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
-from test_web_permissions import APP_URLS
 
 from selfeval.access import Authorities
 from selfeval.web.roles import PUBLIC, SIGNED_IN, allowed
+from test_web_permissions import APP_URLS
 
 A, B = "302", "301"
 WORD = {A: "Apple", B: "Zebra"}
@@ -117,7 +117,7 @@ def _role_for(name: str, ns: str) -> str | None:
 
 
 def _url(name: str, kwargs: dict, ids: dict[str, int], query: str = "") -> str:
-    kw = {k: (ids[k] if k in ids else v) for k, v in kwargs.items()}
+    kw = {k: ids.get(k, v) for k, v in kwargs.items()}
     if "fmt" in kw:
         kw["fmt"] = "html" if kw["fmt"] in ("pdf", "docx") else kw["fmt"]
     return reverse(name, kwargs=kw) + query
@@ -138,9 +138,8 @@ def test_every_data_url_is_covered():
 def _refusals(la: str) -> int:
     from selfeval.web.models import AuditEvent
 
-    return sum(
-        1 for e in AuditEvent.objects.filter(action="refused authority") if e.detail["la_code"] == la
-    )
+    refused = AuditEvent.objects.filter(action="refused authority")
+    return sum(1 for e in refused if e.detail["la_code"] == la)
 
 
 @pytest.mark.parametrize(("ns", "name", "kwargs"), DATA_URLS, ids=[u[1] for u in DATA_URLS])
