@@ -27,7 +27,7 @@ SCOPED_ROLES = ("analyst", "manager", "auditor", "viewer")
 """Roles an authority-limited account may have (administrators see every authority)."""
 
 
-def _records(store, la: str, tmp) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _records(store, la: str, tmp) -> dict[str, object]:  # type: ignore[no-untyped-def]
     from conftest import handmade_903
     from selfeval.assurance.grades import Grade
     from selfeval.assurance.records import AssuranceData, Audit, PracticeWeek
@@ -57,6 +57,7 @@ def _records(store, la: str, tmp) -> dict[str, int]:  # type: ignore[no-untyped-
     save_plan(store, la, p, today=date(2020, 4, 1))
     store.set_setting(f"narrative:{la}:introduction", f"{w} narrative.")
     return {
+        "la_code": la,
         "load_id": load.id,
         "audit_id": audits(store, la)[0].id,
         "week_id": practice_weeks(store, la)[0].id,
@@ -66,7 +67,7 @@ def _records(store, la: str, tmp) -> dict[str, int]:  # type: ignore[no-untyped-
 
 @pytest.fixture(scope="module")
 def two_authorities(tmp_path_factory):  # type: ignore[no-untyped-def]
-    """(store URL, {authority: its record ids}) for A and B."""
+    """(store URL, {authority: its code and record ids}) for A and B."""
     from selfeval.store import Store
 
     tmp = tmp_path_factory.mktemp("authorities")
@@ -116,7 +117,7 @@ def _role_for(name: str, ns: str) -> str | None:
     return next((r for r in SCOPED_ROLES if r in entry), None)  # type: ignore[operator]
 
 
-def _url(name: str, kwargs: dict, ids: dict[str, int], query: str = "") -> str:
+def _url(name: str, kwargs: dict, ids: dict[str, object], query: str = "") -> str:
     kw = {k: ids.get(k, v) for k, v in kwargs.items()}
     if "fmt" in kw:
         kw["fmt"] = "html" if kw["fmt"] in ("pdf", "docx") else kw["fmt"]
@@ -124,7 +125,7 @@ def _url(name: str, kwargs: dict, ids: dict[str, int], query: str = "") -> str:
 
 
 DATA_URLS = [(ns, name, kw) for ns, name, kw in APP_URLS if _role_for(name, ns)]
-RECORD_URLS = [u for u in DATA_URLS if {"load_id", "audit_id", "week_id"} & set(u[2])]
+RECORD_URLS = [u for u in DATA_URLS if {"la_code", "load_id", "audit_id", "week_id"} & set(u[2])]
 
 
 def test_every_data_url_is_covered():
@@ -132,7 +133,13 @@ def test_every_data_url_is_covered():
     names = {name for _, name, _ in DATA_URLS}
     assert {"dashboard", "loads", "load", "audit", "plan", "evaluation_download"} <= names
     assert len(DATA_URLS) >= 25
-    assert {name for _, name, _ in RECORD_URLS} >= {"load", "load_undo", "audit", "practice_week"}
+    assert {name for _, name, _ in RECORD_URLS} >= {
+        "load",
+        "load_undo",
+        "audit",
+        "practice_week",
+        "region_pack",
+    }
 
 
 def _refusals(la: str) -> int:

@@ -170,6 +170,8 @@ def _pages(server) -> list[str]:  # type: ignore[no-untyped-def]
         "/users/",
         "/users/new/",
         "/users/1/role/",
+        "/users/1/authorities/",
+        "/region/",
         "/audit-log/",
         "/no-such-page/",
     ]

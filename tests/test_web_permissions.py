@@ -20,6 +20,7 @@ SAMPLE_KWARGS = {
     "week_id": 1,
     "audit_id": 1,
     "section": "introduction",
+    "la_code": "999",
 }
 FORMATS = {"table": "csv", "doc": "pdf"}
 

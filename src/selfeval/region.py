@@ -4,7 +4,9 @@ For every authority in the store (or those asked for) each indicator is computed
 of the engine (DuckDB, or Spark for the nation), then set against DfE's published figures:
 
 - **against England**: the authority's value is an outlier when it lies more than two standard
-  deviations of all authorities' published values for that year from England's value;
+  deviations of all authorities' published values for that year from England's value (not
+  for counts: England's count is the nation's total, so every authority would lie below it;
+  its rate is the comparable figure);
 - **against its neighbours**: when it lies outside the range of its ten statistical
   neighbours' published values for that year.
 
@@ -45,6 +47,9 @@ class RegionCell:
     """``above`` or ``below`` England by more than two standard deviations, else None."""
     against_neighbours: str | None = None
     """``above`` or ``below`` every one of its neighbours' published values, else None."""
+    numerator: float | None = None
+    denominator: float | None = None
+    """What the value rests on, for disclosure control where the reader needs it."""
 
 
 @dataclass
@@ -122,7 +127,7 @@ def region_view(
     """Every asked-for authority's indicators at ``at``, flagged against England and neighbours."""
     cat = catalogue()
     ids = list(ids) if ids else list(cat)
-    las = list(la_codes) if la_codes else store.la_codes()
+    las = list(la_codes) if la_codes is not None else store.la_codes()
     results: list[Result] = compute(
         sources_from_store(store, backend=backend), [at], period=period, ids=ids, la_codes=las
     )
@@ -137,29 +142,21 @@ def region_view(
             series[iid] = published_series(store, m.published)
     near = {la: neighbours(store, la, model) for la in las} if benchmarks else {}
     for r in results:
-        cell = RegionCell(value=r.value, reason=r.reason)
+        england, published, near_values = None, [], []
         s = series.get(r.id)
         if s is not None and r.value is not None:
             eng = s.england.get(at.year)
+            england = eng.value if eng else None
             values = s.la_values(at.year)
-            if eng and eng.value is not None and len(values) > 2:
-                sd = statistics.pstdev(values.values())
-                cell = RegionCell(
-                    r.value,
-                    r.reason,
-                    eng.value,
-                    _side(r.value, eng.value - OUTLIER_SD * sd, eng.value + OUTLIER_SD * sd),
-                )
-            nv = [values[n] for n in near.get(r.la_code, []) if n in values]
-            if nv:
-                cell = RegionCell(
-                    cell.value,
-                    cell.reason,
-                    cell.england,
-                    cell.against_england,
-                    _side(r.value, min(nv), max(nv)),
-                )
-        view.cells[(r.la_code, r.id)] = cell
+            published = list(values.values())
+            near_values = [values[n] for n in near.get(r.la_code, []) if n in values]
+        against = (None, None)
+        if r.value is not None:
+            comparable = None if cat[r.id].unit == "count" else england
+            against = flags(r.value, comparable, published, near_values)
+        view.cells[(r.la_code, r.id)] = RegionCell(
+            r.value, r.reason, england, *against, r.numerator, r.denominator
+        )
     view.self_evaluation = {
         la: s.describe() for la, s in self_evaluation_status(store, las).items()
     }

@@ -28,6 +28,7 @@ from selfeval.indicators import (
     month_ends,
 )
 from selfeval.indicators import sources_from_store as _sources_from_store
+from selfeval.region import RegionView, region_view
 from selfeval.store import Store
 
 SERIES_MONTHS = 24
@@ -163,3 +164,10 @@ def children_at(store: Store, sc: Scope, indicator_id: str) -> ChildList:
     return _cached(
         key, lambda: children(_sources(store, sc.la_code), indicator_id, sc.at, la_code=sc.la_code)
     )
+
+
+def region(store: Store, at: date, la_codes: tuple[str, ...]) -> RegionView:
+    """Every indicator for these authorities at ``at``, with outliers and self-evaluation
+    status (``selfeval.region``)."""
+    key = f"region:{store_state(store)}:{','.join(la_codes)}:{at}"
+    return _cached(key, lambda: region_view(store, at, la_codes=list(la_codes)))

@@ -82,6 +82,10 @@ MATRIX: dict[str, frozenset[str] | str] = {
     # the scrutiny report
     "scrutiny": ALL,
     "scrutiny_download": ALL,
+    # the regional view (aggregates, under disclosure control for viewers)
+    "region": ALL,
+    "region_export": ALL,
+    "region_pack": ALL,
     # users, roles and the audit log
     "users": _roles(ADMINISTRATOR),
     "user_new": _roles(ADMINISTRATOR),

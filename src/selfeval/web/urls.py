@@ -14,6 +14,7 @@ from selfeval.web.views import (
     figures,
     loads,
     plan,
+    region,
     users,
 )
 
@@ -32,8 +33,13 @@ class DocFormatConverter(FormatConverter):
     regex = "docx|pdf|html"
 
 
+class LaCodeConverter(FormatConverter):
+    regex = "[0-9]{3}"
+
+
 register_converter(FormatConverter, "table")
 register_converter(DocFormatConverter, "doc")
+register_converter(LaCodeConverter, "la")
 
 
 urlpatterns = [
@@ -113,6 +119,14 @@ urlpatterns = [
     path("scrutiny/", evaluation.scrutiny, name="scrutiny"),
     path(
         "scrutiny/scrutiny-report.<doc:fmt>", evaluation.scrutiny_download, name="scrutiny_download"
+    ),
+    # the regional view
+    path("region/", region.region, name="region"),
+    path("region/export.<table:fmt>", region.region_export, name="region_export"),
+    path(
+        "region/<la:la_code>/engagement-pack.<doc:fmt>",
+        region.region_pack,
+        name="region_pack",
     ),
     # users, roles and the audit log
     path("users/", users.users, name="users"),
