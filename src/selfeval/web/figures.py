@@ -14,7 +14,7 @@ from datetime import date
 from django.core.cache import cache
 from django.http import Http404
 
-from selfeval.access import EVERY, Authorities
+from selfeval.access import Authorities
 from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
@@ -56,11 +56,11 @@ def scope(
     la: str | None = None,
     at: str | None = None,
     *,
-    authorities: Authorities = EVERY,
+    authorities: Authorities,
 ) -> Scope | None:
     """The authority asked for (else the first in the store) and the date (else the latest
-    31 March that its loads cover), among the ``authorities`` someone may see. None when the
-    store holds no loads of those."""
+    31 March that its loads cover), among the ``authorities`` someone may see (pages call
+    ``selfeval.web.authorities.request_scope``). None when the store holds no loads of those."""
     las = tuple(authorities.among(store.la_codes()))
     if not las:
         return None

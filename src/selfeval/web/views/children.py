@@ -16,6 +16,7 @@ from selfeval.indicators import ChildList, NotChildLevel
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import figures
 from selfeval.web.audit import record_request
+from selfeval.web.authorities import request_scope
 from selfeval.web.store import get_store
 
 PER_PAGE = 50
@@ -30,7 +31,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def _list(request: HttpRequest, indicator_id: str):  # type: ignore[no-untyped-def]
     """(indicator, scope, the list or None, why there is no list or None, HTTP status)."""
     ind = figures.indicator_or_404(indicator_id)
-    sc = figures.scope(get_store(), request.GET.get("la"), request.GET.get("at"))
+    sc = request_scope(request)
     if sc is None:
         return ind, None, None, "The store holds no returns yet.", 200
     try:
