@@ -55,7 +55,6 @@ def _records(store, la: str, tmp) -> dict[str, object]:  # type: ignore[no-untyp
         actions=(Action("1", "1.1", f"{w} action", "owner", date(2020, 9, 30), "Amber"),),
     )
     save_plan(store, la, p, today=date(2020, 4, 1))
-    store.set_setting(f"narrative:{la}:introduction", f"{w} narrative.")
     return {
         "la_code": la,
         "load_id": load.id,
@@ -82,10 +81,13 @@ def two_authorities(tmp_path_factory):  # type: ignore[no-untyped-def]
 def store_ids(two_authorities, settings, db):  # type: ignore[no-untyped-def]
     from django.core.cache import cache
 
+    from selfeval.web import narrative
     from selfeval.web.store import forget_stores
 
     url, ids = two_authorities
     settings.SELFEVAL_DB = url
+    for la in (A, B):
+        narrative.save(la, "introduction", f"{WORD[la]} narrative.", "writer")
     cache.clear()
     forget_stores()
     yield ids
@@ -218,6 +220,7 @@ def test_changes_to_another_authoritys_records_are_refused(store_ids, scoped_cli
     """Forms naming B's action, audit or load, or B itself, change nothing of B's."""
     from selfeval.plans.repository import plan
     from selfeval.store import Store
+    from selfeval.web import narrative
     from selfeval.web.store import get_store
 
     b = store_ids[B]
@@ -240,7 +243,7 @@ def test_changes_to_another_authoritys_records_are_refused(store_ids, scoped_cli
     assert _refusals(B) == 5
     store: Store = get_store()
     assert plan(store, B).actions[0].status == "Amber"
-    assert store.get_setting(f"narrative:{B}:introduction") == "Zebra narrative."
+    assert narrative.current(B, "introduction").text == "Zebra narrative."
     assert [ld.la_code for ld in store.loads()] == [A, B]
 
 
