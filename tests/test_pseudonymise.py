@@ -123,3 +123,15 @@ def test_loads_of_one_authority_cannot_mix_keys(store, tmp_path):
     with pytest.raises(UsageError, match="pseudonymised and identifiable"):
         ingest(store, [d], return_year=2020, la_code=LA, validate=False)
     assert store_snapshot(store) == before
+
+
+def test_a_key_file_is_read_whole_but_for_its_line_break(tmp_path):
+    """A binary key that begins and ends with whitespace bytes keeps all 32 of them (stripping
+    them made a random key short now and then); a hex key's line break is not part of it."""
+    raw = b" \t" + bytes(range(65, 93)) + b"\t "
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    binary = Pseudonymiser.from_key_file(key_file(tmp_path / "a", raw))
+    assert binary.key_id == Pseudonymiser(raw).key_id
+    text = Pseudonymiser.from_key_file(key_file(tmp_path / "b", raw.hex().encode() + b"\n"))
+    assert text.key_id == Pseudonymiser(raw.hex().encode()).key_id

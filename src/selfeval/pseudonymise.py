@@ -73,7 +73,9 @@ class Pseudonymiser:
                 f"the key file {path} may be read or written by everyone: "
                 f"restrict it first (chmod 600 {path})"
             )
-        return cls(path.read_bytes().strip())
+        # A text key (openssl rand -hex 32) ends with a line break, which is not part of it; a
+        # binary key is taken whole (any of its bytes may be a space or a tab).
+        return cls(path.read_bytes().removesuffix(b"\n").removesuffix(b"\r"))
 
     def pseudonym(self, value: str) -> str:
         v = value.strip().upper().encode()
