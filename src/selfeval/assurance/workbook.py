@@ -142,7 +142,7 @@ def escape(value: object) -> object:
 
 
 @contextmanager
-def open_workbook(path: Path) -> Iterator[Workbook]:
+def open_workbook(path: Path) -> Iterator[xlsx.Workbook]:
     """Open a workbook for reading after refusing what is not a plain .xlsx (through
     ``selfeval.returns.xlsx``). Formulas are refused cell by cell by ``read_sheet``."""
     name = path.name
@@ -164,36 +164,38 @@ def sheet_names(path: Path) -> list[str]:
         return []
 
 
-def read_sheet(wb: Workbook, spec: SheetSpec, file: str, *, required: bool = True) -> list[Row]:
+def read_sheet(
+    wb: xlsx.Workbook, spec: SheetSpec, file: str, *, required: bool = True
+) -> list[Row]:
     """The filled-in rows of one sheet (blank rows skipped), after checking its header row."""
-    if spec.name not in wb.sheetnames:
+    if spec.name not in [ws.title for ws in wb.worksheets]:
         if not required:
             return []
         raise InputError(Location(file), "sheet", f"the workbook has no sheet called {spec.name!r}")
     ws = wb[spec.name]
     rows: list[Row] = []
     headers: list[str | None] = []
-    for n, cells in enumerate(ws.iter_rows(), start=1):
-        if n > MAX_ROWS + 1:
-            raise InputError(
-                Location(file, n, sheet=spec.name), "size", f"more than {MAX_ROWS} rows"
-            )
-        for i, c in enumerate(cells):
-            if c.data_type == "f":
-                header = headers[i] if n > 1 and i < len(headers) else None
-                raise InputError(
-                    Location(file, n, header, sheet=spec.name),
-                    "formula",
-                    f"cell {c.coordinate} holds a formula: formulas are refused, enter values only",
-                )
-        if n == 1:
-            headers = [_header(c.value) for c in cells]
-            _check_headers(headers, spec, file)
-            continue
-        values = {h: c.value for h, c in zip(headers, cells, strict=False) if h}
-        if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
-            continue
-        rows.append(Row(file, spec.name, n, values))
+    try:
+        for n, cells in xlsx.rows(ws, file, max_rows=MAX_ROWS + 1):
+            if n == 1:
+                headers = [_header(v) for v in cells]
+                _check_headers(headers, spec, file)
+                continue
+            values = {h: cells[i] if i < len(cells) else None for i, h in enumerate(headers) if h}
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values.values()):
+                continue
+            rows.append(Row(file, spec.name, n, values))
+    except xlsx.FormulaCell as e:  # named here by its column's header, not its letter
+        header = headers[e.column] if e.row > 1 and e.column < len(headers) else None
+        raise InputError(
+            Location(file, e.row, header, sheet=spec.name), e.rule, e.message
+        ) from None
+    except InputError as e:
+        if e.rule != "too-many-rows":
+            raise
+        raise InputError(
+            Location(file, e.location.row, sheet=spec.name), "size", f"more than {MAX_ROWS} rows"
+        ) from None
     if not headers:
         raise InputError(Location(file, 1, sheet=spec.name), "header", "the sheet is empty")
     return rows

@@ -123,13 +123,12 @@ class Cells:
             return None
         if v is None or (isinstance(v, str) and not v.strip()):
             return None
-        where = Location(self.file, row, field)
         if field in spec.dates:
-            return self.date(v, where)
+            return self.date(v, Location(self.file, row, field))
         if field in spec.integers:
-            return self.integer(v, where)
+            return self.integer(v, Location(self.file, row, field))
         if field in spec.numbers:
-            return self.number(v, where)
+            return self.number(v, Location(self.file, row, field))
         return self.text(v)
 
     def date(self, v: Any, where: Location) -> date:
