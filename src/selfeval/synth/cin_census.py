@@ -8,11 +8,16 @@ is fixed (the day after the reference date, noon) so the same seed gives the sam
 
 from __future__ import annotations
 
+import dataclasses
+import math
 from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from selfeval.synth.model import Authority, Child, CINEpisode
+
+IN_CENSUS_SHARE = 0.5
+"""About the share of a one-year authority's children that its census holds (measured 0.56)."""
 
 SEX_FROM = 2025  # the 2024/25 census replaced GenderCurrent (1/2) with Sex (M/F)
 
@@ -172,4 +177,36 @@ def write_cin_year(authority: Authority, year: int, folder: Path) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"cin_{year}.xml"
     path.write_text(census_xml(authority, year), encoding="utf-8")
+    return path
+
+
+def census_children(authority: Authority, year: int) -> list[Child]:
+    """The children a year's census holds: those with a CIN episode open in the year."""
+    ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
+    return [
+        c for c in authority.children if any(_episode_in_year(e, ys, ye) for e in c.cin_episodes)
+    ]
+
+
+def write_cin_census(
+    path: Path, children: int, *, year: int = 2024, seed: int = 1, la_code: str = "999"
+) -> Path:
+    """One year's CIN census holding exactly ``children`` children (for benchmarks and tests):
+    an authority simulated over that year, large enough, and the first ``children`` of its
+    census's children (each child's record whole)."""
+    from selfeval.synth import AuthorityConfig, build_authority
+
+    size = math.ceil(children / IN_CENSUS_SHARE) + 20
+    while True:
+        years = range(year, year + 1)
+        authority = build_authority(
+            AuthorityConfig(la_code=la_code, children=size, years=years, seed=seed)
+        )
+        chosen = census_children(authority, year)
+        if len(chosen) >= children:
+            break
+        size = math.ceil(size * 1.25)
+    kept = dataclasses.replace(authority, children=chosen[:children])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(census_xml(kept, year), encoding="utf-8")
     return path
