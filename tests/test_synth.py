@@ -192,3 +192,27 @@ def _england(year: int) -> dict[str, float]:
         "rereferral": float(c1["rereferral_percent"]),
         "subsequent": float(d3["CPP_subsequent_percent"]),
     }
+
+
+def test_a_census_of_exactly_n_children(tmp_path):
+    """write_cin_census (the CIN benchmark's file): exactly the children asked for, each with
+    a CIN episode open in the year 1 April 2019 - 31 March 2020, read back whole."""
+    from selfeval.returns import cin_census
+    from selfeval.synth.cin_census import write_cin_census
+
+    path = write_cin_census(tmp_path / "cin.xml", 37, year=2020, seed=5)
+    root = ET.parse(path).getroot()
+    children = root.findall("Children/Child")
+    assert len(children) == 37
+    assert len({c.findtext("ChildIdentifiers/LAchildID") for c in children}) == 37
+    for c in children:
+        assert any(
+            d.findtext("CINreferralDate") <= "2020-03-31"
+            and (d.findtext("CINclosureDate") or "9999") >= "2019-04-01"
+            for d in c.findall("CINdetails")
+        )
+    tables = cin_census.read(path)
+    assert tables["cin_child_identifiers"].num_rows == 37
+    assert write_cin_census(tmp_path / "again.xml", 37, year=2020, seed=5).read_bytes() == (
+        path.read_bytes()
+    )
