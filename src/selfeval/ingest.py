@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -154,7 +155,7 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
     own = self_describing(kind, path)
     la = None if own else opts.la_code or default_la
     year = None if own else opts.return_year
-    if not own and kind in YEARLY_KINDS and year is None:
+    if not own and kind in YEARLY_KINDS and kind != "903" and year is None:
         raise UsageError(
             f"{path.name} does not say which return year it is: give --year YYYY "
             "(2019 means the 2018/19 return, 1 April 2018 to 31 March 2019)"
@@ -229,14 +230,82 @@ def read_all(
     paths: Sequence[Path], *, kind: str | None, opts: Options, default_la: str | None
 ) -> list[ReturnGroup]:
     """Read every file, then group them into loads; the first unreadable file refuses all."""
-    groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
+    files: list[ReadFile] = []
     for path in expand(paths):
         rf = read_file(path, kind or detect_kind(path), opts, default_la)
         if rf.la_code is None:
             raise UsageError(f"{path.name} does not say which authority it is for: give --la")
+        files.append(rf)
+    assign_903_years(files, opts.return_year)
+    groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
+    for rf in files:
         key = (rf.kind, rf.la_code, rf.return_year)
-        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)
+        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)  # type: ignore[arg-type]
     return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def return_sets(files: Sequence[ReadFile]) -> list[list[ReadFile]]:
+    """The SSDA903 files that make one return each: an XML file on its own, or the CSV tables
+    in one folder whose names differ only in the table (``2019-header.csv`` goes with
+    ``2019-episodes.csv``, not with ``2020-episodes.csv``)."""
+    sets: dict[tuple[str, ...], list[ReadFile]] = {}
+    for f in files:
+        if f.kind != "903":
+            continue
+        if looks_like_xml(f.path):
+            key: tuple[str, ...] = (str(f.path),)
+        else:
+            key = (str(f.path.parent), *_YEAR_IN_NAME.findall(f.path.stem))
+        sets.setdefault(key, []).append(f)
+    return list(sets.values())
+
+
+def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
+    """Each SSDA903 return's year: ``given`` (``--year``) for all, or else the year its own
+    episodes imply (``ssda903.return_year_of``), so that one call can load several years.
+
+    With ``--year``, files whose episodes imply different years are refused: they are several
+    returns, and one year's load of them all would be none of them.
+    """
+    sets = return_sets(files)
+    implied = []
+    for s in sets:
+        parts: dict[str, list[pa.Table]] = defaultdict(list)
+        for f in s:
+            for name, t in f.tables.items():
+                parts[name].append(t)
+        implied.append(
+            ssda903.return_year_of(
+                {n: pa.concat_tables(ts, promote_options="default") for n, ts in parts.items()}
+            )
+        )
+    if given is not None:
+        years = sorted({found[0] for found in implied if found})
+        if len(years) > 1:
+            raise UsageError(
+                f"--year {given} was given, but these SSDA903 files hold the returns of "
+                f"{', '.join(map(str, years))} (by their episodes' dates): leave --year out "
+                "and each return is loaded as its own year"
+            )
+        return
+    for s, found in zip(sets, implied, strict=True):
+        if found is None:
+            names = ", ".join(f.path.name for f in s)
+            raise UsageError(
+                f"{names}: no episode dates to tell the return year from; give --year YYYY "
+                "(2019 means the 2018/19 return), or include the return's episodes file"
+            )
+        year, last = found
+        for f in s:
+            f.return_year = year
+            f.warnings.append(
+                f"{f.path.name}: return year {year} (1 April {year - 1} to 31 March {year}), "
+                f"from the latest episode start or end in its return, {last:%d/%m/%Y} "
+                "[year-from-episodes]"
+            )
 
 
 def _stamp(t: pa.Table, la_code: str, year: int | None) -> pa.Table:
@@ -300,12 +369,56 @@ DFE_RULES = ("903", "cin")
 """Kinds that DfE validates (csc-validator-be-903 and csc-validator-be-cin)."""
 
 
-def validate_group(group: ReturnGroup, store: Store | None = None) -> Validation:
+@dataclass(frozen=True)
+class PreviousReturn:
+    """Last year's SSDA903 return, for the rules that compare with it (``Episodes_last``...):
+    its tables, and where they came from (this call, or a load in the store)."""
+
+    return_year: int
+    tables: Mapping[str, pa.Table] | None
+    source: str
+    """"this call", "load N", or why there is none to give."""
+
+    def describe(self) -> dict:
+        given = self.tables is not None
+        return {"return_year": self.return_year, "given": given, "source": self.source}
+
+
+def previous_903(
+    group: ReturnGroup, groups: Sequence[ReturnGroup], store: Store | None
+) -> PreviousReturn | None:
+    """The return before ``group``'s (same authority, year - 1): from this call if it holds it
+    (it is the newer), else the latest load of it in the store (docs/merge-rule.md, rule 1).
+
+    A stored return that was pseudonymised is not given: this year's files, as they came, name
+    children by their real identifiers, so no child would match.
+    """
+    if group.kind != "903" or group.return_year is None:
+        return None
+    year = group.return_year - 1
+    for g in groups:
+        if (g.kind, g.la_code, g.return_year) == ("903", group.la_code, year):
+            return PreviousReturn(year, g.tables(), "this call")
+    if store is None:
+        return None
+    stored = [r for r in store.loads(group.la_code) if r.kind == "903" and r.return_year == year]
+    if not stored:
+        return None
+    rec = max(stored, key=lambda r: r.id)
+    if rec.pseudonymised:
+        return PreviousReturn(year, None, f"load {rec.id} is pseudonymised, so it was not given")
+    return PreviousReturn(year, store.load_tables(rec), f"load {rec.id}")
+
+
+def validate_group(
+    group: ReturnGroup, store: Store | None = None, previous: PreviousReturn | None = None
+) -> Validation:
     """Run DfE's validator for the group's kind (``selfeval.validation``), when there is one.
 
-    The validators run on the files as they came, before any pseudonymisation. A validator
-    that cannot run (its environment cannot be made) leaves the load "not validated", which
-    ``--strict`` refuses.
+    The validators run on the files as they came, before any pseudonymisation; an SSDA903
+    return gets last year's (``previous``) beside it when there is one. A validator that cannot
+    run (its environment cannot be made) leaves the load "not validated", which ``--strict``
+    refuses.
     """
     if group.kind == "ssd":
         return _validate_ssd(group, store)
@@ -318,9 +431,14 @@ def validate_group(group: ReturnGroup, store: Store | None = None) -> Validation
     try:
         if group.kind == "903":
             ons = getattr(validation, "ons_code", lambda la, store: None)(group.la_code, store)
+            last = previous.tables if previous is not None else None
+            source: Any = [f.path for f in group.files]
+            if last is not None and any(looks_like_xml(p) for p in source):
+                # The validator reads one XML file and nothing beside it: give it the tables.
+                source = group.tables()
             reports = [
                 validation.validate_903(
-                    [f.path for f in group.files], return_year=group.return_year, la_ons_code=ons
+                    source, return_year=group.return_year, previous=last, la_ons_code=ons
                 )
             ]
         else:
@@ -340,6 +458,8 @@ def validate_group(group: ReturnGroup, store: Store | None = None) -> Validation
         "failures": [r.failure for r in reports if r.failure],
         "by_rule": [list(row) for r in reports for row in r.counts_by_rule],
     }
+    if previous is not None:
+        summary["previous_year"] = previous.describe()
     validators = {r.package: f"{r.version} ({r.ruleset})" for r in reports}
     return Validation(summary, {"reports": [r.to_dict() for r in reports]}, validators)
 
@@ -408,7 +528,11 @@ def ingest(
     pending: list[PendingLoad] = []
     checks: list[Validation] = []
     for g in groups:
-        v = validate_group(g, store) if validate else Validation({"status": "skipped"}, None, {})
+        v = (
+            validate_group(g, store, previous_903(g, groups, store))
+            if validate
+            else Validation({"status": "skipped"}, None, {})
+        )
         checks.append(v)
         tables = g.tables()
         report = v.report

@@ -22,8 +22,9 @@ from selfeval.pseudonymise import Pseudonymiser
 @click.option(
     "--year",
     type=click.IntRange(2000, 2100),
-    help="Return year for files that do not say (SSDA903, Annex A): 2019 = the 2018/19 "
-    "return. CIN census and CSWW XML files give their own.",
+    help="Return year for files that do not say (Annex A; SSDA903 to override): 2019 = the "
+    "2018/19 return. Without it each SSDA903 return's year comes from its episodes' dates, "
+    "so several years load in one call. CIN census and CSWW XML files give their own.",
 )
 @click.option(
     "--la",

@@ -8,10 +8,13 @@ refused whole, with the file, row and field of the first problem.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from selfeval.errors import InputError, Location
@@ -170,3 +173,25 @@ def _stripped_positions(header: list[str], spec: TableSpec) -> list[str]:
     """The header's own spellings of the spec's fields, in the spec's order."""
     by_name = {h.strip(): h for h in header}
     return [by_name[f] for f in spec.fields]
+
+
+def return_year_of(tables: Mapping[str, pa.Table]) -> tuple[int, date] | None:
+    """The return year a 903 return's own episodes imply, and the date that implies it.
+
+    A return covers 1 April Y-1 to 31 March Y and reports nothing after its 31 March, so its
+    latest episode start (DECOM) or end (DEC) falls inside its year: 10/10/2019 means the 2020
+    return. (DfE's validator is told the year by the person uploading; a return in which no
+    episode started or ended is the one case this cannot tell, and needs ``--year``.)
+    None when there is no episodes table or no date in it.
+    """
+    episodes = tables.get("ssda903_episodes")
+    if episodes is None or episodes.num_rows == 0:
+        return None
+    latest = [
+        pc.max(episodes.column(c)).as_py() for c in ("DECOM", "DEC") if c in episodes.column_names
+    ]
+    dates = [d for d in latest if d is not None]
+    if not dates:
+        return None
+    last = max(dates)
+    return last.year + (1 if last.month >= 4 else 0), last

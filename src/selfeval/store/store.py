@@ -366,6 +366,15 @@ class Store:
                 out.append((rec, p))
         return out
 
+    def load_tables(self, rec: LoadRecord) -> dict[str, pa.Table]:
+        """One load's own tables, as it was loaded (no merge with other loads)."""
+        folder = self.data_dir / "loads" / rec.folder
+        return {
+            name: pq.read_table(folder / f"{name}.parquet")
+            for name in rec.tables
+            if (folder / f"{name}.parquet").exists()
+        }
+
     def table(self, name: str, la_code: str | None = None) -> pa.Table | None:
         """The merged table across loads: for rows with the same key, the latest return wins."""
         from selfeval.store.merge import merged_table

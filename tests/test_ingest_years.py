@@ -1,0 +1,216 @@
+"""Several SSDA903 return years in one call: each return's year from its own episodes, each
+year its own load, in any order, all or nothing; and DfE's validator given last year's return
+(from the call or the store) for its rules that compare with it."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli, store_snapshot, write_903_table
+from selfeval.errors import InputError, UsageError
+from selfeval.indicators import compute, sources_from_store
+from selfeval.ingest import ingest
+from selfeval.returns.ssda903 import return_year_of
+from selfeval.returns.tables import typed_columns
+from selfeval.schema import SSDA903
+
+LA = "999"
+EP = {"RNE": "S", "LS": "C2", "CIN": "N1", "PLACE": "U1", "PLACE_PROVIDER": "PR1"}
+
+
+def return_2019(d: Path, prefix: str = "") -> Path:
+    """The 2018/19 return (1 April 2018 - 31 March 2019): A open since June 2018, D from May
+    2018 to 20/02/2019, E open since September 2018. Its latest start or end: 20/02/2019."""
+    d.mkdir(parents=True, exist_ok=True)
+    write_903_table(
+        d / f"{prefix}header.csv",
+        "ssda903_header",
+        [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010", "ETHNIC": "WBRI"} for c in "ADE"],
+    )
+    write_903_table(
+        d / f"{prefix}episodes.csv",
+        "ssda903_episodes",
+        [
+            {"CHILD": "A", "DECOM": "01/06/2018", **EP},
+            {"CHILD": "D", "DECOM": "01/05/2018", **EP, "DEC": "20/02/2019", "REC": "E11"},
+            {"CHILD": "E", "DECOM": "01/09/2018", **EP},
+        ],
+    )
+    return d
+
+
+def return_2020(d: Path, prefix: str = "") -> Path:
+    """The 2019/20 return: A re-reported (still open); B open since 15/01/2019, which the 2019
+    return should have reported and did not; C open since 10/10/2019 (the latest date). E is
+    not re-reported: this return has corrected it away (docs/merge-rule.md, rule 4)."""
+    d.mkdir(parents=True, exist_ok=True)
+    write_903_table(
+        d / f"{prefix}header.csv",
+        "ssda903_header",
+        [{"CHILD": c, "SEX": "2", "DOB": "01/01/2011", "ETHNIC": "WBRI"} for c in "ABC"],
+    )
+    write_903_table(
+        d / f"{prefix}episodes.csv",
+        "ssda903_episodes",
+        [
+            {"CHILD": "A", "DECOM": "01/06/2018", **EP},
+            {"CHILD": "B", "DECOM": "15/01/2019", **EP},
+            {"CHILD": "C", "DECOM": "10/10/2019", **EP},
+        ],
+    )
+    return d
+
+
+def episodes(rows: list[dict[str, str]]) -> dict:
+    fields = SSDA903["ssda903_episodes"].fields
+    cols = {f: [r.get(f) for r in rows] for f in fields}
+    table = typed_columns(SSDA903["ssda903_episodes"], cols, file="e.csv", la_code=LA,
+                          return_year=None, row_numbers=list(range(2, len(rows) + 2)))  # fmt: skip
+    return {"ssda903_episodes": table}
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        # The latest of every DECOM and DEC: 10/10/2019 lies in 1 April 2019 - 31 March 2020.
+        ([{"DECOM": "01/06/2018", "DEC": "15/01/2019"}, {"DECOM": "10/10/2019"}],
+         (2020, date(2019, 10, 10))),
+        ([{"DECOM": "31/03/2019"}], (2019, date(2019, 3, 31))),  # the year's last day
+        ([{"DECOM": "01/04/2019"}], (2020, date(2019, 4, 1))),  # the next year's first
+        ([{"DECOM": "01/06/2018", "DEC": "01/04/2019"}], (2020, date(2019, 4, 1))),  # an end
+        ([], None),
+    ],
+)  # fmt: skip
+def test_the_year_an_episodes_table_implies(rows, expected):
+    assert return_year_of(episodes([{"CHILD": "A", **r} for r in rows])) == expected
+
+
+def cla_at(store, at: date) -> float | None:
+    [r] = compute(sources_from_store(store), [at], ids=["cla_count"])
+    return r.value
+
+
+def test_two_years_in_one_call_each_its_own_load_in_any_order(store, tmp_path):
+    """Folders named with no year (the content decides), the later year given first.
+
+    Merged: A (2020's row), B, C, D; E is dropped (left open by 2019, not re-reported by
+    2020). Looked after at 31 March 2019: A and B (D ended 20/02/2019, E dropped) = 2; at
+    31 March 2020: A, B, C = 3."""
+    later, earlier = return_2020(tmp_path / "second"), return_2019(tmp_path / "first")
+    result = ingest(store, [later, earlier], la_code=LA, validate=False)
+    loads = {o.load.return_year: o.load for o in result.loads}
+    assert sorted(loads) == [2019, 2020]
+    assert {y: r.tables for y, r in loads.items()} == {
+        2019: {"ssda903_header": 3, "ssda903_episodes": 3},
+        2020: {"ssda903_header": 3, "ssda903_episodes": 3},
+    }
+    assert len({r.batch for r in loads.values()}) == 1, "one call, one transaction"
+    tolerated = loads[2020].validation["tolerated"]
+    assert (
+        "episodes.csv: return year 2020 (1 April 2019 to 31 March 2020), from the latest "
+        "episode start or end in its return, 10/10/2019 [year-from-episodes]" in tolerated
+    )
+    merged = store.table("ssda903_episodes").to_pylist()
+    assert sorted((r["CHILD"], r["return_year"]) for r in merged) == [
+        ("A", 2020), ("B", 2020), ("C", 2020), ("D", 2019)
+    ]  # fmt: skip
+    assert cla_at(store, date(2019, 3, 31)) == 2
+    assert cla_at(store, date(2020, 3, 31)) == 3
+    # The same two returns again, in the other order: nothing changes.
+    again = ingest(store, [earlier, later], la_code=LA, validate=False)
+    assert not again.created and len(store.loads()) == 2
+
+
+def test_returns_side_by_side_in_one_folder_are_told_apart_by_name(store, tmp_path):
+    """cs-demand-model's layout: ``2018-header.csv`` beside ``2018-episodes.csv`` and
+    ``2019-*.csv`` in one folder. Each header goes with its own episodes (3 rows, children A, D,
+    E with SEX 1 in the 2019 return; A, B, C with SEX 2 in 2020), whatever the names' years
+    say: here they are the years the collections start, one before the return years."""
+    d = tmp_path / "combined"
+    return_2019(d, prefix="2018-")
+    return_2020(d, prefix="2019-")
+    ingest(store, [d], la_code=LA, validate=False)
+    by_year = {r.return_year: r for r in store.loads()}
+    assert sorted(by_year) == [2019, 2020]
+    header = store.table("ssda903_header").to_pylist()
+    assert sorted((r["CHILD"], r["SEX"], r["return_year"]) for r in header) == [
+        ("A", "2", 2020), ("B", "2", 2020), ("C", "2", 2020),
+        ("D", "1", 2019), ("E", "1", 2019),
+    ]  # fmt: skip
+
+
+def test_a_return_without_episode_dates_needs_year(store, tmp_path):
+    d = return_2019(tmp_path / "r")
+    (d / "episodes.csv").unlink()
+    with pytest.raises(UsageError, match=r"header.csv: no episode dates to tell the return year"):
+        ingest(store, [d], la_code=LA, validate=False)
+    # With --year it loads as that year.
+    [o] = ingest(store, [d], la_code=LA, return_year=2019, validate=False).loads
+    assert o.load.return_year == 2019
+
+
+def test_year_given_for_several_returns_is_refused(store, tmp_path):
+    a, b = return_2019(tmp_path / "a"), return_2020(tmp_path / "b")
+    with pytest.raises(UsageError, match=r"--year 2020 was given, but .* 2019, 2020"):
+        ingest(store, [a, b], la_code=LA, return_year=2020, validate=False)
+    assert store.loads() == []
+
+
+def test_one_bad_year_refuses_every_year_of_the_call(store, tmp_path, capsys):
+    ingest(store, [return_2019(tmp_path / "old")], la_code=LA, validate=False)
+    before = store_snapshot(store)
+    good, bad = return_2020(tmp_path / "good"), return_2020(tmp_path / "bad")
+    text = (bad / "episodes.csv").read_text().replace("10/10/2019", "31/02/2020")
+    (bad / "episodes.csv").write_text(text)
+    with pytest.raises(InputError, match=r"episodes.csv, row 4, field DECOM"):
+        ingest(store, [good, bad], la_code=LA, validate=False)
+    assert store_snapshot(store) == before
+    code, _out, err = run_cli(
+        capsys, "--db", str(store.url), "ingest", str(good), str(bad), "--la", LA, "--no-validate"
+    )
+    assert code == 1 and "31/02/2020" in err
+    assert store_snapshot(store) == before
+
+
+def issues(store, rec) -> list[dict]:
+    report = json.loads(store.attachment(rec.id, "validation.json"))
+    return [i for r in report["reports"] for i in r["issues"]]
+
+
+@pytest.mark.validators
+@pytest.mark.slow
+def test_the_validator_gets_last_years_return_from_the_call_or_the_store(
+    tmp_path, validators
+):  # fmt: skip
+    """DfE's rule NoE: a child whose episode started before this year must be in last year's
+    episodes. B's did (15/01/2019) and the 2019 return lacks B: with the 2019 return beside
+    it, NoE fires once, on B's episode; without it, the rule cannot run, and does not fire."""
+    from selfeval.store import Store
+
+    alone = Store(f"sqlite:///{tmp_path / 'alone.db'}")
+    [o] = ingest(alone, [return_2020(tmp_path / "y2020")], la_code=LA).loads
+    assert "previous_year" not in o.load.validation
+    assert not [i for i in issues(alone, o.load) if i["rule"] == "NoE"]
+
+    both = Store(f"sqlite:///{tmp_path / 'both.db'}")
+    result = ingest(both, [tmp_path / "y2020", return_2019(tmp_path / "y2019")], la_code=LA)
+    rec = next(o.load for o in result.loads if o.load.return_year == 2020)
+    assert rec.validation["previous_year"] == {
+        "return_year": 2019, "given": True, "source": "this call"
+    }  # fmt: skip
+    noe = [i for i in issues(both, rec) if i["rule"] == "NoE"]
+    assert [(i["child"], i["table"]) for i in noe] == [("B", "Episodes")]
+    first = next(o.load for o in result.loads if o.load.return_year == 2019)
+    assert "previous_year" not in first.validation  # no 2018 return anywhere
+
+    stored = Store(f"sqlite:///{tmp_path / 'stored.db'}")
+    [old] = ingest(stored, [tmp_path / "y2019"], la_code=LA, validate=False).loads
+    [o] = ingest(stored, [tmp_path / "y2020"], la_code=LA).loads
+    assert o.load.validation["previous_year"] == {
+        "return_year": 2019, "given": True, "source": f"load {old.load.id}"
+    }  # fmt: skip
+    assert [i["child"] for i in issues(stored, o.load) if i["rule"] == "NoE"] == ["B"]
