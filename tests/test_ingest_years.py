@@ -4,6 +4,7 @@ year its own load, in any order, all or nothing; and DfE's validator given last 
 
 from __future__ import annotations
 
+import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -214,3 +215,22 @@ def test_the_validator_gets_last_years_return_from_the_call_or_the_store(
         "return_year": 2019, "given": True, "source": f"load {old.load.id}"
     }  # fmt: skip
     assert [i["child"] for i in issues(stored, o.load) if i["rule"] == "NoE"] == ["B"]
+
+
+@pytest.mark.validators
+@pytest.mark.slow
+def test_validate_judges_each_year_with_the_one_before(tmp_path, validators, capsys):
+    """`selfeval validate` over both returns without --year: two reports, the 2020 one with
+    the 2019 return beside it, so NoE fires once there (on B) and never in 2019's."""
+    later, earlier = return_2020(tmp_path / "b"), return_2019(tmp_path / "a")
+    out_csv = tmp_path / "report.csv"
+    code, out, err = run_cli(capsys, "validate", str(later), str(earlier), "--report", str(out_csv))
+    assert code in (0, 1), err
+    lines = [line for line in out.splitlines() if line.startswith("903 ")]
+    assert [line.split(" (")[0] for line in lines] == ["903 2019", "903 2020"]
+    assert "with the 2019 return as last year's" in lines[1]
+    assert "with the" not in lines[0]
+    with out_csv.open() as f:
+        rows = list(csv.DictReader(f))
+    noe = [(r["return_year"], r["child"]) for r in rows if r["rule"] == "NoE"]
+    assert noe == [("2020", "B")]

@@ -159,15 +159,16 @@ def test_renderers_escape_formulas_and_html(tmp_path):
 
     write([r], tmp_path / "r.xlsx")
     wb = openpyxl.load_workbook(tmp_path / "r.xlsx")
-    children = [row[4] for row in wb["Issues"].iter_rows(min_row=2, values_only=True)]
+    children = [row[5] for row in wb["Issues"].iter_rows(min_row=2, values_only=True)]
     assert children == ["'=HYPERLINK(1)", "<script>", "'+1"]
-    assert [c.data_type for c in wb["Issues"]["E"][1:]] == ["s", "s", "s"]
+    assert [c.data_type for c in wb["Issues"]["F"][1:]] == ["s", "s", "s"]
     assert wb["Crashed rules"]["B2"].value == "8614"
 
     write([r], tmp_path / "r.csv")
     rows = list(csv.reader((tmp_path / "r.csv").open()))
-    assert rows[1][4] == "'=HYPERLINK(1)" and rows[3][4] == "'+1"
-    assert rows[-1][:3] == ["903", "8614", "crashed"]
+    assert rows[0][:3] == ["validator", "return_year", "rule"]
+    assert rows[1][5] == "'=HYPERLINK(1)" and rows[3][5] == "'+1"
+    assert rows[-1][:4] == ["903", "2024", "8614", "crashed"]
 
 
 @pytest.mark.validators

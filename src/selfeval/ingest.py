@@ -410,6 +410,24 @@ def previous_903(
     return PreviousReturn(year, store.load_tables(rec), f"load {rec.id}")
 
 
+def validate_903_group(
+    group: ReturnGroup, previous: PreviousReturn | None, la_ons_code: str | None
+) -> Any:
+    """DfE's 903 rules over one return's files as they came, with last year's return beside
+    them when there is one (a ``ValidationReport``)."""
+    from selfeval.validation import validate_903
+
+    last = previous.tables if previous is not None else None
+    source: Any = [f.path for f in group.files]
+    if last is not None and any(looks_like_xml(p) for p in source):
+        # The validator reads one XML file and nothing beside it: give it the tables.
+        source = group.tables()
+    assert group.return_year is not None
+    return validate_903(
+        source, return_year=group.return_year, previous=last, la_ons_code=la_ons_code
+    )
+
+
 def validate_group(
     group: ReturnGroup, store: Store | None = None, previous: PreviousReturn | None = None
 ) -> Validation:
@@ -431,16 +449,7 @@ def validate_group(
     try:
         if group.kind == "903":
             ons = getattr(validation, "ons_code", lambda la, store: None)(group.la_code, store)
-            last = previous.tables if previous is not None else None
-            source: Any = [f.path for f in group.files]
-            if last is not None and any(looks_like_xml(p) for p in source):
-                # The validator reads one XML file and nothing beside it: give it the tables.
-                source = group.tables()
-            reports = [
-                validation.validate_903(
-                    source, return_year=group.return_year, previous=last, la_ons_code=ons
-                )
-            ]
+            reports = [validate_903_group(group, previous, ons)]
         else:
             reports = [
                 validation.validate_cin(f.path, return_year=group.return_year) for f in group.files

@@ -13,7 +13,12 @@ from selfeval.validation.render import write
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
-@click.option("--year", type=click.IntRange(2000, 2100), help="Return year (2019 = 2018/19).")
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="Return year (2019 = 2018/19). Without it each SSDA903 return's year comes from its "
+    "episodes' dates, and each is judged with last year's return beside it when given.",
+)
 @click.option(
     "--la",
     metavar="CODE",

@@ -176,7 +176,9 @@ def validate_903(
             }
         )
     names = [f["name"] for f in files if not f["previous"]]
-    return _report("903", return_year, names, result)
+    report = _report("903", return_year, names, result)
+    report.previous_year = return_year - 1 if previous is not None else None
+    return report
 
 
 def validate_cin(
@@ -214,10 +216,15 @@ def validate_paths(
         raise UsageError(f"not a return selfeval knows: {', '.join(unknown)}")
     reports = []
     ssda903 = [p for p, k in kinds.items() if k == "903"]
-    if ssda903:
-        if return_year is None:
-            raise UsageError("the SSDA903 files name no year: give --year")
+    if ssda903 and return_year is not None:
         reports.append(validate_903(ssda903, return_year=return_year, la_ons_code=la_ons_code))
+    elif ssda903:
+        # Several returns, each year from its episodes, each with last year's beside it.
+        from selfeval.ingest import Options, previous_903, read_all, validate_903_group
+
+        groups = read_all(ssda903, kind="903", opts=Options(la_code="000"), default_la=None)
+        for g in groups:
+            reports.append(validate_903_group(g, previous_903(g, groups, None), la_ons_code))
     for p, k in kinds.items():
         if k == "cin":
             reports.append(validate_cin(p, return_year=return_year))

@@ -14,7 +14,9 @@ from selfeval.errors import UsageError
 from selfeval.validation.report import ValidationReport
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-ISSUE_COLUMNS = ("validator", "rule", "severity", "message", "child", "table", "row", "field")
+ISSUE_COLUMNS = (
+    "validator", "return_year", "rule", "severity", "message", "child", "table", "row", "field"
+)  # fmt: skip
 
 
 def cell(value: object) -> object:
@@ -25,13 +27,21 @@ def cell(value: object) -> object:
 
 
 def _issue_rows(reports: Sequence[ValidationReport]) -> list[list[object]]:
-    rows: list[list[object]] = []
-    for r in reports:
-        for i in r.issues:
-            rows.append(
-                [r.validator, i.rule, i.severity, i.message, i.child, i.table, i.row, i.field]
-            )
-    return rows
+    return [
+        [
+            r.validator,
+            r.return_year,
+            i.rule,
+            i.severity,
+            i.message,
+            i.child,
+            i.table,
+            i.row,
+            i.field,
+        ]
+        for r in reports
+        for i in r.issues
+    ]
 
 
 def _count_rows(reports: Sequence[ValidationReport]) -> list[list[object]]:
@@ -100,11 +110,20 @@ def to_csv(reports: Sequence[ValidationReport], path: Path) -> None:
         w.writerow(ISSUE_COLUMNS)
         for row in _issue_rows(reports):
             w.writerow([cell(v) for v in row])
-        for validator, rule, message, error in _crash_rows(reports):
-            w.writerow([cell(v) for v in (validator, rule, "crashed", f"{message} [{error}]")])
         for r in reports:
+            for c in r.crashed:
+                crashed = (
+                    r.validator,
+                    r.return_year,
+                    c.rule,
+                    "crashed",
+                    f"{c.message} [{c.error}]",
+                )
+                w.writerow([cell(v) for v in crashed])
             if r.failure:
-                w.writerow([cell(v) for v in (r.validator, "", "unreadable", r.failure)])
+                w.writerow(
+                    [cell(v) for v in (r.validator, r.return_year, "", "unreadable", r.failure)]
+                )
 
 
 def write(reports: Sequence[ValidationReport], path: Path) -> None:

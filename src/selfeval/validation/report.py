@@ -48,6 +48,8 @@ class ValidationReport:
     rules_run: int = 0
     failure: str | None = None
     """Why the validator could not judge the files at all (it could not read them)."""
+    previous_year: int | None = None
+    """The return year of last year's return given beside this one (SSDA903), if any."""
 
     @property
     def counts_by_rule(self) -> list[tuple[str, str, str, int]]:
@@ -74,8 +76,11 @@ class ValidationReport:
         )
         if self.failure:
             return f"{what}: the validator could not read the files: {self.failure}"
+        last = (
+            f", with the {self.previous_year} return as last year's" if self.previous_year else ""
+        )
         return (
-            f"{what}: {self.errors} errors and {self.queries} queries from "
+            f"{what}{last}: {self.errors} errors and {self.queries} queries from "
             f"{len({i.rule for i in self.issues})} rules; {len(self.crashed)} rules crashed"
         )
 
