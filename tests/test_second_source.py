@@ -121,3 +121,23 @@ def test_five_years_ingest_with_the_exact_counts(combined, tmp_path, capsys):
     assert store.table("ssda903_episodes").num_rows == 2800
     assert store.table("ssda903_oc3").num_rows == 126 + 96 + 56 + 40 + 39  # per year: all kept
     assert cla_at(store, date(2019, 3, 31)) == 288
+
+
+@pytest.mark.slow
+def test_the_whole_set_in_one_call_each_year_from_its_episodes(combined, store):
+    """The five years' files in one call, without --year and in no order: each return's year
+    comes from its own episodes (``2017-episodes.csv``'s latest start or end is in 2017/18, so
+    the 2018 return), each file goes with the episodes of its own name, and the record is the
+    one the five separate loads above make: 2,800 episode rows, 288 looked after on 31 March
+    2019, rows per return as the files' lines."""
+    files = [p for fy in FILE_YEARS for p in year_files(combined, fy)]
+    result = ingest(store, list(reversed(files)), la_code=LA, validate=False)
+    by_year = {o.load.return_year: o.load.tables for o in result.loads}
+    assert {y: t["ssda903_episodes"] for y, t in by_year.items()} == {
+        2018: 1460, 2019: 974, 2020: 648, 2021: 402, 2022: 253
+    }  # fmt: skip
+    assert {y: t["ssda903_header"] for y, t in by_year.items()} == {
+        2018: 819, 2019: 572, 2020: 362, 2021: 226, 2022: 144
+    }  # fmt: skip
+    assert store.table("ssda903_episodes").num_rows == 2800
+    assert cla_at(store, date(2019, 3, 31)) == 288

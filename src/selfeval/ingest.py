@@ -287,7 +287,7 @@ def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
         if len(years) > 1:
             raise UsageError(
                 f"--year {given} was given, but these SSDA903 files hold the returns of "
-                f"{', '.join(map(str, years))} (by their episodes' dates): leave --year out "
+                f"{', '.join(map(str, years))} (by their episodes' starts): leave --year out "
                 "and each return is loaded as its own year"
             )
         return
@@ -295,7 +295,7 @@ def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
         if found is None:
             names = ", ".join(f.path.name for f in s)
             raise UsageError(
-                f"{names}: no episode dates to tell the return year from; give --year YYYY "
+                f"{names}: no episode starts to tell the return year from; give --year YYYY "
                 "(2019 means the 2018/19 return), or include the return's episodes file"
             )
         year, last = found
@@ -303,7 +303,7 @@ def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
             f.return_year = year
             f.warnings.append(
                 f"{f.path.name}: return year {year} (1 April {year - 1} to 31 March {year}), "
-                f"from the latest episode start or end in its return, {last:%d/%m/%Y} "
+                f"from the latest episode start in its return, {last:%d/%m/%Y} "
                 "[year-from-episodes]"
             )
 

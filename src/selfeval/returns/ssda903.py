@@ -178,20 +178,17 @@ def _stripped_positions(header: list[str], spec: TableSpec) -> list[str]:
 def return_year_of(tables: Mapping[str, pa.Table]) -> tuple[int, date] | None:
     """The return year a 903 return's own episodes imply, and the date that implies it.
 
-    A return covers 1 April Y-1 to 31 March Y and reports nothing after its 31 March, so its
-    latest episode start (DECOM) or end (DEC) falls inside its year: 10/10/2019 means the 2020
-    return. (DfE's validator is told the year by the person uploading; a return in which no
-    episode started or ended is the one case this cannot tell, and needs ``--year``.)
-    None when there is no episodes table or no date in it.
+    A return covers 1 April Y-1 to 31 March Y and reports no episode starting after its
+    31 March, and every authority starts episodes (placement moves, new entrants) all year: so
+    its latest episode start (DECOM) falls inside its year, 10/10/2019 meaning the 2020 return.
+    Ends (DEC) are not used: returns carry ends a day after their year (cs-demand-model's fake
+    set has DEC 01/04/2018 in its 2018 return). DfE's validator is told the year by the person
+    uploading; ``--year`` does the same here. None when there are no episodes with a start.
     """
     episodes = tables.get("ssda903_episodes")
-    if episodes is None or episodes.num_rows == 0:
+    if episodes is None or "DECOM" not in episodes.column_names:
         return None
-    latest = [
-        pc.max(episodes.column(c)).as_py() for c in ("DECOM", "DEC") if c in episodes.column_names
-    ]
-    dates = [d for d in latest if d is not None]
-    if not dates:
+    last = pc.max(episodes.column("DECOM")).as_py() if episodes.num_rows else None
+    if last is None:
         return None
-    last = max(dates)
     return last.year + (1 if last.month >= 4 else 0), last
