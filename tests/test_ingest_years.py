@@ -223,3 +223,56 @@ def test_validate_judges_each_year_with_the_one_before(tmp_path, validators, cap
         rows = list(csv.DictReader(f))
     noe = [(r["return_year"], r["child"]) for r in rows if r["rule"] == "NoE"]
     assert noe == [("2020", "B")]
+
+
+def test_last_years_return_comes_from_the_call_first_then_the_store(store, tmp_path):
+    """Which 2019 return the 2020 one is judged beside (no validator needed to see it): the
+    call's when it has one (newer than any stored), else the latest stored load of 2019, never
+    a pseudonymised one (its children would not match this year's real identifiers)."""
+    from selfeval.ingest import Options, previous_903, read_all
+    from selfeval.pseudonymise import Pseudonymiser
+
+    y2019, y2020 = return_2019(tmp_path / "a"), return_2020(tmp_path / "b")
+
+    def previous(paths: list[Path], st) -> dict | None:
+        groups = read_all(paths, kind=None, opts=Options(la_code=LA), default_la=None)
+        g = next(g for g in groups if g.return_year == 2020)
+        found = previous_903(g, groups, st)
+        return None if found is None else found.describe()
+
+    assert previous([y2020], store) is None
+    assert previous([y2020, y2019], store) == {
+        "return_year": 2019, "given": True, "source": "this call"
+    }  # fmt: skip
+    [first] = ingest(store, [y2019], la_code=LA, validate=False).loads
+    (tmp_path / "a2").mkdir()
+    again = return_2019(tmp_path / "a2")
+    (again / "header.csv").write_text((again / "header.csv").read_text() + "F,1,01/01/2010,,,,\n")
+    [second] = ingest(store, [again], la_code=LA, validate=False).loads  # a resubmission
+    assert previous([y2020], store) == {
+        "return_year": 2019, "given": True, "source": f"load {second.load.id}"
+    }  # fmt: skip
+    assert first.load.id != second.load.id
+
+    from selfeval.store import Store
+
+    hidden = Store(f"sqlite:///{tmp_path / 'pseudonymised.db'}")
+    p = Pseudonymiser(b"k" * 32)
+    [old] = ingest(hidden, [y2019], la_code=LA, validate=False, pseudonymiser=p).loads
+    assert previous([y2020], hidden) == {
+        "return_year": 2019,
+        "given": False,
+        "source": f"load {old.load.id} is pseudonymised, so it was not given",
+    }
+
+
+def test_year_given_against_the_episodes_is_obeyed_and_noted(store, tmp_path):
+    """--year 2019 for the 2020 return (latest start 10/10/2019): loaded as 2019, as told, with
+    the disagreement kept beside the load."""
+    [o] = ingest(store, [return_2020(tmp_path / "b")], la_code=LA, return_year=2019,
+                 validate=False).loads  # fmt: skip
+    assert o.load.return_year == 2019
+    assert (
+        "episodes.csv: loaded as the 2019 return (--year), though its latest episode start, "
+        "10/10/2019, lies in the 2020 return's year [year-given]"
+    ) in o.load.validation["tolerated"]

@@ -290,6 +290,14 @@ def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
                 f"{', '.join(map(str, years))} (by their episodes' starts): leave --year out "
                 "and each return is loaded as its own year"
             )
+        for s, found in zip(sets, implied, strict=True):
+            if found and found[0] != given:
+                for f in s:
+                    f.warnings.append(
+                        f"{f.path.name}: loaded as the {given} return (--year), though its "
+                        f"latest episode start, {found[1]:%d/%m/%Y}, lies in the {found[0]} "
+                        "return's year [year-given]"
+                    )
         return
     for s, found in zip(sets, implied, strict=True):
         if found is None:

@@ -146,6 +146,7 @@ class Worksheet:
         strings = wb.shared_strings
         dates, durations = wb.date_styles
         epoch = wb.epoch
+        columns = _COLUMNS
         expected = 1
         with wb.zip.open(self.part) as source:
             for _, row in etree.iterparse(source, events=("end",), tag=_ROW, **_SAFE):
@@ -163,11 +164,19 @@ class Worksheet:
                     if c.tag != _C:
                         continue
                     ref = c.get("r")
-                    i = _column(ref) if ref else i + 1
+                    if ref is None:
+                        i += 1
+                    else:
+                        i = columns.get(ref.rstrip(_DIGITS), -1)
+                        if i < 0:
+                            i = _column(ref)
                     value = _value(c, strings, dates, durations, epoch)
-                    if i >= len(values):
-                        values.extend([None] * (i - len(values) + 1))
-                    values[i] = value
+                    if i == len(values):
+                        values.append(value)
+                    else:
+                        if i > len(values):
+                            values.extend([None] * (i - len(values) + 1))
+                        values[i] = value
                 _release(row)
                 yield n, values
                 expected = n + 1
@@ -331,11 +340,12 @@ def _row_number(r: str) -> int:
 
 
 _COLUMNS: dict[str, int] = {}
+_DIGITS = "0123456789"
 
 
 def _column(ref: str) -> int:
     """0-based column of a cell reference: 'C12' -> 2."""
-    letters = ref.rstrip("0123456789")
+    letters = ref.rstrip(_DIGITS)
     i = _COLUMNS.get(letters)
     if i is None:
         i = column_index_from_string(letters) - 1
