@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 from figures import figure
+
 from selfeval.returns import cin_census
 from selfeval.synth.cin_census import write_cin_census
 from selfeval.validation import cin_table_differences, convert_data

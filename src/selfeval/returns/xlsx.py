@@ -7,7 +7,7 @@ DTD. Each worksheet's XML is then streamed with lxml's ``iterparse`` (entities, 
 network off), a row at a time: shared strings, inline strings, booleans, error values, and
 numbers styled as dates turned into dates from the workbook's own 1900 or 1904 base, as Excel
 shows them (openpyxl's number-format rules and date arithmetic). openpyxl's own reader took
-8 of the 10 seconds of ingesting five years of Annex A for 10,000 children (decision 0015).
+8 of the 10 seconds of ingesting five years of Annex A for 10,000 children (decision 0016).
 Any cell holding a formula refuses the workbook, naming sheet and cell, since its value would
 be whatever Excel last computed, or nothing.
 """
