@@ -81,11 +81,18 @@ def test_loading_the_same_files_again_changes_nothing(store, returns_2019):
     assert store_snapshot(store) == before
 
 
-def test_903_without_a_year_is_a_usage_error(store, returns_2019, capsys):
+def test_903_without_a_year_takes_it_from_its_episodes_or_is_a_usage_error(
+    store, returns_2019, capsys
+):
+    """Episodes starting 01/06/2018 (the latest start) are the 2019 return's (tests of this in
+    test_ingest_years.py); a header without its episodes says no year, so --year is needed."""
+    (returns_2019 / "episodes.csv").rename(returns_2019.parent / "elsewhere.csv")
     with pytest.raises(UsageError, match="give --year"):
         ingest(store, [returns_2019], la_code=LA, validate=False)
     code, _, err = run_cli(capsys, "--db", db_url(store), "ingest", str(returns_2019), "--la", LA)
     assert code == 2 and "give --year YYYY" in err
+    (returns_2019.parent / "elsewhere.csv").rename(returns_2019 / "episodes.csv")
+    assert ingest(store, [returns_2019], la_code=LA, validate=False).load.return_year == 2019
 
 
 def test_the_first_authority_loaded_becomes_the_default(store, returns_2019, tmp_path, capsys):
