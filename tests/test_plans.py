@@ -288,3 +288,36 @@ def test_target_progress_from_the_indicator_engine(store, tmp_path):
         500.0,
         "met",
     )
+
+
+def test_undoing_a_plan_import_removes_its_plan_and_leaves_the_audits(store, tmp_path):
+    """One store, two imports (selfeval.store.imports keeps both): a plan (2 priorities,
+    4 actions, 2 targets) and an audit entered by hand. Undoing the plan's import removes its
+    whole plan year and nothing else; the audit and its import stay."""
+    import sqlalchemy as sa
+
+    from selfeval.plans import tables as pt
+    from selfeval.store import imports
+
+    res = repo.import_plan(
+        store, write_plan_template(tmp_path / "p.xlsx", plan()), "999", today=TODAY
+    )
+    arepo.save_assurance(
+        store,
+        "999",
+        AssuranceData(audits=(Audit("A0", date(2019, 6, 1), "Ann", Grade(2)),)),
+        today=TODAY,
+    )
+    assert res.record.counts == {"priorities": 2, "actions": 4, "targets": 2}
+    assert [i.kind for i in imports.imports_of(store, "999")] == ["plan", "audits"]
+
+    undone = imports.undo_import(store, res.record.id)
+    assert (undone.id, undone.kind) == (res.record.id, "plan")
+    assert repo.plan_years(store, "999") == []
+    with store.engine.connect() as c:
+        assert [
+            c.execute(sa.select(sa.func.count()).select_from(t)).scalar()
+            for t in (pt.priorities, pt.actions, pt.targets)
+        ] == [0, 0, 0]
+    assert [a.child_id for a in arepo.audits(store, "999")] == ["A0"]
+    assert [i.kind for i in imports.imports_of(store, "999")] == ["audits"]

@@ -5,7 +5,9 @@ The library the CLI and the web app call:
 - ``selfeval.assurance.grades``: ``Grade`` (Ofsted's four-point scale), ``DEFAULT_DOMAINS``.
 - ``selfeval.assurance.records``: the records (``Audit``, ``PracticeWeek``, ``DipSample``,
   ``EvidenceItem``, ``AssuranceData``).
-- ``selfeval.assurance.repository``: saving (one transaction, checked) and reading them.
+- ``selfeval.assurance.repository``: saving (one transaction, checked) and reading them; the
+  import bookkeeping (one row per workbook, found again by content, undone whole) is
+  ``selfeval.store.imports``, shared with ``selfeval.plans``.
 - ``selfeval.assurance.summary``: grade shares, moderation agreement, themes.
 - ``selfeval.assurance.io``: the Excel template, import and export.
 """

@@ -3,10 +3,9 @@ authority and dates. The web app's forms call the same functions as the workbook
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -17,31 +16,30 @@ from selfeval.assurance.records import AssuranceData, Audit, DipSample, Evidence
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.store import Store
-from selfeval.store.store import _whoami
+from selfeval.store.imports import (
+    ImportRecord,
+    ImportResult,
+    check_not_future,
+    file_sha256,
+    find_import,
+    import_record,
+    import_workbook,
+    location_of,
+    new_import,
+    undo_import,
+)
+from selfeval.store.imports import imports_of as imports
 
-"""The fields that hold a child's id in the returns (SSDA903, CIN census)."""
-
-
-@dataclass(frozen=True)
-class ImportRecord:
-    id: int
-    la_code: str
-    kind: str
-    file_name: str
-    sha256: str
-    imported_by: str
-    imported_at: datetime
-    counts: dict[str, int]
-
-
-@dataclass(frozen=True)
-class ImportResult:
-    """What a workbook import did: its record, whether it was new, and any warnings."""
-
-    record: ImportRecord
-    created: bool
-    warnings: tuple[str, ...] = field(default=())
-
+__all__ = [  # the import bookkeeping is selfeval.store.imports's, named here as before
+    "ImportRecord",
+    "ImportResult",
+    "file_sha256",
+    "find_import",
+    "import_record",
+    "import_workbook",
+    "imports",
+    "undo_import",
+]
 
 # -- the authority's settings ------------------------------------------------------------------
 
@@ -97,23 +95,6 @@ def import_audits(
     )
 
 
-def import_workbook(
-    store: Store,
-    path: Path,
-    la_code: str,
-    kind: str,
-    read: Callable[[], object],
-    save: Callable[..., ImportResult],
-    **kw: object,
-) -> ImportResult:
-    """Read a workbook and save it, unless the same file (by content) was imported before."""
-    sha = file_sha256(path)
-    existing = find_import(store, la_code, kind, sha)
-    if existing:
-        return ImportResult(existing, False)
-    return save(store, la_code, read(), file_name=path.name, sha256=sha, **kw)
-
-
 def pseudonymised(data: AssuranceData, p: Pseudonymiser) -> AssuranceData:
     """The records with every child id replaced by its pseudonym under ``p``."""
 
@@ -150,21 +131,12 @@ def save_assurance(
             f"the store holds no returns for authority {la_code}, so child ids were not "
             "checked against them; load the returns first to check them"
         )
-    with store.engine.begin() as c:
+    with new_import(
+        store, la_code, "audits", data, file_name=file_name, sha256=sha256, imported_by=imported_by
+    ) as (c, imp_id):
         weeks = _week_ids(c, la_code, data.practice_weeks)
         names = set(weeks) | {w.name for w in data.practice_weeks}
         _check(c, la_code, data, known, names, today, file_name)
-        imp_id = c.execute(
-            sa.insert(t.imports).values(
-                la_code=la_code,
-                kind="audits",
-                file_name=file_name,
-                sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
-                imported_by=imported_by or _whoami(),
-                imported_at=datetime.now(UTC),
-                counts=data.counts(),
-            )
-        ).inserted_primary_key[0]
         for w in data.practice_weeks:
             if w.name not in weeks:
                 weeks[w.name] = c.execute(
@@ -267,50 +239,6 @@ def delete_audit(store: Store, audit_id: int) -> None:
         n = c.execute(sa.delete(t.audits).where(t.audits.c.id == audit_id)).rowcount
     if not n:
         raise NoData(f"there is no audit {audit_id}")
-
-
-def imports(store: Store, la_code: str | None = None, kind: str | None = None) -> list:
-    q = sa.select(t.imports).order_by(t.imports.c.id)
-    if la_code:
-        q = q.where(t.imports.c.la_code == la_code)
-    if kind:
-        q = q.where(t.imports.c.kind == kind)
-    with store.engine.connect() as c:
-        return [_import_record(r) for r in c.execute(q)]
-
-
-def undo_import(store: Store, import_id: int) -> ImportRecord:
-    """Remove everything one workbook import (audits or plan) brought, in one transaction."""
-    rec = import_record(store, import_id)
-    with store.engine.begin() as c:
-        ids = sa.select(t.audits.c.id).where(t.audits.c.import_id == import_id)
-        c.execute(sa.delete(t.audit_domain_grades).where(t.audit_domain_grades.c.audit_id.in_(ids)))
-        dips = sa.select(t.dip_samples.c.id).where(t.dip_samples.c.import_id == import_id)
-        c.execute(sa.delete(t.dip_sample_cases).where(t.dip_sample_cases.c.dip_sample_id.in_(dips)))
-        for table in (t.audits, t.dip_samples, t.evidence_items):
-            c.execute(sa.delete(table).where(table.c.import_id == import_id))
-        weeks = t.practice_weeks
-        used = sa.union(
-            sa.select(t.audits.c.practice_week_id), sa.select(t.dip_samples.c.practice_week_id)
-        ).subquery()
-        c.execute(
-            sa.delete(weeks).where(
-                weeks.c.import_id == import_id,
-                weeks.c.id.not_in(sa.select(used.c[0]).where(used.c[0].is_not(None))),
-            )
-        )
-        c.execute(sa.update(weeks).where(weeks.c.import_id == import_id).values(import_id=None))
-        _delete_plan_import(c, import_id)
-        c.execute(sa.delete(t.imports).where(t.imports.c.id == import_id))
-    return rec
-
-
-def _delete_plan_import(c: sa.Connection, import_id: int) -> None:
-    """A plan import's priorities go with it (their actions and targets cascade); a plan it
-    replaced is not restored."""
-    from selfeval.plans import tables as pt
-
-    c.execute(sa.delete(pt.priorities).where(pt.priorities.c.import_id == import_id))
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -461,8 +389,7 @@ def _check(
     file_name: str,
 ) -> None:
     def at(rec: object, field_: str | None = None) -> Location:
-        w: Location | None = getattr(rec, "where", None)
-        return replace(w, field=field_) if w else Location(file_name, field=field_)
+        return location_of(rec, field_, file_name)
 
     def child(rec: object, cid: str | None, field_: str) -> None:
         if cid and known is not None and cid not in known:
@@ -473,8 +400,7 @@ def _check(
             )
 
     def not_future(rec: object, d: date | None, field_: str) -> None:
-        if d is not None and d > today:
-            raise InputError(at(rec, field_), "future", f"{d.isoformat()} is in the future")
+        check_not_future(rec, d, field_, today, file_name)
 
     def week(rec: object, name: str | None) -> None:
         if name and name not in weeks:
@@ -605,41 +531,6 @@ def _insert_audit(
             ],
         )
     return aid
-
-
-def file_sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def find_import(store: Store, la_code: str, kind: str, sha: str) -> ImportRecord | None:
-    i = t.imports
-    with store.engine.connect() as c:
-        r = c.execute(
-            sa.select(i).where(i.c.la_code == la_code, i.c.kind == kind, i.c.sha256 == sha)
-        ).first()
-    return _import_record(r) if r else None
-
-
-def import_record(store: Store, import_id: int) -> ImportRecord:
-    with store.engine.connect() as c:
-        r = c.execute(sa.select(t.imports).where(t.imports.c.id == import_id)).first()
-    if r is None:
-        raise NoData(f"there is no import {import_id}")
-    return _import_record(r)
-
-
-def _import_record(r: sa.Row) -> ImportRecord:
-    m = r._mapping
-    return ImportRecord(
-        m["id"],
-        m["la_code"],
-        m["kind"],
-        m["file_name"],
-        m["sha256"],
-        m["imported_by"],
-        m["imported_at"],
-        dict(m["counts"]),
-    )
 
 
 def authority(store: Store, la_code: str | None = None) -> str:

@@ -3,25 +3,24 @@ replaces that year's plan), read back, and its actions updated one at a time (we
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from selfeval.assurance.repository import (
-    ImportResult,
-    import_record,
-    import_workbook,
-)
-from selfeval.assurance.tables import imports
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
 from selfeval.plans import tables as t
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
-from selfeval.store.store import _whoami
+from selfeval.store.imports import (
+    ImportResult,
+    check_not_future,
+    import_record,
+    import_workbook,
+    location_of,
+    new_import,
+)
 
 
 def import_plan(
@@ -60,18 +59,9 @@ def save_plan(
 ) -> ImportResult:
     """Check a plan and store it as the authority's plan for its year (replacing any before)."""
     check_plan(plan, today or date.today(), file_name)
-    with store.engine.begin() as c:
-        imp_id = c.execute(
-            sa.insert(imports).values(
-                la_code=la_code,
-                kind="plan",
-                file_name=file_name,
-                sha256=sha256 or hashlib.sha256(repr(plan).encode()).hexdigest(),
-                imported_by=imported_by or _whoami(),
-                imported_at=datetime.now(UTC),
-                counts=plan.counts(),
-            )
-        ).inserted_primary_key[0]
+    with new_import(
+        store, la_code, "plan", plan, file_name=file_name, sha256=sha256, imported_by=imported_by
+    ) as (c, imp_id):
         c.execute(
             sa.delete(t.priorities).where(
                 t.priorities.c.la_code == la_code, t.priorities.c.plan_year == plan.plan_year
@@ -135,8 +125,7 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
     baselines not in the future. Raises ``InputError`` at the first problem."""
 
     def at(rec: object, field_: str) -> Location:
-        w: Location | None = getattr(rec, "where", None)
-        return replace(w, field=field_) if w else Location(file_name, field=field_)
+        return location_of(rec, field_, file_name)
 
     refs: set[str] = set()
     for p in plan.priorities:
@@ -176,10 +165,7 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
                 f"{x.indicator_id!r} is not an indicator in the catalogue "
                 "(see `selfeval indicators list`)",
             )
-        if x.baseline_date and x.baseline_date > today:
-            raise InputError(
-                at(x, "Baseline date"), "future", f"{x.baseline_date} is in the future"
-            )
+        check_not_future(x, x.baseline_date, "Baseline date", today, file_name)
         if x.baseline_date and x.baseline_date >= x.target_date:
             raise InputError(
                 at(x, "Baseline date"), "order", "the baseline date is not before the target date"

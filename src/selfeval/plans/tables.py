@@ -11,12 +11,19 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from selfeval.store.db import metadata
+from selfeval.store.imports import (
+    id_column,
+    import_column,
+    la_code_column,
+    reference_column,
+    removes_imported_rows,
+)
 
 priorities = sa.Table(
     "se_plan_priority",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
+    id_column(),
+    la_code_column(),
     sa.Column("plan_year", sa.String(7), nullable=False),
     sa.Column("ref", sa.String(40), nullable=False),
     sa.Column("title", sa.String(400), nullable=False),
@@ -26,26 +33,17 @@ priorities = sa.Table(
     sa.Column("status", sa.String(10), nullable=True),
     sa.Column("progress", sa.Text, nullable=True),
     sa.Column("position", sa.Integer, nullable=False),
-    sa.Column(
-        "import_id",
-        sa.Integer,
-        sa.ForeignKey("se_assurance_import.id", ondelete="SET NULL"),
-        nullable=True,
-    ),
+    import_column(ondelete="SET NULL", index=False),
     sa.UniqueConstraint("la_code", "plan_year", "ref", name="uq_plan_priority"),
 )
 
 actions = sa.Table(
     "se_plan_action",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
-    sa.Column(
-        "priority_id",
-        sa.Integer,
-        sa.ForeignKey("se_plan_priority.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
+    id_column(),
+    la_code_column(),
+    reference_column(
+        "priority_id", "se_plan_priority.id", ondelete="CASCADE", nullable=False, index=True
     ),
     sa.Column("ref", sa.String(40), nullable=False),
     sa.Column("action", sa.Text, nullable=False),
@@ -59,14 +57,10 @@ actions = sa.Table(
 targets = sa.Table(
     "se_plan_target",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
-    sa.Column(
-        "priority_id",
-        sa.Integer,
-        sa.ForeignKey("se_plan_priority.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
+    id_column(),
+    la_code_column(),
+    reference_column(
+        "priority_id", "se_plan_priority.id", ondelete="CASCADE", nullable=False, index=True
     ),
     sa.Column("indicator_id", sa.String(80), nullable=False),
     sa.Column("target_value", sa.Float, nullable=False),
@@ -75,3 +69,10 @@ targets = sa.Table(
     sa.Column("baseline_date", sa.Date, nullable=True),
     sa.UniqueConstraint("priority_id", "indicator_id", "target_date", name="uq_plan_target"),
 )
+
+
+@removes_imported_rows
+def _remove_imported(c: sa.Connection, import_id: int) -> None:
+    """A plan import's priorities go with it (their actions and targets cascade); a plan it
+    replaced is not restored."""
+    c.execute(sa.delete(priorities).where(priorities.c.import_id == import_id))
