@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Computation, Sources
 
 PERIODS = {"year": relativedelta(years=1), "quarter": relativedelta(months=3)}
 
@@ -142,9 +142,9 @@ def compute(
     if not las:
         raise NoData("the store holds no data: ingest some returns first")
     ends = sorted(set(ends))
-    periods = sources.set_periods(periods_table(ends, period))
     runnable = [i for i in inds if all(sources.has(s) for s in i.sources)]
-    rows = _run(sources, periods, runnable)
+    with sources.computing(periods_table(ends, period)) as run:
+        rows = _run(run, runnable)
     out: list[Result] = []
     for ind in inds:
         for la in las:
@@ -177,19 +177,19 @@ def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
     key = (sources.backend.name, ind.id, sources.signature(ind.sources))
     sql = _SQL.get(key)
     if sql is None:
-        sql = str(sources.backend.compile(expression(ind, sources, periods)))
+        sql = sources.compile(expression(ind, sources, periods))
         _SQL[key] = sql
     return sql
 
 
-def _run(
-    sources: Sources, periods: ir.Table, inds: list[Indicator]
-) -> dict[tuple[str, str, date], dict]:
+def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date], dict]:
     """Run every indicator's SQL as one query (UNION ALL): one round trip to the engine."""
     if not inds:
         return {}
-    parts = [f"SELECT * FROM ({_sql(i, sources, periods)}) AS q{n}" for n, i in enumerate(inds)]
-    table = sources.fetch("\nUNION ALL\n".join(parts))
+    parts = [
+        f"SELECT * FROM ({_sql(i, run.sources, run.periods)}) AS q{n}" for n, i in enumerate(inds)
+    ]
+    table = run.fetch("\nUNION ALL\n".join(parts))
     out = {}
     for r in table.to_pylist():
         out[(r["id"], r["la_code"], r["period_end"])] = r

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
+import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
@@ -52,6 +55,14 @@ class Sources:
     ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
     tables such as ``population`` (la_code, year, population); ``references`` are reference
     tables built only when an indicator first reads them (see ``register_reference``).
+
+    Several threads may compute on one Sources at once (the web app's threads): each thread
+    queries through a DuckDB cursor of its own (a connection of its own to the same in-process
+    database, every table registered on it) and registers its computation's ``periods`` there,
+    as a DuckDB connection is not safe to share between threads and a registered view is seen
+    only by its connection. The shared connection, which definitions are compiled against and
+    reference tables are built on, is used under a lock. Other engines (Spark's temporary views
+    are session-wide) compute one at a time.
     """
 
     def __init__(
@@ -66,9 +77,16 @@ class Sources:
         self._arrow: dict[str, pa.Table] = dict(tables)
         """The Arrow tables, kept alive while DuckDB's views scan them."""
         self._la_codes: list[str] | None = None
-        for name, t in tables.items():
+        self._lock = threading.RLock()
+        """Held while the shared connection is used (registering, building, reading)."""
+        self._serial = threading.Lock()
+        """Held for a whole computation on engines other than DuckDB."""
+        self._local = threading.local()
+        self._version = 0
+        """Counts the changes of the tables, so that threads' cursors know they are stale."""
+        self._arrow["calendar"] = calendar_table()
+        for name, t in self._arrow.items():
             self._tables[name] = register(self.backend, name, t)
-        self._tables["calendar"] = register(self.backend, "calendar", calendar_table())
 
     def has(self, name: str) -> bool:
         if name in self._tables:
@@ -77,30 +95,42 @@ class Sources:
         return name in _REFERENCES and (ref is None or all(self.has(n) for n in ref))
 
     def table(self, name: str) -> ir.Table:
-        if name not in self._tables and self.has(name):
-            built = _REFERENCES[name](self)
-            self._arrow[name] = built
-            self._tables[name] = register(self.backend, name, built)
-        try:
-            return self._tables[name]
-        except KeyError:
-            from selfeval.errors import NoData
+        with self._lock:
+            if name not in self._tables and self.has(name):
+                built = _REFERENCES[name](self)
+                self._arrow[name] = built
+                self._tables[name] = register(self.backend, name, built)
+                self._version += 1
+            try:
+                return self._tables[name]
+            except KeyError:
+                from selfeval.errors import NoData
 
-            raise NoData(f"the store has no {name} table") from None
+                raise NoData(f"the store has no {name} table") from None
 
     def add(self, name: str, table: pa.Table) -> ir.Table:
         """Add (or replace) a table, e.g. a ``population`` table the store does not hold."""
-        self._arrow[name] = table
-        self._tables[name] = register(self.backend, name, table)
-        self._la_codes = None
-        return self._tables[name]
+        with self._lock:
+            self._arrow[name] = table
+            self._tables[name] = register(self.backend, name, table)
+            self._la_codes = None
+            self._version += 1
+            return self._tables[name]
 
-    def set_periods(self, periods: pa.Table) -> ir.Table:
-        """Make ``periods`` the engine's table of periods (always named ``periods``, so that
-        compiled definitions can be reused; one computation at a time per Sources)."""
-        self._arrow["periods"] = periods
-        self._tables["periods"] = register(self.backend, "periods", periods)
-        return self._tables["periods"]
+    @contextmanager
+    def computing(self, periods: pa.Table) -> Iterator[Computation]:
+        """One computation over ``periods``: what its definitions compile against (a table
+        always named ``periods``, so that compiled SQL is reused) and where its query runs."""
+        if self.backend.name == "duckdb":
+            with self._lock:  # the shared view: only its schema is read (every periods' is one)
+                self._arrow["periods"] = periods
+                shared = self._tables["periods"] = register(self.backend, "periods", periods)
+            yield Computation(self, shared, periods)
+            return
+        with self._serial, self._lock:
+            self._arrow["periods"] = periods
+            self._tables["periods"] = register(self.backend, "periods", periods)
+            yield Computation(self, self._tables["periods"], periods)
 
     def signature(self, names: tuple[str, ...]) -> tuple:
         """The names and schemas of these tables (those already built), for caching SQL."""
@@ -110,13 +140,36 @@ class Sources:
             if n in self._tables
         )
 
-    def fetch(self, sql: str) -> pa.Table:
-        """Run SQL compiled for this engine and return its rows as Arrow."""
-        if self.backend.name == "pyspark":
-            return self.backend._session.sql(sql).toArrow()  # type: ignore[attr-defined]
+    def compile(self, expr: ir.Expr) -> str:
+        """The SQL of an expression on this engine (compiled on the shared connection)."""
+        with self._lock:
+            return str(self.backend.compile(expr))
+
+    def fetch(self, sql: str, periods: pa.Table | None = None) -> pa.Table:
+        """Run SQL compiled for this engine and return its rows as Arrow; on DuckDB, on a
+        cursor of its own that sees every table and, as ``periods``, the table given."""
         if self.backend.name == "duckdb":
-            return self.backend.con.sql(sql).to_arrow_table()  # type: ignore[attr-defined]
-        return self.backend.to_pyarrow(self.backend.sql(sql))
+            cursor = self._cursor()
+            cursor.register("periods", periods if periods is not None else self._arrow["periods"])
+            return cursor.sql(sql).to_arrow_table()
+        with self._lock:
+            if self.backend.name == "pyspark":
+                return self.backend._session.sql(sql).toArrow()  # type: ignore[attr-defined]
+            return self.backend.to_pyarrow(self.backend.sql(sql))
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """This thread's DuckDB cursor, with every table registered on it (made again when a
+        table has been added or built since): registering them all costs more than a small
+        query, and a web server's threads live long."""
+        mine = self._local.__dict__
+        if mine.get("version") != self._version:
+            with self._lock:
+                tables, version = dict(self._arrow), self._version
+                cursor = self.backend.con.cursor()  # type: ignore[attr-defined]
+            for name, t in tables.items():
+                cursor.register(name, t)
+            mine.update(cursor=cursor, version=version)
+        return mine["cursor"]
 
     @property
     def calendar(self) -> ir.Table:
@@ -124,14 +177,29 @@ class Sources:
 
     def la_codes(self) -> list[str]:
         """The authorities the child-level tables hold (read once, then remembered)."""
-        if self._la_codes is not None:
+        with self._lock:
+            if self._la_codes is not None:
+                return list(self._la_codes)
+            codes: set[str] = set()
+            for name, t in self._tables.items():
+                if name not in ("calendar", "population", "periods") and "la_code" in t.columns:
+                    codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
+            self._la_codes = sorted(codes)
             return list(self._la_codes)
-        codes: set[str] = set()
-        for name, t in self._tables.items():
-            if name not in ("calendar", "population", "periods") and "la_code" in t.columns:
-                codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
-        self._la_codes = sorted(codes)
-        return list(self._la_codes)
+
+
+@dataclass(frozen=True)
+class Computation:
+    """One computation's periods: the table its definitions are compiled against, and the
+    rows it is run on (see ``Sources.computing``)."""
+
+    sources: Sources
+    periods: ir.Table
+    rows: pa.Table
+
+    def fetch(self, sql: str) -> pa.Table:
+        """Run this computation's SQL (compiled against ``periods``) on its own periods."""
+        return self.sources.fetch(sql, self.rows)
 
 
 _REFERENCES: dict[str, Reference] = {}
