@@ -75,11 +75,11 @@ def children(
     [result] = compute(sources, [at], period=period, ids=[ind.id], la_codes=[la])
     if result.numerator is None:
         raise NoData(f"{ind.id} at {at} for {la}: {result.reason}")
-    periods = sources.set_periods(periods_table([at], period))
-    with listing(ind.child_level):  # type: ignore[arg-type]
-        t = ind.compute(sources, periods)
-    t = t.filter(t.la_code == la).drop("period_end")
-    rows = sources.fetch(str(sources.backend.compile(t))).to_pylist()
+    with sources.computing(periods_table([at], period)) as run:
+        with listing(ind.child_level):  # type: ignore[arg-type]
+            t = ind.compute(sources, run.periods)
+        t = t.filter(t.la_code == la).drop("period_end")
+        rows = run.fetch(sources.compile(t)).to_pylist()
     columns = ["child_id", "la_code"]
     if ind.unit == "percent":
         columns.append("in_numerator")
