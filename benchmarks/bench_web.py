@@ -138,8 +138,8 @@ def report(think: float, latencies: list[float], errors: list[str], wall: float)
     verdict = "met" if p95 < GOAL_P95_MS and not errors else "NOT met"
     print(f"web: goal p95 < {GOAL_P95_MS:.0f} ms with no errors ({think:.0f} s pauses): {verdict}")
     met = p95 < GOAL_P95_MS and not errors
-    figure("web", f"p95, {USERS} users", p95, "ms", f"< {GOAL_P95_MS:.0f}", met)
-    figure("web", f"errors, {USERS} users", len(errors), "", "0", not errors)
+    figure("web", f"p95, {USERS} users, {think:g} s pauses", p95, "ms", f"< {GOAL_P95_MS:.0f}", met)
+    figure("web", f"errors, {USERS} users, {think:g} s pauses", len(errors), "", "0", not errors)
     for e in errors[:5]:
         print(f"web: error {e}")
     return not errors
