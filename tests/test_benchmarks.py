@@ -103,9 +103,9 @@ def test_neighbours_median_mean_rank_and_quartile(england):
 
 
 def c_published(c) -> Published:
-    from selfeval.benchmarks.mapping import PUBLISHED
+    from selfeval.indicators import get
 
-    return PUBLISHED[c.id].published
+    return get(c.id).published
 
 
 @pytest.mark.slow
@@ -345,7 +345,7 @@ def test_benchmarks_chart_command_writes_both_charts_with_alt_text(england, tmp_
 
 @pytest.mark.slow
 def test_every_mapped_measure_is_found_in_dfes_files(england):
-    """Each mapping (declarations' and the table's) picks one breakdown of a real file and
+    """Each declaration's mapping picks one breakdown of a real file and
     finds England's and Wolverhampton's values for its latest year."""
     from selfeval.benchmarks import mapped_indicators
 

@@ -305,22 +305,15 @@ class Mapped:
     unit: str
     polarity: str
     published: Published
-    declared: bool
-    """Whether the indicator is in the catalogue (so the store can compute it)."""
 
 
 def mapped_indicators(ids: Sequence[str] | None = None) -> list[Mapped]:
-    """Every indicator with a published measure: the declarations' own, then the table's."""
-    from selfeval.benchmarks.mapping import PUBLISHED
-
-    out: dict[str, Mapped] = {}
-    for ind in catalogue().values():
-        pub = ind.published or (PUBLISHED[ind.id].published if ind.id in PUBLISHED else None)
-        if pub:
-            out[ind.id] = Mapped(ind.id, ind.title, ind.unit, ind.polarity, pub, True)
-    for iid, m in PUBLISHED.items():
-        if iid not in out:
-            out[iid] = Mapped(iid, m.title, m.unit, m.polarity, m.published, False)
+    """Every catalogue indicator whose declaration names a published measure."""
+    out = {
+        ind.id: Mapped(ind.id, ind.title, ind.unit, ind.polarity, ind.published)
+        for ind in catalogue().values()
+        if ind.published
+    }
     if ids:
         unknown = [i for i in ids if i not in out]
         if unknown:
@@ -438,7 +431,7 @@ def computed_comparisons(
 
     _require(store)
     near = neighbours(store, la, model)
-    mapped = [m for m in mapped_indicators(ids) if m.declared]
+    mapped = mapped_indicators(ids)
     if not mapped:
         return []
     src = sources_from_store(store, la)

@@ -121,6 +121,13 @@ def indicator(**meta: object) -> Callable[[Callable], Callable]:
             raise ValueError(f"indicator {ind.id!r} has no definition text")
         if (ind.measure == "annual") != (ind.snapshot in SNAPSHOTS):
             raise ValueError(f"indicator {ind.id!r}: an annual measure needs a snapshot")
+        if ind.published is not None:
+            twin = next((o.id for o in _REGISTRY.values() if o.published == ind.published), None)
+            if twin is not None:
+                raise ValueError(
+                    f"indicator {ind.id!r}: its published measure is already {twin!r}'s "
+                    "(a published measure is declared once, on one indicator)"
+                )
         _REGISTRY[ind.id] = ind
         return fn
 

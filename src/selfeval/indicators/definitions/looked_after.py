@@ -38,6 +38,12 @@ MILES = 1609.344
 """Metres in a mile."""
 CLA_FILE = "cla_number_and_rate_per_10k_children"
 CLA_ON_31_MARCH = "Children looked after on 31 March each year"
+STABILITY_FILE = "la_cla_placement_stability"
+CLA_ON_31_MARCH_GROUP = "CLA on 31 March"
+"""The ``cla_group`` of the placement-stability and social-worker tables' in-year measures."""
+LONG_TERM_GROUP = (
+    "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
+)
 CLA_SUPPRESSION = "cla: counts of 1 to 5 shown as c, with secondary suppression"
 EPISODE_DETAILS = ("DECOM", "RNE", "LS", "PLACE")
 """What a listed child's episode says: its start, reason, legal status and placement."""
@@ -221,9 +227,12 @@ def uasc_count(src: Sources, periods: ir.Table) -> ir.Table:
     "(3 or more placements during the year)",
     suppression=CLA_SUPPRESSION,
     published=Published(
-        "la_cla_placement_stability",
+        STABILITY_FILE,
         "children_percent",
-        (("placement_stability", "With 3 or more placements during the year"),),
+        (
+            ("cla_group", CLA_ON_31_MARCH_GROUP),
+            ("placement_stability", "With 3 or more placements during the year"),
+        ),
     ),
     choices=(
         "T and U episodes (new placement, same carer) count as placements; no DfE source found "
@@ -261,9 +270,12 @@ def stability_3plus_placements_pct(src: Sources, periods: ir.Table) -> ir.Table:
     dfe_reference="Children looked after in England: placement stability, long term",
     suppression=CLA_SUPPRESSION,
     published=Published(
-        "la_cla_placement_stability",
+        STABILITY_FILE,
         "children_percent",
-        (("placement_stability", "Living with the same carer for at least 2 years"),),
+        (
+            ("cla_group", LONG_TERM_GROUP),
+            ("placement_stability", "Living with the same carer for at least 2 years"),
+        ),
     ),
 )
 def stability_long_term_pct(src: Sources, periods: ir.Table) -> ir.Table:
@@ -485,7 +497,10 @@ def dental_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
     published=Published(
         "la_cla_swcount",
         "percentage",
-        (("sw_stability", "3 or more social workers during the year"),),
+        (
+            ("cla_group", CLA_ON_31_MARCH_GROUP),
+            ("sw_stability", "3 or more social workers during the year"),
+        ),
     ),
 )
 def sw_changes_3plus_pct(src: Sources, periods: ir.Table) -> ir.Table:

@@ -60,6 +60,7 @@ def _open_on_date(src: Sources, periods: ir.Table) -> ir.Table:
     sources=PLANS,
     dfe_reference="Characteristics of children in need, table D2: CPPs at 31 March",
     suppression=CIN_SUPPRESSION,
+    published=Published("d5_cpps_at31march_by_duration_2013_to_2025", "CPP_At31"),
 )
 def cp_count(src: Sources, periods: ir.Table) -> ir.Table:
     return count_rows(_open_on_date(src, periods), ("LAchildID",))
