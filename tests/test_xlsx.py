@@ -156,6 +156,45 @@ def test_any_formula_cell_refuses_the_workbook_naming_sheet_and_cell(tmp_path, d
     assert f"cell {cell} holds a formula" in e.value.message
 
 
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        # A number formula in a date style: 43845 + 1 is 16 January 2020.
+        ('<row r="1"><c r="A1" s="1"><f>43845+1</f><v>43846</v></c></row>',
+         [datetime(2020, 1, 16)]),
+        # The second cell of a shared formula, a text result, an empty text result, an error.
+        ('<row r="1"><c r="A1"><f t="shared" si="0"/><v>3</v></c>'
+         '<c r="B1" t="str"><f>"a"&amp;"b"</f><v>ab</v></c>'
+         '<c r="C1" t="str"><f>""</f><v></v></c><c r="D1" t="e"><f>NA()</f><v>#N/A</v></c></row>',
+         [3, "ab", None, "#N/A"]),
+    ],
+)  # fmt: skip
+def test_formulas_read_by_the_values_excel_saved_where_asked(tmp_path, data, expected):
+    path = workbook(tmp_path / "f.xlsx", {"List 1": data})
+    with xlsx.open_workbook(path) as wb:
+        (n, values), *_ = xlsx.rows(wb.worksheets[0], "f.xlsx", formulas="saved")
+    assert (n, values) == (1, expected)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        '<row r="3"><c r="B3"><f>A1+1</f></c></row>',  # no <v> at all
+        '<row r="3"><c r="B3"><f>A1+1</f><v></v></c></row>',  # openpyxl's empty <v/>
+    ],
+)
+def test_a_formula_with_no_saved_value_is_refused_even_where_values_are_read(tmp_path, data):
+    path = workbook(tmp_path / "f.xlsx", {"List 1": data})
+    with xlsx.open_workbook(path) as wb, pytest.raises(InputError) as e:
+        list(xlsx.rows(wb.worksheets[0], "f.xlsx", formulas="saved"))
+    assert (e.value.rule, e.value.location.file, e.value.location.row) == (
+        "formula",
+        "f.xlsx [List 1]",
+        3,
+    )
+    assert e.value.location.field == "B" and "no saved value" in e.value.message
+
+
 def test_a_workbook_openpyxl_wrote_reads_the_same_as_openpyxl_reads_it(tmp_path):
     """The reader against openpyxl's own on a workbook it wrote: strings, numbers, dates (as
     datetimes), booleans, blanks in the middle, a 1904 base."""

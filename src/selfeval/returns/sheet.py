@@ -25,6 +25,7 @@ from selfeval.schema import TableSpec
 
 TEXT_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y")
 TEXT_DATE_FORMATS += ("%d %b %Y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%Y-%m-%dT%H:%M:%S")
+TEXT_DATE_FORMATS += ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d %B %y")
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 

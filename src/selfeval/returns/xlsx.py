@@ -8,8 +8,11 @@ network off), a row at a time: shared strings, inline strings, booleans, error v
 numbers styled as dates turned into dates from the workbook's own 1900 or 1904 base, as Excel
 shows them (openpyxl's number-format rules and date arithmetic). openpyxl's own reader took
 8 of the 10 seconds of ingesting five years of Annex A for 10,000 children (decision 0016).
-Any cell holding a formula refuses the workbook, naming sheet and cell, since its value would
-be whatever Excel last computed, or nothing.
+A cell holding a formula is read, where the caller asks (``formulas="saved"``: Annex A and the
+workforce lists, which people fill in from formulas and lookups), by the value Excel saved with
+it; a formula saved without a value (written by a program that never calculated it) refuses the
+workbook, naming sheet and cell. Elsewhere (audits, the plan: ``formulas="refuse"``, the
+default) any formula refuses the workbook, since those are typed in, never calculated.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -113,21 +116,32 @@ class ErrorValue(str):
 
 
 class Formula(str):
-    """A cell that holds a formula (its text, from '='): never a value, always refused."""
+    """A cell that holds a formula (its text, from '='), with the value Excel saved for it
+    (``saved``, typed as any cell's value) if it saved one (``has_saved``)."""
+
+    saved: Any = None
+    has_saved: bool = False
 
 
 class FormulaCell(InputError):
     """A worksheet cell holds a formula: the workbook is refused, naming sheet and cell."""
 
-    def __init__(self, file: str, sheet: str, row: int, column: int, text: str) -> None:
+    def __init__(
+        self, file: str, sheet: str, row: int, column: int, text: str, *, unsaved: bool = False
+    ) -> None:
         self.sheet, self.row, self.column = sheet, row, column
         letter = get_column_letter(column + 1)
         self.cell = f"{letter}{row}"
+        why = (
+            "with no saved value (the program that wrote the workbook never calculated it): "
+            "open and save it in Excel, or paste values"
+            if unsaved
+            else "formulas are refused, paste values only"
+        )
         super().__init__(
             Location(f"{file} [{sheet}]", row, letter),
             "formula",
-            f"cell {self.cell} holds a formula ({text[:40]!r}): formulas are refused, "
-            "paste values only",
+            f"cell {self.cell} holds a formula ({text[:40]!r}): {why}",
         )
 
 
@@ -297,16 +311,27 @@ def open_workbook(path: Path, max_bytes: int = MAX_BYTES) -> Iterator[Workbook]:
         wb.close()
 
 
-def rows(ws: Worksheet, file: str, max_rows: int = 1_100_000) -> Iterator[tuple[int, list[Any]]]:
-    """(row number, values) of a sheet, refusing formula cells and trimming trailing blanks."""
+def rows(
+    ws: Worksheet,
+    file: str,
+    max_rows: int = 1_100_000,
+    *,
+    formulas: Literal["refuse", "saved"] = "refuse",
+) -> Iterator[tuple[int, list[Any]]]:
+    """(row number, values) of a sheet, trailing blanks trimmed. A formula cell refuses the
+    sheet (``refuse``) or is read by the value Excel saved with it (``saved``; a formula with
+    no saved value still refuses it, naming sheet and cell)."""
     sheet = ws.title
+    saved = formulas == "saved"
     try:
         for n, values in ws.values():
             if n > max_rows:
                 raise InputError(Location(f"{file} [{sheet}]", n), "too-many-rows", "too many rows")
             for i, v in enumerate(values):
                 if isinstance(v, Formula):
-                    raise FormulaCell(file, sheet, n, i, v)
+                    if not (saved and v.has_saved):
+                        raise FormulaCell(file, sheet, n, i, v, unsaved=saved)
+                    values[i] = v.saved
             while values and (values[-1] is None or values[-1] == ""):
                 values.pop()
             yield n, values
@@ -366,14 +391,36 @@ def _value(
     t = c.get("t", "n")
     v = None
     inline = None
+    formula = None
     for child in c:
         tag = child.tag
         if tag == _F:
-            return Formula("=" + (child.text or ""))
-        if tag == _V:
-            v = child.text
+            formula = Formula("=" + (child.text or ""))
+        elif tag == _V:
+            v = child.text if child.text is not None else ""
         elif tag == _IS:
             inline = child
+    if formula is not None:
+        # openpyxl writes an empty <v/> for a formula it never calculated; Excel writes one
+        # only for a text result that is empty (t="str").
+        if v or inline is not None or (v is not None and t == "str"):
+            formula.has_saved = True
+            formula.saved = _typed(c, t, v, inline, strings, dates, durations, epoch)
+        return formula
+    return _typed(c, t, v, inline, strings, dates, durations, epoch)
+
+
+def _typed(
+    c: Any,
+    t: str,
+    v: str | None,
+    inline: Any,
+    strings: list[str],
+    dates: frozenset[int],
+    durations: frozenset[int],
+    epoch: datetime,
+) -> Any:
+    """A cell's value from its type and its <v> text (or inline string)."""
     if t == "inlineStr":
         return None if inline is None else _text(inline)
     if not v:

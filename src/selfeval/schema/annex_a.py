@@ -321,11 +321,27 @@ _LISTS = (
     ),
 )
 
+LATER: dict[int, tuple[tuple[str, str], ...]] = {
+    9: (
+        (
+            "uasc",
+            "Unaccompanied Asylum Seeking Child (UASC), or formerly UASC if 18 or over (Y/N)",
+        ),
+        ("allocated_personal_adviser", "Allocated Personal Advisor"),
+        ("latest_pathway_plan_review_date", "Latest Pathway Plan Review Date"),
+        ("latest_contact_date", "Latest Date of Contact"),
+    ),
+}
+"""Columns other template years have and this template lacks: List 9 from 2024 adds the
+care leaver's UASC status, personal adviser, latest pathway plan review and latest contact
+(the headings of D2I's Standard Safeguarding Dataset Annex A script, 2024)."""
+_LATER_DATES = {9: ("latest_pathway_plan_review_date", "latest_contact_date")}
+
 TABLES: tuple[TableSpec, ...] = tuple(
     TableSpec(
         name=f"annex_a_list{n}",
-        fields=tuple(f for f, _ in cols),
-        dates=dates,
+        fields=tuple(f for f, _ in cols) + tuple(f for f, _ in LATER.get(n, ())),
+        dates=dates + _LATER_DATES.get(n, ()),
         integers=ints,
         numbers=("age",) if any(f == "age" for f, _ in cols) else (),
         key=(cols[0][0],),
@@ -340,6 +356,12 @@ HEADERS: dict[str, dict[str, str]] = {
     f"annex_a_list{n}": dict(cols) for n, _title, cols, _d, _i in _LISTS
 }
 """Each list's fields and their exact headings in Ofsted's template."""
+
+OTHER_YEARS: dict[str, dict[str, str]] = {
+    f"annex_a_list{n}": dict(cols) for n, cols in LATER.items()
+}
+"""The headings of columns only other template years have (read when present, never
+reported missing)."""
 
 TITLES: dict[str, str] = {f"annex_a_list{n}": title for n, title, *_ in _LISTS}
 """What each list is about (List 1 contacts, ... List 11 adopters)."""
