@@ -35,12 +35,13 @@ from selfeval.evaluation import (
 )
 from selfeval.evaluation.publish import example_council_path
 from selfeval.indicators import catalogue
-from selfeval.ingest import READERS, ingest
+from selfeval.ingest import ingest
 from selfeval.outputs.accessibility import check_html
 from selfeval.outputs.check import check_file, numbers_in
 from selfeval.outputs.document import Image
 from selfeval.outputs.render import to_html, write
 from selfeval.returns import cin_census
+from selfeval.returns.grouping import READERS
 from selfeval.store import FileInfo, Store
 from selfeval.synth import AuthorityConfig, synthesise
 from test_web_browser import _axe, browser  # noqa: F401 (the chromium fixture)

@@ -71,7 +71,7 @@ def ingest(
     # Audits and plan workbooks are records people keep, not returns: selfeval.assurance loads
     # them, each workbook one transaction.
     from selfeval.assurance.loading import describe, ingest_workbooks, split_workbooks
-    from selfeval.ingest import expand
+    from selfeval.returns.grouping import expand
 
     books, rest = split_workbooks(expand(list(paths)), kind)
     if books:

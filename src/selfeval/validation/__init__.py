@@ -220,7 +220,8 @@ def validate_paths(
         reports.append(validate_903(ssda903, return_year=return_year, la_ons_code=la_ons_code))
     elif ssda903:
         # Several returns, each year from its episodes, each with last year's beside it.
-        from selfeval.ingest import Options, previous_903, read_all, validate_903_group
+        from selfeval.ingest import previous_903, validate_903_group
+        from selfeval.returns.grouping import Options, read_all
 
         groups = read_all(ssda903, kind="903", opts=Options(la_code="000"), default_la=None)
         for g in groups:

@@ -1,0 +1,279 @@
+"""Files to returns: detect each file's kind, read it, and group the files into returns.
+
+A group is one load: one kind, one authority, one return year. SSDA903 CSV tables are grouped
+into returns by folder and by the year in their names (``return_sets``), and each 903 return's
+year comes from ``--year`` or its own episodes (``assign_903_years``). ``selfeval.ingest``
+validates and records the groups.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+
+from selfeval.errors import InputError, Location, UsageError
+from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
+from selfeval.returns.base import looks_like_xml
+from selfeval.returns.detect import detect
+from selfeval.returns.limits import max_file_bytes
+
+YEARLY_KINDS = ("903", "cin", "workforce")
+
+
+@dataclass
+class ReadFile:
+    """One file read as its kind: its tables, and the year and authority they are for."""
+
+    path: Path
+    kind: str
+    tables: dict[str, pa.Table]
+    return_year: int | None = None
+    la_code: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    """What the reader tolerated (a renamed column, a date typed as text), one line each."""
+    problems: list = field(default_factory=list)
+    """Rule breaches the reader itself finds (the SSD's specification checks)."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the caller said: the year and authority for files whose content does not."""
+
+    return_year: int | None = None
+    la_code: str | None = None
+    max_bytes: int | None = None
+
+
+Reader = Callable[..., Mapping[str, pa.Table]]
+"""``read(path, *, la_code, return_year, max_bytes)``: a return's tables (``ReturnTables``)."""
+
+
+@dataclass
+class ReturnGroup:
+    """The files of one load: one kind, one authority, one return year."""
+
+    kind: str
+    la_code: str
+    return_year: int | None
+    files: list[ReadFile] = field(default_factory=list)
+
+    def tables(self) -> dict[str, pa.Table]:
+        """Each table's rows from every file of the group (several files of a table concatenated),
+        stamped with the group's authority and year."""
+        parts: dict[str, list[pa.Table]] = defaultdict(list)
+        for f in self.files:
+            for name, t in f.tables.items():
+                parts[name].append(_stamp(t, self.la_code, self.return_year))
+        return {n: pa.concat_tables(ts, promote_options="default") for n, ts in parts.items()}
+
+    def describe(self) -> str:
+        return f"{self.kind} {self.return_year or ''} for {self.la_code}".replace("  ", " ")
+
+
+# -- readers -----------------------------------------------------------------------------------
+
+
+def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
+    """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file)."""
+    if ssda903_xml.sniff(path):
+        return ssda903_xml.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
+    name, table = ssda903.read_csv(path, max_bytes=max_bytes)
+    return {name: table}
+
+
+READERS: dict[str, Reader] = {
+    "903": _read_903,
+    "cin": cin_census.read,
+    "annex-a": annex_a.read,
+    "workforce": workforce.read,
+    "ssd": ssd.read,
+}
+"""How each kind of return is read: ``read(path, *, la_code, return_year, max_bytes)``."""
+
+
+def self_describing(kind: str, path: Path) -> bool:
+    """Whether the file names its own authority and year (the CIN census and CSWW XML headers):
+    those come from the file, never from --year or the default authority."""
+    return kind == "cin" or (kind == "workforce" and looks_like_xml(path))
+
+
+def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> ReadFile:
+    """Read one file as ``kind``, for the year and authority it names or the caller gives."""
+    if kind not in READERS:
+        raise UsageError(f"{path.name}: reading {kind} returns is not available yet")
+    own = self_describing(kind, path)
+    la = None if own else opts.la_code or default_la
+    year = None if own else opts.return_year
+    if not own and kind in YEARLY_KINDS and kind != "903" and year is None:
+        raise UsageError(
+            f"{path.name} does not say which return year it is: give --year YYYY "
+            "(2019 means the 2018/19 return, 1 April 2018 to 31 March 2019)"
+        )
+    if not own and la is None:
+        raise UsageError(
+            f"{path.name} does not say which authority it is for: give --la CODE "
+            "(the first authority loaded becomes the store's default)"
+        )
+    got = READERS[kind](
+        path, la_code=la, return_year=year, max_bytes=max_file_bytes(opts.max_bytes)
+    )
+    rf = ReadFile(
+        path,
+        kind,
+        dict(got),
+        return_year=getattr(got, "return_year", None) or year,
+        la_code=getattr(got, "la_code", None) or la,
+        warnings=[str(w) for w in getattr(got, "warnings", [])],
+        problems=list(getattr(got, "problems", [])),
+    )
+    if own and opts.la_code is not None and rf.la_code != opts.la_code:
+        raise InputError(
+            Location(rf.path.name),
+            "la-mismatch",
+            f"the file's header says it is authority {rf.la_code}'s, but --la {opts.la_code} "
+            "was given",
+        )
+    return rf
+
+
+def detect_kind(path: Path) -> str:
+    """The kind of return a file is, from its content (not its name)."""
+    size = path.stat().st_size
+    if size == 0 or (size < 4096 and not path.read_bytes().strip()):
+        raise InputError(
+            Location(path.name, 1), "empty-file", "the file is blank: it has nothing to read"
+        )
+    found = detect(path)
+    if found is not None:
+        return found
+    raise InputError(
+        Location(path.name, 1),
+        "unknown-kind",
+        "the file is not a return selfeval can recognise (give --kind to say what it is)",
+    )
+
+
+def expand(paths: Iterable[Path]) -> list[Path]:
+    """Files as given, and every file under a folder (hidden files skipped), in name order."""
+    out: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            out += sorted(
+                f
+                for f in p.rglob("*")
+                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
+            )
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise UsageError(f"{p} is neither a file nor a folder")
+    if not out:
+        raise UsageError("no files to load")
+    names = [f.resolve() for f in out]
+    if len(set(names)) != len(names):
+        raise UsageError("the same file is given twice")
+    return out
+
+
+def read_all(
+    paths: Sequence[Path], *, kind: str | None, opts: Options, default_la: str | None
+) -> list[ReturnGroup]:
+    """Read every file, then group them into loads; the first unreadable file refuses all."""
+    files: list[ReadFile] = []
+    for path in expand(paths):
+        rf = read_file(path, kind or detect_kind(path), opts, default_la)
+        if rf.la_code is None:
+            raise UsageError(f"{path.name} does not say which authority it is for: give --la")
+        files.append(rf)
+    assign_903_years(files, opts.return_year)
+    groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
+    for rf in files:
+        key = (rf.kind, rf.la_code, rf.return_year)
+        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)  # type: ignore[arg-type]
+    return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
+
+
+_YEAR_IN_NAME = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
+def return_sets(files: Sequence[ReadFile]) -> list[list[ReadFile]]:
+    """The SSDA903 files that make one return each: an XML file on its own, or the CSV tables
+    in one folder whose names differ only in the table (``2019-header.csv`` goes with
+    ``2019-episodes.csv``, not with ``2020-episodes.csv``)."""
+    sets: dict[tuple[str, ...], list[ReadFile]] = {}
+    for f in files:
+        if f.kind != "903":
+            continue
+        if looks_like_xml(f.path):
+            key: tuple[str, ...] = (str(f.path),)
+        else:
+            key = (str(f.path.parent), *_YEAR_IN_NAME.findall(f.path.stem))
+        sets.setdefault(key, []).append(f)
+    return list(sets.values())
+
+
+def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
+    """Each SSDA903 return's year: ``given`` (``--year``) for all, or else the year its own
+    episodes imply (``ssda903.return_year_of``), so that one call can load several years.
+
+    With ``--year``, files whose episodes imply different years are refused: they are several
+    returns, and one year's load of them all would be none of them.
+    """
+    sets = return_sets(files)
+    implied = []
+    for s in sets:
+        parts: dict[str, list[pa.Table]] = defaultdict(list)
+        for f in s:
+            for name, t in f.tables.items():
+                parts[name].append(t)
+        implied.append(
+            ssda903.return_year_of(
+                {n: pa.concat_tables(ts, promote_options="default") for n, ts in parts.items()}
+            )
+        )
+    if given is not None:
+        years = sorted({found[0] for found in implied if found})
+        if len(years) > 1:
+            raise UsageError(
+                f"--year {given} was given, but these SSDA903 files hold the returns of "
+                f"{', '.join(map(str, years))} (by their episodes' starts): leave --year out "
+                "and each return is loaded as its own year"
+            )
+        for s, found in zip(sets, implied, strict=True):
+            if found and found[0] != given:
+                for f in s:
+                    f.warnings.append(
+                        f"{f.path.name}: loaded as the {given} return (--year), though its "
+                        f"latest episode start, {found[1]:%d/%m/%Y}, lies in the {found[0]} "
+                        "return's year [year-given]"
+                    )
+        return
+    for s, found in zip(sets, implied, strict=True):
+        if found is None:
+            names = ", ".join(f.path.name for f in s)
+            raise UsageError(
+                f"{names}: no episode starts to tell the return year from; give --year YYYY "
+                "(2019 means the 2018/19 return), or include the return's episodes file"
+            )
+        year, last = found
+        for f in s:
+            f.return_year = year
+            f.warnings.append(
+                f"{f.path.name}: return year {year} (1 April {year - 1} to 31 March {year}), "
+                f"from the latest episode start in its return, {last:%d/%m/%Y} "
+                "[year-from-episodes]"
+            )
+
+
+def _stamp(t: pa.Table, la_code: str, year: int | None) -> pa.Table:
+    for col in ("la_code", "return_year"):
+        if col in t.column_names:
+            t = t.drop_columns([col])
+    n = t.num_rows
+    t = t.append_column("la_code", pa.array([la_code] * n, pa.string()))
+    return t.append_column("return_year", pa.array([year] * n, pa.int32()))
