@@ -120,6 +120,13 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
                         + (f" ({filt})" if filt else ""),
                     )
                 )
+            if i.same_figure_as:
+                rows.append(
+                    (
+                        "Same figure as",
+                        f"`{i.same_figure_as}`, which wins where both have data",
+                    )
+                )
             rows += [("Counting choice", c) for c in i.choices]
             out += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
     return "\n".join(out)

@@ -89,6 +89,9 @@ class Indicator:
     """Counting choices where no source settles the rule, each in a sentence (shown by info)."""
     child_level: ChildLevel | None = None
     """Where the indicator counts children (or their referrals, plans, ...): how to list them."""
+    same_figure_as: str | None = None
+    """Another source's indicator that gives the same figure (Annex A's referrals beside the
+    CIN census's): that one wins where both have data; a reconciliation shows both."""
 
     def value(self, numerator: float | None, denominator: float | None) -> float | None:
         """The indicator's value from its numerator and denominator."""
@@ -119,6 +122,8 @@ def indicator(**meta: object) -> Callable[[Callable], Callable]:
             raise ValueError(f"indicator {ind.id!r}: unknown area {ind.area!r}")
         if not ind.definition.strip():
             raise ValueError(f"indicator {ind.id!r} has no definition text")
+        if ind.same_figure_as == ind.id:
+            raise ValueError(f"indicator {ind.id!r} names itself as its own other source")
         if (ind.measure == "annual") != (ind.snapshot in SNAPSHOTS):
             raise ValueError(f"indicator {ind.id!r}: an annual measure needs a snapshot")
         if ind.published is not None:
