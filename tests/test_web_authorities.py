@@ -294,3 +294,112 @@ def test_administrators_see_every_authority_whatever_is_set():
     assert User(role="viewer", authorities=[A]).access() == Authorities(frozenset({A}))
     assert User(role="viewer", all_authorities=True).access().every
     assert User(role="viewer").access().describe() == "no authority"
+
+
+ID_KWARGS = ("load_id", "audit_id", "week_id", "action_id", "user_id", "number")
+ID_URLS = [(ns, name, kw) for ns, name, kw in APP_URLS if set(kw) & set(ID_KWARGS)]
+
+
+def _tricks(n: int) -> dict[str, str]:
+    """Ways of writing the id ``n`` that Python's ``int()`` reads as ``n`` (or as a number too
+    big for a database column), and that a strict reader must refuse."""
+    arabic = str(n).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    fullwidth = str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９"))
+    return {
+        "leading space": f" {n}",
+        "trailing newline": f"{n}\n",
+        "tab": f"\t{n}",
+        "plus sign": f"+{n}",
+        "underscore": f"0_{n}",
+        "arabic-indic digits": arabic,
+        "fullwidth digits": fullwidth,
+        "long, leading zeros": "0" * 40 + str(n),
+        "too big for a column": "9" * 30,
+    }
+
+
+TRICK_NAMES = list(_tricks(1))
+
+
+def test_every_url_that_takes_an_id_is_tried():
+    names = {name for _, name, _ in ID_URLS}
+    assert names >= {"load", "load_undo", "audit", "audit_moderate", "practice_week"}
+    assert names >= {"user_role", "user_authorities", "evaluation_section_restore"}
+
+
+@pytest.mark.parametrize("trick", TRICK_NAMES)
+@pytest.mark.parametrize(("ns", "name", "kwargs"), ID_URLS, ids=[u[1] for u in ID_URLS])
+def test_an_id_written_another_way_in_a_url_is_no_page(
+    ns, name, kwargs, trick, store_ids, role_client
+):
+    """``/loads/ 2/``, ``/loads/+2/``, ``/loads/٢/``, 30 nines...: no page (404), never the
+    record by another reading of its id, never a server error."""
+    from urllib.parse import quote
+
+    entry = allowed(name, ns)
+    role = next(r for r in ("analyst", "manager", "auditor", "administrator") if r in entry)
+    c = role_client(role)
+    kw = {k: (987654 if k in ID_KWARGS else v) for k, v in _url_kwargs(kwargs, store_ids)}
+    url = reverse(name, kwargs=kw).replace("987654", quote(_tricks(1)[trick]))
+    for method in (c.get, c.post):
+        r = method(url)
+        assert r.status_code == 404, f"{name} {trick}: {r.status_code}"
+
+
+def _url_kwargs(kwargs: dict, store_ids: dict) -> list[tuple[str, object]]:
+    out = []
+    for k, v in kwargs.items():
+        if k == "fmt":
+            v = "html" if v in ("pdf", "docx") else v
+        out.append((k, store_ids[A].get(k, v)))
+    return out
+
+
+@pytest.mark.parametrize("trick", TRICK_NAMES)
+def test_a_plan_action_id_written_another_way_changes_nothing(trick, store_ids, scoped_client):
+    """A's manager posting B's action id as ``" 2"``, ``"+2"``, ``"0_2"``...: refused (400,
+    logged), B's action unchanged; the check and the view read ids the same way."""
+    from selfeval.plans.repository import plan
+    from selfeval.web.models import AuditEvent
+    from selfeval.web.store import get_store
+
+    b_action = store_ids[B]["action_id"]
+    manager = scoped_client("manager", A)
+    r = manager.post(
+        reverse("plan_edit") + f"?la={A}",
+        {"action_id": _tricks(b_action)[trick], "status": "Green"},
+    )
+    assert r.status_code in (400, 404)
+    assert plan(get_store(), B).actions[0].status == "Amber"
+    refused = AuditEvent.objects.filter(action__startswith="refused")
+    assert refused.count() == 1
+    assert AuditEvent.objects.filter(action="set action status").count() == 0
+
+
+def test_a_plan_action_of_another_authority_is_not_changed_through_ones_own(
+    store_ids, scoped_client
+):
+    """The view changes only an action of the authority it shows, whatever the check did."""
+    from selfeval.plans.repository import plan
+    from selfeval.web.models import AuditEvent
+    from selfeval.web.store import get_store
+
+    both = scoped_client("manager", A, B)
+    r = both.post(
+        reverse("plan_edit") + f"?la={A}",
+        {"action_id": str(store_ids[B]["action_id"]), "status": "Green"},
+    )
+    assert r.status_code == 400
+    assert plan(get_store(), B).actions[0].status == "Amber"
+    r = both.post(
+        reverse("plan_edit") + f"?la={A}",
+        {"action_id": str(store_ids[A]["action_id"]), "status": "Green"},
+    )
+    assert r.status_code == 302
+    assert plan(get_store(), A).actions[0].status == "Green"
+    [e] = AuditEvent.objects.filter(action="set action status")
+    assert e.detail == {"la_code": A, "old": "Amber", "new": "Green"}
+    both.post(  # as it was, for the other tests of this module's store
+        reverse("plan_edit") + f"?la={A}",
+        {"action_id": str(store_ids[A]["action_id"]), "status": "Amber"},
+    )

@@ -21,7 +21,7 @@ from selfeval.store import Store, db
 def la_code(value: object) -> str:
     """A 3-digit DfE authority code, or a UsageError naming what was given."""
     v = str(value).strip()
-    if not (len(v) == 3 and v.isdigit()):
+    if not (len(v) == 3 and v.isascii() and v.isdigit()):
         raise UsageError(f"{value!r} is not a 3-digit local authority code")
     return v
 

@@ -245,18 +245,30 @@ def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
 
 
 def set_action_status(
-    store: Store, action_id: int, status: str, evidence_of_impact: str | None = None
-) -> None:
-    """Update one action's status (and evidence of impact), e.g. from the web app."""
+    store: Store,
+    action_id: int,
+    status: str,
+    evidence_of_impact: str | None = None,
+    *,
+    la_code: str | None = None,
+) -> str:
+    """Update one action's status (and evidence of impact), e.g. from the web app; with
+    ``la_code``, only an action of that authority's plan. The status it had before."""
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     values: dict[str, object] = {"status": status}
     if evidence_of_impact is not None:
         values["evidence_of_impact"] = evidence_of_impact
+    where = t.actions.c.id == action_id
+    if la_code is not None:
+        where = where & (t.actions.c.la_code == la_code)
     with store.engine.begin() as c:
-        n = c.execute(sa.update(t.actions).where(t.actions.c.id == action_id).values(**values))
+        before = c.execute(sa.select(t.actions.c.status).where(where)).scalar()
+        n = c.execute(sa.update(t.actions).where(where).values(**values))
     if not n.rowcount:
-        raise NoData(f"there is no action {action_id}")
+        where_la = f" in authority {la_code}'s plan" if la_code is not None else ""
+        raise NoData(f"there is no action {action_id}{where_la}")
+    return str(before)
 
 
 def la_codes_with_plans(store: Store) -> list[str]:

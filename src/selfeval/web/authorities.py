@@ -13,11 +13,13 @@ import logging
 from collections.abc import Iterable
 from typing import TypeVar
 
+from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
 
 from selfeval.access import NONE, Authorities, authority_of
 from selfeval.web import figures
 from selfeval.web.audit import record_request
+from selfeval.web.ids import parse_id
 from selfeval.web.store import get_store
 
 log = logging.getLogger(__name__)
@@ -52,9 +54,18 @@ def refuse(request: HttpRequest, la_code: str, what: str) -> Http404:
     return Http404("there is no such page")
 
 
+def malformed(request: HttpRequest, name: str, value: str) -> BadRequest:
+    """Log a record id that is not one (``ids.parse_id``) and give the 400 to raise: the
+    check and the view must read the same record, so neither guesses what was meant."""
+    match = request.resolver_match
+    page = match.view_name if match else request.path
+    record_request(request, "refused malformed id", page, field=name, asked=repr(value[:20]))
+    return BadRequest(f"{name} is not a record id")
+
+
 def _named(request: HttpRequest, view_kwargs: dict) -> Iterable[tuple[str, str]]:
     """(name, value) of everything the request names: URL parts, query and form fields."""
-    yield from ((k, str(v)) for k, v in view_kwargs.items())
+    yield from ((k, str(v)) for k, v in view_kwargs.items())  # parsed by the URL converters
     for k in (*LA_NAMES, *RECORD_NAMES):
         for v in request.GET.getlist(k):
             yield k, v
@@ -65,17 +76,21 @@ def _named(request: HttpRequest, view_kwargs: dict) -> Iterable[tuple[str, str]]
 
 def check(request: HttpRequest, view_kwargs: dict) -> None:
     """Raise a logged 404 when the request names an authority, or one of its records, that
-    the account may not see."""
+    the account may not see; a logged 400 when it names a record by something not an id."""
     allowed = access(request)
-    if allowed.every:
-        return
     for name, value in _named(request, view_kwargs):
         if name in LA_NAMES and value and not allowed.permits(value):
             raise refuse(request, value, f"{name}={value}")
-        if name in RECORD_NAMES and value.isdigit():
-            owner = authority_of(get_store(), RECORD_NAMES[name], int(value))
+        if name in RECORD_NAMES:
+            try:
+                record_id = parse_id(value)
+            except ValueError:
+                raise malformed(request, name, value) from None
+            if allowed.every:
+                continue
+            owner = authority_of(get_store(), RECORD_NAMES[name], record_id)
             if owner is not None and not allowed.permits(owner):
-                raise refuse(request, owner, f"{RECORD_NAMES[name]} {value}")
+                raise refuse(request, owner, f"{RECORD_NAMES[name]} {record_id}")
 
 
 class AuthorityMiddleware:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from selfeval.web.ids import IdConverter
 from selfeval.web.views import (
     accounts,
     assurance,
@@ -40,6 +41,7 @@ class LaCodeConverter(FormatConverter):
 register_converter(FormatConverter, "table")
 register_converter(DocFormatConverter, "doc")
 register_converter(LaCodeConverter, "la")
+register_converter(IdConverter, "id")
 
 
 urlpatterns = [
@@ -71,16 +73,16 @@ urlpatterns = [
     # loads
     path("loads/", loads.loads, name="loads"),
     path("loads/upload/", loads.load_upload, name="load_upload"),
-    path("loads/<int:load_id>/", loads.load, name="load"),
-    path("loads/<int:load_id>/undo/", loads.load_undo, name="load_undo"),
+    path("loads/<id:load_id>/", loads.load, name="load"),
+    path("loads/<id:load_id>/undo/", loads.load_undo, name="load_undo"),
     # assurance
     path("assurance/weeks/", assurance.practice_weeks, name="practice_weeks"),
     path("assurance/weeks/new/", assurance.practice_week_new, name="practice_week_new"),
-    path("assurance/weeks/<int:week_id>/", assurance.practice_week, name="practice_week"),
+    path("assurance/weeks/<id:week_id>/", assurance.practice_week, name="practice_week"),
     path("assurance/audits/new/", assurance.audit_new, name="audit_new"),
-    path("assurance/audits/<int:audit_id>/", assurance.audit, name="audit"),
+    path("assurance/audits/<id:audit_id>/", assurance.audit, name="audit"),
     path(
-        "assurance/audits/<int:audit_id>/moderate/", assurance.audit_moderate, name="audit_moderate"
+        "assurance/audits/<id:audit_id>/moderate/", assurance.audit_moderate, name="audit_moderate"
     ),
     # the improvement plan
     path("plan/", plan.plan, name="plan"),
@@ -111,7 +113,7 @@ urlpatterns = [
         name="evaluation_section_history",
     ),
     path(
-        "evaluation/<slug:section>/history/<int:number>/restore/",
+        "evaluation/<slug:section>/history/<id:number>/restore/",
         evaluation.evaluation_section_restore,
         name="evaluation_section_restore",
     ),
@@ -131,8 +133,8 @@ urlpatterns = [
     # users, roles and the audit log
     path("users/", users.users, name="users"),
     path("users/new/", users.user_new, name="user_new"),
-    path("users/<int:user_id>/role/", users.user_role, name="user_role"),
-    path("users/<int:user_id>/authorities/", users.user_authorities, name="user_authorities"),
+    path("users/<id:user_id>/role/", users.user_role, name="user_role"),
+    path("users/<id:user_id>/authorities/", users.user_authorities, name="user_authorities"),
     path("audit-log/", users.audit_log, name="audit_log"),
     path("admin/", admin.site.urls),
 ]
@@ -140,6 +142,7 @@ urlpatterns = [
 if settings.OIDC_ENABLED:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
+handler400 = "selfeval.web.views.errors.bad_request"
 handler403 = "selfeval.web.views.errors.forbidden"
 handler404 = "selfeval.web.views.errors.not_found"
 handler500 = "selfeval.web.views.errors.server_error"

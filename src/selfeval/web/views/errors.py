@@ -6,6 +6,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    problem = str(exception) if exception is not None else ""
+    return render(request, "web/bad_request.html", {"problem": problem}, status=400)
+
+
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/forbidden.html", status=403)
 

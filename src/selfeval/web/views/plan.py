@@ -4,6 +4,7 @@ here people update an action's status."""
 
 from __future__ import annotations
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -15,6 +16,7 @@ from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
+from selfeval.web.ids import RecordIdField
 from selfeval.web.store import get_store
 
 
@@ -44,25 +46,40 @@ def plan(request: HttpRequest) -> HttpResponse:
     )
 
 
+class ActionStatusForm(forms.Form):
+    """One action's new status; its id read strictly, as the authority check read it."""
+
+    action_id = RecordIdField()
+    status = forms.CharField(strip=False)
+    evidence_of_impact = forms.CharField(required=False, strip=False)
+
+
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest) -> HttpResponse:
     la = _la(request)
     if request.method == "POST":
+        form = ActionStatusForm(request.POST)
+        if not form.is_valid():
+            problem = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            return render(request, "web/document_problem.html", {"problem": problem}, status=400)
+        d = form.cleaned_data
         try:
-            action_id = int(request.POST.get("action_id", ""))
-            set_action_status(
+            before = set_action_status(
                 get_store(),
-                action_id,
-                request.POST.get("status", ""),
-                request.POST.get("evidence_of_impact") or None,
+                d["action_id"],
+                d["status"],
+                d["evidence_of_impact"] or None,
+                la_code=la,
             )
-        except (ValueError, SelfevalError) as e:
+        except SelfevalError as e:
             return render(request, "web/document_problem.html", {"problem": str(e)}, status=400)
         request.audited = True
         record_request(
             request,
             "set action status",
-            f"plan action {action_id}",
-            status=request.POST.get("status", ""),
+            f"plan action {d['action_id']}",
+            la_code=la,
+            old=before,
+            new=d["status"],
         )
     return redirect(f"/plan/?la={la}")
