@@ -234,13 +234,6 @@ def set_moderation(
     return audit(store, audit_id)
 
 
-def delete_audit(store: Store, audit_id: int) -> None:
-    with store.engine.begin() as c:
-        n = c.execute(sa.delete(t.audits).where(t.audits.c.id == audit_id)).rowcount
-    if not n:
-        raise NoData(f"there is no audit {audit_id}")
-
-
 # -- reading -----------------------------------------------------------------------------------
 
 
@@ -366,14 +359,6 @@ def load_assurance(store: Store, la_code: str) -> AssuranceData:
         tuple(dip_samples(store, la_code)),
         tuple(evidence_items(store, la_code)),
     )
-
-
-def la_codes_with_audits(store: Store) -> list[str]:
-    with store.engine.connect() as c:
-        return sorted(
-            {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())}
-            | {r[0] for r in c.execute(sa.select(t.imports.c.la_code).distinct())}
-        )
 
 
 # -- internals ---------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ as a number.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,19 +152,6 @@ def header(path: Path) -> list[str]:
 
 def is_ees(columns: list[str]) -> bool:
     return all(c in columns for c in REQUIRED)
-
-
-def period_year(time_period: str) -> int:
-    """The year a period ends in: ``2020`` is 2020, the financial or academic ``201920`` 2020."""
-    tp = time_period.strip()
-    if len(tp) == 6 and tp.isdigit():
-        return int(tp[:4]) + 1
-    return int(tp[:4])
-
-
-def breakdown_key(filters: dict[str, str]) -> str:
-    """The canonical text of a breakdown: its filter columns and values as sorted JSON."""
-    return json.dumps(dict(sorted(filters.items())), ensure_ascii=False, separators=(",", ":"))
 
 
 def read_ees(path: Path, source: str | None = None) -> EesTable:

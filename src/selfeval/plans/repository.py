@@ -269,8 +269,3 @@ def set_action_status(
         where_la = f" in authority {la_code}'s plan" if la_code is not None else ""
         raise NoData(f"there is no action {action_id}{where_la}")
     return str(before)
-
-
-def la_codes_with_plans(store: Store) -> list[str]:
-    with store.engine.connect() as c:
-        return sorted(r[0] for r in c.execute(sa.select(t.priorities.c.la_code).distinct()))

@@ -128,23 +128,3 @@ def long_term_stability(children: Iterable[Child], year: int) -> tuple[int, int]
                 k -= 1
             num += (at - period[k].start).days >= 730
     return num, den
-
-
-def care_leavers_eet(children: Iterable[Child], year: int, band: str) -> tuple[int, int]:
-    """(in education, employment or training, OC3 cohort) for band "17-18" or "19-21"."""
-    from selfeval.synth.codes import EET
-
-    ages = (17, 18) if band == "17-18" else (19, 20, 21)
-    num = den = 0
-    for c in children:
-        for o in c.care_leaver:
-            if o.year != year:
-                continue
-            bd_ages = [
-                a for a in ages if date(year - 1, 4, 1) <= c.birthday(a) <= date(year, 3, 31)
-            ]
-            if not bd_ages:
-                continue
-            den += 1
-            num += o.activity in EET
-    return num, den

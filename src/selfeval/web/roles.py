@@ -7,8 +7,6 @@ everyone (and fails the matrix test). docs/web.md prints the same matrix.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 ADMINISTRATOR = "administrator"
 ANALYST = "analyst"
 AUDITOR = "auditor"
@@ -115,13 +113,6 @@ def may(role: str | None, entry: frozenset[str] | str | None, *, signed_in: bool
     if entry == SIGNED_IN:
         return True
     return role in entry  # type: ignore[operator]
-
-
-def roles_for(entry: frozenset[str] | str) -> Iterable[str]:
-    """The roles an entry admits, in the order of ROLES (for the docs and the tests)."""
-    if entry in (PUBLIC, SIGNED_IN):
-        return list(ROLES)
-    return [r for r in ROLES if r in entry]
 
 
 def context(request) -> dict:  # type: ignore[no-untyped-def]
