@@ -9,9 +9,10 @@ import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli
 from selfeval.indicators import (
+    Basis,
     catalogue,
     children,
-    compute,
+    compute_from_store,
     get,
     month_ends,
     sources_from_store,
@@ -37,6 +38,14 @@ PERIOD = click.option(
 @click.option("--la", "la_code", type=LA_CODE, help="One authority (default: all in the store).")
 @click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
 @click.option(
+    "--basis",
+    type=click.Choice(["as-returned", "as-recorded"]),
+    default="as-recorded",
+    show_default=True,
+    help="as-returned: each date from its own return year's record (loads of that year and "
+    "earlier), as DfE publishes; as-recorded: every load merged, later corrections included.",
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(["table", "json", "csv", "xlsx"]),
@@ -58,6 +67,7 @@ def indicators(
     period: str,
     la_code: str | None,
     ids: tuple[str, ...],
+    basis: str,
     fmt: str,
     out: Path | None,
 ) -> None:
@@ -79,9 +89,14 @@ def indicators(
         raise click.UsageError("--format xlsx needs --out FILE.xlsx")
     for i in ids:
         get(i)
-    src = sources_from_store(ctx.store(), la_code)
-    results = compute(
-        src, ends, period=period, ids=ids or None, la_codes=[la_code] if la_code else None
+    results = compute_from_store(
+        ctx.store(),
+        ends,
+        basis=Basis.parse(basis),
+        la_code=la_code,
+        period=period,
+        ids=ids or None,
+        la_codes=[la_code] if la_code else None,
     )
     if fmt == "xlsx":
         to_xlsx(results, out)  # type: ignore[arg-type]

@@ -1,5 +1,6 @@
 """The indicator catalogue and its engine."""
 
+from selfeval.indicators.basis import AS_RECORDED, AS_RETURNED, Basis
 from selfeval.indicators.children import ChildList, NotChildLevel, children
 from selfeval.indicators.engine import (
     Result,
@@ -8,11 +9,18 @@ from selfeval.indicators.engine import (
     period_start,
     periods_table,
 )
+from selfeval.indicators.on_basis import BasisDifference, basis_differences, compute_from_store
 from selfeval.indicators.registry import Indicator, catalogue, get, indicator
 from selfeval.indicators.sources import Coverage, Sources, register_reference
 from selfeval.indicators.store_sources import sources_from_store
 
 __all__ = [
+    "AS_RECORDED",
+    "AS_RETURNED",
+    "Basis",
+    "BasisDifference",
+    "basis_differences",
+    "compute_from_store",
     "ChildList",
     "Coverage",
     "Indicator",

@@ -17,6 +17,7 @@ import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import NoData, UsageError
+from selfeval.indicators.basis import Basis
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue
 from selfeval.indicators.sources import Computation, Sources
 
@@ -72,6 +73,7 @@ RESULT_FIELDS = (
     "denominator",
     "unit",
     "reason",
+    "basis",
 )
 """A result's fields in the order exports show them."""
 
@@ -83,6 +85,7 @@ class Result:
     ``date`` is the date asked for; ``period_start``..``period_end`` is what the figure covers:
     the date itself for a count at a date, the year, quarter or month ending on it for a period
     measure, and the return's year for a figure a return gives once a year (OC2, OC3, CSWW).
+    ``basis`` is the record it is computed from: *as returned* or *as now recorded*.
     """
 
     id: str
@@ -96,6 +99,7 @@ class Result:
     unit: str
     reason: str | None = None
     date: date | None = None  # type: ignore[valid-type]
+    basis: Basis = Basis.AS_RECORDED
 
     def __post_init__(self) -> None:
         if self.date is None:  # a figure made without the engine: asked for its period's end
@@ -105,6 +109,7 @@ class Result:
         d = asdict(self)
         for k in ("date", "period_start", "period_end"):
             d[k] = getattr(self, k).isoformat()
+        d["basis"] = str(self.basis)
         return {k: d[k] for k in RESULT_FIELDS}
 
 
@@ -229,6 +234,7 @@ def _result(
         denominator=den,
         unit=ind.unit,
         reason=reason,
+        basis=sources.basis,
     )
 
 

@@ -70,11 +70,12 @@ def format_value(r: Result) -> str:
 
 
 def to_table(results: Sequence[Result]) -> str:
-    """A plain-text table for the terminal."""
+    """A plain-text table for the terminal; each figure names its basis."""
     lines = []
     for r in results:
         lines.append(
-            f"{r.date}  {r.la_code}  {r.id:<40} {format_value(r):>10}  {r.reason or ''}".rstrip()
+            f"{r.date}  {r.la_code}  {r.id:<40} {r.basis!s:<16}{format_value(r):>10}  "
+            f"{r.reason or ''}".rstrip()
         )
     return "\n".join(lines)
 

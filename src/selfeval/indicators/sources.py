@@ -15,6 +15,7 @@ import pyarrow as pa
 
 from selfeval.calendar import calendar_table
 from selfeval.indicators.backends import register
+from selfeval.indicators.basis import Basis
 
 
 def open_at(start: ir.Value, end: ir.Value, at: ir.Value) -> ir.BooleanValue:
@@ -52,7 +53,8 @@ Reference = Callable[["Sources"], pa.Table]
 class Sources:
     """Named Ibis tables on one backend (DuckDB in process by default).
 
-    ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
+    ``basis`` (and, as returned, ``year``) says which record the tables are: every figure
+    computed from them carries it. ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
     tables such as ``population`` (la_code, year, population); ``references`` are reference
     tables built only when an indicator first reads them (see ``register_reference``).
 
@@ -70,8 +72,15 @@ class Sources:
         tables: dict[str, pa.Table],
         coverage: dict[str, Coverage] | None = None,
         backend: ibis.BaseBackend | None = None,
+        *,
+        basis: Basis = Basis.AS_RECORDED,
+        year: int | None = None,
     ) -> None:
         self.backend = backend or ibis.duckdb.connect()
+        self.basis = basis
+        """The basis of every figure computed from these sources."""
+        self.year = year
+        """On the as-returned basis, the return year whose record these sources are."""
         self.coverage = coverage or {}
         self._tables: dict[str, ir.Table] = {}
         self._arrow: dict[str, pa.Table] = dict(tables)

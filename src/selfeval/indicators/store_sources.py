@@ -7,8 +7,10 @@ from datetime import date
 import ibis
 
 from selfeval.assurance.sources import quality_tables
+from selfeval.indicators.basis import Basis, table_year
 from selfeval.indicators.sources import Coverage, Sources
 from selfeval.store import Store
+from selfeval.store.merge import table_files
 
 SIX_MONTH_LISTS = tuple(f"annex_a_list{n}" for n in range(1, 6))
 """Annex A's Lists 1-5 (contacts to section 47s) hold the six months before the workbook."""
@@ -26,18 +28,36 @@ def return_year_span(year: int, table: str = "") -> tuple[date, date]:
 
 
 def sources_from_store(
-    store: Store, la_code: str | None = None, backend: ibis.BaseBackend | None = None
+    store: Store,
+    la_code: str | None = None,
+    backend: ibis.BaseBackend | None = None,
+    *,
+    basis: Basis | str = Basis.AS_RECORDED,
+    year: int | date | None = None,
 ) -> Sources:
-    """The store's merged tables as engine sources (DuckDB unless ``backend`` is given)."""
+    """The store's merged tables as engine sources (DuckDB unless ``backend`` is given).
+
+    ``basis`` *as now recorded* (the default: what every caller that names no basis has always
+    had) merges every load. *As returned* for ``year`` merges the loads of that return year and
+    earlier only: an int is a return year (1 April Y-1 to 31 March Y; the workforce census to
+    30 September Y); a date gives the collection year containing it (for ``workforce_*``
+    tables, the census year containing it). Figures computed from these sources carry the basis.
+    """
+    basis = Basis.parse(basis)
+    if basis is Basis.AS_RETURNED and year is None:
+        from selfeval.errors import UsageError
+
+        raise UsageError("figures as returned need the year they are for")
     tables = {}
     coverage = {}
     for name in store.table_names(la_code):
-        t = store.table(name, la_code)
+        max_year = table_year(year, name) if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
+        t = store.table(name, la_code, max_year)
         if t is None:
             continue
         tables[name] = t
         spans: dict[str, list[tuple[date, date]]] = {}
-        for rec, _ in store.table_files(name, la_code):
+        for rec, _ in table_files(store, name, la_code, max_year):
             if rec.return_year:
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year, name))
         if spans:  # tables without return years (SSD extracts) cover what they hold
@@ -46,7 +66,8 @@ def sources_from_store(
     if population is not None:
         tables["population"] = population
     tables.update(quality_tables(store, la_code))  # audits and plan (application database)
-    return Sources(tables, coverage, backend=backend)
+    as_of = table_year(year, "") if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
+    return Sources(tables, coverage, backend=backend, basis=basis, year=as_of)
 
 
 def _population(store: Store, la_code: str | None):  # -> pa.Table | None

@@ -32,18 +32,34 @@ if TYPE_CHECKING:
     from selfeval.store.store import LoadRecord, Store
 
 
-def merged_table(store: Store, name: str, la_code: str | None = None) -> pa.Table | None:
-    """The table ``name`` as the single record holds it, merged across loads by the rule."""
-    files = store.table_files(name, la_code)
+def merged_table(
+    store: Store, name: str, la_code: str | None = None, max_year: int | None = None
+) -> pa.Table | None:
+    """The table ``name`` as the single record holds it, merged across loads by the rule.
+
+    With ``max_year``, only loads of that return year and earlier (and loads without a return
+    year) are merged: the record as it stood when that year's return was made."""
+    files = table_files(store, name, la_code, max_year)
     if not files:
         return None
     con = store.duckdb().cursor()
     try:
         return con.sql(
-            f"select * from ({_merged_sql(store, name, la_code, files)})"
+            f"select * from ({_merged_sql(store, name, la_code, files, max_year)})"
         ).to_arrow_table()
     finally:
         con.close()
+
+
+def table_files(
+    store: Store, name: str, la_code: str | None = None, max_year: int | None = None
+) -> list[tuple[LoadRecord, Path]]:
+    """The loads holding ``name``; with ``max_year``, those of that return year or earlier
+    (and those without a return year: audits, plans, SSD extracts)."""
+    files = store.table_files(name, la_code)
+    if max_year is None:
+        return files
+    return [(r, p) for r, p in files if r.return_year is None or r.return_year <= max_year]
 
 
 def latest_loads_per_year(
@@ -63,10 +79,11 @@ def _merged_sql(
     name: str,
     la_code: str | None,
     files: Sequence[tuple[LoadRecord, Path]] | None = None,
+    max_year: int | None = None,
 ) -> str:
     s = spec(name)
     if files is None:
-        files = store.table_files(name, la_code)
+        files = table_files(store, name, la_code, max_year)
     kept = latest_loads_per_year(files)
     parts = [
         f"select *, {int(rec.id)}::bigint as load_id from read_parquet('{_quote(p)}')"
@@ -81,7 +98,7 @@ def _merged_sql(
     if s.span:
         sql = _drop_unreported(sql, s, kept)
     if s.parent:
-        sql = _follow_parent(sql, s, store, la_code)
+        sql = _follow_parent(sql, s, store, la_code, max_year)
     return sql
 
 
@@ -108,16 +125,18 @@ def _drop_unreported(sql: str, s: TableSpec, kept: Sequence[tuple[LoadRecord, Pa
     )
 
 
-def _follow_parent(sql: str, s: TableSpec, store: Store, la_code: str | None) -> str:
+def _follow_parent(
+    sql: str, s: TableSpec, store: Store, la_code: str | None, max_year: int | None
+) -> str:
     """Rule 5: keep child rows only from the load in which their parent row won."""
     parent_name, link = s.parent  # type: ignore[misc]
     parent = spec(parent_name)
-    if not store.table_files(parent_name, la_code):
+    if not table_files(store, parent_name, la_code, max_year):
         return f"select * from ({sql}) where false"
     cols = [k for k in parent.key if k in s.fields and k != link] + [link]
     on = " and ".join(["c.load_id = p.load_id", *(f"c.{_q(c)} = p.{_q(c)}" for c in cols)])
     pcols = ", ".join(["load_id", *(_q(c) for c in cols)])
-    parent_sql = _merged_sql(store, parent_name, la_code)
+    parent_sql = _merged_sql(store, parent_name, la_code, max_year=max_year)
     return (
         f"select c.* from ({sql}) c where exists (select 1 from "
         f"(select distinct {pcols} from ({parent_sql})) p where {on})"

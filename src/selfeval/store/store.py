@@ -375,11 +375,14 @@ class Store:
             if (folder / f"{name}.parquet").exists()
         }
 
-    def table(self, name: str, la_code: str | None = None) -> pa.Table | None:
-        """The merged table across loads: for rows with the same key, the latest return wins."""
+    def table(
+        self, name: str, la_code: str | None = None, max_year: int | None = None
+    ) -> pa.Table | None:
+        """The merged table across loads (docs/merge-rule.md); with ``max_year``, of the loads
+        of that return year and earlier only (the *as returned* basis of that year)."""
         from selfeval.store.merge import merged_table
 
-        return merged_table(self, name, la_code)
+        return merged_table(self, name, la_code, max_year)
 
     def table_names(self, la_code: str | None = None) -> list[str]:
         """Every table that some load in the store holds."""

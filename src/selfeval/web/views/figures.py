@@ -171,6 +171,7 @@ def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpR
         "denominator",
         "unit",
         "note",
+        "basis",
     ]
     table = []
     for f in rows:
@@ -189,6 +190,7 @@ def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpR
                     SUPPRESSED,
                     r.unit,
                     "suppressed: fewer than 6 children",
+                    str(r.basis),
                 ]
             )
         else:
@@ -203,6 +205,7 @@ def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpR
                     r.denominator,
                     r.unit,
                     r.reason or "",
+                    str(r.basis),
                 ]
             )
     name = f"{ind.id}-{sc.la_code if sc else 'none'}"
