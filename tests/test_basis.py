@@ -5,19 +5,18 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from test_merge import ep, load
 
 from selfeval.errors import UsageError
 from selfeval.indicators import (
     AS_RECORDED,
     AS_RETURNED,
     Basis,
-    basis_differences,
     compute,
-    compute_from_store,
     sources_from_store,
 )
 from selfeval.indicators.export import to_csv, to_table
+from selfeval.indicators.on_basis import basis_differences, compute_from_store
+from test_merge import ep, load
 
 
 def _two_years(store):
@@ -37,7 +36,8 @@ def test_as_returned_is_the_record_of_the_year_and_earlier(store):
     (2020 dropped B). At 31 March 2020 both bases read both returns: 2 (A, C)."""
     _two_years(store)
     at19, at20 = date(2019, 3, 31), date(2020, 3, 31)
-    [r] = compute(sources_from_store(store, basis=AS_RETURNED, year=2019), [at19], ids=["cla_count"])
+    as_returned = sources_from_store(store, basis=AS_RETURNED, year=2019)
+    [r] = compute(as_returned, [at19], ids=["cla_count"])
     assert (r.value, r.basis) == (2, AS_RETURNED)
     [r] = compute(sources_from_store(store), [at19], ids=["cla_count"])
     assert (r.value, r.basis) == (1, AS_RECORDED)

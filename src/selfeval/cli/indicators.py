@@ -12,12 +12,12 @@ from selfeval.indicators import (
     Basis,
     catalogue,
     children,
-    compute_from_store,
     get,
     month_ends,
     sources_from_store,
 )
 from selfeval.indicators.export import catalogue_markdown, to_csv, to_json, to_table, to_xlsx
+from selfeval.indicators.on_basis import compute_from_store
 from selfeval.outputs.tables import to_csv as to_csv_bytes
 
 PERIOD = click.option(

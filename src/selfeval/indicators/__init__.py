@@ -9,7 +9,6 @@ from selfeval.indicators.engine import (
     period_start,
     periods_table,
 )
-from selfeval.indicators.on_basis import BasisDifference, basis_differences, compute_from_store
 from selfeval.indicators.registry import Indicator, catalogue, get, indicator
 from selfeval.indicators.sources import Coverage, Sources, register_reference
 from selfeval.indicators.store_sources import sources_from_store
@@ -18,9 +17,6 @@ __all__ = [
     "AS_RECORDED",
     "AS_RETURNED",
     "Basis",
-    "BasisDifference",
-    "basis_differences",
-    "compute_from_store",
     "ChildList",
     "Coverage",
     "Indicator",

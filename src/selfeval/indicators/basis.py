@@ -10,17 +10,14 @@ with later returns' corrections and late-recorded episodes.
 from __future__ import annotations
 
 from datetime import date
-from enum import Enum
+from enum import StrEnum
 
 
-class Basis(str, Enum):
+class Basis(StrEnum):
     """Which record a figure is computed from; its value is the name printed beside figures."""
 
     AS_RETURNED = "as returned"
     AS_RECORDED = "as now recorded"
-
-    def __str__(self) -> str:
-        return self.value
 
     @property
     def option(self) -> str:

@@ -54,7 +54,9 @@ class Sources:
     """Named Ibis tables on one backend (DuckDB in process by default).
 
     ``basis`` (and, as returned, ``year``) says which record the tables are: every figure
-    computed from them carries it. ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
+    computed from them carries it.
+
+    ``tables`` are the single record's tables (child-level, with ``la_code``) and any reference
     tables such as ``population`` (la_code, year, population); ``references`` are reference
     tables built only when an indicator first reads them (see ``register_reference``).
 
