@@ -65,14 +65,6 @@ def test_columns_in_another_order_are_the_same_table(store, tmp_path):
     assert t.column("CHILD").to_pylist() == ["K"] and t.column("SEX").to_pylist() == ["2"]
 
 
-def test_several_files_of_one_table_in_one_load_are_concatenated(store, tmp_path):
-    a = episodes(tmp_path / "episodes-part1.csv", "AB")
-    b = episodes(tmp_path / "episodes-part2.csv", "CDE")
-    res = ingest(store, [a, b], return_year=2019, la_code=LA, validate=False)
-    assert res.load.tables == {"ssda903_episodes": 5}
-    assert sorted(store.table("ssda903_episodes").column("CHILD").to_pylist()) == list("ABCDE")
-
-
 def test_loading_the_same_files_again_changes_nothing(store, returns_2019):
     first = ingest(store, [returns_2019], return_year=2019, la_code=LA, validate=False)
     before = store_snapshot(store)
@@ -165,7 +157,7 @@ BAD_FILES = {
         f"{EPISODES}\n{OK_EPISODE}\n{OK_EPISODE},extra\n".encode(),
         "bad.csv, row 3: the row has 14 fields where the header has 13",
     ),
-    "empty": (b"", "bad.csv: the file is empty"),
+    "empty": (b"", "bad.csv, row 1: the file is blank, and its name says no SSDA903 table"),
     "not-utf8": (EPISODES.encode() + b"\n\xff\xfe\xfa,,\n", "bad.csv: the file is not UTF-8"),
     "wrong-kind": (
         b'<?xml version="1.0"?><Message><Header/></Message>',

@@ -23,6 +23,7 @@ from selfeval import __version__
 from selfeval.access import Authorities
 from selfeval.errors import InputError, SelfevalError, UsageError
 from selfeval.pseudonymise import Pseudonymiser
+from selfeval.returns import ssda903
 from selfeval.returns.base import looks_like_xml
 from selfeval.returns.detect import KINDS
 from selfeval.returns.grouping import (  # noqa: F401 - READERS, expand, read_file: their old home
@@ -175,7 +176,7 @@ def validate_903_group(
     from selfeval.validation import validate_903
 
     last = previous.tables if previous is not None else None
-    source: Any = [f.path for f in group.files]
+    source: Any = [f.path for f in group.files if not ssda903.is_blank(f.path)]
     if last is not None and any(looks_like_xml(p) for p in source):
         # The validator reads one XML file and nothing beside it: give it the tables.
         source = group.tables()
@@ -339,7 +340,7 @@ def ingest(
 
 def _with_tolerated(summary: dict, g: ReturnGroup) -> dict:
     """The validation summary plus what the readers tolerated in the files (never hidden)."""
-    tolerated = [w for f in g.files for w in f.warnings]
+    tolerated = [w for f in g.files for w in f.warnings] + g.notes
     return {**summary, "tolerated": tolerated} if tolerated else summary
 
 

@@ -50,6 +50,8 @@ def validate(
     reports = validate_paths(files, return_year=year, la_ons_code=la_ons_code)
     for r in reports:
         click.echo(r.summary())
+        for note in r.notes:
+            click.echo(f"  note: {note}")
         for rule, severity, message, n in r.counts_by_rule[:20]:
             click.echo(f"  {rule:>6} {severity:<5} {n:>6}  {message}")
         for c in r.crashed:

@@ -18,7 +18,7 @@ import pyarrow as pa
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
-from selfeval.returns.base import looks_like_xml
+from selfeval.returns.base import InputWarning, ReturnTables, looks_like_xml, looks_like_zip
 from selfeval.returns.detect import detect
 from selfeval.returns.limits import max_file_bytes
 
@@ -61,10 +61,12 @@ class ReturnGroup:
     la_code: str
     return_year: int | None
     files: list[ReadFile] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What the call left out beside the group's files (Ofsted's provider lists), one line each."""
 
     def tables(self) -> dict[str, pa.Table]:
-        """Each table's rows from every file of the group (several files of a table concatenated),
-        stamped with the group's authority and year."""
+        """Each table's rows from the group's files, stamped with the group's authority and
+        year (an SSDA903 table comes from one file: ``refuse_two_files_for_a_table``)."""
         parts: dict[str, list[pa.Table]] = defaultdict(list)
         for f in self.files:
             for name, t in f.tables.items():
@@ -79,11 +81,26 @@ class ReturnGroup:
 
 
 def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
-    """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file)."""
+    """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file); a
+    blank CSV is the table its name says, with no rows (noted in the load's report)."""
     if ssda903_xml.sniff(path):
         return ssda903_xml.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
-    name, table = ssda903.read_csv(path, max_bytes=max_bytes)
-    return {name: table}
+    name, table = ssda903.read_csv(
+        path, la_code=la_code, return_year=return_year, max_bytes=max_bytes
+    )
+    notes = []
+    if table.num_rows == 0 and ssda903.is_blank(path):
+        notes.append(
+            InputWarning(
+                Location(path.name),
+                "empty-table",
+                f"the file is blank: read as the {name} table with no rows (its name says "
+                "which table)",
+            )
+        )
+    return ReturnTables(
+        {name: table}, kind="903", la_code=la_code, return_year=return_year, warnings=notes
+    )
 
 
 READERS: dict[str, Reader] = {
@@ -142,9 +159,11 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
 
 
 def detect_kind(path: Path) -> str:
-    """The kind of return a file is, from its content (not its name)."""
-    size = path.stat().st_size
-    if size == 0 or (size < 4096 and not path.read_bytes().strip()):
+    """The kind of return a file is, from its content (not its name); a blank file is a 903
+    table with no rows when its name says which table, else refused."""
+    if ssda903.is_blank(path):
+        if ssda903.table_of_name(path) is not None:
+            return "903"
         raise InputError(
             Location(path.name, 1), "empty-file", "the file is blank: it has nothing to read"
         )
@@ -156,6 +175,30 @@ def detect_kind(path: Path) -> str:
         "unknown-kind",
         "the file is not a return selfeval can recognise (give --kind to say what it is)",
     )
+
+
+PROVIDER_COLUMNS = frozenset({"urn", "sector"})
+"""Columns every Ofsted provider list has (children's homes, social care providers)."""
+
+
+def is_provider_list(path: Path) -> bool:
+    """True for Ofsted's lists of children's homes and social care providers (``ch.xlsx``,
+    ``scpch.xlsx``) that DfE's 903 validator takes beside a return for its URN rules: a workbook
+    whose first sheet's first row names URN, Sector and a provider or provision type."""
+    if path.suffix.lower() != ".xlsx" or not looks_like_zip(path):
+        return False
+    try:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(path, read_only=True)
+        try:
+            first = next(wb.worksheets[0].iter_rows(max_row=1, values_only=True), ())
+        finally:
+            wb.close()
+    except Exception:
+        return False
+    names = {str(v).strip().lower() for v in first if v is not None}
+    return names >= PROVIDER_COLUMNS and bool(names & {"provider type", "provision type"})
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
@@ -183,19 +226,63 @@ def expand(paths: Iterable[Path]) -> list[Path]:
 def read_all(
     paths: Sequence[Path], *, kind: str | None, opts: Options, default_la: str | None
 ) -> list[ReturnGroup]:
-    """Read every file, then group them into loads; the first unreadable file refuses all."""
+    """Read every file, then group them into loads; the first unreadable file refuses all.
+
+    Ofsted's provider lists (the 903 validator's optional reference inputs) are not returns:
+    they are left out, and each load of the call notes it.
+    """
     files: list[ReadFile] = []
+    skipped: list[str] = []
     for path in expand(paths):
+        if kind in (None, "903") and is_provider_list(path):
+            skipped.append(
+                f"{path.name}: Ofsted's list of children's homes or providers (an optional "
+                "reference input of DfE's 903 validator, for its URN rules), not a return: "
+                "not loaded [reference-list]"
+            )
+            continue
         rf = read_file(path, kind or detect_kind(path), opts, default_la)
         if rf.la_code is None:
             raise UsageError(f"{path.name} does not say which authority it is for: give --la")
         files.append(rf)
+    if not files:
+        raise UsageError(
+            "no returns to load: " + "; ".join(s.split(":")[0] for s in skipped) + " are "
+            "Ofsted's provider lists, which the 903 validator takes beside a return"
+        )
+    for s in return_sets(files):
+        refuse_two_files_for_a_table(s)
     assign_903_years(files, opts.return_year)
     groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
     for rf in files:
         key = (rf.kind, rf.la_code, rf.return_year)
         groups.setdefault(key, ReturnGroup(*key)).files.append(rf)  # type: ignore[arg-type]
+    for g in groups.values():
+        if g.kind == "903":
+            refuse_two_files_for_a_table(g.files, f" of {g.describe()}")
+        g.notes += skipped
     return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
+
+
+def refuse_two_files_for_a_table(files: Sequence[ReadFile], of: str = "") -> None:
+    """Two SSDA903 CSV files of one table in one return are refused, naming both: one of them
+    is not the return's (``placed_for_adoption_errors.csv`` beside ``placed_for_adoption.csv``),
+    and which is cannot be told from their content."""
+    by_table: dict[str, list[Path]] = defaultdict(list)
+    for f in files:
+        if f.kind == "903" and not looks_like_xml(f.path):
+            for name in f.tables:
+                by_table[name].append(f.path)
+    for name, paths in sorted(by_table.items()):
+        if len(paths) > 1:
+            names = " and ".join(p.name for p in paths)
+            raise InputError(
+                Location(paths[1].name),
+                "two-files-one-table",
+                f"{names} are both the {name} table of one return{of}: a return has one file "
+                "of each table; load the one that is the return's (or put each return in its "
+                "own folder)",
+            )
 
 
 _YEAR_IN_NAME = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
@@ -203,16 +290,28 @@ _YEAR_IN_NAME = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
 
 def return_sets(files: Sequence[ReadFile]) -> list[list[ReadFile]]:
     """The SSDA903 files that make one return each: an XML file on its own, or the CSV tables
-    in one folder whose names differ only in the table (``2019-header.csv`` goes with
-    ``2019-episodes.csv``, not with ``2020-episodes.csv``)."""
+    in one folder with the same year in their names (``2019-header.csv`` goes with
+    ``2019-episodes.csv``, not with ``2020-episodes.csv``). A table whose name has no year goes
+    with the folder's tables that name one, when they all name the same one
+    (``SSDA903_header.csv`` with ``SSDA903_episodes_2018.csv``)."""
     sets: dict[tuple[str, ...], list[ReadFile]] = {}
+    csvs = [f for f in files if f.kind == "903" and not looks_like_xml(f.path)]
+    years_in: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+    for f in csvs:
+        years = tuple(_YEAR_IN_NAME.findall(f.path.stem))
+        if years:
+            years_in[str(f.path.parent)].add(years)
     for f in files:
         if f.kind != "903":
             continue
         if looks_like_xml(f.path):
             key: tuple[str, ...] = (str(f.path),)
         else:
-            key = (str(f.path.parent), *_YEAR_IN_NAME.findall(f.path.stem))
+            folder = str(f.path.parent)
+            years = tuple(_YEAR_IN_NAME.findall(f.path.stem))
+            if not years and len(years_in[folder]) == 1:
+                [years] = years_in[folder]
+            key = (folder, *years)
         sets.setdefault(key, []).append(f)
     return list(sets.values())
 

@@ -8,6 +8,7 @@ refused whole, with the file, row and field of the first problem.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,42 @@ def identify(header: list[str]) -> TableSpec | None:
     return _BY_COLUMNS.get(frozenset(names))
 
 
+NAMES_IN_FILES: dict[str, str] = {
+    "header": "ssda903_header",
+    "episodes": "ssda903_episodes",
+    "reviews": "ssda903_reviews",
+    "uasc": "ssda903_uasc",
+    "oc2": "ssda903_oc2",
+    "oc3": "ssda903_oc3",
+    "ad1": "ssda903_ad1",
+    "placed_for_adoption": "ssda903_placed_adoption",
+    "placed_adoption": "ssda903_placed_adoption",
+    "previous_permanence": "ssda903_prev_perm",
+    "prev_perm": "ssda903_prev_perm",
+    "missing": "ssda903_missing",
+    "sw_episodes": "ssda903_sw_episodes",
+    "swepisodes": "ssda903_sw_episodes",
+    "dolo": "ssda903_dolo",
+}
+"""How file names call the 903 tables (D2I's fake data, cs-demand-model, liia-tools' exports):
+only a blank file, which has no header row to tell its table by, is known by its name."""
+
+
+def table_of_name(path: Path) -> str | None:
+    """The 903 table a file's name calls it (``2017-ad1.csv``, ``SSDA903_episodes_2018.csv``:
+    the longest such word in it between separators), or None."""
+    words = "_" + re.sub(r"[^a-z0-9]+", "_", path.stem.lower()) + "_"
+    found = [w for w in NAMES_IN_FILES if f"_{w}_" in words]
+    return NAMES_IN_FILES[max(found, key=len)] if found else None
+
+
+def is_blank(path: Path) -> bool:
+    """True if the file holds nothing but white space (cs-demand-model ships tables that are a
+    newline only): a table with no rows, if its name says which."""
+    size = path.stat().st_size
+    return size == 0 or (size < 4096 and not path.read_bytes().strip())
+
+
 def read_csv(
     path: Path,
     *,
@@ -45,7 +82,25 @@ def read_csv(
     return_year: int | None = None,
     max_bytes: int | None = None,
 ) -> tuple[str, pa.Table]:
-    """One 903 CSV file as (table name, typed table); refused whole if it does not read."""
+    """One 903 CSV file as (table name, typed table); refused whole if it does not read.
+
+    A blank file is the table its name calls it, with no rows; a blank file whose name calls
+    it no table is refused ("empty-file").
+    """
+    if is_blank(path):
+        name = table_of_name(path)
+        if name is None:
+            raise InputError(
+                Location(path.name, 1),
+                "empty-file",
+                "the file is blank, and its name says no SSDA903 table (such as "
+                "2019-episodes.csv), so it cannot be read as a table with no rows",
+            )
+        spec = SSDA903[name]
+        empty = typed_columns(
+            spec, {}, file=path.name, la_code=la_code, return_year=return_year, row_numbers=[]
+        )
+        return name, empty
     check_size(path, max_bytes)
     plain = _read_plain(path.read_bytes(), path.name, la_code, return_year)
     return plain or _read_carefully(path, la_code, return_year)

@@ -204,28 +204,41 @@ def validate_cin(
 def validate_paths(
     paths: Sequence[Path], *, return_year: int | None = None, la_ons_code: str | None = None
 ) -> list[ValidationReport]:
-    """Validate files of any kind: the 903 files together, each CIN census file alone.
+    """Validate files of any kind: each SSDA903 return's files together, each CIN census file
+    alone.
 
-    Other kinds (Annex A, workforce) have no DfE validator and are skipped.
+    Other kinds (Annex A, workforce) have no DfE validator and are skipped; so are Ofsted's
+    provider lists (noted on each 903 report). The 903 files are grouped into returns as
+    ``ingest`` groups them; without ``return_year`` each return's year comes from its episodes
+    and each is judged with last year's return beside it.
     """
+    from selfeval.ingest import previous_903, validate_903_group
     from selfeval.returns.detect import detect
+    from selfeval.returns.grouping import Options, is_provider_list, read_all
+    from selfeval.returns.ssda903 import is_blank, table_of_name
 
-    kinds = {Path(p): detect(Path(p)) for p in paths}
+    lists = [Path(p) for p in paths if is_provider_list(Path(p))]
+    kinds = {
+        Path(p): ("903" if is_blank(Path(p)) and table_of_name(Path(p)) else detect(Path(p)))
+        for p in paths
+        if Path(p) not in lists
+    }
     unknown = [p.name for p, k in kinds.items() if k is None]
     if unknown:
         raise UsageError(f"not a return selfeval knows: {', '.join(unknown)}")
     reports = []
     ssda903 = [p for p, k in kinds.items() if k == "903"]
-    if ssda903 and return_year is not None:
-        reports.append(validate_903(ssda903, return_year=return_year, la_ons_code=la_ons_code))
-    elif ssda903:
-        # Several returns, each year from its episodes, each with last year's beside it.
-        from selfeval.ingest import previous_903, validate_903_group
-        from selfeval.returns.grouping import Options, read_all
-
-        groups = read_all(ssda903, kind="903", opts=Options(la_code="000"), default_la=None)
+    if ssda903:
+        opts = Options(la_code="000", return_year=return_year)
+        groups = read_all(ssda903, kind="903", opts=opts, default_la=None)
         for g in groups:
-            reports.append(validate_903_group(g, previous_903(g, groups, None), la_ons_code))
+            r = validate_903_group(g, previous_903(g, groups, None), la_ons_code)
+            r.notes += [
+                f"{p.name}: Ofsted's provider list, an optional input of the 903 validator; "
+                "not given to it here (its URN rules did not run)"
+                for p in lists
+            ] + [w for f in g.files for w in f.warnings if "[empty-table]" in w]
+            reports.append(r)
     for p, k in kinds.items():
         if k == "cin":
             reports.append(validate_cin(p, return_year=return_year))

@@ -50,6 +50,8 @@ class ValidationReport:
     """Why the validator could not judge the files at all (it could not read them)."""
     previous_year: int | None = None
     """The return year of last year's return given beside this one (SSDA903), if any."""
+    notes: list[str] = field(default_factory=list)
+    """What was left out of the validator's input, and why (a blank table, a provider list)."""
 
     @property
     def counts_by_rule(self) -> list[tuple[str, str, str, int]]:
