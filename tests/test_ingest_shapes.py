@@ -165,3 +165,39 @@ def test_cli_ingest_shows_the_folder_loaded(store, folder, capsys):
     )
     assert code == 0, err
     assert out.startswith("loaded load 1 (903 2019 for 999, 4 rows")
+
+
+def test_codes_are_read_case_blind_as_dfes_validator_reads_them(store, folder):
+    """D2I's fake data writes some codes in lower case (``s``, ``p``, ``v3``). On 31 March
+    2019: A (RNE ``s``, LS ``c2``) is looked after; B is on short breaks (LS ``v3``), which
+    do not count; so 1 child, not 2. The load notes the codes it upper-cased."""
+    from datetime import date
+
+    from selfeval.indicators import compute, sources_from_store
+
+    header(folder / "header.csv", "AB")
+    write_903_table(
+        folder / "episodes.csv",
+        "ssda903_episodes",
+        [
+            {"CHILD": "A", "DECOM": "01/06/2018", "RNE": "s", "LS": "c2", "PLACE": "u1"},
+            {"CHILD": "B", "DECOM": "01/02/2019", "RNE": "S", "LS": "v3", "PLACE": "T1"},
+        ],
+    )
+    rec = ingest(store, [folder], la_code=LA, validate=False).load
+    t = store.table("ssda903_episodes").sort_by("CHILD")
+    assert t.column("LS").to_pylist() == ["C2", "V3"]
+    assert t.column("RNE").to_pylist() == ["S", "S"]
+    [r] = compute(sources_from_store(store), [date(2019, 3, 31)], ids=["cla_count"])
+    assert r.value == 1
+    assert (
+        "episodes.csv: codes in lower case read as upper case, as DfE's validator reads them "
+        "(2 LS, 1 PLACE, 1 RNE values of ssda903_episodes) [code-case]"
+    ) in rec.validation["tolerated"]
+
+
+def test_child_identifiers_keep_their_case(store, folder):
+    header(folder / "header.csv", "a")
+    episodes(folder / "episodes.csv", "a")
+    ingest(store, [folder], la_code=LA, validate=False)
+    assert store.table("ssda903_header").column("CHILD").to_pylist() == ["a"]

@@ -82,24 +82,43 @@ class ReturnGroup:
 
 def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
     """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file); a
-    blank CSV is the table its name says, with no rows (noted in the load's report)."""
-    if ssda903_xml.sniff(path):
-        return ssda903_xml.read(path, la_code=la_code, return_year=return_year, max_bytes=max_bytes)
-    name, table = ssda903.read_csv(
-        path, la_code=la_code, return_year=return_year, max_bytes=max_bytes
-    )
+    blank CSV is the table its name says, with no rows (noted in the load's report). Codes are
+    read case-blind, as DfE's validator reads them: in upper case, noted where they were not."""
     notes = []
-    if table.num_rows == 0 and ssda903.is_blank(path):
-        notes.append(
-            InputWarning(
-                Location(path.name),
-                "empty-table",
-                f"the file is blank: read as the {name} table with no rows (its name says "
-                "which table)",
-            )
+    if ssda903_xml.sniff(path):
+        got: Mapping[str, pa.Table] = ssda903_xml.read(
+            path, la_code=la_code, return_year=return_year, max_bytes=max_bytes
         )
+        notes += getattr(got, "warnings", [])
+    else:
+        name, table = ssda903.read_csv(
+            path, la_code=la_code, return_year=return_year, max_bytes=max_bytes
+        )
+        got = {name: table}
+        if table.num_rows == 0 and ssda903.is_blank(path):
+            notes.append(
+                InputWarning(
+                    Location(path.name),
+                    "empty-table",
+                    f"the file is blank: read as the {name} table with no rows (its name says "
+                    "which table)",
+                )
+            )
+    tables = {}
+    for name, table in got.items():
+        tables[name], lower = ssda903.codes_upper(table)
+        if lower:
+            said = ", ".join(f"{n} {f}" for f, n in sorted(lower.items()))
+            notes.append(
+                InputWarning(
+                    Location(path.name),
+                    "code-case",
+                    f"codes in lower case read as upper case, as DfE's validator reads them "
+                    f"({said} values of {name})",
+                )
+            )
     return ReturnTables(
-        {name: table}, kind="903", la_code=la_code, return_year=return_year, warnings=notes
+        tables, kind="903", la_code=la_code, return_year=return_year, warnings=notes
     )
 
 

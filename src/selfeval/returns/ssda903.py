@@ -230,6 +230,27 @@ def _stripped_positions(header: list[str], spec: TableSpec) -> list[str]:
     return [by_name[f] for f in spec.fields]
 
 
+IDENTIFIERS = frozenset({"CHILD"})
+"""Text fields kept exactly as given; every other 903 text field is a code or a postcode."""
+
+
+def codes_upper(table: pa.Table) -> tuple[pa.Table, dict[str, int]]:
+    """The table with its codes in upper case, as DfE's validator reads them (its ingress
+    upper-cases every text column: ``rne`` ``s`` is ``S``), and how many values each field had
+    in lower case. Child identifiers are kept as given."""
+    changed: dict[str, int] = {}
+    for i, name in enumerate(table.column_names):
+        col = table.column(i)
+        if name in IDENTIFIERS or not pa.types.is_string(col.type):
+            continue
+        upper = pc.utf8_upper(col)
+        n = pc.sum(pc.cast(pc.not_equal(upper, col), pa.int64())).as_py() or 0
+        if n:
+            changed[name] = n
+            table = table.set_column(i, name, upper)
+    return table, changed
+
+
 def return_year_of(tables: Mapping[str, pa.Table]) -> tuple[int, date] | None:
     """The return year a 903 return's own episodes imply, and the date that implies it.
 
