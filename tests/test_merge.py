@@ -112,6 +112,33 @@ def test_an_episode_ending_on_1_april_must_be_re_reported(store):
     assert rows(store, "ssda903_episodes", "CHILD") == [("A",)]
 
 
+def test_an_episode_ending_on_1_april_counts_as_returned_and_the_record_says_why_not(store, capsys):
+    """D's episode ends on 1 April 2019 and the 2020 return does not repeat it (as real returns
+    do). Children looked after at 31 March 2019: as returned for 2019, A and D (2: the 2019
+    return as submitted); as now recorded, A (1), with the reason named."""
+    from conftest import run_cli
+    from selfeval.store.merge import Dropped, dropped
+
+    load(
+        store,
+        "903",
+        2019,
+        {"ssda903_episodes": [ep("A", "01/06/2018"), ep("D", "01/06/2018", dec="01/04/2019")]},
+    )
+    load(store, "903", 2020, {"ssda903_episodes": [ep("A", "01/06/2018")]})
+    at = date(2019, 3, 31)
+    [r] = compute(sources_from_store(store, basis="as-returned", year=at), [at], ids=["cla_count"])
+    assert r.value == 2
+    assert cla_at(store, at) == 1
+    assert dropped(store) == [Dropped("ssda903_episodes", LA, 2019, 1, 1)]
+    code, out, err = run_cli(
+        capsys, "--db", str(store.url), "indicators", "--at", "2019-03-31", "--id", "cla_count"
+    )
+    assert code == 0 and "as now recorded" in out
+    assert "1 row of ssda903_episodes that the 2019 return (999) leaves open" in err
+    assert "on 1 April 2019, the first day of the 2020 return's year" in err
+
+
 def test_a_missing_year_between_returns_keeps_the_earlier_rows(store):
     """2019 and 2021 loaded, 2020 not: no loaded return speaks for 2019/20, so B (open at
     31 March 2019) stays, and the 2019 stock is unchanged by loading 2021."""
@@ -214,6 +241,220 @@ def test_cin_child_rows_follow_the_winning_cin_episode(store):
         ("X", 3, date(2019, 6, 30))
     ]
     assert rows(store, "cin_assessments", "LAchildID", "return_year") == [("Y", 2019)]
+
+
+# -- CIN census: each return authoritative for its own period ------------------------------
+
+
+def _x(detail: str, **kw: str) -> dict[str, str]:
+    """A row of child X's CIN episode (referred 01/06/2017) under this return's CINdetailsID."""
+    return dict(LAchildID="X", CINdetailsID=detail, **kw)
+
+
+def _episode_x(detail: str) -> dict[str, str]:
+    return _x(detail, CINreferralDate="01/06/2017")
+
+
+def _three_cin_years(store):
+    """X's episode is open through three returns, each reporting only its own year's activity
+    (as the CIN census does), under a different CINdetailsID each year:
+
+    - 2018: assessment started 02/06/2017, authorised 10/07/2017; assessment started 20/03/2018,
+      not yet authorised; s47 20/07/2017 (ICPC 01/08/2017); CP plan 01/08/2017 to 01/02/2018
+      reviewed 01/10/2017; CIN plan from 01/02/2018, open.
+    - 2019: the assessment of 20/03/2018, authorised 25/04/2018; the CIN plan, ended 30/06/2018;
+      s47 01/09/2018 (ICPC 15/09/2018); CP plan from 15/09/2018, open, reviewed 01/12/2018.
+      Z (referred 05/01/2019, CINdetailsID 5) has a CP plan from 10/01/2019, open.
+    - 2020: the CP plan of 15/09/2018, ended 01/06/2019, reviewed 01/05/2019. Z's episode is
+      re-reported, open, without a plan: 2020 says Z had none open on 1 April 2019.
+    """
+    load(
+        store,
+        "cin",
+        2018,
+        {
+            "cin_details": [_episode_x("1")],
+            "cin_assessments": [
+                _x(
+                    "1",
+                    AssessmentID="1",
+                    AssessmentActualStartDate="02/06/2017",
+                    AssessmentAuthorisationDate="10/07/2017",
+                ),
+                _x("1", AssessmentID="2", AssessmentActualStartDate="20/03/2018"),
+            ],
+            "cin_assessment_factors": [
+                _x("1", AssessmentID="1", AssessmentFactor="2A"),
+                _x("1", AssessmentID="2", AssessmentFactor="3A"),
+            ],
+            "cin_section47": [
+                _x("1", S47ActualStartDate="20/07/2017", DateOfInitialCPC="01/08/2017")
+            ],
+            "cin_cp_plans": [
+                _x("1", CPPID="1", CPPstartDate="01/08/2017", CPPendDate="01/02/2018")
+            ],
+            "cin_cp_reviews": [_x("1", CPPID="1", CPPreviewDate="01/10/2017")],
+            "cin_plan_dates": [_x("1", CINPlanStartDate="01/02/2018")],
+        },
+    )
+    z = dict(LAchildID="Z", CINdetailsID="5")
+    load(
+        store,
+        "cin",
+        2019,
+        {
+            "cin_details": [_episode_x("3"), dict(z, CINreferralDate="05/01/2019")],
+            "cin_assessments": [
+                _x(
+                    "3",
+                    AssessmentID="1",
+                    AssessmentActualStartDate="20/03/2018",
+                    AssessmentAuthorisationDate="25/04/2018",
+                )
+            ],
+            "cin_assessment_factors": [_x("3", AssessmentID="1", AssessmentFactor="4A")],
+            "cin_plan_dates": [_x("3", CINPlanStartDate="01/02/2018", CINPlanEndDate="30/06/2018")],
+            "cin_section47": [
+                _x("3", S47ActualStartDate="01/09/2018", DateOfInitialCPC="15/09/2018")
+            ],
+            "cin_cp_plans": [
+                _x("3", CPPID="1", CPPstartDate="15/09/2018"),
+                dict(z, CPPID="2", CPPstartDate="10/01/2019"),
+            ],
+            "cin_cp_reviews": [_x("3", CPPID="1", CPPreviewDate="01/12/2018")],
+        },
+    )
+    load(
+        store,
+        "cin",
+        2020,
+        {
+            "cin_details": [
+                _episode_x("9"),
+                dict(LAchildID="Z", CINdetailsID="2", CINreferralDate="05/01/2019"),
+            ],
+            "cin_cp_plans": [
+                _x("9", CPPID="4", CPPstartDate="15/09/2018", CPPendDate="01/06/2019")
+            ],
+            "cin_cp_reviews": [_x("9", CPPID="4", CPPreviewDate="01/05/2019")],
+        },
+    )
+
+
+def test_each_cin_return_keeps_the_activity_of_its_own_period(store):
+    """Every year's activity of X's episode stays; where two returns report the same activity
+    (the assessment of 20/03/2018, the CIN plan of 01/02/2018, the CP plan of 15/09/2018), the
+    later return's row is kept, and Z's plan, open at 2020's start and not in 2020, goes."""
+    _three_cin_years(store)
+    assert rows(
+        store,
+        "cin_assessments",
+        "AssessmentActualStartDate",
+        "AssessmentAuthorisationDate",
+        "return_year",
+    ) == [
+        (date(2017, 6, 2), date(2017, 7, 10), 2018),
+        (date(2018, 3, 20), date(2018, 4, 25), 2019),
+    ]
+    assert rows(store, "cin_assessment_factors", "AssessmentFactor", "return_year") == [
+        ("2A", 2018),
+        ("4A", 2019),
+    ]
+    assert rows(store, "cin_section47", "S47ActualStartDate", "return_year") == [
+        (date(2017, 7, 20), 2018),
+        (date(2018, 9, 1), 2019),
+    ]
+    assert rows(store, "cin_cp_plans", "LAchildID", "CPPstartDate", "CPPendDate") == [
+        ("X", date(2017, 8, 1), date(2018, 2, 1)),
+        ("X", date(2018, 9, 15), date(2019, 6, 1)),
+    ]
+    assert rows(store, "cin_cp_reviews", "CPPreviewDate", "return_year") == [
+        (date(2017, 10, 1), 2018),
+        (date(2018, 12, 1), 2019),
+        (date(2019, 5, 1), 2020),
+    ]
+    assert rows(store, "cin_plan_dates", "CINPlanStartDate", "CINPlanEndDate") == [
+        (date(2018, 2, 1), date(2018, 6, 30))
+    ]
+
+
+def test_each_years_cin_figures_are_its_own_returns(store):
+    """Worked by hand from the case above. 2018/19: 1 assessment authorised (25/04/2018), 1 s47
+    (01/09/2018), CP plans started: X's 15/09/2018, and Z's 10/01/2019 as returned (2019's
+    return as submitted) but not as now recorded (2020 corrected it); children on a plan at
+    31 March 2019: 2 as returned (X, Z), 1 as now recorded (X). 2017/18: 1 assessment, 1 s47,
+    1 plan started."""
+    _three_cin_years(store)
+    ids = ["assessments_completed", "s47_count", "cp_starts", "cp_count"]
+
+    def figures(src, at):
+        return {r.id: r.value for r in compute(src, [at], ids=ids)}
+
+    at18, at19 = date(2018, 3, 31), date(2019, 3, 31)
+    assert figures(sources_from_store(store), at18) == {
+        "assessments_completed": 1,
+        "s47_count": 1,
+        "cp_starts": 1,
+        "cp_count": 0,
+    }
+    assert figures(sources_from_store(store), at19) == {
+        "assessments_completed": 1,
+        "s47_count": 1,
+        "cp_starts": 1,
+        "cp_count": 1,
+    }
+    as_returned = sources_from_store(store, basis="as-returned", year=2019)
+    assert figures(as_returned, at19) == {
+        "assessments_completed": 1,
+        "s47_count": 1,
+        "cp_starts": 2,
+        "cp_count": 2,
+    }
+
+
+def test_903_reviews_missing_and_placed_for_adoption_keep_earlier_years(store):
+    """Reviews are events of their year: 2019's review of A stays beside 2020's. A missing
+    episode wholly in 2018/19 stays; one open at 31 March 2019 comes from 2020 (ended
+    03/04/2019). A placement for adoption that ceased in 2018/19 stays; one open at 31 March
+    2019 that 2020 does not report goes."""
+    dob = "01/01/2010"
+    load(
+        store,
+        "903",
+        2019,
+        {
+            "ssda903_reviews": [dict(CHILD="A", DOB=dob, REVIEW="01/10/2018", REVIEW_CODE="PN1")],
+            "ssda903_missing": [
+                dict(CHILD="A", DOB=dob, MISSING="M", MIS_START="01/05/2018", MIS_END="02/05/2018"),
+                dict(CHILD="A", DOB=dob, MISSING="M", MIS_START="30/03/2019"),
+            ],
+            "ssda903_placed_adoption": [
+                dict(CHILD="P", DOB=dob, DATE_PLACED="01/05/2018", DATE_PLACED_CEASED="01/09/2018"),
+                dict(CHILD="Q", DOB=dob, DATE_PLACED="01/02/2019"),
+            ],
+        },
+    )
+    load(
+        store,
+        "903",
+        2020,
+        {
+            "ssda903_reviews": [dict(CHILD="A", DOB=dob, REVIEW="01/10/2019", REVIEW_CODE="PN1")],
+            "ssda903_missing": [
+                dict(CHILD="A", DOB=dob, MISSING="M", MIS_START="30/03/2019", MIS_END="03/04/2019")
+            ],
+            "ssda903_placed_adoption": [],
+        },
+    )
+    assert rows(store, "ssda903_reviews", "REVIEW", "return_year") == [
+        (date(2018, 10, 1), 2019),
+        (date(2019, 10, 1), 2020),
+    ]
+    assert rows(store, "ssda903_missing", "MIS_START", "MIS_END", "return_year") == [
+        (date(2018, 5, 1), date(2018, 5, 2), 2019),
+        (date(2019, 3, 30), date(2019, 4, 3), 2020),
+    ]
+    assert rows(store, "ssda903_placed_adoption", "CHILD") == [("P",)]
 
 
 # -- order independence ----------------------------------------------------------------------

@@ -98,6 +98,12 @@ def indicators(
         ids=ids or None,
         la_codes=[la_code] if la_code else None,
     )
+    if basis == "as-recorded":  # why a figure leaves out what an earlier return counted
+        from selfeval.store.merge import dropped
+
+        for d in dropped(ctx.store(), la_code):
+            if min(ends) <= date(d.return_year, 3, 31) <= max(ends):
+                click.echo(f"note: {d.describe()}", err=True)
     if fmt == "xlsx":
         to_xlsx(results, out)  # type: ignore[arg-type]
         click.echo(f"wrote {out}")

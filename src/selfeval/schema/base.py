@@ -31,7 +31,15 @@ class TableSpec:
     per_year: bool = False
     """Each return year's rows are separate facts (e.g. the OC3 outcomes of that year): no merge."""
     parent: tuple[str, str] | None = None
-    """(parent table, link field): rows follow their parent's winning return (CIN census)."""
+    """(parent table, link field): rows belong to a parent row of the same load (CIN census
+    ids link rows within one return only). Without ``activity`` they follow their parent's
+    winning return."""
+    activity: tuple[tuple[str, ...], tuple[str, ...]] | None = None
+    """Activity within a CIN episode (``parent`` is ``cin_details``): (the fields that tell it
+    apart within its episode across returns, the fields whose first non-blank value ends it).
+    Each return is authoritative for its own period: activity an earlier return reports wholly
+    before a later return's period stays; what is open at or after its start comes from the
+    later return (docs/merge-rule.md, rule 5)."""
     span: tuple[str, str] | None = None
     """(start field, end field) of a row that a return re-reports while it is open: a blank end
     means open at the return's 31 March, so the next year's return must report it again (see

@@ -61,13 +61,14 @@ TABLES: tuple[TableSpec, ...] = (
         ),
         integers=("CINdetailsID", "AssessmentID"),
         parent=_DETAIL,
+        activity=(("AssessmentActualStartDate",), ("AssessmentAuthorisationDate",)),
         source="Assessments",
     ),
     _t(
         "cin_assessment_factors",
         "LAchildID,CINdetailsID,AssessmentID,AssessmentFactor",
         integers=("CINdetailsID", "AssessmentID"),
-        parent=_DETAIL,
+        parent=("cin_assessments", "AssessmentID"),
         source="AssessmentFactorsList",
     ),
     _t(
@@ -76,6 +77,7 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("CINPlanStartDate", "CINPlanEndDate"),
         integers=("CINdetailsID",),
         parent=_DETAIL,
+        activity=(("CINPlanStartDate",), ("CINPlanEndDate",)),
         source="CINplanDates",
     ),
     _t(
@@ -85,6 +87,9 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC"),
         integers=("CINdetailsID",),
         parent=_DETAIL,
+        # an enquiry has no end date: it is over at its ICPC, else (none held yet, or none
+        # needed) it is an event of the day it started
+        activity=(("S47ActualStartDate",), ("DateOfInitialCPC", "S47ActualStartDate")),
         source="Section47",
     ),
     _t(
@@ -94,6 +99,7 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("CPPstartDate", "CPPendDate"),
         integers=("CINdetailsID", "CPPID", "NumberOfPreviousCPP"),
         parent=_DETAIL,
+        activity=(("CPPstartDate",), ("CPPendDate",)),
         source="ChildProtectionPlans",
     ),
     _t(
@@ -102,6 +108,7 @@ TABLES: tuple[TableSpec, ...] = (
         dates=("CPPreviewDate",),
         integers=("CINdetailsID", "CPPID"),
         parent=_DETAIL,
+        activity=(("CPPreviewDate",), ("CPPreviewDate",)),
         source="Reviews",
     ),
 )
