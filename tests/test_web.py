@@ -82,7 +82,7 @@ def test_control_limits_of_the_monthly_series_worked_by_hand(loaded, web_store, 
     from selfeval.web import figures
 
     sc = figures.scope(web_store, authorities=EVERY)
-    chart = figures.control_chart(web_store, sc, "cla_count")
+    chart = figures.control_chart(web_store, sc, "cla_count", public=False)
     assert chart.kind == "c"
     assert [p.value for p in chart.points] == [1, 2] + [3] * 10
     assert chart.centre == pytest.approx(2.75)

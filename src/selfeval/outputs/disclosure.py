@@ -18,7 +18,8 @@ DfE's other symbols: ``x`` not available, ``z`` not applicable, ``k`` under 0.5%
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 SUPPRESSED = "c"
 NOT_AVAILABLE = "x"
@@ -70,6 +71,78 @@ def round_total(n: float | None, level: str) -> Cell:
     if level.lower() in ("national", "regional", "england", "region"):
         return int((n + 5) // 10 * 10)
     return publish_count(n)
+
+
+class Figure(Protocol):
+    """Anything with a numerator and a denominator (an indicator's ``Result``)."""
+
+    @property
+    def numerator(self) -> float | None: ...
+    @property
+    def denominator(self) -> float | None: ...
+
+
+F = TypeVar("F", bound=Figure)
+
+
+def discloses(figure: Figure | None) -> bool:
+    """Whether a figure would identify children to a public audience: its numerator or its
+    denominator is 1 to 5 (the one rule every page, table and chart applies to a figure)."""
+    return figure is not None and (is_small(figure.numerator) or is_small(figure.denominator))
+
+
+def public_figures(figures: Sequence[F]) -> list[F]:
+    """Only the figures a public audience may see (none that ``discloses``): what a chart for
+    that audience is drawn from, and its centre, limits and signals computed from, so that
+    nothing hidden comes back from the lines or the words about them."""
+    return [f for f in figures if not discloses(f)]
+
+
+class Target(Protocol):
+    """A plan target's progress (``selfeval.plans.progress.TargetProgress``)."""
+
+    unit: str
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    baseline: float | None
+    baseline_numerator: float | None
+    baseline_denominator: float | None
+    progress_pct: float | None
+
+
+T = TypeVar("T", bound=Target)
+
+
+@dataclass(frozen=True)
+class _Parts:
+    numerator: float | None
+    denominator: float | None
+
+
+def public_target(t: T) -> T:
+    """A target's progress as a public audience may see it: the value now and the baseline
+    hidden (``suppressed`` names them) when computed from 1 to 5 children, and the progress
+    with them (it would give the hidden value back from the baseline and the target)."""
+    hidden = []
+    if discloses(_Parts(t.numerator, t.denominator)):
+        hidden.append("value")
+    if discloses(_Parts(t.baseline_numerator, t.baseline_denominator)):
+        hidden.append("baseline")
+    if t.unit == "count" and is_small(t.value):
+        hidden.append("value")
+    if t.unit == "count" and is_small(t.baseline):
+        hidden.append("baseline")
+    if not hidden:
+        return t
+    hide = dict.fromkeys(hidden, None) | {
+        "progress_pct": None,
+        "numerator": None,
+        "denominator": None,
+        "baseline_numerator": None,
+        "baseline_denominator": None,
+    }
+    return replace(t, **hide, suppressed=tuple(sorted(set(hidden))))  # type: ignore[type-var]
 
 
 @dataclass(frozen=True)

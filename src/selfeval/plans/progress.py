@@ -29,6 +29,12 @@ class TargetProgress:
     progress_pct: float | None
     status: str
     reason: str | None = None
+    numerator: float | None = None
+    denominator: float | None = None
+    baseline_numerator: float | None = None
+    baseline_denominator: float | None = None
+    suppressed: tuple[str, ...] = ()
+    """Which of ``value`` and ``baseline`` disclosure control hid (``outputs.disclosure``)."""
 
     def describe(self) -> str:
         """One line: the target, the value now and how far it has come."""
@@ -86,13 +92,18 @@ def assess(x: Target, values: dict, at: date) -> TargetProgress:
     ind = get(x.indicator_id)
     r = values.get((x.indicator_id, at))
     value = r.value if r else None
+    parts = {"numerator": r.numerator, "denominator": r.denominator} if r else {}
     baseline = x.baseline_value
     if baseline is None and x.baseline_date:
         b = values.get((x.indicator_id, x.baseline_date))
         baseline = b.value if b else None
+        if b is not None:
+            parts |= {"baseline_numerator": b.numerator, "baseline_denominator": b.denominator}
     if value is None:
         reason = r.reason if r else "not computed"
-        return TargetProgress(x, ind.title, ind.unit, at, None, baseline, None, "no data", reason)
+        return TargetProgress(
+            x, ind.title, ind.unit, at, None, baseline, None, "no data", reason, **parts
+        )
     up = {"higher_better": True, "lower_better": False}.get(ind.polarity)
     if up is None and baseline is not None and baseline != x.target_value:
         up = x.target_value > baseline
@@ -111,7 +122,7 @@ def assess(x: Target, values: dict, at: date) -> TargetProgress:
         status = "moving away"
     else:
         status = "in progress"
-    return TargetProgress(x, ind.title, ind.unit, at, value, baseline, pct, status)
+    return TargetProgress(x, ind.title, ind.unit, at, value, baseline, pct, status, **parts)
 
 
 @dataclass(frozen=True)

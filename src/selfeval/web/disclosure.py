@@ -4,14 +4,14 @@ whose rules live in ``selfeval.outputs.disclosure``."""
 from __future__ import annotations
 
 from selfeval.indicators import Result
-from selfeval.outputs.disclosure import SUPPRESSED, is_small
+from selfeval.outputs.disclosure import SUPPRESSED, discloses, is_small
 
 __all__ = ["SUPPRESSED", "is_small", "needs_control", "suppressed"]
 
 
 def suppressed(r: Result) -> bool:
     """Whether a result would let someone without child-level access identify children."""
-    return is_small(r.numerator) or is_small(r.denominator)
+    return discloses(r)
 
 
 def needs_control(user) -> bool:  # type: ignore[no-untyped-def]

@@ -28,6 +28,7 @@ from selfeval.indicators import (
     month_ends,
 )
 from selfeval.indicators import sources_from_store as _sources_from_store
+from selfeval.outputs.disclosure import public_figures
 from selfeval.region import RegionView, region_view
 from selfeval.store import Store
 
@@ -128,13 +129,21 @@ def series(store: Store, sc: Scope, indicator_id: str, months: int = SERIES_MONT
     return _cached(key, make)
 
 
-def control_chart(store: Store, sc: Scope, indicator_id: str) -> ControlChart | None:
-    """The SPC chart of the indicator's monthly series (None when there is nothing to chart)."""
-    key = f"spc:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}"
+def control_chart(
+    store: Store, sc: Scope, indicator_id: str, *, public: bool
+) -> ControlChart | None:
+    """The SPC chart of the indicator's monthly series (None when there is nothing to chart).
+    For a ``public`` audience it is the chart of the points that audience may see only
+    (``outputs.disclosure.public_figures``): its centre, limits and signals owe nothing to a
+    suppressed point."""
+    key = f"spc:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}:{public}"
 
     def make() -> ControlChart | bool:
+        results = series(store, sc, indicator_id)
+        if public:
+            results = public_figures(results)
         try:
-            return chart_for_results(series(store, sc, indicator_id))
+            return chart_for_results(results)
         except (ValueError, ZeroDivisionError, SelfevalError):
             return False  # cached as "no chart"
 

@@ -84,7 +84,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         bench = figures.comparisons(store, sc)
         for ind in catalogue().values():
             f = _figure(ind, by_id.get(ind.id), control)
-            badge, cls = _significance(figures.control_chart(store, sc, ind.id))
+            badge, cls = _significance(figures.control_chart(store, sc, ind.id, public=control))
             cards.append(
                 replace(
                     f, benchmark=_benchmark_line(bench.get(ind.id)), badge=badge, badge_class=cls
@@ -110,7 +110,8 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     rows = _series_rows(request, ind, sc) if sc else []
     current = rows[-1] if rows else None
     store = get_store()
-    chart = figures.control_chart(store, sc, ind.id) if sc else None
+    public = needs_control(request.user)
+    chart = figures.control_chart(store, sc, ind.id, public=public) if sc else None
     bench = figures.comparisons(store, sc).get(ind.id) if sc else None
     return render(
         request,
@@ -136,7 +137,8 @@ def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
     dates = [f.result.period_end for f in rows if f.result]
     values = [None if (f.hidden or f.result is None) else f.result.value for f in rows if f.result]
     lines = [charts.Line(ind.title, values, "#1d70b8")]
-    spc = figures.control_chart(get_store(), sc, ind.id) if sc else None
+    public = needs_control(request.user)
+    spc = figures.control_chart(get_store(), sc, ind.id, public=public) if sc else None
     if spc is not None:
         at = {p.label: p for p in spc.points}
         limits = [at.get(d.isoformat()) for d in dates]

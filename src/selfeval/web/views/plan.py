@@ -10,12 +10,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import NoData, SelfevalError
+from selfeval.outputs.disclosure import public_target
 from selfeval.plans.progress import target_progress
 from selfeval.plans.records import STATUSES
 from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
+from selfeval.web.disclosure import needs_control
 from selfeval.web.ids import RecordIdField
 from selfeval.web.store import get_store
 
@@ -38,11 +40,20 @@ def plan(request: HttpRequest) -> HttpResponse:
         progress = target_progress(store, la, p)
     except SelfevalError:
         progress = []
+    if needs_control(request.user):
+        progress = [public_target(t) for t in progress]
     priorities = [(pr, p.actions_of(pr.ref)) for pr in p.priorities]
     return render(
         request,
         "web/plan.html",
-        {"la": la, "plan": p, "priorities": priorities, "progress": progress, "statuses": STATUSES},
+        {
+            "la": la,
+            "plan": p,
+            "priorities": priorities,
+            "progress": progress,
+            "any_suppressed": any(t.suppressed for t in progress),
+            "statuses": STATUSES,
+        },
     )
 
 
