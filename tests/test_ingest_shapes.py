@@ -201,3 +201,34 @@ def test_child_identifiers_keep_their_case(store, folder):
     episodes(folder / "episodes.csv", "a")
     ingest(store, [folder], la_code=LA, validate=False)
     assert store.table("ssda903_header").column("CHILD").to_pylist() == ["a"]
+
+
+def test_two_rows_with_one_key_that_differ_are_refused_naming_them(store, folder):
+    """Child A's review of 13/08/2020 twice, with different codes (as in D2I's fake reviews):
+    which one is the child's record cannot be told, so the load is refused, rows named."""
+    episodes(folder / "episodes.csv", decom="01/06/2020")
+    rows = [
+        {"CHILD": "A", "DOB": "01/01/2010", "REVIEW": "01/07/2020", "REVIEW_CODE": "PN1"},
+        {"CHILD": "A", "DOB": "01/01/2010", "REVIEW": "13/08/2020", "REVIEW_CODE": "PN1"},
+        {"CHILD": "A", "DOB": "01/01/2010", "REVIEW": "13/08/2020", "REVIEW_CODE": "PN5"},
+    ]
+    write_903_table(folder / "reviews.csv", "ssda903_reviews", rows)
+    with pytest.raises(InputError) as e:
+        ingest(store, [folder], la_code=LA, validate=False)
+    assert str(e.value).startswith(
+        "reviews.csv, row 4: rows 3 and 4 of the ssda903_reviews table are both CHILD A, "
+        "REVIEW 13/08/2020, and differ"
+    )
+    assert "[duplicate-key]" in str(e.value)
+    assert store.loads() == []
+
+
+def test_a_row_repeated_exactly_is_kept_once_with_a_note(store, folder):
+    rows = [{"CHILD": c, "DECOM": "01/06/2018", **EP} for c in "ABA"]
+    write_903_table(folder / "episodes.csv", "ssda903_episodes", rows)
+    rec = ingest(store, [folder], la_code=LA, validate=False).load
+    assert rec.tables == {"ssda903_episodes": 2}
+    assert (
+        "episodes.csv: 1 rows of ssda903_episodes repeat an earlier row exactly (first: row 4, "
+        "as row 2); kept once [duplicate-row]"
+    ) in rec.validation["tolerated"]

@@ -21,6 +21,7 @@ from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, wor
 from selfeval.returns.base import InputWarning, ReturnTables, looks_like_xml, looks_like_zip
 from selfeval.returns.detect import detect
 from selfeval.returns.limits import max_file_bytes
+from selfeval.schema import SSDA903
 
 YEARLY_KINDS = ("903", "cin", "workforce")
 
@@ -279,8 +280,60 @@ def read_all(
     for g in groups.values():
         if g.kind == "903":
             refuse_two_files_for_a_table(g.files, f" of {g.describe()}")
+            for f in g.files:
+                refuse_duplicate_keys(f)
         g.notes += skipped
     return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
+
+
+def refuse_duplicate_keys(f: ReadFile) -> None:
+    """A 903 table's rows are one each per key (an episode per child and start, a review per
+    child and date): two rows with the same key that differ are refused, naming them, since
+    which is the child's record cannot be told; rows that repeat another exactly are dropped,
+    with a note. Keys with a blank field are not keys (the validator's rules judge them)."""
+    for name, t in list(f.tables.items()):
+        spec = SSDA903.get(name)
+        if spec is None or not spec.key or t.num_rows < 2:
+            continue
+        keys = list(zip(*(t.column(k).to_pylist() for k in spec.key), strict=True))
+        seen: dict[tuple, int] = {}
+        twice: list[tuple[int, int]] = []
+        for i, k in enumerate(keys):
+            if None in k:
+                continue
+            if k in seen:
+                twice.append((seen[k], i))
+            else:
+                seen[k] = i
+        if not twice:
+            continue
+        rows = t.select(list(spec.fields)).to_pylist()
+        same = [(a, b) for a, b in twice if rows[a] == rows[b]]
+        differ = [(a, b) for a, b in twice if rows[a] != rows[b]]
+        if differ:
+            a, b = differ[0]
+            key = ", ".join(f"{k} {_show(rows[a][k])}" for k in spec.key)
+            more = f" (and {len(differ) - 1} more such pairs)" if len(differ) > 1 else ""
+            xml = looks_like_xml(f.path)  # rows of an XML file are counted, not lines
+            first, second = (a + 1, b + 1) if xml else (a + 2, b + 2)
+            raise InputError(
+                Location(f.path.name, None if xml else second),
+                "duplicate-key",
+                f"rows {first} and {second} of the {name} table are both {key}, and differ: "
+                f"one row per {' and '.join(spec.key)} in a return{more}; which is the child's "
+                "record cannot be told (a file holding several years' rows needs a YEAR column "
+                "to be split by year)",
+            )
+        drop = {b for _, b in same}
+        f.tables[name] = t.filter(pa.array([i not in drop for i in range(t.num_rows)]))
+        f.warnings.append(
+            f"{f.path.name}: {len(drop)} rows of {name} repeat an earlier row exactly "
+            f"(first: row {same[0][1] + 2}, as row {same[0][0] + 2}); kept once [duplicate-row]"
+        )
+
+
+def _show(v: object) -> str:
+    return v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else str(v)
 
 
 def refuse_two_files_for_a_table(files: Sequence[ReadFile], of: str = "") -> None:
