@@ -24,13 +24,34 @@ AT = "2020-09-30"
 
 def test_turnover_agency_and_vacancy_rates():
     """Employed in post: W1 1.0 + W2 0.5 = 1.5 FTE. Leavers: W3 1.0 -> turnover 1.0 / 1.5 =
-    66.7%. Agency in post W5 1.0 -> 1.0 / (1.0 + 1.5) = 40% (NoAgencyFTE counts agency cover
-    of vacancies, not used). Vacancies 0.5 / (0.5 + 1.5) = 25%."""
+    66.7%. Agency in post W5 1.0 -> 1.0 / (1.0 + 1.5) = 40% (NoAgencyFTE, the agency cover of
+    vacancies, is not in the agency rate: DfE's agency_fte is the worker rows'). Vacancies
+    0.5 / (0.5 + 1.5) = 25%."""
     src = sources(**CENSUS)
     r = result(src, "sw_turnover_pct", AT)
     assert (r.numerator, r.denominator) == (1.0, 1.5)
     assert value(src, "sw_agency_pct", AT) == 40.0
     assert value(src, "sw_vacancy_pct", AT) == 25.0
+
+
+def test_agency_cover_is_the_census_noagencyfte():
+    """DfE publishes NoAgencyFTE as agency_cover_fte: over the agency FTE in post (W5 1.0) it
+    is the agency cover rate, 1.5 / 1.0 = 150% in this made-up census (liia-tools' sample has
+    NoAgencyFTE 59.82 too); over vacancies, 1.5 / 0.5 = 300%. Wolverhampton 2020 as
+    published: 25.5 / 25.5 and 25.5 / 35.4 = 72.0%."""
+    src = sources(**CENSUS)
+    r = result(src, "sw_agency_cover_pct", AT)
+    assert (r.numerator, r.denominator, r.value) == (1.5, 1.0, 150.0)
+    r = result(src, "sw_vacancy_agency_cover_pct", AT)
+    assert (r.numerator, r.denominator, r.value) == (1.5, 0.5, 300.0)
+    wolverhampton = sources(
+        **{
+            WORKERS: [worker("A", "1", 25.5, FTE30=25.5), worker("E", "0", 191.2, FTE30=191.2)],
+            VACANCIES: [{"NumberOfVacancies": 35.4, "NoAgencyFTE": 25.5, "return_year": 2020}],
+        }
+    )
+    assert round(value(wolverhampton, "sw_vacancy_agency_cover_pct", AT), 1) == 72.0
+    assert round(value(wolverhampton, "sw_agency_pct", AT), 1) == 11.8
 
 
 def test_caseload_counts_case_holders_only():

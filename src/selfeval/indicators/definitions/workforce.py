@@ -146,6 +146,66 @@ def sw_vacancy_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _with_vacancies(src, periods)
 
 
+def _agency_cover(src: Sources, periods: ir.Table, over: str) -> ir.Table:
+    """``NoAgencyFTE`` (agency workers covering vacancies, FTE) over the census's agency FTE
+    in post (``over="agency"``) or its vacancies (``over="vacancies"``)."""
+    v = census(src, periods, VACANCIES)
+    if over == "vacancies":
+        v = per_period(v, cover=_fte(v.NoAgencyFTE).sum(), other=_fte(v.NumberOfVacancies).sum())
+        return v.select("la_code", "period_end", numerator=v.cover, denominator=v.other)
+    w = workers(src, periods)
+    a = per_period(w, agency=total(w.fte_in_post, ~w.employed & w.in_post))
+    v = per_period(v, cover=_fte(v.NoAgencyFTE).sum()).rename(_v_la="la_code", _v_end="period_end")
+    j = a.join(v, [a.la_code == v._v_la, a.period_end == v._v_end])
+    return j.select("la_code", "period_end", numerator=j.cover, denominator=j.agency)
+
+
+AGENCY_COVER = (
+    "The census's authority-level NoAgencyFTE counts the agency workers (FTE) covering "
+    "vacancies on 30 September; the agency rate counts every agency worker in post (its "
+    "worker rows), as DfE's published figures do (agency_cover_fte is NoAgencyFTE, agency_fte "
+    "the worker rows')."
+)
+
+
+@indicator(
+    id="sw_agency_cover_pct",
+    title="Agency social workers covering vacancies",
+    definition=(
+        "Agency social workers covering vacancies on 30 September (full-time equivalents), as "
+        "a percentage of all agency social workers in post. " + AGENCY_COVER
+    ),
+    numerator="FTE of agency workers covering vacancies at 30 September (NoAgencyFTE)",
+    denominator="FTE of agency social workers in post at 30 September (AgencyWorker = 1)",
+    polarity="neutral",
+    sources=(WORKERS, VACANCIES),
+    dfe_reference="Children's social work workforce: agency workers covering vacancies (FTE)",
+    published=Published(CSWW, "agency_cover_rate_fte"),
+    **_META,
+)
+def sw_agency_cover_pct(src: Sources, periods: ir.Table) -> ir.Table:
+    return _agency_cover(src, periods, "agency")
+
+
+@indicator(
+    id="sw_vacancy_agency_cover_pct",
+    title="Vacancies covered by agency social workers",
+    definition=(
+        "Agency social workers covering vacancies on 30 September (full-time equivalents), as "
+        "a percentage of vacant posts. " + AGENCY_COVER
+    ),
+    numerator="FTE of agency workers covering vacancies at 30 September (NoAgencyFTE)",
+    denominator="FTE of vacant posts at 30 September (NumberOfVacancies)",
+    polarity="neutral",
+    sources=(VACANCIES,),
+    dfe_reference="Children's social work workforce: vacancies covered by agency workers (FTE)",
+    published=Published(CSWW, "vacancy_agency_cover_rate_fte"),
+    **_META,
+)
+def sw_vacancy_agency_cover_pct(src: Sources, periods: ir.Table) -> ir.Table:
+    return _agency_cover(src, periods, "vacancies")
+
+
 @indicator(
     id="sw_caseload",
     area="workforce",
