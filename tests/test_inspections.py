@@ -83,3 +83,64 @@ def test_a_file_that_is_not_the_workbook_is_refused(tmp_path):
     with pytest.raises(InputError) as e:
         read_outcomes(bad)
     assert "outcomes.ods" in str(e.value)
+
+
+def test_authorities_that_no_longer_exist_are_left_out_and_carried_to_successors(tmp_path):
+    """Oldshire (E1, "No longer exists", requires improvement 1 June 2019) was replaced by
+    Newshire (E2, not yet inspected) and Eastshire (E3, judged good 1 May 2024), as a lookup
+    in provider_la_lookup.csv's shape says; Goneshire (E4) has no successor in it. At 1 June
+    2025: Oldshire and Goneshire are not planned; Newshire is planned from Oldshire's
+    inspection (standard, window 1 December 2021 to 1 December 2022: overdue); Eastshire from
+    its own (short, 1 November 2026 to 1 November 2027)."""
+    from dataclasses import replace
+
+    from selfeval.inspections import next_for_all, read_successors
+
+    old = replace(insp(date(2019, 6, 1), "requires improvement", la="E1"), current=False)
+    gone = replace(insp(date(2019, 1, 1), "good", la="E4"), current=False)
+    east = replace(insp(date(2024, 5, 1), "good", la="E3"), la_name="Eastshire")
+    lookup = tmp_path / "provider_la_lookup.csv"
+    lookup.write_text(
+        "urn,la_code,la_code_new,local_authority_ons_name,ltla23cd\n"
+        "1,901,,Oldshire,E1\n"
+        "2,902,E2,Newshire,E1\n"
+        "3,903,E3,Eastshire,E1\n"
+        "4,904,E5,Otherville,E5\n"
+    )
+    successors = read_successors(lookup)
+    assert successors == {"E1": [("E2", "Newshire"), ("E3", "Eastshire")]}
+    plan = {e.la_code_new: e for e in next_for_all([old, gone, east], date(2025, 6, 1), successors)}
+    assert sorted(plan) == ["E2", "E3"]
+    new = plan["E2"]
+    assert (new.la_name, new.last.inspected_as, new.next_type) == (
+        "Newshire",
+        "Anyshire",
+        "standard",
+    )
+    assert (new.window_start, new.window_end, new.status) == (
+        date(2021, 12, 1),
+        date(2022, 12, 1),
+        "overdue",
+    )
+    e = plan["E3"]
+    assert (e.last.inspected_as, e.next_type, e.window_start) == (None, "short", date(2026, 11, 1))
+    assert sorted(x.la_code_new for x in next_for_all([old, gone, east], date(2025, 6, 1))) == [
+        "E3"
+    ]
+
+
+@pytest.mark.skipif(not OUTCOMES.exists(), reason="needs ../shared/data/ofsted")
+def test_ofsteds_no_longer_exists_authorities_are_not_planned():
+    """Bournemouth (E06000028), Cumbria (E10000006) and Northamptonshire (E10000021) are marked
+    "No longer exists" in the 2025 workbook; none is planned."""
+    from selfeval.inspections import next_for_all
+
+    ins = read_outcomes(OUTCOMES)
+    assert sorted(i.la_name for i in ins if not i.current) == [
+        "Bournemouth",
+        "Cumbria",
+        "Northamptonshire",
+    ]
+    planned = {e.la_code_new for e in next_for_all(ins, date(2025, 6, 1))}
+    assert not planned & {"E06000028", "E10000006", "E10000021"}
+    assert {"E06000058", "E06000063", "E06000061"} <= planned

@@ -9,7 +9,13 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import DATE, LA_CODE, cli
-from selfeval.inspections import accuracy, next_for_all, read_la_lookup, read_outcomes
+from selfeval.inspections import (
+    accuracy,
+    next_for_all,
+    read_la_lookup,
+    read_outcomes,
+    read_successors,
+)
 
 OUTCOMES_HELP = "Ofsted's 'LA inspection outcomes' workbook (.ods) (env SELFEVAL_OFSTED_OUTCOMES)."
 
@@ -25,7 +31,8 @@ OUTCOMES_HELP = "Ofsted's 'LA inspection outcomes' workbook (.ods) (env SELFEVAL
 @click.option(
     "--lookup",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="provider_la_lookup.csv, to show and filter by DfE's 3-digit codes.",
+    help="provider_la_lookup.csv, to show and filter by DfE's 3-digit codes (and to carry the "
+    "history of authorities that no longer exist to their successors).",
 )
 @click.option(
     "--at", type=DATE, default=date.today, show_default="today", help="Plan as at this date."
@@ -46,7 +53,8 @@ def inspections(
     if la_code and not lookup:
         raise click.UsageError("--la needs --lookup to match DfE codes to Ofsted's")
     rows = []
-    for e in next_for_all(read_outcomes(outcomes), at):
+    successors = read_successors(lookup) if lookup else {}
+    for e in next_for_all(read_outcomes(outcomes), at, successors):
         code = codes.get(e.la_code_new, "")
         if la_code and code != la_code:
             continue
@@ -58,6 +66,7 @@ def inspections(
                 "last_inspection": e.last.start.isoformat(),
                 "last_type": e.last.type,
                 "last_overall": e.last.overall,
+                "last_inspected_as": e.last.inspected_as,
                 "next_type": e.next_type,
                 "window_start": e.window_start.isoformat(),
                 "window_end": e.window_end.isoformat(),

@@ -1,6 +1,11 @@
 """Ofsted's ILACS inspections: each authority's history and when and how it is next inspected."""
 
-from selfeval.inspections.outcomes import Inspection, read_la_lookup, read_outcomes
+from selfeval.inspections.outcomes import (
+    Inspection,
+    read_la_lookup,
+    read_outcomes,
+    read_successors,
+)
 from selfeval.inspections.planner import (
     Accuracy,
     Expectation,
@@ -18,4 +23,5 @@ __all__ = [
     "next_for_all",
     "read_la_lookup",
     "read_outcomes",
+    "read_successors",
 ]

@@ -54,6 +54,12 @@ class Inspection:
     """standard, short, focused visit or monitoring visit."""
     judgements: dict[str, str | None]
     """overall, leaders, help_and_protection, in_care, care_leavers (from 2023)."""
+    current: bool = True
+    """False where Ofsted's workbook marks the authority "No longer exists" (its "Local
+    authority status", from the 2025 edition): Bournemouth, Cumbria, Northamptonshire."""
+    inspected_as: str | None = None
+    """The authority that was inspected, when this is its successor's history (Cumbria's
+    inspection carried to Cumberland); None when it is the authority's own."""
 
     @property
     def overall(self) -> str | None:
@@ -99,6 +105,7 @@ def read_outcomes(path: Path, sheet: str = "ILACS_inspection_history") -> list[I
     type_col = "Inspection type" if "Inspection type" in frame.columns else "Inspection/Visit type"
     date_col = "Inspection date" if "Inspection date" in frame.columns else "Inspection/Visit date"
     region_col = "Ofsted region" if "Ofsted region" in frame.columns else "Region"
+    status_col = "Local authority status"
     needed = ["Local authority area code", "Local authority name", date_col, type_col]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
@@ -121,9 +128,30 @@ def read_outcomes(path: Path, sheet: str = "ILACS_inspection_history") -> list[I
                 published=_date(row.get("Publication date"), where),
                 type=kind,
                 judgements={k: _grade(row.get(c)) for k, c in JUDGEMENT_COLUMNS.items()},
+                current=str(row.get(status_col) or "").strip().lower() != "no longer exists",
             )
         )
     out.sort(key=lambda x: (x.la_code_new, x.start))
+    return out
+
+
+def read_successors(path: Path) -> dict[str, list[tuple[str, str]]]:
+    """Authorities that replaced others, from provider_la_lookup.csv: the old ONS code to the
+    (new ONS code, name) of each successor, where a current authority's row names an older
+    authority's code as its lower- or upper-tier area (Cumberland and Westmorland and Furness
+    name Cumbria, E10000006). Where the lookup names none (Bournemouth, Northamptonshire),
+    there is no successor to carry history to."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        for r in csv.DictReader(f):
+            new = (r.get("la_code_new") or "").strip()
+            name = (r.get("local_authority_ons_name") or "").strip()
+            if not new:
+                continue
+            for col in ("ltla23cd", "ltla23_ons"):
+                old = (r.get(col) or "").strip()
+                if old and old != new and (new, name) not in out.get(old, []):
+                    out.setdefault(old, []).append((new, name))
     return out
 
 

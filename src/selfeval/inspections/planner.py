@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
@@ -82,10 +82,26 @@ def expected_next(history: Iterable[Inspection], at: date) -> Expectation | None
     )
 
 
-def next_for_all(inspections: Iterable[Inspection], at: date) -> list[Expectation]:
+def next_for_all(
+    inspections: Iterable[Inspection],
+    at: date,
+    successors: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+) -> list[Expectation]:
+    """Each current authority's next expected inspection. Authorities Ofsted marks "No longer
+    exists" are left out; their inspections join the history of each successor that
+    ``successors`` (``read_successors``) names, marked ``inspected_as``, so a successor not yet
+    inspected itself is planned from its predecessor's last inspection."""
+    every = list(inspections)
+    gone = {i.la_code_new for i in every if not i.current}
     by_la: dict[str, list[Inspection]] = defaultdict(list)
-    for i in inspections:
-        by_la[i.la_code_new].append(i)
+    for i in every:
+        if i.la_code_new not in gone:
+            by_la[i.la_code_new].append(i)
+    for i in every:
+        if i.la_code_new in gone:
+            for new, name in (successors or {}).get(i.la_code_new, ()):
+                carried = replace(i, la_code_new=new, la_name=name, inspected_as=i.la_name)
+                by_la[new].append(carried)
     out = [expected_next(h, at) for h in by_la.values()]
     return sorted((e for e in out if e), key=lambda e: (e.window_start, e.la_name))
 
