@@ -16,7 +16,14 @@ from selfeval.indicators import (
     month_ends,
     sources_from_store,
 )
-from selfeval.indicators.export import catalogue_markdown, to_csv, to_json, to_table, to_xlsx
+from selfeval.indicators.export import (
+    catalogue_markdown,
+    to_csv,
+    to_json,
+    to_table,
+    to_xlsx,
+    years_read,
+)
 from selfeval.indicators.on_basis import compute_from_store
 from selfeval.outputs.tables import to_csv as to_csv_bytes
 
@@ -139,6 +146,7 @@ def info(indicator_id: str) -> None:
         ("polarity", ind.polarity),
         ("measure", ind.measure + (f" ({ind.snapshot} year)" if ind.snapshot else "")),
         ("sources", ", ".join(ind.sources)),
+        ("years read", years_read(ind.lookback_years)),
         ("DfE reference", ind.dfe_reference),
         ("suppression", ind.suppression),
     ]

@@ -80,6 +80,15 @@ def to_table(results: Sequence[Result]) -> str:
     return "\n".join(lines)
 
 
+def years_read(lookback: int | None) -> str:
+    """An indicator's look-back in words (``Indicator.lookback_years``)."""
+    if lookback is None:
+        return "its own return year and every earlier one"
+    if lookback == 0:
+        return "its own return year only"
+    return f"its own return year and the {lookback} before it"
+
+
 def catalogue_markdown(cat: dict[str, Indicator]) -> str:
     """docs/indicators.md: every indicator's declaration, by area, generated from the catalogue."""
     out = [
@@ -93,6 +102,14 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
         "yearly return on or before the date (the 903's OC2 and OC3 tables to 31 March, the "
         "workforce census to 30 September). Percentages are 0-100. A figure without the data it "
         "needs is blank, with the reason, never a silent zero.",
+        "",
+        "Every figure names its **basis** (docs/decisions/0019-basis.md). *As returned*: the "
+        "year's figures from the returns of that year and earlier, as submitted, exactly as DfE "
+        "computes its published statistics; every comparison with England, the region and "
+        "neighbours is on this basis (`selfeval indicators --basis as-returned`). *As now "
+        "recorded*: from every load merged, with later returns' corrections (the default). "
+        "**Years read** says how many return years before its own an indicator's definition "
+        "reads: a store holding only those returns gives the same figure.",
         "",
     ]
     for area in AREAS:
@@ -109,6 +126,7 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
                 ("Polarity", i.polarity.replace("_", " ")),
                 ("Measure", i.measure + (f" ({i.snapshot} year)" if i.snapshot else "")),
                 ("Sources", ", ".join(f"`{s}`" for s in i.sources)),
+                ("Years read", years_read(i.lookback_years)),
                 ("DfE reference", i.dfe_reference),
                 ("Suppression", i.suppression),
             ]

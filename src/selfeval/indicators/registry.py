@@ -89,6 +89,11 @@ class Indicator:
     """Counting choices where no source settles the rule, each in a sentence (shown by info)."""
     child_level: ChildLevel | None = None
     """Where the indicator counts children (or their referrals, plans, ...): how to list them."""
+    lookback_years: int | None = 0
+    """How many return years before the figure's own its definition reads: 0, its own year's
+    returns say all it needs (a count at 31 March, the year's referrals); 1 for re-referrals
+    within 12 months; None, any earlier year (a child's first plan ever, the start of a period
+    of care). The property test (tests/test_basis_property.py) holds the catalogue to it."""
     same_figure_as: str | None = None
     """Another source's indicator that gives the same figure (Annex A's referrals beside the
     CIN census's): that one wins where both have data; a reconciliation shows both."""

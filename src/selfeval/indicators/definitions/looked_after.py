@@ -277,6 +277,7 @@ def stability_3plus_placements_pct(src: Sources, periods: ir.Table) -> ir.Table:
             ("placement_stability", "Living with the same carer for at least 2 years"),
         ),
     ),
+    lookback_years=2,
 )
 def stability_long_term_pct(src: Sources, periods: ir.Table) -> ir.Table:
     e = episodes_with_starts(src)
@@ -530,6 +531,7 @@ def sw_changes_3plus_pct(src: Sources, periods: ir.Table) -> ir.Table:
     dfe_reference="Adoption scorecard A1 / Children looked after in England: adoptions, "
     "average time between entering care and moving in with the adoptive family",
     suppression="days: suppressed when fewer than 6 children were adopted",
+    lookback_years=None,
 )
 def adoption_entry_to_placement_days(src: Sources, periods: ir.Table) -> ir.Table:
     e = episodes_with_starts(src)

@@ -110,6 +110,7 @@ def referral_rate(src: Sources, periods: ir.Table) -> ir.Table:
     suppression=CIN_SUPPRESSION,
     published=Published(REFERRALS_FILE, "rereferral_percent"),
     choices=("'Within 12 months' includes the day 12 months before (inclusive).",),
+    lookback_years=1,
 )
 def rereferral_12m_pct(src: Sources, periods: ir.Table) -> ir.Table:
     d = src.table("cin_details").select("la_code", *REFERRAL).distinct()

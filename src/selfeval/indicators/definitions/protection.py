@@ -135,6 +135,7 @@ def cp_starts(src: Sources, periods: ir.Table) -> ir.Table:
     dfe_reference="Characteristics of children in need, table D3: second or subsequent plans",
     suppression=CIN_SUPPRESSION,
     published=Published("d3_cpps_subsequent_plan_2013_to_2025", "CPP_subsequent_percent"),
+    lookback_years=None,
 )
 def cp_second_or_subsequent_pct(src: Sources, periods: ir.Table) -> ir.Table:
     j = _starting(src, periods)
