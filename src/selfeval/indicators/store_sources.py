@@ -12,14 +12,15 @@ from selfeval.indicators.sources import Coverage, Sources
 from selfeval.store import Store
 from selfeval.store.merge import table_files
 
-SIX_MONTH_LISTS = tuple(f"annex_a_list{n}" for n in range(1, 6))
-"""Annex A's Lists 1-5 (contacts to section 47s) hold the six months before the workbook."""
+SIX_MONTH_LISTS = tuple(f"annex_a_list{n}" for n in range(1, 9))
+"""Annex A's Lists 1-8 (contacts to children in care) hold the six months before the workbook
+(Lists 6-8: every child open at any time in them)."""
 
 
 def return_year_span(year: int, table: str = "") -> tuple[date, date]:
     """Collection year Y runs from 1 April Y-1 to 31 March Y; the workforce census year
-    (``workforce_*`` tables) from 1 October Y-1 to 30 September Y; Annex A's Lists 1-5, taken
-    at 31 March Y, cover 1 October Y-1 to 31 March Y."""
+    (``workforce_*`` tables) from 1 October Y-1 to 30 September Y; Annex A's lists, taken
+    at 31 March Y, cover 1 October Y-1 to 31 March Y (Lists 1-8)."""
     if table.startswith("workforce"):
         return date(year - 1, 10, 1), date(year, 9, 30)
     if table in SIX_MONTH_LISTS:

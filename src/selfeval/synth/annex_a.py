@@ -346,6 +346,12 @@ def _list8(
     sw = next((w for w in reversed(c.workers) if w.start <= at), None)
     worker = workers.get(sw.worker_id) if sw else None
     earlier = [e for e in eps[:start] if e.end and e.end >= at - timedelta(days=365)]
+    until = min(ceased or at, at)
+    cla_visits = [
+        v.date
+        for v in visits(c, authority)
+        if v.kind == "cla" and v.seen and eps[start].start <= v.date <= until
+    ]
     out["annex_a_list8"].append(
         {
             **p,
@@ -356,7 +362,7 @@ def _list8(
             "legal_status_start_date": eps[ls_start].start,
             "legal_status": last.legal_status,
             "latest_statutory_review_date": reviews[-1] if reviews else None,
-            "last_social_work_visit_date": None,
+            "last_social_work_visit_date": cla_visits[-1] if cla_visits else None,
             "permanence_plan": "Adoption" if c.adoption else None,
             "last_iro_contact_date": reviews[-1] if reviews else None,
             "placements_in_last_12_months": placements_in_year(c, year),

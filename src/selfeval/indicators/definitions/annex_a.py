@@ -6,12 +6,14 @@ plans, children in care, care leavers, adoption) and what only a local extract o
 another source gives the same figure, ``same_figure_as`` names that indicator: it wins where
 both have data (the statutory return is what DfE publishes; the Standard Safeguarding Dataset
 holds every visit, Annex A only the last), and ``selfeval annex-a report`` sets the two side
-by side. Lists 1-5 cover the six months before the workbook's date (31 March of its return
-year), so their figures exist for periods inside those six months (a quarter or a month).
+by side. Lists 1-8 cover the six months before the workbook's date (31 March of its return
+year), so their figures exist for periods and dates inside those six months (a quarter or a
+month; a count on a date).
 """
 
 from __future__ import annotations
 
+import ibis
 import ibis.expr.types as ir
 
 from selfeval.indicators.expr import (
@@ -30,7 +32,7 @@ from selfeval.indicators.sources import Sources
 SUPPRESSION = "cin: counts of 1 to 5 shown as c, with secondary suppression"
 CHILD = "child_unique_id"
 SIX_MONTHS = (
-    "Lists 1 to 5 hold the six months before the workbook's date, so the figure exists for "
+    "Lists 1 to 8 hold the six months before the workbook's date, so the figure exists for "
     "a quarter or month inside them, not for a whole year."
 )
 WORKING_DAYS = (
@@ -50,8 +52,14 @@ def _yes(v: ir.Value) -> ir.BooleanValue:
     return v.cast("string").strip().lower().re_search(r"^(a\)\s*)?y").fill_null(False)
 
 
-def _list(src: Sources, n: int) -> ir.Table:
-    return src.table(f"annex_a_list{n}")
+def _list(src: Sources, n: int, periods: ir.Table) -> ir.Table:
+    """List ``n`` beside each period, from the workbook whose year holds the period's end: a
+    workbook taken at 31 March Y holds 1 April Y-1 to 31 March Y (each workbook re-lists the
+    plans and periods of care still open, so two workbooks' rows must not be added up)."""
+    j = with_periods(src.table(f"annex_a_list{n}"), periods)
+    end = j.period_end
+    year = ibis.ifelse(end.month() >= 4, end.year() + 1, end.year())
+    return j.filter(j.return_year == year)
 
 
 @indicator(
@@ -75,12 +83,12 @@ def _list(src: Sources, n: int) -> ir.Table:
     same_figure_as="contacts",
 )
 def contacts_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 1), periods)
+    j = _list(src, 1, periods)
     return count_every_row(j.filter(in_period(j.date_of_contact, j)))
 
 
 def _referrals(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 3), periods)
+    j = _list(src, 3, periods)
     return j.filter(in_period(j.date_of_referral, j))
 
 
@@ -161,7 +169,7 @@ def referrals_nfa_pct_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
 
 
 def _assessments_authorised(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 4), periods)
+    j = _list(src, 4, periods)
     j = j.filter(in_period(j.assessment_authorisation_date, j))
     return working_days(
         src, j, "assessment_start_date", "assessment_authorisation_date", "working_days"
@@ -243,7 +251,7 @@ def assessment_child_seen_pct_annex_a(src: Sources, periods: ir.Table) -> ir.Tab
     same_figure_as="s47_count",
 )
 def s47_count_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 5), periods)
+    j = _list(src, 5, periods)
     return count_every_row(j.filter(in_period(j.s47_start_date, j)))
 
 
@@ -272,14 +280,14 @@ def s47_count_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
     same_figure_as="icpc_15wd_pct",
 )
 def icpc_15wd_pct_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 5), periods)
+    j = _list(src, 5, periods)
     j = j.filter(in_period(j.icpc_date, j))
     j = working_days(src, j, "s47_start_date", "icpc_date", "working_days")
     return rows_share(j, (j.working_days <= 15).fill_null(False))
 
 
 def _cp_open(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 7), periods)
+    j = _list(src, 7, periods)
     return j.filter(open_at(j.cp_plan_start_date, j.cp_plan_end_date, j.period_end))
 
 
@@ -342,7 +350,7 @@ def cp_visit_in_time_pct_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
 
 
 def _cla_open(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 8), periods)
+    j = _list(src, 8, periods)
     j = j.filter(open_at(j.date_started_looked_after, j.date_ceased_looked_after, j.period_end))
     short_break = j.legal_status.cast("string").strip().upper().re_search(r"^([A-Z]\)\s*)?V[34]")
     return j.filter(~short_break.fill_null(False))
@@ -402,7 +410,7 @@ def cla_visit_in_time_pct_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
 
 
 def _care_leavers(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 9), periods)
+    j = with_periods(src.table("annex_a_list9"), periods)
     return j.filter(j.return_year == j.collection_year)
 
 
@@ -490,7 +498,7 @@ def care_leavers_suitable_accom_pct_annex_a(src: Sources, periods: ir.Table) -> 
     same_figure_as="adoption_entry_to_placement_days",
 )
 def adoption_entry_to_placement_days_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
-    j = with_periods(_list(src, 10), periods)
+    j = _list(src, 10, periods)
     j = j.filter(in_period(j.date_placed_for_adoption, j), j.date_entered_care.notnull())
     j = j.mutate(days=j.date_placed_for_adoption.delta(j.date_entered_care, unit="day"))
     return total_over_children(j, j.days, CHILD)

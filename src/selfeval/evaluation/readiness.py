@@ -1,0 +1,1015 @@
+"""Inspection readiness from Annex A: what inspectors will see in the lists, computed once.
+
+Given one authority's Annex A workbook (the lists as stored, for the return year whose 31
+March is the latest on or before the date) and last year's, this computes typed tables: each
+list's volume by month, timeliness against the statutory standard, distributions by age,
+gender, ethnicity, disability, team and worker, the children inspectors are likely to sample,
+children's journeys from contact to plan or care with the drift between stages, and
+disproportionality. Every table says which of its columns are counts of children (so that the
+public audience can suppress them) and whether it names children (child-level tables are for
+staff with child-level access only). Rendering is ``selfeval.evaluation.readiness_pack``.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+from selfeval.calendar import working_days_between
+from selfeval.errors import NoData
+from selfeval.indicators import catalogue, compute, sources_from_store
+from selfeval.schema.annex_a import TITLES
+
+Row = dict[str, object]
+Lists = dict[int, list[Row]]
+"""Annex A's lists by number (1-11), each a list of rows (field name to value)."""
+
+ASSESSMENT_WD = 45
+ICPC_WD = 15
+CP_VISIT_WD = 10
+CLA_VISIT_DAYS = 42
+SAMPLE_SIZE = 20
+"""How many children each sampling table lists (the longest waits, ...)."""
+AGE_BANDS = (
+    (0, 0, "under 1"),
+    (1, 4, "1 to 4"),
+    (5, 9, "5 to 9"),
+    (10, 15, "10 to 15"),
+    (16, 17, "16 to 17"),
+    (18, 200, "18 and over"),
+)
+"""DfE's age bands in the CIN census and 903 tables."""
+
+
+@dataclass(frozen=True)
+class PackTable:
+    """One table of the pack. ``counts`` are the columns holding counts of children (the
+    public audience suppresses them, and the percentages or ratios made from them:
+    ``percents`` maps such a column to the count columns of its row it is made from);
+    ``child_level`` tables name children and are for staff with child-level access only."""
+
+    key: str
+    title: str
+    columns: tuple[str, ...]
+    rows: list[tuple[object, ...]]
+    counts: tuple[int, ...] = ()
+    percents: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    child_level: bool = False
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Section:
+    title: str
+    intro: str
+    tables: list[PackTable]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The inspection-readiness pack for one authority at one date."""
+
+    la_code: str
+    at: date
+    year: int
+    last_year: int | None
+    sections: list[Section]
+
+    def table(self, key: str) -> PackTable:
+        for s in self.sections:
+            for t in s.tables:
+                if t.key == key:
+                    return t
+        raise KeyError(key)
+
+
+# -- reading ------------------------------------------------------------------------------------
+
+
+def _d(v: object) -> date | None:
+    return v if isinstance(v, date) else None
+
+
+def _yes(v: object) -> bool:
+    s = str(v or "").strip().lower()
+    return s.startswith("y") or s.startswith("a) y")
+
+
+def _pct(n: int, d: int) -> float | None:
+    return round(100.0 * n / d, 1) if d else None
+
+
+def _wd(a: date | None, b: date | None) -> int | None:
+    return working_days_between(a, b) if a and b else None
+
+
+def age_band(dob: date | None, at: date) -> str:
+    if dob is None:
+        return "not recorded"
+    age = at.year - dob.year - ((at.month, at.day) < (dob.month, dob.day))
+    for lo, hi, name in AGE_BANDS:
+        if lo <= age <= hi:
+            return name
+    return "not recorded"
+
+
+def window(at: date) -> tuple[date, date]:
+    """The six months Lists 1-5 cover: from the day after the date six months before."""
+    return at - relativedelta(months=6) + timedelta(days=1), at
+
+
+def _in(d: date | None, span: tuple[date, date]) -> bool:
+    return d is not None and span[0] <= d <= span[1]
+
+
+def _open(start: date | None, end: date | None, at: date) -> bool:
+    return start is not None and start <= at and (end is None or end > at)
+
+
+# -- the measures -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Measure:
+    """One timeliness measure of one list: ``numerator`` of ``denominator`` rows."""
+
+    list: int
+    name: str
+    standard: str
+    numerator: int
+    denominator: int
+
+    @property
+    def percent(self) -> float | None:
+        return _pct(self.numerator, self.denominator)
+
+
+def timeliness(lists: Lists, at: date) -> list[Measure]:
+    """Each list's timeliness against the statutory standard (or the local one named)."""
+    span = window(at)
+    out: list[Measure] = []
+    refs = [r for r in lists.get(3, []) if _in(_d(r.get("date_of_referral")), span)]
+    out.append(
+        Measure(
+            3,
+            "Re-referrals within 12 months",
+            "a referral in the 12 months before",
+            sum(1 for r in refs if (r.get("referrals_in_last_12_months") or 0) > 0),
+            len(refs),
+        )
+    )
+    out.append(
+        Measure(
+            3,
+            "Referrals with no further action",
+            "Referral NFA? yes",
+            sum(1 for r in refs if _yes(r.get("referral_nfa"))),
+            len(refs),
+        )
+    )
+    l4 = lists.get(4, [])
+    done = [r for r in l4 if _in(_d(r.get("assessment_authorisation_date")), span)]
+    in_time = [
+        r
+        for r in done
+        if (
+            _wd(_d(r.get("assessment_start_date")), _d(r.get("assessment_authorisation_date"))) or 0
+        )
+        <= ASSESSMENT_WD
+    ]
+    out.append(
+        Measure(
+            4,
+            "Assessments authorised within 45 working days",
+            "45 working days (Working Together 2023)",
+            len(in_time),
+            len(done),
+        )
+    )
+    out.append(
+        Measure(
+            4,
+            "Children seen during their assessment",
+            "seen during the assessment",
+            sum(1 for r in done if _yes(r.get("child_seen_during_assessment"))),
+            len(done),
+        )
+    )
+    open_a = [
+        r
+        for r in l4
+        if r.get("assessment_authorisation_date") is None
+        and (_d(r.get("assessment_start_date")) or at) <= at
+    ]
+    late = [r for r in open_a if (_wd(_d(r.get("assessment_start_date")), at) or 0) > ASSESSMENT_WD]
+    out.append(
+        Measure(
+            4,
+            "Open assessments past 45 working days on the date",
+            "45 working days (Working Together 2023)",
+            len(late),
+            len(open_a),
+        )
+    )
+    l5 = [r for r in lists.get(5, []) if _in(_d(r.get("icpc_date")), span)]
+    out.append(
+        Measure(
+            5,
+            "Initial conferences within 15 working days of the strategy discussion",
+            "15 working days (Working Together 2023)",
+            sum(
+                1
+                for r in l5
+                if (_wd(_d(r.get("s47_start_date")), _d(r.get("icpc_date"))) or 0) <= ICPC_WD
+            ),
+            len(l5),
+        )
+    )
+    plans = cp_open(lists, at)
+    out.append(
+        Measure(
+            7,
+            "Children on plans visited in the last 10 working days",
+            "10 working days (local standard)",
+            sum(1 for r in plans if _cp_visited(r, at)),
+            len(plans),
+        )
+    )
+    out.append(
+        Measure(
+            7,
+            "Plans open two years or more",
+            "lower is better",
+            sum(1 for r in plans if _cp_two_years(r, at)),
+            len(plans),
+        )
+    )
+    cla = cla_open(lists, at)
+    out.append(
+        Measure(
+            8,
+            "Children in care visited in the last six weeks",
+            "six weeks (Care Planning Regulations 2010, reg. 28)",
+            sum(1 for r in cla if _cla_visited(r, at)),
+            len(cla),
+        )
+    )
+    year_ago = at - relativedelta(years=1)
+    long_cla = [r for r in cla if (_d(r.get("date_started_looked_after")) or at) <= year_ago]
+    for name, fld in (
+        ("health assessment", "last_health_assessment_date"),
+        ("dental check", "last_dental_check_date"),
+    ):
+        out.append(
+            Measure(
+                8,
+                f"In care 12 months or more: {name} in the last 12 months",
+                "every 12 months (Promoting the health of looked-after children)",
+                sum(1 for r in long_cla if (_d(r.get(fld)) or date.min) > year_ago),
+                len(long_cla),
+            )
+        )
+    out.append(
+        Measure(
+            8,
+            "Three or more placements in the last 12 months",
+            "lower is better",
+            sum(1 for r in cla if (r.get("placements_in_last_12_months") or 0) >= 3),
+            len(cla),
+        )
+    )
+    l9 = lists.get(9, [])
+    out.append(
+        Measure(
+            9,
+            "Care leavers the council is in touch with",
+            "in touch",
+            sum(1 for r in l9 if _yes(r.get("la_in_touch"))),
+            len(l9),
+        )
+    )
+    out.append(
+        Measure(
+            9,
+            "Care leavers in suitable accommodation",
+            "suitable",
+            sum(1 for r in l9 if _suitable(r)),
+            len(l9),
+        )
+    )
+    return out
+
+
+def _cp_visited(r: Row, at: date) -> bool:
+    v = _d(r.get("last_statutory_visit_date"))
+    return v is not None and v <= at and working_days_between(v, at) <= CP_VISIT_WD
+
+
+def _cp_two_years(r: Row, at: date) -> bool:
+    s = _d(r.get("cp_plan_start_date"))
+    return s is not None and s <= at - relativedelta(years=2)
+
+
+def _cla_visited(r: Row, at: date) -> bool:
+    v = _d(r.get("last_social_work_visit_date"))
+    return v is not None and v <= at and (at - v).days <= CLA_VISIT_DAYS
+
+
+def _suitable(r: Row) -> bool:
+    s = str(r.get("suitability_of_accommodation") or "").strip().lower()
+    return s.startswith("suitable") or s.startswith("a) suitable")
+
+
+def cp_open(lists: Lists, at: date) -> list[Row]:
+    return [
+        r
+        for r in lists.get(7, [])
+        if _open(_d(r.get("cp_plan_start_date")), _d(r.get("cp_plan_end_date")), at)
+    ]
+
+
+def _short_break(r: Row) -> bool:
+    s = str(r.get("legal_status") or "").strip().upper()
+    s = s.split(")", 1)[1].strip() if ")" in s[:3] else s
+    return s.startswith(("V3", "V4"))
+
+
+def cla_open(lists: Lists, at: date) -> list[Row]:
+    return [
+        r
+        for r in lists.get(8, [])
+        if _open(_d(r.get("date_started_looked_after")), _d(r.get("date_ceased_looked_after")), at)
+        and not _short_break(r)
+    ]
+
+
+@dataclass(frozen=True)
+class Adoption:
+    """List 10's timeliness: average days, over the children placed in the 12 months."""
+
+    placed: int
+    entry_to_placement_days: float | None
+    order_to_match_days: float | None
+
+
+def adoption(lists: Lists, at: date) -> Adoption:
+    year = (at - relativedelta(years=1) + timedelta(days=1), at)
+    placed = [r for r in lists.get(10, []) if _in(_d(r.get("date_placed_for_adoption")), year)]
+
+    def mean_days(a: str, b: str) -> float | None:
+        days = [
+            (_d(r.get(b)) - _d(r.get(a))).days  # type: ignore[operator]
+            for r in placed
+            if _d(r.get(a)) and _d(r.get(b))
+        ]
+        return round(statistics.fmean(days), 1) if days else None
+
+    return Adoption(
+        len(placed),
+        mean_days("date_entered_care", "date_placed_for_adoption"),
+        mean_days("date_of_placement_order", "date_of_matching"),
+    )
+
+
+# -- volumes and distributions --------------------------------------------------------------------
+
+MONTHLY = {
+    1: "date_of_contact",
+    2: "assessment_start_date",
+    3: "date_of_referral",
+    4: "assessment_start_date",
+    5: "s47_start_date",
+}
+"""The date each of Lists 1-5 is counted by, month by month."""
+
+
+def volumes_by_month(lists: Lists, last: Lists | None, at: date) -> PackTable:
+    """Rows of Lists 1-5 per calendar month of the six months, beside the same month a year
+    before."""
+    months = []
+    m = window(at)[0].replace(day=1)
+    while m <= at:
+        months.append(m)
+        m = m + relativedelta(months=1)
+    cols = ["Month"]
+    for n in MONTHLY:
+        cols += [f"List {n} {TITLES[f'annex_a_list{n}'].lower()}", "a year before"]
+    rows = []
+    for m in months:
+        row: list[object] = [m.strftime("%B %Y")]
+        prior = m - relativedelta(years=1)
+        for n, fld in MONTHLY.items():
+            row.append(_month_count(lists.get(n, []), fld, m))
+            row.append(_month_count(last.get(n, []), fld, prior) if last is not None else None)
+        rows.append(tuple(row))
+    return PackTable(
+        "volumes_by_month",
+        "Volumes by month, Lists 1 to 5",
+        tuple(cols),
+        rows,
+        counts=tuple(range(1, len(cols))),
+    )
+
+
+def _month_count(rows: Iterable[Row], fld: str, month: date) -> int:
+    return sum(
+        1
+        for r in rows
+        if (d := _d(r.get(fld))) is not None and (d.year, d.month) == (month.year, month.month)
+    )
+
+
+BREAKDOWNS: dict[str, Callable[[Row, date], str]] = {
+    "age": lambda r, at: age_band(_d(r.get("date_of_birth")), at),
+    "gender": lambda r, at: str(r.get("gender") or "not recorded"),
+    "ethnicity": lambda r, at: str(r.get("ethnicity") or "not recorded"),
+    "disability": lambda r, at: str(r.get("disability") or "not recorded"),
+    "team": lambda r, at: str(r.get("allocated_team") or "not allocated"),
+    "worker": lambda r, at: str(r.get("allocated_worker") or "not allocated"),
+}
+CHILD_LISTS = (1, 3, 4, 5, 6, 7, 8, 9)
+"""The lists of children with the person columns (List 2 early help, 10 and 11 aside)."""
+
+
+def children_of(lists: Lists, n: int) -> list[Row]:
+    """One row per child of a list (the child's last row), so a distribution counts children."""
+    by_child: dict[object, Row] = {}
+    for r in lists.get(n, []):
+        by_child[r.get("child_unique_id")] = r
+    return list(by_child.values())
+
+
+def distribution(lists: Lists, last: Lists | None, at: date, n: int, by: str) -> PackTable:
+    """Children of list ``n`` by ``by`` (age, gender, ...), beside last year's."""
+    key = BREAKDOWNS[by]
+    now = Counter(key(r, at) for r in children_of(lists, n))
+    prior_at = at - relativedelta(years=1)
+    before = Counter(key(r, prior_at) for r in children_of(last, n)) if last is not None else None
+    groups = sorted(set(now) | set(before or ()), key=lambda g: (-now.get(g, 0), g))
+    rows = [
+        (
+            g,
+            now.get(g, 0),
+            _pct(now.get(g, 0), sum(now.values())),
+            before.get(g, 0) if before is not None else None,
+            _pct(before.get(g, 0), sum(before.values())) if before is not None else None,
+        )
+        for g in groups
+    ]
+    return PackTable(
+        f"list{n}_by_{by}",
+        f"List {n} ({TITLES[f'annex_a_list{n}'].lower()}): children by {by}",
+        (by.capitalize(), "Children", "%", "A year before", "% a year before"),
+        rows,
+        counts=(1, 3),
+        percents={2: (1,), 4: (3,)},
+    )
+
+
+# -- the children inspectors are likely to sample ----------------------------------------------
+
+
+def samples(lists: Lists, at: date) -> list[PackTable]:
+    """Child-level tables of the children an inspector is likely to pick."""
+    out = []
+    span = window(at)
+    open_a = [
+        (r, _wd(_d(r.get("assessment_start_date")), at) or 0)
+        for r in lists.get(4, [])
+        if r.get("assessment_authorisation_date") is None
+        and (_d(r.get("assessment_start_date")) or at) <= at
+    ]
+    open_a.sort(key=lambda x: (-x[1], str(x[0].get("child_unique_id"))))
+    out.append(
+        PackTable(
+            "sample_longest_assessments",
+            "Longest-open assessments (working days since the start)",
+            ("Child", "Assessment start", "Working days open", "Team", "Worker"),
+            [
+                (
+                    r.get("child_unique_id"),
+                    r.get("assessment_start_date"),
+                    wd,
+                    r.get("allocated_team"),
+                    r.get("allocated_worker"),
+                )
+                for r, wd in open_a[:SAMPLE_SIZE]
+            ],
+            child_level=True,
+        )
+    )
+    contacts = Counter(
+        r.get("child_unique_id")
+        for r in lists.get(1, [])
+        if _in(_d(r.get("date_of_contact")), span)
+    )
+    repeat = sorted(
+        ((c, n) for c, n in contacts.items() if n >= 3), key=lambda x: (-x[1], str(x[0]))
+    )
+    out.append(
+        PackTable(
+            "sample_repeat_contacts",
+            "Children with three or more contacts in the six months",
+            ("Child", "Contacts"),
+            [(c, n) for c, n in repeat[:SAMPLE_SIZE]],
+            child_level=True,
+        )
+    )
+    rerefs = sorted(
+        (r for r in lists.get(3, []) if (r.get("referrals_in_last_12_months") or 0) >= 2),
+        key=lambda r: (-(r.get("referrals_in_last_12_months") or 0), str(r.get("child_unique_id"))),
+    )
+    out.append(
+        PackTable(
+            "sample_repeat_referrals",
+            "Referrals of children referred twice or more in the 12 months before",
+            ("Child", "Referral date", "Referrals in the 12 months before", "Team", "Worker"),
+            [
+                (
+                    r.get("child_unique_id"),
+                    r.get("date_of_referral"),
+                    r.get("referrals_in_last_12_months"),
+                    r.get("allocated_team"),
+                    r.get("allocated_worker"),
+                )
+                for r in rerefs[:SAMPLE_SIZE]
+            ],
+            child_level=True,
+        )
+    )
+    long_plans = sorted(
+        (r for r in cp_open(lists, at) if _cp_two_years(r, at)),
+        key=lambda r: (_d(r.get("cp_plan_start_date")) or at, str(r.get("child_unique_id"))),
+    )
+    out.append(
+        PackTable(
+            "sample_plans_2_years",
+            "Child protection plans open two years or more",
+            ("Child", "Plan start", "Previous plans", "Team", "Worker"),
+            [
+                (
+                    r.get("child_unique_id"),
+                    r.get("cp_plan_start_date"),
+                    r.get("previous_cp_plans"),
+                    r.get("allocated_team"),
+                    r.get("allocated_worker"),
+                )
+                for r in long_plans[:SAMPLE_SIZE]
+            ],
+            child_level=True,
+        )
+    )
+    moves = sorted(
+        (r for r in cla_open(lists, at) if (r.get("placements_in_last_12_months") or 0) >= 3),
+        key=lambda r: (
+            -(r.get("placements_in_last_12_months") or 0),
+            str(r.get("child_unique_id")),
+        ),
+    )
+    out.append(
+        PackTable(
+            "sample_many_placements",
+            "Children in care with three or more placements in the last 12 months",
+            ("Child", "In care since", "Placements in 12 months", "Placement type", "Worker"),
+            [
+                (
+                    r.get("child_unique_id"),
+                    r.get("date_started_looked_after"),
+                    r.get("placements_in_last_12_months"),
+                    r.get("placement_type"),
+                    r.get("allocated_worker"),
+                )
+                for r in moves[:SAMPLE_SIZE]
+            ],
+            child_level=True,
+            note="Annex A gives the allocated worker, not a history of workers: children with "
+            "many social workers are in the 903's SWEpisodes (indicator sw_changes_3plus_pct).",
+        )
+    )
+    not_in_touch = sorted(
+        (r for r in lists.get(9, []) if not _yes(r.get("la_in_touch"))),
+        key=lambda r: str(r.get("child_unique_id")),
+    )
+    out.append(
+        PackTable(
+            "sample_care_leavers_not_in_touch",
+            "Care leavers the council is not in touch with",
+            ("Child", "Eligibility", "In touch", "Accommodation", "Worker"),
+            [
+                (
+                    r.get("child_unique_id"),
+                    r.get("eligibility_category"),
+                    r.get("la_in_touch"),
+                    r.get("type_of_accommodation"),
+                    r.get("allocated_worker"),
+                )
+                for r in not_in_touch[:SAMPLE_SIZE]
+            ],
+            child_level=True,
+        )
+    )
+    return out
+
+
+# -- journeys -----------------------------------------------------------------------------------
+
+STAGES = ("contact", "referral", "assessment", "section 47", "plan or care")
+
+
+@dataclass(frozen=True)
+class Journey:
+    """One child's path from their first contact in the six months: the date of each stage
+    reached (the first on or after the stage before; a section 47 on or after the referral)."""
+
+    child: str
+    dates: tuple[date | None, ...]
+
+    @property
+    def reached(self) -> int:
+        """How many stages the child reached (1 = contact only)."""
+        n = 0
+        for d in self.dates:
+            if d is None:
+                break
+            n += 1
+        return n
+
+
+def journeys(lists: Lists, at: date) -> list[Journey]:
+    """Every child contacted in the six months, followed through Lists 3, 4, 5, 7 and 8."""
+    span = window(at)
+
+    def dates(n: int, fld: str) -> dict[object, list[date]]:
+        out: dict[object, list[date]] = defaultdict(list)
+        for r in lists.get(n, []):
+            d = _d(r.get(fld))
+            if d is not None and d <= at:
+                out[r.get("child_unique_id")].append(d)
+        for v in out.values():
+            v.sort()
+        return out
+
+    contacts = {c: [d for d in ds if d >= span[0]] for c, ds in dates(1, "date_of_contact").items()}
+    refs = dates(3, "date_of_referral")
+    assess = dates(4, "assessment_start_date")
+    s47 = dates(5, "s47_start_date")
+    plans = dates(7, "cp_plan_start_date")
+    care = dates(8, "date_started_looked_after")
+
+    def first(ds: list[date], since: date | None) -> date | None:
+        if since is None:
+            return None
+        return next((d for d in ds if d >= since), None)
+
+    out = []
+    for child, cs in sorted(contacts.items(), key=lambda kv: str(kv[0])):
+        if not cs:
+            continue
+        c = cs[0]
+        r = first(refs.get(child, []), c)
+        a = first(assess.get(child, []), r)
+        s = first(s47.get(child, []), r) if a is not None else None
+        p = [x for x in (first(plans.get(child, []), s), first(care.get(child, []), s)) if x]
+        end = min(p) if p else None
+        out.append(Journey(str(child), (c, r, a, s, end)))
+    return out
+
+
+FROM = (None, 0, 1, 1, 3)
+"""The stage each stage's drift is measured from: a section 47 from the referral (it often
+starts before the assessment does), a plan or care from the section 47."""
+
+
+def journey_table(js: Sequence[Journey]) -> PackTable:
+    """Children reaching each stage, those whose path ends there, and the drift: days from the
+    stage it follows (median and longest)."""
+    rows = []
+    for i, stage in enumerate(STAGES):
+        at_stage = [j for j in js if j.reached > i]
+        left = [j for j in at_stage if j.reached == i + 1]
+        frm = FROM[i]
+        gaps = (
+            [(j.dates[i] - j.dates[frm]).days for j in at_stage]  # type: ignore[operator]
+            if frm is not None
+            else []
+        )
+        rows.append(
+            (
+                stage,
+                len(at_stage),
+                len(left) if i < len(STAGES) - 1 else None,
+                STAGES[frm] if frm is not None else "",
+                statistics.median(gaps) if gaps else None,
+                max(gaps) if gaps else None,
+            )
+        )
+    return PackTable(
+        "journeys",
+        "Children's journeys from a contact in the six months: contact, referral, "
+        "assessment, section 47, then a plan or care",
+        (
+            "Stage",
+            "Children reaching it",
+            "Path ends here",
+            "Drift measured from",
+            "Median days",
+            "Longest days",
+        ),
+        rows,
+        counts=(1, 2),
+        note="Each stage is the child's first on or after the stage before it, except that a "
+        "section 47 is the first on or after the referral (once the child has an assessment); "
+        "a plan or care is the first on or after the section 47.",
+    )
+
+
+# -- disproportionality ---------------------------------------------------------------------------
+
+
+def disproportionality(
+    lists: Lists, n: int, population: dict[str, int] | None, at: date, by: str = "ethnicity"
+) -> PackTable:
+    """Each group's share of list ``n``'s children against its share of the population aged 0
+    to 17 (``population``: children per group), or, without one, of the children contacted
+    (List 1), named as such. The ratio is share over share (1 = proportionate)."""
+    key = BREAKDOWNS[by]
+    counts = Counter(key(r, at) for r in children_of(lists, n))
+    if population is None:
+        base = Counter(key(r, at) for r in children_of(lists, 1))
+        base_name = "children contacted (List 1)"
+    else:
+        base = Counter(population)
+        base_name = "population aged 0 to 17"
+    total, base_total = sum(counts.values()), sum(base.values())
+    rows = []
+    for g in sorted(set(counts) | set(base), key=lambda g: (-counts.get(g, 0), g)):
+        share = _pct(counts.get(g, 0), total)
+        base_share = _pct(base.get(g, 0), base_total)
+        ratio = round(share / base_share, 2) if share is not None and base_share else None
+        rows.append((g, counts.get(g, 0), share, base.get(g, 0), base_share, ratio))
+    return PackTable(
+        f"disproportionality_list{n}_{by}",
+        f"List {n} ({TITLES[f'annex_a_list{n}'].lower()}) by {by} against the {base_name}",
+        (
+            by.capitalize(),
+            "Children",
+            "% of the list",
+            base_name.capitalize(),
+            "% of them",
+            "Ratio",
+        ),
+        rows,
+        counts=(1, 3),
+        percents={2: (1,), 4: (3,), 5: (1, 3)},
+    )
+
+
+# -- the pack -------------------------------------------------------------------------------------
+
+
+def _timeliness_table(now: list[Measure], before: list[Measure] | None) -> PackTable:
+    prior = {(m.list, m.name): m for m in before or []}
+    rows = []
+    for m in now:
+        p = prior.get((m.list, m.name))
+        rows.append(
+            (
+                f"List {m.list}",
+                m.name,
+                m.standard,
+                m.numerator,
+                m.denominator,
+                m.percent,
+                p.percent if p else None,
+            )
+        )
+    return PackTable(
+        "timeliness",
+        "Timeliness against the statutory standard",
+        ("List", "Measure", "Standard", "Met", "Of", "%", "% a year before"),
+        rows,
+        counts=(3, 4),
+        percents={5: (3, 4)},
+    )
+
+
+def _summary(lists: Lists, last: Lists | None) -> PackTable:
+    rows = []
+    for n in range(1, 12):
+        rows_now = lists.get(n, [])
+        ident = "adopter_id" if n == 11 else "child_unique_id"
+        rows.append(
+            (
+                f"List {n}",
+                TITLES[f"annex_a_list{n}"],
+                len(rows_now),
+                len({r.get(ident) for r in rows_now}),
+                len(last.get(n, [])) if last is not None else None,
+            )
+        )
+    return PackTable(
+        "lists",
+        "The lists",
+        ("List", "About", "Rows", "Children (or adopters)", "Rows a year before"),
+        rows,
+        counts=(2, 3, 4),
+    )
+
+
+def build_pack(
+    la_code: str,
+    at: date,
+    year: int,
+    lists: Lists,
+    last: Lists | None = None,
+    last_year: int | None = None,
+    *,
+    population: dict[str, int] | None = None,
+    reconciliation: PackTable | None = None,
+) -> Pack:
+    """The pack from this year's lists and (optionally) last year's, with the reconciliation
+    of Annex A's figures against the other returns' where it was made."""
+    prior_at = at - relativedelta(years=1)
+    t_now = timeliness(lists, at)
+    t_before = timeliness(last, prior_at) if last is not None else None
+    ad = adoption(lists, at)
+    ad_before = adoption(last, prior_at) if last is not None else None
+    adoption_table = PackTable(
+        "adoption",
+        "Adoption timeliness (List 10, children placed in the 12 months)",
+        ("Measure", "Now", "A year before"),
+        [
+            ("Children placed for adoption", ad.placed, ad_before.placed if ad_before else None),
+            (
+                "Average days, entering care to placement",
+                ad.entry_to_placement_days,
+                ad_before.entry_to_placement_days if ad_before else None,
+            ),
+            (
+                "Average days, placement order to match",
+                ad.order_to_match_days,
+                ad_before.order_to_match_days if ad_before else None,
+            ),
+        ],
+        note="The public audience sees the averages only where 6 or more children were placed.",
+    )
+    dist = [
+        distribution(lists, last, at, n, by)
+        for n in CHILD_LISTS
+        for by in BREAKDOWNS
+        if by not in ("team", "worker") or n not in (1, 2)
+    ]
+    js = journeys(lists, at)
+    sections = [
+        Section(
+            "The lists",
+            "Rows and children in each list, beside last year's workbook.",
+            [_summary(lists, last)],
+        ),
+        Section(
+            "Volumes",
+            "Lists 1 to 5 month by month, beside the same month a year before.",
+            [volumes_by_month(lists, last, at)],
+        ),
+        Section(
+            "Timeliness",
+            "Each list against its statutory (or named local) standard.",
+            [_timeliness_table(t_now, t_before), adoption_table],
+        ),
+        Section(
+            "Journeys",
+            "Where children contacted in the six months went, how long each "
+            "step took, and where their path ended.",
+            [journey_table(js)],
+        ),
+        Section(
+            "Who the lists are about",
+            "Children by age, gender, ethnicity, disability, team and worker, beside last year.",
+            dist,
+        ),
+        Section(
+            "Disproportionality",
+            "Each ethnic group's share of the children referred, on "
+            "plans and in care against its share of the population (or of the children "
+            "contacted, where no population is given).",
+            [disproportionality(lists, n, population, at) for n in (3, 7, 8)],
+        ),
+        Section(
+            "Children inspectors are likely to sample",
+            "Child-level: for staff with child-level access only.",
+            samples(lists, at),
+        ),
+    ]
+    if reconciliation is not None:
+        sections.append(
+            Section(
+                "Annex A beside the returns",
+                "The same figure from Annex A and from the CIN census, the 903 or the "
+                "Standard Safeguarding Dataset: where they differ, one of them is wrong or "
+                "their cohorts differ.",
+                [reconciliation],
+            )
+        )
+    return Pack(la_code, at, year, last_year, sections)
+
+
+def reconciliation(sources, la_code: str, at: date) -> PackTable:  # type: ignore[no-untyped-def]
+    """Each Annex A indicator beside the other source's indicator for the same figure (the
+    CIN census, the 903, the SSD), for the quarter to ``at`` (or on it, for a stock): the other
+    source wins where both have data (``same_figure_as``)."""
+    cat = catalogue()
+    pairs = [(i, cat[i].same_figure_as) for i in cat if i.endswith("_annex_a")]
+    pairs = [(a, b) for a, b in pairs if b]
+    ids = sorted({x for p in pairs for x in p})
+    results = {
+        r.id: r for r in compute(sources, [at], period="quarter", ids=ids, la_codes=[la_code])
+    }
+    rows = []
+    for a, b in pairs:
+        ra, rb = results[a], results[b]
+        rows.append(
+            (
+                cat[b].title,
+                ra.value,
+                ra.numerator,
+                ra.denominator,
+                b,
+                rb.value,
+                rb.numerator,
+                rb.denominator,
+                ra.reason or rb.reason or "",
+            )
+        )
+    return PackTable(
+        "reconciliation",
+        f"Annex A beside the returns, for the quarter to {at.isoformat()} (or on it)",
+        (
+            "Figure",
+            "Annex A",
+            "Annex A numerator",
+            "Annex A denominator",
+            "Other source's indicator (wins)",
+            "Other source",
+            "Its numerator",
+            "Its denominator",
+            "Why a figure is missing",
+        ),
+        rows,
+        counts=(2, 3, 6, 7),
+        percents={1: (2, 3), 5: (6, 7)},
+        note="Cohorts differ where the definitions say so (care leavers: List 9 is every care "
+        "leaver supported, the 903's OC3 those aged 19 to 21; adoption: Annex A counts "
+        "placements, the 903 adoptions).",
+    )
+
+
+def lists_from_store(store, la_code: str, year: int) -> Lists:  # type: ignore[no-untyped-def]
+    """The stored Annex A lists of one authority and return year."""
+    out: Lists = {}
+    for n in range(1, 12):
+        t = store.table(f"annex_a_list{n}", la_code)
+        if t is None:
+            continue
+        rows = [r for r in t.to_pylist() if r.get("return_year") == year]
+        if rows:
+            out[n] = rows
+    return out
+
+
+def annex_a_years(store, la_code: str) -> list[int]:  # type: ignore[no-untyped-def]
+    """The return years the store holds an Annex A workbook for."""
+    years: set[int] = set()
+    for n in range(1, 12):
+        for rec, _ in store.table_files(f"annex_a_list{n}", la_code):
+            if rec.return_year:
+                years.add(rec.return_year)
+    return sorted(years)
+
+
+def pack_from_store(
+    store, la_code: str, at: date, *, population: dict[str, int] | None = None
+) -> Pack:  # type: ignore[no-untyped-def]
+    """The pack for the authority's latest Annex A on or before ``at`` (workbooks are taken at
+    31 March of their return year), with the year before's where the store holds it."""
+    years = [y for y in annex_a_years(store, la_code) if date(y, 3, 31) <= at]
+    if not years:
+        raise NoData(f"the store holds no Annex A for {la_code} on or before {at.isoformat()}")
+    year = years[-1]
+    ref = date(year, 3, 31)
+    last = lists_from_store(store, la_code, year - 1) if year - 1 in years else None
+    recon = reconciliation(sources_from_store(store, la_code), la_code, ref)
+    return build_pack(
+        la_code,
+        ref,
+        year,
+        lists_from_store(store, la_code, year),
+        last,
+        year - 1 if last is not None else None,
+        population=population,
+        reconciliation=recon,
+    )
