@@ -25,6 +25,7 @@ def test_every_output_is_written(demo):
     _, res = demo
     names = {p.name for p in res.pages}
     assert {"indicators.html", "quality.html", "indicators.xlsx", "engagement.pdf"} <= names
+    assert {"annex-a-pack.html", "annex-a-pack.xlsx"} <= names
     assert {".docx", ".pdf", ".html"} <= {p.suffix for p in res.pages}
     for p in res.pages:
         assert p.stat().st_size > 0, p
@@ -60,3 +61,30 @@ def test_benchmarks_include_region_and_statistical_neighbours(demo):
     assert c["of"] == DEMO_ENGLAND + 1
     assert c["region"] is not None and c["england"] is not None
     assert c["neighbours_with_value"] == 10
+
+
+def test_the_annex_a_pack_agrees_with_the_cin_census_and_the_903(demo):
+    """The demo's Annex A, CIN census and 903 come from the same children: every figure the
+    pack sets beside another return's (referrals, re-referrals, assessments, section 47s,
+    ICPCs, CP plans and children looked after at 31 March 2020, care leavers) is the same, and
+    the pack's own counts of plans and children in care at the date match the census and 903."""
+    from selfeval.evaluation.readiness import pack_from_store
+    from selfeval.store import Store
+
+    out, res = demo
+    store = Store(res.store_url)
+    pack = pack_from_store(store, DEMO_LA, AT)
+    store.engine.dispose()
+    assert (pack.year, pack.last_year) == (2020, 2019)
+    pairs = {r[4]: r for r in pack.table("reconciliation").rows}
+    compared = [r for r in pairs.values() if r[1] is not None and r[5] is not None]
+    for r in compared:
+        assert (r[1], r[2], r[3]) == (r[5], r[6], r[7]), r
+    assert {"referrals", "assessment_45wd_pct", "cp_count", "cla_count", "s47_count"} <= {
+        r[4] for r in compared
+    }
+    timeliness = {row[1]: row for row in pack.table("timeliness").rows}
+    plans = timeliness["Children on plans visited in the last 10 working days"][4]
+    in_care = timeliness["Children in care visited in the last six weeks"][4]
+    assert (plans, in_care) == (pairs["cp_count"][6], pairs["cla_count"][6])
+    assert "Inspection readiness" in (out / "reports" / "annex-a-pack.html").read_text()

@@ -22,7 +22,7 @@ SAMPLE_KWARGS = {
     "section": "introduction",
     "la_code": "999",
 }
-FORMATS = {"table": "csv", "doc": "pdf"}
+FORMATS = {"FormatConverter": "csv", "DocFormatConverter": "pdf", "PackFormatConverter": "xlsx"}
 
 
 def named_urls() -> list[tuple[str, str, dict]]:
@@ -33,7 +33,7 @@ def named_urls() -> list[tuple[str, str, dict]]:
         for key, conv in p.pattern.converters.items():
             kind = type(conv).__name__
             if key == "fmt":
-                kwargs[key] = FORMATS["doc" if kind == "DocFormatConverter" else "table"]
+                kwargs[key] = FORMATS[kind]
             else:
                 kwargs[key] = SAMPLE_KWARGS.get(key, 1)
         out.append((ns, p.name, kwargs))

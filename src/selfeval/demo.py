@@ -11,6 +11,8 @@ from selfeval.assurance.loading import ingest_workbooks
 from selfeval.benchmarks import computed_comparisons, import_dir
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import write_reports
+from selfeval.evaluation.readiness import pack_from_store
+from selfeval.evaluation.readiness_pack import write_pack
 from selfeval.indicators import catalogue, compute, month_ends, sources_from_store
 from selfeval.indicators.export import to_csv, to_table, to_xlsx
 from selfeval.ingest import ingest
@@ -93,6 +95,12 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     )
     reports = write_reports(store, out / "reports", at=at)
     pack = write(engagement_pack(store, DEMO_LA, at), "pdf", out / "reports" / "engagement.pdf")
+    # The inspection-readiness pack from the demo's Annex A (internal: child-level readers).
+    readiness = pack_from_store(store, DEMO_LA, at)
+    annex_a = [
+        write_pack(readiness, fmt, out / "reports" / f"annex-a-pack.{fmt}", "internal")
+        for fmt in ("html", "xlsx")
+    ]
     workbook = to_xlsx(results, out / "indicators.xlsx")
     series = out / "indicators-monthly.csv"
     series.write_text(
@@ -103,6 +111,6 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     return DemoOutputs(
         store_url=url,
         returns=returns,
-        pages=[page, quality, workbook, series, *reports.sef, *reports.scrutiny, pack],
+        pages=[page, quality, workbook, series, *reports.sef, *reports.scrutiny, pack, *annex_a],
         summary=summary,
     )

@@ -52,6 +52,8 @@ MATRIX: dict[str, frozenset[str] | str] = {
     "indicator_export": ALL,
     "indicator_children": CHILD_LEVEL,
     "indicator_children_export": CHILD_LEVEL,
+    "annex_a_pack": ALL,
+    "annex_a_pack_download": ALL,
     # loads
     "loads": _roles(ADMINISTRATOR, ANALYST),
     "load_upload": _roles(ADMINISTRATOR, ANALYST),

@@ -9,6 +9,7 @@ from django.urls import include, path, register_converter
 from selfeval.web.ids import IdConverter
 from selfeval.web.views import (
     accounts,
+    annex_a,
     assurance,
     children,
     evaluation,
@@ -34,6 +35,10 @@ class DocFormatConverter(FormatConverter):
     regex = "docx|pdf|html"
 
 
+class PackFormatConverter(FormatConverter):
+    regex = "html|pdf|xlsx"
+
+
 class LaCodeConverter(FormatConverter):
     regex = "[0-9]{3}"
 
@@ -42,6 +47,7 @@ register_converter(FormatConverter, "table")
 register_converter(DocFormatConverter, "doc")
 register_converter(LaCodeConverter, "la")
 register_converter(IdConverter, "id")
+register_converter(PackFormatConverter, "pack")
 
 
 urlpatterns = [
@@ -51,6 +57,12 @@ urlpatterns = [
     path("healthz", accounts.healthz, name="healthz"),
     # figures
     path("indicators/", figures.indicators, name="indicators"),
+    path("annex-a/", annex_a.annex_a_pack, name="annex_a_pack"),
+    path(
+        "annex-a/readiness-pack.<pack:fmt>",
+        annex_a.annex_a_pack_download,
+        name="annex_a_pack_download",
+    ),
     path("indicators/<slug:indicator_id>/", figures.indicator, name="indicator"),
     path(
         "indicators/<slug:indicator_id>/chart.svg", figures.indicator_chart, name="indicator_chart"

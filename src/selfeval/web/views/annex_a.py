@@ -1,0 +1,96 @@
+"""The inspection-readiness pack from Annex A, as a page and as downloads.
+
+Everyone may open it; what they see is the library's audience for their role: viewers
+(councillors) the public pack (no child, no worker, counts of 1-5 suppressed), roles with
+child-level access the internal one, whose child-level tables put each view and download in
+the audit log (who, when, authority, date, how many tables; never a child's identifier).
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from selfeval.errors import SelfevalError
+from selfeval.evaluation.readiness import Pack, pack_from_store
+from selfeval.evaluation.readiness_pack import (
+    Audience,
+    child_level_tables,
+    document,
+    xlsx_bytes,
+)
+from selfeval.outputs.render import to_html, to_pdf_bytes
+from selfeval.web.audit import record_request
+from selfeval.web.authorities import request_scope
+from selfeval.web.disclosure import needs_control
+from selfeval.web.store import get_store
+from selfeval.web.views.evaluation import blocks_for_template
+
+MIME = {
+    "html": "text/html; charset=utf-8",
+    "pdf": "application/pdf",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def _pack(request: HttpRequest):  # type: ignore[no-untyped-def]
+    """(scope, pack or None, the problem or None, the audience)."""
+    sc = request_scope(request)
+    if sc is None:
+        raise Http404("the store holds no returns yet")
+    audience: Audience = "public" if needs_control(request.user) else "internal"
+    try:
+        return sc, pack_from_store(get_store(), sc.la_code, sc.at), None, audience
+    except SelfevalError as e:
+        return sc, None, str(e), audience
+
+
+def _audit(request: HttpRequest, pack: Pack, action: str, how: str) -> None:
+    named = len(child_level_tables(pack))
+    request.audited = True  # type: ignore[attr-defined]
+    record_request(
+        request,
+        action,
+        f"Annex A readiness pack for {pack.la_code} at {pack.at.isoformat()}: {how}, "
+        f"{named} child-level tables",
+        la_code=pack.la_code,
+        at=pack.at.isoformat(),
+        tables=named,
+    )
+
+
+@require_GET
+def annex_a_pack(request: HttpRequest) -> HttpResponse:
+    sc, pack, problem, audience = _pack(request)
+    ctx: dict = {"scope": sc, "problem": problem, "audience": audience}
+    if pack is not None:
+        doc = document(pack, audience)
+        if audience == "internal":
+            _audit(request, pack, "view child-level", "page")
+        ctx.update(doc=doc, blocks=blocks_for_template(doc.blocks))
+    resp = render(request, "web/annex_a.html", ctx)
+    resp["Cache-Control"] = "no-store"
+    return resp
+
+
+@require_GET
+def annex_a_pack_download(request: HttpRequest, fmt: str) -> HttpResponse:
+    sc, pack, problem, audience = _pack(request)
+    if pack is None:
+        resp = render(request, "web/annex_a.html", {"scope": sc, "problem": problem}, status=404)
+        resp["Cache-Control"] = "no-store"
+        return resp
+    if fmt == "xlsx":
+        body = xlsx_bytes(pack, audience)
+    elif fmt == "pdf":
+        body = to_pdf_bytes(document(pack, audience))
+    else:
+        body = to_html(document(pack, audience)).encode()
+    if audience == "internal":
+        _audit(request, pack, "download child-level", fmt.upper())
+    resp = HttpResponse(body, content_type=MIME[fmt])
+    name = f"annex-a-pack-{pack.la_code}-{pack.at.isoformat()}.{fmt}"
+    resp["Content-Disposition"] = f'attachment; filename="{name}"'
+    resp["Cache-Control"] = "no-store"
+    return resp
