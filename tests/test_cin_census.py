@@ -161,3 +161,74 @@ def test_sniff(tmp_path):
     assert cin_census.sniff(write(tmp_path, f"<Message>{HEADER}{CHILDREN}</Message>"))
     assert not cin_census.sniff(write(tmp_path, ENTITY_BOMB))
     assert not cin_census.sniff(write(tmp_path, "a,b\n1,2\n"))
+
+
+PRE_PROCEEDINGS = (
+    "<PreProceedingsandFGDM><PPStartDate>2025-09-09</PPStartDate>"
+    "<LBPSentDate>2025-09-20</LBPSentDate><FGDMMeetingOffer>1</FGDMMeetingOffer>"
+    "<FGDMMeetingFac>1</FGDMMeetingFac><ReviewMeetingsCount>3</ReviewMeetingsCount>"
+    "<PPOutcome>A</PPOutcome></PreProceedingsandFGDM>"
+)
+
+
+def year_header(ref: str) -> str:
+    return HEADER.replace("2024-03-31", ref)
+
+
+def test_the_2025_26_pre_proceedings_block_is_read(tmp_path):
+    """A 2025/26 census (ReferenceDate 2026-03-31): child B's episode has one
+    PreProceedingsandFGDM block, read into cin_pre_proceedings (not dropped)."""
+    body = CHILDREN.replace(
+        "<ReferralNFA>1</ReferralNFA>", "<ReferralNFA>1</ReferralNFA>" + PRE_PROCEEDINGS
+    )
+    t = cin_census.read(write(tmp_path, f"<Message>{year_header('2026-03-31')}{body}</Message>"))
+    assert t.warnings == []
+    [row] = t["cin_pre_proceedings"].to_pylist()
+    assert (row["LAchildID"], row["CINdetailsID"], row["PPStartDate"]) == ("B", 1, date(2025, 9, 9))
+    assert (row["ReviewMeetingsCount"], row["PPOutcome"], row["StepDecisionDate"]) == (3, "A", None)
+
+
+def test_tables_the_census_did_not_collect_that_year_are_left_out(tmp_path):
+    """CIN plan dates enter the census in 2021/22 (return 2022), pre-proceedings in 2025/26:
+    a 2019/20 return has neither table (its figures are "no data", not 0); 2022 has plan
+    dates (none here: 0 rows) but not pre-proceedings."""
+    t2020 = cin_census.read(
+        write(tmp_path, f"<Message>{year_header('2020-03-31')}{CHILDREN}</Message>")
+    )
+    assert "cin_plan_dates" not in t2020 and "cin_pre_proceedings" not in t2020
+    t2022 = cin_census.read(
+        write(tmp_path, f"<Message>{year_header('2022-03-31')}{CHILDREN}</Message>", "b.xml")
+    )
+    assert t2022["cin_plan_dates"].num_rows == 0 and "cin_pre_proceedings" not in t2022
+
+
+def test_elements_no_table_keeps_are_counted_and_named(tmp_path):
+    body = CHILDREN.replace(
+        "<Ethnicity>WBRI</Ethnicity>", "<Ethnicity>WBRI</Ethnicity><Religion>X</Religion>"
+    ).replace(
+        "<ReferralNFA>1</ReferralNFA>",
+        "<ReferralNFA>1</ReferralNFA><NewThing><A>1</A><A>2</A></NewThing>",
+    )
+    t = cin_census.read(write(tmp_path, f"<Message>{HEADER}{body}</Message>"))
+    assert [str(w) for w in t.warnings] == [
+        "cin.xml: 4 elements that selfeval does not keep were left out: "
+        "1 CINdetails/NewThing, 1 ChildCharacteristics/Religion, 2 NewThing/A [not-read]"
+    ]
+
+
+def test_a_year_the_census_did_not_collect_cin_plans_is_no_data(store, tmp_path):
+    """The CIN plan count at 31 March 2020 from a 2019/20 return is "no data" (the census did
+    not collect CIN plan dates), while at 31 March 2022 a return with none gives 0."""
+    from selfeval.indicators import compute, sources_from_store
+    from selfeval.ingest import ingest
+
+    plan_ids = ["cin_plan_count"]
+    a = tmp_path / "a"
+    a.mkdir()
+    write(a, f"<Message>{year_header('2020-03-31')}{CHILDREN}</Message>", "cin2020.xml")
+    write(a, f"<Message>{year_header('2022-03-31')}{CHILDREN}</Message>", "cin2022.xml")
+    ingest(store, [a], validate=False)
+    [r2020] = compute(sources_from_store(store), [date(2020, 3, 31)], ids=plan_ids[:1])
+    assert r2020.value is None and r2020.reason
+    [r2022] = compute(sources_from_store(store), [date(2022, 3, 31)], ids=plan_ids[:1])
+    assert r2022.value == 0

@@ -11,6 +11,10 @@ the validator reads them. Two differences, both recorded in docs/decisions:
 - ``Assessments.AssessmentFactors`` is the factors joined by commas (the validator holds a
   Python list there), the factors themselves being rows of ``AssessmentFactorsList``.
 
+A table the census did not collect in the file's year (``COLLECTED_FROM``: CIN plan dates
+before 2022) is left out of the return, so its figures are "no data", never 0. Every element
+of a Child that no table keeps is counted and named in a warning (the load's report).
+
 The file is parsed once, in constant memory per child, with DTDs and entities refused.
 """
 
@@ -25,6 +29,7 @@ from selfeval.returns import xml
 from selfeval.returns.base import MAX_BYTES, InputWarning, ReturnTables, la_code_of
 from selfeval.returns.tables import ISO_DATE, typed_columns
 from selfeval.schema import CIN
+from selfeval.schema.cin import COLLECTED_FROM
 
 KIND = "cin"
 _ROWS_OF = {spec.source: spec for spec in CIN.values()}
@@ -50,6 +55,25 @@ _ASSESSMENT = _own("Assessments")[:-1]  # AssessmentFactors comes from its own b
 _PLAN_DATES = _own("CINplanDates")
 _S47 = _own("Section47")
 _CPP = _own("ChildProtectionPlans")
+_PRE = _own("PreProceedings")
+_BLOCKS = (
+    "ChildIdentifiers",
+    "ChildCharacteristics",
+    "Disabilities",
+    "CINdetails",
+    "Assessments",
+    "FactorsIdentifiedAtAssessment",
+    "CINPlanDates",
+    "Section47",
+    "ChildProtectionPlans",
+    "Reviews",
+    "PreProceedingsandFGDM",
+)
+KNOWN_ELEMENTS = frozenset(
+    {"Child", *_BLOCKS, "Ethnicity", "Disability", "AssessmentFactors", "CPPreviewDate"}
+    | {f for spec in CIN.values() for f in spec.fields}
+)
+"""Every element of a Child that the reader keeps; any other is counted and named."""
 
 
 class _Tables:
@@ -58,6 +82,8 @@ class _Tables:
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple[str | None, ...]]] = {s.source: [] for s in CIN.values()}
         self.lines: dict[str, list[int]] = {s.source: [] for s in CIN.values()}
+        self.unread: dict[str, int] = {}
+        """Elements not kept (parent/name: how many), for the load's report."""
 
     def add(self, table: str, line: int | None, row: tuple[str | None, ...]) -> None:
         self.rows[table].append(row)
@@ -125,8 +151,15 @@ def _child(out: _Tables, child: etree._Element, name: str) -> None:
             out.add("CINplanDates", p.sourceline, d_ids + _values(p, _PLAN_DATES))
         for s in detail.findall("Section47"):
             out.add("Section47", s.sourceline, d_ids + _values(s, _S47))
+        for pp in detail.findall("PreProceedingsandFGDM"):
+            out.add("PreProceedings", pp.sourceline, d_ids + _values(pp, _PRE))
         _plans(out, detail, child_id, detail_id)
     _plans(out, child, child_id, detail_id)
+    for el in child.iter():
+        if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
+            parent = el.getparent()
+            where = f"{parent.tag}/{el.tag}" if parent is not None else el.tag
+            out.unread[where] = out.unread.get(where, 0) + 1
 
 
 def _header(out: _Tables, header: etree._Element) -> dict[str, str | None]:
@@ -227,7 +260,28 @@ def read(
             date_format=ISO_DATE,
         )
         for spec in CIN.values()
+        if return_year >= COLLECTED_FROM.get(spec.name, 0) or out.rows[spec.source]
     }
+    if out.unread:
+        said = ", ".join(f"{n} {w}" for w, n in sorted(out.unread.items()))
+        warnings.append(
+            InputWarning(
+                Location(name),
+                "not-read",
+                f"{sum(out.unread.values())} elements that selfeval does not keep were left "
+                f"out: {said}",
+            )
+        )
+    for table, first in COLLECTED_FROM.items():
+        if return_year < first and out.rows[CIN[table].source]:
+            warnings.append(
+                InputWarning(
+                    Location(name),
+                    "not-collected",
+                    f"{len(out.rows[CIN[table].source])} rows of {table}, which the census "
+                    f"collected from the {first} return only, were kept as given",
+                )
+            )
     return ReturnTables(
         tables, kind=KIND, la_code=la_code, return_year=return_year, warnings=warnings
     )

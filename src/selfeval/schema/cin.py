@@ -111,4 +111,35 @@ TABLES: tuple[TableSpec, ...] = (
         activity=(("CPPreviewDate",), ("CPPreviewDate",)),
         source="Reviews",
     ),
+    _t(
+        "cin_pre_proceedings",
+        "LAchildID,CINdetailsID,PPStartDate,LBPSentDate,FGDMMeetingOffer,FGDMMeetingFac,"
+        "InitialPPMeetingDate,ReviewMeetingsCount,StepDecisionDate,PPOutcome,CourtAppDate,"
+        "LetterInitCPDate",
+        dates=(
+            "PPStartDate",
+            "LBPSentDate",
+            "InitialPPMeetingDate",
+            "StepDecisionDate",
+            "CourtAppDate",
+            "LetterInitCPDate",
+        ),
+        integers=("CINdetailsID", "ReviewMeetingsCount"),
+        parent=_DETAIL,
+        activity=(("PPStartDate",), ("StepDecisionDate", "PPStartDate")),
+        source="PreProceedings",
+    ),
 )
+
+COLLECTED_FROM: dict[str, int] = {
+    "cin_plan_dates": 2022,
+    "cin_pre_proceedings": 2026,
+}
+"""The first return year whose census collected a table (its items), where later than 2017:
+CIN plan dates from 2021/22 (``CINPlanDates`` enters DfE's schema in 2022: liia-tools' copies
+of the CIN XSDs 2017-2024), the pre-proceedings and family group decision-making block
+``PreProceedingsandFGDM`` from 2025/26 (D2I's validator reads it as ``PreProceedings``). A
+return of an earlier year has no such table: its figures are "no data", not 0."""
+
+FIELDS_COLLECTED_FROM: dict[str, int] = {"Sex": 2025}
+"""Items that entered a table later: ``Sex`` replaced ``GenderCurrent`` in 2024/25."""
