@@ -36,7 +36,13 @@ def test_tables_as_lac_validator_reads_them(tmp_path):
         "ssda903_uasc": 1,  # only child 97318 has a UASC value
         "ssda903_oc2": 1,
         "ssda903_oc3": 1,
+        # tables the 2017 903 collected that the file has none of: no rows, not "no data"
+        "ssda903_ad1": 0,
+        "ssda903_placed_adoption": 0,
+        "ssda903_prev_perm": 0,
+        "ssda903_missing": 0,
     }
+    assert t.warnings == []
     ep = t["ssda903_episodes"].select(["CHILD", "DECOM", "RNE", "PLACE", "DEC"]).to_pylist()
     assert ep[2] == {
         "CHILD": "97318",
@@ -76,3 +82,21 @@ def test_detect_by_content_not_name(tmp_path):
     empty = tmp_path / "empty.csv"
     empty.write_text("")
     assert [detect(p) for p in (header, near, empty)] == ["903", None, None]
+
+
+def test_later_tables_by_year_and_elements_not_kept_are_named(tmp_path):
+    """Social worker episodes are collected from 2023/24 (return 2024): a 2024 file without
+    any has that table with no rows, a 2017 one has no such table. An element no table keeps
+    (``LANGUAGE`` here) is counted and named."""
+    path = tmp_path / "903.xml"
+    path.write_text(
+        XML.replace("<ETHNIC>BOTH</ETHNIC>", "<ETHNIC>BOTH</ETHNIC><LANGUAGE>x</LANGUAGE>")
+    )
+    t2024 = ssda903_xml.read(path, la_code="336", return_year=2024)
+    assert t2024["ssda903_sw_episodes"].num_rows == 0 and "ssda903_dolo" not in t2024
+    t2017 = ssda903_xml.read(path, la_code="336", return_year=2017)
+    assert "ssda903_sw_episodes" not in t2017
+    assert [str(w) for w in t2017.warnings] == [
+        "903.xml: 1 elements that selfeval does not keep were left out: 1 HEADER/LANGUAGE "
+        "[not-read]"
+    ]

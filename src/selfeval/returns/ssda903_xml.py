@@ -6,6 +6,8 @@ per child with a ``HEADER`` (``CHILDID``, SEX, DOB, ...; ``AREVIEW``, ``AMISSING
 row takes the child's values (its leaves anywhere, the last of a name winning) overlaid with
 its own block's. UASC, OC3 and AD1 rows exist when UASC, IN_TOUCH or DATE_INT has a value.
 The XML carries no LA code or year: they are given. Dates are dd/mm/yyyy as in the CSVs.
+Every table the 903 collected is in the result, with no rows when the file has none of them
+(no missing episodes is 0, not "no data"); elements no table keeps are counted and named.
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from lxml import etree
 
 from selfeval.errors import InputError, Location
 from selfeval.returns import xml
-from selfeval.returns.base import MAX_BYTES, ReturnTables
+from selfeval.returns.base import MAX_BYTES, InputWarning, ReturnTables
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903
+from selfeval.schema.ssda903 import COLLECTED_FROM
 
 KIND = "903"
 ROOT = "EXPSSDA903"
@@ -31,6 +34,11 @@ _HEADER_BLOCKS = {
     "AD_PLACED": "ssda903_placed_adoption",
 }
 _WHEN_PRESENT = {"UASC": "ssda903_uasc", "IN_TOUCH": "ssda903_oc3", "DATE_INT": "ssda903_ad1"}
+KNOWN_ELEMENTS = frozenset(
+    {"CHILD", "HEADER", "EPISODE", *_HEADER_BLOCKS, *_RENAMED, *_WHEN_PRESENT}
+    | {f for spec in SSDA903.values() for f in spec.fields}
+)
+"""Every element of a CHILD that some table keeps; any other is counted and named."""
 
 
 def _leaves(el: etree._Element) -> dict[str, str | None]:
@@ -45,6 +53,7 @@ class _Rows:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, str | None]]] = {n: [] for n in SSDA903}
         self.lines: dict[str, list[int]] = {n: [] for n in SSDA903}
+        self.unread: dict[str, int] = {}
 
     def add(self, table: str, line: int | None, values: dict[str, str | None]) -> None:
         self.rows[table].append(values)
@@ -75,6 +84,11 @@ def _child(out: _Rows, child: etree._Element, name: str) -> None:
                 table = _HEADER_BLOCKS.get(sub.tag) if isinstance(sub.tag, str) else None
                 if table:
                     out.add(table, sub.sourceline, values | _leaves(sub))
+    for el in child.iter():
+        if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
+            parent = el.getparent()
+            where = f"{parent.tag}/{el.tag}" if parent is not None else el.tag
+            out.unread[where] = out.unread.get(where, 0) + 1
 
 
 def read(path: Path, *, la_code: str, return_year: int, max_bytes: int = MAX_BYTES) -> ReturnTables:
@@ -106,9 +120,30 @@ def read(path: Path, *, la_code: str, return_year: int, max_bytes: int = MAX_BYT
             row_numbers=out.lines[table],
         )
         for table in SSDA903
-        if out.rows[table]
+        if out.rows[table] or _collected(table, return_year)
     }
-    return ReturnTables(tables, kind=KIND, la_code=la_code, return_year=return_year)
+    warnings = []
+    if out.unread:
+        said = ", ".join(f"{n} {w}" for w, n in sorted(out.unread.items()))
+        warnings.append(
+            InputWarning(
+                Location(name),
+                "not-read",
+                f"{sum(out.unread.values())} elements that selfeval does not keep were left "
+                f"out: {said}",
+            )
+        )
+    return ReturnTables(
+        tables, kind=KIND, la_code=la_code, return_year=return_year, warnings=warnings
+    )
+
+
+def _collected(table: str, return_year: int | None) -> bool:
+    """Whether the 903 of ``return_year`` collected ``table`` (an XML file with none of its
+    rows then has it with no rows); a table collected only from some year is kept only when
+    the year is known to be one of them."""
+    first = COLLECTED_FROM.get(table)
+    return first is None or (return_year is not None and return_year >= first)
 
 
 def sniff(path: Path) -> bool:

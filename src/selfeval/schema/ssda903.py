@@ -99,3 +99,12 @@ TABLES: tuple[TableSpec, ...] = (
         source="DoLo",
     ),
 )
+
+COLLECTED_FROM: dict[str, int] = {
+    "ssda903_sw_episodes": 2024,
+    "ssda903_dolo": 2027,
+}
+"""The first return year whose 903 collected a table, where later than 2017: social worker
+episodes from 2023/24 (liia-tools' 903 schemas 2017-2024 add ``SocialWorker`` in 2024; D2I's
+rules for it start with lac2023_24), deprivation of liberty orders (DoLo) from 2026/27 (D2I's
+rules for it start with lac2026_27). A return of an earlier year has no such table."""
