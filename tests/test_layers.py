@@ -48,7 +48,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
     ("selfeval.outputs.check", "selfeval.evaluation.sef"),
     ("selfeval.outputs.check", "selfeval.evaluation.supporting"),
     ("selfeval.plans.io", "selfeval.assurance.workbook"),
-    ("selfeval.returns.detect", "selfeval.assurance.loading"),
     ("selfeval.store.db", "selfeval.assurance.tables"),
     ("selfeval.store.db", "selfeval.plans.tables"),
     ("selfeval.synth.quality", "selfeval.indicators"),

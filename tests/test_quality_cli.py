@@ -112,8 +112,8 @@ def test_templates_ingest_summary_plan_show_and_export(tmp_path):
 
 def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, tmp_path):
     """`selfeval synth` writes OUT/quality/*.xlsx whose audits name children in its 903 return,
-    so they load against the returns with every child id checked; the page shows them."""
-    from selfeval.assurance.loading import ingest_workbooks
+    so they load against the returns with every child id checked, in the same call as the
+    returns; the page shows them."""
     from selfeval.ingest import ingest
     from selfeval.outputs.quality import quality_page
     from selfeval.synth import QUALITY, AuthorityConfig, synthesise
@@ -121,9 +121,11 @@ def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, t
     cfg = AuthorityConfig(la_code="999", children=300, years=range(2020, 2021), seed=5)
     _, paths = synthesise(tmp_path / "r", cfg, returns=("903", QUALITY))
     assert {p.name for p in paths} >= {"audits.xlsx", "plan.xlsx"}
-    ingest(store, [tmp_path / "r" / "903"], return_year=2020, la_code="999", validate=False)
-    books = sorted((tmp_path / "r" / QUALITY).glob("*.xlsx"))
-    [a, p] = ingest_workbooks(store, books, la_code="999")
+    # The workbooks first in the call: ingest loads the returns before them all the same.
+    folders = [tmp_path / "r" / QUALITY, tmp_path / "r" / "903"]
+    res = ingest(store, folders, return_year=2020, la_code="999", validate=False)
+    assert [o.load.kind for o in res.loads] == ["903"]
+    [a, p] = res.workbooks
     assert a.kind == "audits" and a.result.warnings == ()  # ids checked against the 903
     assert p.kind == "plan" and p.result.created
     page = quality_page(store, "999", tmp_path / "q.html", today=date(2020, 3, 31))

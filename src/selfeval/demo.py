@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from selfeval.assurance.loading import ingest_workbooks
 from selfeval.benchmarks import computed_comparisons, import_dir
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import write_reports
@@ -75,7 +74,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     ingest_synthetic(store, returns, DEMO_YEARS, DEMO_LA)
     at = date(DEMO_YEARS.stop - 1, 3, 31)
     # Practice weeks' audits and the improvement plan, then what they say.
-    ingest_workbooks(store, sorted((returns / QUALITY).glob("*.xlsx")), la_code=DEMO_LA)
+    ingest(store, [returns / QUALITY], la_code=DEMO_LA)
     quality = quality_page(store, DEMO_LA, out / "quality.html", today=at)
     # England's published tables without a download: a synthetic England in DfE's own layout,
     # with the demo authority in it (its own row, region and statistical neighbours, its ONS

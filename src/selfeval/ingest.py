@@ -1,19 +1,24 @@
-"""Loading returns into the store: validate, pseudonymise, record.
+"""Loading files of every kind into the store: returns, the SSD extract, audits and plan
+workbooks, in one call that loads everything it was given or nothing.
 
 ``ingest`` takes files and folders of any kind and any number of return years. Each file's
-kind is detected from its content (unless given); files are grouped by (kind, authority,
-return year) in ``selfeval.returns.grouping``, and each group becomes one load. Every file is
-read, and every group validated, before anything is written; the loads of one call are then
-recorded in one transaction, so a call loads everything it was given or nothing
-(docs/decisions/0007-ingest-all-or-nothing.md).
+kind is detected from its content (unless given). Returns are read and grouped by (kind,
+authority, return year) in ``selfeval.returns.grouping``, each group one load; the audits and
+plan workbooks are read beside them. Every file is read, and every return validated, before
+anything is written; then the returns are recorded (one transaction), the SSD extract after
+them (its persons checked against them), the workbooks last (their children checked against
+them), and a failure at any step undoes the steps before it
+(docs/decisions/0007-ingest-all-or-nothing.md, 0019-one-ingest.md).
 """
 
 from __future__ import annotations
 
 import importlib
 import json
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +26,17 @@ import pyarrow as pa
 
 from selfeval import __version__
 from selfeval.access import Authorities
+from selfeval.assurance.io import read_audits
+from selfeval.assurance.repository import domains, pseudonymised, save_assurance
 from selfeval.errors import InputError, SelfevalError, UsageError
-from selfeval.pseudonymise import Pseudonymiser
+from selfeval.ingest_ssd import check_persons
+from selfeval.plans.io import read_plan
+from selfeval.plans.repository import save_plan
+from selfeval.pseudonymise import IDENTIFIER_FIELDS, Pseudonymiser
 from selfeval.returns import ssda903
 from selfeval.returns.base import looks_like_xml
-from selfeval.returns.detect import KINDS
-from selfeval.returns.grouping import (  # noqa: F401 - READERS, expand, read_file: their old home
+from selfeval.returns.detect import KINDS, detect
+from selfeval.returns.grouping import (  # noqa: F401 - READERS, read_file: their old home
     READERS,
     Options,
     ReturnGroup,
@@ -35,9 +45,14 @@ from selfeval.returns.grouping import (  # noqa: F401 - READERS, expand, read_fi
     read_file,
 )
 from selfeval.store import FileInfo, LoadRecord, Store
-from selfeval.store.store import PendingLoad
+from selfeval.store.imports import ImportResult, import_workbook, undo_import
+from selfeval.store.store import DEFAULT_LA, PendingLoad
 
 VALIDATION_FILE = "validation.json"
+
+
+INFERRED = ("[year-from-episodes]", "[year-from-name]", "[year-from-dates]", "[la-from-call]")
+"""The codes of the notes that say what a call worked out for itself."""
 
 
 @dataclass(frozen=True)
@@ -47,10 +62,19 @@ class LoadOutcome:
     issues: int
     """Breaches of DfE's rules found by validation (0 when none, or not validated)."""
 
+    def inferred(self) -> list[str]:
+        """What was worked out for this load (its year, its authority), once each: the notes
+        its files share are said once, without the file's name."""
+        notes = [w for w in self.load.validation.get("tolerated", []) if w.endswith(INFERRED)]
+        names = {f.name for f in self.load.files}
+        out = [w.split(": ", 1)[1] if w.split(": ", 1)[0] in names else w for w in notes]
+        return list(dict.fromkeys(out)) if len(names) > 1 else notes
+
 
 @dataclass(frozen=True)
 class IngestResult:
     loads: list[LoadOutcome]
+    workbooks: list[WorkbookOutcome] = field(default_factory=list)
 
     @property
     def load(self) -> LoadRecord:
@@ -60,7 +84,7 @@ class IngestResult:
 
     @property
     def created(self) -> bool:
-        return any(o.created for o in self.loads)
+        return any(o.created for o in self.loads) or any(w.result.created for w in self.workbooks)
 
 
 class ValidationRefused(SelfevalError):
@@ -233,8 +257,6 @@ def validate_group(
 
 def _validate_ssd(group: ReturnGroup, store: Store | None) -> Validation:
     """The SSD's own rules (required, unique, Y/N codes) and its persons matched to the returns."""
-    from selfeval.ingest_ssd import check_persons
-
     problems = [p for f in group.files for p in f.problems]
     persons = None
     if store is not None:
@@ -271,35 +293,89 @@ def ingest(
     validate: bool = True,
     max_bytes: int | None = None,
     authorities: Authorities | None = None,
+    today: date | None = None,
 ) -> IngestResult:
-    """Load returns into the store: every group a load, all of them in one transaction.
+    """Load files and folders of every kind into the store, all of them or nothing.
 
-    With ``authorities`` (the loader's access), returns of any other authority refuse the
-    whole set before anything is stored.
+    Returns (SSDA903, CIN census, Annex A, workforce) are read and grouped (``read_all``),
+    one load per kind, authority and year; the audits and plan workbooks are read beside them.
+    Then, in this order: the returns are recorded in one transaction; the SSD extract (its
+    persons are checked against the returns, those of this call included); each workbook
+    (its children checked against the returns). If any step fails, what the earlier steps
+    stored is undone, so the call changes nothing.
 
-    Files that cannot be read as what they claim raise ``InputError`` and nothing is stored.
-    Breaches of DfE's rules are kept in each load's validation report; with ``strict`` they
-    raise ``ValidationRefused`` and nothing is stored.
+    With ``authorities`` (the loader's access), files of any other authority refuse the whole
+    call before anything is stored. Files that cannot be read as what they claim raise
+    ``InputError``. Breaches of DfE's rules are kept in each load's validation report; with
+    ``strict`` they raise ``ValidationRefused``.
     """
     if kind is not None and kind not in KINDS:
         raise UsageError(f"--kind {kind!r} is not one of {', '.join(KINDS)}")
+    files = expand(list(paths))
+    if kind in WORKBOOK_KINDS:
+        books, rest = [(p, kind) for p in files], []
+    elif kind is not None:
+        books, rest = [], files
+    else:
+        kinds = {p: detect(p) for p in files}  # None: read_all says why, or leaves it out
+        books = [(p, k) for p, k in kinds.items() if k in WORKBOOK_KINDS]
+        rest = [p for p, k in kinds.items() if k not in WORKBOOK_KINDS]
     opts = Options(return_year=return_year, la_code=la_code, max_bytes=max_bytes)
-    groups = read_all(list(paths), kind=kind, opts=opts, default_la=store.default_la)
+    groups = read_all(rest, kind=kind, opts=opts, default_la=store.default_la) if rest else []
+    book_la = _workbooks_authority(store, groups, la_code) if books else None
+    las = {g.la_code for g in groups} | ({book_la} if book_la else set())
     if authorities is not None:
-        refused = sorted({g.la_code for g in groups if not authorities.permits(g.la_code)})
+        refused = sorted(la for la in las if not authorities.permits(la))
         if refused:
             raise UsageError(
                 f"nothing was loaded: the files are authority {', '.join(refused)}'s, "
                 "which this account may not load"
             )
+    read_books = [_read_workbook(store, p, k, book_la, pseudonymiser) for p, k in books]
+    returns = [g for g in groups if g.kind != "ssd"]
+    extracts = [g for g in groups if g.kind == "ssd"]
+    check = (
+        (lambda g: validate_group(g, store, previous_903(g, groups, store))) if validate else None
+    )
+    with _undone_on_failure(store) as made:
+        loads = _record(store, returns, check, strict, pseudonymiser, loaded_by)
+        made.loads += [o.load.id for o in loads if o.created]
+        ssd_loads = _record(store, extracts, check, strict, pseudonymiser, loaded_by)
+        made.loads += [o.load.id for o in ssd_loads if o.created]
+        outcomes = []
+        for book in read_books:
+            res = import_workbook(
+                store,
+                book.path,
+                book_la,  # type: ignore[arg-type]
+                book.kind,
+                lambda b=book: b.data,  # type: ignore[misc]
+                save_assurance if book.kind == "audits" else save_plan,
+                imported_by=loaded_by,
+                today=today,
+            )
+            if res.created:
+                made.imports.append(res.record.id)
+            outcomes.append(WorkbookOutcome(book.path, book.kind, res))
+    return IngestResult(loads + ssd_loads, outcomes)
+
+
+def _record(
+    store: Store,
+    groups: Sequence[ReturnGroup],
+    check: Callable[[ReturnGroup], Validation] | None,
+    strict: bool,
+    pseudonymiser: Pseudonymiser | None,
+    loaded_by: str | None,
+) -> list[LoadOutcome]:
+    """Validate the groups and record them as loads in one transaction (``--strict``: refuse
+    them all if any breaks DfE's rules)."""
+    if not groups:
+        return []
     pending: list[PendingLoad] = []
     checks: list[Validation] = []
     for g in groups:
-        v = (
-            validate_group(g, store, previous_903(g, groups, store))
-            if validate
-            else Validation({"status": "skipped"}, None, {})
-        )
+        v = check(g) if check else Validation({"status": "skipped"}, None, {})
         checks.append(v)
         tables = g.tables()
         report = v.report
@@ -330,12 +406,91 @@ def ingest(
                 + "); run selfeval validate for the report"
             )
     done = store.add_loads(pending, loaded_by=loaded_by)
-    return IngestResult(
-        [
-            LoadOutcome(rec, created, v.issues)
-            for (rec, created), v in zip(done, checks, strict=True)
-        ]
-    )
+    return [
+        LoadOutcome(rec, created, v.issues) for (rec, created), v in zip(done, checks, strict=True)
+    ]
+
+
+# -- audits and plan workbooks -----------------------------------------------------------------
+
+WORKBOOK_KINDS = ("audits", "plan")
+"""Records people keep (``selfeval.assurance``, ``selfeval.plans``), loaded as imports."""
+
+
+@dataclass(frozen=True)
+class WorkbookOutcome:
+    path: Path
+    kind: str
+    result: ImportResult
+
+
+@dataclass(frozen=True)
+class _Workbook:
+    path: Path
+    kind: str
+    data: Any
+    """``AssuranceData`` or ``Plan``, as read (child ids already pseudonymised)."""
+
+
+def _workbooks_authority(store: Store, groups: Sequence[ReturnGroup], given: str | None) -> str:
+    """Whose the workbooks are (they do not say): ``--la``, else the one authority of the
+    call's returns, else the store's default authority."""
+    if given:
+        return given
+    called = sorted({g.la_code for g in groups})
+    if len(called) > 1:
+        raise UsageError(
+            f"the returns are authorities {', '.join(called)}'s: give --la CODE to say whose "
+            "the audits and plan workbooks are"
+        )
+    la = called[0] if called else store.default_la
+    if la is None:
+        raise UsageError("give --la CODE: the authority the audits and plan workbooks are for")
+    return la
+
+
+def _read_workbook(
+    store: Store, path: Path, kind: str, la_code: str | None, p: Pseudonymiser | None
+) -> _Workbook:
+    """Read one workbook whole (the first problem raises ``InputError`` naming sheet, row and
+    field) before anything is stored."""
+    if kind == "audits":
+        data = read_audits(path, domains(store, la_code or ""))
+        return _Workbook(path, kind, pseudonymised(data, p) if p else data)
+    return _Workbook(path, kind, read_plan(path))
+
+
+def describe_workbook(o: WorkbookOutcome) -> list[str]:
+    """What was loaded from one workbook, and any warnings, one line each."""
+    r = o.result.record
+    held = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in r.counts.items())
+    verb = "loaded" if o.result.created else "already loaded, nothing changed:"
+    return [f"{o.kind} workbook {o.path.name}: {verb} import {r.id} ({held}, for {r.la_code})"] + [
+        f"warning: {w}" for w in o.result.warnings
+    ]
+
+
+@dataclass
+class _Made:
+    loads: list[int] = field(default_factory=list)
+    imports: list[int] = field(default_factory=list)
+
+
+@contextmanager
+def _undone_on_failure(store: Store) -> Iterator[_Made]:
+    """What the steps of one call stored, undone (newest first) if a later step fails."""
+    made = _Made()
+    first = store.default_la is None
+    try:
+        yield made
+    except BaseException:
+        for import_id in reversed(made.imports):
+            undo_import(store, import_id)
+        for load_id in reversed(made.loads):
+            store.undo(load_id)
+        if first and made.loads:
+            store.set_setting(DEFAULT_LA, None)
+        raise
 
 
 def _with_tolerated(summary: dict, g: ReturnGroup) -> dict:
@@ -348,7 +503,6 @@ def _pseudonymise_report(report: dict | None, p: Pseudonymiser) -> dict | None:
     """The report with every child identifier it quotes replaced, as in the tables."""
     if not report:
         return report
-    from selfeval.pseudonymise import IDENTIFIER_FIELDS
 
     def walk(x: object) -> object:
         if isinstance(x, dict):

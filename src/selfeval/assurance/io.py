@@ -29,6 +29,7 @@ from selfeval.assurance.workbook import (
     read_sheet,
     sheet_names,
 )
+from selfeval.returns.detect import register
 
 GRADES = tuple(LABELS.values())
 DOMAIN_PREFIX = "Grade: "
@@ -113,6 +114,9 @@ def is_audits_workbook(path: Path) -> bool:
     """Whether a file is an audits workbook (by its sheets), for ``selfeval ingest``."""
     names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
     return AUDITS.name in names and WEEKS.name in names
+
+
+register("audits", is_audits_workbook)
 
 
 def read_audits(path: Path, domains: Sequence[str] = DEFAULT_DOMAINS) -> AssuranceData:

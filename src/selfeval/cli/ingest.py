@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
-from selfeval.ingest import KINDS, describe_validation
+from selfeval.ingest import KINDS, describe_validation, describe_workbook
 from selfeval.ingest import ingest as ingest_returns
 from selfeval.pseudonymise import Pseudonymiser
 
@@ -22,15 +22,18 @@ from selfeval.pseudonymise import Pseudonymiser
 @click.option(
     "--year",
     type=click.IntRange(2000, 2100),
-    help="Return year for files that do not say (Annex A; SSDA903 to override): 2019 = the "
-    "2018/19 return. Without it each SSDA903 return's year comes from its episodes' dates, "
-    "so several years load in one call. CIN census and CSWW XML files give their own.",
+    help="Return year for files that do not say (Annex A, workforce CSV; SSDA903 to "
+    "override): 2019 = the 2018/19 return. Without it each SSDA903 return's year comes from "
+    "its episodes' dates, and an Annex A's or workforce CSV's from its name (or its folder's) "
+    "and its latest date, so several years load in one call. CIN census and CSWW XML files "
+    "give their own.",
 )
 @click.option(
     "--la",
     "la_code",
     type=LA_CODE,
-    help="The authority, for files that do not say (default: the store's default authority).",
+    help="The authority, for files that do not say (default: the one authority the call's "
+    "CIN census or CSWW files name, else the store's default authority).",
 )
 @click.option(
     "--strict", is_flag=True, help="Refuse the load if the returns break any of DfE's rules."
@@ -58,35 +61,19 @@ def ingest(
     key_file: Path | None,
     no_validate: bool,
 ) -> None:
-    """Load return files and folders (any kinds and years) into the store.
+    """Load files and folders of any kinds and years into the store: returns, the SSD
+    extract, audits and plan workbooks (a folder `selfeval synth` wrote, whole).
 
-    Each file's kind is detected from its content; files are grouped by kind, authority and
-    return year, one load each. All the loads of one call are made together or not at all.
-    Loading the same files again changes nothing.
+    Each file's kind is detected from its content; returns are grouped by kind, authority and
+    return year, one load each; the SSD and the workbooks are loaded after the returns, and
+    checked against them. A year or authority the files do not state is worked out from the
+    names, the dates inside and the call's other files, and said ("inferred:"). The call loads
+    everything or nothing. Loading the same files again changes nothing.
     """
     if pseudonymise != (key_file is not None):
         raise click.UsageError("--pseudonymise and --key-file go together")
     if strict and no_validate:
         raise click.UsageError("--strict needs validation; drop --no-validate")
-    # Audits and plan workbooks are records people keep, not returns: selfeval.assurance loads
-    # them, each workbook one transaction.
-    from selfeval.assurance.loading import describe, ingest_workbooks, split_workbooks
-    from selfeval.returns.grouping import expand
-
-    books, rest = split_workbooks(expand(list(paths)), kind)
-    if books:
-        if rest:
-            raise click.UsageError("load audits and plan workbooks in a call of their own")
-        for o in ingest_workbooks(
-            ctx.store(),
-            books,
-            kind=kind,
-            la_code=la_code,
-            pseudonymiser=Pseudonymiser.from_key_file(key_file) if key_file else None,
-        ):
-            for line in describe(o):
-                click.echo(line)
-        return
     res = ingest_returns(
         ctx.store(),
         list(paths),
@@ -100,7 +87,13 @@ def ingest(
     for o in res.loads:
         rec = o.load
         verb = "loaded" if o.created else "already loaded, nothing changed:"
+        what = " ".join(str(x) for x in (rec.kind, rec.return_year) if x)
         click.echo(
-            f"{verb} load {rec.id} ({rec.kind} {rec.return_year or ''} for {rec.la_code}, "
+            f"{verb} load {rec.id} ({what} for {rec.la_code}, "
             f"{sum(rec.tables.values())} rows; {describe_validation(rec.validation)})"
         )
+        for line in o.inferred():
+            click.echo(f"  inferred: {line}")
+    for w in res.workbooks:
+        for line in describe_workbook(w):
+            click.echo(line)

@@ -28,6 +28,7 @@ from selfeval.plans.records import (
     Target,
     check_plan_year,
 )
+from selfeval.returns.detect import register
 
 PRIORITIES = SheetSpec(
     "Priorities",
@@ -82,6 +83,9 @@ def is_plan_workbook(path: Path) -> bool:
     """Whether a file is an improvement-plan workbook (by its sheets)."""
     names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
     return PRIORITIES.name in names and ACTIONS.name in names
+
+
+register("plan", is_plan_workbook)
 
 
 def read_plan(path: Path) -> Plan:

@@ -56,18 +56,3 @@ register("cin", cin_census.sniff)
 register("annex-a", annex_a.sniff)
 register("workforce", workforce.sniff)
 register("ssd", ssd.sniff)
-
-
-def _workbook(kind: str) -> Detector:
-    """Audits and plan workbooks (selfeval.assurance, selfeval.plans), by their sheets."""
-
-    def sniff(path: Path) -> bool:
-        from selfeval.assurance.loading import workbook_kind
-
-        return path.suffix.lower() == ".xlsx" and workbook_kind(path) == kind
-
-    return sniff
-
-
-register("audits", _workbook("audits"))
-register("plan", _workbook("plan"))

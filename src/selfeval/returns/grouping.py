@@ -21,9 +21,8 @@ from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, wor
 from selfeval.returns.base import InputWarning, ReturnTables, looks_like_xml, looks_like_zip
 from selfeval.returns.detect import detect
 from selfeval.returns.limits import max_file_bytes
+from selfeval.returns.years import INFERRED_KINDS, infer_year, year_in_name
 from selfeval.schema import SSDA903
-
-YEARLY_KINDS = ("903", "cin", "workforce")
 
 
 @dataclass
@@ -146,18 +145,17 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
     own = self_describing(kind, path)
     la = None if own else opts.la_code or default_la
     year = None if own else opts.return_year
-    if not own and kind in YEARLY_KINDS and kind != "903" and year is None:
-        raise UsageError(
-            f"{path.name} does not say which return year it is: give --year YYYY "
-            "(2019 means the 2018/19 return, 1 April 2018 to 31 March 2019)"
-        )
+    infer = not own and kind in INFERRED_KINDS and year is None
     if not own and la is None:
         raise UsageError(
             f"{path.name} does not say which authority it is for: give --la CODE "
             "(the first authority loaded becomes the store's default)"
         )
     got = READERS[kind](
-        path, la_code=la, return_year=year, max_bytes=max_file_bytes(opts.max_bytes)
+        path,
+        la_code=la,
+        return_year=(year_in_name(path) or 0) if infer else year,
+        max_bytes=max_file_bytes(opts.max_bytes),
     )
     rf = ReadFile(
         path,
@@ -168,6 +166,10 @@ def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> R
         warnings=[str(w) for w in getattr(got, "warnings", [])],
         problems=list(getattr(got, "problems", [])),
     )
+    if infer:
+        found = infer_year(kind, path, rf.tables)
+        rf.return_year = found.year
+        rf.warnings.append(found.note)
     if own and opts.la_code is not None and rf.la_code != opts.la_code:
         raise InputError(
             Location(rf.path.name),
@@ -249,9 +251,12 @@ def read_all(
     """Read every file, then group them into loads; the first unreadable file refuses all.
 
     Ofsted's provider lists (the 903 validator's optional reference inputs) are not returns:
-    they are left out, and each load of the call notes it.
+    they are left out, and each load of the call notes it. Files that name their authority
+    (the CIN census, CSWW XML) are read first: a file that does not name one is for ``--la``,
+    else the one authority those files name, else the store's default authority
+    (``default_la``).
     """
-    files: list[ReadFile] = []
+    kinds: list[tuple[Path, str]] = []
     skipped: list[str] = []
     for path in expand(paths):
         if kind in (None, "903") and is_provider_list(path):
@@ -261,7 +266,23 @@ def read_all(
                 "not loaded [reference-list]"
             )
             continue
-        rf = read_file(path, kind or detect_kind(path), opts, default_la)
+        kinds.append((path, kind or detect_kind(path)))
+    own = [read_file(p, k, opts, default_la) for p, k in kinds if self_describing(k, p)]
+    named = sorted({rf.la_code for rf in own if rf.la_code})
+    la_note = None
+    if opts.la_code is None and len(named) == 1 and named[0] != default_la:
+        default_la = named[0]
+        la_note = f"authority {default_la}, the one the call's CIN census or CSWW files name"
+    elif opts.la_code is None and len(named) > 1:
+        default_la = None  # which of them is an unnamed file's? --la must say
+    files: list[ReadFile] = []
+    for path, k in kinds:
+        if self_describing(k, path):
+            rf = own.pop(0)
+        else:
+            rf = read_file(path, k, opts, default_la)
+            if la_note:
+                rf.warnings.append(f"{path.name}: {la_note} [la-from-call]")
         if rf.la_code is None:
             raise UsageError(f"{path.name} does not say which authority it is for: give --la")
         files.append(rf)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import InputError, NoData, SelfevalError
-from selfeval.ingest import ingest
+from selfeval.ingest import describe_workbook, ingest
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import access, visible
 from selfeval.web.forms import UploadForm
@@ -81,7 +81,7 @@ def load_upload(request: HttpRequest) -> HttpResponse:
     ctx: dict = {"form": form, "problem": problem}
     if problem is None and form.is_valid():
         ctx.update(_ingest(request, form))
-    status = 200 if ctx.get("outcomes") else 400
+    status = 200 if ctx.get("outcomes") or ctx.get("workbooks") else 400
     if partial:
         return render(request, "web/_upload_result.html", ctx, status=status)
     ctx["loads"] = _loads(request)
@@ -128,7 +128,20 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict:
             return_year=o.load.return_year,
             files=[f.name for f in o.load.files],
         )
-    return {"outcomes": [(store.load(o.load.id), o.created, o.issues) for o in res.loads]}
+    for w in res.workbooks:
+        r = w.result.record
+        record_request(
+            request,
+            f"import {w.kind} workbook" if w.result.created else "import again (no change)",
+            f"import {r.id}",
+            kind=w.kind,
+            la_code=r.la_code,
+            files=[r.file_name],
+        )
+    return {
+        "outcomes": [(store.load(o.load.id), o.created, o.issues) for o in res.loads],
+        "workbooks": [(w, describe_workbook(w)) for w in res.workbooks],
+    }
 
 
 def load(request: HttpRequest, load_id: int) -> HttpResponse:
