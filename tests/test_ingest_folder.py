@@ -4,6 +4,8 @@ SSD extract, the audits and plan workbooks) loads in one call, all of it or noth
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -73,3 +75,20 @@ def test_a_workbook_refused_after_the_returns_were_stored_undoes_them(folder, tm
     assert imports_of(store) == []
     assert store.default_la is None
     assert list((store.data_dir / "loads").glob("*")) == []
+
+
+def test_selfeval_ingest_of_the_folder_says_what_it_inferred(folder, tmp_path):
+    db = f"sqlite:///{tmp_path / 's.db'}"
+    r = subprocess.run(
+        [sys.executable, "-m", "selfeval", "--db", db, "ingest", str(folder), "--no-validate"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("loaded load 1 (903 2019 for 999, ")
+    assert "  inferred: authority 999, the one the call's CIN census or CSWW files name" in lines[1]
+    assert lines[-2].startswith("audits workbook audits.xlsx: loaded import 1 (")
+    assert lines[-1].startswith("plan workbook plan.xlsx: loaded import 2 (")
+    assert sum(line.startswith("loaded load ") for line in lines) == 9

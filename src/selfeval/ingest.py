@@ -8,7 +8,7 @@ plan workbooks are read beside them. Every file is read, and every return valida
 anything is written; then the returns are recorded (one transaction), the SSD extract after
 them (its persons checked against them), the workbooks last (their children checked against
 them), and a failure at any step undoes the steps before it
-(docs/decisions/0007-ingest-all-or-nothing.md, 0019-one-ingest.md).
+(docs/decisions/0007-ingest-all-or-nothing.md, 0020-one-ingest.md).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ start or leaving date (workforce), falls in the return's year (an Annex A's year
 to 31 March, as the SSDA903's; the workforce census's to 30 September). Where the name and the
 dates agree, or only one of them speaks, that is the year, and a note says where it came from;
 where they disagree, or neither speaks, the caller must give the year
-(docs/decisions/0019-one-ingest.md).
+(docs/decisions/0020-one-ingest.md).
 """
 
 from __future__ import annotations
