@@ -491,3 +491,52 @@ def test_the_self_evaluation_reports_seen_within_5_days_month_by_month(store, tm
         b for b in public.document.blocks if isinstance(b, Table) and "month by month" in b.caption
     ]
     assert shown.rows[0] == ("April 2019", "c", "c", "c")  # 2 of 4: small numbers suppressed
+
+
+def test_a_partial_extract_takes_referrals_and_assessments_from_the_cin_census():
+    """An SSD extract of visits (and persons) only, beside the CIN census: April 2019's
+    referrals come from cin_details and cin_assessments, the visits from the SSD, matched by
+    the child's id. The CIN census's A-D were referred as in front_door() and assessed (an
+    assessment starting on or after the referral); E's assessment came after its episode
+    closed (not proceeded); F was referred in March. So R1-R4 again: 2 of 4 seen in time.
+    Without the CIN census (or the SSD's own referrals) it is "no data"."""
+    from builders import table as cin_table
+
+    visits = front_door()
+    details = cin_table(
+        "cin_details",
+        [
+            {"LAchildID": "A", "CINreferralDate": "2019-04-18"},
+            {"LAchildID": "B", "CINreferralDate": "2019-04-18"},
+            {"LAchildID": "C", "CINreferralDate": "2019-04-10"},
+            {"LAchildID": "D", "CINreferralDate": "2019-04-11", "CINclosureDate": "2019-06-01"},
+            {"LAchildID": "E", "CINreferralDate": "2019-04-12", "CINclosureDate": "2019-04-13"},
+            {"LAchildID": "F", "CINreferralDate": "2019-03-31"},
+        ],
+    )
+    assessments = cin_table(
+        "cin_assessments",
+        [
+            {"LAchildID": c, "AssessmentActualStartDate": d}
+            for c, d in [
+                ("A", "2019-04-20"),
+                ("B", "2019-04-18"),
+                ("C", "2019-04-10"),
+                ("D", "2019-04-15"),
+                ("E", "2019-04-20"),
+                ("F", "2019-04-02"),
+            ]
+        ],
+    )
+    ssd_visits = visits.table("ssd_cin_visits").to_pyarrow()
+    partial = Sources(
+        {"ssd_cin_visits": ssd_visits, "cin_details": details, "cin_assessments": assessments}
+    )
+    assert month(partial, "seen_within_5wd_of_referral_pct") == (2, 4, 50.0)
+    [r] = compute(partial, APRIL, period="month", ids=["seen_within_5wd_of_referral_pct"])
+    assert r.reason is None
+    ref = partial.table("referrals_assessed").to_pyarrow()
+    assert set(ref.column("source").to_pylist()) == {"CIN census (cin_details, cin_assessments)"}
+    alone = Sources({"ssd_cin_visits": ssd_visits})
+    [r] = compute(alone, APRIL, period="month", ids=["seen_within_5wd_of_referral_pct"])
+    assert r.value is None and "referrals_assessed" in (r.reason or "")

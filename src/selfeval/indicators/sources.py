@@ -103,7 +103,11 @@ class Sources:
         if name in self._tables:
             return True
         ref = _REFERENCE_NEEDS.get(name)
-        return name in _REFERENCES and (ref is None or all(self.has(n) for n in ref))
+        if name not in _REFERENCES or not ref:
+            return name in _REFERENCES
+        if isinstance(ref[0], tuple):  # alternatives: any one set of tables will do
+            return any(all(self.has(n) for n in alt) for alt in ref)
+        return all(self.has(n) for n in ref)  # type: ignore[union-attr]
 
     def table(self, name: str) -> ir.Table:
         with self._lock:
@@ -214,11 +218,14 @@ class Computation:
 
 
 _REFERENCES: dict[str, Reference] = {}
-_REFERENCE_NEEDS: dict[str, tuple[str, ...]] = {}
+_REFERENCE_NEEDS: dict[str, tuple[str, ...] | tuple[tuple[str, ...], ...]] = {}
 
 
-def register_reference(name: str, needs: tuple[str, ...] = ()) -> Callable[[Reference], Reference]:
-    """Declare a reference table built on first use from the tables it ``needs``."""
+def register_reference(
+    name: str, needs: tuple[str, ...] | tuple[tuple[str, ...], ...] = ()
+) -> Callable[[Reference], Reference]:
+    """Declare a reference table built on first use from the tables it ``needs`` (or from any
+    one of several sets of tables: ``needs=(("a", "b"), ("c", "d"))``)."""
 
     def wrap(fn: Reference) -> Reference:
         _REFERENCES[name] = fn

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ibis
 import ibis.expr.types as ir
+import pyarrow as pa
 
 from selfeval.indicators.expr import count_every_row, rows_share
 from selfeval.indicators.registry import ChildLevel, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Sources, register_reference
 
 KEYS = ["la_code", "period_end"]
 
@@ -28,6 +29,54 @@ def _with_wd(t: ir.Table, src: Sources, column: str, name: str) -> ir.Table:
     return j.mutate(**{name: j._wd}).drop("_d", "_wd")
 
 
+REFERRALS_ASSESSED = "referrals_assessed"
+SSD_REFERRALS = ("ssd_cin_episodes", "ssd_cin_assessments")
+CIN_REFERRALS = ("cin_details", "cin_assessments")
+
+
+@register_reference(REFERRALS_ASSESSED, needs=(SSD_REFERRALS, CIN_REFERRALS))
+def referrals_assessed(src: Sources) -> pa.Table:
+    """Referrals that went on to an assessment (la_code, referral_id, person_id, referral_date,
+    source), from the SSD extract when it holds its referrals and assessments, else from the
+    CIN census (a partial SSD extract of visits and persons only): there a referral went on to
+    an assessment when the child's assessment started on or after the referral date and not
+    after the episode closed. The census's coverage then stands for the table's."""
+    if all(src.has(n) for n in SSD_REFERRALS):
+        ref, ass = (src.table(n) for n in SSD_REFERRALS)
+        proceeded = ass.select(_rid=ass.cina_referral_id, _la=ass.la_code).distinct()
+        r = ref.semi_join(
+            proceeded, (ref.cine_referral_id == proceeded._rid) & (ref.la_code == proceeded._la)
+        )
+        r = r.select(
+            la_code=r.la_code.cast("string"),
+            referral_id=r.cine_referral_id.cast("string"),
+            person_id=r.cine_person_id.cast("string"),
+            referral_date=r.cine_referral_date.cast("date"),
+            source=ibis.literal("Standard Safeguarding Dataset (ssd_cin_episodes)"),
+        )
+    else:
+        d, a = (src.table(n) for n in CIN_REFERRALS)
+        d = d.select("la_code", "LAchildID", "CINreferralDate", "CINclosureDate").distinct()
+        a = a.select(_la=a.la_code, _c=a.LAchildID, _s=a.AssessmentActualStartDate).distinct()
+        r = d.semi_join(
+            a,
+            (d.la_code == a._la)
+            & (d.LAchildID == a._c)
+            & (a._s >= d.CINreferralDate)
+            & (d.CINclosureDate.isnull() | (a._s <= d.CINclosureDate)),
+        )
+        r = r.select(
+            la_code=r.la_code.cast("string"),
+            referral_id=(r.LAchildID.cast("string") + "/" + r.CINreferralDate.cast("string")),
+            person_id=r.LAchildID.cast("string"),
+            referral_date=r.CINreferralDate.cast("date"),
+            source=ibis.literal("CIN census (cin_details, cin_assessments)"),
+        )
+        if "cin_details" in src.coverage:
+            src.coverage[REFERRALS_ASSESSED] = src.coverage["cin_details"]
+    return src.backend.to_pyarrow(r.distinct())
+
+
 @indicator(
     id="seen_within_5wd_of_referral_pct",
     area="need",
@@ -38,37 +87,34 @@ def _with_wd(t: ir.Table, src: Sources, column: str, name: str) -> ir.Table:
         "working days of the referral date. A child seen on the day of referral counts (0 "
         "working days). Weekends and England's bank holidays are not working days. Each "
         "referral counts once, so a child referred twice in the period counts twice. This is "
-        "a local measure (DfE does not publish it); visits come from the Standard "
-        "Safeguarding Dataset's CIN visits, linked to the referral by the child's id."
+        "a local measure (DfE does not publish it). Visits come from the Standard "
+        "Safeguarding Dataset's CIN visits; referrals and assessments from the SSD's CIN "
+        "episodes and assessments, or, where the extract holds visits and persons only, from "
+        "the CIN census (a referral went on to an assessment when the child's assessment "
+        "started on or after it and not after the episode closed); visits are linked to the "
+        "referral by the child's id (SSD person id = CIN census LAchildID)."
     ),
     numerator="referrals that went on to assessment where the child was seen within 5 working days",
     denominator="referrals in the period that went on to an assessment",
     unit="percent",
     polarity="higher_better",
     measure="period",
-    sources=("ssd_cin_episodes", "ssd_cin_assessments", "ssd_cin_visits"),
+    sources=(REFERRALS_ASSESSED, "ssd_cin_visits"),
     dfe_reference="Local measure (no DfE publication); reported in councils' scrutiny reports",
     suppression="cin",
-    child_level=ChildLevel(
-        "cine_person_id", ("cine_referral_id", "cine_referral_date", "first_seen")
-    ),
+    child_level=ChildLevel("person_id", ("referral_id", "referral_date", "first_seen")),
 )
 def seen_within_5wd_of_referral_pct(src: Sources, periods: ir.Table) -> ir.Table:
-    ref = src.table("ssd_cin_episodes")
-    ass = src.table("ssd_cin_assessments")
+    ref = src.table(REFERRALS_ASSESSED)
     vis = src.table("ssd_cin_visits")
-    proceeded = ass.select(_rid=ass.cina_referral_id, _la=ass.la_code).distinct()
     r = ref.cross_join(periods)
-    r = r.filter(_in_period(r.cine_referral_date, r))
-    r = r.semi_join(
-        proceeded, (r.cine_referral_id == proceeded._rid) & (r.la_code == proceeded._la)
-    )
-    r = _with_wd(r, src, "cine_referral_date", "ref_wd").select(
+    r = r.filter(_in_period(r.referral_date, r))
+    r = _with_wd(r, src, "referral_date", "ref_wd").select(
         "la_code",
         "period_end",
-        "cine_referral_id",
-        "cine_person_id",
-        "cine_referral_date",
+        "referral_id",
+        "person_id",
+        "referral_date",
         "ref_wd",
     )
     v = vis.filter(vis.cinv_cin_visit_seen.upper() == "Y")
@@ -81,13 +127,13 @@ def seen_within_5wd_of_referral_pct(src: Sources, periods: ir.Table) -> ir.Table
     j = r.left_join(
         v,
         (r.la_code == v._la)
-        & (r.cine_person_id == v._pid)
-        & (v._vdate >= r.cine_referral_date)
+        & (r.person_id == v._pid.cast("string"))
+        & (v._vdate >= r.referral_date)
         & (v._vwd - r.ref_wd <= 5),
     )
-    per_ref = j.group_by(
-        [*KEYS, "cine_referral_id", "cine_person_id", "cine_referral_date"]
-    ).aggregate(seen=j._vdate.notnull().any(), first_seen=j._vdate.min())
+    per_ref = j.group_by([*KEYS, "referral_id", "person_id", "referral_date"]).aggregate(
+        seen=j._vdate.notnull().any(), first_seen=j._vdate.min()
+    )
     return rows_share(per_ref, per_ref.seen)
 
 
