@@ -62,6 +62,20 @@ def test_dfe_xml_names_its_la_and_year(tmp_path):
     assert t["workforce_vacancies"].to_pylist()[0]["NumberOfVacancies"] == 2.5
     assert t["workforce_workers"].column("SWENo").to_pylist() == ["SW0000000001", "SW0000000003"]
     assert t["workforce_header"].to_pylist()[0]["ReferenceDate"] == date(2020, 9, 30)
+    assert t.warnings == []
+
+
+def test_worker_items_no_table_keeps_are_counted_and_named(tmp_path):
+    """A census year's new item (``PostTitle`` here, made up) is not lost silently."""
+    path = tmp_path / "csww.xml"
+    path.write_text(
+        XML.replace("<OrgRole>5</OrgRole>", "<OrgRole>5</OrgRole><PostTitle>x</PostTitle>")
+    )
+    t = workforce.read(path)
+    assert [str(w) for w in t.warnings] == [
+        "csww.xml: 1 elements that selfeval does not keep were left out: 1 CSWWWorker/PostTitle "
+        "[not-read]"
+    ]
 
 
 def test_xlsx_with_workers_and_vacancies_sheets(tmp_path):

@@ -144,6 +144,8 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
     found: dict[str, tuple[list[dict[str, str | None]], list[int]]] = {
         s.source: ([], []) for s in (HEADER, WORKERS, VACANCIES)
     }
+    unread: dict[str, int] = {}
+    """Items of a worker or vacancy block that no table keeps (block/name: how many)."""
     events = xml.iterparse(
         path, tag=("Header", "LALevelVacancies", "CSWWWorker"), events=("end",), max_bytes=max_bytes
     )
@@ -163,12 +165,27 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
                     )
             else:
                 values = xml.first_texts(el)
+                keep = set(WORKERS.fields if el.tag == "CSWWWorker" else VACANCIES.fields)
+                for c in el:
+                    if isinstance(c.tag, str) and c.tag not in keep:
+                        where = f"{el.tag}/{c.tag}"
+                        unread[where] = unread.get(where, 0) + 1
             found[el.tag][0].append(values)
             found[el.tag][1].append(el.sourceline or 0)
             xml.release(el)
     finally:
         events.close()
     warnings: list[InputWarning] = []
+    if unread:
+        said = ", ".join(f"{n} {w}" for w, n in sorted(unread.items()))
+        warnings.append(
+            InputWarning(
+                Location(name),
+                "not-read",
+                f"{sum(unread.values())} elements that selfeval does not keep were left out: "
+                f"{said}",
+            )
+        )
     header_rows = found["Header"][0]
     if header_rows:
         h = header_rows[0]
