@@ -307,6 +307,12 @@ def read_all(
     return sorted(groups.values(), key=lambda g: (g.kind, g.la_code, g.return_year or 0))
 
 
+KEEP_FIRST = frozenset({"ssda903_reviews"})
+"""Tables where two rows with one key that differ keep the first (noted), not refuse: a review
+is counted by its date; two codes for one child's review on one day (as cs-demand-model's and
+D2I's samples have) do not change what is counted."""
+
+
 def refuse_duplicate_keys(f: ReadFile) -> None:
     """A 903 table's rows are one each per key (an episode per child and start, a review per
     child and date): two rows with the same key that differ are refused, naming them, since
@@ -331,7 +337,7 @@ def refuse_duplicate_keys(f: ReadFile) -> None:
         rows = t.select(list(spec.fields)).to_pylist()
         same = [(a, b) for a, b in twice if rows[a] == rows[b]]
         differ = [(a, b) for a, b in twice if rows[a] != rows[b]]
-        if differ:
+        if differ and name not in KEEP_FIRST:
             a, b = differ[0]
             key = ", ".join(f"{k} {_show(rows[a][k])}" for k in spec.key)
             more = f" (and {len(differ) - 1} more such pairs)" if len(differ) > 1 else ""
@@ -345,12 +351,22 @@ def refuse_duplicate_keys(f: ReadFile) -> None:
                 "record cannot be told (a file holding several years' rows needs a YEAR column "
                 "to be split by year)",
             )
-        drop = {b for _, b in same}
+        drop = {b for _, b in twice}
         f.tables[name] = t.filter(pa.array([i not in drop for i in range(t.num_rows)]))
-        f.warnings.append(
-            f"{f.path.name}: {len(drop)} rows of {name} repeat an earlier row exactly "
-            f"(first: row {same[0][1] + 2}, as row {same[0][0] + 2}); kept once [duplicate-row]"
-        )
+        if same:
+            a, b = same[0]
+            f.warnings.append(
+                f"{f.path.name}: {len(same)} rows of {name} repeat an earlier row exactly "
+                f"(first: row {b + 2}, as row {a + 2}); kept once [duplicate-row]"
+            )
+        if differ:
+            a, b = differ[0]
+            key = ", ".join(f"{k} {_show(rows[a][k])}" for k in spec.key)
+            f.warnings.append(
+                f"{f.path.name}: {len(differ)} rows of {name} have the key of an earlier row "
+                f"but differ (first: rows {a + 2} and {b + 2}, {key}); the earlier row is kept, "
+                "as the store keeps one per child and date [duplicate-key]"
+            )
 
 
 def _show(v: object) -> str:
