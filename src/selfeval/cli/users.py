@@ -125,6 +125,20 @@ def set_authorities(ctx: Context, name: str, la_codes: tuple[str, ...], every: b
     click.echo(f"{name} may see {user.access().describe()}")
 
 
+@users.command("unthrottle")
+@click.argument("name")
+@pass_ctx
+def unthrottle(ctx: Context, name: str) -> None:
+    """Lift the sign-in wait on an account (after wrong passwords), from every browser."""
+    from selfeval.web.server import ready
+
+    ready(ctx.db)
+    from selfeval.web.accounts import lift_sign_in_wait
+
+    lift_sign_in_wait(name, by=_cli_user())
+    click.echo(f"{name} may sign in at once")
+
+
 def _cli_user() -> str:
     import getpass
 

@@ -76,6 +76,17 @@ def set_authorities(username: str, authorities: Authorities, *, by: str) -> User
     return user
 
 
+def lift_sign_in_wait(username: str, *, by: str) -> int:
+    """Lift the wait that wrong passwords put on an account (``selfeval.web.throttle``)."""
+    from selfeval.web import throttle
+
+    _user(username)
+    with transaction.atomic():
+        n = throttle.lift(username)
+        record(by, "lift sign-in wait", f"account {username}", keys=n)
+    return n
+
+
 def _user(username: str) -> User:
     try:
         return User.objects.get(username=username)

@@ -34,10 +34,40 @@ class GovukFields:
 
 
 class SignInForm(GovukFields, AuthenticationForm):
+    """Sign-in, throttled per address and per account (``selfeval.web.throttle``)."""
+
     error_messages = {
         "invalid_login": "Enter a correct username and password. Both are case-sensitive.",
         "inactive": "This account is inactive.",
     }
+    throttled = False
+
+    def clean(self):  # type: ignore[no-untyped-def]
+        from selfeval.web import throttle
+        from selfeval.web.audit import record
+
+        attempt = throttle.Attempt.of(self.request, self.cleaned_data.get("username") or "")
+        wait = attempt.wait()
+        if wait:
+            self.throttled = True
+            record(
+                attempt.username or "anonymous",
+                "sign in throttled",
+                "session",
+                address=attempt.address,
+                wait_seconds=wait,
+            )
+            raise forms.ValidationError(
+                f"Too many wrong passwords: wait {wait} seconds, then try again.",
+                code="throttled",
+            )
+        try:
+            data = super().clean()
+        except forms.ValidationError:
+            attempt.failed()
+            raise
+        attempt.succeeded()
+        return data
 
 
 KIND_LABELS = {

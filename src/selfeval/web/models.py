@@ -112,3 +112,18 @@ class NarrativeRevision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.narrative} revision {self.number}"
+
+
+class SignInFailures(models.Model):
+    """Recent failed sign-ins under one key (an address, an account, or an account on one
+    known browser): how many, and when the last was. ``selfeval.web.throttle`` reads them."""
+
+    key = models.CharField(max_length=300, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last = models.DateTimeField()
+
+    class Meta:
+        db_table = "web_sign_in_failures"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.failures} failures, last {self.last:%Y-%m-%d %H:%M:%S}"

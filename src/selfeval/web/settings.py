@@ -8,7 +8,6 @@ single machine, from a key file in the store's data folder. Nothing here is ever
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 from pathlib import Path
 
 from selfeval.web.config import (
@@ -39,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "axes",
     "csp",
     "selfeval.web.apps.WebConfig",
 ]
@@ -57,8 +55,6 @@ MIDDLEWARE = [
     "selfeval.web.middleware.RoleMiddleware",
     "selfeval.web.authorities.AuthorityMiddleware",
     "selfeval.web.middleware.AuditChangesMiddleware",
-    # Last, as django-axes asks: it turns a lockout into its response.
-    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "selfeval.web.urls"
@@ -98,26 +94,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = [
-    "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
-]
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
-# Lockout: 5 failed sign-ins for one account lock it for 15 minutes (django-axes).
-AXES_FAILURE_LIMIT = int(os.environ.get("SELFEVAL_LOCKOUT_FAILURES", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("SELFEVAL_LOCKOUT_MINUTES", "15")))
-AXES_LOCKOUT_PARAMETERS = ["username"]
-# Locking by address too would lock a whole council office behind one NAT address; the
-# production recipe rate-limits sign-in per address at the proxy instead.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
-AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "web/locked_out.html"
-AXES_VERBOSE = False
-AXES_ENABLE_ACCESS_FAILURE_LOG = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
-if HTTPS:
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Sign-in throttling (selfeval.web.throttle): no lockout, a wait that doubles with each failure
+# past the free ones, per address and per account (a browser that has signed in to an account
+# before counts only its own failures, so no one else can keep the owner out).
+SELFEVAL_SIGNIN_FREE_FAILURES = int(os.environ.get("SELFEVAL_SIGNIN_FREE_FAILURES", "5"))
+SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS = int(
+    os.environ.get("SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS", "20")
+)
+SELFEVAL_SIGNIN_MAX_DELAY_SECONDS = int(
+    float(os.environ.get("SELFEVAL_SIGNIN_MAX_DELAY_MINUTES", "15")) * 60
+)
 
 # Optional OpenID Connect sign-in (Microsoft Entra ID): set the tenant, client id and secret.
 OIDC_ENABLED = bool(os.environ.get("SELFEVAL_OIDC_CLIENT_ID"))
@@ -228,6 +216,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SELFEVAL_LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.security": {"level": "WARNING"},
-        "axes": {"level": "WARNING"},
     },
 }

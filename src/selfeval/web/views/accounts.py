@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 
+from selfeval.web import throttle
 from selfeval.web.forms import SignInForm
 
 
@@ -13,6 +14,17 @@ class SignInView(auth_views.LoginView):
     template_name = "web/sign_in.html"
     authentication_form = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_valid(form)
+        throttle.remember_device(response, form.get_user().get_username())
+        return response
+
+    def form_invalid(self, form):  # type: ignore[no-untyped-def]
+        response = super().form_invalid(form)
+        if getattr(form, "throttled", False):
+            response.status_code = 429
+        return response
 
     def get_context_data(self, **kwargs):  # type: ignore[no-untyped-def]
         ctx = super().get_context_data(**kwargs)
