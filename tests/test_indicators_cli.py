@@ -152,8 +152,12 @@ def test_period_start(end, period, start):
     assert period_start(date.fromisoformat(end), period) == date.fromisoformat(start)
 
 
+@pytest.mark.django_db
 def test_children_lists_the_child_counted_and_writes_a_safe_csv(db, tmp_path):
-    """The store's one child, A, looked after on 31/03/2019 (episode from 1/5/2018, S, C2, U1)."""
+    """The store's one child, A, looked after on 31/03/2019 (episode from 1/5/2018, S, C2, U1).
+    Both the list and the CSV are in the audit log, as the web's child-level pages are."""
+    from selfeval.web.models import AuditEvent
+
     r = invoke(db, "children", "cla_count", "--at", "2019-03-31")
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
@@ -165,6 +169,13 @@ def test_children_lists_the_child_counted_and_writes_a_safe_csv(db, tmp_path):
     assert r.exit_code == 0 and "1 rows" in r.output
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows == [lines[0].split("\t"), lines[1].split("\t")]
+    events = [(e.action, e.what, e.detail) for e in AuditEvent.objects.order_by("id")]
+    common = {"via": "command line", "la_code": "", "count": 1}
+    assert events == [
+        ("view child-level", "children of cla_count at 2019-03-31", common),
+        ("export child-level", "children of cla_count at 2019-03-31", common | {"file": str(out)}),
+    ]
+    assert all(e.who.startswith("cli") for e in AuditEvent.objects.all())
 
 
 def test_children_of_a_workforce_figure_is_refused_in_a_sentence(db, capsys):

@@ -106,7 +106,9 @@ def test_the_first_authority_loaded_becomes_the_default(store, returns_2019, tmp
 # -- provenance: loads, show, undo ------------------------------------------------------------
 
 
+@pytest.mark.django_db
 def test_loads_lists_shows_and_undoes_with_provenance(store, returns_2019, capsys):
+    """... and the undo is in the audit log (who, which load, whose, which year)."""
     code, out, err = run_cli(
         capsys, "--db", db_url(store), "ingest", str(returns_2019), "--year", "2019", "--la", LA,
         "--no-validate",
@@ -124,6 +126,14 @@ def test_loads_lists_shows_and_undoes_with_provenance(store, returns_2019, capsy
     assert code == 0 and "sha256" in out and "return year:   2019" in out
     code, out, _ = run_cli(capsys, "--db", db_url(store), "loads", "undo", "1")
     assert code == 0 and out.startswith("removed load 1")
+    from selfeval.web.models import AuditEvent
+
+    [undone] = AuditEvent.objects.filter(action="undo load")
+    assert (undone.what, undone.detail["la_code"], undone.detail["return_year"]) == (
+        "load 1",
+        LA,
+        2019,
+    )
     assert store.loads() == [] and list((store.data_dir / "loads").iterdir()) == []
     code, _, err = run_cli(capsys, "--db", db_url(store), "loads", "show", "1")
     assert code == 1 and "there is no load 1" in err

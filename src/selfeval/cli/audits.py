@@ -11,7 +11,7 @@ import click
 from selfeval.assurance import repository as repo
 from selfeval.assurance.io import write_audits_template
 from selfeval.assurance.summary import summarise
-from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli, pass_ctx
 
 LA_OPTION = click.option(
     "--la", "la_code", type=LA_CODE, help="The authority (default: the only one with audits)."
@@ -99,8 +99,11 @@ def export(ctx: Context, la_code: str | None, out: Path) -> None:
     store = ctx.store()
     la = repo.authority(store, la_code)
     data = repo.load_assurance(store, la)
-    write_audits_template(out, repo.domains(store, la), data)
     n = data.counts()
+    audit(
+        ctx, "export child-level", f"audits of {la}", la_code=la, count=n["audits"], file=str(out)
+    )
+    write_audits_template(out, repo.domains(store, la), data)
     click.echo(f"wrote {out} ({n['audits']} audits, {n['practice_weeks']} practice weeks)")
 
 
@@ -135,4 +138,5 @@ def imports(ctx: Context, la_code: str | None) -> None:
 def undo(ctx: Context, import_id: int) -> None:
     """Remove everything one workbook import brought."""
     r = repo.undo_import(ctx.store(), import_id)
+    audit(ctx, "undo import", f"import {r.id}", la_code=r.la_code, kind=r.kind, file=r.file_name)
     click.echo(f"removed import {r.id} ({r.kind}, {r.file_name})")

@@ -30,6 +30,28 @@ class Context:
 pass_ctx = click.make_pass_decorator(Context)
 
 
+def cli_user() -> str:
+    """Who runs a command, as the audit log names them: ``cli:`` and the system account."""
+    import getpass
+
+    try:
+        return f"cli:{getpass.getuser()}"
+    except Exception:
+        return "cli"
+
+
+def audit(ctx: Context, action: str, what: str, **detail: object) -> None:
+    """One event in the audit log (the web application's, in the store's database, where
+    the web's own events are) by the command's user: every command that shows, exports or
+    removes child-level data calls it before it does so, as every page does."""
+    from selfeval.web.server import ready
+
+    ready(ctx.db)
+    from selfeval.web.audit import record
+
+    record(cli_user(), action, what, via="command line", **detail)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "--db",

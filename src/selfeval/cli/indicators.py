@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import DATE, LA_CODE, Context, cli
+from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli
 from selfeval.indicators import (
     Basis,
     catalogue,
@@ -199,6 +199,14 @@ def children_(
     get(indicator_id)
     cl = children(
         sources_from_store(ctx.store(), la_code), indicator_id, at, period=period, la_code=la_code
+    )
+    audit(
+        ctx,
+        "export child-level" if csv_file is not None else "view child-level",
+        f"children of {indicator_id} at {at}",
+        la_code=la_code or "",
+        count=len(cl.rows),
+        **({"file": str(csv_file)} if csv_file is not None else {}),
     )
     if csv_file is not None:
         csv_file.write_bytes(to_csv_bytes(cl.columns, cl.table()))

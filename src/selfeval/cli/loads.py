@@ -6,7 +6,7 @@ import json
 
 import click
 
-from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import LA_CODE, Context, audit, cli, pass_ctx
 from selfeval.ingest import describe_validation
 
 
@@ -75,4 +75,13 @@ def show(ctx: Context, load_id: int, fmt: str) -> None:
 def undo(ctx: Context, load_id: int) -> None:
     """Remove one load from the store, cleanly (its record, then its files)."""
     rec = ctx.store().undo(load_id)
+    audit(
+        ctx,
+        "undo load",
+        f"load {rec.id}",
+        la_code=rec.la_code,
+        kind=rec.kind,
+        return_year=rec.return_year,
+        content_hash=rec.content_hash,
+    )
     click.echo(f"removed load {rec.id} ({rec.kind} {rec.return_year or ''} for {rec.la_code})")

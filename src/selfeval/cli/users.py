@@ -8,6 +8,7 @@ import click
 
 from selfeval.access import Authorities
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import cli_user as _cli_user
 from selfeval.errors import UsageError
 
 LA_OPTION = click.option(
@@ -137,12 +138,3 @@ def unthrottle(ctx: Context, name: str) -> None:
 
     lift_sign_in_wait(name, by=_cli_user())
     click.echo(f"{name} may sign in at once")
-
-
-def _cli_user() -> str:
-    import getpass
-
-    try:
-        return f"cli:{getpass.getuser()}"
-    except Exception:
-        return "cli"

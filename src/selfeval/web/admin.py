@@ -5,7 +5,17 @@ from __future__ import annotations
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
+from selfeval.web.audit import record_request
 from selfeval.web.models import AuditEvent, User
+
+
+def rights(user: User) -> dict[str, object]:
+    """What an account may do and see, as the audit log records it before and after a change."""
+    return {
+        "role": user.role,
+        "authorities": user.access().describe(),
+        "active": user.is_active,
+    }
 
 
 @admin.register(User)
@@ -16,6 +26,22 @@ class SelfevalUserAdmin(UserAdmin):
         *UserAdmin.fieldsets,
         ("selfeval", {"fields": ("role", "authorities", "all_authorities")}),
     )
+
+    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+        """Save, and log each change of the account's rights with its old and new value
+        (as ``selfeval.web.accounts`` does for the pages and the command line)."""
+        before = rights(User.objects.get(pk=obj.pk)) if change and obj.pk else {}
+        super().save_model(request, obj, form, change)
+        after = rights(obj)
+        what = f"account {obj.get_username()}"
+        if not change:
+            record_request(request, "add account", what, **after)
+        for key, new in after.items():
+            if change and before.get(key) != new:
+                record_request(request, f"set {key}", what, old=before.get(key), new=new)
+        if "password" in form.changed_data:
+            record_request(request, "set password", what)
+        request.audited = True
 
 
 @admin.register(AuditEvent)

@@ -49,6 +49,7 @@ def refuse(request: HttpRequest, la_code: str, what: str) -> Http404:
     """Log the refusal (audit log and application log) and give the 404 to raise."""
     match = request.resolver_match
     page = match.view_name if match else request.path
+    request.audited = True  # type: ignore[attr-defined]
     record_request(request, "refused authority", page, la_code=la_code, asked=what)
     log.warning("refused authority %s to %s at %s", la_code, request.user, page)
     return Http404("there is no such page")
@@ -59,6 +60,7 @@ def malformed(request: HttpRequest, name: str, value: str) -> BadRequest:
     check and the view must read the same record, so neither guesses what was meant."""
     match = request.resolver_match
     page = match.view_name if match else request.path
+    request.audited = True  # type: ignore[attr-defined]
     record_request(request, "refused malformed id", page, field=name, asked=repr(value[:20]))
     return BadRequest(f"{name} is not a record id")
 

@@ -32,11 +32,15 @@ class RoleMiddleware:
             return None
         if not signed_in:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
+        request.audited = True
+        name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
+        record_request(request, "refused role", name or request.path, role=user.role)
         return render(request, "web/forbidden.html", status=403)
 
 
 class AuditChangesMiddleware:
-    """Every successful change (a POST, PUT, PATCH or DELETE) is one audit event."""
+    """Every change (a POST, PUT, PATCH or DELETE) is one audit event: a successful one as
+    ``change``, a refused one (any 4xx a view did not log itself) as ``refused change``."""
 
     def __init__(self, get_response):  # type: ignore[no-untyped-def]
         self.get_response = get_response
@@ -46,12 +50,16 @@ class AuditChangesMiddleware:
         match = getattr(request, "resolver_match", None)
         if (
             request.method in UNSAFE
-            and response.status_code < 400
+            and response.status_code < 500
             and match is not None
             and match.url_name not in NOT_AUDITED_HERE
             and request.user.is_authenticated
             and not getattr(request, "audited", False)
         ):
             name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-            record_request(request, "change", name, **{k: str(v) for k, v in match.kwargs.items()})
+            kw = {k: str(v) for k, v in match.kwargs.items()}
+            if response.status_code < 400:
+                record_request(request, "change", name, **kw)
+            else:
+                record_request(request, "refused change", name, status=response.status_code, **kw)
         return response

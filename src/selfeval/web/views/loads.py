@@ -82,11 +82,35 @@ def load_upload(request: HttpRequest) -> HttpResponse:
     if problem is None and form.is_valid():
         ctx.update(_ingest(request, form))
     status = 200 if ctx.get("outcomes") or ctx.get("workbooks") else 400
+    if status == 400:
+        _record_refusal(request, form, ctx)
     if partial:
         return render(request, "web/_upload_result.html", ctx, status=status)
     ctx["loads"] = _loads(request)
     ctx.update(_limits())
     return render(request, "web/loads.html", ctx, status=status)
+
+
+def _record_refusal(request: HttpRequest, form: UploadForm, ctx: dict) -> None:
+    """A refused upload in the audit log: which files, for what, and the rule that refused
+    it (never a value from the files: they may hold a child's identifier)."""
+    e = ctx.get("input_error")
+    if e is not None:
+        why = {"rule": e.rule, "file": str(getattr(e.location, "file", "") or "")}
+    elif ctx.get("problem"):
+        why = {"problem": str(ctx["problem"])[:300]}
+    else:
+        why = {"form": sorted(form.errors)}
+    request.audited = True
+    record_request(
+        request,
+        "refused upload",
+        "upload",
+        files=[safe_filename(f.name) for f in request.FILES.getlist("files")],
+        kind=request.POST.get("kind", "")[:20],
+        la_code=request.POST.get("la_code", "")[:10],
+        **why,
+    )
 
 
 def _ingest(request: HttpRequest, form: UploadForm) -> dict:

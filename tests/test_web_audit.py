@@ -1,0 +1,77 @@
+"""The audit log holds every refusal and every change of an account's rights, with who,
+what, and the value before and after (the command line's child-level actions are in
+tests/test_indicators_cli.py and tests/test_ingest.py)."""
+
+from __future__ import annotations
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from conftest import write_cin_xml
+from selfeval.web.models import AuditEvent, User
+
+
+def _signed_in(role: str, *codes: str) -> Client:
+    user = User.objects.create(username=f"{role}-x", role=role, authorities=list(codes))
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def test_an_upload_of_another_authoritys_return_is_refused_and_logged(db, web_store, tmp_path):
+    """A CIN census whose header says LEA 301, uploaded by an analyst of 302 only."""
+    xml = write_cin_xml(tmp_path / "cin.xml", 3, lea="301")
+    c = _signed_in("analyst", "302")
+    f = SimpleUploadedFile("cin.xml", xml.read_bytes(), content_type="application/xml")
+    r = c.post(reverse("load_upload"), {"files": [f]})
+    assert r.status_code == 400
+    assert web_store.loads() == []
+    [e] = AuditEvent.objects.filter(action="refused upload")
+    assert e.who == "analyst-x" and e.detail["files"] == ["cin.xml"]
+    assert "authority 301's, which this account may not load" in e.detail["problem"]
+
+
+def test_a_refused_file_is_logged_with_its_rule_not_its_values(db, web_store):
+    c = _signed_in("analyst", "302")
+    f = SimpleUploadedFile("header.csv", b"NOT,A,903,HEADER\nWEBCHILD99,1,2,3\n")
+    r = c.post(reverse("load_upload"), {"files": [f], "la_code": "302", "return_year": "2020"})
+    assert r.status_code == 400
+    [e] = AuditEvent.objects.filter(action="refused upload")
+    assert e.detail["files"] == ["header.csv"] and e.detail["la_code"] == "302"
+    assert "WEBCHILD99" not in str(e.detail)
+
+
+def test_a_refusal_by_role_is_logged(db):
+    c = _signed_in("viewer")
+    assert c.get(reverse("loads")).status_code == 403
+    assert c.post(reverse("load_upload")).status_code == 403
+    refused = [(e.action, e.what) for e in AuditEvent.objects.filter(action__startswith="refused")]
+    assert sorted(refused) == [("refused role", "load_upload"), ("refused role", "loads")]
+
+
+def test_an_administrators_change_of_rights_in_the_admin_site_is_logged_before_and_after(db):
+    """Role analyst -> manager, authorities 302 -> 301 and 302, active -> inactive."""
+    admin = _signed_in("administrator")
+    u = User.objects.create(username="dan", role="analyst", authorities=["302"])
+    url = reverse("admin:web_user_change", args=[u.pk])
+    page = admin.get(url)
+    assert page.status_code == 200
+    data = {
+        "username": "dan",
+        "role": "manager",
+        "authorities": '["301", "302"]',
+        "is_active": "",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "09:00:00",
+        "initial-date_joined_0": "2026-01-01",
+        "initial-date_joined_1": "09:00:00",
+    }
+    r = admin.post(url, data)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    events = {e.action: (e.who, e.detail) for e in AuditEvent.objects.filter(what="account dan")}
+    assert events == {
+        "set role": ("administrator-x", {"old": "analyst", "new": "manager"}),
+        "set authorities": ("administrator-x", {"old": "302", "new": "301, 302"}),
+        "set active": ("administrator-x", {"old": True, "new": False}),
+    }
