@@ -66,3 +66,47 @@ def test_later_return_wins_for_the_same_episode(store, tmp_path):
     t = store.table("ssda903_episodes")
     assert t.num_rows == 1
     assert t.column("PLACE").to_pylist() == ["U4"]
+
+
+def test_the_stores_files_and_folders_are_private_under_a_permissive_umask(tmp_path):
+    """Under umask 022 (files 0644, folders 0755 by default) the database, the data folder,
+    every load's folder and file are its owner's only: 0600 and 0700."""
+    import os
+    import stat
+
+    from conftest import handmade_903
+    from selfeval.ingest import ingest_903
+    from selfeval.store import Store
+
+    old = os.umask(0o022)
+    try:
+        s = Store(f"sqlite:///{tmp_path / 'private.db'}")
+        ingest_903(s, handmade_903(tmp_path / "903"), la_code="999", return_year=2020)
+        s.engine.dispose()
+    finally:
+        os.umask(old)
+    made = [tmp_path / "private.db", *(tmp_path / "private.db.data").rglob("*")]
+    modes = {
+        p.relative_to(tmp_path).as_posix(): stat.S_IMODE(p.stat().st_mode)
+        for p in [tmp_path / "private.db.data", *made]
+        if not p.name.startswith("private.db-")  # SQLite's -wal/-shm copy the database's mode
+    }
+    assert any(k.endswith(".parquet") for k in modes)
+    wrong = {
+        k: oct(m) for k, m in modes.items() if m != (0o700 if (tmp_path / k).is_dir() else 0o600)
+    }
+    assert wrong == {}
+
+
+def test_load_ids_are_never_given_twice(store, tmp_path):
+    """Loads 1 and 2; undo 2; the next load is 3, not 2 again (SQLite reused the largest id
+    plus one)."""
+    from conftest import handmade_903
+    from selfeval.ingest import ingest_903
+
+    one = ingest_903(store, handmade_903(tmp_path / "a"), la_code="998", return_year=2020)
+    two = ingest_903(store, handmade_903(tmp_path / "b"), la_code="999", return_year=2020)
+    assert (one.load.id, two.load.id) == (1, 2)
+    store.undo(2)
+    three = ingest_903(store, handmade_903(tmp_path / "c"), la_code="999", return_year=2020)
+    assert three.load.id == 3

@@ -1,7 +1,7 @@
 """The store's schema migrations (Alembic): new stores at head, old ones upgraded, rows kept.
 
 Each test runs on SQLite and on PostgreSQL (SELFEVAL_TEST_PG: skipped here without it,
-required in CI). A revision that exists only in these tests (0002: a ``note`` column on
+required in CI). A revision that exists only in these tests (0003: a ``note`` column on
 ``se_load``) stands for the next real schema change.
 """
 
@@ -24,14 +24,17 @@ from selfeval.errors import SchemaOutOfDate
 from selfeval.ingest import ingest_903
 from selfeval.store import Store, db, migrate
 
+HEAD = "0002_monotonic_load_ids"
+"""This selfeval's newest revision."""
+
 NOTE_REVISION = '''
 """A test-only revision: a note on each load (filled with 'none' for the rows already there)."""
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_test_load_note"
-down_revision = "0001_baseline"
+revision = "0003_test_load_note"
+down_revision = "0002_monotonic_load_ids"
 branch_labels = None
 depends_on = None
 
@@ -51,11 +54,11 @@ def downgrade() -> None:
 
 
 def later_revision(folder: Path, fail: bool = False) -> list[str]:
-    """A folder holding revision 0002, as ``version_locations``; ``fail`` makes it raise after
+    """A folder holding revision 0003, as ``version_locations``; ``fail`` makes it raise after
     adding its column (to show that a failed upgrade changes nothing)."""
     folder.mkdir()
     body = NOTE_REVISION.replace("FAIL", 'raise RuntimeError("boom")' if fail else "pass")
-    (folder / "0002_test_load_note.py").write_text(body)
+    (folder / "0003_test_load_note.py").write_text(body)
     return [str(folder)]
 
 
@@ -117,7 +120,7 @@ def test_migrations_build_the_schema_the_models_declare(url):
     comparison (tables, columns, types, nullability, indexes, unique and foreign keys) finds
     no difference. A column added to a model without a revision fails here."""
     before, after = migrate.upgrade(url)
-    assert (before.state, after.state, after.revision) == ("empty", "current", "0001_baseline")
+    assert (before.state, after.state, after.revision) == ("empty", "current", HEAD)
     engine = sa.create_engine(url)
     with engine.connect() as c:
         ctx = MigrationContext.configure(
@@ -169,8 +172,8 @@ def test_migrated_and_created_databases_have_the_same_constraints(tmp_path):
 
 
 def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, tmp_path):
-    """A store made today (at 0001) with one load (2 file rows) and one audit (2 domain
-    grades); revision 0002 adds ``se_load.note``. Before upgrading, opening refuses with what to
+    """A store made today (at the head) with one load (2 file rows) and one audit (2 domain
+    grades); revision 0003 adds ``se_load.note``. Before upgrading, opening refuses with what to
     do; after, every row is as it was and the load's note is the default 'none'."""
     store = Store(url)
     fill(store, tmp_path)
@@ -185,13 +188,13 @@ def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, t
 
     later = later_revision(tmp_path / "later")
     engine = sa.create_engine(url)
-    with pytest.raises(SchemaOutOfDate, match="older than this selfeval's 0002_test_load_note"):
+    with pytest.raises(SchemaOutOfDate, match="older than this selfeval's 0003_test_load_note"):
         migrate.ensure_current(engine, later)
     engine.dispose()
 
     old, new = migrate.upgrade(url, version_locations=later)
-    assert (old.revision, old.state) == ("0001_baseline", "behind")
-    assert (new.revision, new.state) == ("0002_test_load_note", "current")
+    assert (old.revision, old.state) == (HEAD, "behind")
+    assert (new.revision, new.state) == ("0003_test_load_note", "current")
     after = rows(url)
     assert {t: v for t, v in after.items() if t != "se_load"} == {
         t: v for t, v in before.items() if t != "se_load"
@@ -199,13 +202,13 @@ def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, t
     [load_before], [load_after] = before["se_load"], after["se_load"]
     assert load_after == (*load_before, "none")
 
-    # This selfeval (whose newest revision is 0001) does not open a store a newer one upgraded.
-    with pytest.raises(SchemaOutOfDate, match="0002_test_load_note, which this selfeval"):
+    # This selfeval (whose newest revision is HEAD) does not open a store a newer one upgraded.
+    with pytest.raises(SchemaOutOfDate, match="0003_test_load_note, which this selfeval"):
         Store(url)
 
 
 def test_a_failed_upgrade_changes_nothing(url, tmp_path):
-    """Revision 0002 adds its column and then fails: the column is not there and the database
+    """Revision 0003 adds its column and then fails: the column is not there and the database
     is still at 0001 with its rows (the whole upgrade is one transaction, on SQLite too)."""
     store = Store(url)
     fill(store, tmp_path)
@@ -214,7 +217,7 @@ def test_a_failed_upgrade_changes_nothing(url, tmp_path):
     with pytest.raises(RuntimeError, match="boom"):
         migrate.upgrade(url, version_locations=later_revision(tmp_path / "later", fail=True))
     assert rows(url) == before
-    assert migrate.current(url).revision == "0001_baseline"
+    assert migrate.current(url).revision == HEAD
 
 
 def test_a_store_made_before_migrations_is_stamped_then_opened(tmp_path, capsys):
@@ -236,11 +239,11 @@ def test_a_store_made_before_migrations_is_stamped_then_opened(tmp_path, capsys)
     code, out, _ = run_cli(capsys, "--db", url, "db", "current")
     assert (code, out.split("\t")[0]) == (0, "none")
     code, out, err = run_cli(capsys, "--db", url, "db", "upgrade")
-    assert (code, out, err) == (0, "0001_baseline\tupgraded from unversioned\n", "")
+    assert (code, out, err) == (0, f"{HEAD}\tupgraded from unversioned\n", "")
     assert rows(url) == before
     assert [r.loaded_by for r in Store(url).loads()] == ["analyst1"]
     code, out, _ = run_cli(capsys, "--db", url, "db", "current")
-    assert out == "0001_baseline\tat 0001_baseline (current)\n"
+    assert out == f"{HEAD}\tat {HEAD} (current)\n"
 
 
 def test_a_store_older_than_the_baseline_is_refused_naming_what_it_lacks(tmp_path, capsys):
@@ -256,3 +259,33 @@ def test_a_store_older_than_the_baseline_is_refused_naming_what_it_lacks(tmp_pat
     assert code == 1
     assert "lacks column se_load.batch: it cannot be stamped" in err
     assert migrate.current(url).state == "unversioned"
+
+
+def test_an_older_store_upgraded_never_gives_a_load_id_twice(tmp_path):
+    """A store at the baseline with loads 1 and 2 (ids there were reused after an undo):
+    upgraded to 0002, every row kept; undoing load 2 and loading again gives load 3."""
+    from conftest import handmade_903
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    store = Store(url)
+    for la in ("998", "999"):
+        ingest_903(store, handmade_903(tmp_path / la), la_code=la, return_year=2020)
+    store.engine.dispose()
+    command_downgrade(url, "0001_baseline")
+    before = rows(url)
+    old, new = migrate.upgrade(url)
+    assert (old.revision, new.revision) == ("0001_baseline", HEAD)
+    assert rows(url) == before
+    store = Store(url)
+    store.undo(2)
+    again = ingest_903(store, handmade_903(tmp_path / "x"), la_code="999", return_year=2020)
+    assert again.load.id == 3
+    store.engine.dispose()
+
+
+def command_downgrade(url: str, revision: str) -> None:
+    """Take the database back to ``revision`` (as a store made before it would be)."""
+    from alembic import command
+
+    with migrate._changing(sa.make_url(url)) as c:
+        command.downgrade(migrate.config(c), revision)

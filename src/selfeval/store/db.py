@@ -28,6 +28,9 @@ loads = sa.Table(
     # The loads made by one command share a batch id (one command is one transaction).
     sa.Column("batch", sa.String(32), nullable=False, default=""),
     sa.UniqueConstraint("la_code", "content_hash", name="uq_load_la_hash"),
+    # An id is never given twice, even after the latest load is undone: "load 21" in the
+    # audit log names one load for ever (PostgreSQL's sequences never reuse one either).
+    sqlite_autoincrement=True,
 )
 
 load_files = sa.Table(

@@ -146,11 +146,13 @@ class Store:
         self.data_dir = Path(data_dir) if data_dir else _data_dir_for(self.url)
         if self.url.get_backend_name() == "sqlite" and self.url.database:
             Path(self.url.database).parent.mkdir(parents=True, exist_ok=True)
+            private_file(Path(self.url.database))  # SQLite gives its -wal and -shm the same
         self.engine = sa.create_engine(self.url)
         self._duckdb: duckdb.DuckDBPyConnection | None = None
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
-        (self.data_dir / "loads").mkdir(parents=True, exist_ok=True)
+        private_dir(self.data_dir)
+        private_dir(self.data_dir / "loads")
         migrate.ensure_current(self.engine)  # a new database made at head; an old one refused
         with self.writing(wait=False) as got:
             if got:  # else another process is writing; it, or the next opener, sweeps
@@ -242,17 +244,20 @@ class Store:
 
     def _write_folder(self, p: PendingLoad) -> Path:
         staging = self.data_dir / "staging" / uuid.uuid4().hex
-        staging.mkdir(parents=True)
+        private_dir(staging.parent)
+        staging.mkdir(mode=0o700)
         try:
             for name, table in p.tables.items():
                 if not is_known(name):
                     raise SelfevalError(f"internal: table {name!r} is not in selfeval.schema")
-                pq.write_table(table, staging / f"{name}.parquet")
+                with _private_open(staging / f"{name}.parquet") as f:
+                    pq.write_table(table, f)
                 crash_point("staging-write")
             for fname, data in p.attachments.items():
                 if "/" in fname or fname.startswith(".") or fname.endswith(".parquet"):
                     raise SelfevalError(f"internal: attachment name {fname!r} is not allowed")
-                (staging / fname).write_bytes(data)
+                with _private_open(staging / fname) as f:
+                    f.write(data)
             _fsync_dir(staging)
             crash_point("staging-fsync")
             final = self.data_dir / "loads" / p.folder
@@ -480,7 +485,7 @@ class Store:
     def _sweep(self) -> None:
         """Remove what an interrupted load left: staging folders and unrecorded load folders."""
         shutil.rmtree(self.data_dir / "staging", ignore_errors=True)
-        (self.data_dir / "staging").mkdir()
+        (self.data_dir / "staging").mkdir(mode=0o700)
         with self.engine.connect() as c:
             known = {r[0] for r in c.execute(sa.select(db.loads.c.folder))}
         for d in (self.data_dir / "loads").iterdir():
@@ -512,6 +517,33 @@ class Store:
             selfeval_version=m["selfeval_version"] or "",
             batch=m["batch"] or "",
         )
+
+
+PRIVATE_DIR = 0o700
+PRIVATE_FILE = 0o600
+"""The store's folders and files are its owner's only, whatever the umask (child-level data)."""
+
+
+def private_dir(path: Path) -> None:
+    """Make ``path`` (and missing parents) a folder only its owner may open."""
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    st = path.stat()
+    if st.st_mode & 0o777 != PRIVATE_DIR and st.st_uid == os.getuid():
+        os.chmod(path, PRIVATE_DIR)
+
+
+def private_file(path: Path) -> None:
+    """Create ``path`` empty if missing, readable and writable by its owner only."""
+    if not path.exists():
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE))
+    st = path.stat()
+    if st.st_mode & 0o777 != PRIVATE_FILE and st.st_uid == os.getuid():
+        os.chmod(path, PRIVATE_FILE)
+
+
+def _private_open(path: Path):  # type: ignore[no-untyped-def]
+    """A new file, opened for writing, readable by its owner only from its first byte."""
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
