@@ -137,12 +137,12 @@ def describe_validation(summary: dict) -> str:
         return "not validated: validation was skipped when it was loaded"
     if status != "validated":
         return "not validated"
+    if summary.get("failures"):  # its counts are of nothing: it did not read the files
+        return f"not validated: DfE's validator failed ({'; '.join(summary['failures'])})"
     if "errors" in summary:
         line = f"{summary['errors']} errors and {summary['queries']} queries against DfE's rules"
         if summary.get("crashed_rules"):
             line += f"; {len(summary['crashed_rules'])} rules crashed inside the validator"
-        if summary.get("failures"):
-            line += "; the validator could not read the files"
         return line
     return f"{summary.get('issues', 0)} issues against the {summary.get('validator', 'rules')}"
 

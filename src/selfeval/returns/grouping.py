@@ -18,7 +18,13 @@ import pyarrow as pa
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
-from selfeval.returns.base import InputWarning, ReturnTables, looks_like_xml, looks_like_zip
+from selfeval.returns.base import (
+    InputWarning,
+    ReturnTables,
+    looks_like_text,
+    looks_like_xml,
+    looks_like_zip,
+)
 from selfeval.returns.detect import detect
 from selfeval.returns.limits import max_file_bytes
 from selfeval.returns.years import INFERRED_KINDS, infer_year, year_in_name
@@ -138,8 +144,33 @@ def self_describing(kind: str, path: Path) -> bool:
     return kind == "cin" or (kind == "workforce" and looks_like_xml(path))
 
 
+def refuse_misnamed(path: Path) -> None:
+    """Refuse a file whose name says one format and whose content is another (a CSV named
+    ``.xlsx``): selfeval reads by content, but DfE's validator goes by the name, so the load
+    would pass while its validation could not run."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx" and not looks_like_zip(path):
+        raise InputError(
+            Location(path.name),
+            "name-not-content",
+            "the file is named .xlsx but is not an Excel workbook"
+            + (
+                " (its content is text: if it is a CSV, name it .csv)"
+                if looks_like_text(path)
+                else ""
+            ),
+        )
+    if suffix in (".csv", ".xml") and looks_like_zip(path):
+        raise InputError(
+            Location(path.name),
+            "name-not-content",
+            f"the file is named {suffix} but is a zip archive (an Excel workbook is named .xlsx)",
+        )
+
+
 def read_file(path: Path, kind: str, opts: Options, default_la: str | None) -> ReadFile:
     """Read one file as ``kind``, for the year and authority it names or the caller gives."""
+    refuse_misnamed(path)
     if kind not in READERS:
         raise UsageError(f"{path.name}: reading {kind} returns is not available yet")
     own = self_describing(kind, path)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.core.cache import cache
+from django.core.exceptions import BadRequest
 from django.http import Http404
 
 from selfeval.access import Authorities
@@ -66,16 +67,31 @@ def scope(
     if not las:
         return None
     la_code = la if la in las else las[0]
-    when = None
-    if at:
-        try:
-            when = date.fromisoformat(at)
-        except ValueError:
-            when = None
+    when = page_date(at) if at else None
     if when is None:
         years = [r.return_year for r in store.loads(la_code) if r.return_year]
         when = date(max(years), 3, 31) if years else date.today()
     return Scope(la_code, when, las)
+
+
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+"""The dates a page may be asked for (``?at=``): statutory returns begin in the 1990s, and a
+date far outside them (0001-01-01, 9999-12-31) only breaks the date arithmetic."""
+
+
+def page_date(text: str) -> date:
+    """The date ``?at=`` asks for, or a 400 saying what a date must be."""
+    try:
+        when = date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        when = None
+    if when is None or not (EARLIEST <= when <= LATEST):
+        raise BadRequest(
+            f"The date must be written YYYY-MM-DD, between {EARLIEST:%-d %B %Y} and "
+            f"{LATEST:%-d %B %Y}"
+        )
+    return when
 
 
 def indicator_or_404(indicator_id: str) -> Indicator:

@@ -63,3 +63,19 @@ class AuditChangesMiddleware:
             else:
                 record_request(request, "refused change", name, status=response.status_code, **kw)
         return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in person is shown is kept by a browser's or a proxy's cache (an audit
+    names a child; a page left in a shared computer's cache outlives the session), unless the
+    view says otherwise (an aggregate chart may be kept a minute)."""
+
+    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+        self.get_response = get_response
+
+    def __call__(self, request):  # type: ignore[no-untyped-def]
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
+            response["Cache-Control"] = "no-store"
+        return response

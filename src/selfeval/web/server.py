@@ -83,6 +83,8 @@ def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
     from selfeval.web.wsgi import application
 
     print(f"selfeval: serving on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
+    from django.conf import settings
+
     waitress_serve(
         application,
         host=host,
@@ -90,6 +92,7 @@ def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
         threads=threads,
         ident="selfeval",
         max_request_body_size=_max_body(),
+        **settings.WAITRESS_PROXY,
     )
 
 

@@ -30,6 +30,20 @@ CSRF_TRUSTED_ORIGINS = env_list("SELFEVAL_CSRF_TRUSTED_ORIGINS", [])
 
 # Behind a TLS-terminating reverse proxy (the production recipe), SELFEVAL_HTTPS=1.
 HTTPS = env_bool("SELFEVAL_HTTPS", False)
+# waitress believes the proxy's X-Forwarded-Proto (so a request that came in over TLS is
+# secure: no redirect loop) and X-Forwarded-For (the client's address, which sign-in
+# throttling and the audit log use) only from the proxy's address, and drops them from anyone
+# else. SELFEVAL_TRUSTED_PROXY: the proxy's address (default this machine), or "*".
+WAITRESS_PROXY = (
+    {
+        "trusted_proxy": os.environ.get("SELFEVAL_TRUSTED_PROXY", "127.0.0.1"),
+        "trusted_proxy_count": 1,
+        "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
+        "clear_untrusted_proxy_headers": True,
+    }
+    if HTTPS
+    else {}
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +69,7 @@ MIDDLEWARE = [
     "selfeval.web.middleware.RoleMiddleware",
     "selfeval.web.authorities.AuthorityMiddleware",
     "selfeval.web.middleware.AuditChangesMiddleware",
+    "selfeval.web.middleware.NoStoreMiddleware",
 ]
 
 ROOT_URLCONF = "selfeval.web.urls"
@@ -93,6 +108,7 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "selfeval.web.passwords.VarietyValidator"},
 ]
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 
@@ -150,6 +166,7 @@ if HTTPS:
     CSRF_COOKIE_NAME = "__Host-selfeval_csrftoken"
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # the proxy's own health check, on plain HTTP
     SECURE_HSTS_SECONDS = 365 * 24 * 60 * 60
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

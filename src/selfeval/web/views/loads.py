@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import InputError, NoData, SelfevalError
-from selfeval.ingest import describe_workbook, ingest
+from selfeval.ingest import describe_validation, describe_workbook, ingest
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import access, visible
 from selfeval.web.forms import UploadForm
@@ -163,7 +163,11 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict:
             files=[r.file_name],
         )
     return {
-        "outcomes": [(store.load(o.load.id), o.created, o.issues) for o in res.loads],
+        "outcomes": [
+            (rec, o.created, describe_validation(rec.validation))
+            for o in res.loads
+            for rec in [store.load(o.load.id)]
+        ],
         "workbooks": [(w, describe_workbook(w)) for w in res.workbooks],
     }
 
