@@ -114,10 +114,30 @@ def test_disproportionality_against_the_children_contacted_without_a_population(
     50% of referrals against 75% of contacts (ratio 0.67); APKN 50% against 25% (2.0)."""
     t = build_pack("336", AT, 2024, LISTS).table("disproportionality_list3_ethnicity")
     assert t.rows == [
-        ("a) WBRI", 1, 50.0, 3, 75.0, 0.67),
-        ("k) APKN", 1, 50.0, 1, 25.0, 2.0),
+        ("APKN", 1, 50.0, 1, 25.0, 2.0),
+        ("WBRI", 1, 50.0, 3, 75.0, 0.67),
     ]
     assert "children contacted (List 1)" in t.title
+
+
+def test_disproportionality_against_the_population_aged_0_to_17(tmp_path):
+    """A population of 900 WBRI, 80 APKN and 20 BAFR children: WBRI 50% of referrals against
+    90% (ratio 0.5 / 0.9 = 0.56), APKN 50% against 8% (6.25), BAFR none against 2% (0)."""
+    from selfeval.evaluation.readiness import read_population
+
+    path = tmp_path / "population.csv"
+    path.write_text("group,children\na) WBRI,900\nAPKN,80\nBAFR,20\n")
+    pop = read_population(path)
+    assert pop == {"WBRI": 900, "APKN": 80, "BAFR": 20}
+    t = build_pack("336", AT, 2024, LISTS, population=pop).table(
+        "disproportionality_list3_ethnicity"
+    )
+    assert t.rows == [
+        ("APKN", 1, 50.0, 80, 8.0, 6.25),
+        ("WBRI", 1, 50.0, 900, 90.0, 0.56),
+        ("BAFR", 0, 0.0, 20, 2.0, 0.0),
+    ]
+    assert "population aged 0 to 17" in t.title
 
 
 def test_samples_name_the_children_inspectors_would_pick():

@@ -9,7 +9,7 @@ import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
 from selfeval.errors import UsageError
-from selfeval.evaluation.readiness import pack_from_store
+from selfeval.evaluation.readiness import pack_from_store, read_population
 from selfeval.evaluation.readiness_pack import FORMATS, child_level_tables, write_pack
 
 
@@ -35,6 +35,12 @@ def annex_a() -> None:
     help="Readers have child-level access: include the children inspectors are likely to "
     "sample and show counts of 1-5 (default: a public pack, small counts suppressed as c).",
 )
+@click.option(
+    "--population",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="CSV of children aged 0-17 by ethnic group (code, children), e.g. from the Census, "
+    "for disproportionality (default: against the children contacted, List 1).",
+)
 @pass_ctx
 def report(
     ctx: Context,
@@ -43,6 +49,7 @@ def report(
     fmt: str | None,
     out: Path | None,
     child_level_readers: bool,
+    population: Path | None,
 ) -> None:
     """Write the inspection-readiness pack: each list's volumes, timeliness, who it is about,
     children's journeys, disproportionality, and Annex A beside the other returns."""
@@ -56,7 +63,8 @@ def report(
         if len(las) != 1:
             raise UsageError(f"the store holds {len(las)} authorities: give --la")
         la_code = las[0]
-    pack = pack_from_store(store, la_code, at)
+    pop = read_population(population) if population is not None else None
+    pack = pack_from_store(store, la_code, at, population=pop)
     out = out or Path(f"annex-a-{la_code}-{pack.at.isoformat()}.{fmt}")
     audience = "internal" if child_level_readers else "public"
     write_pack(pack, fmt, out, audience)

@@ -12,16 +12,19 @@ staff with child-level access only). Rendering is ``selfeval.evaluation.readines
 
 from __future__ import annotations
 
+import csv
+import re
 import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
 from selfeval.calendar import working_days_between
-from selfeval.errors import NoData
+from selfeval.errors import InputError, Location, NoData
 from selfeval.indicators import catalogue, compute, sources_from_store
 from selfeval.schema.annex_a import TITLES
 
@@ -735,23 +738,25 @@ def disproportionality(
     lists: Lists, n: int, population: dict[str, int] | None, at: date, by: str = "ethnicity"
 ) -> PackTable:
     """Each group's share of list ``n``'s children against its share of the population aged 0
-    to 17 (``population``: children per group), or, without one, of the children contacted
-    (List 1), named as such. The ratio is share over share (1 = proportionate)."""
+    to 17 (``population``: children per group, by code: "WBRI" or "a) WBRI"), or, without
+    one, of the children contacted (List 1), named as such. The ratio is share over share (1
+    = proportionate; above 1, the group is over-represented)."""
     key = BREAKDOWNS[by]
-    counts = Counter(key(r, at) for r in children_of(lists, n))
+    counts = Counter(group_code(key(r, at)) for r in children_of(lists, n))
     if population is None:
-        base = Counter(key(r, at) for r in children_of(lists, 1))
+        base = Counter(group_code(key(r, at)) for r in children_of(lists, 1))
         base_name = "children contacted (List 1)"
     else:
-        base = Counter(population)
+        base = Counter()
+        for g, v in population.items():
+            base[group_code(g)] += v
         base_name = "population aged 0 to 17"
     total, base_total = sum(counts.values()), sum(base.values())
     rows = []
     for g in sorted(set(counts) | set(base), key=lambda g: (-counts.get(g, 0), g)):
-        share = _pct(counts.get(g, 0), total)
-        base_share = _pct(base.get(g, 0), base_total)
-        ratio = round(share / base_share, 2) if share is not None and base_share else None
-        rows.append((g, counts.get(g, 0), share, base.get(g, 0), base_share, ratio))
+        c, b = counts.get(g, 0), base.get(g, 0)
+        ratio = round((c / total) / (b / base_total), 2) if total and b else None
+        rows.append((g, c, _pct(c, total), b, _pct(b, base_total), ratio))
     return PackTable(
         f"disproportionality_list{n}_{by}",
         f"List {n} ({TITLES[f'annex_a_list{n}'].lower()}) by {by} against the {base_name}",
@@ -767,6 +772,35 @@ def disproportionality(
         counts=(1, 3),
         percents={2: (1,), 4: (3,), 5: (1, 3)},
     )
+
+
+def group_code(label: str) -> str:
+    """A group as its code, without the letter Annex A's drop-down lists put before it:
+    "a) WBRI" -> "WBRI"."""
+    return re.sub(r"^[a-z]{1,2}\)\s*", "", label.strip())
+
+
+def read_population(path: Path) -> dict[str, int]:
+    """Children aged 0 to 17 by group from a CSV of two columns, the group's code and the
+    number of children (a header row is allowed), e.g. from the Census 2021 for the
+    authority; a row that is not a code and a whole number is refused, naming it."""
+    out: dict[str, int] = {}
+    with path.open(newline="", encoding="utf-8-sig") as f:
+        for n, row in enumerate(csv.reader(f), start=1):
+            if not row or not "".join(row).strip():
+                continue
+            try:
+                group, value = row[0].strip(), int(str(row[1]).replace(",", "").strip())
+            except (IndexError, ValueError):
+                if n == 1:
+                    continue  # the header
+                raise InputError(
+                    Location(path.name, n), "population", "each row must be a group and a count"
+                ) from None
+            out[group_code(group)] = out.get(group_code(group), 0) + value
+    if not out:
+        raise InputError(Location(path.name), "population", "the file holds no population")
+    return out
 
 
 # -- the pack -------------------------------------------------------------------------------------
