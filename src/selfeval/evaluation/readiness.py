@@ -19,11 +19,12 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from selfeval.calendar import working_days_between
+from selfeval.calendar import calendar_table, working_days_between
 from selfeval.errors import InputError, Location, NoData
 from selfeval.indicators import catalogue, compute, sources_from_store
 from selfeval.schema.annex_a import TITLES
@@ -107,8 +108,24 @@ def _pct(n: int, d: int) -> float | None:
     return round(100.0 * n / d, 1) if d else None
 
 
+@lru_cache(maxsize=1)
+def _wd_index() -> dict[date, int]:
+    """Working days to each date of the calendar (England's bank holidays out)."""
+    t = calendar_table()
+    return dict(zip(t["date"].to_pylist(), t["wd_index"].to_pylist(), strict=True))
+
+
+def working_days(a: date, b: date) -> int:
+    """Working days from ``a`` to ``b`` (the day after ``a`` up to ``b``; the same day 0),
+    from the calendar's index: what ``selfeval.calendar.working_days_between`` counts."""
+    idx = _wd_index()
+    if a in idx and b in idx:
+        return idx[b] - idx[a]
+    return working_days_between(a, b)
+
+
 def _wd(a: date | None, b: date | None) -> int | None:
-    return working_days_between(a, b) if a and b else None
+    return working_days(a, b) if a and b else None
 
 
 def age_band(dob: date | None, at: date) -> str:
@@ -310,7 +327,7 @@ def timeliness(lists: Lists, at: date) -> list[Measure]:
 
 def _cp_visited(r: Row, at: date) -> bool:
     v = _d(r.get("last_statutory_visit_date"))
-    return v is not None and v <= at and working_days_between(v, at) <= CP_VISIT_WD
+    return v is not None and v <= at and working_days(v, at) <= CP_VISIT_WD
 
 
 def _cp_two_years(r: Row, at: date) -> bool:
@@ -952,13 +969,22 @@ def build_pack(
     return Pack(la_code, at, year, last_year, sections)
 
 
+def reconciled_pairs() -> list[tuple[str, str]]:
+    """(Annex A indicator, the other source's indicator for the same figure)."""
+    cat = catalogue()
+    return [
+        (i, ind.same_figure_as)
+        for i, ind in cat.items()
+        if i.endswith("_annex_a") and ind.same_figure_as
+    ]
+
+
 def reconciliation(sources, la_code: str, at: date) -> PackTable:  # type: ignore[no-untyped-def]
     """Each Annex A indicator beside the other source's indicator for the same figure (the
     CIN census, the 903, the SSD), for the quarter to ``at`` (or on it, for a stock): the other
     source wins where both have data (``same_figure_as``)."""
     cat = catalogue()
-    pairs = [(i, cat[i].same_figure_as) for i in cat if i.endswith("_annex_a")]
-    pairs = [(a, b) for a, b in pairs if b]
+    pairs = reconciled_pairs()
     ids = sorted({x for p in pairs for x in p})
     results = {
         r.id: r for r in compute(sources, [at], period="quarter", ids=ids, la_codes=[la_code])
@@ -1002,16 +1028,18 @@ def reconciliation(sources, la_code: str, at: date) -> PackTable:  # type: ignor
     )
 
 
-def lists_from_store(store, la_code: str, year: int) -> Lists:  # type: ignore[no-untyped-def]
-    """The stored Annex A lists of one authority and return year."""
-    out: Lists = {}
+def lists_from_store(store, la_code: str, years: Iterable[int]) -> dict[int, Lists]:  # type: ignore[no-untyped-def]
+    """The stored Annex A lists of one authority, by return year (each list read once)."""
+    wanted = set(years)
+    out: dict[int, Lists] = {y: {} for y in wanted}
     for n in range(1, 12):
         t = store.table(f"annex_a_list{n}", la_code)
         if t is None:
             continue
-        rows = [r for r in t.to_pylist() if r.get("return_year") == year]
-        if rows:
-            out[n] = rows
+        for r in t.to_pylist():
+            y = r.get("return_year")
+            if y in wanted:
+                out[y].setdefault(n, []).append(r)  # type: ignore[index]
     return out
 
 
@@ -1035,13 +1063,16 @@ def pack_from_store(
         raise NoData(f"the store holds no Annex A for {la_code} on or before {at.isoformat()}")
     year = years[-1]
     ref = date(year, 3, 31)
-    last = lists_from_store(store, la_code, year - 1) if year - 1 in years else None
-    recon = reconciliation(sources_from_store(store, la_code), la_code, ref)
+    lists = lists_from_store(store, la_code, (year, year - 1))
+    last = lists[year - 1] if year - 1 in years else None
+    cat = catalogue()
+    needed = {s for pair in reconciled_pairs() for i in pair for s in cat[i].sources}
+    recon = reconciliation(sources_from_store(store, la_code, only=needed), la_code, ref)
     return build_pack(
         la_code,
         ref,
         year,
-        lists_from_store(store, la_code, year),
+        lists[year],
         last,
         year - 1 if last is not None else None,
         population=population,

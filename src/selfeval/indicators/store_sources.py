@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 import ibis
@@ -35,6 +36,7 @@ def sources_from_store(
     *,
     basis: Basis | str = Basis.AS_RECORDED,
     year: int | date | None = None,
+    only: Iterable[str] | None = None,
 ) -> Sources:
     """The store's merged tables as engine sources (DuckDB unless ``backend`` is given).
 
@@ -51,7 +53,10 @@ def sources_from_store(
         raise UsageError("figures as returned need the year they are for")
     tables = {}
     coverage = {}
+    wanted = set(only) if only is not None else None
     for name in store.table_names(la_code):
+        if wanted is not None and name not in wanted:
+            continue
         max_year = table_year(year, name) if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
         t = store.table(name, la_code, max_year)
         if t is None:
@@ -66,7 +71,8 @@ def sources_from_store(
     population = _population(store, la_code)
     if population is not None:
         tables["population"] = population
-    tables.update(quality_tables(store, la_code))  # audits and plan (application database)
+    if wanted is None:
+        tables.update(quality_tables(store, la_code))  # audits and plan (application database)
     as_of = table_year(year, "") if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
     return Sources(tables, coverage, backend=backend, basis=basis, year=as_of)
 
