@@ -19,12 +19,16 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from selfeval.errors import NoData, SelfevalError
 from selfeval.indicators.registry import Published, catalogue
 from selfeval.store import Store, db
+
+if TYPE_CHECKING:
+    from selfeval.indicators.sources import Sources
 
 QUARTILES = "ABCD"
 MODELS = ("2021", "2025")
@@ -425,20 +429,30 @@ def computed_comparisons(
     """The store's own computed figures for the authority against the same benchmarks.
 
     Only indicators in the catalogue can be computed; each is taken at the published figure's
-    reference date (and 3 and 5 years before, for the direction of travel).
+    reference date (and 3 and 5 years before, for the direction of travel), *as returned*: from
+    the loads of that date's return year and earlier, as DfE computes what it publishes
+    (docs/decisions/0019-basis.md).
     """
-    from selfeval.indicators import compute, sources_from_store
+    from selfeval.indicators import AS_RETURNED, compute, sources_from_store
 
     _require(store)
     near = neighbours(store, la, model)
     mapped = mapped_indicators(ids)
     if not mapped:
         return []
-    src = sources_from_store(store, la)
+    sources: dict[date, Sources] = {}
+
+    def as_returned(at: date) -> Sources:
+        if at not in sources:
+            sources[at] = sources_from_store(store, la, basis=AS_RETURNED, year=at)
+        return sources[at]
+
     out = []
     for m in mapped:
         ends = [reference_date(m.published, y) for y in (year, year - 3, year - 5)]
-        results = compute(src, ends, ids=[m.id], la_codes=[la])
+        results = [
+            r for at in ends for r in compute(as_returned(at), [at], ids=[m.id], la_codes=[la])
+        ]
         by_year = {r.period_end.year: r.value for r in results}
         out.append(
             _compare_mapped(
