@@ -197,3 +197,18 @@ def test_behind_a_tls_proxy_no_redirect_loop_and_the_clients_address(tmp_path):
     assert [(who, '"address": "203.0.113.9"' in detail) for who, detail in rows] == [
         ("nobody", True)
     ]
+
+
+def test_the_clients_address_behind_a_proxy_is_taken_only_from_the_proxy(settings, rf):
+    """Behind a proxy at 127.0.0.1 (gunicorn does not rewrite REMOTE_ADDR): the last
+    X-Forwarded-For entry, the one the proxy added; from anyone else the header is ignored."""
+    from selfeval.web.throttle import address
+
+    settings.WAITRESS_PROXY = {"trusted_proxy": "127.0.0.1"}
+    forged = "6.6.6.6, 203.0.113.9"
+    via_proxy = rf.get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forged)
+    assert address(via_proxy) == "203.0.113.9"
+    direct = rf.get("/", REMOTE_ADDR="10.0.0.5", HTTP_X_FORWARDED_FOR=forged)
+    assert address(direct) == "10.0.0.5"
+    settings.WAITRESS_PROXY = {}
+    assert address(via_proxy) == "127.0.0.1"

@@ -35,9 +35,17 @@ FORGET_AFTER = timedelta(days=1)
 
 
 def address(request: HttpRequest) -> str:
-    """The client's address: waitress puts the proxy's ``X-Forwarded-For`` client here when
-    the proxy is trusted (``selfeval.web.server``), so it is never taken from a header here."""
-    return str(request.META.get("REMOTE_ADDR") or "unknown")[:64]
+    """The client's address. Under waitress it is ``REMOTE_ADDR`` (waitress puts the trusted
+    proxy's ``X-Forwarded-For`` client there, ``selfeval.web.server``); under another server
+    behind the proxy (gunicorn), a request from the trusted proxy's own address names its
+    client in the last ``X-Forwarded-For`` entry, the one the proxy added. Never a header
+    from anyone else."""
+    remote = str(request.META.get("REMOTE_ADDR") or "unknown")
+    proxy = settings.WAITRESS_PROXY.get("trusted_proxy")
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxy and forwarded and (proxy == "*" or remote == proxy):
+        remote = forwarded.split(",")[-1].strip() or remote
+    return remote[:64]
 
 
 def device_cookie_name() -> str:
