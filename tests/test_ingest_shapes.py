@@ -252,3 +252,35 @@ def test_a_row_repeated_exactly_is_kept_once_with_a_note(store, folder):
         "episodes.csv: 1 rows of ssda903_episodes repeat an earlier row exactly (first: row 4, "
         "as row 2); kept once [duplicate-row]"
     ) in rec.validation["tolerated"]
+
+
+def test_a_table_pooling_several_years_is_split_by_its_year_column(store, folder):
+    """liia-tools' and cs-demand-model-regional's shape: the 903 columns plus LA and YEAR,
+    ISO dates, the same episode in two years' rows (re-reported while open). Split by YEAR,
+    each year is its own return: 2019 holds A and B, 2020 holds A (again) and C; no
+    duplicate key within either."""
+    head = "CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC,REASON_PLACE_CHANGE,HOME_POST,"
+    head += "PL_POST,URN,LA,YEAR\n"
+    rows = [
+        "A,2018-06-01,S,C2,N1,U1,PR1,,,,,,,Anyshire,2019",
+        "B,2018-07-01,S,C2,N1,U1,PR1,2019-01-01,E11,,,,,Anyshire,2019",
+        "A,2018-06-01,S,C2,N1,U1,PR1,,,,,,,Anyshire,2020",
+        "C,2019-05-01,S,C2,N1,U1,PR1,,,,,,,Anyshire,2020",
+    ]
+    (folder / "episodes.csv").write_text(head + "\n".join(rows) + "\n")
+    res = ingest(store, [folder], la_code=LA, validate=False)
+    got = {o.load.return_year: o.load.tables for o in res.loads}
+    assert got == {2019: {"ssda903_episodes": 2}, 2020: {"ssda903_episodes": 2}}
+    notes = res.loads[1].load.validation["tolerated"]
+    assert (
+        "episodes.csv: 2 of its 4 rows are the 2020 return's (its YEAR column) [pooled-years]"
+        in notes
+    )
+
+
+def test_a_pooled_table_of_several_authorities_is_refused(store, folder):
+    head = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LA,YEAR\n"
+    rows = ["A,1,2010-01-01,WBRI,,,,Hillingdon,2020", "B,2,2011-01-01,WBRI,,,,Southwark,2020"]
+    (folder / "header.csv").write_text(head + "\n".join(rows) + "\n")
+    with pytest.raises(InputError, match=r"pools the returns of 2 authorities \(Hillingdon"):
+        ingest(store, [folder], la_code=LA, validate=False)

@@ -204,6 +204,9 @@ def validate_903_group(
     if last is not None and any(looks_like_xml(p) for p in source):
         # The validator reads one XML file and nothing beside it: give it the tables.
         source = group.tables()
+    if any(getattr(f, "pooled", False) for f in group.files):
+        # A file pooling several returns (YEAR column): the validator gets this year's rows.
+        source = group.tables()
     assert group.return_year is not None
     return validate_903(
         source, return_year=group.return_year, previous=last, la_ons_code=la_ons_code

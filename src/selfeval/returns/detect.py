@@ -32,8 +32,10 @@ def register(kind: str, sniff: Detector, *, first: bool = False) -> None:
 
 
 def sniff_903_csv(path: Path) -> bool:
-    """True if the file's first row is exactly the header of one of the 903 tables."""
-    return ssda903.identify(first_csv_row(path)) is not None
+    """True if the file's first row is exactly the header of one of the 903 tables (or that
+    header with YEAR and LA: several returns' rows pooled, as regional pipelines write them)."""
+    header = first_csv_row(path)
+    return ssda903.identify(header) is not None or ssda903.identify_pooled(header) is not None
 
 
 def detect(path: Path) -> str | None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
@@ -44,6 +45,8 @@ class ReadFile:
     """What the reader tolerated (a renamed column, a date typed as text), one line each."""
     problems: list = field(default_factory=list)
     """Rule breaches the reader itself finds (the SSD's specification checks)."""
+    pooled: bool = False
+    """One year's rows of a 903 table that pools several returns (its YEAR column)."""
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,7 @@ def read_all(
                 rf.warnings.append(f"{path.name}: {la_note} [la-from-call]")
         if rf.la_code is None:
             raise UsageError(f"{path.name} does not say which authority it is for: give --la")
-        files.append(rf)
+        files += split_by_year(rf, opts.return_year)
     if not files:
         raise UsageError(
             "no returns to load: " + "; ".join(s.split(":")[0] for s in skipped) + " are "
@@ -404,6 +407,33 @@ def _show(v: object) -> str:
     return v.strftime("%d/%m/%Y") if hasattr(v, "strftime") else str(v)
 
 
+def split_by_year(rf: ReadFile, given: int | None) -> list[ReadFile]:
+    """A 903 CSV whose rows carry their own return year (a YEAR column: several returns pooled,
+    as regional pipelines write them) as one file per year, each its own return; else the file.
+    With ``--year``, only that year's rows are loaded (noted)."""
+    if rf.kind != "903" or looks_like_xml(rf.path) or len(rf.tables) != 1:
+        return [rf]
+    [(name, t)] = rf.tables.items()
+    years = sorted(y for y in t.column("return_year").unique().to_pylist() if y is not None)
+    if not years or years == [rf.return_year]:
+        return [rf]
+    if given is not None:
+        if given not in years:
+            raise UsageError(f"{rf.path.name}: --year {given}, but its YEAR column has no {given}")
+        years = [given]
+    out = []
+    for y in years:
+        part = t.filter(pc.equal(t.column("return_year"), y))
+        note = (
+            f"{rf.path.name}: {part.num_rows} of its {t.num_rows} rows are the {y} return's "
+            "(its YEAR column) [pooled-years]"
+        )
+        out.append(
+            ReadFile(rf.path, rf.kind, {name: part}, y, rf.la_code, [*rf.warnings, note], [], True)
+        )
+    return out
+
+
 def refuse_two_files_for_a_table(files: Sequence[ReadFile], of: str = "") -> None:
     """Two SSDA903 CSV files of one table in one return are refused, naming both: one of them
     is not the return's (``placed_for_adoption_errors.csv`` beside ``placed_for_adoption.csv``),
@@ -449,7 +479,9 @@ def return_sets(files: Sequence[ReadFile]) -> list[list[ReadFile]]:
         else:
             folder = str(f.path.parent)
             years = tuple(_YEAR_IN_NAME.findall(f.path.stem))
-            if not years and len(years_in[folder]) == 1:
+            if f.pooled:  # a pooled table's year is its rows' own
+                years = ("YEAR", str(f.return_year))
+            elif not years and len(years_in[folder]) == 1:
                 [years] = years_in[folder]
             key = (folder, *years)
         sets.setdefault(key, []).append(f)
@@ -493,6 +525,8 @@ def assign_903_years(files: Sequence[ReadFile], given: int | None) -> None:
                     )
         return
     for s, found in zip(sets, implied, strict=True):
+        if all(f.pooled for f in s):
+            continue  # each row's YEAR says its return
         if found is None:
             names = ", ".join(f.path.name for f in s)
             raise UsageError(

@@ -19,6 +19,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from selfeval.errors import InputError, Location
+from selfeval.returns.base import first_csv_row
 from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
@@ -102,8 +103,85 @@ def read_csv(
         )
         return name, empty
     check_size(path, max_bytes)
+    pooled = _read_pooled(path, la_code, return_year)
+    if pooled is not None:
+        return pooled
     plain = _read_plain(path.read_bytes(), path.name, la_code, return_year)
     return plain or _read_carefully(path, la_code, return_year)
+
+
+POOLED_COLUMNS = frozenset({"YEAR", "LA"})
+"""Columns regional pipelines (liia-tools, cs-demand-model-regional) add to a 903 table that
+pools several returns: YEAR the return year of each row, LA its authority's name."""
+_ISO = re.compile(r"^\d{4}-\d\d-\d\d$")
+
+
+def identify_pooled(header: list[str]) -> TableSpec | None:
+    """The 903 table whose columns, with YEAR (and LA), are exactly this header's, or None."""
+    names = [h.strip() for h in header]
+    if "YEAR" not in names:
+        return None
+    return identify([h for h in names if h not in POOLED_COLUMNS])
+
+
+def _read_pooled(
+    path: Path, la_code: str | None, return_year: int | None
+) -> tuple[str, pa.Table] | None:
+    """A table of several returns' rows (a 903 table's columns plus YEAR, and LA if any), or
+    None if the file is not one. Each row's ``return_year`` is its YEAR, so that the rows are
+    split into one return per year (``selfeval.returns.grouping``); one authority's rows only
+    (an LA column naming several is refused). Dates may be dd/mm/yyyy or ISO, as such
+    pipelines write them."""
+    header = [h.strip() for h in first_csv_row(path)]
+    extra = set(header) & POOLED_COLUMNS
+    spec = identify_pooled(header)
+    if spec is None:
+        return None
+    name = path.name
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        rows, numbers = [], []
+        for row in reader:
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) != len(header):
+                raise InputError(
+                    Location(name, reader.line_num),
+                    "column-count",
+                    f"the row has {len(row)} fields where the header has {len(header)}",
+                )
+            rows.append(row)
+            numbers.append(reader.line_num)
+    col = {h: [r[i] for r in rows] for i, h in enumerate(header)}
+    if "LA" in extra:
+        las = sorted({v.strip() for v in col["LA"] if v.strip()})
+        if len(las) > 1:
+            raise InputError(
+                Location(name, 1, "LA"),
+                "several-authorities",
+                f"the file pools the returns of {len(las)} authorities ({', '.join(las[:5])}): "
+                "load one authority's rows at a time",
+            )
+    years = []
+    for v, n in zip(col["YEAR"], numbers, strict=True):
+        v = v.strip()
+        if not (len(v) == 4 and v.isdigit()):
+            raise InputError(Location(name, n, "YEAR"), "integer", f"{v!r} is not a return year")
+        years.append(int(v))
+    dated = [v for d in spec.dates for v in col[d] if v.strip()]
+    fmt = "%Y-%m-%d" if dated and _ISO.match(dated[0].strip()) else "%d/%m/%Y"
+    table = typed_columns(
+        spec,
+        {f: col[f] for f in spec.fields},
+        file=name,
+        la_code=la_code,
+        return_year=return_year,
+        row_numbers=numbers,
+        date_format=fmt,
+    )
+    i = table.column_names.index("return_year")
+    return spec.name, table.set_column(i, "return_year", pa.array(years, pa.int32()))
 
 
 def _read_carefully(
