@@ -273,6 +273,15 @@ def chart_for_results(results: Sequence[object]) -> ControlChart:
     rows = [r for r in results if getattr(r, "value", None) is not None]
     if not rows:
         raise ValueError("no computed values to chart")
+    for r in rows:
+        days = (r.period_end - r.period_start).days  # type: ignore[attr-defined]
+        if days > 31:
+            raise ValueError(
+                f"{r.id} at {r.period_end} covers {days + 1} days: a control chart is of "  # type: ignore[attr-defined]
+                "monthly values (children at each month end, or events in each month), never "
+                "of rolling or yearly figures, whose overlapping periods signal where nothing "
+                "happened"
+            )
     units = {r.unit for r in rows}  # type: ignore[attr-defined]
     if len(units) != 1:
         raise ValueError("a control chart is of one indicator")

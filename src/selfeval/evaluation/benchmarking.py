@@ -12,6 +12,7 @@ from __future__ import annotations
 import statistics
 import tempfile
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +22,62 @@ from selfeval.indicators import Result, get, month_ends
 from selfeval.outputs.disclosure import is_small, round_total
 from selfeval.outputs.document import Image
 from selfeval.store import Store
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A rate or percentage among its benchmarks: England, the region, and the statistical
+    neighbours' median with their middle half (lower to upper quartile) and the authority's
+    rank among itself and its neighbours (1 the best by the indicator's polarity)."""
+
+    value: float
+    england: float | None
+    region: float | None
+    median: float | None
+    lower_quartile: float | None
+    upper_quartile: float | None
+    rank: int | None
+    of: int
+    source: str
+    synthetic: bool = False
+    """England's figures are the demo's synthetic England, not DfE's."""
+
+    def quarter(self, polarity: str) -> str | None:
+        """Where the authority sits among its neighbours: "best quarter", "worst quarter" or
+        "middle half" (for a neutral indicator: "lowest quarter", "highest quarter")."""
+        if self.lower_quartile is None or self.upper_quartile is None:
+            return None
+        low, high = ("best", "worst") if polarity == "lower_better" else ("worst", "best")
+        if polarity == "neutral":
+            low, high = "lowest", "highest"
+        if self.value < self.lower_quartile:
+            return f"{low} quarter"
+        if self.value > self.upper_quartile:
+            return f"{high} quarter"
+        return "middle half"
+
+
+def standing_of(
+    value: float,
+    polarity: str,
+    neighbour_values: list[float],
+    *,
+    england: float | None = None,
+    region: float | None = None,
+    source: str = "",
+    synthetic: bool = False,
+) -> Standing:
+    """The authority's standing from its neighbours' values (pure: numbers in)."""
+    from selfeval.benchmarks.compare import rank_of
+
+    vals = sorted(neighbour_values)
+    median = statistics.median(vals) if vals else None
+    q1 = q3 = None
+    if len(vals) >= 2:
+        q1, _, q3 = statistics.quantiles(vals, n=4, method="inclusive")
+    ranked = {f"n{i}": v for i, v in enumerate(vals)} | {"self": value}
+    rank, of = rank_of(ranked, "self", polarity) if vals else (None, 0)
+    return Standing(value, england, region, median, q1, q3, rank, of, source, synthetic)
 
 
 class PublishedComparators(Comparators):
@@ -82,6 +139,69 @@ class PublishedComparators(Comparators):
         names = {"england": "England", "region": "Region", "neighbours": "Neighbours (median)"}
         return Comparison(names[versus], float(value), source)
 
+    def standing(self, result: Result, polarity: str) -> Standing | None:
+        """The figure among England, the region and its neighbours (None where DfE publishes
+        no such figure for that date, or the figure is a count)."""
+        from selfeval.benchmarks.compare import neighbours, reference_date
+
+        if result.value is None or result.unit == "count":
+            return None
+        found = self._published(result.id)
+        if found is None:
+            return None
+        m, series = found
+        year = result.period_end.year
+        if reference_date(m.published, year) != result.period_end:
+            return None
+        if self._near is None:
+            self._near = neighbours(self.store, self.la_code, self.model)
+        cells = [series.authorities.get((n, year)) for n in self._near]
+        near = [c.value for c in cells if c is not None and c.value is not None]
+        eng = series.england.get(year)
+        region = series.la_region.get(self.la_code) or self.region_code
+        reg = series.regions.get((region, year)) if region else None
+        if not near and (eng is None or eng.value is None):
+            return None
+        return standing_of(
+            float(result.value),
+            polarity,
+            [float(v) for v in near],
+            england=eng.value if eng else None,
+            region=reg.value if reg else None,
+            source=f"{m.published.file}.{m.published.column}, {year}",
+            synthetic=self.synthetic,
+        )
+
+    def own_published(self, result: Result) -> float | None:
+        """The authority's own figure as DfE published it for the result's date (the trend
+        of years whose returns are not loaded)."""
+        from selfeval.benchmarks.compare import reference_date
+
+        found = self._published(result.id)
+        if found is None:
+            return None
+        m, series = found
+        year = result.period_end.year
+        if reference_date(m.published, year) != result.period_end:
+            return None
+        cell = series.authorities.get((self.la_code, year))
+        return cell.value if cell else None
+
+    @property
+    def synthetic(self) -> bool:
+        """Whether the imported benchmarks are the demo's synthetic England."""
+        if not hasattr(self, "_synthetic"):
+            self._synthetic = benchmarks_synthetic(self.store)
+        return self._synthetic
+
+
+def benchmarks_synthetic(store: Store) -> bool:
+    """Whether the store's published figures are selfeval's synthetic England (its
+    authorities are named "Synthetic Authority N"), which every output must say."""
+    from selfeval.benchmarks.compare import area_names
+
+    return any(n.startswith("Synthetic Authority") for n in area_names(store).values())
+
 
 def default_comparators(
     store: Store, la_code: str, region_code: str | None = None
@@ -94,49 +214,58 @@ def default_comparators(
     return PublishedComparators(store, la_code, region_code=region_code)
 
 
-def series_charts(record: Record, ids: Sequence[str], since: date, at: date) -> list[Image]:
-    """A control chart of each indicator's month-end series from ``since`` to ``at``.
+def monthly_results(record: Record, ind_id: str, since: date, at: date) -> list[Result]:
+    """The indicator's monthly values from ``since`` to ``at``: children at each month end for
+    a stock, events in each calendar month for a period measure; none for a yearly census or
+    return (an annual measure is not a monthly series)."""
+    ind = get(ind_id)
+    if ind.measure == "annual":
+        return []
+    ends = [e for e in month_ends(since, at) if e > since]
+    period = "month" if ind.measure == "period" else "year"
+    return [r for r in record.results([ind_id], ends, period=period) if r.value is not None]
 
-    Skipped for an indicator with fewer than three month-ends of data, and, for readers
-    without child-level access, where any point is a count of 1 to 5 (a chart cannot show c).
+
+def series_charts(
+    record: Record, ids: Sequence[str], since: date, at: date, *, min_points: int = 6
+) -> list[Image]:
+    """A control chart of each indicator's monthly values from ``since`` to ``at``.
+
+    Skipped for an annual measure, for fewer than ``min_points`` months of data, and, for
+    readers without child-level access, where any point rests on a count of 1 to 5.
     """
-    from selfeval.benchmarks.spc import chart_for
+    from selfeval.benchmarks.spc import chart_for_results
     from selfeval.outputs.charts import UNIT_LABELS, control_chart
 
-    ends = month_ends(since, at)
-    if len(ends) < 3:
-        return []
     images = []
     with tempfile.TemporaryDirectory(prefix="selfeval-charts-") as tmp:
         for ind_id in ids:
             ind = get(ind_id)
-            results = [r for r in record.results([ind_id], ends) if r.value is not None]
-            if len(results) < 3:
+            results = monthly_results(record, ind_id, since, at)
+            if len(results) < min_points:
                 continue
             if record.public and any(
                 is_small(r.numerator) or (r.denominator is not None and is_small(r.denominator))
                 for r in results
             ):
                 continue
-            labels = [r.period_end.strftime("%b %Y") for r in results]
-            has_fraction = ind.denominator is not None and all(
-                r.numerator is not None and r.denominator for r in results
-            )
-            spc = chart_for(
-                ind.unit,
-                [float(r.value) for r in results],  # type: ignore[arg-type]
-                labels,
-                numerators=[float(r.numerator) for r in results] if has_fraction else None,  # type: ignore[arg-type]
-                denominators=[float(r.denominator) for r in results] if has_fraction else None,  # type: ignore[arg-type]
+            spc = chart_for_results(results)
+            spc = replace(
+                spc,
+                points=tuple(
+                    replace(p, label=r.period_end.strftime("%b %Y"))
+                    for p, r in zip(spc.points, results, strict=True)
+                ),
             )
             unit, y_label = UNIT_LABELS.get(ind.unit, ("", ind.unit))
+            what = "at each month end" if ind.measure == "stock" else "in each month"
             chart = control_chart(
                 spc,
                 Path(tmp) / ind_id,
-                title=f"{ind.title}, month by month",
+                title=f"{ind.title}, {what}",
                 y_label=y_label,
                 unit=unit,
-                x_label="Month end",
+                x_label="Month",
                 formats=("png",),
             )
             images.append(
@@ -144,7 +273,16 @@ def series_charts(record: Record, ids: Sequence[str], since: date, at: date) -> 
                     data=chart.file("png").read_bytes(),
                     mime="image/png",
                     alt=chart.alt,
-                    caption=f"{ind.title}: month-end figures with control limits",
+                    caption=f"{ind.title}, {what}, with control limits. {_plain(spc)}",
                 )
             )
     return images
+
+
+def _plain(spc: object) -> str:
+    """What a control chart shows, in plain words."""
+    signals = spc.signals  # type: ignore[attr-defined]
+    if not signals:
+        return "Every month lies within normal variation."
+    months = list(dict.fromkeys(label for label, _ in signals))
+    return "Something changed: " + ", ".join(months) + " lie outside normal variation."

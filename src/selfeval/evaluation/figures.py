@@ -30,7 +30,7 @@ from typing import Literal, Protocol
 from selfeval.errors import SelfevalError
 from selfeval.indicators import Result, catalogue, compute, get, sources_from_store
 from selfeval.indicators.store_sources import return_year_span
-from selfeval.outputs.disclosure import SUPPRESSED, is_small
+from selfeval.outputs.disclosure import SUPPRESSED, audience_of, withhold_figure
 from selfeval.store import Store
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
@@ -280,11 +280,11 @@ class Record:
 
     def show(self, r: Result, *, rounded: bool = False) -> str:
         """A result as people read it, with disclosure control for a public audience."""
-        if self.public:
-            if r.unit == "count" and is_small(r.value):
-                return SUPPRESSED
-            if r.denominator is not None and (is_small(r.numerator) or is_small(r.denominator)):
-                return SUPPRESSED
+        area = get(r.id).area if r.id in catalogue() else ""
+        if withhold_figure(
+            audience_of(self.public), r.unit, r.value, r.numerator, r.denominator, area=area
+        ):
+            return SUPPRESSED
         return format_number(r.value, r.unit, rounded)
 
 

@@ -1,8 +1,9 @@
 """Findings that selfeval drafts from the data, and the decisions people make on them.
 
-A finding is drafted where an indicator changed significantly between two dates (a
-proportion: the two-proportion z-test; a count: the test of two Poisson counts) or where it
-is further from a benchmark than a threshold. It stays a draft, marked as such in every
+A finding is drafted where an indicator changed for real between two dates (judged with all
+the others at once, following the children across the dates: :mod:`selfeval.evaluation.change`)
+or where a rate or percentage is further from a benchmark than a threshold (never a count:
+an authority's count beside England's total says nothing). It stays a draft, marked as such in every
 report, until a person accepts it (optionally rewording it) or rejects it; the decision is
 kept in the application database (``se_finding_review``) against the finding's stable key,
 so the same finding drafted again next month keeps its decision.
@@ -21,13 +22,11 @@ import sqlalchemy as sa
 from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
 from selfeval.evaluation.figures import COMPARATOR_NAMES, Evidence, Record, format_number
-from selfeval.indicators import Result, catalogue
+from selfeval.indicators import catalogue
 from selfeval.store import Store
 from selfeval.store import db as store_db
 
 Status = Literal["draft", "accepted", "rejected"]
-SIGNIFICANCE = 0.05
-"""A change is drafted as a finding when its two-sided p-value is below this."""
 BENCHMARK_GAP = 0.10
 """A gap to a benchmark is drafted when it exceeds this share of the benchmark's value."""
 
@@ -77,37 +76,28 @@ def _judgement(polarity: str, before: float, after: float) -> Literal["better", 
 def draft_changes(
     record: Record, before: date, after: date, ids: Iterable[str] | None = None
 ) -> list[Finding]:
-    """Significant changes of each indicator between two dates."""
+    """Real changes of the indicators between two dates: judged all together, with the
+    children followed across the dates and the false discovery rate held
+    (:mod:`selfeval.evaluation.change`); the text names no test statistic."""
+    from selfeval.evaluation.change import record_changes
+
     cat = catalogue()
-    ids = [i for i in (ids or cat) if i in cat]
+    wanted = set(ids or cat)
+    changes = {i: c for i, c in record_changes(record, before, after).items() if i in wanted}
     out = []
-    results = record.results(ids, [before, after])
-    by_id: dict[str, list[Result]] = {}
-    for r in results:
-        by_id.setdefault(r.id, []).append(r)
-    for ind_id, (a, b) in by_id.items():
-        if a.value is None or b.value is None:
+    for ind_id, c in changes.items():
+        if c.verdict != "real":
             continue
+        a, b = c.before, c.after
         ind = cat[ind_id]
-        if ind.unit == "percent" and a.denominator and b.denominator:
-            p = two_proportion_p(a.numerator or 0, a.denominator, b.numerator or 0, b.denominator)
-            test = "two-proportion z-test"
-        elif ind.unit == "count":
-            p = poisson_counts_p(a.value, b.value)
-            test = "test of two counts"
-        else:
-            continue
-        if p is None or p >= SIGNIFICANCE:
-            continue
         shown_a, shown_b = record.show(a), record.show(b)
         if "c" in (shown_a, shown_b):
             continue  # a finding about a suppressed figure would disclose it
-        word = "fell" if b.value < a.value else "rose"
-        judgement = _judgement(ind.polarity, a.value, b.value)
+        word = "fell" if b.value < a.value else "rose"  # type: ignore[operator]
+        judgement = c.judgement()
         text = (
-            f"{ind.title} {word} from {shown_a} at {_d(before)} to {shown_b} at {_d(after)}, "
-            f"a significant change ({test}, p {_p(p)})"
-            + (f", for the {judgement}." if judgement != "neutral" else ".")
+            f"{ind.title} {word} from {shown_a} at {_d(before)} to {shown_b} at {_d(after)}: "
+            "a real change" + (f", for the {judgement}." if judgement != "neutral" else ".")
         )
         out.append(
             Finding(
@@ -118,7 +108,7 @@ def draft_changes(
                 text=text,
                 evidence=record.evidence([a, b], None),
                 judgement=judgement,
-                p_value=p,
+                p_value=c.p_value,
             )
         )
     return out
@@ -136,8 +126,8 @@ def draft_benchmark_gaps(
     ids = [i for i in (ids or cat) if i in cat]
     out = []
     for r in record.results(ids, [at]):
-        if r.value is None:
-            continue
+        if r.value is None or r.unit == "count":
+            continue  # a count is never set beside England's (or a region's) total
         cmp = record.comparators.compare(r, versus)  # type: ignore[arg-type]
         if cmp is None or not cmp.value:
             continue
@@ -246,8 +236,3 @@ def undecide(store: Store, la_code: str, key: str) -> None:
 
 def _d(d: date) -> str:
     return d.strftime("%-d %B %Y")
-
-
-def _p(p: float) -> str:
-    """The p-value with its relation: "< 0.001" or "= 0.012" (never "p = < 0.001")."""
-    return "< 0.001" if p < 0.001 else f"= {p:.3f}"

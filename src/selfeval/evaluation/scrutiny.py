@@ -18,16 +18,14 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.evaluation.figures import Record
-from selfeval.evaluation.findings import draft_findings
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
-from selfeval.evaluation.sef import Built, evidence_register_table
+from selfeval.evaluation.sef import AREAS, Built, SefOptions, build_sef, evidence_register_table
 from selfeval.indicators import catalogue
 from selfeval.outputs.document import (
     BulletList,
     Document,
     Heading,
     Paragraph,
-    Span,
     Table,
     text,
 )
@@ -94,11 +92,11 @@ class CouncilConfig:
     council: str
     la_code: str
     panel: str
-    meeting_date: date
+    meeting_date: date | None
     title: str
-    cabinet_member: str
+    cabinet_member: str | None
     wards: str
-    accountable_director: str
+    accountable_director: str | None
     originating_service: str
     accountable_employees: tuple[Employee, ...]
     considered_by: tuple[tuple[str, date], ...]
@@ -182,11 +180,11 @@ def load_council(path: Path) -> CouncilConfig:
         council=get("council", "name"),
         la_code=la_code,
         panel=get("council", "panel"),
-        meeting_date=get("council", "meeting_date", date),
+        meeting_date=get("council", "meeting_date", date, required=False),
         title=get("report", "title"),
-        cabinet_member=get("report", "cabinet_member"),
+        cabinet_member=get("report", "cabinet_member", required=False),
         wards=get("report", "wards"),
-        accountable_director=get("report", "accountable_director"),
+        accountable_director=get("report", "accountable_director", required=False),
         originating_service=get("report", "originating_service"),
         accountable_employees=tuple(employees),
         considered_by=tuple(considered),
@@ -244,7 +242,9 @@ def build_scrutiny(
         )
     doc = Document(
         title=cfg.panel,
-        subtitle=cfg.meeting_date.strftime("%-d %B %Y"),
+        subtitle=cfg.meeting_date.strftime("%-d %B %Y")
+        if cfg.meeting_date
+        else placeholder("date of the meeting"),
         meta={
             "kind": "scrutiny",
             "la": cfg.la_code,
@@ -257,27 +257,32 @@ def build_scrutiny(
         ", ".join(x for x in (e.name, e.title, f"Tel {e.tel}" if e.tel else "", e.email) if x)
         for e in cfg.accountable_employees
     )
-    considered = "; ".join(f"{b}, {d.strftime('%d.%m.%Y')}" for b, d in cfg.considered_by)
+    considered = "; ".join(
+        f"{b}, {d.strftime('%d.%m.%Y')}" for b, d in cfg.considered_by
+    ) or placeholder("the bodies that considered the report, and when")
+    employees = employees or placeholder("the accountable employee: name, title, telephone, email")
     doc.add(
         Table(
             caption="About this report",
             header=None,
             rows=(
                 ("Report title", cfg.title),
-                ("Cabinet member with lead responsibility", cfg.cabinet_member),
+                (
+                    "Cabinet member with lead responsibility",
+                    cfg.cabinet_member or placeholder("the cabinet member"),
+                ),
                 ("Wards affected", cfg.wards),
-                ("Accountable director", cfg.accountable_director),
+                (
+                    "Accountable director",
+                    cfg.accountable_director or placeholder("the accountable director"),
+                ),
                 ("Originating service", cfg.originating_service),
                 ("Accountable employee(s)", employees),
                 ("Report to be/has been considered by", considered),
             ),
         )
     )
-    year = (
-        f"{at.year}-{(at.year + 1) % 100:02d}"
-        if at.month > 3
-        else f"{at.year - 1}-{at.year % 100:02d}"
-    )
+    year = next_plan_year(at)
     doc.add(
         Heading(2, "Recommendation(s) for action or decision"),
         Paragraph(text("The Scrutiny Panel is recommended to:")),
@@ -338,36 +343,106 @@ def build_scrutiny(
             n += 1
             b = Paragraph(b.spans, f"3.{n}", b.draft)
         doc.add(b)
-    findings = []
+    sef = build_sef(
+        record,
+        SefOptions(
+            la_code=cfg.la_code,
+            at=at,
+            since=since,
+            authority_name=cfg.council,
+            public=record.public,
+        ),
+    )
     if not notes.get("progress"):
-        findings = [f for f in draft_findings(record, since, at) if f.status != "rejected"]
-        for f in findings:
+        for area in AREAS:
+            j = sef.judgements[area.key]
             n += 1
-            note = register.cite(f.evidence)
-            doc.add(Paragraph((Span(f.text), Span("", note=note)), f"3.{n}", f.is_draft))
-    if cfg.priorities:
+            parts = [f"{area.short}: the draft self-assessment is {j.grade.lower()}."]
+            if j.strengths:
+                parts.append("Main strength: " + _lower_first(j.strengths[0].text))
+            if j.developments:
+                parts.append("Main area for development: " + _lower_first(j.developments[0].text))
+            doc.add(Paragraph(text(" ".join(parts)), f"3.{n}", draft=True))
+        rags = _rag_counts(sef.document)
+        if rags:
+            n += 1
+            doc.add(
+                Paragraph(
+                    text(
+                        "Last year's priorities, rated on the evidence (a rating the data "
+                        "contradict is lowered): " + ", ".join(f"{k} {v}" for k, v in rags) + "."
+                    ),
+                    f"3.{n}",
+                )
+            )
+    priorities = list(cfg.priorities) or _drafted_priorities(sef.document)
+    if priorities:
         n += 1
         doc.add(
             Paragraph(
                 text(
-                    "The key priorities for the coming year, which the service's strategic plan "
-                    "supports, are:"
+                    f"The priorities for {next_plan_year(at)}"
+                    + (
+                        ", drafted from the areas for development, are:"
+                        if not cfg.priorities
+                        else " are:"
+                    )
                 ),
                 f"3.{n}",
+                draft=not cfg.priorities,
             ),
-            BulletList(tuple(text(p) for p in cfg.priorities)),
+            BulletList(tuple(text(p) for p in priorities)),
         )
     doc.add(Heading(2, "Questions for Scrutiny to consider", "4.0"))
     for i, q in enumerate(DEFAULT_QUESTIONS, start=1):
         doc.add(Paragraph(text(q.format(service=cfg.service)), f"4.{i}"))
     for k, (key, title) in enumerate(IMPLICATIONS, start=5):
         doc.add(Heading(2, title, f"{k}.0"))
-        body = cfg.implications.get(key) or f"There are no {title.lower()}."
+        body = cfg.implications.get(key) or placeholder(
+            f"the {title.lower()}"
+            + (", with the clearance reference" if key in ("financial", "legal") else "")
+        )
         ref = cfg.implication_refs.get(key)
         doc.add(Paragraph(text(body + (f" {ref}" if ref else "")), f"{k}.1"))
     doc.add(Heading(2, "Sources of the figures"))
     doc.add(evidence_register_table(register))
-    return Built(doc, register, findings)
+    return Built(doc, register, [], sef.judgements)
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:] if s[:2] != s[:2].upper() else s
+
+
+def _rag_counts(doc: Document) -> list[tuple[str, int]]:
+    """How many of last year's priorities the self-evaluation rates Red, Amber, Green."""
+    for b in doc.blocks:
+        if isinstance(b, Table) and b.caption.startswith("Progress against last year's"):
+            col = (b.header or ()).index("From the data")
+            seen: dict[str, int] = {}
+            for r in b.rows:
+                seen[r[col]] = seen.get(r[col], 0) + 1
+            return [(k, seen[k]) for k in ("Complete", "Green", "Amber", "Red") if k in seen]
+    return []
+
+
+def _drafted_priorities(doc: Document) -> list[str]:
+    """The self-evaluation's drafted priorities for the next 12 months, with their targets."""
+    for b in doc.blocks:
+        if isinstance(b, Table) and b.caption.startswith("Draft priorities for the 12 months"):
+            return [f"{r[0]}: from {r[1]} to {r[2]} by {r[3]}" for r in b.rows]
+    return []
+
+
+def placeholder(what: str) -> str:
+    """A visible gap for a person to fill: selfeval never invents a date, a name or a
+    sign-off the council's configuration did not give."""
+    return f"[To complete: {what}]"
+
+
+def next_plan_year(at: date) -> str:
+    """The plan year of the 12 months after ``at`` (31 March 2020: 2020-21)."""
+    start = at.year if at.month > 3 or (at.month == 3 and at.day == 31) else at.year - 1
+    return f"{start}-{(start + 1) % 100:02d}"
 
 
 def _d(d: date) -> str:

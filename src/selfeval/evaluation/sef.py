@@ -1,13 +1,20 @@
 """The self-evaluation of social work practice, organised as Ofsted asks.
 
-Context first (demand), then for each judgement area what we know (findings and narrative),
-how we know it (the evidence: indicators with benchmarks and significance, audits, feedback),
-and what we will do (plan items); then progress against last year's priorities, and the
+A one-page summary first (the draft self-assessment of each judgement area, its main
+strengths and areas for development, a small dashboard); then the context (population,
+demand against neighbours, the last inspection, the workforce, and prompts where a person
+must write); then for each judgement area what we know (strengths and areas for development
+drawn from the evidence, a draft grade with its reasons), how we know it (rates against
+England, the region and the statistical neighbours; counts with their trend; monthly control
+charts; case audits of that group of children); then what we will do in the next 12 months
+(drafted from the areas for development, with measurable targets) and, separately, progress
+against last year's priorities. Appendices: how change is judged, a glossary, and the
 evidence register every figure cites.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -16,18 +23,23 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import UsageError
 from selfeval.evaluation import supporting
-from selfeval.evaluation.benchmarking import series_charts
-from selfeval.evaluation.figures import NoComparators, Record, format_number
-from selfeval.evaluation.findings import (
-    Finding,
-    draft_findings,
-    poisson_counts_p,
-    two_proportion_p,
+from selfeval.evaluation.benchmarking import Standing, benchmarks_synthetic, series_charts
+from selfeval.evaluation.change import WORDS, Change, methods_text, record_changes
+from selfeval.evaluation.figures import Record, format_number
+from selfeval.evaluation.findings import Finding, draft_findings
+from selfeval.evaluation.judgement import (
+    FLOORS,
+    AreaJudgement,
+    Evidence,
+    Point,
+    audit_points,
+    indicator_points,
+    judge_area,
 )
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
 from selfeval.indicators import Indicator, Result, catalogue
-from selfeval.outputs.disclosure import is_small
 from selfeval.outputs.document import (
+    Block,
     BulletList,
     Document,
     Heading,
@@ -42,6 +54,8 @@ THREE_QUESTIONS = (
     "How do we know it?",
     "What are our plans for the next 12 months to maintain or improve practice?",
 )
+TREND_YEARS = 5
+"""Years of trend a count shows (those the loaded returns or published figures give)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +65,9 @@ class Area:
     key: str
     title: str
     catalogue_areas: tuple[str, ...]
+    short: str = ""
+    audit_teams: tuple[str, ...] = ()
+    """Words in a team's name that put its case audits in this area."""
 
 
 AREAS: tuple[Area, ...] = (
@@ -58,22 +75,66 @@ AREAS: tuple[Area, ...] = (
         "help_and_protection",
         "The experiences and progress of children who need help and protection",
         ("need", "protection"),
+        "Help and protection",
+        ("mash", "assessment", "need", "protection", "disab", "early help", "front door"),
     ),
     Area(
         "children_in_care",
         "The experiences and progress of children in care",
         ("looked_after",),
+        "Children in care",
+        ("in care", "looked after", "fostering", "adoption", "permanence"),
     ),
-    Area("care_leavers", "The experiences and progress of care leavers", ("care_leavers",)),
+    Area(
+        "care_leavers",
+        "The experiences and progress of care leavers",
+        ("care_leavers",),
+        "Care leavers",
+        ("leaver", "leaving care"),
+    ),
     Area(
         "leadership",
         "The impact of leaders on social work practice, including the workforce and quality "
         "assurance",
         ("workforce", "quality", "plans"),
+        "Leaders and the workforce",
     ),
 )
 SECTIONS = {"introduction", "context", "progress"} | {a.key for a in AREAS}
 """Narrative files a self-evaluation reads: ``SECTION.md`` in the narrative folder."""
+
+DASHBOARD = (
+    "referral_rate",
+    "rereferral_12m_pct",
+    "cp_visits_10wd_pct",
+    "cla_rate",
+    "stability_3plus_placements_pct",
+    "care_leavers_eet_19_21_pct",
+    "sw_turnover_pct",
+)
+"""The summary's small dashboard: one or two figures a reader checks first in each area."""
+DEMAND_RATES = ("referral_rate", "cin_rate", "cp_rate", "cla_rate")
+CHARTS_PER_AREA = 2
+
+GLOSSARY = (
+    ("Statistical neighbours", "the ten authorities most like this one (DfE's model)."),
+    (
+        "Median, middle half",
+        "the neighbours' middle value, and the range holding the middle half of them.",
+    ),
+    ("Rank", "1 is the best of the authority and its neighbours (for a count: the lowest)."),
+    ("A real change", "a change too large to be chance (see the methods appendix)."),
+    ("Within normal variation", "a change of the size chance alone often gives."),
+    (
+        "Too few children to tell",
+        "so few children that even a large change could be chance.",
+    ),
+    ("Control chart", "monthly figures with limits beyond which a month is unusual."),
+    ("c", "a count of 1 to 5 children, or a figure that would reveal one, withheld."),
+    ("x", "not available."),
+    ("RAG", "Red, Amber, Green: how a priority is going."),
+    ("ILACS", "Ofsted's inspections of local authority children's services."),
+)
 
 
 @dataclass(frozen=True)
@@ -87,6 +148,8 @@ class SefOptions:
     public: bool = True
     """Readers without child-level access: disclosure control on (the default)."""
     include_rejected: bool = False
+    inspections: tuple = ()
+    """The authority's ILACS inspections (``selfeval.inspections``), for the context."""
 
 
 @dataclass
@@ -96,6 +159,18 @@ class Built:
     document: Document
     register: EvidenceRegister
     findings: list[Finding] = field(default_factory=list)
+    judgements: dict[str, AreaJudgement] = field(default_factory=dict)
+
+
+@dataclass
+class _Figures:
+    """Everything the document reads, computed once."""
+
+    pairs: dict[str, tuple[Result, Result]]
+    changes: dict[str, Change]
+    standings: dict[str, Standing]
+    trends: dict[str, list[tuple[int, float | None, str]]]
+    """For counts: (year, value, 'returns' or 'published') oldest first."""
 
 
 def build_sef(record: Record, opts: SefOptions) -> Built:
@@ -115,16 +190,34 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
     name = opts.authority_name or f"Local authority {opts.la_code}"
     doc = Document(
         title=f"{name}: self-evaluation of social work practice",
-        subtitle=f"Figures at {_d(at)}, compared with {_d(since)}",
+        subtitle=f"Figures at {_d(at)}, compared with {_d(since)}. A draft for the service to "
+        "accept or change.",
         meta={"kind": "sef", "la": opts.la_code, "at": at.isoformat(), "since": since.isoformat()},
     )
     register = EvidenceRegister()
     cat = catalogue()
+    figs = _figures(record, since, at)
     findings = [
         f
         for f in draft_findings(record, since, at)
         if opts.include_rejected or f.status != "rejected"
     ]
+    audits = supporting.audits_in(record.store, opts.la_code, since, at)
+    judgements: dict[str, AreaJudgement] = {}
+    for area in AREAS:
+        points: list[Point] = []
+        for ind_id, (a, b) in figs.pairs.items():
+            ind = cat[ind_id]
+            if ind.area not in area.catalogue_areas:
+                continue
+            ev = Evidence(
+                ind, a, b, figs.changes.get(ind_id), figs.standings.get(ind_id), record.show(b)
+            )
+            points += indicator_points(ev)
+        mine = _audits_of(area, audits)
+        if mine:
+            points += audit_points(mine, _group(area))
+        judgements[area.key] = judge_area(area.key, points)
 
     def section(key: str, level: int = 3) -> None:
         src = narrative.get(key)
@@ -132,7 +225,10 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
             blocks, _ = render_markdown(src, key, record, register, base_level=level)
             doc.add(*blocks)
 
-    doc.add(Heading(2, "Introduction"))
+    synthetic = benchmarks_synthetic(record.store)
+    doc.add(*_summary(record, figs, judgements, at, synthetic))
+
+    doc.add(Heading(2, "Introduction", new_page=True))
     doc.add(
         Paragraph(
             text(
@@ -143,191 +239,552 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
         BulletList(tuple(text(q) for q in THREE_QUESTIONS), ordered=True),
         Paragraph(
             text(
-                "Every figure is computed from the authority's statutory returns and cites its "
-                "source in the evidence register at the end. Findings marked as drafts were "
-                "drafted from the data and have not yet been accepted by a person. Counts of 1 "
-                "to 5 children, and figures from which they could be worked out, are shown as "
-                "c."
+                "Every figure comes from the authority's statutory returns and cites its source "
+                "in the evidence register (appendix C). Rates and percentages are set beside "
+                "England, the region and the statistical neighbours; counts beside their own "
+                "trend. Strengths, areas for development and grades marked as drafts were "
+                "drawn from the evidence and wait for a person to accept or change them."
+                + (
+                    " Counts of 1 to 5 children, and figures from which they could be worked "
+                    "out, are shown as c."
+                    if record.public
+                    else " This edition is for readers with access to children's records "
+                    "(internal and Ofsted): nothing is withheld."
+                )
             )
         ),
     )
+    if synthetic:
+        doc.add(Paragraph(text(SYNTHETIC_NOTE)))
     section("introduction")
 
-    doc.add(Heading(2, "Context: the demand for services"))
-    context_ids = [
-        i.id
-        for i in cat.values()
-        if i.area in ("need", "protection", "looked_after")
-        and i.measure == "stock"
-        and i.unit in ("count", "rate_per_10k")
-    ]
-    doc.add(_evidence_table(record, register, context_ids, since, at, "Demand"))
-    demand_with_data = [
-        i for i in context_ids if cat[i].unit == "count" and _has_sources(record, cat[i])
-    ]
-    doc.add(*series_charts(record, demand_with_data, since, at))
+    doc.add(*_context(record, register, figs, since, at, opts, synthetic))
     section("context")
 
     for area in AREAS:
-        ids = [i.id for i in cat.values() if i.area in area.catalogue_areas]
-        doc.add(Heading(2, area.title))
+        j = judgements[area.key]
+        ids = [i for i in figs.pairs if cat[i].area in area.catalogue_areas]
+        doc.add(Heading(2, area.title, new_page=True))
         doc.add(Heading(3, "What we know"))
+        doc.add(*_judgement_blocks(j))
         section(area.key, level=4)
-        mine = [f for f in findings if f.area in area.catalogue_areas]
-        for f in mine:
-            note = register.cite(f.evidence)
-            doc.add(Paragraph((Span(f.text), Span("", note=note)), draft=f.is_draft))
-        if not mine and not narrative.get(area.key):
-            doc.add(
-                Paragraph(
-                    text(
-                        "The data show no significant change in this area over the period, and "
-                        "no narrative has been written for it yet."
-                    )
-                )
-            )
+        for f in (f for f in findings if f.area in area.catalogue_areas and not f.is_draft):
+            doc.add(Paragraph((Span(f.text), Span("", note=register.cite(f.evidence)))))
         doc.add(Heading(3, "How we know it"))
-        if ids:
-            doc.add(_evidence_table(record, register, ids, since, at, area.title))
-            changed = list(dict.fromkeys(f.indicator_id for f in mine if f.kind == "change"))
-            doc.add(*series_charts(record, changed, since, at))
-            for ind_id in MONTHLY:
-                if cat.get(ind_id) and cat[ind_id].area in area.catalogue_areas:
-                    table = _monthly_table(record, register, ind_id, since, at)
-                    if table is not None:
-                        doc.add(table)
-        else:
+        rates = [i for i in ids if cat[i].unit != "count"]
+        counts = [i for i in ids if cat[i].unit == "count"]
+        if rates:
+            doc.add(_rates_table(record, register, figs, rates, since, at, area, synthetic))
+        if counts:
+            doc.add(_counts_table(record, register, figs, counts, area))
+        if not ids:
             doc.add(Paragraph(text("No indicator in the catalogue evidences this area yet.")))
-        evidence = supporting.assurance_blocks(
-            record.store, opts.la_code, area.key, since, at, public=record.public
-        )
-        doc.add(*evidence)
-        if not evidence:
+        doc.add(*series_charts(record, _chart_ids(figs, ids), since, at))
+        mine = _audits_of(area, audits)
+        if area.key == supporting.QUALITY_AREA:
+            doc.add(
+                *supporting.assurance_blocks(
+                    record.store, opts.la_code, area.key, since, at, public=record.public
+                )
+            )
+        elif mine:
+            doc.add(*supporting.domain_blocks(mine, _group(area), public=record.public))
+        else:
             doc.add(
                 Paragraph(
                     text(
-                        "Case audits and feedback from children and families are reported "
-                        "under leadership and quality assurance."
+                        f"No case audit of {_group(area)} is recorded for the period. "
+                        "[To write: what practice observation, children's and families' "
+                        "feedback and learning reviews say about this area.]"
                     )
                 )
             )
-        doc.add(Heading(3, "What we will do"))
-        doc.add(*supporting.plan_blocks(record.store, opts.la_code, area.key, area.catalogue_areas))
 
+    doc.add(Heading(2, "What we will do in the next 12 months", new_page=True))
+    doc.add(*_next_plan(record, figs, judgements, at))
     doc.add(Heading(2, "Progress against last year's priorities and recommendations"))
     section("progress")
-    doc.add(*supporting.priority_blocks(record.store, opts.la_code))
+    doc.add(*supporting.priority_blocks(record.store, opts.la_code, at=at))
 
-    doc.add(Heading(2, "Evidence register"))
-    doc.add(evidence_register_table(register))
-    return Built(doc, register, findings)
-
-
-def _evidence_table(
-    record: Record,
-    register: EvidenceRegister,
-    ids: list[str],
-    since: date,
-    at: date,
-    caption: str,
-) -> Table:
-    """Indicators at the two dates, the change and whether it is significant, with citations."""
-    cat = catalogue()
-    results = record.results(ids, [since, at])
-    pairs: dict[str, list[Result]] = {}
-    for r in results:
-        pairs.setdefault(r.id, []).append(r)
-    benchmarked = not isinstance(record.comparators, NoComparators)
-    rows = []
-    for ind_id, (a, b) in pairs.items():
-        ind = cat[ind_id]
-        if a.value is None and b.value is None:
-            continue
-        england = record.comparators.compare(b, "england") if b.value is not None else None
-        note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], england))
-        row = [ind.title, _shown(record, a), _shown(record, b)]
-        if benchmarked:
-            row.append(format_number(england.value, ind.unit) if england else "x")
-        row += [_significance(record, ind, a, b), _polarity(ind), f"[{note}]"]
-        rows.append(tuple(row))
-    header = ["Indicator", _d(since), _d(at)]
-    if benchmarked:
-        header.append(f"England, {_d(at)}")
-    header += ["Change", "Better when", "Evidence"]
-    return Table(
-        caption=f"{caption}: indicators at {_d(since)} and {_d(at)}",
-        header=tuple(header),
-        rows=tuple(rows),
-        numeric=frozenset({1, 2, 3} if benchmarked else {1, 2}),
-    )
-
-
-MONTHLY = ("seen_within_5wd_of_referral_pct",)
-"""Local measures a self-evaluation reports month by month (the reference report's 'seen
-within 5 days' moved from 55.3% in March to 77.5% in September)."""
-
-
-def _monthly_table(
-    record: Record, register: EvidenceRegister, ind_id: str, since: date, at: date
-) -> Table | None:
-    """One indicator for each calendar month of the period, with its numerator and cohort."""
-    ind = catalogue()[ind_id]
-    if not _has_sources(record, ind):
-        return None
-    from selfeval.indicators import month_ends
-
-    ends = [e for e in month_ends(since, at) if e > since]
-    results = [r for r in record.results([ind_id], ends, period="month") if r.reason is None]
-    if not results:
-        return None
-    note = register.cite(record.evidence(results, None))
-    rows = []
-    for r in results:
-        small = record.public and (is_small(r.numerator) or is_small(r.denominator))
-        count = (lambda v: "c") if small else (lambda v: format_number(v, "count"))
-        rows.append(
-            (
-                r.period_end.strftime("%B %Y"),
-                count(r.numerator),
-                count(r.denominator),
-                record.show(r),
-            )
+    doc.add(Heading(2, "Appendix A: how change is judged", new_page=True))
+    judged = sum(1 for c in figs.changes.values() if c.p_value is not None)
+    doc.add(*(Paragraph(text(p)) for p in methods_text(judged)))
+    doc.add(Heading(2, "Appendix B: glossary"))
+    doc.add(
+        Table(
+            caption="Words and signs used in this document",
+            header=("Term", "Meaning"),
+            rows=GLOSSARY,
         )
-    return Table(
-        caption=f"{ind.title}, month by month [{note}]",
-        header=("Month", "Met", "Of", "Share"),
-        rows=tuple(rows),
-        numeric=frozenset({1, 2, 3}),
     )
+    doc.add(Heading(2, "Appendix C: evidence register"))
+    doc.add(evidence_register_table(register))
+    return Built(doc, register, findings, judgements)
+
+
+SYNTHETIC_NOTE = (
+    "England, the regions and the statistical neighbours in this document are selfeval's "
+    "synthetic England, made for the demonstration: they are not DfE's published figures."
+)
+
+
+# -- the figures ----------------------------------------------------------------------------------
+
+
+def _figures(record: Record, since: date, at: date) -> _Figures:
+    cat = catalogue()
+    ids = [i for i, ind in cat.items() if _has_sources(record, ind)]
+    results = record.results(ids, [since, at])
+    by: dict[str, list[Result]] = {}
+    for r in results:
+        by.setdefault(r.id, []).append(r)
+    pairs = {i: (a, b) for i, (a, b) in by.items() if b.value is not None}
+    changes = record_changes(record, since, at)
+    standings: dict[str, Standing] = {}
+    standing = getattr(record.comparators, "standing", None)
+    if standing is not None:
+        for i, (_, b) in pairs.items():
+            s = standing(b, cat[i].polarity)
+            if s is not None:
+                standings[i] = s
+    counts = [i for i in pairs if cat[i].unit == "count"]
+    dates = [at - relativedelta(years=k) for k in range(TREND_YEARS - 1, -1, -1)]
+    record.results(counts, dates)  # every count at every year's date in one computation
+    trends = {i: _trend(record, i, at) for i in counts}
+    return _Figures(pairs, changes, standings, trends)
+
+
+def _trend(record: Record, ind_id: str, at: date) -> list[tuple[int, float | None, str]]:
+    """Up to ``TREND_YEARS`` yearly values at the same day of the year: from the loaded returns,
+    else the authority's own published figure."""
+    dates = [at - relativedelta(years=k) for k in range(TREND_YEARS - 1, -1, -1)]
+    rs = record.results([ind_id], dates)
+    published = getattr(record.comparators, "own_published", None)
+    out = []
+    for d, r in zip(dates, rs, strict=True):
+        if r.value is not None:
+            out.append((d.year, r.value, "returns"))
+            continue
+        v = published(r) if published else None
+        if v is not None:
+            out.append((d.year, v, "published"))
+    return out
 
 
 def _has_sources(record: Record, ind: Indicator) -> bool:
     return all(record.sources.has(s) for s in ind.sources)
 
 
+def _chart_ids(figs: _Figures, ids: Sequence[str]) -> list[str]:
+    """The area's indicators worth a monthly chart: real changes first, then warning signs."""
+    cat = catalogue()
+    real = [i for i in ids if figs.changes.get(i) and figs.changes[i].verdict == "real"]
+    warn = [
+        i
+        for i in ids
+        if i in FLOORS and figs.pairs[i][1].value is not None and figs.pairs[i][1].value < FLOORS[i]
+    ]
+    chosen = list(dict.fromkeys(warn + real))
+    return [i for i in chosen if cat[i].measure != "annual"][:CHARTS_PER_AREA]
+
+
+# -- blocks ---------------------------------------------------------------------------------------
+
+
+def _summary(
+    record: Record,
+    figs: _Figures,
+    judgements: dict[str, AreaJudgement],
+    at: date,
+    synthetic: bool,
+) -> list[Block]:
+    """One page: the draft self-assessment of each area, and a small dashboard."""
+    rows = []
+    for area in AREAS:
+        j = judgements[area.key]
+        rows.append(
+            (
+                area.short,
+                j.grade,
+                _first(j.strengths, "[To write]"),
+                _first(j.developments, "[To write]"),
+            )
+        )
+    out: list[Block] = [
+        Heading(2, "Summary"),
+        Paragraph(
+            text(
+                "Our draft self-assessment, drawn from the evidence in this document, for the "
+                "service's leaders to accept or change. Each area's section gives every "
+                "strength and area for development and the reasons for the grade."
+            ),
+            draft=True,
+        ),
+        Table(
+            caption="Draft self-assessment by judgement area",
+            header=("Area", "Draft grade", "Main strength", "Main area for development"),
+            rows=tuple(rows),
+            compact=True,
+        ),
+    ]
+    cat = catalogue()
+    dash = []
+    for i in DASHBOARD:
+        if i not in figs.pairs:
+            continue
+        _a, b = figs.pairs[i]
+        s = figs.standings.get(i)
+        c = figs.changes.get(i)
+        dash.append(
+            (
+                cat[i].title,
+                record.show(b),
+                _n(s.england if s else None, cat[i].unit),
+                _n(s.median if s else None, cat[i].unit),
+                c.words if c else WORDS["not_judged"],
+            )
+        )
+    if dash:
+        out.append(
+            Table(
+                caption=f"Dashboard at {_d(at)}"
+                + (" (England and neighbours synthetic)" if synthetic else ""),
+                header=("Indicator", "Us", "England", "Neighbours", "Change over the year"),
+                rows=tuple(dash),
+                numeric=frozenset({1, 2, 3}),
+                compact=True,
+            )
+        )
+    return out
+
+
+def _first(points: Sequence[Point], empty: str) -> str:
+    return points[0].text if points else empty
+
+
+def _judgement_blocks(j: AreaJudgement) -> list[Block]:
+    out: list[Block] = [
+        Paragraph(
+            (
+                Span("Draft self-assessment: ", strong=True),
+                Span(f"{j.grade}. " + " ".join(j.reasons)),
+            ),
+            draft=True,
+        )
+    ]
+    for title, pts in (("Strengths", j.strengths), ("Areas for development", j.developments)):
+        out.append(Paragraph((Span(title, strong=True),)))
+        if pts:
+            out.append(BulletList(tuple(text(p.text) for p in pts[:6])))
+        else:
+            out.append(
+                Paragraph(
+                    text(
+                        "None drawn from the data. [To write: what audits, observation and "
+                        "feedback show.]"
+                    )
+                )
+            )
+    return out
+
+
+def _rates_table(
+    record: Record,
+    register: EvidenceRegister,
+    figs: _Figures,
+    ids: Sequence[str],
+    since: date,
+    at: date,
+    area: Area,
+    synthetic: bool,
+) -> Table:
+    """Rates and percentages: the two dates, the change in words, and the benchmarks."""
+    cat = catalogue()
+    rows = []
+    for i in ids:
+        a, b = figs.pairs[i]
+        ind = cat[i]
+        s = figs.standings.get(i)
+        c = figs.changes.get(i)
+        note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], None))
+        band = (
+            f"{_n(s.median, ind.unit)} ({_n(s.lower_quartile, ind.unit)} to "
+            f"{_n(s.upper_quartile, ind.unit)})"
+            if s and s.median is not None and s.lower_quartile is not None
+            else _n(s.median if s else None, ind.unit)
+        )
+        rank = f"{s.rank} of {s.of}" if s and s.rank else "x"
+        rows.append(
+            (
+                f"{ind.title} [{note}]",
+                _shown(record, a),
+                record.show(b),
+                c.words if c else WORDS["not_judged"],
+                _n(s.england if s else None, ind.unit),
+                _n(s.region if s else None, ind.unit),
+                band,
+                rank,
+            )
+        )
+    return Table(
+        caption=f"{area.short}: rates and percentages at {_d(since)} and {_d(at)}, against "
+        f"England, the region and the statistical neighbours"
+        + (" (synthetic)" if synthetic else "")
+        + "; higher is better or worse as each indicator's definition says",
+        header=(
+            "Indicator",
+            str(since.year),
+            str(at.year),
+            "Change",
+            "England",
+            "Region",
+            "Neighbours: median (middle half)",
+            "Rank",
+        ),
+        rows=tuple(rows),
+        numeric=frozenset({1, 2, 4, 5}),
+        compact=True,
+    )
+
+
+def _counts_table(
+    record: Record,
+    register: EvidenceRegister,
+    figs: _Figures,
+    ids: Sequence[str],
+    area: Area,
+) -> Table:
+    """Counts with their trend over the years loaded or published: never against England."""
+    cat = catalogue()
+    years = sorted({y for i in ids for y, _, _ in figs.trends.get(i, [])})
+    rows = []
+    for i in ids:
+        a, b = figs.pairs[i]
+        ind = cat[i]
+        trend = {y: (v, src) for y, v, src in figs.trends.get(i, [])}
+        note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], None))
+        cells = []
+        for y in years:
+            v, src = trend.get(y, (None, ""))
+            if v is None:
+                cells.append("x")
+            elif y == b.period_end.year and src == "returns":
+                cells.append(record.show(b))
+            elif y == a.period_end.year and src == "returns":
+                cells.append(_shown(record, a))
+            else:
+                cells.append(_count_shown(record, v) + ("*" if src == "published" else ""))
+        c = figs.changes.get(i)
+        rows.append((f"{ind.title} [{note}]", *cells, c.words if c else WORDS["not_judged"]))
+    published = any(src == "published" for i in ids for _, _, src in figs.trends.get(i, []))
+    return Table(
+        caption=f"{area.short}: numbers of children, year by year"
+        + (" (* as DfE published it)" if published else ""),
+        header=("Indicator", *(str(y) for y in years), "Change over the year"),
+        rows=tuple(rows),
+        numeric=frozenset(range(1, len(years) + 1)),
+        compact=True,
+    )
+
+
+def _count_shown(record: Record, v: float) -> str:
+    from selfeval.outputs.disclosure import is_small
+
+    return "c" if record.public and is_small(v) else format_number(v, "count")
+
+
+def _context(
+    record: Record,
+    register: EvidenceRegister,
+    figs: _Figures,
+    since: date,
+    at: date,
+    opts: SefOptions,
+    synthetic: bool,
+) -> list[Block]:
+    """Population, demand against neighbours, the last inspection, the workforce, prompts."""
+    cat = catalogue()
+    out: list[Block] = [Heading(2, "Context", new_page=True)]
+    pop = _population(record, since, at)
+    if pop:
+        (y1, p1), (y2, p2) = pop
+        change = 100.0 * (p2 - p1) / p1 if p1 else 0.0
+        out.append(
+            Paragraph(
+                text(
+                    f"About {format_number(p2, 'count')} children aged 0 to 17 live in the "
+                    f"authority (ONS mid-{y2} estimate), "
+                    + (
+                        f"{'up' if change > 0 else 'down'} {abs(change):.1f}% on mid-{y1}."
+                        if round(change, 1)
+                        else f"much as in mid-{y1}."
+                    )
+                )
+            )
+        )
+    else:
+        out.append(
+            Paragraph(
+                text(
+                    "[To write: the population of children and its change; no ONS estimate is "
+                    "imported (selfeval benchmarks import).]"
+                )
+            )
+        )
+    out.append(Paragraph(text(_inspection_text(opts, at))))
+    demand = [i for i in DEMAND_RATES if i in figs.pairs]
+    if demand:
+        out.append(
+            _rates_table(
+                record,
+                register,
+                figs,
+                demand,
+                since,
+                at,
+                Area("context", "Demand", (), "Demand"),
+                synthetic,
+            )
+        )
+    workforce = [i for i in figs.pairs if cat[i].area == "workforce"]
+    lines = []
+    for i in workforce:
+        a, b = figs.pairs[i]
+        s = figs.standings.get(i)
+        extra = f", neighbours {_n(s.median, cat[i].unit)}" if s and s.median is not None else ""
+        lines.append(
+            text(f"{cat[i].title}: {record.show(b)} (a year before: {_shown(record, a)}{extra}).")
+        )
+    if lines:
+        out.append(Paragraph((Span("Workforce stability", strong=True),)))
+        out.append(BulletList(tuple(lines)))
+    out.append(
+        Paragraph(
+            text(
+                "[To write: the service's structure and practice model, the budget and its "
+                "pressures, deprivation, and the year's events.]"
+            )
+        )
+    )
+    return out
+
+
+def _population(record: Record, since: date, at: date) -> list[tuple[int, float]] | None:
+    """(mid-year, children aged 0-17) for the estimates behind the two dates' rates."""
+    for ind_id in ("cla_rate", "cin_rate", "cp_rate", "referral_rate"):
+        rs = record.results([ind_id], [since, at]) if ind_id in catalogue() else []
+        if len(rs) == 2 and all(r.denominator for r in rs):
+            return [(r.period_end.year - 1, float(r.denominator)) for r in rs]  # type: ignore[arg-type]
+    return None
+
+
+def _inspection_text(opts: SefOptions, at: date) -> str:
+    from selfeval.inspections.planner import expected_next
+
+    nxt = expected_next(opts.inspections, at) if opts.inspections else None
+    if nxt is None:
+        return (
+            "[To write: the last ILACS inspection, its judgements and recommendations, and what "
+            "has changed since. No Ofsted inspection outcome is loaded for this authority.]"
+        )
+    last = nxt.last
+    what = "monitoring visits until a " if nxt.monitoring_visits else "a "
+    return (
+        f"Ofsted's last ILACS {last.type} inspection began on {_d(last.start)} and judged "
+        f"overall effectiveness {last.overall}. The next is expected to be {what}"
+        f"{nxt.next_type} inspection between {_d(nxt.window_start)} and "
+        f"{_d(nxt.window_end)}"
+        + (", with a focused visit possible before then." if nxt.focused_visit_eligible else ".")
+        + " [To write: the recommendations made then and what has changed since.]"
+    )
+
+
+def _next_plan(
+    record: Record, figs: _Figures, judgements: dict[str, AreaJudgement], at: date
+) -> list[Block]:
+    """The next 12 months' priorities, drafted from the areas for development: each tied to an
+    indicator with a measurable target (the neighbours' median, England's, or the least
+    acceptable level), by a year after ``at``."""
+    cat = catalogue()
+    by = at + relativedelta(years=1)
+    rows = []
+    for area in AREAS:
+        for p in judgements[area.key].developments:
+            if p.indicator_id is None or p.indicator_id not in figs.pairs:
+                continue
+            ind = cat[p.indicator_id]
+            now = figs.pairs[p.indicator_id][1]
+            s = figs.standings.get(p.indicator_id)
+            target, basis = None, ""
+            if p.source == "warning":
+                target, basis = FLOORS[p.indicator_id], "the least acceptable level"
+            elif s is not None and s.median is not None:
+                target, basis = s.median, "the neighbours' median"
+            elif s is not None and s.england is not None:
+                target, basis = s.england, "England"
+            elif p.source == "trend" and figs.pairs[p.indicator_id][0].value is not None:
+                target, basis = figs.pairs[p.indicator_id][0].value, "last year's level"
+            if target is None:
+                continue
+            rows.append(
+                (
+                    f"{area.short}: {ind.title}",
+                    record.show(now),
+                    f"{format_number(target, ind.unit)} ({basis})",
+                    _d(by),
+                    "[To assign]",
+                )
+            )
+    if not rows:
+        return [
+            Paragraph(
+                text(
+                    "No area for development with a measurable indicator was drawn from the "
+                    "data. [To write: the priorities for the next 12 months.]"
+                )
+            )
+        ]
+    seen: set[str] = set()
+    unique = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # type: ignore[func-returns-value]
+    return [
+        Paragraph(
+            text(
+                "Priorities drafted from the areas for development above, each with a "
+                "measurable target; owners and actions are for the service to set."
+            ),
+            draft=True,
+        ),
+        Table(
+            caption=f"Draft priorities for the 12 months to {_d(by)}",
+            header=("Priority", "Now", "Target", "By", "Owner"),
+            rows=tuple(unique),
+            numeric=frozenset({1}),
+            compact=True,
+        ),
+    ]
+
+
+def _audits_of(area: Area, audits: Sequence) -> list:
+    """The case audits of this area's group of children, by the audited team's name."""
+    if not area.audit_teams:
+        return []
+    return [a for a in audits if a.team and any(w in a.team.lower() for w in area.audit_teams)]
+
+
+def _group(area: Area) -> str:
+    return {
+        "help_and_protection": "children in need of help and protection",
+        "children_in_care": "children in care",
+        "care_leavers": "care leavers",
+    }.get(area.key, "children")
+
+
 def _shown(record: Record, r: Result) -> str:
     return record.show(r) if r.value is not None else "x"
 
 
-def _significance(record: Record, ind: Indicator, a: Result, b: Result) -> str:
-    if a.value is None or b.value is None:
-        return "no comparison"
-    if "c" in (record.show(a), record.show(b)):
-        return "c"
-    if ind.unit == "percent" and a.denominator and b.denominator:
-        p = two_proportion_p(a.numerator or 0, a.denominator, b.numerator or 0, b.denominator)
-    elif ind.unit == "count":
-        p = poisson_counts_p(a.value, b.value)
-    else:
-        p = None
-    word = "down" if b.value < a.value else "up" if b.value > a.value else "unchanged"
-    if p is None:
-        return word
-    return f"{word}, {'significant' if p < 0.05 else 'not significant'}"
-
-
-def _polarity(ind: Indicator) -> str:
-    return {"higher_better": "higher", "lower_better": "lower"}.get(ind.polarity, "neither")
+def _n(v: float | None, unit: str) -> str:
+    return "x" if v is None else format_number(v, unit)
 
 
 def evidence_register_table(register: EvidenceRegister) -> Table:
@@ -336,18 +793,18 @@ def evidence_register_table(register: EvidenceRegister) -> Table:
         rows.append(
             (
                 f"[{n}]",
-                f"{ev.title} ({ev.indicator_id})",
+                ev.title,
                 ev.describe_periods(),
                 ", ".join(ev.source_tables),
-                ", ".join(f"load {i}" for i in ev.load_ids) or "none",
                 ev.comparison or "",
             )
         )
     return Table(
         caption="Evidence register: the source of every figure",
-        header=("Ref", "Indicator", "Date or period", "Source tables", "Loads", "Benchmark"),
+        header=("Ref", "Indicator", "Date or period", "Returns' tables", "Benchmark"),
         rows=tuple(rows),
         anchors=tuple(f"evidence-{n}" for n in range(1, len(rows) + 1)),
+        compact=True,
     )
 
 

@@ -8,14 +8,22 @@ feedback are counts of children: tables of them go through disclosure control.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
 
 from selfeval.assurance import repository as assurance
+from selfeval.assurance.records import Audit
 from selfeval.assurance.summary import audit_themes, grade_shares, moderation
 from selfeval.errors import NoData
 from selfeval.indicators import catalogue
-from selfeval.outputs.disclosure import SUPPRESSED, suppress_column, suppress_table
-from selfeval.outputs.document import Block, BulletList, Paragraph, Table, text
+from selfeval.outputs.disclosure import (
+    SMALL_MAX,
+    SUPPRESSED,
+    is_small,
+    suppress_column,
+    suppress_table,
+)
+from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
 from selfeval.plans import repository as plans
 from selfeval.plans.records import Plan
 from selfeval.store import Store
@@ -114,6 +122,73 @@ def assurance_blocks(
     return out
 
 
+def audits_in(store: Store, la_code: str, since: date, at: date) -> list[Audit]:
+    """The case audits of the period (none when the store holds none)."""
+    return list(assurance.audits(store, la_code, start=since, end=at))
+
+
+def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -> list[Block]:
+    """Case audits of one group of children: good or better by domain and by practice week,
+    with the themes auditors named; a share of 1 to 5 audits is withheld for the public."""
+    if not audits:
+        return []
+
+    def pct(good: int, n: int) -> str:
+        if public and is_small(n):
+            return SUPPRESSED
+        return f"{100.0 * good / n:.0f}%" if n else "x"
+
+    def count(n: int) -> str:
+        return SUPPRESSED if public and is_small(n) else str(n)
+
+    domains: dict[str, list[int]] = {}
+    for a in audits:
+        for d, g in a.domain_grades.items():
+            domains.setdefault(d, []).append(1 if int(g) <= 2 else 0)
+    [overall] = grade_shares(audits)
+    rows = [("Overall grade", count(overall.audits), pct(overall.good_or_better, overall.audits))]
+    rows += [(d, count(len(v)), pct(sum(v), len(v))) for d, v in domains.items()]
+    weeks = grade_shares(audits, by="week")
+    out: list[Block] = [
+        Paragraph((Span("Practice quality", strong=True),)),
+        Table(
+            caption=f"Case audits of {group}: good or better, by part of practice",
+            header=("Part of practice", "Audits", "Good or better"),
+            rows=tuple(rows),
+            numeric=frozenset({1, 2}),
+            compact=True,
+        ),
+    ]
+    if len(weeks) > 1:
+        out.append(
+            Paragraph(
+                text(
+                    "Good or better, practice week by practice week: "
+                    + "; ".join(f"{w.group} {pct(w.good_or_better, w.audits)}" for w in weeks)
+                    + "."
+                )
+            )
+        )
+    th = audit_themes(audits, top=3)
+    for key, label in (
+        ("strengths", "What auditors found working well"),
+        ("areas_for_development", "What auditors asked to improve"),
+    ):
+        if th[key]:
+            out.append(Paragraph(text(f"{label}: " + "; ".join(t.phrase for t in th[key]) + ".")))
+    m = moderation(audits)
+    if m.moderated and (not public or m.moderated > SMALL_MAX):
+        out.append(
+            Paragraph(
+                text(
+                    f"Moderators re-graded {m.moderated} of these audits and agreed with the "
+                    f"auditor's overall grade in {m.agreed}."
+                )
+            )
+        )
+    return out
+
+
 def current_plan(store: Store, la_code: str) -> Plan | None:
     try:
         return plans.plan(store, la_code)
@@ -164,38 +239,60 @@ def plan_blocks(
     ]
 
 
-def priority_blocks(store: Store, la_code: str) -> list[Block]:
-    """Last year's priorities and recommendations, with their progress."""
+def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> list[Block]:
+    """Last year's priorities and recommendations, each with a RAG rating the data cannot
+    contradict (:func:`selfeval.plans.progress.priority_rag`) and its reasons.
+
+    Last year's plan is the one before the current; or, when the current plan's year has ended
+    by ``at``, the current plan itself (its year is the one evaluated)."""
+    from selfeval.plans.progress import priority_rag, target_progress
+
     last = previous_plan(store, la_code)
     now = current_plan(store, la_code)
+    if now is not None and at is not None and _plan_ended(now.plan_year, at):
+        last = now
     if last is not None:
-        chosen, source = list(last.priorities), f"the {last.plan_year} plan"
+        chosen, source, plan = list(last.priorities), f"the {last.plan_year} plan", last
     elif now is not None:
         chosen = [p for p in now.priorities if p.carried_forward]
         source = f"the {now.plan_year} plan (carried forward and inspection recommendations)"
+        plan = now
     else:
-        chosen, source = [], ""
-    if not chosen:
+        chosen, source, plan = [], "", None
+    if not chosen or plan is None:
         return [
             Paragraph(
                 text("No priorities or recommendations from last year are recorded in the store.")
             )
         ]
+    today = at or date.today()
+    progress = target_progress(store, la_code, plan, at=at) if plan.targets else []
+    rows = []
+    for p in chosen:
+        targets = [t for t in progress if t.target.priority_ref == p.ref]
+        rag, reasons = priority_rag(p, plan.actions_of(p.ref), targets, today)
+        rows.append(
+            (
+                p.title,
+                p.origin + (f" ({p.origin_detail})" if p.origin_detail else ""),
+                p.status or "not recorded",
+                rag,
+                "; ".join(reasons) or (p.progress or ""),
+            )
+        )
     return [
         Table(
             caption=f"Progress against last year's priorities and recommendations: {source}",
-            header=("Priority", "Origin", "Status", "Progress"),
-            rows=tuple(
-                (
-                    p.title,
-                    p.origin + (f" ({p.origin_detail})" if p.origin_detail else ""),
-                    p.status or "not recorded",
-                    p.progress or "",
-                )
-                for p in chosen
-            ),
+            header=("Priority", "Origin", "Recorded", "From the data", "Why"),
+            rows=tuple(rows),
+            compact=True,
         )
     ]
+
+
+def _plan_ended(plan_year: str, at: date) -> bool:
+    """Whether a plan year such as 2019-20 (1 April 2019 to 31 March 2020) ended by ``at``."""
+    return date(int(plan_year[:4]) + 1, 3, 31) <= at
 
 
 def _d(d: date) -> str:

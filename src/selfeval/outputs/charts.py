@@ -9,6 +9,7 @@ salt, no date in the metadata).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,8 @@ from selfeval.benchmarks.spc import BEYOND_LIMITS, RUN_OF_8, ControlChart, chart
 if TYPE_CHECKING:
     from selfeval.benchmarks.compare import Comparison, Trend
 
+MAX_X_LABELS = 7
+"""At most this many labels on the x axis, so that month labels never overlap."""
 UNIT_LABELS = {
     "percent": ("%", "Per cent (%)"),
     "rate_per_10k": ("", "Rate per 10,000 children aged 0-17"),
@@ -122,7 +125,7 @@ def control_chart(
             color="black",
             linestyle="--",
             linewidth=0.8,
-            label="Control limits (3 sigma)",
+            label="Control limits",
         )
         ax.step(
             x,
@@ -164,7 +167,8 @@ def control_chart(
                 zorder=5,
                 label="Signal: run of 8 one side",
             )
-        ax.set_xticks(x, labels)
+        step = max(1, math.ceil(len(labels) / MAX_X_LABELS))
+        ax.set_xticks(x[::step], labels[::step])
         ax.set_title(title)
         ax.set_xlabel(x_label)
         ax.set_ylabel(y_label)

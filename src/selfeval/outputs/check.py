@@ -303,16 +303,33 @@ def check_file(
     ]
 
 
-def supporting_figures(store: Store, la: str, since: date, at: date) -> set[float]:
-    """The numbers selfeval computes from audits, feedback and the plan for the period."""
-    from selfeval.evaluation import supporting
-    from selfeval.evaluation.sef import AREAS
-    from selfeval.outputs.document import Document
+_DERIVED: dict[tuple, set[float]] = {}
 
-    doc = Document("")
-    for area in AREAS:
+
+def supporting_figures(store: Store, la: str, since: date, at: date) -> set[float]:
+    """The numbers selfeval derives from the store for the period (benchmark medians and
+    quartiles, ranks, trends, audits, the plan, population): the self-evaluation made again
+    from the store, for both audiences. A number edited by hand is in neither."""
+    from selfeval.assurance import repository as assurance
+    from selfeval.evaluation.figures import Record
+    from selfeval.evaluation.sef import SefOptions, build_sef
+    from selfeval.plans import repository as plans
+
+    state = (
+        tuple(r.id for r in store.loads(la)),
+        tuple((a.id, a.final_grade) for a in assurance.audits(store, la)),
+        len(assurance.evidence_items(store, la)),
+        tuple(
+            (y, plans.plan(store, la, y).counts().items().__repr__())
+            for y in plans.plan_years(store, la)
+        ),
+    )
+    key = (str(store.url), la, since, at, state)
+    if key not in _DERIVED:
+        out: set[float] = set()
+        record = Record(store, la)
         for public in (True, False):
-            doc.add(*supporting.assurance_blocks(store, la, area.key, since, at, public=public))
-        doc.add(*supporting.plan_blocks(store, la, area.key, area.catalogue_areas))
-    doc.add(*supporting.priority_blocks(store, la))
-    return {value for _, value, _, _ in numbers_in(doc.text())}
+            doc = build_sef(record, SefOptions(la_code=la, at=at, since=since, public=public))
+            out |= {value for _, value, _, _ in numbers_in(doc.document.text())}
+        _DERIVED[key] = out
+    return _DERIVED[key]

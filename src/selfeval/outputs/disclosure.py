@@ -31,6 +31,44 @@ SMALL_MAX = 5
 Cell = int | str
 
 
+AUDIENCES: dict[str, str] = {
+    "internal": "internal and Ofsted: readers with access to children's records; nothing withheld",
+    "public": "public: councillors, published papers and anyone without access to children's "
+    "records; counts of 1 to 5 children, and figures from which one can be worked out, "
+    "withheld",
+}
+"""Every output is made for one of these audiences."""
+NOT_ABOUT_CHILDREN = frozenset({"workforce", "plans"})
+"""Catalogue areas whose figures count staff or plan actions, not children: a small count of
+them identifies no child, so it is never withheld for being small."""
+
+
+def audience_of(public: bool) -> str:
+    return "public" if public else "internal"
+
+
+def withhold_figure(
+    audience: str,
+    unit: str,
+    value: float | None,
+    numerator: float | None,
+    denominator: float | None,
+    *,
+    area: str = "",
+) -> bool:
+    """Whether one figure is shown as ``c`` to this audience: for the public, a count of 1 to 5
+    children, and a percentage or rate whose numerator or denominator is one. A rate or a grade
+    share is not withheld for being a rate, only for resting on a small count; figures about
+    staff or plan actions are never withheld."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"there is no audience {audience!r} (choose {', '.join(AUDIENCES)})")
+    if audience == "internal" or area in NOT_ABOUT_CHILDREN:
+        return False
+    if unit == "count":
+        return is_small(value)
+    return denominator is not None and (is_small(numerator) or is_small(denominator))
+
+
 def is_small(n: float | None) -> bool:
     """A count that would identify children: 1 to 5."""
     return n is not None and 1 <= n <= SMALL_MAX

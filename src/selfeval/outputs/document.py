@@ -27,6 +27,8 @@ class Heading:
     level: int
     text: str
     number: str | None = None
+    new_page: bool = False
+    """Start a new page in print (PDF, Word) before this heading."""
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,8 @@ class Table:
     """Columns holding numbers (right-aligned)."""
     anchors: tuple[str, ...] | None = None
     """An id per row, for links to it (the evidence register's entries)."""
+    compact: bool = False
+    """Printed smaller (a wide table: the evidence register, benchmarks)."""
 
 
 @dataclass(frozen=True)

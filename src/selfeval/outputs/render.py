@@ -101,13 +101,17 @@ def to_docx_bytes(doc: Document) -> bytes:
     picture_id = 0
     for b in doc.blocks:
         if isinstance(b, Heading):
-            d.add_heading(" ".join(x for x in (b.number, b.text) if x), level=min(b.level - 1, 9))
+            h = d.add_heading(
+                " ".join(x for x in (b.number, b.text) if x), level=min(b.level - 1, 9)
+            )
+            h.paragraph_format.page_break_before = b.new_page or None
+            h.paragraph_format.keep_with_next = True
         elif isinstance(b, Paragraph):
             p = d.add_paragraph()
             if b.number:
                 p.add_run(b.number + " ")
             if b.draft:
-                r = p.add_run("Draft finding (not yet accepted): ")
+                r = p.add_run("Draft, not yet accepted: ")
                 r.bold = True
                 r.font.color.rgb = RGBColor(0x6F, 0x37, 0x00)
             _docx_spans(p, b.spans)
@@ -164,10 +168,16 @@ def _docx_table(d, t: Table) -> None:  # type: ignore[no-untyped-def]
                 cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
         offset = 1
     for i, values in enumerate(t.rows):
+        row_pr = table.rows[i + offset]._tr.get_or_add_trPr()
+        no_split = OxmlElement("w:cantSplit")
+        no_split.set(qn("w:val"), "true")
+        row_pr.append(no_split)
         cells = table.rows[i + offset].cells
         for j, v in enumerate(values):
             cells[j].text = ""
             run = cells[j].paragraphs[0].add_run(v)
+            if t.compact:
+                run.font.size = Pt(8)
             if j == 0 and t.row_headers:
                 run.bold = True
             if j in t.numeric:

@@ -17,7 +17,8 @@ from selfeval.store import Store
 class TargetProgress:
     """A target beside the indicator's value at ``at`` and how far it has moved from baseline.
 
-    ``progress_pct`` is (value - baseline) / (target - baseline) x 100: 100 means reached.
+    ``progress_pct`` is (value - baseline) / (target - baseline) x 100, at most 100 (reached),
+    negative when it moved away; None where the baseline already met the target.
     """
 
     target: Target
@@ -35,6 +36,8 @@ class TargetProgress:
     baseline_denominator: float | None = None
     suppressed: tuple[str, ...] = ()
     """Which of ``value`` and ``baseline`` disclosure control hid (``outputs.disclosure``)."""
+    moved_away: bool = False
+    """Worse than the baseline, by the indicator's polarity (or the plan's direction)."""
 
     def describe(self) -> str:
         """One line: the target, the value now and how far it has come."""
@@ -45,10 +48,21 @@ class TargetProgress:
         s += f"; {_fmt(self.value)} at {self.at}"
         if self.baseline is not None:
             s += f" from a baseline of {_fmt(self.baseline)}"
-        s += f": {self.status}"
-        if self.progress_pct is not None:
-            s += f" ({self.progress_pct:.0f}% of the way)"
-        return s
+        return s + f": {self.words()}"
+
+    def words(self) -> str:
+        """How far the target has come, bounded and in the target's direction: "target
+        reached", "moved 40% of the way", "moved away", "no movement", or "not met"."""
+        if self.status == "met":
+            return "target reached"
+        if self.moved_away:
+            return "moved away from the target"
+        if self.progress_pct is None:
+            return self.status
+        if self.progress_pct == 0:
+            return "no movement" + (" (target date passed)" if self.status == "not met" else "")
+        moved = f"moved {min(self.progress_pct, 99.0):.0f}% of the way"
+        return moved + (" (target date passed)" if self.status == "not met" else "")
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -106,23 +120,87 @@ def assess(x: Target, values: dict, at: date) -> TargetProgress:
         )
     up = {"higher_better": True, "lower_better": False}.get(ind.polarity)
     if up is None and baseline is not None and baseline != x.target_value:
-        up = x.target_value > baseline
-    pct = None
-    if baseline is not None and baseline != x.target_value:
-        pct = 100.0 * (value - baseline) / (x.target_value - baseline)
+        up = x.target_value > baseline  # a neutral indicator: the direction the plan set
+
+    def better(a: float, b: float) -> bool:
+        return a > b if up else a < b
+
     if up is None:
         met = value == x.target_value
     else:
         met = value >= x.target_value if up else value <= x.target_value
+    pct = None
+    moved_away = False
+    if baseline is not None and up is not None:
+        if better(x.target_value, baseline):  # the baseline fell short of the target
+            pct = min(100.0, 100.0 * (value - baseline) / (x.target_value - baseline))
+            moved_away = pct < 0
+        else:  # the baseline already met it: only a move the wrong way is news
+            moved_away = better(baseline, value)
     if met:
         status = "met"
     elif at >= x.target_date:
         status = "not met"
-    elif pct is not None and pct < 0:
+    elif moved_away:
         status = "moving away"
     else:
         status = "in progress"
-    return TargetProgress(x, ind.title, ind.unit, at, value, baseline, pct, status, **parts)
+    return TargetProgress(
+        x, ind.title, ind.unit, at, value, baseline, pct, status, moved_away=moved_away, **parts
+    )
+
+
+RAG_ORDER = ("Complete", "Green", "Amber", "Red")
+
+
+def priority_rag(
+    priority: Priority,
+    actions: Sequence[Action],
+    targets: Sequence[TargetProgress],
+    today: date,
+) -> tuple[str, list[str]]:
+    """A priority's RAG rating that the data cannot contradict, with the reasons.
+
+    The data can only lower the recorded status: a target that moved away from its baseline,
+    or whose date passed unmet, makes it Red; an overdue action makes it at best Amber; a
+    target not yet reached keeps it from Complete. With nothing recorded, it is drawn from the
+    targets and actions alone (Green only when every target is reached or on its way and no
+    action is late).
+    """
+    worst = "Complete"
+    reasons: list[str] = []
+
+    def lower(to: str, why: str) -> None:
+        nonlocal worst
+        reasons.append(why)
+        if RAG_ORDER.index(to) > RAG_ORDER.index(worst):
+            worst = to
+
+    for t in targets:
+        if t.value is None:
+            continue
+        w = t.words()
+        if t.moved_away:
+            lower("Red", f"{t.title}: {w}")
+        elif t.status == "not met":
+            lower("Red", f"{t.title}: target not met by {t.target.target_date:%-d %B %Y}")
+        elif t.status != "met":
+            lower("Green", f"{t.title}: {w}")
+        else:
+            reasons.append(f"{t.title}: {w}")
+    late = [a for a in actions if a.overdue(today)]
+    if late:
+        lower("Amber", f"{len(late)} action{'s' if len(late) > 1 else ''} overdue")
+    if worst == "Complete" and (not all(a.status == "Complete" for a in actions) or not actions):
+        worst = "Green"
+    reasons = [r for r in reasons if r]
+    recorded = priority.status if priority.status in RAG_ORDER else None
+    if recorded is None:
+        return worst, reasons
+    status = max(recorded, worst, key=RAG_ORDER.index)
+    if status != recorded:
+        reasons.insert(0, f"recorded {recorded}, which the data contradict")
+    return status, reasons
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,12 @@ class Action:
     def overdue(self, today: date) -> bool:
         return self.status != "Complete" and self.due_date < today
 
+    def rag(self, today: date) -> str:
+        """The status to show at ``today``: an overdue action is never Green (at best Amber)."""
+        if self.overdue(today) and self.status == "Green":
+            return "Amber"
+        return self.status
+
 
 @dataclass(frozen=True)
 class Target:

@@ -136,8 +136,12 @@ def series(store: Store, sc: Scope, indicator_id: str, months: int = SERIES_MONT
             y, m = y - 1, m + 12
         ends = month_ends(date(y, m, 1), sc.at)
         try:
-            return compute(
-                _sources(store, sc.la_code), ends, ids=[indicator_id], la_codes=[sc.la_code]
+            return compute(  # monthly values: events in each month, never rolling years
+                _sources(store, sc.la_code),
+                ends,
+                period="month",
+                ids=[indicator_id],
+                la_codes=[sc.la_code],
             )
         except SelfevalError:
             return []
