@@ -44,7 +44,9 @@ def test_a_missing_field_is_named(tmp_path):
 
 
 def test_a_misspelt_implication_is_refused(tmp_path):
-    text = example_council_path().read_text().replace("legal_ref", "legl_ref")
+    text = example_council_path().read_text().replace(
+        "[implications]\n", '[implications]\nlegl_ref = "[XY/1/V]"\n'
+    )
     p = tmp_path / "council.toml"
     p.write_text(text)
     with pytest.raises(InputError, match=r"field implications.legl_ref: is not an implications"):

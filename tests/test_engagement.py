@@ -106,8 +106,10 @@ def test_pack_holds_figures_history_and_audits(two_authorities):
     indicators = dict((r[0], r[1]) for r in _table(doc, "Indicators at").rows)
     assert indicators["Children looked after"] == "8"
     assert "DfE's published figures are not imported" in words
-    # Seven audits: 6 good or better = 86%; one inadequate is a count of 1, so c.
-    assert _table(doc, "Audits").rows[0] == ("all audits", "7", "86%", "c")
+    # Seven audits: 6 good, 1 inadequate. The 1 is c; with the self-evaluation's table beside
+    # this one (0 requiring improvement), 86% good or better of 7 would give it back, so the
+    # 6 is withheld too and both shares are c (outputs.disclosure.grade_table).
+    assert _table(doc, "Audits").rows[-1] == ("All audits in the year", "7", "c", "c")
     assert "Moderation: c audits moderated" in words
     # History, oldest first; next: a short inspection centred on 14/01/2022 +- 6 months.
     assert _table(doc, "Inspections").rows == (

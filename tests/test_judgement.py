@@ -167,3 +167,51 @@ def test_disclosure_depends_on_the_audience_and_on_what_is_counted():
     assert not withhold_figure("public", "rate_per_10k", 60.0, 80, 13000, area="looked_after")
     with pytest.raises(ValueError):
         withhold_figure("councillors", "count", 3, None, None)
+
+
+def test_no_public_output_lets_a_withheld_count_be_worked_back():
+    """In care 20 at the year's start and 26 at its end, 10 started, 4 ceased. The 4 is withheld;
+    shown beside 20, 26 and 10 it is 20 + 10 - 26 = 4 again, so the smallest other figure (10
+    started) is withheld too, in every public output. Internal readers see everything."""
+    from selfeval.outputs.disclosure import derivable, flow_identity, protect
+
+    flow = [flow_identity("cla_end", "cla_start", "started", "ceased")]
+    values = {"cla_start": 20, "cla_end": 26, "started": 10, "ceased": 4}
+    naive = {k: ("c" if k == "ceased" else v) for k, v in values.items()}
+    assert derivable(naive, flow) == {"ceased"}
+    shown = protect(values, flow)
+    assert shown == {"cla_start": 20, "cla_end": 26, "started": "c", "ceased": "c"}
+    assert derivable(shown, flow) == set()
+    assert protect(values, flow, "internal") == values
+
+
+def test_every_public_figure_goes_through_the_same_protection():
+    """The record every public output shows figures through: with 20 -> 26 in care, 10 started
+    and 4 ceased, both flows are c wherever they appear; the stocks are shown."""
+    from selfeval.evaluation.figures import Record
+
+    start, end = date(2019, 3, 31), date(2020, 3, 31)
+    values = {
+        ("cla_count", start): 20.0,
+        ("cla_count", end): 26.0,
+        ("cla_starts", end): 10.0,
+        ("cla_ceased", end): 4.0,
+    }
+
+    class HandMade(Record):
+        def __init__(self) -> None:
+            self.public = True
+
+        def results(self, ids, dates, period="year"):
+            return [_r(i, values.get((i, d)), d) for i in ids for d in dates]
+
+    rec = HandMade()
+    shown = {k: rec.show(_r(k[0], v, k[1])) for k, v in values.items()}
+    assert shown == {
+        ("cla_count", start): "20",
+        ("cla_count", end): "26",
+        ("cla_starts", end): "c",
+        ("cla_ceased", end): "c",
+    }
+    rec.public = False
+    assert rec.show(_r("cla_ceased", 4.0, end)) == "4"

@@ -170,9 +170,10 @@ def test_figures_render_from_the_record(record: Record):
     assert record.figure(parse_figure("cin_plan_count at 2020-03-31")).text == "844"
 
 
-def test_a_figure_against_england_from_the_published_figures(reference_store: Store, tmp_path):
-    """DfE published 80,000 children looked after in England at 31 March 2020 (the 2019-2023
-    release of cla_number_and_rate_per_10k_children, rounded to the nearest 10)."""
+def test_a_count_is_never_set_beside_englands_total(reference_store: Store, tmp_path):
+    """DfE published 80,000 children looked after in England at 31 March 2020; the authority's
+    588 beside it says nothing (compare the rate per 10,000 children): refused, with the reason,
+    and the self-evaluation's tables of counts carry no England column."""
     from selfeval.benchmarks import import_dir
     from selfeval.evaluation.benchmarking import PublishedComparators
 
@@ -181,13 +182,22 @@ def test_a_figure_against_england_from_the_published_figures(reference_store: St
     name = "cla_number_and_rate_per_10k_children.csv"
     (folder / name).symlink_to(SHARED / "data" / "ees" / "2019-2023" / name)
     import_dir(reference_store, folder)
-    record = Record(reference_store, LA, comparators=PublishedComparators(reference_store, LA))
-    fig = record.figure(parse_figure("cla_count at 2020-03-31 vs england"))
-    assert fig.text == "588 (England: 80,000)"
-    assert fig.evidence.comparison.startswith("England: cla_number_and_rate_per_10k_children")
-    with pytest.raises(FigureError, match="no region benchmark"):
-        # The synthetic authority is in no published region.
-        record.figure(parse_figure("cla_count at 2020-03-31 vs region"))
+    comparators = PublishedComparators(reference_store, LA)
+    assert comparators.compare(record_result(reference_store), "england").value == 80_000
+    record = Record(reference_store, LA, comparators=comparators)
+    with pytest.raises(FigureError, match="a count is not compared with England's total"):
+        record.figure(parse_figure("cla_count at 2020-03-31 vs england"))
+    from selfeval.evaluation.findings import draft_benchmark_gaps
+
+    assert [
+        f
+        for f in draft_benchmark_gaps(record, MARCH_2020)
+        if f.evidence.indicator_id == "cla_count"
+    ] == []
+
+
+def record_result(store: Store):
+    return Record(store, LA).result("cla_count", MARCH_2020)
 
 
 def test_unknown_figure_or_missing_data_is_an_error_with_its_place(record: Record):

@@ -15,9 +15,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 
 from selfeval.assurance.repository import audits as stored_audits
-from selfeval.assurance.summary import GradeShare, grade_shares, moderation
+from selfeval.assurance.summary import grade_shares, moderation
 from selfeval.benchmarks.compare import (
     Comparison,
     area_names,
@@ -30,7 +31,13 @@ from selfeval.evaluation.figures import Record, format_number
 from selfeval.indicators import catalogue
 from selfeval.inspections.outcomes import Inspection
 from selfeval.inspections.planner import expected_next
-from selfeval.outputs.disclosure import SUPPRESSED, is_small, publish_count, publish_percent
+from selfeval.outputs.disclosure import (
+    SUPPRESSED,
+    grade_table,
+    is_small,
+    publish_count,
+    publish_percent,
+)
 from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
 from selfeval.plans.progress import action_summary, target_progress
 from selfeval.plans.repository import plan as stored_plan
@@ -189,28 +196,28 @@ def _indicators(store: Store, la_code: str, at: date, record: Record) -> list:
     return blocks
 
 
-def _share_row(s: GradeShare) -> tuple[str, ...]:
-    """One group's audits with disclosure control: each audit is one child's case."""
-    return (
-        s.group,
-        str(publish_count(s.audits)),
-        _share_pct(s.good_or_better, s.audits),
-        _share_pct(s.inadequate, s.audits),
-    )
-
-
 def _audits(store: Store, la_code: str, at: date) -> list:
+    """The year's audits by practice week and in all, with the same disclosure as the
+    self-evaluation's table (:func:`outputs.disclosure.grade_table`): one public set of
+    figures, so that no share here gives back a count withheld there."""
     blocks: list = [Heading(2, "Case audits")]
-    found = stored_audits(store, la_code, end=at)
+    since = at - relativedelta(years=1)
+    found = stored_audits(store, la_code, start=since, end=at)
     if not found:
         blocks.append(Paragraph(text("No case audits are recorded for this authority.")))
         return blocks
-    shares = grade_shares(found) + grade_shares(found, "week")
+    weeks = grade_shares(found, "week")
+    counts = [[s.outstanding, s.good, s.requires_improvement, s.inadequate] for s in weeks]
+    shown = grade_table(counts, "public")
+    groups = [s.group for s in weeks] + ["All audits in the year"]
     blocks.append(
         Table(
-            "Audits' final grades, all and by practice week (c: 1 to 5 audits)",
+            "Audits' final grades in the year, by practice week and in all (c: withheld)",
             ("Audits", "Number", "Good or better", "Inadequate"),
-            tuple(_share_row(s) for s in shares),
+            tuple(
+                (g, str(total), gob, inad)
+                for g, (_, total, gob, inad) in zip(groups, shown, strict=True)
+            ),
             numeric=frozenset({1, 2, 3}),
         )
     )

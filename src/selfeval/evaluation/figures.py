@@ -245,6 +245,12 @@ class Record:
                     f"{r.reason or 'no data'}"
                 )
         comparison = None
+        if ref.versus and results[-1].unit == "count":
+            raise FigureError(
+                f"figure {ref.indicator_id}{where}: a count is not compared with "
+                f"{'England' if ref.versus == 'england' else 'the ' + ref.versus}'s total (it "
+                "says nothing of the authority's size); compare the rate or percentage instead"
+            )
         if ref.versus:
             comparison = self.comparators.compare(results[-1], ref.versus)
             if comparison is None:
@@ -285,7 +291,41 @@ class Record:
             audience_of(self.public), r.unit, r.value, r.numerator, r.denominator, area=area
         ):
             return SUPPRESSED
+        if self.public and r.unit == "count" and self._flow_withheld(r):
+            return SUPPRESSED
         return format_number(r.value, r.unit, rounded)
+
+    def _flow_withheld(self, r: Result) -> bool:
+        """Whether a count is withheld because, with the other figures of a stock-and-flow
+        identity (in care at the year's start and end, started, ceased), it would give a
+        withheld count away in some public output (:func:`outputs.disclosure.protect`)."""
+        from dateutil.relativedelta import relativedelta
+
+        from selfeval.outputs.disclosure import FLOWS, flow_identity, protect
+
+        asked = _asked(r)
+        for stock, started, ceased in FLOWS:
+            if r.id not in (stock, started, ceased):
+                continue
+            ends = [asked] if r.id != stock else [asked, asked + relativedelta(years=1)]
+            for end in ends:
+                start = end - relativedelta(years=1)
+                rs = self.results([stock], [start, end]) + self.results([started, ceased], [end])
+                if any(x.value is None for x in rs):
+                    continue
+                names = [
+                    f"{stock}@{start}",
+                    f"{stock}@{end}",
+                    f"{started}@{end}",
+                    f"{ceased}@{end}",
+                ]
+                shown = protect(
+                    {n: float(x.value) for n, x in zip(names, rs, strict=True)},  # type: ignore[arg-type]
+                    [flow_identity(names[1], names[0], names[2], names[3])],
+                )
+                if shown.get(f"{r.id}@{asked}") == SUPPRESSED:
+                    return True
+        return False
 
 
 def format_number(value: float | None, unit: str, rounded: bool = False) -> str:

@@ -354,6 +354,12 @@ def build_scrutiny(
         ),
     )
     if not notes.get("progress"):
+        from selfeval.evaluation.benchmarking import benchmarks_synthetic
+        from selfeval.evaluation.sef import SYNTHETIC_NOTE
+
+        if benchmarks_synthetic(record.store):
+            n += 1
+            doc.add(Paragraph(text(SYNTHETIC_NOTE), f"3.{n}"))
         for area in AREAS:
             j = sef.judgements[area.key]
             n += 1

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from selfeval.errors import UsageError
+from selfeval.errors import SelfevalError, UsageError
 from selfeval.evaluation import supporting
 from selfeval.evaluation.benchmarking import Standing, benchmarks_synthetic, series_charts
 from selfeval.evaluation.change import WORDS, Change, methods_text, record_changes
@@ -171,6 +171,8 @@ class _Figures:
     standings: dict[str, Standing]
     trends: dict[str, list[tuple[int, float | None, str]]]
     """For counts: (year, value, 'returns' or 'published') oldest first."""
+    differences: list = field(default_factory=list)
+    """Indicators whose figure as returned differs from the figure as now recorded."""
 
 
 def build_sef(record: Record, opts: SefOptions) -> Built:
@@ -309,6 +311,7 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
     doc.add(Heading(2, "Appendix A: how change is judged", new_page=True))
     judged = sum(1 for c in figs.changes.values() if c.p_value is not None)
     doc.add(*(Paragraph(text(p)) for p in methods_text(judged)))
+    doc.add(*_basis_blocks(record, figs))
     doc.add(Heading(2, "Appendix B: glossary"))
     doc.add(
         Table(
@@ -341,17 +344,36 @@ def _figures(record: Record, since: date, at: date) -> _Figures:
     pairs = {i: (a, b) for i, (a, b) in by.items() if b.value is not None}
     changes = record_changes(record, since, at)
     standings: dict[str, Standing] = {}
+    differences: list = []
     standing = getattr(record.comparators, "standing", None)
     if standing is not None:
+        published = [i for i in pairs if cat[i].published is not None and cat[i].unit != "count"]
+        returned = _as_returned(record, published, at, differences)
         for i, (_, b) in pairs.items():
-            s = standing(b, cat[i].polarity)
+            s = standing(returned.get(i, b), cat[i].polarity)  # DfE's basis: as returned
             if s is not None:
                 standings[i] = s
     counts = [i for i in pairs if cat[i].unit == "count"]
     dates = [at - relativedelta(years=k) for k in range(TREND_YEARS - 1, -1, -1)]
     record.results(counts, dates)  # every count at every year's date in one computation
     trends = {i: _trend(record, i, at) for i in counts}
-    return _Figures(pairs, changes, standings, trends)
+    return _Figures(pairs, changes, standings, trends, differences)
+
+
+def _as_returned(record: Record, ids: list[str], at: date, differences: list) -> dict[str, Result]:
+    """The figures at ``at`` as returned (each year from its own returns, as DfE computes its
+    published figures), for the comparisons; the ones that differ from the figures as now
+    recorded are added to ``differences``. Dates other than 31 March use the record as is."""
+    if not ids or (at.month, at.day) != (3, 31):
+        return {}
+    from selfeval.indicators.on_basis import basis_differences
+
+    try:
+        found = basis_differences(record.store, record.la_code, at.year, ids=ids)
+    except SelfevalError:
+        return {}
+    differences.extend(d for d in found if d.differs)
+    return {d.id: d.as_returned for d in found if d.as_returned.value is not None}
 
 
 def _trend(record: Record, ind_id: str, at: date) -> list[tuple[int, float | None, str]]:
@@ -456,6 +478,31 @@ def _summary(
             )
         )
     return out
+
+
+def _basis_blocks(record: Record, figs: _Figures) -> list[Block]:
+    """Where the figures as returned (DfE's basis, used for every comparison) differ from the
+    figures as now recorded (with later corrections), and by how much."""
+    lead = (
+        "Comparisons with England, the region and the neighbours use each year's figures as "
+        "returned, the basis of DfE's published statistics; the tables show the figures as now "
+        "recorded, with later corrections."
+    )
+    if not figs.differences:
+        return [Paragraph(text(lead + " For the indicators compared, the two agree."))]
+    rows = tuple(
+        (d.title, record.show(d.as_returned), record.show(d.as_recorded)) for d in figs.differences
+    )
+    return [
+        Paragraph(text(lead + " Where they differ:")),
+        Table(
+            caption="Figures as returned and as now recorded",
+            header=("Indicator", "As returned", "As now recorded"),
+            rows=rows,
+            numeric=frozenset({1, 2}),
+            compact=True,
+        ),
+    ]
 
 
 def _first(points: Sequence[Point], empty: str) -> str:

@@ -19,9 +19,9 @@ from selfeval.indicators import catalogue
 from selfeval.outputs.disclosure import (
     SMALL_MAX,
     SUPPRESSED,
+    grade_table,
     is_small,
     suppress_column,
-    suppress_table,
 )
 from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
 from selfeval.plans import repository as plans
@@ -53,16 +53,11 @@ def assurance_blocks(
     if audits:
         shares = grade_shares(audits, by="week")
         counts = [[s.outstanding, s.good, s.requires_improvement, s.inadequate] for s in shares]
-        shown = suppress_table(counts) if public else None
-        rows = []
-        for i, s in enumerate(shares):
-            cells = shown.cells[i] if shown else counts[i]
-            total = shown.row_totals[i] if shown else s.audits
-            if SUPPRESSED in (cells[0], cells[1], total):
-                pct = SUPPRESSED
-            else:
-                pct = f"{100.0 * (int(cells[0]) + int(cells[1])) / int(total):.0f}%"
-            rows.append((s.group, *(str(c) for c in cells), str(total), pct))
+        shown = grade_table(counts, "public" if public else "internal")
+        rows = [
+            (s.group, *(str(c) for c in cells), str(total), gob)
+            for s, (cells, total, gob, _) in zip(shares, shown, strict=False)
+        ]
         out.append(
             Table(
                 caption=f"Case audits by practice week, {_d(since)} to {_d(at)}: final grades",

@@ -309,7 +309,8 @@ _DERIVED: dict[tuple, set[float]] = {}
 def supporting_figures(store: Store, la: str, since: date, at: date) -> set[float]:
     """The numbers selfeval derives from the store for the period (benchmark medians and
     quartiles, ranks, trends, audits, the plan, population): the self-evaluation made again
-    from the store, for both audiences. A number edited by hand is in neither."""
+    from the store for internal readers (a public edition shows a subset of its numbers). A
+    number edited by hand is not among them."""
     from selfeval.assurance import repository as assurance
     from selfeval.evaluation.figures import Record
     from selfeval.evaluation.sef import SefOptions, build_sef
@@ -326,10 +327,7 @@ def supporting_figures(store: Store, la: str, since: date, at: date) -> set[floa
     )
     key = (str(store.url), la, since, at, state)
     if key not in _DERIVED:
-        out: set[float] = set()
-        record = Record(store, la)
-        for public in (True, False):
-            doc = build_sef(record, SefOptions(la_code=la, at=at, since=since, public=public))
-            out |= {value for _, value, _, _ in numbers_in(doc.document.text())}
-        _DERIVED[key] = out
+        record = Record(store, la, public=False)  # internal: every number a public one shows
+        doc = build_sef(record, SefOptions(la_code=la, at=at, since=since, public=False))
+        _DERIVED[key] = {value for _, value, _, _ in numbers_in(doc.document.text())}
     return _DERIVED[key]

@@ -340,3 +340,85 @@ def _protected(grid: list[list[int]], hidden: set[tuple[int, int]], cell: tuple[
                     seen.add(("c", j))
                     queue.append(("c", j))
     return False
+
+
+# -- across outputs: figures that add up --------------------------------------------------------
+
+Identity = dict[str, float]
+"""A linear identity between published figures: the sum of coefficient x figure is 0 (for
+example, children looked after at the year's end = at its start + started - ceased)."""
+
+
+FLOWS: tuple[tuple[str, str, str], ...] = (("cla_count", "cla_starts", "cla_ceased"),)
+"""Stocks and the flows in and out of them (indicator ids): the year's end = its start +
+started - ceased, so the four are published together or protected together."""
+
+
+def flow_identity(stock_end: str, stock_start: str, started: str, ceased: str) -> Identity:
+    """end - start - started + ceased = 0."""
+    return {stock_end: 1.0, stock_start: -1.0, started: -1.0, ceased: 1.0}
+
+
+def derivable(shown: dict[str, Cell | float], identities: Sequence[Identity]) -> set[str]:
+    """The withheld figures that one identity gives away: every other term of it is shown."""
+    out: set[str] = set()
+    for ident in identities:
+        hidden = [k for k in ident if shown.get(k) == SUPPRESSED]
+        missing = [k for k in ident if k not in shown]
+        if len(hidden) == 1 and not missing:
+            out.add(hidden[0])
+    return out
+
+
+def protect(
+    values: dict[str, float], identities: Sequence[Identity], audience: str = "public"
+) -> dict[str, Cell | float]:
+    """Figures as one audience may see them across all its outputs: small counts withheld,
+    then, while an identity would give one away, the smallest other non-zero figure of that
+    identity withheld too (DfE's secondary suppression, across documents)."""
+    shown: dict[str, Cell | float] = {
+        k: (SUPPRESSED if audience == "public" and is_small(v) else v) for k, v in values.items()
+    }
+    if audience != "public":
+        return shown
+    while True:
+        leaks = [i for i in identities if derivable(shown, [i])]
+        if not leaks:
+            return shown
+        ident = leaks[0]
+        others = [k for k in ident if shown.get(k) != SUPPRESSED and values.get(k) not in (None, 0)]
+        if not others:
+            return shown
+        shown[min(others, key=lambda k: (values[k], k))] = SUPPRESSED
+
+
+def grade_table(
+    counts: Sequence[Sequence[int]], audience: str = "public"
+) -> list[tuple[list[Cell], Cell, str, str]]:
+    """Audit grades (outstanding, good, requires improvement, inadequate) by group, as one
+    audience sees them in every output: each group's cells and total, its good-or-better and
+    inadequate shares. For the public the table is suppressed as a whole (with its totals), and
+    a share is withheld when a count inside it is, so that no output's share gives back a
+    withheld cell of another's; the last row is the column totals (all groups)."""
+    if audience not in AUDIENCES:
+        raise ValueError(f"there is no audience {audience!r} (choose {', '.join(AUDIENCES)})")
+    rows = [list(r) for r in counts]
+    if audience == "internal":
+        grid = [*rows, [sum(c) for c in zip(*rows, strict=True)]]
+        totals: list[Cell] = [sum(r) for r in grid]
+        cells: list[list[Cell]] = [list(r) for r in grid]
+    else:
+        t = suppress_table(rows)
+        aug = t.augmented()
+        cells = [r[:-1] for r in aug]
+        totals = [r[-1] for r in aug]
+
+    def share(parts: list[Cell], total: Cell) -> str:
+        if SUPPRESSED in (*parts, total):
+            return SUPPRESSED
+        return f"{100.0 * sum(int(p) for p in parts) / int(total):.0f}%" if int(total) else "x"
+
+    return [
+        (c, tot, share(c[0:2], tot), share(c[3:4], tot))
+        for c, tot in zip(cells, totals, strict=True)
+    ]
