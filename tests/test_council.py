@@ -44,8 +44,10 @@ def test_a_missing_field_is_named(tmp_path):
 
 
 def test_a_misspelt_implication_is_refused(tmp_path):
-    text = example_council_path().read_text().replace(
-        "[implications]\n", '[implications]\nlegl_ref = "[XY/1/V]"\n'
+    text = (
+        example_council_path()
+        .read_text()
+        .replace("[implications]\n", '[implications]\nlegl_ref = "[XY/1/V]"\n')
     )
     p = tmp_path / "council.toml"
     p.write_text(text)

@@ -66,7 +66,7 @@ def withhold_figure(
         return False
     if unit == "count":
         return is_small(value)
-    return denominator is not None and (is_small(numerator) or is_small(denominator))
+    return denominator is not None and discloses(_Parts(numerator, denominator))
 
 
 def is_small(n: float | None) -> bool:
