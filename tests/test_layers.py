@@ -46,7 +46,7 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
     ("selfeval.indicators.store_sources", "selfeval.benchmarks.population"),
     ("selfeval.outputs.check", "selfeval.evaluation.benchmarking"),
     ("selfeval.outputs.check", "selfeval.evaluation.sef"),
-    ("selfeval.outputs.check", "selfeval.evaluation.supporting"),
+    ("selfeval.outputs.check", "selfeval.evaluation.figures"),
     ("selfeval.plans.io", "selfeval.assurance.workbook"),
     ("selfeval.store.db", "selfeval.assurance.tables"),
     ("selfeval.store.db", "selfeval.plans.tables"),
