@@ -195,6 +195,12 @@ class PublishedComparators(Comparators):
         return self._synthetic
 
 
+SYNTHETIC_NOTE = (
+    "England, the regions and the statistical neighbours in this document are selfeval's "
+    "synthetic England, made for the demonstration: they are not DfE's published figures."
+)
+
+
 def benchmarks_synthetic(store: Store) -> bool:
     """Whether the store's published figures are selfeval's synthetic England (its
     authorities are named "Synthetic Authority N"), which every output must say."""

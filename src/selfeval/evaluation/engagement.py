@@ -345,6 +345,11 @@ def engagement_pack(store: Store, la_code: str, at: date) -> Document:
         meta={"kind": "engagement pack", "la": la_code, "at": at.isoformat()},
     )
     record = Record(store, la_code, public=True)
+    if has_benchmarks(store):
+        from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
+
+        if benchmarks_synthetic(store):
+            doc.add(Paragraph(text(SYNTHETIC_NOTE)))
     doc.add(*_indicators(store, la_code, at, record))
     doc.add(*_audits(store, la_code, at))
     doc.add(*_plan(store, la_code, at, record))

@@ -354,8 +354,7 @@ def build_scrutiny(
         ),
     )
     if not notes.get("progress"):
-        from selfeval.evaluation.benchmarking import benchmarks_synthetic
-        from selfeval.evaluation.sef import SYNTHETIC_NOTE
+        from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 
         if benchmarks_synthetic(record.store):
             n += 1

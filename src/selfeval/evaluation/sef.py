@@ -23,7 +23,12 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import SelfevalError, UsageError
 from selfeval.evaluation import supporting
-from selfeval.evaluation.benchmarking import Standing, benchmarks_synthetic, series_charts
+from selfeval.evaluation.benchmarking import (
+    SYNTHETIC_NOTE,
+    Standing,
+    benchmarks_synthetic,
+    series_charts,
+)
 from selfeval.evaluation.change import WORDS, Change, methods_text, record_changes
 from selfeval.evaluation.figures import Record, format_number
 from selfeval.evaluation.findings import Finding, draft_findings
@@ -323,12 +328,6 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
     doc.add(Heading(2, "Appendix C: evidence register"))
     doc.add(evidence_register_table(register))
     return Built(doc, register, findings, judgements)
-
-
-SYNTHETIC_NOTE = (
-    "England, the regions and the statistical neighbours in this document are selfeval's "
-    "synthetic England, made for the demonstration: they are not DfE's published figures."
-)
 
 
 # -- the figures ----------------------------------------------------------------------------------
