@@ -215,3 +215,20 @@ def test_every_public_figure_goes_through_the_same_protection():
     }
     rec.public = False
     assert rec.show(_r("cla_ceased", 4.0, end)) == "4"
+
+
+def test_an_audit_share_that_gives_children_away_is_put_in_words():
+    """7 audits of care leavers, 2 good: 29% of 7 gives the 2 back, so the public reads "a
+    minority of 7"; internal readers read 29% of 7."""
+    from selfeval.assurance.grades import Grade
+    from selfeval.assurance.records import Audit
+    from selfeval.evaluation.judgement import audit_points
+
+    audits = [
+        Audit(f"K{i}", date(2020, 1, 6), "A", Grade.GOOD if i < 2 else Grade.INADEQUATE)
+        for i in range(7)
+    ]
+    [public] = audit_points(audits, "care leavers")
+    assert public.text == "Case audits of care leavers: a minority of 7 judged good or better."
+    [inside] = audit_points(audits, "care leavers", public=False)
+    assert inside.text == "Case audits of care leavers: 29% of 7 judged good or better."

@@ -32,6 +32,7 @@ from selfeval.evaluation.benchmarking import Standing
 from selfeval.evaluation.change import Change
 from selfeval.evaluation.figures import format_number
 from selfeval.indicators import Indicator, Result
+from selfeval.outputs.disclosure import withhold_share
 
 GAP = 0.10
 """A gap to the benchmark counts when it is at least this share of the benchmark's value."""
@@ -165,14 +166,24 @@ def indicator_points(e: Evidence) -> list[Point]:
     return out
 
 
-def audit_points(audits: Sequence[Audit], group: str) -> list[Point]:
+def _share(good: int, n: int, public: bool) -> str:
+    """ "46% of 54", or, where it would reveal 1 to 5 children to the public, words only."""
+    if public and withhold_share(good, n):
+        return f"{'most' if 2 * good >= n else 'a minority'} of {n}"
+    return f"{100.0 * good / n:.0f}% of {n}"
+
+
+def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) -> list[Point]:
     """What the case audits of one group of children say (nothing for too few audits)."""
     if len(audits) < MIN_AUDITS:
         return []
     [share] = grade_shares(audits)
     pct = share.good_or_better_pct or 0.0
     out: list[Point] = []
-    line = f"Case audits of {group}: {pct:.0f}% of {share.audits} judged good or better"
+    line = (
+        f"Case audits of {group}: {_share(share.good_or_better, share.audits, public)} judged "
+        "good or better"
+    )
     if pct >= GOOD_AUDITS:
         out.append(Point(line + ".", 1.5, "strength", "audits"))
     elif pct < WEAK_AUDITS:
@@ -188,7 +199,7 @@ def audit_points(audits: Sequence[Audit], group: str) -> list[Point]:
             out.append(
                 Point(
                     f"{worst} is the weakest part of practice in the audits of {group}: good or "
-                    f"better in {w:.0f}% of them.",
+                    f"better in {_share(sum(domains[worst]), len(domains[worst]), public)}.",
                     1.0,
                     "development",
                     "audits",

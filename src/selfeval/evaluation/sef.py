@@ -223,7 +223,7 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
             points += indicator_points(ev)
         mine = _audits_of(area, audits)
         if mine:
-            points += audit_points(mine, _group(area))
+            points += audit_points(mine, _group(area), public=record.public)
         judgements[area.key] = judge_area(area.key, points)
 
     def section(key: str, level: int = 3) -> None:

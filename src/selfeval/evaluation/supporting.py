@@ -22,6 +22,7 @@ from selfeval.outputs.disclosure import (
     grade_table,
     is_small,
     suppress_column,
+    withhold_share,
 )
 from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
 from selfeval.plans import repository as plans
@@ -129,7 +130,7 @@ def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -
         return []
 
     def pct(good: int, n: int) -> str:
-        if public and is_small(n):
+        if public and withhold_share(good, n):
             return SUPPRESSED
         return f"{100.0 * good / n:.0f}%" if n else "x"
 

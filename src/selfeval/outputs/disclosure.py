@@ -69,6 +69,12 @@ def withhold_figure(
     return denominator is not None and discloses(_Parts(numerator, denominator))
 
 
+def withhold_share(part: float, whole: float) -> bool:
+    """Whether a share of a group of children (audits good or better of those audited) gives
+    1 to 5 of them away: the group, the part or the rest is 1 to 5."""
+    return is_small(whole) or is_small(part) or is_small(whole - part)
+
+
 def is_small(n: float | None) -> bool:
     """A count that would identify children: 1 to 5."""
     return n is not None and 1 <= n <= SMALL_MAX
