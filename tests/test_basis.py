@@ -76,3 +76,21 @@ def test_as_returned_needs_a_year_and_a_known_basis(store):
         Basis.parse("as published")
     assert Basis.parse("as now recorded") is AS_RECORDED
     assert Basis.parse("AS_RETURNED") is AS_RETURNED
+
+
+@pytest.mark.django_db
+def test_the_children_behind_a_figure_on_each_basis(store, capsys):
+    """At 31 March 2019 as returned the list is A and B, as the 2019 return counted them."""
+    from conftest import run_cli
+
+    _two_years(store)
+    args = ["--db", str(store.url), "indicators", "children", "cla_count", "--at", "2019-03-31"]
+    code, out, err = run_cli(capsys, *args, "--basis", "as-returned")
+    assert code == 0, err
+    lines = out.strip().splitlines()
+    assert [ln.split("\t")[0] for ln in lines[1:-1]] == ["A", "B"]
+    assert lines[-1] == "cla_count at 2019-03-31 for 999 (as returned): 2 rows"
+    code, out, _ = run_cli(capsys, *args)
+    assert (
+        out.strip().splitlines()[-1] == "cla_count at 2019-03-31 for 999 (as now recorded): 1 rows"
+    )

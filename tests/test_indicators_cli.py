@@ -163,7 +163,7 @@ def test_children_lists_the_child_counted_and_writes_a_safe_csv(db, tmp_path):
     lines = r.output.splitlines()
     assert lines[0].split("\t") == ["child_id", "la_code", "DECOM", "RNE", "LS", "PLACE"]
     assert lines[1].split("\t") == ["A", "999", "2018-05-01", "S", "C2", "U1"]
-    assert lines[-1] == "cla_count at 2019-03-31 for 999: 1 rows"
+    assert lines[-1] == "cla_count at 2019-03-31 for 999 (as now recorded): 1 rows"
     out = tmp_path / "children.csv"
     r = invoke(db, "children", "cla_count", "--at", "2019-03-31", "--csv", str(out))
     assert r.exit_code == 0 and "1 rows" in r.output

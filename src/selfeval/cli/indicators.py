@@ -36,6 +36,16 @@ PERIOD = click.option(
 )
 
 
+BASIS = click.option(
+    "--basis",
+    type=click.Choice(["as-returned", "as-recorded"]),
+    default="as-recorded",
+    show_default=True,
+    help="as-returned: each date from its own return year's record (loads of that year and "
+    "earlier), as DfE publishes; as-recorded: every load merged, later corrections included.",
+)
+
+
 @cli.group(invoke_without_command=True)
 @click.option("--at", type=DATE, help="Count at this date; periods end on it.")
 @click.option("--from", "from_", type=DATE, help="Start of a month-end series.")
@@ -44,14 +54,7 @@ PERIOD = click.option(
 @PERIOD
 @click.option("--la", "la_code", type=LA_CODE, help="One authority (default: all in the store).")
 @click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
-@click.option(
-    "--basis",
-    type=click.Choice(["as-returned", "as-recorded"]),
-    default="as-recorded",
-    show_default=True,
-    help="as-returned: each date from its own return year's record (loads of that year and "
-    "earlier), as DfE publishes; as-recorded: every load merged, later corrections included.",
-)
+@BASIS
 @click.option(
     "--format",
     "fmt",
@@ -177,6 +180,7 @@ def docs(out: Path | None) -> None:
 @click.argument("indicator_id")
 @click.option("--at", type=DATE, required=True, help="The date of the figure.")
 @PERIOD
+@BASIS
 @click.option(
     "--la", "la_code", type=LA_CODE, help="The authority (needed if the store has several)."
 )
@@ -192,13 +196,18 @@ def children_(
     indicator_id: str,
     at: date,
     period: str,
+    basis: str,
     la_code: str | None,
     csv_file: Path | None,
 ) -> None:
     """List the children an indicator counts at a date (child-level data: handle with care)."""
     get(indicator_id)
     cl = children(
-        sources_from_store(ctx.store(), la_code), indicator_id, at, period=period, la_code=la_code
+        sources_from_store(ctx.store(), la_code, basis=Basis.parse(basis), year=at),
+        indicator_id,
+        at,
+        period=period,
+        la_code=la_code,
     )
     audit(
         ctx,
@@ -221,4 +230,4 @@ def children_(
         if "in_numerator" in cl.columns
         else f"{len(cl.rows)} rows"
     )
-    click.echo(f"{r.id} at {r.date} for {r.la_code}: {total}")
+    click.echo(f"{r.id} at {r.date} for {r.la_code} ({r.basis}): {total}")
