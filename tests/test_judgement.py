@@ -232,3 +232,30 @@ def test_an_audit_share_that_gives_children_away_is_put_in_words():
     assert public.text == "Case audits of care leavers: a minority of 7 judged good or better."
     [inside] = audit_points(audits, "care leavers", public=False)
     assert inside.text == "Case audits of care leavers: 29% of 7 judged good or better."
+
+
+def test_the_context_says_what_the_last_inspection_found_and_what_comes_next():
+    """Standard inspection from 14 January 2019, judged good: a short inspection is expected in
+    the six months either side of 14 January 2022 (14 July 2021 to 14 July 2022); at 31 March
+    2020, more than six months after it, a focused visit is possible before then. Without any
+    inspection loaded, a visible prompt."""
+    from selfeval.evaluation.sef import SefOptions, _inspection_text
+    from selfeval.inspections.outcomes import Inspection
+
+    last = Inspection(
+        "E09999999",
+        "Synthshire",
+        "West Midlands",
+        date(2019, 1, 14),
+        date(2019, 3, 1),
+        "standard",
+        {"overall": "good"},
+    )
+    said = _inspection_text(SefOptions("999", AT, inspections=(last,)), AT)
+    assert said.startswith(
+        "Ofsted's last ILACS standard inspection began on 14 January 2019 and judged overall "
+        "effectiveness good. The next is expected to be a short inspection between 14 July 2021 "
+        "and 14 July 2022, with a focused visit possible before then."
+    )
+    assert "[To write: the recommendations" in said
+    assert _inspection_text(SefOptions("999", AT), AT).startswith("[To write: the last ILACS")
