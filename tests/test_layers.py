@@ -12,8 +12,18 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "selfeval"
 
+TOOLKIT = {
+    f"selfeval.outputs.{m}"
+    for m in ("formatting", "tables", "disclosure", "render", "document", "accessibility")
+}
+"""The presentation toolkit: how figures and dates read, CSV/XLSX writing with the formula
+guard, the templates, the disclosure rule. It imports nothing of the domain, so every layer may
+use it; the rest of ``outputs`` (pages and charts of domain objects) stands above evaluation's
+inputs."""
+
 LAYERS: list[set[str]] = [
     {"selfeval", "errors"},
+    {"outputs toolkit"},
     {"schema", "calendar", "pseudonymise"},
     {"returns"},
     {"store"},
@@ -118,6 +128,8 @@ def imports() -> dict[str, set[str]]:
 
 
 def package_of(module: str) -> str:
+    if module in TOOLKIT:
+        return "outputs toolkit"
     parts = module.split(".")
     return parts[1] if len(parts) > 1 else "selfeval"
 

@@ -19,12 +19,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.errors import InputError, Location
+from selfeval.outputs.tables import FORMULA_START, safe_cell
 from selfeval.returns import xlsx
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-"""A cell whose text starts with one of these may be run as a formula by a spreadsheet."""
 
 
 @dataclass(frozen=True)
@@ -134,13 +133,6 @@ def unescape(text: str) -> str:
     return text
 
 
-def escape(value: object) -> object:
-    """Text that a spreadsheet could run as a formula, made inert with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 @contextmanager
 def open_workbook(path: Path) -> Iterator[xlsx.Workbook]:
     """Open a workbook for reading after refusing what is not a plain .xlsx (through
@@ -247,7 +239,7 @@ def new_workbook(title: str, instructions: Sequence[str]) -> Workbook:
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
     for i, line in enumerate(instructions, start=3):
-        ws.cell(row=i, column=1, value=escape(line)).alignment = Alignment(wrap_text=True)
+        ws.cell(row=i, column=1, value=safe_cell(line)).alignment = Alignment(wrap_text=True)
     ws.column_dimensions["A"].width = 110
     return wb
 
@@ -311,7 +303,7 @@ def add_sheet(
         dv.add(span)
     for i, values in enumerate(rows, start=2):
         for j, (c, v) in enumerate(zip(cols, values, strict=True), start=1):
-            cell = ws.cell(row=i, column=j, value=escape(v))
+            cell = ws.cell(row=i, column=j, value=safe_cell(v))
             if c.kind == "date":
                 cell.number_format = "yyyy-mm-dd"
     for i in range(len(rows) + 2, min(last, 200) + 1):

@@ -31,6 +31,7 @@ from selfeval.errors import SelfevalError
 from selfeval.indicators import Result, catalogue, compute, get, sources_from_store
 from selfeval.indicators.store_sources import return_year_span
 from selfeval.outputs.disclosure import SUPPRESSED, audience_of, withhold_figure
+from selfeval.outputs.formatting import format_number
 from selfeval.store import Store
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
@@ -326,19 +327,6 @@ class Record:
                 if shown.get(f"{r.id}@{asked}") == SUPPRESSED:
                     return True
         return False
-
-
-def format_number(value: float | None, unit: str, rounded: bool = False) -> str:
-    """A value in the house style: counts with thousands separators, percentages to 0.1."""
-    if value is None:
-        return "no data"
-    if unit == "percent":
-        return f"{value:.0f}%" if rounded else f"{value:.1f}%"
-    if unit in ("count", "days"):
-        return f"{value:,.0f}"
-    if unit == "rate_per_10k":
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
 
 
 def _asked(r: Result) -> date:

@@ -10,17 +10,10 @@ from pathlib import Path
 
 from selfeval.indicators.engine import RESULT_FIELDS, Result
 from selfeval.indicators.registry import AREAS, Indicator
+from selfeval.outputs.formatting import excel_format, format_figure
+from selfeval.outputs.tables import safe_cell
 
 FIELDS = RESULT_FIELDS
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A cell starting with one of these is read as a formula by spreadsheet programs."""
-
-
-def safe_cell(v: object) -> object:
-    """A text cell that a spreadsheet will not run: formula-like text gets a leading quote."""
-    if isinstance(v, str) and v.startswith(FORMULA_STARTS):
-        return "'" + v
-    return v
 
 
 def to_json(results: Sequence[Result]) -> str:
@@ -44,9 +37,14 @@ def to_xlsx(results: Sequence[Result], path: Path) -> Path:
     ws = wb.active
     ws.title = "indicators"
     ws.append(list(FIELDS))
+    figures = {FIELDS.index(k) for k in ("value", "numerator", "denominator") if k in FIELDS}
     for r in results:
         d = r.as_dict()
         ws.append([safe_cell(d[k]) for k in FIELDS])
+        for i in figures:  # shown as the web and the documents show it; the exact value kept
+            ws.cell(ws.max_row, i + 1).number_format = excel_format(
+                r.unit if FIELDS[i] == "value" else "count"
+            )
     for row in ws.iter_rows(min_row=2):
         for cell in row:
             if isinstance(cell.value, str):
@@ -57,16 +55,8 @@ def to_xlsx(results: Sequence[Result], path: Path) -> Path:
 
 
 def format_value(r: Result) -> str:
-    """A figure as people read it: 12.3%, 1,234, 96 per 10,000, or why there is none."""
-    if r.value is None:
-        return "no data" if (r.reason or "").startswith("no data") else "—"
-    if r.unit == "percent":
-        return f"{r.value:.1f}%"
-    if r.unit == "count":
-        return f"{r.value:,.0f}"
-    if r.unit == "rate_per_10k":
-        return f"{r.value:.0f}"
-    return f"{r.value:,.1f}"
+    """A figure as people read it, the same in every output (``outputs.formatting``)."""
+    return format_figure(r.value, r.unit, r.reason)
 
 
 def to_table(results: Sequence[Result]) -> str:

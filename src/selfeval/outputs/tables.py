@@ -9,6 +9,8 @@ from collections.abc import Sequence
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+"""A cell whose text starts with one of these may be run as a formula by a spreadsheet (the one
+guard of every CSV and XLSX selfeval writes: exports, reports, workbook templates)."""
 
 
 def safe_cell(value: object) -> object:

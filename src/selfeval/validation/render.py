@@ -11,19 +11,12 @@ import jinja2
 import openpyxl
 
 from selfeval.errors import UsageError
+from selfeval.outputs.tables import safe_cell
 from selfeval.validation.report import ValidationReport
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 ISSUE_COLUMNS = (
     "validator", "return_year", "rule", "severity", "message", "child", "table", "row", "field"
 )  # fmt: skip
-
-
-def cell(value: object) -> object:
-    """A value safe for a spreadsheet cell: text that would start a formula gets a quote."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _issue_rows(reports: Sequence[ValidationReport]) -> list[list[object]]:
@@ -99,7 +92,7 @@ def to_xlsx(reports: Sequence[ValidationReport], path: Path) -> None:
         ws = wb.create_sheet(title)
         ws.append(header)
         for row in rows:
-            ws.append([cell(v) for v in row])
+            ws.append([safe_cell(v) for v in row])
     wb.save(path)
 
 
@@ -109,7 +102,7 @@ def to_csv(reports: Sequence[ValidationReport], path: Path) -> None:
         w = csv.writer(f)
         w.writerow(ISSUE_COLUMNS)
         for row in _issue_rows(reports):
-            w.writerow([cell(v) for v in row])
+            w.writerow([safe_cell(v) for v in row])
         for r in reports:
             for c in r.crashed:
                 crashed = (
@@ -119,10 +112,13 @@ def to_csv(reports: Sequence[ValidationReport], path: Path) -> None:
                     "crashed",
                     f"{c.message} [{c.error}]",
                 )
-                w.writerow([cell(v) for v in crashed])
+                w.writerow([safe_cell(v) for v in crashed])
             if r.failure:
                 w.writerow(
-                    [cell(v) for v in (r.validator, r.return_year, "", "unreadable", r.failure)]
+                    [
+                        safe_cell(v)
+                        for v in (r.validator, r.return_year, "", "unreadable", r.failure)
+                    ]
                 )
 
 
