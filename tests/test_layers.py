@@ -22,7 +22,7 @@ use it; the rest of ``outputs`` (pages and charts of domain objects) stands abov
 inputs."""
 
 LAYERS: list[set[str]] = [
-    {"selfeval", "errors"},
+    {"selfeval", "errors", "settings"},
     {"outputs toolkit"},
     {"schema", "calendar", "pseudonymise"},
     {"returns"},

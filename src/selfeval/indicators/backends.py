@@ -7,7 +7,6 @@ or a cluster's master URL (``spark://host:7077``, ``yarn``, ``k8s://...``).
 
 from __future__ import annotations
 
-import os
 import tempfile
 from functools import lru_cache
 
@@ -16,6 +15,7 @@ import ibis.expr.types as ir
 import pyarrow as pa
 
 from selfeval.errors import UsageError
+from selfeval.settings import current
 
 ENGINES = ("duckdb", "spark")
 
@@ -25,9 +25,7 @@ def backend(engine: str = "duckdb", master: str | None = None) -> ibis.BaseBacke
     if engine == "duckdb":
         return ibis.duckdb.connect()
     if engine == "spark":
-        return ibis.pyspark.connect(
-            spark_session(master or os.environ.get("SELFEVAL_SPARK_MASTER"))
-        )
+        return ibis.pyspark.connect(spark_session(master or current().spark_master))
     raise UsageError(f"--engine must be one of {', '.join(ENGINES)}, not {engine!r}")
 
 
@@ -46,12 +44,12 @@ def spark_session(master: str | None = None):  # type: ignore[no-untyped-def]
         .config("spark.ui.enabled", "false")
         .config("spark.sql.session.timeZone", "UTC")
         .config("spark.sql.warehouse.dir", tempfile.mkdtemp(prefix="selfeval-spark-"))
-        .config("spark.sql.shuffle.partitions", os.environ.get("SELFEVAL_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.shuffle.partitions", str(current().spark_partitions))
         # The returns name fields in mixed case (FTE) and definitions derive lower-case ones
         # (fte): Spark must tell them apart, as DuckDB does through quoted identifiers.
         .config("spark.sql.caseSensitive", "true")
         # Local mode runs in the driver's JVM: its heap holds every table handed to Spark.
-        .config("spark.driver.memory", os.environ.get("SELFEVAL_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.driver.memory", current().spark_driver_memory)
     )
     if not master or master.startswith("local"):
         builder = builder.config("spark.driver.bindAddress", "127.0.0.1").config(

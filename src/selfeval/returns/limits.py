@@ -7,18 +7,17 @@ unusually large returns can raise it; the check itself is ``base.check_file``.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from selfeval.returns.base import MAX_BYTES, check_file
+from selfeval.settings import current
 
 
 def max_file_bytes(override: int | None = None) -> int:
     """The largest file a reader accepts: ``override``, else ``$SELFEVAL_MAX_FILE_BYTES``."""
     if override is not None:
         return override
-    env = os.environ.get("SELFEVAL_MAX_FILE_BYTES", "").strip()
-    return int(env) if env.isdigit() else MAX_BYTES
+    return current().max_file_bytes or MAX_BYTES
 
 
 def check_size(path: Path, max_bytes: int | None = None) -> None:

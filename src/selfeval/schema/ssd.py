@@ -9,7 +9,6 @@ so each load of a table replaces the previous one (``snapshot``).
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import yaml
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.schema.base import TableSpec
+from selfeval.settings import current
 
 ENV = "SELFEVAL_SSD_SPEC"
 DATE_TYPES = {"datetime", "date", "datetime2", "smalldatetime"}
@@ -29,9 +29,9 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 def spec_folder() -> Path | None:
     """Where the SSD's YAML specifications are: $SELFEVAL_SSD_SPEC, else a sibling checkout."""
-    env = os.environ.get(ENV)
-    if env:
-        return Path(env)
+    given = current().ssd_spec
+    if given:
+        return given
     here = Path(__file__).resolve()
     for parent in here.parents:
         candidate = parent.parent / "shared" / "data" / "formats" / "ssd"

@@ -24,9 +24,9 @@ import sqlalchemy as sa
 from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
 from selfeval.schema import ALL_TABLES, is_known
+from selfeval.settings import current
 from selfeval.store import db, migrate
 
-DEFAULT_URL = "sqlite:///selfeval.db"
 CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 """The fields that hold a child's id in the returns (SSDA903, CIN census)."""
 DEFAULT_LA = "default_la_code"
@@ -127,12 +127,12 @@ def _data_dir_for(url: sa.URL) -> Path:
         if not url.database or url.database == ":memory:":
             raise UsageError("an in-memory SQLite store has nowhere to keep its data; give a file")
         return Path(url.database + ".data")
-    env = os.environ.get("SELFEVAL_DATA_DIR")
-    if not env:
+    given = current().data_dir
+    if not given:
         raise UsageError(
             "a PostgreSQL store keeps its child-level files in a folder: set SELFEVAL_DATA_DIR"
         )
-    return Path(env)
+    return given
 
 
 class Store:
@@ -572,7 +572,7 @@ def crash_point(step: str) -> None:
     ``SELFEVAL_CRASH_AT=rename`` kills the process (SIGKILL, no clean-up) right after a load's
     folder is renamed into place; ``name:N`` kills it at the step's Nth passing.
     """
-    want = os.environ.get("SELFEVAL_CRASH_AT")
+    want = current().crash_at
     if not want:
         return
     name, _, nth = want.partition(":")
@@ -595,7 +595,7 @@ def _whoami() -> str:
 
 def store_url(url: str | None = None) -> str:
     """The store's database URL: ``url``, else ``$SELFEVAL_DB``, else ``selfeval.db`` here."""
-    return url or os.environ.get("SELFEVAL_DB") or DEFAULT_URL
+    return url or current().db
 
 
 def open_store(url: str | None = None) -> Store:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
-import os
 import shutil
 import subprocess
 import sys
@@ -20,6 +19,7 @@ from importlib import resources
 from pathlib import Path
 
 from selfeval.errors import SelfevalError
+from selfeval.settings import current
 
 PYTHON_VERSION = (3, 11)
 
@@ -38,8 +38,7 @@ def pins() -> str:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("SELFEVAL_CACHE")
-    return Path(base) if base else Path.home() / ".cache" / "selfeval"
+    return current().cache
 
 
 def environment_dir() -> Path:

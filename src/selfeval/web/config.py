@@ -9,12 +9,12 @@ from pathlib import Path
 import sqlalchemy as sa
 from django.core.exceptions import ImproperlyConfigured
 
-from selfeval.store.store import DEFAULT_URL
+from selfeval.settings import current
 
 
 def store_url() -> str:
     """The store's SQLAlchemy URL: ``$SELFEVAL_DB`` or the CLI's default."""
-    return os.environ.get("SELFEVAL_DB") or DEFAULT_URL
+    return current().db
 
 
 def database_from_url(url: str) -> dict:
@@ -60,7 +60,7 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 def max_upload_bytes() -> int:
     """The largest upload accepted, in bytes (``$SELFEVAL_MAX_UPLOAD_MB``, default 100 MB)."""
-    return int(float(os.environ.get("SELFEVAL_MAX_UPLOAD_MB", "100")) * 1024 * 1024)
+    return current().max_upload_bytes
 
 
 def secret_key() -> tuple[str, bool]:
@@ -70,12 +70,11 @@ def secret_key() -> tuple[str, bool]:
     random key of this process's own (fine for a command; a server refuses it, see
     ``selfeval.web.server``, because sessions would not survive a restart or span workers).
     """
-    key = os.environ.get("SELFEVAL_SECRET_KEY")
-    if key:
-        return key, False
-    path = os.environ.get("SELFEVAL_SECRET_KEY_FILE")
-    if path:
-        return key_from_file(Path(path)), False
+    s = current()
+    if s.secret_key:
+        return s.secret_key, False
+    if s.secret_key_file:
+        return key_from_file(s.secret_key_file), False
     return secrets.token_urlsafe(50), True
 
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from selfeval.errors import UsageError
+from selfeval.settings import current
 from selfeval.store import open_store
-from selfeval.store.store import DEFAULT_URL
 
 
 def _url(db: str | None) -> str:
-    return db or os.environ.get("SELFEVAL_DB") or DEFAULT_URL
+    return db or current().db
 
 
 def ready(db: str | None, *, quiet: bool = True) -> list[str]:
@@ -54,7 +54,7 @@ def key_file_for(url: str) -> Path | None:
 
 
 def check_secret(url: str) -> None:
-    if os.environ.get("SELFEVAL_SECRET_KEY") or os.environ.get("SELFEVAL_SECRET_KEY_FILE"):
+    if current().secret_key or current().secret_key_file:
         return
     path = key_file_for(url)
     if path is None:

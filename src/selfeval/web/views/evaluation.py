@@ -9,8 +9,6 @@ files it reads when a report is built.
 from __future__ import annotations
 
 import dataclasses
-import os
-from pathlib import Path
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,6 +24,7 @@ from selfeval.evaluation.scrutiny import build_scrutiny, load_council
 from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
 from selfeval.outputs.document import BulletList, Document, Heading, Image, Paragraph, Table
 from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
+from selfeval.settings import current
 from selfeval.web import narrative
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
@@ -271,8 +270,7 @@ def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
 
 
 def _council(la: str):  # type: ignore[no-untyped-def]
-    path = os.environ.get("SELFEVAL_COUNCIL")
-    cfg = load_council(Path(path) if path else example_council_path())
+    cfg = load_council(current().council or example_council_path())
     return cfg if cfg.la_code == la else dataclasses.replace(cfg, la_code=la)
 
 
