@@ -127,9 +127,15 @@ def indicators(
 
 
 @indicators.command("list")
-def list_() -> None:
+@click.option(
+    "--year",
+    type=click.IntRange(2000, 2100),
+    help="The catalogue of one return year (2019 = 2018/19): each indicator as DfE defined it "
+    "then, those it had not defined left out. Default: the latest definitions.",
+)
+def list_(year: int | None) -> None:
     """List every indicator in the catalogue, by area."""
-    for ind in catalogue().values():
+    for ind in catalogue(year).values():
         click.echo(f"{ind.area:<14}{ind.id:<40}{ind.title}")
 
 

@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators.basis import Basis
-from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue
+from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue, in_force, versions
 from selfeval.indicators.sources import Computation, Sources
 
 PERIODS = {"year": relativedelta(years=1), "quarter": relativedelta(months=3)}
@@ -147,14 +147,23 @@ def compute(
     if not las:
         raise NoData("the store holds no data: ingest some returns first")
     ends = sorted(set(ends))
-    runnable = [i for i in inds if all(sources.has(s) for s in i.sources)]
+    changed = {i.id for i in inds if len(versions(i.id)) > 1}
+    runnable = [i for i in inds if i.id not in changed and all(sources.has(s) for s in i.sources)]
     with sources.computing(periods_table(ends, period)) as run:
         rows = _run(run, runnable)
+    # An indicator DfE redefined: each declaration over the dates of its own return years.
+    for i in changed:
+        for v in versions(i):
+            its = [e for e in ends if in_force(v, e) is v]
+            if its and all(sources.has(s) for s in v.sources):
+                with sources.computing(periods_table(its, period)) as run:
+                    rows.update(_run(run, [v]))
     out: list[Result] = []
     for ind in inds:
         for la in las:
             for end in ends:
-                out.append(_result(ind, sources, la, end, period, rows.get((ind.id, la, end))))
+                v = (in_force(ind, end) or ind) if ind.id in changed else ind
+                out.append(_result(v, sources, la, end, period, rows.get((ind.id, la, end))))
     return out
 
 
@@ -179,7 +188,7 @@ expression costs far more than running it, and the SQL depends only on these."""
 def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
     for name in ind.sources:
         sources.table(name)  # build reference tables the SQL reads
-    key = (sources.backend.name, ind.id, sources.signature(ind.sources))
+    key = (sources.backend.name, ind.id, ind.from_year, sources.signature(ind.sources))
     sql = _SQL.get(key)
     if sql is None:
         sql = sources.compile(expression(ind, sources, periods))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
@@ -97,6 +98,15 @@ class Indicator:
     same_figure_as: str | None = None
     """Another source's indicator that gives the same figure (Annex A's referrals beside the
     CIN census's): that one wins where both have data; a reconciliation shows both."""
+    from_year: int | None = None
+    until_year: int | None = None
+    """The return years this declaration holds for (both included; None: open). Where DfE
+    changed a definition in a given year, the indicator is two declarations of one id, the
+    first ``until_year=Y - 1``, the second ``from_year=Y`` (docs/decisions/0021)."""
+
+    def in_force(self, year: int) -> bool:
+        """Whether this declaration is the definition for return year ``year``."""
+        return (self.from_year or year) <= year <= (self.until_year or year)
 
     def value(self, numerator: float | None, denominator: float | None) -> float | None:
         """The indicator's value from its numerator and denominator."""
@@ -114,40 +124,143 @@ class Indicator:
 
 
 _REGISTRY: dict[str, Indicator] = {}
+"""Each indicator's latest declaration, by id."""
+_EARLIER: dict[str, list[Indicator]] = {}
+"""Each indicator's declarations for earlier return years, where DfE changed its definition."""
 
 
-def indicator(**meta: object) -> Callable[[Callable], Callable]:
-    """Register the decorated compute function as an indicator with this metadata."""
+def indicator(
+    *,
+    id: str,
+    area: Area,
+    title: str,
+    definition: str,
+    numerator: str,
+    denominator: str | None,
+    unit: Unit,
+    polarity: Polarity,
+    measure: Measure,
+    sources: tuple[str, ...],
+    dfe_reference: str,
+    suppression: str,
+    published: Published | None = None,
+    snapshot: str | None = None,
+    choices: tuple[str, ...] = (),
+    child_level: ChildLevel | None = None,
+    lookback_years: int | None = 0,
+    same_figure_as: str | None = None,
+    from_year: int | None = None,
+    until_year: int | None = None,
+) -> Callable[[Callable], Callable]:
+    """Register the decorated compute function as an indicator (``Indicator``'s fields say
+    what each argument is). One id may be declared again for other return years only."""
 
     def wrap(fn: Callable) -> Callable:
-        ind = Indicator(compute=fn, **meta)  # type: ignore[arg-type]
-        if ind.id in _REGISTRY:
-            raise ValueError(f"indicator {ind.id!r} is declared twice")
-        if ind.area not in AREAS:
-            raise ValueError(f"indicator {ind.id!r}: unknown area {ind.area!r}")
-        if not ind.definition.strip():
-            raise ValueError(f"indicator {ind.id!r} has no definition text")
-        if ind.same_figure_as == ind.id:
-            raise ValueError(f"indicator {ind.id!r} names itself as its own other source")
-        if (ind.measure == "annual") != (ind.snapshot in SNAPSHOTS):
-            raise ValueError(f"indicator {ind.id!r}: an annual measure needs a snapshot")
-        if ind.published is not None:
-            twin = next((o.id for o in _REGISTRY.values() if o.published == ind.published), None)
-            if twin is not None:
-                raise ValueError(
-                    f"indicator {ind.id!r}: its published measure is already {twin!r}'s "
-                    "(a published measure is declared once, on one indicator)"
-                )
-        _REGISTRY[ind.id] = ind
+        ind = Indicator(
+            id=id,
+            area=area,
+            title=title,
+            definition=definition,
+            numerator=numerator,
+            denominator=denominator,
+            unit=unit,
+            polarity=polarity,
+            measure=measure,
+            sources=sources,
+            dfe_reference=dfe_reference,
+            suppression=suppression,
+            compute=fn,
+            published=published,
+            snapshot=snapshot,
+            choices=choices,
+            child_level=child_level,
+            lookback_years=lookback_years,
+            same_figure_as=same_figure_as,
+            from_year=from_year,
+            until_year=until_year,
+        )
+        _check(ind)
+        _register(ind)
         return fn
 
     return wrap
 
 
-def catalogue() -> dict[str, Indicator]:
-    """Every declared indicator, by id, in the order of the areas then declaration."""
+def _check(ind: Indicator) -> None:
+    if ind.area not in AREAS:
+        raise ValueError(f"indicator {ind.id!r}: unknown area {ind.area!r}")
+    if not ind.definition.strip():
+        raise ValueError(f"indicator {ind.id!r} has no definition text")
+    if ind.same_figure_as == ind.id:
+        raise ValueError(f"indicator {ind.id!r} names itself as its own other source")
+    if (ind.measure == "annual") != (ind.snapshot in SNAPSHOTS):
+        raise ValueError(f"indicator {ind.id!r}: an annual measure needs a snapshot")
+    if ind.from_year and ind.until_year and ind.from_year > ind.until_year:
+        raise ValueError(f"indicator {ind.id!r}: from_year is after until_year")
+    if ind.published is not None:
+        twin = next(
+            (o.id for o in _REGISTRY.values() if o.published == ind.published and o.id != ind.id),
+            None,
+        )
+        if twin is not None:
+            raise ValueError(
+                f"indicator {ind.id!r}: its published measure is already {twin!r}'s "
+                "(a published measure is declared once, on one indicator)"
+            )
+
+
+def _register(ind: Indicator) -> None:
+    """Add a declaration: a new id, or the same id for return years no other declares."""
+    before = versions(ind.id)
+    if not before:
+        _REGISTRY[ind.id] = ind
+        return
+    for other in before:
+        lo = max(ind.from_year or 0, other.from_year or 0)
+        hi = min(ind.until_year or 9999, other.until_year or 9999)
+        if lo <= hi:
+            raise ValueError(
+                f"indicator {ind.id!r} is declared twice for the same return years (give "
+                "each declaration its from_year and until_year)"
+            )
+    ordered = sorted([*before, ind], key=lambda v: v.from_year or 0)
+    _REGISTRY[ind.id] = ordered[-1]
+    _EARLIER[ind.id] = ordered[:-1]
+
+
+def versions(indicator_id: str) -> list[Indicator]:
+    """Every declaration of one indicator, earliest return years first."""
+    latest = _REGISTRY.get(indicator_id)
+    return [*_EARLIER.get(indicator_id, []), *([latest] if latest else [])]
+
+
+def return_year_of(end: date, ind: Indicator) -> int:
+    """The return year whose definition a figure ending on ``end`` uses: the yearly return's
+    (an annual measure's snapshot), else the year 1 April to 31 March that holds the date."""
+    month, day = SNAPSHOTS.get(ind.snapshot or "collection", SNAPSHOTS["collection"])
+    return end.year if (end.month, end.day) <= (month, day) else end.year + 1
+
+
+def in_force(ind: Indicator, end: date) -> Indicator | None:
+    """The declaration of ``ind``'s id that holds for a figure ending on ``end``."""
+    year = return_year_of(end, ind)
+    return next((v for v in versions(ind.id) if v.in_force(year)), None)
+
+
+def catalogue(year: int | None = None) -> dict[str, Indicator]:
+    """Every declared indicator, by id, in the order of the areas then declaration: its latest
+    declaration, or with ``year`` the one for that return year (ids DfE had not defined then
+    are left out)."""
     _load_definitions()
-    return dict(sorted(_REGISTRY.items(), key=lambda kv: AREAS.index(kv[1].area)))
+    found = dict(sorted(_REGISTRY.items(), key=lambda kv: AREAS.index(kv[1].area)))
+    if year is None:
+        return found
+    out = {}
+    for i in found:
+        v = next((v for v in versions(i) if v.in_force(year)), None)
+        if v is not None:
+            out[i] = v
+    return out
 
 
 def get(indicator_id: str) -> Indicator:
