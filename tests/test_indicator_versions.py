@@ -1,6 +1,6 @@
 """An indicator DfE redefined in a given year is two declarations of one id, each for its
 return years: the catalogue of a year shows the one in force, and each figure is computed by
-the definition of its own return year (docs/decisions/0022-return-year-versions.md)."""
+the definition of its own return year (docs/decisions/0023-return-year-versions.md)."""
 
 from __future__ import annotations
 

@@ -103,7 +103,7 @@ class Indicator:
     """The return years this declaration holds for (both included; None: open). Where DfE
     changed a definition in a given year, the indicator is two declarations of one id, the
     first ``until_year=Y - 1``, the second ``from_year=Y``
-    (docs/decisions/0022-return-year-versions.md)."""
+    (docs/decisions/0023-return-year-versions.md)."""
 
     def in_force(self, year: int) -> bool:
         """Whether this declaration is the definition for return year ``year``."""
