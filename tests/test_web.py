@@ -41,6 +41,15 @@ def test_dashboard_shows_the_count_worked_out_by_hand(loaded, role_client):
     )
 
 
+def test_the_indicator_page_and_its_export_name_the_basis(loaded, role_client):
+    c = role_client("analyst")
+    page = c.get(reverse("indicator", args=["cla_count"])).content.decode()
+    assert "at 31 March 2020, as now recorded" in page
+    csv = c.get(reverse("indicator_export", args=["cla_count", "csv"])).content.decode("utf-8-sig")
+    rows = csv.strip().splitlines()
+    assert rows[0].endswith(",note,basis") and rows[-1].endswith(",as now recorded")
+
+
 def test_viewer_sees_a_count_of_three_children_suppressed(loaded, role_client):
     """Councillors see aggregates under disclosure control: 3 is 1 to 5, so it shows as c."""
     page = role_client("viewer").get(reverse("dashboard")).content.decode()
