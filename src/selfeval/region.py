@@ -32,7 +32,7 @@ from selfeval.benchmarks.compare import (
     reference_date,
 )
 from selfeval.evaluation.engagement import self_evaluation_status
-from selfeval.indicators import Result, catalogue, compute, sources_from_store
+from selfeval.indicators import AS_RETURNED, Result, catalogue, compute, sources_from_store
 from selfeval.store import Store
 
 OUTLIER_SD = 2.0
@@ -124,13 +124,14 @@ def region_view(
     backend: ibis.BaseBackend | None = None,
     model: str = "2021",
 ) -> RegionView:
-    """Every asked-for authority's indicators at ``at``, flagged against England and neighbours."""
+    """Every asked-for authority's indicators at ``at``, flagged against England and neighbours:
+    as returned (the loads of ``at``'s return year and earlier), the basis of DfE's published
+    figures they are set against."""
     cat = catalogue()
     ids = list(ids) if ids else list(cat)
     las = list(la_codes) if la_codes is not None else store.la_codes()
-    results: list[Result] = compute(
-        sources_from_store(store, backend=backend), [at], period=period, ids=ids, la_codes=las
-    )
+    src = sources_from_store(store, backend=backend, basis=AS_RETURNED, year=at)
+    results: list[Result] = compute(src, [at], period=period, ids=ids, la_codes=las)
     benchmarks = has_benchmarks(store)
     names = area_names(store) if benchmarks else {}
     view = RegionView(at=at, ids=ids, la_codes=las, names=names)
