@@ -57,7 +57,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
     ("selfeval.outputs.check", "selfeval.evaluation.benchmarking"),
     ("selfeval.outputs.check", "selfeval.evaluation.sef"),
     ("selfeval.outputs.check", "selfeval.evaluation.figures"),
-    ("selfeval.plans.io", "selfeval.assurance.workbook"),
     ("selfeval.store.db", "selfeval.assurance.tables"),
     ("selfeval.store.db", "selfeval.plans.tables"),
     ("selfeval.synth.quality", "selfeval.indicators"),

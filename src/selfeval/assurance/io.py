@@ -18,7 +18,8 @@ from selfeval.assurance.records import (
     EvidenceItem,
     PracticeWeek,
 )
-from selfeval.assurance.workbook import (
+from selfeval.returns.detect import register
+from selfeval.returns.workbook import (
     Column,
     Row,
     SheetSpec,
@@ -29,7 +30,6 @@ from selfeval.assurance.workbook import (
     read_sheet,
     sheet_names,
 )
-from selfeval.returns.detect import register
 
 GRADES = tuple(LABELS.values())
 DOMAIN_PREFIX = "Grade: "

@@ -7,17 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval.assurance.workbook import (
-    Column,
-    Row,
-    SheetSpec,
-    add_sheet,
-    describe_columns,
-    new_workbook,
-    open_workbook,
-    read_sheet,
-    sheet_names,
-)
 from selfeval.errors import InputError, Location
 from selfeval.plans.records import (
     ORIGINS,
@@ -29,6 +18,17 @@ from selfeval.plans.records import (
     check_plan_year,
 )
 from selfeval.returns.detect import register
+from selfeval.returns.workbook import (
+    Column,
+    Row,
+    SheetSpec,
+    add_sheet,
+    describe_columns,
+    new_workbook,
+    open_workbook,
+    read_sheet,
+    sheet_names,
+)
 
 PRIORITIES = SheetSpec(
     "Priorities",
