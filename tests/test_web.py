@@ -45,6 +45,7 @@ def test_the_indicator_page_and_its_export_name_the_basis(loaded, role_client):
     c = role_client("analyst")
     page = c.get(reverse("indicator", args=["cla_count"])).content.decode()
     assert "at 31 March 2020, as now recorded" in page
+    assert "Figures as now recorded" in c.get(reverse("dashboard")).content.decode()
     csv = c.get(reverse("indicator_export", args=["cla_count", "csv"])).content.decode("utf-8-sig")
     rows = csv.strip().splitlines()
     assert rows[0].endswith(",note,basis") and rows[-1].endswith(",as now recorded")
