@@ -145,6 +145,8 @@ class Change:
 
     @property
     def words(self) -> str:
+        if self.verdict == "too_few" and get(self.indicator_id).area == "workforce":
+            return "too few to tell"  # a workforce census counts staff, not children
         return WORDS[self.verdict]
 
     @property

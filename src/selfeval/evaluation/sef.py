@@ -109,7 +109,6 @@ SECTIONS = {"introduction", "context", "progress"} | {a.key for a in AREAS}
 """Narrative files a self-evaluation reads: ``SECTION.md`` in the narrative folder."""
 
 DASHBOARD = (
-    "referral_rate",
     "rereferral_12m_pct",
     "cp_visits_10wd_pct",
     "cla_rate",
@@ -433,16 +432,10 @@ def _summary(
         )
     out: list[Block] = [
         Heading(2, "Summary"),
-        Paragraph(
-            text(
-                "Our draft self-assessment, drawn from the evidence in this document, for the "
-                "service's leaders to accept or change. Each area's section gives every "
-                "strength and area for development and the reasons for the grade."
-            ),
-            draft=True,
-        ),
         Table(
-            caption="Draft self-assessment by judgement area",
+            caption="Draft self-assessment by judgement area, drawn from the evidence, for the "
+            "service's leaders to accept or change (each area's section gives every strength "
+            "and area for development, and the reasons)",
             header=("Area", "Draft grade", "Main strength", "Main area for development"),
             rows=tuple(rows),
             compact=True,
@@ -505,7 +498,11 @@ def _basis_blocks(record: Record, figs: _Figures) -> list[Block]:
 
 
 def _first(points: Sequence[Point], empty: str) -> str:
-    return points[0].text if points else empty
+    """The strongest point in short: its first clause, without England's figure."""
+    if not points:
+        return empty
+    short = points[0].text.split(";")[0].split(", England ")[0].split(", below the ")[0]
+    return short.rstrip(".") + "."
 
 
 def _judgement_blocks(j: AreaJudgement) -> list[Block]:
