@@ -30,9 +30,9 @@ from selfeval.assurance.records import Audit
 from selfeval.assurance.summary import audit_themes, grade_shares
 from selfeval.evaluation.benchmarking import Standing
 from selfeval.evaluation.change import Change
-from selfeval.evaluation.figures import format_number
 from selfeval.indicators import Indicator, Result
 from selfeval.outputs.disclosure import withhold_share
+from selfeval.outputs.formatting import format_number
 
 GAP = 0.10
 """A gap to the benchmark counts when it is at least this share of the benchmark's value."""

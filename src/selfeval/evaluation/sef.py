@@ -30,7 +30,7 @@ from selfeval.evaluation.benchmarking import (
     series_charts,
 )
 from selfeval.evaluation.change import WORDS, Change, methods_text, record_changes
-from selfeval.evaluation.figures import Record, format_number
+from selfeval.evaluation.figures import Record
 from selfeval.evaluation.findings import Finding, draft_findings
 from selfeval.evaluation.judgement import (
     FLOORS,
@@ -53,6 +53,7 @@ from selfeval.outputs.document import (
     Table,
     text,
 )
+from selfeval.outputs.formatting import format_number
 
 THREE_QUESTIONS = (
     "What do we know about the quality and impact of social work practice?",
