@@ -10,11 +10,7 @@ import sqlalchemy as sa
 from django.core.exceptions import ImproperlyConfigured
 
 from selfeval.settings import current
-
-
-def store_url() -> str:
-    """The store's SQLAlchemy URL: ``$SELFEVAL_DB`` or the CLI's default."""
-    return current().db
+from selfeval.store.store import store_url  # noqa: F401 - the one resolver, for settings
 
 
 def database_from_url(url: str) -> dict:

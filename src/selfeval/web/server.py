@@ -12,17 +12,14 @@ import sqlalchemy as sa
 from selfeval.errors import UsageError
 from selfeval.settings import current
 from selfeval.store import open_store
-
-
-def _url(db: str | None) -> str:
-    return db or current().db
+from selfeval.store.store import store_url
 
 
 def ready(db: str | None, *, quiet: bool = True) -> list[str]:
     """Configure Django for the store ``db`` and apply its migrations; the lines it printed."""
     from selfeval.web import setup
 
-    setup(_url(db))
+    setup(store_url(db))
     from django.core.management import call_command
 
     out = io.StringIO()
@@ -74,7 +71,7 @@ def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
             f"{host} is not a loopback address: serve other machines only behind a TLS "
             "reverse proxy, with SELFEVAL_HTTPS=1 (see docs/web.md)"
         )
-    url = _url(db)
+    url = store_url(db)
     check_secret(url)
     open_store(url).engine.dispose()  # the library's tables, created before the first request
     ready(url)
