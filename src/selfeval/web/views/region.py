@@ -13,11 +13,12 @@ from django.views.decorators.http import require_GET
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.figures import format_number
 from selfeval.indicators import catalogue
+from selfeval.outputs.disclosure import discloses
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.region import RegionCell, RegionView
 from selfeval.web import figures
 from selfeval.web.authorities import request_scope
-from selfeval.web.disclosure import SUPPRESSED, is_small, needs_control
+from selfeval.web.disclosure import SUPPRESSED, needs_control
 from selfeval.web.store import get_store
 from selfeval.web.views.evaluation import _download
 
@@ -33,7 +34,7 @@ class Shown:
 
 
 def _hidden(cell: RegionCell, control: bool) -> bool:
-    return control and (is_small(cell.numerator) or is_small(cell.denominator))
+    return control and discloses(cell)
 
 
 def shown(cell: RegionCell | None, unit: str, control: bool) -> Shown:
