@@ -77,8 +77,8 @@ def annex_a_pack(request: HttpRequest) -> HttpResponse:
 @require_GET
 def annex_a_pack_download(request: HttpRequest, fmt: str) -> HttpResponse:
     sc, pack, problem, audience = _pack(request)
-    if pack is None:
-        resp = render(request, "web/annex_a.html", {"scope": sc, "problem": problem}, status=404)
+    if pack is None:  # the page saying why there is nothing to download (404 means "not yours")
+        resp = render(request, "web/annex_a.html", {"scope": sc, "problem": problem})
         resp["Cache-Control"] = "no-store"
         return resp
     if fmt == "xlsx":
