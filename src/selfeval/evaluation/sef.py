@@ -651,21 +651,23 @@ def _context(
     out: list[Block] = [Heading(2, "Context", new_page=True)]
     pop = _population(record, since, at)
     if pop:
-        (y1, p1), (y2, p2) = pop
-        change = 100.0 * (p2 - p1) / p1 if p1 else 0.0
-        out.append(
-            Paragraph(
-                text(
-                    f"About {format_number(p2, 'count')} children aged 0 to 17 live in the "
-                    f"authority (ONS mid-{y2} estimate), "
-                    + (
-                        f"{'up' if change > 0 else 'down'} {abs(change):.1f}% on mid-{y1}."
-                        if round(change, 1)
-                        else f"much as in mid-{y1}."
-                    )
-                )
-            )
+        y2, p2 = pop[-1]
+        said = (
+            f"About {format_number(p2, 'count')} children aged 0 to 17 live in the authority "
+            f"(ONS mid-{y2} estimate)"
         )
+        if len(pop) == 2 and pop[0][1]:
+            y1, p1 = pop[0]
+            change = 100.0 * (p2 - p1) / p1
+            said += (
+                f", {'up' if change > 0 else 'down'} {abs(change):.1f}% on mid-{y1}."
+                if round(change, 1)
+                else f", much as in mid-{y1}."
+            )
+        else:
+            said += ". [To write: how the number of children has changed; no earlier estimate "
+            said += "is imported.]"
+        out.append(Paragraph(text(said)))
     else:
         out.append(
             Paragraph(
@@ -714,10 +716,13 @@ def _context(
 
 
 def _population(record: Record, since: date, at: date) -> list[tuple[int, float]] | None:
-    """(mid-year, children aged 0-17) for the estimates behind the two dates' rates."""
+    """(mid-year, children aged 0-17) for the estimates behind the two dates' rates, oldest
+    first: both where both are imported, else the one there is."""
     for ind_id in ("cla_rate", "cin_rate", "cp_rate", "referral_rate"):
-        rs = record.results([ind_id], [since, at]) if ind_id in catalogue() else []
-        if len(rs) == 2 and all(r.denominator for r in rs):
+        if ind_id not in catalogue():
+            continue
+        rs = [r for r in record.results([ind_id], [since, at]) if r.denominator]
+        if rs:
             return [(r.period_end.year - 1, float(r.denominator)) for r in rs]  # type: ignore[arg-type]
     return None
 
