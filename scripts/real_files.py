@@ -14,6 +14,7 @@ never say it), from the year in the file name. docs/real-files.md holds the last
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import subprocess
 import sys
@@ -84,8 +85,8 @@ def validate(fs: FileSet) -> str:
     lines = [x for x in out.splitlines() if x and not x.startswith(" ")]
     if code == 2 or (code and not lines):
         return "refused: " + _first(err or out)
-    if not lines:
-        return "nothing to validate"
+    if not lines or lines[0].startswith("no SSDA903 or CIN census files"):
+        return "no DfE rules for this kind"
     said = "; ".join(_first(x, 90) for x in lines[:3])
     return ("passes: " if code == 0 else "fails: ") + said
 
@@ -105,12 +106,28 @@ def ingest(fs: FileSet, db_dir: Path) -> str:
     code, out, err = _run(args)
     if code:
         return "refused: " + _first(err or out)
+    notes = _notes(db_dir)
     loads = [x for x in out.splitlines() if x.startswith("loaded load")]
     said = "; ".join(
         re.sub(r"^loaded load \d+ \((.*?)(; not validated.*)?\)?$", r"\1", x) for x in loads
     )
-    notes = [x.strip() for x in out.splitlines() if "[" in x and not x.startswith("loaded")]
-    return f"{len(loads)} loads: {said}" + (f" ({len(notes)} notes)" if notes else "")
+    return f"{len(loads)} loads: {said}" + (f"; notes: {notes}" if notes else "")
+
+
+def _notes(db_dir: Path) -> str:
+    """What the loads' reports noted (``[empty-table]``, ``[not-read]``...), counted by kind."""
+    code, out, _ = _run(
+        ["--db", f"sqlite:///{db_dir / 'store.sqlite'}", "loads", "--format", "json"]
+    )
+    if code:
+        return ""
+    counts: dict[str, int] = {}
+    for rec in json.loads(out):
+        for line in (rec.get("validation") or {}).get("tolerated", []):
+            tag = re.findall(r"\[([a-z-]+)\]$", line)
+            if tag and tag[0] not in ("year-from-episodes", "la-from-call"):
+                counts[tag[0]] = counts.get(tag[0], 0) + 1
+    return ", ".join(f"{t} {n}" for t, n in sorted(counts.items()))
 
 
 def main(argv: list[str] | None = None) -> int:
