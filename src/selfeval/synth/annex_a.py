@@ -9,9 +9,7 @@ that the same seed gives the same bytes.
 
 from __future__ import annotations
 
-import re
-import zipfile
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,6 +20,7 @@ from selfeval.synth import codes
 from selfeval.synth.measures import placements_in_year
 from selfeval.synth.model import Authority, Child
 from selfeval.synth.visits import visits
+from selfeval.synth.workbooks import FIXED_TIME, fix_times
 
 _ETHNIC_ORDER = [
     "WBRI",
@@ -61,7 +60,6 @@ NEED = {"N1": "Abuse or Neglect", "N2": "Child's disability", "N3": "Parental il
         "N9": "Cases other than children in need"}  # fmt: skip
 CATEGORY = {"NEG": "Neglect", "EMO": "Emotional abuse", "PHY": "Physical abuse",
             "SAB": "Sexual abuse", "MUL": "Multiple"}  # fmt: skip
-FIXED_TIME = datetime(2000, 1, 1)
 
 
 def _yn(v: bool) -> str:
@@ -409,7 +407,7 @@ def write_annex_a_year(authority: Authority, year: int, folder: Path) -> Path:
     wb.properties.creator = "selfeval synth"
     path = folder / f"annex_a_{year}.xlsx"
     wb.save(path)
-    _fix_zip_times(path)
+    fix_times(path)
     return path
 
 
@@ -419,21 +417,6 @@ def _cell(ws, value: object) -> object:  # type: ignore[no-untyped-def]
         cell.number_format = "DD/MM/YYYY"
         return cell
     return value
-
-
-def _fix_zip_times(path: Path) -> None:
-    """Rewrite the xlsx zip with fixed entry and modified times (openpyxl stamps the time)."""
-    with zipfile.ZipFile(path) as z:
-        items = [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in items:
-            if name == "docProps/core.xml":  # openpyxl stamps "modified" with the time of saving
-                data = re.sub(
-                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2000-01-01T00:00:00Z", data
-                )
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            z.writestr(info, data)
 
 
 __all__ = ["codes", "lists", "write_annex_a_year"]

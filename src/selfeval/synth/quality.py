@@ -25,6 +25,7 @@ from selfeval.assurance.records import (
 )
 from selfeval.plans.io import write_plan_template
 from selfeval.plans.records import Action, Plan, Priority, Target
+from selfeval.synth.workbooks import fix_times
 
 TEAMS = (
     "MASH and Assessment",
@@ -364,8 +365,8 @@ def write_quality(
     )
     out.mkdir(parents=True, exist_ok=True)
     return (
-        write_audits_template(out / "audits.xlsx", data=data),
-        write_plan_template(out / "plan.xlsx", plan),
+        fix_times(write_audits_template(out / "audits.xlsx", data=data)),
+        fix_times(write_plan_template(out / "plan.xlsx", plan)),
     )
 
 
