@@ -28,9 +28,24 @@ def england(tmp_path_factory) -> Path:
     return out / "ees"
 
 
+@pytest.fixture(scope="module")
+def england_2024(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("england_2024")
+    write_england(out, n=10, years=range(2024, 2025), seed=5, full=0)
+    return out / "ees"
+
+
 @pytest.mark.parametrize("name", [*FILES, SN_FILE])
-def test_same_columns_as_dfe_files(england, name):
-    assert _header(england / name) == _header(SHARED / "data" / "ees" / name)
+def test_same_columns_as_dfe_files(england, england_2024, name):
+    folder = england_2024 if name == "la_cla_swcount.csv" else england
+    assert _header(folder / name) == _header(SHARED / "data" / "ees" / name)
+
+
+def test_social_worker_changes_are_published_from_2024_only(england, england_2024):
+    """SWEpisodes were first collected in the 2023/24 return: no la_cla_swcount before it."""
+    assert not (england / "la_cla_swcount.csv").exists()
+    years = {r["time_period"] for r in _rows(england_2024 / "la_cla_swcount.csv")}
+    assert years == {"2024"}
 
 
 def test_national_is_the_rounded_sum_of_authorities(england):

@@ -21,7 +21,8 @@ from pathlib import Path
 from selfeval.errors import UsageError
 from selfeval.synth import measures
 from selfeval.synth.config import ENGLAND, AuthorityConfig, Rates
-from selfeval.synth.model import Authority
+from selfeval.synth.model import Authority, Worker
+from selfeval.synth.ssda903 import SW_EPISODES_FROM
 
 REGIONS = (  # (code, EES name, 2021 neighbour file GOInd and GOReg, share of authorities, CLA)
     ("E12000001", "North East", "4", "North East", 12, 1.6),
@@ -63,7 +64,12 @@ FILES = {
     "la_cla_placement_stability.csv": (
         OLD_NAME_NEW, ("cla_group", "placement_stability", "children_count",
                        "children_percent")),
+    "la_cla_swcount.csv": (
+        OLD_NAME_NEW, ("cla_group", "sw_stability", "number", "percentage")),
     "la_care_leavers_activity.csv": (
+        OLD_NAME_NEW, ("care_leaver_age", "breakdown", "care_leaver_count",
+                       "care_leaver_percent")),
+    "la_care_leavers_accommodation_suitability.csv": (
         OLD_NAME_NEW, ("care_leaver_age", "breakdown", "care_leaver_count",
                        "care_leaver_percent")),
     "csww_indicators_2017_to_2025.csv": (
@@ -89,6 +95,23 @@ CP_BAND_SHARE = (0.31, 0.25, 0.27, 0.15, 0.02)  # d5, England 2019
 STABLE_GROUP = (
     "Children looked after continuously for at least 2.5 years on 31 March aged under 16 years"
 )
+ACTIV_CODES = (  # the OC3 ACTIV codes behind each breakdown of ACTIVITY (903 guidance)
+    ("F2", "P2"),
+    ("F1", "P1"),
+    ("F3", "P3", "F4", "P4", "F5", "P5"),
+    ("G4",),
+    ("G5",),
+    ("G6",),
+    (),  # anything else: not known
+)
+EET_BREAKDOWNS = 3
+"""The first three breakdowns are in education, employment or training."""
+CARE_LEAVER_BANDS = (
+    ("17 to 18 years", "17_18", (17, 18)),
+    ("19 to 21 years", "19_21", (19, 20, 21)),
+)
+SUITABILITY = ("Accommodation considered suitable", "Accommodation considered unsuitable",
+               "No information")  # fmt: skip
 ACTIVITY = (  # (breakdown, share 17-18, share 19-21) from la_care_leavers_activity, 2021
     ("Education other than higher education", 0.48, 0.22),
     ("Higher education i.e. studies beyond A level", 0.04, 0.06),
@@ -110,6 +133,11 @@ class LA:
     profile: dict[str, float]
     full: bool = False
     counts: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Published counts by collection year (31 March)."""
+    census: dict[int, dict[str, float]] = field(default_factory=dict)
+    """Workforce counts by census year (30 September)."""
+    mid_year: dict[int, float] = field(default_factory=dict)
+    """Children aged 0-17 by ONS mid-year."""
     neighbours: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -190,20 +218,65 @@ def _draw(la: LA, year: int, rng: random.Random) -> dict[str, float]:
             f"cp_band{i}": cp * s * rng.lognormvariate(0, 0.15) for i, s in enumerate(CP_BAND_SHARE)
         },
         "three_placements": cla * e["three_placements_percent"] / 100 * rng.lognormvariate(0, 0.3),
+        "three_workers": cla * e["three_social_workers_percent"] / 100 * rng.lognormvariate(0, 0.2),
         "lt_den": cla * 0.35,
         "lt_num": cla * 0.35 * min(0.95, e["long_term_stability_percent"] / 100 * p["stability"]),
-        "cl_17_18": leavers_17,
-        "cl_19_21": leavers_17 * 2.7,
-        "eet": p["eet"],
+        **_drawn_care_leavers(leavers_17, p["eet"]),
         "inpost_fte": fte,
         "leavers_fte": fte * e["turnover_percent"] / 100 * p["turnover"],
         "starters_fte": fte * e["turnover_percent"] / 100 * p["turnover"] * 1.05,
         "agency_fte": fte * e["agency_percent"] / 100 * p["agency"],
         "vacancy_fte": fte * e["vacancy_percent"] / 100 * p["agency"] ** 0.5,
+        "agency_cover_fte": fte * e["agency_percent"] / 100 * p["agency"] * 0.8,
         "cases": fte * 0.8 * e["caseload"] * rng.lognormvariate(0, 0.12),
         "case_holders_fte": fte * 0.8,
         "days_lost": fte * 220 * 0.031,
+        "fte_days": fte * 220,
     }
+
+
+def _drawn_care_leavers(leavers_17: float, eet: float) -> dict[str, float]:
+    """An aggregate-only authority's care leavers by breakdown, from England's shares."""
+    out: dict[str, float] = {}
+    for (_, band, _), col, total, suitable in (
+        (CARE_LEAVER_BANDS[0], 1, leavers_17, 0.90),
+        (CARE_LEAVER_BANDS[1], 2, leavers_17 * 2.7, 0.88),
+    ):
+        shares = [a[col] * (eet if i < EET_BREAKDOWNS else 1) for i, a in enumerate(ACTIVITY)]
+        scale = sum(shares)
+        out[f"cl_{band}"] = total
+        for i, sh in enumerate(shares):
+            out[f"cl_{band}_act{i}"] = total * sh / scale
+        for j, sh in enumerate((suitable, 0.96 - suitable, 0.04)):
+            out[f"cl_{band}_suit{j}"] = total * sh
+    return out
+
+
+def _model_care_leavers(kids: list, y: int) -> dict[str, float]:
+    """Care leavers in year ``y``'s OC3 by age band and breakdown, as the 903 reports them:
+    the age each turned on their birthday in the year (1 April to 31 March)."""
+    out: dict[str, float] = {}
+    for _, band, _ in CARE_LEAVER_BANDS:
+        out[f"cl_{band}"] = 0
+        for i in range(len(ACTIVITY)):
+            out[f"cl_{band}_act{i}"] = 0
+        for j in range(len(SUITABILITY)):
+            out[f"cl_{band}_suit{j}"] = 0
+    for c in kids:
+        age = y - c.dob.year - (c.dob.month >= 4)
+        band = next((b for _, b, ages in CARE_LEAVER_BANDS if age in ages), None)
+        if band is None:
+            continue
+        for o in c.care_leaver:
+            if o.year != y:
+                continue
+            out[f"cl_{band}"] += 1
+            act = next((i for i, codes in enumerate(ACTIV_CODES) if o.activity in codes), 6)
+            out[f"cl_{band}_act{act}"] += 1
+            accom = o.accommodation.strip()
+            suit = 0 if accom.endswith("1") else 1 if accom.endswith("2") else 2
+            out[f"cl_{band}_suit{suit}"] += 1
+    return out
 
 
 def _from_model(la: LA, years: range, seed: int, out: Path) -> list[Path]:
@@ -242,10 +315,10 @@ def _member(a: Authority, years: range, others: list[LA]) -> LA:
 
 
 def _model_counts(la: LA, a: Authority, years: range) -> None:
-    """An authority's published counts for each year, from its children and workers."""
-    from selfeval.synth.workforce import workers_for_census
-
+    """An authority's published counts for each year, from the records its returns are
+    written from, counted as the catalogue's definitions count them."""
     kids = a.children
+    la.mid_year = {y: float(p) for y, p in a.population.items()}
     for y in years:
         at = date(y, 3, 31)
         ys = date(y - 1, 4, 1)
@@ -261,21 +334,16 @@ def _model_counts(la: LA, a: Authority, years: range) -> None:
             days = d.days
             bands[0 if days <= 91 else 1 if days <= 182 else 2 if days < 365 else 3
                   if days < 730 else 4] += 1  # fmt: skip
-        workers = workers_for_census(a, y - 1)
-        inpost = sum(w.fte for w, p in workers if p and not w.agency)
-        leavers = sum(w.fte for w, p in workers if not p and not w.agency)
-        starters = sum(w.fte for w, p in workers if p and not w.agency and w.start.year >= y - 2)
-        agency = sum(w.fte for w, p in workers if p and w.agency)
         la.counts[y] = {
             "population": a.population[y - 1],
             "cla": cla,
-            "cla_starts": sum(1 for c in kids for e in c.care_episodes
-                              if e.rne == "S" and ys <= e.start <= at
-                              and e.legal_status not in ("V3", "V4")),
-            "cla_ceased": sum(1 for c in kids for e in c.care_episodes
-                              if e.end and ys <= e.end <= at and e.reason_ceased
-                              and e.reason_ceased != "X1"
-                              and e.legal_status not in ("V3", "V4")),
+            # children, not episodes: a child who started (or left) twice counts once
+            "cla_starts": sum(1 for c in kids if any(
+                e.rne == "S" and ys <= e.start <= at and e.legal_status not in ("V3", "V4")
+                for e in c.care_episodes)),
+            "cla_ceased": sum(1 for c in kids if any(
+                e.end and ys <= e.end <= at and e.reason_ceased and e.reason_ceased != "X1"
+                and e.legal_status not in ("V3", "V4") for e in c.care_episodes)),
             "cin": measures.count(kids, "cin", at),
             "cin_started": sum(1 for e in eps if ys <= e.referral_date <= at and not e.nfa
                                and e.closure_reason not in ("RC8", "RC9")),
@@ -290,22 +358,47 @@ def _model_counts(la: LA, a: Authority, years: range) -> None:
             "cp_subsequent": sub,
             **{f"cp_band{i}": b for i, b in enumerate(bands)},
             "three_placements": three,
+            "three_workers": sum(1 for c in kids if measures.looked_after(c, at)
+                                 and len({w.worker_id for w in c.workers if w.start <= at
+                                          and (w.end is None or w.end >= ys)}) >= 3),
             "lt_den": lt_den,
             "lt_num": lt_num,
-            "cl_17_18": sum(1 for c in kids for o in c.care_leaver
-                            if o.year == y and c.age_on(at) <= 18),
-            "cl_19_21": sum(1 for c in kids for o in c.care_leaver
-                            if o.year == y and c.age_on(at) > 18),
-            "eet": la.profile["eet"],
-            "inpost_fte": inpost,
-            "leavers_fte": leavers,
-            "starters_fte": starters,
-            "agency_fte": agency,
-            "vacancy_fte": agency + max(0, a.posts - sum(1 for w, p in workers if p)) * 0.93,
-            "cases": sum(1 for c in kids if measures.in_need(c, date(y - 1, 9, 30))),
-            "case_holders_fte": inpost * 0.8,
-            "days_lost": sum(w.absence_days.get(y, 0) for w, p in workers if p and not w.agency),
+            **_model_care_leavers(kids, y),
         }  # fmt: skip
+        la.census[y - 1] = _model_census(a, y - 1)
+
+
+def _model_census(a: Authority, year: int) -> dict[str, float]:
+    """The workforce census at 30 September ``year`` as its CSWW file gives it (FTE to two
+    decimals, vacancies to one), aggregated as the catalogue's workforce indicators do."""
+    from selfeval.calendar import working_days_between
+    from selfeval.synth.workforce import cases_at, vacancies_fte, workers_for_census
+
+    at = date(year, 9, 30)
+    workers = workers_for_census(a, year)
+    cases = cases_at(a, at)
+
+    def fte(w: Worker) -> float:
+        return round(w.fte, 2)
+
+    inpost = sum(fte(w) for w, p in workers if p and not w.agency)
+    holders = [(w, cases.get(w.worker_id, 0)) for w, p in workers if p]
+    holders = [(w, n) for w, n in holders if n > 0]
+    agency = sum(w.fte for w, p in workers if p and w.agency)
+    return {
+        "inpost_fte": inpost,
+        "leavers_fte": sum(fte(w) for w, p in workers if not p and not w.agency),
+        "starters_fte": sum(fte(w) for w, p in workers
+                            if p and not w.agency and w.start > date(year - 1, 9, 30)),
+        "agency_fte": sum(fte(w) for w, p in workers if p and w.agency),
+        "vacancy_fte": round(vacancies_fte(a, at, agency), 1),
+        "agency_cover_fte": round(agency, 1),  # NoAgencyFTE: the agency workers cover vacancies
+        "cases": sum(n for _, n in holders),
+        "case_holders_fte": sum(fte(w) for w, _ in holders),
+        "days_lost": sum(round(w.absence_days.get(year, 0), 1) for w, p in workers
+                         if p and not w.agency),
+        "fte_days": inpost * working_days_between(date(year - 1, 9, 30), at),
+    }  # fmt: skip
 
 
 def write_england(
@@ -343,12 +436,16 @@ def write_england(
         else:
             for y in years:
                 la.counts[y] = _draw(la, y, rng)
+                la.census[y - 1] = la.counts[y]  # the census at 30 September inside year y
+                la.mid_year[y - 1] = la.mid_year[y] = la.population
     ees = out / "ees"
     ees.mkdir(parents=True, exist_ok=True)
     for name, (la_cols, measure_cols) in FILES.items():
+        if not _periods(name, years):
+            continue  # nothing published for these years (la_cla_swcount before 2024)
         header = [*GEO, *la_cols, *measure_cols]
         rows = []
-        for y in sorted(years, reverse=True):
+        for y in sorted(_periods(name, years), reverse=True):
             for level, group in _levels(las):
                 for values in _rows(name, y, group):
                     rows.append(_geo(y, level, group, la_cols) + values)
@@ -360,6 +457,18 @@ def write_england(
         paths.append(path)
     paths.append(_write_neighbours(ees / SN_FILE, las))
     return paths
+
+
+def _periods(name: str, years: range) -> list[int]:
+    """The time_periods a file holds: the collection years; for the workforce census, the 30
+    September inside each (Y-1); for the ONS estimates, each mid-year a rate uses and after."""
+    if name.startswith("csww_"):
+        return [y - 1 for y in years]
+    if name.startswith("ons_"):
+        return list(range(years.start - 1, years.stop))
+    if name == "la_cla_swcount.csv":  # SWEpisodes were first collected in the 2023/24 return
+        return [y for y in years if y >= SW_EPISODES_FROM]
+    return list(years)
 
 
 def _levels(las: list[LA]):  # type: ignore[no-untyped-def]
@@ -386,6 +495,10 @@ def _total(group: list[LA], y: int, key: str) -> float:
     return sum(la.counts[y][key] for la in group)
 
 
+def _census_total(group: list[LA], y: int, key: str) -> float:
+    return sum(la.census[y][key] for la in group)
+
+
 def _n(v: float, group: list[LA]) -> str:
     """A count as DfE publishes it: national/regional to the nearest 10, small LA counts c."""
     if len(group) > 1:
@@ -405,7 +518,7 @@ def _pct(num: float, den: float, group: list[LA], digits: int = 1) -> str:
 
 def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
     t = lambda k: _total(g, y, k)  # noqa: E731
-    pop = t("population")
+    pop = 0.0 if name.startswith(("csww_", "ons_")) else t("population")
     if name.startswith("cla_number"):
         return [
             [label, str(round(pop)), _n(t(k), g), str(round(t(k) / pop * 10_000))]
@@ -447,38 +560,51 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
              _pct(t("lt_num"), t("lt_den"), g, 0)],
             [STABLE_GROUP, "Total children", _n(t("lt_den"), g), "100"],
         ]  # fmt: skip
+    if name == "la_cla_swcount.csv":
+        cla = t("cla")
+        return [
+            ["CLA on 31 March", "Total children", _n(cla, g), "100"],
+            ["CLA on 31 March", "3 or more social workers during the year",
+             _n(t("three_workers"), g), _pct(t("three_workers"), cla, g, 0)],
+        ]  # fmt: skip
     if name == "la_care_leavers_activity.csv":
         out = []
-        eet = t("eet") / len(g)
-        for band, key, col in (
-            ("17 to 18 years", "cl_17_18", 1),
-            ("19 to 21 years", "cl_19_21", 2),
-        ):
-            total = t(key)
-            shares = [a[col] * (eet if i in (0, 1, 2) else 1) for i, a in enumerate(ACTIVITY)]
-            scale = sum(shares)
-            counts = [total * s / scale for s in shares]
-            for (label, *_), c in zip(ACTIVITY, counts, strict=True):
-                out.append([band, label, _n(c, g), _pct(c, total, g, 0)])
-            in_eet = sum(counts[:3])
-            out.append([band, "Total", _n(total, g), "100"])
-            out.append([band, "Total in education, employment or training", _n(in_eet, g),
+        for label, band, _ in CARE_LEAVER_BANDS:
+            total = t(f"cl_{band}")
+            counts = [t(f"cl_{band}_act{i}") for i in range(len(ACTIVITY))]
+            for (breakdown, *_), c in zip(ACTIVITY, counts, strict=True):
+                out.append([label, breakdown, _n(c, g), _pct(c, total, g, 0)])
+            in_eet = sum(counts[:EET_BREAKDOWNS])
+            out.append([label, "Total", _n(total, g), "100"])
+            out.append([label, "Total in education, employment or training", _n(in_eet, g),
                         _pct(in_eet, total, g, 0)])  # fmt: skip
         return out
+    if name == "la_care_leavers_accommodation_suitability.csv":
+        out = []
+        for label, band, _ in CARE_LEAVER_BANDS:
+            total = t(f"cl_{band}")
+            for j, breakdown in enumerate(SUITABILITY):
+                c = t(f"cl_{band}_suit{j}")
+                out.append([label, breakdown, _n(c, g), _pct(c, total, g, 0)])
+            out.append([label, "Suitability total", _n(total, g), "100"])
+        return out
     if name.startswith("csww_"):
+        t = lambda k: _census_total(g, y, k)  # noqa: E731
         f = t("inpost_fte")
         lv, ag, va = t("leavers_fte"), t("agency_fte"), t("vacancy_fte")
+        cv = t("agency_cover_fte")
         return [[f"{f:.1f}", str(round(f * 1.06)), f"{t('starters_fte'):.1f}",
                  str(round(t("starters_fte") * 1.04)), f"{lv:.1f}", str(round(lv * 1.07)),
                  _pct(lv, f, [None, None]), _pct(lv * 1.07, f * 1.06, [None, None]),
                  f"{ag:.1f}", str(round(ag * 1.03)), _pct(ag, ag + f, [None, None]),
-                 _pct(ag * 1.03, ag * 1.03 + f * 1.06, [None, None]), f"{ag * 0.8:.1f}",
-                 _pct(ag * 0.8, va, [None, None]), f"{va:.1f}", _pct(va, va + f, [None, None]),
-                 _pct(ag * 0.8, va, [None, None]), f"{t('case_holders_fte'):.1f}",
+                 _pct(ag * 1.03, ag * 1.03 + f * 1.06, [None, None]), f"{cv:.1f}",
+                 _pct(cv, ag, [None, None]), f"{va:.1f}", _pct(va, va + f, [None, None]),
+                 _pct(cv, va, [None, None]), f"{t('case_holders_fte'):.1f}",
                  str(round(t("cases"))), f"{t('cases') / max(t('case_holders_fte'), 0.1):.1f}",
-                 f"{t('days_lost'):.1f}", _pct(t("days_lost"), f * 220, [None, None])]]  # fmt: skip
+                 f"{t('days_lost'):.1f}",
+                 _pct(t("days_lost"), t("fte_days"), [None, None])]]  # fmt: skip
     if name.startswith("ons_"):
-        return [["Children aged 0 to 17 years", str(round(pop))]]
+        return [["Children aged 0 to 17 years", str(round(sum(la.mid_year[y] for la in g)))]]
     raise KeyError(name)
 
 

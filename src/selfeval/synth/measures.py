@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from selfeval.synth.model import Authority, Child
 
 SHORT_BREAKS = ("V3", "V4")
@@ -81,13 +83,15 @@ def cp_starts(children: Iterable[Child], year: int) -> tuple[int, int]:
 
 
 def placements_in_year(child: Child, year: int) -> int:
-    """Placements during the year (current on 1 April counts one; S, P, B add one; T, U, L not)."""
+    """Placements during the year: the one current on 1 April counts one; each episode that
+    starts a new placement (S, P, B, and T and U, a new placement with the same carer) adds
+    one; L (legal status only) does not. As the catalogue's stability_3plus_placements_pct."""
     start, end = date(year - 1, 4, 1), date(year, 3, 31)
     n = 0
     for e in child.care_episodes:
         if e.legal_status in SHORT_BREAKS or not _open(e.start, e.end, start - timedelta(days=1)):
             if start <= e.start <= end and e.legal_status not in SHORT_BREAKS:
-                n += e.rne in ("S", "P", "B")
+                n += e.rne in ("S", "P", "B", "T", "U")
             continue
         n += 1  # the placement current at the start of the year
     return n
@@ -101,7 +105,9 @@ def three_placements(children: Iterable[Child], year: int) -> tuple[int, int]:
 
 
 def long_term_stability(children: Iterable[Child], year: int) -> tuple[int, int]:
-    """(same placement 2+ years or placed for adoption, under 16 in care 2.5+ years at 31 March)."""
+    """(same placement 2+ years or placed for adoption, under 16 in care 2.5+ years at 31 March),
+    with years counted by the calendar (started on or before the same day 2 years before), as
+    the catalogue's stability_long_term_pct counts them."""
     at = date(year, 3, 31)
     num = den = 0
     for c in children:
@@ -113,18 +119,18 @@ def long_term_stability(children: Iterable[Child], year: int) -> tuple[int, int]
         while i > 0 and eps[i - 1].end == eps[i].start:
             i -= 1
         period = eps[i:]
-        if (at - period[0].start).days < 913:  # 2.5 years
+        if period[0].start > at - relativedelta(months=30):  # 2.5 years, by the calendar
             continue
         den += 1
         j = len(period) - 1
         while j > 0 and period[j].rne == "L":
             j -= 1
-        placed_since = period[j].start
-        if (at - placed_since).days >= 730:
+        two_years = at - relativedelta(months=24)
+        if period[j].start <= two_years:
             num += 1
         elif period[-1].place in ("A3", "A4", "A5", "A6") and j > 0:
             k = j - 1
             while k > 0 and period[k].rne == "L":
                 k -= 1
-            num += (at - period[k].start).days >= 730
+            num += period[k].start <= two_years
     return num, den

@@ -76,7 +76,7 @@ def census_xml(authority: Authority, year: int) -> str:
     x.close("Source")
     x.close("Header")
     agency_fte = sum(w.fte for w, p in listed if p and w.agency)
-    vacancy = _vacant_posts(authority, at) + agency_fte
+    vacancy = vacancies_fte(authority, at, agency_fte)
     x.open("LALevelVacancies")
     x.leaf("NumberOfVacancies", f"{vacancy:.1f}")
     x.leaf("NoAgencyFTE", f"{agency_fte:.1f}")
@@ -90,6 +90,11 @@ def census_xml(authority: Authority, year: int) -> str:
         x.close("CSWWWorker")
     x.close("Message")
     return x.text()
+
+
+def vacancies_fte(authority: Authority, at: date, agency_fte: float) -> float:
+    """NumberOfVacancies: posts empty on ``at`` and those covered by agency workers."""
+    return _vacant_posts(authority, at) + agency_fte
 
 
 def _vacant_posts(authority: Authority, at: date) -> float:
