@@ -26,6 +26,7 @@ from selfeval.benchmarks.compare import (
     has_benchmarks,
     published_comparisons,
 )
+from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
 from selfeval.errors import NoData
 from selfeval.evaluation.figures import Record, format_number
 from selfeval.indicators import catalogue
@@ -196,6 +197,60 @@ def _indicators(store: Store, la_code: str, at: date, record: Record) -> list:
     return blocks
 
 
+def _reconciliation(store: Store, la_code: str, at: date) -> list:
+    """The figures that differ from DfE's published ones for the return year ending at
+    ``at`` (``selfeval reconcile``): none of them is drafted into a finding."""
+    year = return_year(at)
+    if year is None or not has_benchmarks(store):
+        return []
+    rows = reconcile(store, la_code, year)
+    blocks: list = [Heading(2, "Reconciliation with DfE's published figures")]
+    differ = [r for r in rows if r.verdict == "differs"]
+    blocks.append(
+        Paragraph(
+            text(
+                f"The authority's figures for {year - 1}/{str(year)[2:]} computed as returned, "
+                f"beside DfE's published figures: {summary(rows)}. "
+                + (
+                    "The figures below differ beyond DfE's rounding; no finding is drafted from "
+                    "them until the difference is explained."
+                    if differ
+                    else "Every figure DfE publishes matches or lies within its rounding."
+                )
+            )
+        )
+    )
+    if differ:
+        table = tuple(
+            (
+                r.title,
+                _reconciled_value(r),
+                _bench(r.published, r.unit) if r.published is not None else (r.status or "x"),
+                f"{r.difference:+.1f}" if r.difference is not None else "",
+            )
+            for r in differ
+        )
+        blocks.append(
+            Table(
+                f"Figures that differ from DfE's published figures for {year}",
+                ("Indicator", "Computed", "Published", "Difference"),
+                table,
+                numeric=frozenset({1, 2, 3}),
+            )
+        )
+    return blocks
+
+
+def _reconciled_value(r: Reconciled) -> str:
+    """A computed figure as the public may see it: c where it rests on 1 to 5 children."""
+    if r.unit == "count":
+        shown = publish_count(r.computed)
+        return shown if isinstance(shown, str) else format_number(float(shown), r.unit)
+    if is_small(r.numerator) or is_small(r.denominator):
+        return SUPPRESSED
+    return _bench(r.computed, r.unit)
+
+
 def _audits(store: Store, la_code: str, at: date) -> list:
     """The year's audits by practice week and in all, with the same disclosure as the
     self-evaluation's table (:func:`outputs.disclosure.grade_table`): one public set of
@@ -351,6 +406,7 @@ def engagement_pack(store: Store, la_code: str, at: date) -> Document:
         if benchmarks_synthetic(store):
             doc.add(Paragraph(text(SYNTHETIC_NOTE)))
     doc.add(*_indicators(store, la_code, at, record))
+    doc.add(*_reconciliation(store, la_code, at))
     doc.add(*_audits(store, la_code, at))
     doc.add(*_plan(store, la_code, at, record))
     doc.add(*_inspections(store, la_code, at))

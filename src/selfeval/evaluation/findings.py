@@ -19,6 +19,7 @@ from typing import Literal
 
 import sqlalchemy as sa
 
+from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
 from selfeval.evaluation.figures import COMPARATOR_NAMES, Evidence, Record, format_number
@@ -45,6 +46,8 @@ class Finding:
     status: Status = "draft"
     decided_by: str | None = None
     decided_at: datetime | None = None
+    dates: tuple[date, ...] = ()
+    """The dates of the figures it rests on."""
 
     @property
     def is_draft(self) -> bool:
@@ -109,6 +112,7 @@ def draft_changes(
                 evidence=record.evidence([a, b], None),
                 judgement=judgement,
                 p_value=c.p_value,
+                dates=(before, after),
             )
         )
     return out
@@ -154,6 +158,7 @@ def draft_benchmark_gaps(
                 text=text,
                 evidence=record.evidence([r], cmp),
                 judgement=judgement,
+                dates=(at,),
             )
         )
     return out
@@ -162,7 +167,19 @@ def draft_benchmark_gaps(
 def draft_findings(record: Record, before: date, after: date) -> list[Finding]:
     """Every drafted finding for a self-evaluation at ``after``, with people's decisions."""
     found = draft_changes(record, before, after) + draft_benchmark_gaps(record, after)
+    found, _ = reconciled_only(record, found)
     return apply_decisions(record.store, record.la_code, found)
+
+
+def reconciled_only(
+    record: Record, found: list[Finding]
+) -> tuple[list[Finding], dict[tuple[str, date], Reconciled]]:
+    """(the findings none of whose figures differs from DfE's published figure beyond its
+    rounding, the figures that differ): a figure that does not reconcile is never drafted into
+    a finding (``selfeval reconcile``). Without imported benchmarks nothing is left out."""
+    differ = unreconciled(record.store, record.la_code, [d for f in found for d in f.dates])
+    kept = [f for f in found if not any((f.indicator_id, d) in differ for d in f.dates)]
+    return kept, differ
 
 
 def apply_decisions(store: Store, la_code: str, found: list[Finding]) -> list[Finding]:

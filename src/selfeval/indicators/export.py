@@ -120,6 +120,7 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
                 ("DfE reference", i.dfe_reference),
                 ("Suppression", i.suppression),
             ]
+            rows.append(("Basis", _basis(i)))
             if i.published:
                 filt = "; ".join(f"{k} = {v}" for k, v in i.published.filters)
                 rows.append(
@@ -139,3 +140,21 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
             rows += [("Counting choice", c) for c in i.choices]
             out += ["| | |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows] + [""]
     return "\n".join(out)
+
+
+def _basis(i: Indicator) -> str:
+    """Which basis the indicator's figures are compared on (docs/indicators.md)."""
+    if i.published is None:
+        return (
+            "as returned or as now recorded, named on each figure; DfE publishes no figure to "
+            "reconcile it with"
+        )
+    census = (
+        ", its workforce census the one of 30 September inside that year"
+        if i.snapshot == "csww"
+        else ""
+    )
+    return (
+        "as returned when set beside DfE's published figure (`selfeval reconcile`): the "
+        f"returns of the collection year ending on 31 March{census}"
+    )

@@ -17,6 +17,7 @@ from django.http import Http404
 
 from selfeval.access import Authorities
 from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
+from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
 from selfeval.indicators import (
@@ -182,6 +183,21 @@ def comparisons(store: Store, sc: Scope) -> dict[str, Comparison]:
             return {c.id: c for c in computed_comparisons(store, sc.la_code, sc.at.year)}
         except SelfevalError:
             return {}
+
+    return _cached(key, make)
+
+
+def differing(store: Store, sc: Scope) -> dict[str, Reconciled]:
+    """The figures at the scope's date (31 March of a return year) that differ from DfE's
+    published ones beyond their rounding, by indicator (``selfeval reconcile``)."""
+    key = f"reconcile:{store_state(store)}:{sc.la_code}:{sc.at}"
+
+    def make() -> dict[str, Reconciled]:
+        try:
+            found = unreconciled(store, sc.la_code, [sc.at])
+        except SelfevalError:
+            return {}
+        return {ind_id: r for (ind_id, _), r in found.items()}
 
     return _cached(key, make)
 

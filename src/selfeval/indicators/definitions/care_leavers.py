@@ -10,10 +10,11 @@ from selfeval.indicators.expr import children_share
 from selfeval.indicators.registry import ChildLevel, Published, indicator
 from selfeval.indicators.sources import Sources
 
-EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4")
-"""ACTIV codes in education, employment or training: higher education (F1, P1), other
-education (F2, P2), apprenticeship (F3, P3), training or employment (F4, P4); full or part
-time. G4-G6 are not in education, employment or training; 0 is not known."""
+EET = ("F1", "P1", "F2", "P2", "F3", "P3", "F4", "P4", "F5", "P5")
+"""ACTIV codes in education, employment or training, full or part time: higher education (F1,
+P1), other education (F2, P2), training or employment (F4, P4), apprenticeship (F5, P5; DfE
+publishes it within training or employment), and F3, P3 of earlier specifications. G4-G6 are
+not in education, employment or training; 0 is not known."""
 HIGHER_EDUCATION = ("F1", "P1")
 AGES_17_18 = (17, 18)
 AGES_19_21 = (19, 20, 21)
@@ -64,8 +65,8 @@ def _meta(ages: str) -> dict:
     title="Care leavers aged 17 to 18 in education, employment or training",
     definition=(
         "Of the care leavers who turned 17 or 18 in the year, the percentage in education, "
-        "employment or training around their birthday (ACTIV F1, P1, F2, P2, F3, P3, F4 or "
-        "P4). " + COHORT
+        "employment or training around their birthday (ACTIV F1, P1, F2, P2, F3, P3, F4, P4, "
+        "F5 or P5; F5 and P5 are apprenticeships). " + COHORT
     ),
     numerator="care leavers aged 17-18 with ACTIV in education, employment or training",
     dfe_reference="Children looked after in England: care leavers' activity, 17 to 18 years",
@@ -88,8 +89,8 @@ def care_leavers_eet_17_18_pct(src: Sources, periods: ir.Table) -> ir.Table:
     title="Care leavers aged 19 to 21 in education, employment or training",
     definition=(
         "Of the care leavers who turned 19, 20 or 21 in the year, the percentage in education, "
-        "employment or training around their birthday (ACTIV F1, P1, F2, P2, F3, P3, F4 or "
-        "P4). " + COHORT
+        "employment or training around their birthday (ACTIV F1, P1, F2, P2, F3, P3, F4, P4, "
+        "F5 or P5; F5 and P5 are apprenticeships). " + COHORT
     ),
     numerator="care leavers aged 19-21 with ACTIV in education, employment or training",
     dfe_reference="Children looked after in England: care leavers' activity, 19 to 21 years",

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from selfeval.benchmarks.compare import Comparison
+from selfeval.benchmarks.reconcile import Reconciled
 from selfeval.benchmarks.spc import ControlChart
 from selfeval.evaluation.figures import format_number
 from selfeval.indicators import Indicator, Result, catalogue
@@ -31,6 +32,8 @@ class Figure:
     benchmark: str = ""
     badge: str = ""
     badge_class: str = ""
+    differs: str = ""
+    """Set when the figure differs from DfE's published one beyond its rounding."""
 
     @property
     def reason(self) -> str | None:
@@ -69,6 +72,14 @@ def _benchmark_line(c: Comparison | None) -> str:
     return f"{c.year}: " + ", ".join(parts) if parts else ""
 
 
+def _differs(r: Reconciled | None) -> str:
+    """The mark on a figure that does not reconcile with DfE's published one."""
+    if r is None:
+        return ""
+    published = format_number(r.published, r.unit) if r.published is not None else r.status
+    return f"Differs from DfE's published figure ({published}): not used in findings"
+
+
 def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request_scope(request)
 
@@ -82,12 +93,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         by_id = {r.id: r for r in figures.results_at(store, sc)}
         control = needs_control(request.user)
         bench = figures.comparisons(store, sc)
+        differ = figures.differing(store, sc)
         for ind in catalogue().values():
             f = _figure(ind, by_id.get(ind.id), control)
             badge, cls = _significance(figures.control_chart(store, sc, ind.id, public=control))
             cards.append(
                 replace(
-                    f, benchmark=_benchmark_line(bench.get(ind.id)), badge=badge, badge_class=cls
+                    f,
+                    benchmark=_benchmark_line(bench.get(ind.id)),
+                    badge=badge,
+                    badge_class=cls,
+                    differs=_differs(differ.get(ind.id)),
                 )
             )
     return render(request, "web/dashboard.html", {"scope": sc, "cards": cards})
@@ -124,6 +140,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "bench": bench,
             "spc": chart.describe() if chart else "",
             "badge": _significance(chart),
+            "differs": _differs(figures.differing(store, sc).get(ind.id)) if sc else "",
         },
     )
 
