@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from selfeval.benchmarks import computed_comparisons, import_dir
+from selfeval.benchmarks.reconcile import reconcile, text_table
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import write_reports
 from selfeval.evaluation.readiness import pack_from_store
@@ -23,7 +24,10 @@ from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
 from selfeval.synth.england import write_england
 
 DEMO_LA = "999"
-DEMO_YEARS = range(2019, 2021)
+DEMO_YEARS = range(2022, 2025)
+"""Three return years: the latest one's look-back figures (re-referrals within 12 months,
+long-term stability over 2.5 years) need the two before it, and the 903's social worker
+episodes (SWEpisodes) were first collected in the 2023/24 return."""
 DEMO_ENGLAND = 30
 """Authorities in the demo's synthetic England (its published tables, no download)."""
 
@@ -62,6 +66,8 @@ class DemoOutputs:
     pages: list[Path]
     summary: str = ""
     """The whole catalogue's figures at the demo's date, as a plain table."""
+    reconciliation: str = ""
+    """The latest year's figures (as returned) beside DfE's published ones (synthetic here)."""
 
 
 def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
@@ -84,6 +90,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     )
     import_dir(store, out / "england" / "ees")
     comparisons = computed_comparisons(store, DEMO_LA, at.year)
+    reconciled = reconcile(store, DEMO_LA, at.year)
     (out / "benchmarks.json").write_text(
         json.dumps([c.as_dict() for c in comparisons], indent=2) + "\n"
     )
@@ -112,4 +119,6 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
         returns=returns,
         pages=[page, quality, workbook, series, *reports.sef, *reports.scrutiny, pack, *annex_a],
         summary=summary,
+        reconciliation=f"Reconciliation of authority {DEMO_LA}, {at.year - 1}/{at:%y}, with "
+        f"its published figures:\n{text_table(reconciled)}",
     )

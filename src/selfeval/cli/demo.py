@@ -22,6 +22,7 @@ def demo(out: Path) -> None:
     """Generate a synthetic authority, ingest it, compute the indicators and write the reports."""
     res = run_demo(out)
     click.echo(res.summary)
+    click.echo(res.reconciliation)
     click.echo(f"store: {res.store_url}")
     click.echo(f"synthetic returns: {res.returns}")
     for p in res.pages:
