@@ -11,6 +11,7 @@ import csv
 import re
 from collections.abc import Mapping
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -24,11 +25,8 @@ from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
 
-_PLAIN_BYTES = np.zeros(256, bool)
-_PLAIN_BYTES[[*range(0x20, 0x7F), 9, 10, 13]] = True
-_PLAIN_BYTES[ord('"')] = False
-_INK = np.ones(256, bool)  # what makes a row not blank: anything but these
-_INK[[ord(" "), ord("\t"), ord(","), ord("\r"), ord("\n")]] = False
+_PLAIN = bytes([*range(0x20, 0x7F), 9, 10, 13]).replace(b'"', b"")
+"""The bytes a plain file is made of (``bytes.translate`` deletes them: nothing may be left)."""
 _BY_COLUMNS: dict[frozenset[str], TableSpec] = {frozenset(s.fields): s for s in SSDA903.values()}
 
 
@@ -239,36 +237,32 @@ def _read_plain(
     data: bytes, name: str, la_code: str | None, return_year: int | None
 ) -> tuple[str, pa.Table] | None:
     """The file read by Arrow's CSV reader when it is plain (printable ASCII, tabs and line
-    ends, no quotes, no lone CR, one row a line, no blank rows), so that row numbers are line
-    numbers and the result is exactly the careful reader's; None for anything else, which the
-    careful reader reads or refuses (most real 903 files are plain)."""
+    ends, no quotes, no lone CR, one row a line, no blank rows, no field longer than the careful
+    reader takes), so that row numbers are line numbers and the result is exactly the careful
+    reader's; None for anything else, which the careful reader reads or refuses (most real 903
+    files are plain). Every check is one pass over the bytes or over Arrow's columns, so that
+    parsing, not checking, is what a large file costs."""
     data = data.removeprefix(b"\xef\xbb\xbf")
     if not _is_plain(data):
         return None
     first, _, body = data.partition(b"\n")
     header = first.decode("ascii").removesuffix("\r").split(",")
     spec = identify(header)
-    if spec is None or not body or not (lines := _plain_rows(body)):
+    if spec is None or not body:
         return None
-    columns = [f"c{i}" for i in range(len(header))]
+    lines = body.count(b"\n") + (not body.endswith(b"\n"))
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(
-                column_names=columns,
-                block_size=min(len(body) + 1, 1 << 24),  # one block: large ones cost time
-                use_threads=len(body) > 1 << 22,
-            ),
-            parse_options=pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in columns}, strings_can_be_null=False
-            ),
+            pa.py_buffer(body), **_plain_options(len(header), len(body) > 1 << 22)
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        return None  # a row of another width, among others: the careful reader names it
     if table.num_rows != lines:
         return None
-    texts = {h.strip(): table[c].combine_chunks() for h, c in zip(header, columns, strict=True)}
+    columns = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+    if _has_blank_row(columns) or _has_long_field(columns, len(body)):
+        return None
+    texts = dict(zip((h.strip() for h in header), columns, strict=True))
     return spec.name, typed_columns(
         spec,
         {f: texts[f] for f in spec.fields},
@@ -279,27 +273,49 @@ def _read_plain(
     )
 
 
+@lru_cache(maxsize=64)
+def _plain_options(width: int, large: bool) -> dict:
+    """Arrow's CSV options for a plain body: every field text, as written, one row a line;
+    blocks of 16 MiB (many small ones cost time), parsed on several threads when large."""
+    names = [f"c{i}" for i in range(width)]
+    return {
+        "read_options": pacsv.ReadOptions(
+            column_names=names, block_size=1 << 24, use_threads=large
+        ),
+        "parse_options": pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
+        "convert_options": pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+        ),
+    }
+
+
 def _is_plain(data: bytes) -> bool:
     """Printable ASCII but the double quote, tabs, and CR only before LF."""
-    b = np.frombuffer(data, np.uint8)
-    if not _PLAIN_BYTES[b].all():
+    return not data.translate(None, _PLAIN) and data.count(b"\r") == data.count(b"\r\n")
+
+
+def _has_blank_row(columns: list[pa.Array]) -> bool:
+    """Whether a row holds only blanks (spaces, tabs: a plain file has no other whitespace),
+    which the careful reader skips, numbering the rest by line. Only rows whose first field is
+    blank are looked at across the others."""
+    blank = pc.equal(pc.utf8_trim_whitespace(columns[0]), "")
+    if not pc.any(blank).as_py():
         return False
-    cr = np.flatnonzero(b == 13)
-    return not len(cr) or (cr[-1] + 1 < len(b) and bool((b[cr + 1] == 10).all()))
+    for c in columns[1:]:
+        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(c), ""))
+    return bool(pc.any(blank).as_py())
 
 
-def _plain_rows(body: bytes) -> int:
-    """The number of rows in a plain body if none is blank or longer than the careful reader
-    takes; else 0."""
-    b = np.frombuffer(body, np.uint8)
-    ends = np.flatnonzero(b == 10)
-    starts = np.concatenate(([0], ends + 1))
-    starts = starts[starts < len(b)]  # each row with its line end
-    if np.diff(np.append(starts, len(b))).max() > csv.field_size_limit():
-        return 0  # a field may be longer than the careful reader takes
-    if not np.logical_or.reduceat(_INK[b], starts).all():
-        return 0  # the careful reader skips blank rows and numbers the rest by line
-    return len(starts)
+def _has_long_field(columns: list[pa.Array], size: int) -> bool:
+    """Whether a field is as long as the careful reader's limit (it refuses longer ones)."""
+    limit = csv.field_size_limit()
+    if size < limit:
+        return False
+    for c in columns:  # the lengths are the differences of the column's offsets
+        ends = np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)
+        if len(c) and np.diff(ends).max() >= limit:
+            return True
+    return False
 
 
 def _stripped_positions(header: list[str], spec: TableSpec) -> list[str]:
