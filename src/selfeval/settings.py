@@ -52,11 +52,24 @@ SETTINGS: dict[str, Setting] = {
     ),
     "spark_master": Setting("SELFEVAL_SPARK_MASTER", "local[*]", "The Spark master URL."),
     "spark_partitions": Setting(
-        "SELFEVAL_SPARK_PARTITIONS", "8", "Spark's spark.sql.shuffle.partitions."
+        "SELFEVAL_SPARK_PARTITIONS",
+        "",
+        "Spark's spark.sql.shuffle.partitions; default 4 per core in local mode, Spark's own "
+        "on a cluster (docs/spark.md).",
     ),
     "spark_driver_memory": Setting(
-        "SELFEVAL_SPARK_DRIVER_MEMORY", "2g", "Spark's spark.driver.memory."
+        "SELFEVAL_SPARK_DRIVER_MEMORY",
+        "",
+        "Spark's spark.driver.memory; default a quarter of the machine's memory (1-8 GB) in "
+        "local mode, Spark's own on a cluster.",
     ),
+    "spark_staging": Setting(
+        "SELFEVAL_SPARK_STAGING",
+        "",
+        "Where tables are written as Parquet for Spark to read: a folder or URI every executor "
+        "can read (hdfs://, s3://); default a temporary folder, removed at exit.",
+    ),
+    "spark_batch": Setting("SELFEVAL_SPARK_BATCH", "10", "Indicators per Spark query."),
     "max_upload_mb": Setting(
         "SELFEVAL_MAX_UPLOAD_MB", "100", "The web's largest upload, in megabytes."
     ),
@@ -86,8 +99,10 @@ class Settings:
     cache: Path = Path("~/.cache/selfeval")
     council: Path | None = None
     spark_master: str | None = None
-    spark_partitions: int = 8
-    spark_driver_memory: str = "2g"
+    spark_partitions: int | None = None
+    spark_driver_memory: str | None = None
+    spark_staging: str | None = None
+    spark_batch: int = 10
     max_upload_mb: float = 100.0
     secret_key: str | None = None
     secret_key_file: Path | None = None
@@ -118,8 +133,10 @@ class Settings:
             cache=path("cache") or Path.home() / ".cache" / "selfeval",
             council=path("council"),
             spark_master=raw.get("spark_master"),
-            spark_partitions=int(raw.get("spark_partitions", "8")),
-            spark_driver_memory=raw.get("spark_driver_memory", "2g"),
+            spark_partitions=int(raw["spark_partitions"]) if "spark_partitions" in raw else None,
+            spark_driver_memory=raw.get("spark_driver_memory"),
+            spark_staging=raw.get("spark_staging"),
+            spark_batch=max(1, int(raw.get("spark_batch", "10"))),
             max_upload_mb=float(raw.get("max_upload_mb", "100")),
             secret_key=raw.get("secret_key"),
             secret_key_file=path("secret_key_file"),

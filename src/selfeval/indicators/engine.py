@@ -7,6 +7,7 @@ catalogue costs one round trip to the engine, not one per indicator or per date.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -196,17 +197,26 @@ def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
     return sql
 
 
+def batch_size(engine: str) -> int:
+    """Indicators per query: all of them on DuckDB (one round trip); on Spark
+    ``$SELFEVAL_SPARK_BATCH`` (default 10), so that no plan holds the whole catalogue's joins
+    at once and each query's shuffles stay small enough for the executors' memory."""
+    if engine == "duckdb":
+        return 1 << 30
+    return max(1, int(os.environ.get("SELFEVAL_SPARK_BATCH", "10")))
+
+
 def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date], dict]:
-    """Run every indicator's SQL as one query (UNION ALL): one round trip to the engine."""
-    if not inds:
-        return {}
-    parts = [
-        f"SELECT * FROM ({_sql(i, run.sources, run.periods)}) AS q{n}" for n, i in enumerate(inds)
-    ]
-    table = run.fetch("\nUNION ALL\n".join(parts))
+    """Run the indicators' SQL as few queries (UNION ALL of a batch, ``batch_size``)."""
     out = {}
-    for r in table.to_pylist():
-        out[(r["id"], r["la_code"], r["period_end"])] = r
+    size = batch_size(run.sources.backend.name)
+    for first in range(0, len(inds), size):
+        parts = [
+            f"SELECT * FROM ({_sql(i, run.sources, run.periods)}) AS q{n}"
+            for n, i in enumerate(inds[first : first + size])
+        ]
+        for r in run.fetch("\nUNION ALL\n".join(parts)).to_pylist():
+            out[(r["id"], r["la_code"], r["period_end"])] = r
     return out
 
 

@@ -12,6 +12,7 @@ import duckdb
 import ibis
 import ibis.expr.types as ir
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from selfeval.calendar import calendar_table
 from selfeval.indicators.backends import register
@@ -196,9 +197,10 @@ class Sources:
             if self._la_codes is not None:
                 return list(self._la_codes)
             codes: set[str] = set()
-            for name, t in self._tables.items():
-                if name not in ("calendar", "population", "periods") and "la_code" in t.columns:
-                    codes.update(self.backend.execute(t.select("la_code").distinct())["la_code"])
+            skip = ("calendar", "population", "periods")
+            for name, t in self._arrow.items():  # read from Arrow: no engine job per table
+                if name not in skip and "la_code" in t.schema.names:
+                    codes.update(pc.unique(t.column("la_code")).drop_null().to_pylist())
             self._la_codes = sorted(codes)
             return list(self._la_codes)
 
