@@ -1,26 +1,32 @@
-"""Web latency: 20 concurrent signed-in users over loopback against the dashboard and indicators.
+"""Web latency: 20 concurrent signed-in users over loopback against the dashboard and a
+children page, served by the production recipe.
 
-A synthetic authority's 903 and CIN returns are loaded into a SQLite store; `selfeval serve`
-runs in its own process on 127.0.0.1; each user signs in through the form, then asks for the
-dashboard and indicator pages in turn, twice over: with no pause between requests (20 requests
-always in flight: a stress test of one process) and with one second between a user's requests
-(people reading). Bounded: 20 users x 25 requests per run, 180 s at most each.
-Goal: p95 < 300 ms, no errors. The first (cold) request of each page is timed apart.
+A synthetic authority's 903 and CIN returns are loaded into a SQLite store; gunicorn serves
+`selfeval.web.wsgi` on 127.0.0.1 with several worker processes (SELFEVAL_BENCH_WEB_WORKERS,
+default 2 x cores + 1, of 4 threads each), as docs/web.md deploys it; each user (an analyst)
+signs in through the form, then asks for the dashboard and the list of children looked after
+in turn, twice over: with no pause between requests (20 requests always in flight) and with
+one second between a user's requests (people reading). Bounded: 20 users x 25 requests per
+run, 180 s at most each. Goals: p95 < 300 ms and max < 2 s, no errors, and every view of the
+children page written to the audit log. Each worker's first (cold) requests, which compute
+the figures it then caches, are made and timed apart.
 """
 
 from __future__ import annotations
 
+import os
+import sqlite3
 import statistics
 import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import requests
 from figures import figure
 
-from selfeval.indicators import catalogue
 from selfeval.ingest import ingest
 from selfeval.store import Store
 from selfeval.synth import AuthorityConfig, synthesise
@@ -32,6 +38,10 @@ TIME_LIMIT_S = 180.0
 THINK_S = (0.0, 1.0)
 """Pause between one user's requests: none (a stress test), then a reader's second."""
 GOAL_P95_MS = 300.0
+GOAL_MAX_MS = 2000.0
+WORKERS = int(os.environ.get("SELFEVAL_BENCH_WEB_WORKERS", 2 * (os.cpu_count() or 1) + 1))
+THREADS = 4
+CHILDREN_PAGE = "/indicators/cla_count/children/"
 
 
 def prepare(work: Path) -> str:
@@ -49,8 +59,33 @@ def prepare(work: Path) -> str:
 
 
 def pages() -> list[str]:
-    ids = [i for i in catalogue() if not i.startswith("_")][:6]
-    return ["/"] + [f"/indicators/{i}/" for i in ids]
+    return ["/", CHILDREN_PAGE]
+
+
+def child_views(db: str) -> int:
+    """How many views of a children list the audit log holds."""
+    with sqlite3.connect(db.removeprefix("sqlite:///")) as con:
+        q = "select count(*) from web_audit_event where action = 'view child-level'"
+        return con.execute(q).fetchone()[0]
+
+
+def warm(srv: LiveServer, paths: list[str]) -> dict[str, float]:
+    """Each page asked by enough users at once that every worker serves it (and computes its
+    figures) before the timed runs; the slowest of those first requests, per page."""
+    sess = [requests.Session() for _ in range(WORKERS * THREADS)]
+    for s in sess:
+        sign_in(s, srv.url, "user00", srv.password)
+    cold = {}
+    with ThreadPoolExecutor(len(sess)) as pool:
+        for p in paths:
+
+            def get(s: requests.Session, p: str = p) -> float:
+                t = time.perf_counter()
+                s.get(srv.url + p, timeout=300).raise_for_status()
+                return (time.perf_counter() - t) * 1000
+
+            cold[p] = max(pool.map(get, sess))
+    return cold
 
 
 def main() -> int:
@@ -60,30 +95,34 @@ def main() -> int:
         url = prepare(work)
         print(f"web: store prepared in {time.perf_counter() - t0:.1f} s")
         users = {f"user{i:02d}": "analyst" for i in range(USERS)}
-        with LiveServer(db=url, workdir=work, users=users, threads=USERS) as srv:
+        with LiveServer(db=url, workdir=work, users=users, threads=THREADS, workers=WORKERS) as srv:
+            print(f"web: gunicorn, {WORKERS} workers x {THREADS} threads, SQLite store")
             paths = pages()
-            cold = {}
-            s = requests.Session()
-            sign_in(s, srv.url, "user00", srv.password)
-            for p in paths:
-                t = time.perf_counter()
-                s.get(srv.url + p, timeout=120).raise_for_status()
-                cold[p] = (time.perf_counter() - t) * 1000
+            cold = warm(srv, paths)
             print(
-                f"web: cold first requests {min(cold.values()):.0f}-{max(cold.values()):.0f} ms "
-                f"({len(paths)} pages, figures computed then cached)"
+                "web: cold first requests (every worker computing its figures): "
+                + ", ".join(f"{p} {ms:.0f} ms" for p, ms in cold.items())
             )
-            results = [(think, run(srv, paths, think)) for think in THINK_S]
+            results = []
+            for think in THINK_S:
+                before = child_views(url)
+                latencies, errors, wall, asked = run(srv, paths, think)
+                logged = child_views(url) - before
+                results.append((think, latencies, errors, wall, asked, logged))
         ok = True
-        for think, (latencies, errors, wall) in results:
-            ok &= report(think, latencies, errors, wall)
+        for think, latencies, errors, wall, asked, logged in results:
+            ok &= report(think, latencies, errors, wall, asked, logged)
         return 0 if ok else 1
 
 
-def run(srv: LiveServer, paths: list[str], think: float) -> tuple[list[float], list[str], float]:
-    """Every user signs in, waits for the others, then makes its requests; the timings."""
+def run(
+    srv: LiveServer, paths: list[str], think: float
+) -> tuple[list[float], list[str], float, int]:
+    """Every user signs in, waits for the others, then makes its requests; the timings, the
+    errors, the seconds and how many children pages were answered."""
     latencies: list[float] = []
     errors: list[str] = []
+    asked = [0]
     lock = threading.Lock()
     deadline = time.monotonic() + TIME_LIMIT_S
     start = threading.Barrier(USERS)
@@ -113,6 +152,8 @@ def run(srv: LiveServer, paths: list[str], think: float) -> tuple[list[float], l
                 latencies.append(ms)
                 if not ok:
                     errors.append(f"{p}: {getattr(r, 'status_code', r)}")
+                elif p == CHILDREN_PAGE:
+                    asked[0] += 1
             time.sleep(think)
 
     threads = [threading.Thread(target=user, args=(f"user{i:02d}",)) for i in range(USERS)]
@@ -121,28 +162,32 @@ def run(srv: LiveServer, paths: list[str], think: float) -> tuple[list[float], l
         th.start()
     for th in threads:
         th.join()
-    return latencies, errors, time.perf_counter() - t_run
+    return latencies, errors, time.perf_counter() - t_run, asked[0]
 
 
-def report(think: float, latencies: list[float], errors: list[str], wall: float) -> bool:
+def report(
+    think: float, latencies: list[float], errors: list[str], wall: float, asked: int, logged: int
+) -> bool:
+    """Print the run's figures; False when a request failed or a view went unlogged."""
     if not latencies:
         print("web: no requests completed")
         return False
     q = statistics.quantiles(latencies, n=100)
-    p50, p95 = statistics.median(latencies), q[94]
+    p50, p95, top = statistics.median(latencies), q[94], max(latencies)
     print(
         f"web: {USERS} users, {think:.0f} s between requests: {len(latencies)} requests in "
         f"{wall:.1f} s ({len(latencies) / wall:.0f} req/s): p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
-        f"max {max(latencies):.0f} ms, errors {len(errors)}"
+        f"max {top:.0f} ms, errors {len(errors)}; children pages {asked}, logged {logged}; "
+        f"load average {os.getloadavg()[0]:.1f}"
     )
-    verdict = "met" if p95 < GOAL_P95_MS and not errors else "NOT met"
-    print(f"web: goal p95 < {GOAL_P95_MS:.0f} ms with no errors ({think:.0f} s pauses): {verdict}")
-    met = p95 < GOAL_P95_MS and not errors
-    figure("web", f"p95, {USERS} users, {think:g} s pauses", p95, "ms", f"< {GOAL_P95_MS:.0f}", met)
-    figure("web", f"errors, {USERS} users, {think:g} s pauses", len(errors), "", "0", not errors)
+    when = f"{USERS} users, {think:g} s pauses"
+    figure("web", f"p95, {when}", p95, "ms", f"< {GOAL_P95_MS:.0f}", p95 < GOAL_P95_MS)
+    figure("web", f"max, {when}", top, "ms", f"< {GOAL_MAX_MS:.0f}", top < GOAL_MAX_MS)
+    figure("web", f"errors, {when}", len(errors), "", "0", not errors)
+    figure("web", f"children views logged, {when}", logged, "", f"= {asked}", logged == asked)
     for e in errors[:5]:
         print(f"web: error {e}")
-    return not errors
+    return not errors and logged == asked  # a slow run is a figure, not a failure
 
 
 if __name__ == "__main__":

@@ -1,16 +1,22 @@
 """The library's figures for the pages, cached per state of the store.
 
 Computing indicators reads Parquet through DuckDB; pages ask for the same figures again and
-again, so results are cached under a key that changes whenever a load is added or undone.
-Nothing here computes a figure: it calls ``selfeval.indicators`` and keeps the answer.
+again, so results are cached under a key that changes whenever a load is added or undone (the
+store's state, read once per request into the ``Scope``). Nothing here computes a figure: it
+calls ``selfeval.indicators`` and keeps the answer, in Django's cache and, unpickled, in this
+process (an entry under a state never changes, so a process may keep what it read).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date
 
+import sqlalchemy as sa
 from django.core.cache import cache
 from django.core.exceptions import BadRequest
 from django.http import Http404
@@ -32,7 +38,7 @@ from selfeval.indicators import (
 from selfeval.indicators import sources_from_store as _sources_from_store
 from selfeval.outputs.disclosure import public_figures
 from selfeval.region import RegionView, region_view
-from selfeval.store import Store
+from selfeval.store import Store, db
 
 SERIES_MONTHS = 24
 
@@ -44,14 +50,23 @@ class Scope:
     la_code: str
     at: date
     la_codes: tuple[str, ...]
+    state: str = ""
+    """The store's state when the page asked (``store_state``): its figures' cache key."""
 
 
 def store_state(store: Store) -> str:
-    """A short key that changes whenever the store's loads change."""
-    h = hashlib.sha256()
-    for rec in store.loads():
-        h.update(f"{rec.id}:{rec.content_hash};".encode())
+    """A short key that changes whenever the store's loads change (one small query)."""
+    h = hashlib.sha256(str(store.engine.url).encode())
+    with store.engine.connect() as c:
+        for load_id, chash in c.execute(
+            sa.select(db.loads.c.id, db.loads.c.content_hash).order_by(db.loads.c.id)
+        ):
+            h.update(f"{load_id}:{chash};".encode())
     return h.hexdigest()[:16]
+
+
+def _state(store: Store, sc: Scope) -> str:
+    return sc.state or store_state(store)
 
 
 def scope(
@@ -72,7 +87,7 @@ def scope(
     if when is None:
         years = [r.return_year for r in store.loads(la_code) if r.return_year]
         when = date(max(years), 3, 31) if years else date.today()
-    return Scope(la_code, when, las)
+    return Scope(la_code, when, las, store_state(store))
 
 
 EARLIEST = date(1990, 1, 1)
@@ -102,12 +117,42 @@ def indicator_or_404(indicator_id: str) -> Indicator:
     return ind
 
 
+_LOCAL: OrderedDict[str, tuple[float, object]] = OrderedDict()
+_LOCAL_SIZE = 256
+_local_lock = threading.Lock()
+
+
 def _cached(key: str, make):  # type: ignore[no-untyped-def]
+    """The value under ``key``: from this process's memory, else Django's cache, else made;
+    kept no longer than Django's cache keeps it (figures from the application database, such
+    as audits, may change under one store state)."""
+    now = time.monotonic()
+    with _local_lock:
+        hit = _LOCAL.get(key)
+        if hit is not None and hit[0] > now:
+            _LOCAL.move_to_end(key)
+            return hit[1]
     value = cache.get(key)
     if value is None:
         value = make()
         cache.set(key, value)
+    with _local_lock:
+        _LOCAL[key] = (now + (cache.default_timeout or 0), value)
+        while len(_LOCAL) > _LOCAL_SIZE:
+            _LOCAL.popitem(last=False)
     return value
+
+
+def cached(key: str, make):  # type: ignore[no-untyped-def]
+    """A value pages keep (a rendered fragment): ``key`` must name the store state it rests
+    on (``Scope.state``) and everything else it depends on."""
+    return _cached(key, make)
+
+
+def forget_cached() -> None:
+    """Empty this process's copies (tests that change the store behind a state's back)."""
+    with _local_lock:
+        _LOCAL.clear()
 
 
 def _sources(store: Store, la_code: str):  # type: ignore[no-untyped-def]
@@ -116,7 +161,7 @@ def _sources(store: Store, la_code: str):  # type: ignore[no-untyped-def]
 
 def results_at(store: Store, sc: Scope, ids: list[str] | None = None) -> list[Result]:
     """Every indicator (or those asked for) for the scope's authority at its date."""
-    key = f"results:{store_state(store)}:{sc.la_code}:{sc.at}:{','.join(ids or [])}"
+    key = f"results:{_state(store, sc)}:{sc.la_code}:{sc.at}:{','.join(ids or [])}"
 
     def make() -> list[Result]:
         try:
@@ -129,23 +174,29 @@ def results_at(store: Store, sc: Scope, ids: list[str] | None = None) -> list[Re
 
 def series(store: Store, sc: Scope, indicator_id: str, months: int = SERIES_MONTHS) -> list[Result]:
     """The indicator at each month-end of the ``months`` up to the scope's date."""
-    key = f"series:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}:{months}"
+    return all_series(store, sc, months).get(indicator_id, [])
 
-    def make() -> list[Result]:
+
+def all_series(store: Store, sc: Scope, months: int = SERIES_MONTHS) -> dict[str, list[Result]]:
+    """Every indicator at each month-end of the ``months`` up to the scope's date, computed
+    in one pass (the dashboard charts them all), by indicator."""
+    key = f"series:{_state(store, sc)}:{sc.la_code}:{sc.at}:{months}"
+
+    def make() -> dict[str, list[Result]]:
         y, m = sc.at.year, sc.at.month - months + 1
         while m < 1:
             y, m = y - 1, m + 12
         ends = month_ends(date(y, m, 1), sc.at)
         try:
-            return compute(  # monthly values: events in each month, never rolling years
-                _sources(store, sc.la_code),
-                ends,
-                period="month",
-                ids=[indicator_id],
-                la_codes=[sc.la_code],
+            results = compute(  # monthly values: events in each month, never rolling years
+                _sources(store, sc.la_code), ends, period="month", la_codes=[sc.la_code]
             )
         except SelfevalError:
-            return []
+            return {}
+        out: dict[str, list[Result]] = {}
+        for r in results:
+            out.setdefault(r.id, []).append(r)
+        return out
 
     return _cached(key, make)
 
@@ -157,7 +208,7 @@ def control_chart(
     For a ``public`` audience it is the chart of the points that audience may see only
     (``outputs.disclosure.public_figures``): its centre, limits and signals owe nothing to a
     suppressed point."""
-    key = f"spc:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}:{public}"
+    key = f"spc:{_state(store, sc)}:{sc.la_code}:{sc.at}:{indicator_id}:{public}"
 
     def make() -> ControlChart | bool:
         results = series(store, sc, indicator_id)
@@ -174,7 +225,7 @@ def control_chart(
 def comparisons(store: Store, sc: Scope) -> dict[str, Comparison]:
     """The authority's computed figures against England, region and neighbours, by indicator
     (empty when the store has no published benchmarks)."""
-    key = f"bench:{store_state(store)}:{sc.la_code}:{sc.at.year}"
+    key = f"bench:{_state(store, sc)}:{sc.la_code}:{sc.at.year}"
 
     def make() -> dict[str, Comparison]:
         if not has_benchmarks(store):
@@ -205,7 +256,7 @@ def differing(store: Store, sc: Scope) -> dict[str, Reconciled]:
 def children_at(store: Store, sc: Scope, indicator_id: str) -> ChildList:
     """The children the indicator counts for the scope (child-level: callers audit each view).
     Raises ``NotChildLevel`` or ``NoData`` as the library does."""
-    key = f"children:{store_state(store)}:{sc.la_code}:{sc.at}:{indicator_id}"
+    key = f"children:{_state(store, sc)}:{sc.la_code}:{sc.at}:{indicator_id}"
     return _cached(
         key, lambda: children(_sources(store, sc.la_code), indicator_id, sc.at, la_code=sc.la_code)
     )

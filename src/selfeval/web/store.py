@@ -23,7 +23,11 @@ def get_store() -> Store:
 
 
 def forget_stores() -> None:
-    """Close every open store (tests, and the server on shutdown)."""
+    """Close every open store (tests, and the server on shutdown), and forget the figures
+    this process kept from them."""
+    from selfeval.web.figures import forget_cached
+
+    forget_cached()
     with _lock:
         for s in _stores.values():
             s.engine.dispose()

@@ -7,6 +7,7 @@ It migrates, creates accounts and serves exactly as a person would run it; the c
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -52,6 +53,9 @@ class LiveServer:
     password: str = "a long test password 4 selfeval"  # noqa: S105  (test accounts only)
     extra_env: dict[str, str] = field(default_factory=dict)
     threads: int = 8
+    workers: int = 0
+    """0: ``selfeval serve`` (waitress, one process); N: the production recipe, gunicorn with
+    N worker processes of ``threads`` threads each (docs/web.md)."""
     port: int = 0
     proc: subprocess.Popen | None = None
 
@@ -63,6 +67,8 @@ class LiveServer:
         env = dict(os.environ)
         env.pop("DJANGO_SETTINGS_MODULE", None)
         env.update({"SELFEVAL_DB": self.db, "SELFEVAL_LOG_LEVEL": "WARNING"})
+        if self.workers:  # every worker must sign sessions with the same key
+            env.setdefault("SELFEVAL_SECRET_KEY", secrets.token_urlsafe(50))
         env.update(self.extra_env)
         return env
 
@@ -78,18 +84,7 @@ class LiveServer:
         self.port = self.port or free_port()
         log = open(self.workdir / f"serve-{self.port}.log", "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "selfeval",
-                "serve",
-                "--host",
-                HOST,
-                "--port",
-                str(self.port),
-                "--threads",
-                str(self.threads),
-            ],
+            self._command(),
             env=env,
             stdout=log,
             stderr=subprocess.STDOUT,
@@ -109,6 +104,35 @@ class LiveServer:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("selfeval serve did not answer within 60 seconds")
+
+    def _command(self) -> list[str]:
+        if self.workers:
+            return [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "selfeval.web.wsgi",
+                "--bind",
+                f"{HOST}:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--threads",
+                str(self.threads),
+                "--timeout",
+                "120",
+            ]
+        return [
+            sys.executable,
+            "-m",
+            "selfeval",
+            "serve",
+            "--host",
+            HOST,
+            "--port",
+            str(self.port),
+            "--threads",
+            str(self.threads),
+        ]
 
     def _where(self, name: str) -> list[str]:
         if name not in self.authorities:

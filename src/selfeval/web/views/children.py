@@ -9,6 +9,7 @@ from datetime import date
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from selfeval.errors import NoData, UsageError
@@ -69,13 +70,19 @@ def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
             rows=len(page.object_list),
             total=len(cl.rows),
         )
-        ctx.update(
-            result=cl.result,
-            headers=[LABELS.get(c, c) for c in cl.columns],
-            rows=[[_cell(v) for v in row] for row in page.object_list],
-            page=page,
-            total=len(cl.rows),
-            in_numerator=cl.in_numerator if "in_numerator" in cl.columns else None,
+        part = {
+            "ind": ind,
+            "scope": sc,
+            "result": cl.result,
+            "headers": [LABELS.get(c, c) for c in cl.columns],
+            "rows": [[_cell(v) for v in row] for row in page.object_list],
+            "page": page,
+            "total": len(cl.rows),
+            "in_numerator": cl.in_numerator if "in_numerator" in cl.columns else None,
+        }
+        ctx["list_html"] = figures.cached(  # the same page of the same list: rendered once
+            f"children-page:{sc.state}:{sc.la_code}:{sc.at}:{ind.id}:{page.number}",
+            lambda: render_to_string("web/_children_list.html", part),
         )
     resp = render(request, "web/children.html", ctx, status=status)
     resp["Cache-Control"] = "no-store"

@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from selfeval.benchmarks.compare import Comparison
@@ -84,29 +85,42 @@ def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
     return request_scope(request)
 
 
+def _cards(sc, control: bool) -> list[Figure]:  # type: ignore[no-untyped-def]
+    store = get_store()
+    by_id = {r.id: r for r in figures.results_at(store, sc)}
+    bench = figures.comparisons(store, sc)
+    differ = figures.differing(store, sc)
+    cards = []
+    for ind in catalogue().values():
+        f = _figure(ind, by_id.get(ind.id), control)
+        badge, cls = _significance(figures.control_chart(store, sc, ind.id, public=control))
+        cards.append(
+            replace(
+                f,
+                benchmark=_benchmark_line(bench.get(ind.id)),
+                badge=badge,
+                badge_class=cls,
+                differs=_differs(differ.get(ind.id)),
+            )
+        )
+    return cards
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    store = get_store()
+    """Every indicator's card: rendered once per store state, scope and audience (whether
+    the reader is under disclosure control), then served from the cache."""
     sc = _scope(request)
-    cards = []
+    html = ""
     if sc is not None:
-        by_id = {r.id: r for r in figures.results_at(store, sc)}
         control = needs_control(request.user)
-        bench = figures.comparisons(store, sc)
-        differ = figures.differing(store, sc)
-        for ind in catalogue().values():
-            f = _figure(ind, by_id.get(ind.id), control)
-            badge, cls = _significance(figures.control_chart(store, sc, ind.id, public=control))
-            cards.append(
-                replace(
-                    f,
-                    benchmark=_benchmark_line(bench.get(ind.id)),
-                    badge=badge,
-                    badge_class=cls,
-                    differs=_differs(differ.get(ind.id)),
-                )
-            )
-    return render(request, "web/dashboard.html", {"scope": sc, "cards": cards})
+        html = figures.cached(
+            f"cards:{sc.state}:{sc.la_code}:{sc.at}:{control}",
+            lambda: render_to_string(
+                "web/_cards.html", {"scope": sc, "cards": _cards(sc, control)}
+            ),
+        )
+    return render(request, "web/dashboard.html", {"scope": sc, "cards_html": html})
 
 
 @require_GET
