@@ -210,11 +210,20 @@ USE_I18N = False
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Figures and rendered fragments (web/figures.py). Each process keeps its own, unless
+# SELFEVAL_CACHE_DIR names a folder (mode 0700, files 0600: it holds pages of children's lists,
+# so put it where the store's data is) that every gunicorn worker then shares.
 CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "TIMEOUT": 600,
-    }
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ["SELFEVAL_CACHE_DIR"],
+            "TIMEOUT": 600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+        if os.environ.get("SELFEVAL_CACHE_DIR")
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}
+    )
 }
 
 # Application logs: requests and errors, never request bodies, child identifiers or secrets.
