@@ -49,12 +49,14 @@ from cs_demand_model import DemandModellingDataContainer, PopulationStats, fs_da
 from cs_demand_model.config import Config
 folder, first, last = sys.argv[1:4]
 t0 = time.perf_counter()  # imports apart, as for selfeval
+c0 = time.process_time()
 config = Config()
 dc = DemandModellingDataContainer(fs_datastore(folder), config)
 view = dc.enriched_view
 t1 = time.perf_counter()
 stock = PopulationStats(view, config).stock
 seconds = time.perf_counter() - t0
+cpu = time.process_time() - c0
 # The daily stock runs from the first start or end to the last; after it the stock stands still.
 days = pd.date_range(first, last, freq="D")
 at = stock.reindex(days, method="ffill").fillna(0)
@@ -63,7 +65,7 @@ for d, row in zip(days, at.itertuples(index=False)):
     for (band, cat), n in zip(at.columns, row):
         if n:
             out[f"{d.date()}|{band}|{cat}"] = int(n)
-print(json.dumps({"seconds": seconds, "read": t1 - t0, "stock": out}))
+print(json.dumps({"seconds": seconds, "cpu": cpu, "read": t1 - t0, "stock": out}))
 """
 
 
@@ -102,10 +104,11 @@ def stack(base: Path, out: Path, copies: int) -> int:
     return episodes
 
 
-def ours(folder: Path) -> tuple[float, float, dict[str, int]]:
+def ours(folder: Path) -> tuple[float, float, float, dict[str, int]]:
     """Read the ten files with selfeval's 903 reader (identified, typed, checked) and count:
-    (seconds, of which reading, the stock)."""
+    (seconds, of which reading, CPU seconds, the stock)."""
     t0 = time.perf_counter()
+    c0 = time.process_time()
     eps, heads = [], []
     for year in YEARS:
         for name in TABLES:
@@ -114,11 +117,14 @@ def ours(folder: Path) -> tuple[float, float, dict[str, int]]:
     t1 = time.perf_counter()
     stock = daily_stock(pa.concat_tables(eps), pa.concat_tables(heads), DAYS)
     seconds = time.perf_counter() - t0  # as theirs: the stock as a matrix, days by bins
-    return seconds, t1 - t0, {f"{d}|{b}|{c}": n for (d, b, c), n in stock.as_dict().items()}
+    cpu = time.process_time() - c0
+    counts = {f"{d}|{b}|{c}": n for (d, b, c), n in stock.as_dict().items()}
+    return seconds, t1 - t0, cpu, counts
 
 
-def theirs(py: Path, folder: Path) -> tuple[float, float, dict[str, int]]:
-    """cs-demand-model on the folder: (seconds, of which reading and cleaning, the stock)."""
+def theirs(py: Path, folder: Path) -> tuple[float, float, float, dict[str, int]]:
+    """cs-demand-model on the folder: (seconds, of which reading and cleaning, CPU seconds,
+    the stock)."""
     run = subprocess.run(
         [str(py), "-c", WORKER, str(folder), FIRST.isoformat(), LAST.isoformat()],
         capture_output=True,
@@ -126,7 +132,7 @@ def theirs(py: Path, folder: Path) -> tuple[float, float, dict[str, int]]:
         check=True,
     )
     out = json.loads(run.stdout)
-    return out["seconds"], out["read"], out["stock"]
+    return out["seconds"], out["read"], out["cpu"], out["stock"]
 
 
 def main() -> int:
@@ -150,22 +156,26 @@ def main() -> int:
         for copies in COPIES:
             folder = Path(tmp) / f"x{copies}"
             episodes = stack(Path(tmp) / "903", folder, copies)
-            t_theirs, r_theirs, s_theirs = theirs(py, folder)
+            t_theirs, r_theirs, c_theirs, s_theirs = theirs(py, folder)
             if t_theirs < 10:  # best of 3 as for selfeval, where it is quick enough
-                runs = [(t_theirs, r_theirs)] + [theirs(py, folder)[:2] for _ in range(2)]
-                t_theirs, r_theirs = min(runs)
-            t_ours, r_ours, s_ours = min((ours(folder) for _ in range(3)), key=lambda r: r[0])
+                runs = [(t_theirs, r_theirs, c_theirs)] + [theirs(py, folder)[:3] for _ in range(2)]
+                t_theirs, r_theirs, c_theirs = min(runs)
+            t_ours, r_ours, c_ours, s_ours = min(
+                (ours(folder) for _ in range(3)), key=lambda r: r[0]
+            )
             same = s_ours == s_theirs
             ok &= same
             cla = sum(n for k, n in s_ours.items() if k.startswith(LAST.isoformat()))
-            ratio = t_theirs / t_ours
+            ratio, cpu_ratio = t_theirs / t_ours, c_theirs / c_ours
             print(
                 f"  x{copies:<4} {episodes:>9,} episode rows, {cla:>7,} looked after on "
                 f"{LAST:%d/%m/%Y}: cs-demand-model {t_theirs:8.2f} s, selfeval {t_ours:6.3f} s,"
                 f" ratio {ratio:6.1f}x (goal >= 20x); identical daily counts: {same}\n"
                 f"        of which reading and cleaning (theirs: + enriching): cs-demand-model "
                 f"{r_theirs:.2f} s, selfeval reading {r_ours:.3f} s; the stock itself: "
-                f"{t_theirs - r_theirs:.2f} s vs {t_ours - r_ours:.3f} s",
+                f"{t_theirs - r_theirs:.2f} s vs {t_ours - r_ours:.3f} s\n"
+                f"        CPU: cs-demand-model {c_theirs:.2f} s, selfeval {c_ours:.3f} s, "
+                f"ratio {cpu_ratio:.1f}x; load average {os.getloadavg()[0]:.1f}",
                 flush=True,
             )
             if not same:
@@ -175,6 +185,7 @@ def main() -> int:
                 print(f"    {len(diff)} differ, e.g. " + ", ".join(eg))
             label = f"CLA stock vs cs-demand-model, {cla:,} CLA ({episodes:,} episodes)"
             figure("demand_model", label, ratio, "x", ">= 20", ratio >= 20 and same)
+            figure("demand_model", f"{label}, CPU time", cpu_ratio, "x", ">= 20", cpu_ratio >= 20)
     return 0 if ok else 1
 
 
