@@ -7,7 +7,6 @@ catalogue costs one round trip to the engine, not one per indicator or per date.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
@@ -21,6 +20,7 @@ from selfeval.errors import NoData, UsageError
 from selfeval.indicators.basis import Basis
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue, in_force, versions
 from selfeval.indicators.sources import Computation, Sources
+from selfeval.settings import current
 
 PERIODS = {"year": relativedelta(years=1), "quarter": relativedelta(months=3)}
 
@@ -203,7 +203,7 @@ def batch_size(engine: str) -> int:
     at once and each query's shuffles stay small enough for the executors' memory."""
     if engine == "duckdb":
         return 1 << 30
-    return max(1, int(os.environ.get("SELFEVAL_SPARK_BATCH", "10")))
+    return current().spark_batch
 
 
 def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date], dict]:
