@@ -57,6 +57,8 @@ class LiveServer:
     """0: ``selfeval serve`` (waitress, one process); N: the production recipe, gunicorn with
     N worker processes of ``threads`` threads each (docs/web.md)."""
     port: int = 0
+    start_timeout: float = 60.0
+    """Seconds to wait for the server's first answer (workers start slowly on a busy machine)."""
     proc: subprocess.Popen | None = None
 
     @property
@@ -89,7 +91,7 @@ class LiveServer:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + self.start_timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise RuntimeError(
@@ -103,7 +105,7 @@ class LiveServer:
             except OSError:
                 time.sleep(0.2)
         self.stop()
-        raise RuntimeError("selfeval serve did not answer within 60 seconds")
+        raise RuntimeError(f"the server did not answer within {self.start_timeout:.0f} seconds")
 
     def _command(self) -> list[str]:
         if self.workers:
