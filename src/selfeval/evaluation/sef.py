@@ -287,6 +287,11 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
         if not ids:
             doc.add(Paragraph(text("No indicator in the catalogue evidences this area yet.")))
         doc.add(*series_charts(record, _chart_ids(figs, ids), since, at))
+        for ind_id in MONTHLY:
+            if cat[ind_id].area in area.catalogue_areas:
+                monthly = _monthly_table(record, register, ind_id, since, at)
+                if monthly is not None:
+                    doc.add(monthly)
         mine = _audits_of(area, audits)
         if area.key == supporting.QUALITY_AREA:
             doc.add(
@@ -390,6 +395,44 @@ def _trend(record: Record, ind_id: str, at: date) -> list[tuple[int, float | Non
         if v is not None:
             out.append((d.year, v, "published"))
     return out
+
+
+MONTHLY = ("seen_within_5wd_of_referral_pct",)
+"""Local measures a self-evaluation reports month by month (the reference report's 'seen
+within 5 days' moved from 55.3% in March to 77.5% in September)."""
+
+
+def _monthly_table(
+    record: Record, register: EvidenceRegister, ind_id: str, since: date, at: date
+) -> Table | None:
+    """One indicator for each calendar month of the period, with its numerator and cohort."""
+    from selfeval.indicators import month_ends
+    from selfeval.outputs.disclosure import is_small
+
+    ind = catalogue()[ind_id]
+    if not _has_sources(record, ind):
+        return None
+    ends = [e for e in month_ends(since, at) if e > since]
+    results = [r for r in record.results([ind_id], ends, period="month") if r.reason is None]
+    if not results:
+        return None
+    note = register.cite(record.evidence(results, None))
+    rows = []
+    for r in results:
+        small = record.public and (is_small(r.numerator) or is_small(r.denominator))
+        rows.append(
+            (
+                r.period_end.strftime("%B %Y"),
+                "c" if small else format_number(r.numerator, "count"),
+                "c" if small else format_number(r.denominator, "count"),
+                "c" if small else record.show(r),
+            )
+        )
+    return Table(
+        caption=f"{ind.title}, month by month [{note}]",
+        header=("Month", "Met", "Of", "Share"),
+        rows=tuple(rows),
+    )
 
 
 def _has_sources(record: Record, ind: Indicator) -> bool:
