@@ -9,20 +9,17 @@ total; a percentage or ratio made from a suppressed count is suppressed too).
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Literal
-
-from openpyxl import Workbook
 
 from selfeval.errors import UsageError
 from selfeval.evaluation.readiness import Pack, PackTable
 from selfeval.outputs.disclosure import SUPPRESSED, is_small, suppress_column
 from selfeval.outputs.document import Document, Heading, Paragraph, Table, text
 from selfeval.outputs.render import to_html, to_pdf_bytes
-from selfeval.outputs.tables import safe_cell
+from selfeval.outputs.tables import xlsx_sheets
 
 Audience = Literal["internal", "public"]
 FORMATS = ("html", "pdf", "xlsx")
@@ -132,36 +129,22 @@ def document(pack: Pack, audience: Audience) -> Document:
 def xlsx_bytes(pack: Pack, audience: Audience) -> bytes:
     """One sheet per table (its key as the sheet's name), the title in the first row; text
     that a spreadsheet would run as a formula is escaped."""
-    wb = Workbook()
-    wb.remove(wb.active)
-    info = wb.create_sheet("About")
-    for row in (
+    about = [
         ("Inspection readiness: Annex A", pack.la_code),
         ("Annex A at", pack.at),
         ("Return year", pack.year),
         ("Compared with", pack.last_year),
         ("Audience", audience),
-    ):
-        info.append([safe_cell(v) for v in row])
+    ]
+    sheets: list[tuple[str, list[Sequence[object]]]] = [("About", about)]
     used: set[str] = {"About"}
     for s in pack.sections:
         for t in s.tables:
             shown = for_audience(t, audience)
-            if shown is None:
-                continue
-            name = _sheet_name(shown.key, used)
-            ws = wb.create_sheet(name)
-            ws.append([safe_cell(shown.title)])
-            ws.append([safe_cell(c) for c in shown.columns])
-            for r in shown.rows:
-                ws.append([safe_cell(v) for v in r])
-            for row in ws.iter_rows():
-                for cell in row:
-                    if isinstance(cell.value, str):
-                        cell.data_type = "s"
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+            if shown is not None:
+                name = _sheet_name(shown.key, used)
+                sheets.append((name, [[shown.title], shown.columns, *shown.rows]))
+    return xlsx_sheets(sheets)
 
 
 def _sheet_name(key: str, used: set[str]) -> str:

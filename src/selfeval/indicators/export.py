@@ -8,10 +8,12 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 
+from openpyxl import Workbook
+
 from selfeval.indicators.engine import RESULT_FIELDS, Result
 from selfeval.indicators.registry import AREAS, Indicator
 from selfeval.outputs.formatting import excel_format, format_figure
-from selfeval.outputs.tables import safe_cell
+from selfeval.outputs.tables import add_sheet, safe_cell
 
 FIELDS = RESULT_FIELDS
 
@@ -31,24 +33,15 @@ def to_csv(results: Sequence[Result]) -> str:
 
 def to_xlsx(results: Sequence[Result], path: Path) -> Path:
     """One sheet, one row per result; text that looks like a formula is stored as text."""
-    from openpyxl import Workbook
-
     wb = Workbook()
-    ws = wb.active
-    ws.title = "indicators"
-    ws.append(list(FIELDS))
+    wb.remove(wb.active)
+    ws = add_sheet(wb, "indicators", [FIELDS, *([r.as_dict()[k] for k in FIELDS] for r in results)])
     figures = {FIELDS.index(k) for k in ("value", "numerator", "denominator") if k in FIELDS}
-    for r in results:
-        d = r.as_dict()
-        ws.append([safe_cell(d[k]) for k in FIELDS])
+    for row, r in enumerate(results, start=2):
         for i in figures:  # shown as the web and the documents show it; the exact value kept
-            ws.cell(ws.max_row, i + 1).number_format = excel_format(
+            ws.cell(row, i + 1).number_format = excel_format(
                 r.unit if FIELDS[i] == "value" else "count"
             )
-    for row in ws.iter_rows(min_row=2):
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(path)
     return path

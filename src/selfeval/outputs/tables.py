@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 """A cell whose text starts with one of these may be run as a formula by a spreadsheet (the one
@@ -30,18 +31,34 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
     return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
-def to_xlsx(header: Sequence[str], rows: Sequence[Sequence[object]], *, title: str) -> bytes:
-    """One worksheet; every text cell is stored as text, never as a formula."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([safe_cell(h) for h in header])
+Row = Sequence[object]
+
+
+def add_sheet(wb: Workbook, title: str, rows: Iterable[Row]) -> Worksheet:
+    """A worksheet named ``title`` (cut to Excel's 31 characters) holding ``rows``; every text
+    cell guarded, so it is stored as text, never run as a formula. Works on write-only
+    workbooks too (large reports)."""
+    ws = wb.create_sheet(title[:31])
     for r in rows:
         ws.append([safe_cell(v) for v in r])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+    return ws
+
+
+def xlsx_sheets(sheets: Iterable[tuple[str, Iterable[Row]]]) -> bytes:
+    """A workbook of one worksheet per ``(title, rows)``, in order."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    for title, rows in sheets:
+        add_sheet(wb, title, rows)
+    return workbook_bytes(wb)
+
+
+def workbook_bytes(wb: Workbook) -> bytes:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def to_xlsx(header: Sequence[str], rows: Sequence[Row], *, title: str) -> bytes:
+    """One worksheet: the header, then the rows."""
+    return xlsx_sheets([(title, [header, *rows])])

@@ -11,7 +11,7 @@ import jinja2
 import openpyxl
 
 from selfeval.errors import UsageError
-from selfeval.outputs.tables import safe_cell
+from selfeval.outputs.tables import add_sheet, safe_cell
 from selfeval.validation.report import ValidationReport
 
 ISSUE_COLUMNS = (
@@ -89,10 +89,7 @@ def to_xlsx(reports: Sequence[ValidationReport], path: Path) -> None:
         "Issues": (list(ISSUE_COLUMNS), _issue_rows(reports)),
     }
     for title, (header, rows) in sheets.items():
-        ws = wb.create_sheet(title)
-        ws.append(header)
-        for row in rows:
-            ws.append([safe_cell(v) for v in row])
+        add_sheet(wb, title, [header, *rows])
     wb.save(path)
 
 
