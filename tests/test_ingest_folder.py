@@ -14,7 +14,7 @@ import pytest
 from selfeval.errors import InputError
 from selfeval.ingest import ingest
 from selfeval.store import Store
-from selfeval.store.imports import imports_of
+from selfeval.store.workbook_imports import imports_of
 from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
 
 

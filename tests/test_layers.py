@@ -57,8 +57,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
     ("selfeval.outputs.check", "selfeval.evaluation.benchmarking"),
     ("selfeval.outputs.check", "selfeval.evaluation.sef"),
     ("selfeval.outputs.check", "selfeval.evaluation.figures"),
-    ("selfeval.store.db", "selfeval.assurance.tables"),
-    ("selfeval.store.db", "selfeval.plans.tables"),
     ("selfeval.synth.quality", "selfeval.indicators"),
     ("selfeval.validation", "selfeval.ingest"),
 }
@@ -66,17 +64,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
 any import of a higher layer not listed, and on a listed one that is gone."""
 
 KNOWN_CIRCLES: set[frozenset[str]] = {
-    frozenset(
-        {
-            "selfeval.assurance.tables",
-            "selfeval.plans.tables",
-            "selfeval.store.db",
-            "selfeval.store.imports",
-            "selfeval.store.merge",
-            "selfeval.store.migrate",
-            "selfeval.store.store",
-        }
-    ),
     frozenset(
         {
             "selfeval.benchmarks.compare",

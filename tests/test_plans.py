@@ -291,13 +291,13 @@ def test_target_progress_from_the_indicator_engine(store, tmp_path):
 
 
 def test_undoing_a_plan_import_removes_its_plan_and_leaves_the_audits(store, tmp_path):
-    """One store, two imports (selfeval.store.imports keeps both): a plan (2 priorities,
+    """One store, two imports (selfeval.store.workbook_imports keeps both): a plan (2 priorities,
     4 actions, 2 targets) and an audit entered by hand. Undoing the plan's import removes its
     whole plan year and nothing else; the audit and its import stay."""
     import sqlalchemy as sa
 
-    from selfeval.plans import tables as pt
-    from selfeval.store import imports
+    from selfeval.store import workbook_imports as imports
+    from selfeval.store import workbook_tables as pt
 
     res = repo.import_plan(
         store, write_plan_template(tmp_path / "p.xlsx", plan()), "999", today=TODAY

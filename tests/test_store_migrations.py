@@ -22,7 +22,7 @@ from selfeval.assurance.records import AssuranceData, Audit
 from selfeval.assurance.repository import save_assurance
 from selfeval.errors import SchemaOutOfDate
 from selfeval.ingest import ingest_903
-from selfeval.store import Store, db, migrate
+from selfeval.store import Store, migrate
 
 HEAD = "0002_monotonic_load_ids"
 """This selfeval's newest revision."""
@@ -126,7 +126,7 @@ def test_migrations_build_the_schema_the_models_declare(url):
         ctx = MigrationContext.configure(
             c, opts={"include_name": migrate.include_name, "compare_type": True}
         )
-        assert compare_metadata(ctx, db.all_tables()) == []
+        assert compare_metadata(ctx, migrate.all_tables()) == []
     engine.dispose()
 
 
@@ -251,7 +251,7 @@ def test_a_store_older_than_the_baseline_is_refused_naming_what_it_lacks(tmp_pat
     be stamped: the upgrade says which column is missing and changes nothing (exit code 1)."""
     url = f"sqlite:///{tmp_path / 'older.db'}"
     engine = sa.create_engine(url)
-    db.all_tables().create_all(engine)
+    migrate.all_tables().create_all(engine)
     with engine.begin() as c:
         c.execute(sa.text("ALTER TABLE se_load DROP COLUMN batch"))
     engine.dispose()

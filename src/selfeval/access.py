@@ -12,10 +12,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from selfeval.assurance import tables as assurance_tables
 from selfeval.errors import UsageError
-from selfeval.plans import tables as plan_tables
-from selfeval.store import Store, db
+from selfeval.store import Store, db, workbook_tables
 
 
 def la_code(value: object) -> str:
@@ -56,9 +54,9 @@ NONE = Authorities()
 
 RECORDS: dict[str, sa.Table] = {
     "load": db.loads,
-    "audit": assurance_tables.audits,
-    "practice_week": assurance_tables.practice_weeks,
-    "action": plan_tables.actions,
+    "audit": workbook_tables.audits,
+    "practice_week": workbook_tables.practice_weeks,
+    "action": workbook_tables.actions,
 }
 """The kinds of stored record a page or a form may name by id."""
 

@@ -45,8 +45,8 @@ from selfeval.returns.grouping import (  # noqa: F401 - READERS, read_file: thei
     read_file,
 )
 from selfeval.store import FileInfo, LoadRecord, Store
-from selfeval.store.imports import ImportResult, import_workbook, undo_import
 from selfeval.store.store import DEFAULT_LA, PendingLoad
+from selfeval.store.workbook_imports import ImportResult, import_workbook, undo_import
 
 VALIDATION_FILE = "validation.json"
 

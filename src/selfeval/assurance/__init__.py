@@ -7,7 +7,8 @@ The library the CLI and the web app call:
   ``EvidenceItem``, ``AssuranceData``).
 - ``selfeval.assurance.repository``: saving (one transaction, checked) and reading them; the
   import bookkeeping (one row per workbook, found again by content, undone whole) is
-  ``selfeval.store.imports``, shared with ``selfeval.plans``.
+  ``selfeval.store.workbook_imports``, shared with ``selfeval.plans``; their tables are
+  declared with the plan's in ``selfeval.store.workbook_tables`` (the store owns the schema).
 - ``selfeval.assurance.summary``: grade shares, moderation agreement, themes.
 - ``selfeval.assurance.io``: the Excel template, import and export.
 """

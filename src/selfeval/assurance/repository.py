@@ -10,13 +10,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from selfeval.assurance import tables as t
 from selfeval.assurance.grades import DEFAULT_DOMAINS, Grade
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.store import Store
-from selfeval.store.imports import (
+from selfeval.store import workbook_tables as t
+from selfeval.store.workbook_imports import (
     ImportRecord,
     ImportResult,
     check_not_future,
@@ -28,9 +28,9 @@ from selfeval.store.imports import (
     new_import,
     undo_import,
 )
-from selfeval.store.imports import imports_of as imports
+from selfeval.store.workbook_imports import imports_of as imports
 
-__all__ = [  # the import bookkeeping is selfeval.store.imports's, named here as before
+__all__ = [  # the import bookkeeping is selfeval.store.workbook_imports's, named here as before
     "ImportRecord",
     "ImportResult",
     "file_sha256",
@@ -523,12 +523,10 @@ def authority(store: Store, la_code: str | None = None) -> str:
     else the store's default authority."""
     if la_code:
         return la_code
-    from selfeval.plans import tables as pt
-
     with store.engine.connect() as c:
         las = sorted(
             {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())}
-            | {r[0] for r in c.execute(sa.select(pt.priorities.c.la_code).distinct())}
+            | {r[0] for r in c.execute(sa.select(t.priorities.c.la_code).distinct())}
         )
     if len(las) == 1:
         return las[0]

@@ -13,9 +13,8 @@ from __future__ import annotations
 import pyarrow as pa
 import sqlalchemy as sa
 
-from selfeval.assurance import tables as t
-from selfeval.plans import tables as pt
 from selfeval.store import Store
+from selfeval.store import workbook_tables as t
 
 AUDITS_SCHEMA = pa.schema(
     [
@@ -57,7 +56,7 @@ def quality_tables(store: Store, la_code: str | None = None) -> dict[str, pa.Tab
         a.c.moderated_grade,
         sa.func.coalesce(a.c.moderated_grade, a.c.overall_grade).label("final_grade"),
     ).select_from(a.outerjoin(w, a.c.practice_week_id == w.c.id))
-    p, x = pt.priorities, pt.actions
+    p, x = t.priorities, t.actions
     xq = sa.select(
         x.c.la_code,
         p.c.plan_year,

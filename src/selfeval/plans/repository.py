@@ -10,10 +10,10 @@ import sqlalchemy as sa
 
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
-from selfeval.plans import tables as t
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
-from selfeval.store.imports import (
+from selfeval.store import workbook_tables as t
+from selfeval.store.workbook_imports import (
     ImportResult,
     check_not_future,
     import_record,

@@ -11,13 +11,7 @@ atomic rename, and only then recorded in the database. A crash at any point leav
 old state (an unrecorded folder is swept away when the store next opens) or the new one.
 """
 
-from selfeval.store.store import (
-    FileInfo,
-    LoadRecord,
-    PendingLoad,
-    Store,
-    content_hash,
-    open_store,
-)
+from selfeval.store.loads import FileInfo, LoadRecord
+from selfeval.store.store import PendingLoad, Store, content_hash, open_store
 
 __all__ = ["FileInfo", "LoadRecord", "PendingLoad", "Store", "content_hash", "open_store"]

@@ -167,15 +167,3 @@ finding_reviews = sa.Table(
     sa.UniqueConstraint("la_code", "key", name="uq_finding_review_la_key"),
 )
 """A person's decision on a finding selfeval drafted: accepted (with their wording) or rejected."""
-
-
-def all_tables() -> sa.MetaData:
-    """The metadata with every package's tables on it, for ``create_all``.
-
-    Other packages (assurance, plans) declare their tables on this metadata and import this
-    module to do so; importing them here, at call time, keeps that from being a cycle.
-    """
-    from selfeval.assurance import tables as _assurance_tables  # noqa: F401
-    from selfeval.plans import tables as _plans_tables  # noqa: F401
-
-    return metadata

@@ -31,14 +31,25 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
+import duckdb
 import pyarrow as pa
 
 from selfeval.schema import TableSpec, spec
+from selfeval.store.loads import LoadRecord
 
-if TYPE_CHECKING:
-    from selfeval.store.store import LoadRecord, Store
+
+class Store(Protocol):
+    """What the merge reads of a store (``selfeval.store.Store``, which merges with this)."""
+
+    def table_files(
+        self, name: str, la_code: str | None = None
+    ) -> list[tuple[LoadRecord, Path]]: ...
+
+    def table_names(self, la_code: str | None = None) -> list[str]: ...
+
+    def duckdb(self) -> duckdb.DuckDBPyConnection: ...
 
 
 def merged_table(

@@ -22,13 +22,19 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from selfeval.errors import NoData, SchemaOutOfDate, SelfevalError, UsageError
-from selfeval.store import db
+from selfeval.store import workbook_tables
 
 SCRIPTS = "selfeval.store:migrations"
 BASELINE = "0001_baseline"
 """The revision equal to the schema of the stores made before migrations existed."""
 PREFIX = "se_"
 """The store's tables; the web app's own tables (Django's migrations) are not Alembic's."""
+
+
+def all_tables() -> sa.MetaData:
+    """The metadata with every ``se_`` table on it: the loads, benchmarks and reviews
+    (``db``) and the workbook imports' (``workbook_tables``), for ``create_all``."""
+    return workbook_tables.metadata  # db's, with the workbook tables declared on it
 
 
 def include_name(name: str | None, type_: str, _parent: object) -> bool:
@@ -119,7 +125,7 @@ def ensure_current(engine: sa.Engine, version_locations: Sequence[str] = ()) -> 
     if st.state == "empty":
         with _changing(engine.url) as c:
             if status(c, version_locations).state == "empty":  # else made meanwhile
-                db.all_tables().create_all(c)
+                all_tables().create_all(c)
                 command.stamp(config(c, version_locations), "head")
         return
     if st.state == "unknown":

@@ -12,7 +12,7 @@ import signal
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,57 +26,12 @@ from selfeval.errors import NoData, SelfevalError, UsageError
 from selfeval.schema import ALL_TABLES, is_known
 from selfeval.settings import current
 from selfeval.store import db, migrate
+from selfeval.store.loads import FileInfo, LoadRecord
+from selfeval.store.merge import merged_table
 
 CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 """The fields that hold a child's id in the returns (SSDA903, CIN census)."""
 DEFAULT_LA = "default_la_code"
-
-
-@dataclass(frozen=True)
-class FileInfo:
-    """One input file of a load: its name as given, content hash and size."""
-
-    name: str
-    sha256: str
-    size_bytes: int
-    table_name: str | None = None
-
-    @classmethod
-    def of(cls, path: Path, table_name: str | None = None) -> FileInfo:
-        h = hashlib.sha256()
-        with open(path, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                h.update(block)
-        return cls(path.name, h.hexdigest(), path.stat().st_size, table_name)
-
-
-@dataclass(frozen=True)
-class LoadRecord:
-    """One load as the store records it: what, for whom, which year, who, when, from which files."""
-
-    id: int
-    la_code: str
-    kind: str
-    return_year: int | None
-    content_hash: str
-    folder: str
-    loaded_by: str
-    loaded_at: datetime
-    tables: dict[str, int]
-    validation: dict
-    pseudonymised: bool
-    files: tuple[FileInfo, ...] = ()
-    pseudonym_key_id: str | None = None
-    validators: dict[str, str] = field(default_factory=dict)
-    selfeval_version: str = ""
-    batch: str = ""
-
-    def as_dict(self) -> dict:
-        """A JSON-ready form (for ``selfeval loads --format json`` and the web app)."""
-        d = asdict(self)
-        d["loaded_at"] = self.loaded_at.isoformat()
-        d["files"] = [asdict(f) for f in self.files]
-        return d
 
 
 @dataclass(frozen=True)
@@ -208,7 +163,7 @@ class Store:
         Loads already in the store (same content hash) are left as they are.
         """
         batch = uuid.uuid4().hex
-        who = loaded_by or _whoami()
+        who = loaded_by or whoami()
         with self.writing():
             existing: dict[int, LoadRecord] = {}
             todo: list[tuple[int, PendingLoad]] = []
@@ -385,8 +340,6 @@ class Store:
     ) -> pa.Table | None:
         """The merged table across loads (docs/merge-rule.md); with ``max_year``, of the loads
         of that return year and earlier only (the *as returned* basis of that year)."""
-        from selfeval.store.merge import merged_table
-
         return merged_table(self, name, la_code, max_year)
 
     def table_names(self, la_code: str | None = None) -> list[str]:
@@ -586,7 +539,8 @@ def crash_point(step: str) -> None:
 _CRASH_COUNTS: dict[str, int] = {}
 
 
-def _whoami() -> str:
+def whoami() -> str:
+    """Who is making a load or an import: the operating system's user name."""
     try:
         return getpass.getuser()
     except Exception:

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from selfeval.store.db import all_tables
-from selfeval.store.migrate import include_name
+from selfeval.store.migrate import all_tables, include_name
 
 connection = context.config.attributes["connection"]
 context.configure(

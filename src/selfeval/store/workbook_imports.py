@@ -4,8 +4,8 @@ An import is one row of ``se_assurance_import`` (the table's name is older than 
 which authority, which kind of workbook (``audits``, ``plan``), the file's name and content
 hash, who and when, and how many records of each kind it brought. Every record an import
 brings carries its ``import_id``, so that the same file again changes nothing and undoing an
-import removes exactly what it brought, in one transaction. The packages whose tables hold
-imported rows say how those rows go (``removes_imported_rows``).
+import removes exactly what it brought, in one transaction. The imported tables and how
+their rows go are ``selfeval.store.workbook_tables``'s.
 """
 
 from __future__ import annotations
@@ -21,53 +21,8 @@ from typing import Protocol
 import sqlalchemy as sa
 
 from selfeval.errors import InputError, Location, NoData
-from selfeval.store import db
-from selfeval.store.store import Store, _whoami
-
-imports = sa.Table(
-    "se_assurance_import",
-    db.metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
-    sa.Column("kind", sa.String(16), nullable=False),
-    sa.Column("file_name", sa.String(400), nullable=False),
-    sa.Column("sha256", sa.String(64), nullable=False),
-    sa.Column("imported_by", sa.String(200), nullable=False),
-    sa.Column("imported_at", sa.DateTime(timezone=True), nullable=False),
-    sa.Column("counts", sa.JSON, nullable=False),
-    sa.UniqueConstraint("la_code", "kind", "sha256", name="uq_assurance_import_hash"),
-)
-
-
-# -- the columns every imported table has --------------------------------------------------------
-
-
-def id_column() -> sa.Column:
-    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
-
-
-def la_code_column() -> sa.Column:
-    """The authority a row belongs to (every row of an imported table carries it)."""
-    return sa.Column("la_code", sa.String(3), nullable=False, index=True)
-
-
-def reference_column(
-    name: str, target: str, *, ondelete: str, nullable: bool = True, index: bool = False
-) -> sa.Column:
-    """An integer column naming a row of ``target`` (``table.id``), and what its deletion does."""
-    return sa.Column(
-        name,
-        sa.Integer,
-        sa.ForeignKey(target, ondelete=ondelete),
-        nullable=nullable,
-        index=index,
-    )
-
-
-def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column:
-    """The import that brought the row (null when it was entered another way, e.g. the web)."""
-    return reference_column("import_id", "se_assurance_import.id", ondelete=ondelete, index=index)
-
+from selfeval.store.store import Store, whoami
+from selfeval.store.workbook_tables import imports, remove_imported
 
 # -- the bookkeeping ---------------------------------------------------------------------------
 
@@ -139,7 +94,7 @@ def new_import(
                 kind=kind,
                 file_name=file_name,
                 sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
-                imported_by=imported_by or _whoami(),
+                imported_by=imported_by or whoami(),
                 imported_at=datetime.now(UTC),
                 counts=data.counts(),
             )
@@ -177,23 +132,11 @@ def imports_of(
         return [_import_record(r) for r in c.execute(q)]
 
 
-Remover = Callable[[sa.Connection, int], None]
-_REMOVERS: list[Remover] = []
-
-
-def removes_imported_rows(fn: Remover) -> Remover:
-    """Declare how a package's rows brought by an import go when it is undone."""
-    _REMOVERS.append(fn)
-    return fn
-
-
 def undo_import(store: Store, import_id: int) -> ImportRecord:
     """Remove everything one workbook import (audits or plan) brought, in one transaction."""
-    db.all_tables()  # every package with imported rows has declared its remover
     rec = import_record(store, import_id)
     with store.engine.begin() as c:
-        for remove in _REMOVERS:
-            remove(c, import_id)
+        remove_imported(c, import_id)
         c.execute(sa.delete(imports).where(imports.c.id == import_id))
     return rec
 
