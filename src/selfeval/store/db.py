@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 
 metadata = sa.MetaData()
+
+
+def inserted_id(result: sa.CursorResult[Any]) -> int:
+    """The id of the one row an INSERT added (its integer primary key)."""
+    key = result.inserted_primary_key
+    if key is None:
+        raise RuntimeError("the INSERT reported no primary key")
+    return int(key[0])
+
 
 loads = sa.Table(
     "se_load",

@@ -6,6 +6,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ class LoadRecord:
     loaded_by: str
     loaded_at: datetime
     tables: dict[str, int]
-    validation: dict
+    validation: dict[str, Any]
     pseudonymised: bool
     files: tuple[FileInfo, ...] = ()
     pseudonym_key_id: str | None = None
@@ -47,7 +48,7 @@ class LoadRecord:
     selfeval_version: str = ""
     batch: str = ""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (for ``selfeval loads --format json`` and the web app)."""
         d = asdict(self)
         d["loaded_at"] = self.loaded_at.isoformat()

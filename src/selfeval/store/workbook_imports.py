@@ -16,11 +16,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 
 from selfeval.errors import InputError, Location, NoData
+from selfeval.store.db import inserted_id
 from selfeval.store.store import Store, whoami
 from selfeval.store.workbook_tables import imports, remove_imported
 
@@ -88,17 +89,19 @@ def new_import(
     writing the rows it brings: all committed together, or (on any error) nothing. Records
     entered without a file are identified by the hash of what was entered."""
     with store.engine.begin() as c:
-        import_id = c.execute(
-            sa.insert(imports).values(
-                la_code=la_code,
-                kind=kind,
-                file_name=file_name,
-                sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
-                imported_by=imported_by or whoami(),
-                imported_at=datetime.now(UTC),
-                counts=data.counts(),
+        import_id = inserted_id(
+            c.execute(
+                sa.insert(imports).values(
+                    la_code=la_code,
+                    kind=kind,
+                    file_name=file_name,
+                    sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
+                    imported_by=imported_by or whoami(),
+                    imported_at=datetime.now(UTC),
+                    counts=data.counts(),
+                )
             )
-        ).inserted_primary_key[0]
+        )
         yield c, import_id
 
 
@@ -141,7 +144,7 @@ def undo_import(store: Store, import_id: int) -> ImportRecord:
     return rec
 
 
-def _import_record(r: sa.Row) -> ImportRecord:
+def _import_record(r: sa.Row[Any]) -> ImportRecord:
     m = r._mapping
     return ImportRecord(
         m["id"],

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from selfeval.store.db import metadata
+from selfeval.store.db import metadata as metadata  # re-exported: with these tables on it
 
 imports = sa.Table(
     "se_assurance_import",
@@ -40,18 +40,18 @@ imports = sa.Table(
 # -- the columns every imported table has --------------------------------------------------------
 
 
-def id_column() -> sa.Column:
+def id_column() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
-def la_code_column() -> sa.Column:
+def la_code_column() -> sa.Column[str]:
     """The authority a row belongs to (every row of an imported table carries it)."""
     return sa.Column("la_code", sa.String(3), nullable=False, index=True)
 
 
 def reference_column(
     name: str, target: str, *, ondelete: str, nullable: bool = True, index: bool = False
-) -> sa.Column:
+) -> sa.Column[int]:
     """An integer column naming a row of ``target`` (``table.id``), and what its deletion does."""
     return sa.Column(
         name,
@@ -62,7 +62,7 @@ def reference_column(
     )
 
 
-def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column:
+def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column[int]:
     """The import that brought the row (null when it was entered another way, e.g. the web)."""
     return reference_column("import_id", "se_assurance_import.id", ondelete=ondelete, index=index)
 
@@ -70,7 +70,7 @@ def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column:
 # -- practice quality (selfeval.assurance) ---------------------------------------------------
 
 
-def _grade(name: str, nullable: bool = True) -> sa.Column:
+def _grade(name: str, nullable: bool = True) -> sa.Column[int]:
     return sa.Column(
         name,
         sa.SmallInteger,
