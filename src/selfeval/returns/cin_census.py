@@ -158,7 +158,7 @@ def _child(out: _Tables, child: etree._Element, name: str) -> None:
     for el in child.iter():
         if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
             parent = el.getparent()
-            where = f"{parent.tag}/{el.tag}" if parent is not None else el.tag
+            where = f"{xml.tag_of(parent)}/{el.tag}" if parent is not None else el.tag
             out.unread[where] = out.unread.get(where, 0) + 1
 
 

@@ -154,7 +154,8 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
             parent = el.getparent()
             if parent is None or parent.getparent() is not None:
                 continue
-            if el.tag == "Header":
+            tag = xml.tag_of(el)
+            if tag == "Header":
                 values = xml.first_texts(el.find("CollectionDetails"))
                 values |= xml.first_texts(el.find("Source"))
                 if (values.get("Collection") or "").strip() != "CSWW":
@@ -165,13 +166,13 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
                     )
             else:
                 values = xml.first_texts(el)
-                keep = set(WORKERS.fields if el.tag == "CSWWWorker" else VACANCIES.fields)
+                keep = set(WORKERS.fields if tag == "CSWWWorker" else VACANCIES.fields)
                 for c in el:
                     if isinstance(c.tag, str) and c.tag not in keep:
-                        where = f"{el.tag}/{c.tag}"
+                        where = f"{tag}/{c.tag}"
                         unread[where] = unread.get(where, 0) + 1
-            found[el.tag][0].append(values)
-            found[el.tag][1].append(el.sourceline or 0)
+            found[tag][0].append(values)
+            found[tag][1].append(el.sourceline or 0)
             xml.release(el)
     finally:
         events.close()

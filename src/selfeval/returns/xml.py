@@ -7,8 +7,9 @@ libxml2's own limits (depth, text size) stay on (``huge_tree`` off).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator
 from pathlib import Path
+from typing import Literal
 
 from lxml import etree
 
@@ -20,9 +21,9 @@ def iterparse(
     path: Path,
     *,
     tag: tuple[str, ...] | None = None,
-    events: tuple[str, ...] = ("start", "end"),
+    events: tuple[Literal["start", "end"], ...] = ("start", "end"),
     max_bytes: int = MAX_BYTES,
-) -> Iterator[tuple[str, etree._Element]]:
+) -> Generator[tuple[str, etree._Element]]:
     """(event, element) pairs, refusing DTDs and malformed XML whole.
 
     With ``tag``, only those elements' events come (much faster); the DTD check then happens at
@@ -76,6 +77,11 @@ def root_tag(path: Path, max_bytes: int = MAX_BYTES) -> str:
     raise InputError(Location(path.name, 1), "xml-syntax", "the file has no XML element")
 
 
+def tag_of(el: etree._Element) -> str:
+    """An element's name ("" for a comment or processing instruction, whose tag is not text)."""
+    return el.tag if isinstance(el.tag, str) else ""
+
+
 def release(el: etree._Element) -> None:
     """Free a processed element and its earlier siblings, keeping memory flat while streaming."""
     el.clear()
@@ -90,7 +96,7 @@ def first_texts(block: etree._Element | None) -> dict[str, str | None]:
     out: dict[str, str | None] = {}
     if block is not None:
         for c in block:
-            if c.tag not in out:
+            if isinstance(c.tag, str) and c.tag not in out:
                 out[c.tag] = c.text
     return out
 

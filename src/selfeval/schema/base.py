@@ -12,6 +12,7 @@ Parquet files are written before its id exists).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TypedDict, Unpack
 
 STORE_COLUMNS = ("la_code", "return_year", "load_id")
 
@@ -50,6 +51,22 @@ class TableSpec:
     """The name DfE's validator gives the table (e.g. ``Episodes``, ``ChildProtectionPlans``)."""
 
 
-def spec_from_header(name: str, header: str, **kw: object) -> TableSpec:
+class SpecOptions(TypedDict, total=False):
+    """The fields of a TableSpec after its name and fields (all optional)."""
+
+    dates: tuple[str, ...]
+    integers: tuple[str, ...]
+    numbers: tuple[str, ...]
+    key: tuple[str, ...]
+    required: tuple[str, ...]
+    per_year: bool
+    parent: tuple[str, str] | None
+    activity: tuple[tuple[str, ...], tuple[str, ...]] | None
+    span: tuple[str, str] | None
+    snapshot: bool
+    source: str
+
+
+def spec_from_header(name: str, header: str, **kw: Unpack[SpecOptions]) -> TableSpec:
     """A TableSpec whose fields are a comma-separated header row."""
-    return TableSpec(name=name, fields=tuple(header.split(",")), **kw)  # type: ignore[arg-type]
+    return TableSpec(name=name, fields=tuple(header.split(",")), **kw)

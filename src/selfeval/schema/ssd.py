@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -40,14 +41,14 @@ def spec_folder() -> Path | None:
     return None
 
 
-def _required(field: dict) -> bool:
+def _required(field: dict[str, Any]) -> bool:
     for v in field.get("validators") or []:
         if isinstance(v, dict) and (v.get("required") or {}).get("enabled"):
             return True
     return False
 
 
-def _table(node: dict, where: Location) -> TableSpec:
+def _table(node: dict[str, Any], where: Location) -> TableSpec:
     try:
         name = str(node["name"])
         fields = node["fields"]
