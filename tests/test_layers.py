@@ -52,8 +52,6 @@ the shells above it import it."""
 SYNTH_MAY_IMPORT = {"selfeval", "errors", "schema", "calendar", "returns", "assurance", "plans"}
 
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("selfeval.indicators.store_sources", "selfeval.assurance.sources"),
-    ("selfeval.indicators.store_sources", "selfeval.benchmarks.population"),
     ("selfeval.outputs.check", "selfeval.evaluation.benchmarking"),
     ("selfeval.outputs.check", "selfeval.evaluation.sef"),
     ("selfeval.outputs.check", "selfeval.evaluation.figures"),
@@ -64,14 +62,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
 any import of a higher layer not listed, and on a listed one that is gone."""
 
 KNOWN_CIRCLES: set[frozenset[str]] = {
-    frozenset(
-        {
-            "selfeval.benchmarks.compare",
-            "selfeval.benchmarks.population",
-            "selfeval.indicators",
-            "selfeval.indicators.store_sources",
-        }
-    ),
     frozenset({"selfeval.evaluation.benchmarking", "selfeval.evaluation.figures"}),
     frozenset({"selfeval.ingest", "selfeval.validation"}),
     frozenset({"selfeval.synth", "selfeval.synth.cin_census", "selfeval.synth.workforce"}),

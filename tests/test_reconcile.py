@@ -10,10 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from selfeval.benchmarks import import_dir
-from selfeval.benchmarks.compare import Cell
 from selfeval.benchmarks.reconcile import decimals, figure_date, reconcile, verdict
 from selfeval.cli import cli
 from selfeval.demo import ingest_synthetic
+from selfeval.indicators.published import Cell
 from selfeval.indicators.registry import Published
 from selfeval.store import Store
 from selfeval.synth.england import write_england

@@ -23,16 +23,10 @@ from datetime import date
 
 import ibis
 
-from selfeval.benchmarks.compare import (
-    area_names,
-    has_benchmarks,
-    mapped_indicators,
-    neighbours,
-    published_series,
-    reference_date,
-)
+from selfeval.benchmarks.compare import area_names, mapped_indicators, neighbours, reference_date
 from selfeval.evaluation.engagement import self_evaluation_status
 from selfeval.indicators import AS_RETURNED, Result, catalogue, compute, sources_from_store
+from selfeval.indicators.published import has_benchmarks, published_series
 from selfeval.store import Store
 
 OUTLIER_SD = 2.0

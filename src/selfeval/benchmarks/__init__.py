@@ -4,15 +4,13 @@ authority's figure, or a change in it, stands out from noise (``selfeval.benchma
 
 from selfeval.benchmarks.compare import (
     Comparison,
-    PublishedSeries,
     computed_comparisons,
-    has_benchmarks,
     mapped_indicators,
     neighbours,
     published_comparisons,
-    published_series,
 )
 from selfeval.benchmarks.importer import ImportSummary, import_dir
+from selfeval.indicators.published import PublishedSeries, has_benchmarks, published_series
 
 __all__ = [
     "Comparison",

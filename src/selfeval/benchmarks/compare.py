@@ -13,57 +13,27 @@ quarters, D the rest, so A is the best quarter (for a neutral indicator, the low
 
 from __future__ import annotations
 
-import json
 import math
 import statistics
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 
 from selfeval.errors import NoData, SelfevalError
+from selfeval.indicators import AS_RETURNED, Sources, compute, sources_from_store
+from selfeval.indicators.published import (
+    Cell,
+    PublishedSeries,
+    has_benchmarks,
+    published_series,
+)
 from selfeval.indicators.registry import Published, catalogue
 from selfeval.store import Store, db
 
-if TYPE_CHECKING:
-    from selfeval.indicators.sources import Sources
-
 QUARTILES = "ABCD"
 MODELS = ("2021", "2025")
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One published cell: a value, or a suppression marker (c, x, z, k, u, low) and none."""
-
-    value: float | None
-    status: str | None = None
-
-
-@dataclass
-class PublishedSeries:
-    """Every published value of one measure, by geography and year (current release only)."""
-
-    published: Published
-    england: dict[int, Cell] = field(default_factory=dict)
-    regions: dict[tuple[str, int], Cell] = field(default_factory=dict)
-    authorities: dict[tuple[str, int], Cell] = field(default_factory=dict)
-    la_region: dict[str, str] = field(default_factory=dict)
-
-    def years(self) -> list[int]:
-        return sorted({y for _, y in self.authorities} | set(self.england))
-
-    def la_values(self, year: int) -> dict[str, float]:
-        return {
-            la: c.value
-            for (la, y), c in self.authorities.items()
-            if y == year and c.value is not None
-        }
-
-    def la_series(self, la: str) -> dict[int, Cell]:
-        return {y: c for (code, y), c in self.authorities.items() if code == la}
 
 
 @dataclass(frozen=True)
@@ -106,67 +76,6 @@ class Comparison:
 # -- reading the store --------------------------------------------------------------------------
 
 
-def _matches(breakdown: str, filters: Sequence[tuple[str, str]]) -> bool:
-    try:
-        b = json.loads(breakdown)
-    except ValueError:
-        return False
-    return all(b.get(k) == v for k, v in filters)
-
-
-def published_series(store: Store, published: Published) -> PublishedSeries:
-    """One measure's values from the current release of each year."""
-    sr, v, p = db.bench_series, db.bench_values, db.bench_periods
-    with store.engine.connect() as c:
-        candidates = c.execute(
-            sa.select(sr.c.id, sr.c.release, sr.c.breakdown).where(
-                sr.c.source == published.file, sr.c.measure == published.column
-            )
-        ).all()
-        ids = [r.id for r in candidates if _matches(r.breakdown, published.filters)]
-        kinds = {r.breakdown for r in candidates if r.id in ids}
-        if len(kinds) > 1:
-            raise SelfevalError(
-                f"{published.file}.{published.column} with {dict(published.filters)} matches "
-                f"{len(kinds)} breakdowns; name every filter column"
-            )
-        rows = (
-            c.execute(
-                sa.select(
-                    v.c.year,
-                    v.c.geographic_level,
-                    v.c.region_code,
-                    v.c.la_code,
-                    v.c.value,
-                    v.c.status,
-                )
-                .select_from(
-                    v.join(sr, v.c.series_id == sr.c.id).join(
-                        p,
-                        (p.c.source == sr.c.source)
-                        & (p.c.year == v.c.year)
-                        & (p.c.release == sr.c.release),
-                    )
-                )
-                .where(v.c.series_id.in_(ids))
-            ).all()
-            if ids
-            else []
-        )
-    out = PublishedSeries(published)
-    for year, level, region, la, value, status in rows:
-        cell = Cell(None if value is None else value * published.scale, status)
-        if level == "National":
-            out.england[year] = cell
-        elif level == "Regional" and region:
-            out.regions[(region, year)] = cell
-        elif level == "Local authority" and la:
-            out.authorities[(la, year)] = cell
-            if region:
-                out.la_region[la] = region
-    return out
-
-
 def neighbours(store: Store, la: str, model: str = "2021") -> list[str]:
     """The authority's ten statistical neighbours in this model, nearest first."""
     if model not in MODELS:
@@ -188,11 +97,6 @@ def area_names(store: Store) -> dict[str, str]:
     a = db.bench_areas
     with store.engine.connect() as c:
         return {code: name for code, name in c.execute(sa.select(a.c.la_code, a.c.la_name))}
-
-
-def has_benchmarks(store: Store) -> bool:
-    with store.engine.connect() as c:
-        return c.execute(sa.select(db.bench_periods.c.source).limit(1)).first() is not None
 
 
 # -- pure comparisons -----------------------------------------------------------------------------
@@ -433,8 +337,6 @@ def computed_comparisons(
     the loads of that date's return year and earlier, as DfE computes what it publishes
     (docs/decisions/0019-basis.md).
     """
-    from selfeval.indicators import AS_RETURNED, compute, sources_from_store
-
     _require(store)
     near = neighbours(store, la, model)
     mapped = mapped_indicators(ids)

@@ -19,21 +19,15 @@ cell) holds when the computed count, numerator or denominator is 1 to 5; ``k`` a
 
 from __future__ import annotations
 
-import inspect
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Literal
 
-from selfeval.benchmarks.compare import (
-    Cell,
-    Mapped,
-    PublishedSeries,
-    _require,
-    mapped_indicators,
-    published_series,
-)
+from selfeval.benchmarks.compare import Mapped, _require, mapped_indicators
+from selfeval.indicators import AS_RETURNED, Sources, compute, sources_from_store
 from selfeval.indicators.engine import Result
+from selfeval.indicators.published import Cell, PublishedSeries, has_benchmarks, published_series
 from selfeval.indicators.registry import Published
 from selfeval.store import Store
 
@@ -151,15 +145,10 @@ def verdict(
     return "differs", diff, tolerance, note
 
 
-def as_returned_sources(store: Store, la: str, year: int):  # -> Sources
+def as_returned_sources(store: Store, la: str, year: int) -> Sources:
     """The authority's sources on the *as returned* basis for ``year``: its own returns for
-    the year (engineer "figures"' ``sources_from_store(..., basis=, year=)``); until that
-    exists, the merged record, which is the same for the latest year the store holds."""
-    from selfeval.indicators import sources_from_store
-
-    if "basis" in inspect.signature(sources_from_store).parameters:
-        return sources_from_store(store, la, basis="as_returned", year=year)  # type: ignore[call-arg]
-    return sources_from_store(store, la)
+    the year and earlier, as DfE computed what it published."""
+    return sources_from_store(store, la, basis=AS_RETURNED, year=year)
 
 
 def reconcile(
@@ -167,8 +156,6 @@ def reconcile(
 ) -> list[Reconciled]:
     """Every mapped indicator for ``la`` and return year ``year``: computed (as returned)
     beside published, with the difference, tolerance and verdict."""
-    from selfeval.indicators import compute
-
     _require(store)
     mapped = mapped_indicators(ids)
     src = sources if sources is not None else as_returned_sources(store, la, year)
@@ -298,8 +285,6 @@ def unreconciled(
 ) -> dict[tuple[str, date], Reconciled]:
     """The authority's figures at these dates that differ from DfE's published ones beyond
     their rounding, by (indicator, date); nothing when no benchmarks are imported."""
-    from selfeval.benchmarks.compare import has_benchmarks
-
     if not has_benchmarks(store):
         return {}
     out: dict[tuple[str, date], Reconciled] = {}

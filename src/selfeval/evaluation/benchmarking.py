@@ -16,9 +16,18 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from selfeval.benchmarks.compare import (
+    area_names,
+    mapped_indicators,
+    neighbours,
+    rank_of,
+    reference_date,
+)
+from selfeval.benchmarks.spc import chart_for_results
 from selfeval.errors import SelfevalError
 from selfeval.evaluation.figures import Comparator, Comparators, Comparison, Record
 from selfeval.indicators import Result, get, month_ends
+from selfeval.indicators.published import has_benchmarks, published_series
 from selfeval.outputs.disclosure import is_small, round_total
 from selfeval.outputs.document import Image
 from selfeval.store import Store
@@ -68,8 +77,6 @@ def standing_of(
     synthetic: bool = False,
 ) -> Standing:
     """The authority's standing from its neighbours' values (pure: numbers in)."""
-    from selfeval.benchmarks.compare import rank_of
-
     vals = sorted(neighbour_values)
     median = statistics.median(vals) if vals else None
     q1 = q3 = None
@@ -94,8 +101,6 @@ class PublishedComparators(Comparators):
         self._near: list[str] | None = None
 
     def _published(self, ind_id: str):  # type: ignore[no-untyped-def]
-        from selfeval.benchmarks.compare import mapped_indicators, published_series
-
         if ind_id not in self._series:
             try:
                 (m,) = mapped_indicators([ind_id])
@@ -106,8 +111,6 @@ class PublishedComparators(Comparators):
         return self._series[ind_id]
 
     def compare(self, result: Result, versus: Comparator) -> Comparison | None:
-        from selfeval.benchmarks.compare import neighbours, reference_date
-
         found = self._published(result.id)
         if found is None:
             return None
@@ -142,8 +145,6 @@ class PublishedComparators(Comparators):
     def standing(self, result: Result, polarity: str) -> Standing | None:
         """The figure among England, the region and its neighbours (None where DfE publishes
         no such figure for that date, or the figure is a count)."""
-        from selfeval.benchmarks.compare import neighbours, reference_date
-
         if result.value is None or result.unit == "count":
             return None
         found = self._published(result.id)
@@ -175,8 +176,6 @@ class PublishedComparators(Comparators):
     def own_published(self, result: Result) -> float | None:
         """The authority's own figure as DfE published it for the result's date (the trend
         of years whose returns are not loaded)."""
-        from selfeval.benchmarks.compare import reference_date
-
         found = self._published(result.id)
         if found is None:
             return None
@@ -204,8 +203,6 @@ SYNTHETIC_NOTE = (
 def benchmarks_synthetic(store: Store) -> bool:
     """Whether the store's published figures are selfeval's synthetic England (its
     authorities are named "Synthetic Authority N"), which every output must say."""
-    from selfeval.benchmarks.compare import area_names
-
     return any(n.startswith("Synthetic Authority") for n in area_names(store).values())
 
 
@@ -213,8 +210,6 @@ def default_comparators(
     store: Store, la_code: str, region_code: str | None = None
 ) -> Comparators | None:
     """Published benchmarks when the store holds them, else None."""
-    from selfeval.benchmarks.compare import has_benchmarks
-
     if not has_benchmarks(store):
         return None
     return PublishedComparators(store, la_code, region_code=region_code)
@@ -240,8 +235,7 @@ def series_charts(
     Skipped for an annual measure, for fewer than ``min_points`` months of data, and, for
     readers without child-level access, where any point rests on a count of 1 to 5.
     """
-    from selfeval.benchmarks.spc import chart_for_results
-    from selfeval.outputs.charts import UNIT_LABELS, control_chart
+    from selfeval.outputs.charts import UNIT_LABELS, control_chart  # matplotlib: only to draw
 
     images = []
     with tempfile.TemporaryDirectory(prefix="selfeval-charts-") as tmp:

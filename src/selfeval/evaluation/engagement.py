@@ -23,13 +23,13 @@ from selfeval.benchmarks.compare import (
     Comparison,
     area_names,
     computed_comparisons,
-    has_benchmarks,
     published_comparisons,
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
 from selfeval.errors import NoData
 from selfeval.evaluation.figures import Record, format_number
 from selfeval.indicators import catalogue
+from selfeval.indicators.published import has_benchmarks
 from selfeval.inspections.outcomes import Inspection
 from selfeval.inspections.planner import expected_next
 from selfeval.outputs.disclosure import (

@@ -7,9 +7,11 @@ from datetime import date
 
 import ibis
 
-from selfeval.assurance.sources import quality_tables
+from selfeval.errors import UsageError
 from selfeval.indicators.basis import Basis, table_year
+from selfeval.indicators.population import population_table
 from selfeval.indicators.sources import Coverage, Sources
+from selfeval.indicators.workbook_sources import quality_tables
 from selfeval.store import Store
 from selfeval.store.merge import table_files
 
@@ -48,8 +50,6 @@ def sources_from_store(
     """
     basis = Basis.parse(basis)
     if basis is Basis.AS_RETURNED and year is None:
-        from selfeval.errors import UsageError
-
         raise UsageError("figures as returned need the year they are for")
     tables = {}
     coverage = {}
@@ -68,18 +68,12 @@ def sources_from_store(
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year, name))
         if spans:  # tables without return years (SSD extracts) cover what they hold
             coverage[name] = Coverage(spans)
-    population = _population(store, la_code)
+    # ONS mid-year estimates (la_code, year, population aged 0-17), when benchmarks are
+    # imported; only for the authorities the store holds returns for.
+    population = population_table(store, [la_code] if la_code else store.la_codes())
     if population is not None:
         tables["population"] = population
     if wanted is None:
         tables.update(quality_tables(store, la_code))  # audits and plan (application database)
     as_of = table_year(year, "") if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
     return Sources(tables, coverage, backend=backend, basis=basis, year=as_of)
-
-
-def _population(store: Store, la_code: str | None):  # -> pa.Table | None
-    """ONS mid-year estimates (la_code, year, population aged 0-17), when benchmarks are
-    imported; only for the authorities the store holds returns for."""
-    from selfeval.benchmarks.population import population_table
-
-    return population_table(store, [la_code] if la_code else store.la_codes())

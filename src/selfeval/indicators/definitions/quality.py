@@ -1,5 +1,6 @@
 """Practice quality (case audits) and the improvement plan: local measures from the application
-database's records (``quality_audits`` and ``plan_actions``, see ``selfeval.assurance.sources``).
+database's records (``quality_audits`` and ``plan_actions``, see
+``selfeval.indicators.workbook_sources``).
 
 All four are period measures: a record counts in a period when its date (audit date, or an
 action's due date) falls from the period's first day to its last, both included.
