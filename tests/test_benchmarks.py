@@ -420,3 +420,69 @@ def test_a_synthetic_englands_tables_import_like_the_real_ones(store, tmp_path):
     assert c.value == float(la["children_count"])
     assert c.england == float(nat["children_count"])
     assert c.of == 6 and c.neighbours_with_value > 0
+
+
+def test_rates_per_10k_children_are_worked_out_from_published_counts(store, tmp_path):
+    """DfE's tables here give counts; the rate is count / ONS estimate a year before x 10,000.
+
+    2021: England 600 referrals / 120,000 children (mid-2020) = 50.0; region R1 90 / 20,000 =
+    45.0; authority 301 30 / 6,000 = 50.0; 302's count is suppressed (c), so is its rate; 303
+    has no estimate for mid-2020, so no rate (x). 2020 has no estimate for mid-2019: none.
+    """
+    _ees(
+        tmp_path / "ees" / "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+        "category,referral_count",
+        [
+            f"{_row(2021, 'National')},All,600",
+            f"{_row(2021, 'Regional', region='R1')},All,90",
+            f"{_row(2021, 'Local authority', '301', 'R1')},All,30",
+            f"{_row(2021, 'Local authority', '302', 'R1')},All,c",
+            f"{_row(2021, 'Local authority', '303', 'R1')},All,12",
+            f"{_row(2020, 'Local authority', '301', 'R1')},All,25",
+        ],
+    )
+    _ees(
+        tmp_path / "ees" / "ons_mid-year_population_estimates_2012_to_2024.csv",
+        "age_group,population_estimate",
+        [
+            f"{_row(2020, 'National')},Children aged 0 to 17 years,120000",
+            f"{_row(2020, 'Regional', region='R1')},Children aged 0 to 17 years,20000",
+            f"{_row(2020, 'Local authority', '301', 'R1')},Children aged 0 to 17 years,6000",
+            f"{_row(2020, 'Local authority', '302', 'R1')},Children aged 0 to 17 years,5000",
+            f"{_row(2021, 'Local authority', '301', 'R1')},Children aged 0 to 17 years,9999",
+        ],
+    )
+    import_dir(store, tmp_path / "ees")
+    from selfeval.indicators import get
+
+    pub = get("referral_rate").published
+    assert pub is not None and pub.per_10k_children
+    s = published_series(store, pub)
+    assert s.england[2021].value == pytest.approx(50.0)
+    assert s.regions[("R1", 2021)].value == pytest.approx(45.0)
+    assert s.authorities[("301", 2021)].value == pytest.approx(50.0)
+    assert (s.authorities[("302", 2021)].value, s.authorities[("302", 2021)].status) == (None, "c")
+    assert (s.authorities[("303", 2021)].value, s.authorities[("303", 2021)].status) == (None, "x")
+    assert s.authorities[("301", 2020)].value is None
+    # the count itself stays the referrals indicator's benchmark
+    counts = published_series(store, get("referrals").published)
+    assert counts.authorities[("301", 2021)].value == 30
+    assert "per 10,000 children" in pub.describe()
+
+
+@pytest.mark.slow
+def test_wolverhampton_2020_rates_from_published_counts(england):
+    """Wolverhampton (336), 2020, over 61,173 children (ONS mid-2019): referrals 3,327 ->
+    543.9 per 10,000; children on protection plans at 31 March 264 -> 43.2. England: 642,980
+    referrals / 11,790,492 -> 545.3."""
+    from selfeval.indicators import get
+
+    ref = published_series(england, get("referral_rate").published)
+    assert ref.authorities[("336", 2020)].value == pytest.approx(3327 / 61173 * 10_000)
+    assert round(ref.authorities[("336", 2020)].value, 1) == 543.9
+    assert round(ref.england[2020].value, 1) == 545.3
+    cp = published_series(england, get("cp_rate").published)
+    assert round(cp.authorities[("336", 2020)].value, 1) == 43.2
+    rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
+    assert round(rows["referral_rate"]["value"], 1) == 543.9
+    assert rows["cp_rate"]["neighbours_with_value"] == 10

@@ -219,4 +219,4 @@ def test_reconcile_command_as_table_json_and_workbook(store700, tmp_path):
 
     ws = load_workbook(book).active
     assert [c.value for c in ws[1]][:4] == ["indicator", "date", "basis", "computed"]
-    assert ws.max_row == 27  # a header and the 26 mapped indicators
+    assert ws.max_row == 30  # a header and the 29 mapped indicators

@@ -199,7 +199,7 @@ def compare(
         change_3y=None if value is None or then3 is None else value - then3,
         change_5y=None if value is None or then5 is None else value - then5,
         source=source,
-        published=f"{p.file}.{p.column}" + (f" {dict(p.filters)}" if p.filters else ""),
+        published=p.describe(),
     )
 
 

@@ -160,7 +160,7 @@ def info(indicator_id: str) -> None:
         ("suppression", ind.suppression),
     ]
     if ind.published:
-        rows.append(("published", f"{ind.published.file}: {ind.published.column}"))
+        rows.append(("published", ind.published.describe()))
     rows += [("choice", c) for c in ind.choices]
     for label, value in rows:
         click.echo(f"{label + ':':<15}{value}")

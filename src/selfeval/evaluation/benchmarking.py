@@ -118,7 +118,7 @@ class PublishedComparators(Comparators):
         year = result.period_end.year
         if reference_date(m.published, year) != result.period_end:
             return None  # DfE publishes this measure at another date of the year
-        source = f"{m.published.file}.{m.published.column}, {year}"
+        source = f"{m.published.describe()}, {year}"
         if versus == "england":
             cell = series.england.get(year)
             value = cell.value if cell else None
@@ -169,7 +169,7 @@ class PublishedComparators(Comparators):
             [float(v) for v in near],
             england=eng.value if eng else None,
             region=reg.value if reg else None,
-            source=f"{m.published.file}.{m.published.column}, {year}",
+            source=f"{m.published.describe()}, {year}",
             synthetic=self.synthetic,
         )
 

@@ -115,14 +115,7 @@ def catalogue_markdown(cat: dict[str, Indicator]) -> str:
             ]
             rows.append(("Basis", _basis(i)))
             if i.published:
-                filt = "; ".join(f"{k} = {v}" for k, v in i.published.filters)
-                rows.append(
-                    (
-                        "Published as",
-                        f"`{i.published.file}`, `{i.published.column}`"
-                        + (f" ({filt})" if filt else ""),
-                    )
-                )
+                rows.append(("Published as", i.published.describe()))
             if i.same_figure_as:
                 rows.append(
                     (

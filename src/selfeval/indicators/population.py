@@ -11,15 +11,8 @@ from collections.abc import Sequence
 
 import pyarrow as pa
 
-from selfeval.indicators.published import has_benchmarks, published_series
-from selfeval.indicators.registry import Published
+from selfeval.indicators.published import POPULATION, has_benchmarks, published_series
 from selfeval.store import Store
-
-ONS = "ons_mid-year_population_estimates_2012_to_2024"
-POPULATION = Published(ONS, "population_estimate", (("age_group", "Children aged 0 to 17 years"),))
-"""ONS mid-year estimates of children aged 0 to 17, the denominator of rates per 10,000: a
-published measure that belongs to no indicator (the indicators' own are declared with them,
-``published=Published(...)`` in ``selfeval.indicators.definitions``)."""
 
 SCHEMA = pa.schema([("la_code", pa.string()), ("year", pa.int64()), ("population", pa.float64())])
 

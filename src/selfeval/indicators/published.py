@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import sqlalchemy as sa
 
@@ -50,6 +50,13 @@ class PublishedSeries:
         return {y: c for (code, y), c in self.authorities.items() if code == la}
 
 
+ONS = "ons_mid-year_population_estimates_2012_to_2024"
+POPULATION = Published(ONS, "population_estimate", (("age_group", "Children aged 0 to 17 years"),))
+"""ONS mid-year estimates of children aged 0 to 17, the denominator of rates per 10,000: a
+published measure that belongs to no indicator (the indicators' own are declared with them,
+``published=Published(...)`` in ``selfeval.indicators.definitions``)."""
+
+
 def _matches(breakdown: str, filters: Sequence[tuple[str, str]]) -> bool:
     try:
         b = json.loads(breakdown)
@@ -60,6 +67,8 @@ def _matches(breakdown: str, filters: Sequence[tuple[str, str]]) -> bool:
 
 def published_series(store: Store, published: Published) -> PublishedSeries:
     """One measure's values from the current release of each year."""
+    if published.per_10k_children:
+        return _per_10k_children(store, published)
     sr, v, p = db.bench_series, db.bench_values, db.bench_periods
     with store.engine.connect() as c:
         candidates = c.execute(
@@ -108,6 +117,32 @@ def published_series(store: Store, published: Published) -> PublishedSeries:
             out.authorities[(la, year)] = cell
             if region:
                 out.la_region[la] = region
+    return out
+
+
+def _per_10k_children(store: Store, published: Published) -> PublishedSeries:
+    """A published count per 10,000 children aged 0 to 17, for every area: the count at (or in
+    the year to) 31 March Y over the ONS mid-year estimate for Y - 1, as DfE divides. A
+    suppressed count gives a suppressed rate; a missing estimate gives none (``x``)."""
+    counts = published_series(store, replace(published, per_10k_children=False))
+    people = published_series(store, POPULATION)
+
+    def rate(cell: Cell, population: Cell | None) -> Cell:
+        if cell.value is None:
+            return cell
+        if population is None or not population.value:
+            return Cell(None, "x")
+        return Cell(cell.value / population.value * 10_000 * published.scale)
+
+    out = PublishedSeries(published, la_region=dict(counts.la_region))
+    out.england = {y: rate(c, people.england.get(y - 1)) for y, c in counts.england.items()}
+    out.regions = {
+        (r, y): rate(c, people.regions.get((r, y - 1))) for (r, y), c in counts.regions.items()
+    }
+    out.authorities = {
+        (la, y): rate(c, people.authorities.get((la, y - 1)))
+        for (la, y), c in counts.authorities.items()
+    }
     return out
 
 

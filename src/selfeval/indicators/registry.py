@@ -56,6 +56,20 @@ class Published:
     """Column = value pairs that pick the measure's rows (e.g. a breakdown)."""
     scale: float = 1.0
     """Multiply the published value by this to get ours (e.g. a proportion to a percent)."""
+    per_10k_children: bool = False
+    """The column is a count and the indicator its rate per 10,000 children aged 0 to 17: the
+    benchmark is worked out for England, each region and each authority from the published
+    count and the ONS mid-year estimate of the year before (as DfE divides, and as the
+    indicator does)."""
+
+    def describe(self) -> str:
+        """Where the benchmark comes from, in a line: file, column, breakdown, derivation."""
+        text = f"{self.file}.{self.column}"
+        if self.filters:
+            text += " (" + "; ".join(f"{k} = {v}" for k, v in self.filters) + ")"
+        if self.per_10k_children:
+            text += " per 10,000 children aged 0 to 17 (ONS mid-year estimate)"
+        return text
 
 
 @dataclass(frozen=True)

@@ -84,6 +84,7 @@ def referrals(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(*DETAILS, "population"),
     dfe_reference="Characteristics of children in need, table C1: referral rate per 10,000",
     suppression="rate: suppressed when the count is suppressed",
+    published=Published(REFERRALS_FILE, "referral_count", per_10k_children=True),
 )
 def referral_rate(src: Sources, periods: ir.Table) -> ir.Table:
     return population_rate(src, periods, referrals(src, periods))
@@ -307,6 +308,7 @@ def cin_count(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(*DETAILS, "population"),
     dfe_reference="Characteristics of children in need, table B1: rate per 10,000 at 31 March",
     suppression="rate: suppressed when the count is suppressed",
+    published=Published("b1_children_in_need_2013_to_2025", "At31_episodes", per_10k_children=True),
 )
 def cin_rate(src: Sources, periods: ir.Table) -> ir.Table:
     return population_rate(src, periods, cin_count(src, periods))

@@ -83,6 +83,9 @@ def cp_count(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(*PLANS, "population"),
     dfe_reference="Characteristics of children in need, table D2: rate per 10,000 at 31 March",
     suppression="rate: suppressed when the count is suppressed",
+    published=Published(
+        "d5_cpps_at31march_by_duration_2013_to_2025", "CPP_At31", per_10k_children=True
+    ),
 )
 def cp_rate(src: Sources, periods: ir.Table) -> ir.Table:
     return population_rate(src, periods, cp_count(src, periods))
