@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.indicators.engine import RESULT_FIELDS, Result
 from selfeval.indicators.registry import AREAS, Indicator
@@ -34,8 +35,9 @@ def to_csv(results: Sequence[Result]) -> str:
 def to_xlsx(results: Sequence[Result], path: Path) -> Path:
     """One sheet, one row per result; text that looks like a formula is stored as text."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the sheet a new workbook starts with
     ws = add_sheet(wb, "indicators", [FIELDS, *([r.as_dict()[k] for k in FIELDS] for r in results)])
+    assert isinstance(ws, Worksheet)  # the workbook is not write-only
     figures = {FIELDS.index(k) for k in ("value", "numerator", "denominator") if k in FIELDS}
     for row, r in enumerate(results, start=2):
         for i in figures:  # shown as the web and the documents show it; the exact value kept

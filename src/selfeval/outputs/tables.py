@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from typing import TypeVar
 
 from openpyxl import Workbook
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.worksheet import Worksheet
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -14,7 +17,13 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 guard of every CSV and XLSX selfeval writes: exports, reports, workbook templates)."""
 
 
-def safe_cell(value: object) -> object:
+CellValue = str | int | float | bool | date | datetime | None
+"""What a spreadsheet cell holds (as openpyxl writes it)."""
+
+_V = TypeVar("_V")
+
+
+def safe_cell(value: _V) -> _V | str:
     """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
@@ -34,11 +43,11 @@ def to_csv(header: Sequence[str], rows: Sequence[Sequence[object]]) -> bytes:
 Row = Sequence[object]
 
 
-def add_sheet(wb: Workbook, title: str, rows: Iterable[Row]) -> Worksheet:
+def add_sheet(wb: Workbook, title: str, rows: Iterable[Row]) -> Worksheet | WriteOnlyWorksheet:
     """A worksheet named ``title`` (cut to Excel's 31 characters) holding ``rows``; every text
     cell guarded, so it is stored as text, never run as a formula. Works on write-only
     workbooks too (large reports)."""
-    ws = wb.create_sheet(title[:31])
+    ws: Worksheet | WriteOnlyWorksheet = wb.create_sheet(title[:31])
     for r in rows:
         ws.append([safe_cell(v) for v in r])
     return ws
@@ -47,7 +56,7 @@ def add_sheet(wb: Workbook, title: str, rows: Iterable[Row]) -> Worksheet:
 def xlsx_sheets(sheets: Iterable[tuple[str, Iterable[Row]]]) -> bytes:
     """A workbook of one worksheet per ``(title, rows)``, in order."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the sheet a new workbook starts with
     for title, rows in sheets:
         add_sheet(wb, title, rows)
     return workbook_bytes(wb)

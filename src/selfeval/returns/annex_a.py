@@ -15,6 +15,7 @@ filled-in lists); one saved without a value, macros and zip bombs refuse the wor
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -145,7 +146,7 @@ def _read_sheet(
     warnings: list[InputWarning],
     head: list[tuple[int, list[Any]]],
     it: Any,
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     spec = ANNEX_A[table]
     expected = _expected(table)
     where_file = f"{file} [{ws.title}]"
@@ -223,7 +224,7 @@ def _read_sheet(
     return records
 
 
-def _chain(first: list, rest: Any) -> Any:
+def _chain(first: list[Any], rest: Iterable[Any]) -> Iterator[Any]:
     yield from first
     yield from rest
 

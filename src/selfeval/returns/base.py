@@ -6,6 +6,7 @@ import csv
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Protocol
 
 import pyarrow as pa
 
@@ -27,6 +28,12 @@ class InputWarning:
         return f"{self.location}: {self.message} [{self.rule}]"
 
 
+class Breach(Protocol):
+    """A rule breach a reader finds itself (the SSD's specification checks)."""
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
 class ReturnTables(dict[str, pa.Table]):
     """A return's tables by their name in the store, with what the reader made of the file."""
 
@@ -38,12 +45,14 @@ class ReturnTables(dict[str, pa.Table]):
         la_code: str | None,
         return_year: int | None,
         warnings: list[InputWarning] | None = None,
+        problems: list[Breach] | None = None,
     ) -> None:
         super().__init__(tables or {})
         self.kind = kind
         self.la_code = la_code
         self.return_year = return_year
         self.warnings: list[InputWarning] = list(warnings or [])
+        self.problems: list[Breach] = list(problems or [])
 
     @property
     def rows(self) -> int:

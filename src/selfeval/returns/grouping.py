@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.returns import annex_a, cin_census, ssd, ssda903, ssda903_xml, workforce
 from selfeval.returns.base import (
+    Breach,
     InputWarning,
     ReturnTables,
     looks_like_text,
@@ -43,7 +45,7 @@ class ReadFile:
     la_code: str | None = None
     warnings: list[str] = field(default_factory=list)
     """What the reader tolerated (a renamed column, a date typed as text), one line each."""
-    problems: list = field(default_factory=list)
+    problems: list[Breach] = field(default_factory=list)
     """Rule breaches the reader itself finds (the SSD's specification checks)."""
     pooled: bool = False
     """One year's rows of a 903 table that pools several returns (its YEAR column)."""
@@ -89,11 +91,13 @@ class ReturnGroup:
 # -- readers -----------------------------------------------------------------------------------
 
 
-def _read_903(path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int):
+def _read_903(
+    path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int
+) -> ReturnTables:
     """SSDA903 as CSV tables (one per file) or as the XML form (all tables in one file); a
     blank CSV is the table its name says, with no rows (noted in the load's report). Codes are
     read case-blind, as DfE's validator reads them: in upper case, noted where they were not."""
-    notes = []
+    notes: list[InputWarning] = []
     if ssda903_xml.sniff(path):
         got: Mapping[str, pa.Table] = ssda903_xml.read(
             path, la_code=la_code, return_year=return_year, max_bytes=max_bytes
@@ -330,8 +334,10 @@ def read_all(
     assign_903_years(files, opts.return_year)
     groups: dict[tuple[str, str, int | None], ReturnGroup] = {}
     for rf in files:
+        if rf.la_code is None:  # refused above; split_by_year keeps a file's authority
+            raise UsageError(f"{rf.path.name} does not say which authority it is for: give --la")
         key = (rf.kind, rf.la_code, rf.return_year)
-        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)  # type: ignore[arg-type]
+        groups.setdefault(key, ReturnGroup(*key)).files.append(rf)
     for g in groups.values():
         if g.kind == "903":
             refuse_two_files_for_a_table(g.files, f" of {g.describe()}")
@@ -357,7 +363,7 @@ def refuse_duplicate_keys(f: ReadFile) -> None:
         if spec is None or not spec.key or t.num_rows < 2:
             continue
         keys = list(zip(*(t.column(k).to_pylist() for k in spec.key), strict=True))
-        seen: dict[tuple, int] = {}
+        seen: dict[tuple[Any, ...], int] = {}
         twice: list[tuple[int, int]] = []
         for i, k in enumerate(keys):
             if None in k:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -23,9 +23,23 @@ from selfeval.returns.tables import arrow_type
 from selfeval.returns.xlsx import ErrorValue
 from selfeval.schema import TableSpec
 
-TEXT_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y", "%d %B %Y")
-TEXT_DATE_FORMATS += ("%d %b %Y", "%Y/%m/%d", "%d-%b-%Y", "%d-%b-%y", "%Y-%m-%dT%H:%M:%S")
-TEXT_DATE_FORMATS += ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d %B %y")
+TEXT_DATE_FORMATS = (
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%Y-%m-%d",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %B %Y",
+    "%d %b %Y",
+    "%Y/%m/%d",
+    "%d-%b-%Y",
+    "%d-%b-%y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d %B %y",
+)
 _EXCEL_EPOCH = date(1899, 12, 30)
 
 
@@ -38,16 +52,16 @@ def match_columns(
     header: Sequence[object],
     expected: dict[str, str],
     *,
-    aliases: dict[str, Iterable[str]] | None = None,
+    aliases: Mapping[str, Iterable[str]] | None = None,
     where: Location,
 ) -> tuple[dict[int, str], list[InputWarning]]:
     """Which column holds which field, and what was tolerated in finding out."""
     warnings: list[InputWarning] = []
     by_norm = {normalise(h): f for f, h in expected.items()}
     by_norm.update({normalise(f): f for f in expected})
-    for field, names in (aliases or {}).items():
+    for target, names in (aliases or {}).items():
         for n in names:
-            by_norm.setdefault(normalise(n), field)
+            by_norm.setdefault(normalise(n), target)
     found: dict[int, str] = {}
     unknown: list[tuple[int, str]] = []
     for i, h in enumerate(header):

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location
+from selfeval.returns.base import ReturnTables
 from selfeval.schema.base import TableSpec
 from selfeval.schema.ssd import load_specs
 
@@ -42,7 +44,7 @@ class Problem:
     field: str | None = None
     child: str | None = None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
 
 
@@ -129,10 +131,10 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
             "header",
             f"the required field {missing_key[0]!r} of {spec.name} is missing",
         )
-    cols: dict[str, list] = {f: [] for f in spec.fields}
+    cols: dict[str, list[Any]] = {f: [] for f in spec.fields}
     problems: list[Problem] = []
     person_field = next((f for f in spec.fields if f.endswith("_person_id")), None)
-    seen_keys: dict[tuple, int] = {}
+    seen_keys: dict[tuple[str, ...], int] = {}
     flags = _yes_no_fields(spec)
     rownum = 1
     try:
@@ -196,7 +198,7 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
     except csv.Error as e:
         raise InputError(Location(name, rownum), "csv", f"malformed CSV ({e})") from None
     n = len(cols[spec.fields[0]])
-    arrays = {}
+    arrays: dict[str, pa.Array[Any]] = {}
     for f in spec.fields:
         t = (
             pa.date32()
@@ -245,14 +247,13 @@ def read(
     la_code: str | None = None,
     return_year: int | None = None,
     max_bytes: int = MAX_BYTES,
-):  # -> ReturnTables
+) -> ReturnTables:
     """One SSD table file as a return's tables (the ingest pipeline's reader for kind "ssd").
 
     Breaches of the specification are kept as the read's ``problems`` and reported by
     ``validate`` at ingest; the extract's tables carry no return year.
     """
     from selfeval.errors import UsageError
-    from selfeval.returns.base import ReturnTables
     from selfeval.returns.limits import check_size
 
     if la_code is None:
@@ -260,9 +261,13 @@ def read(
     check_size(path, max_bytes)
     register_identifiers()
     got = read_csv(path, la_code=la_code)
-    out = ReturnTables({got.table: got.data}, kind="ssd", la_code=la_code, return_year=None)
-    out.problems = got.problems  # type: ignore[attr-defined]
-    return out
+    return ReturnTables(
+        {got.table: got.data},
+        kind="ssd",
+        la_code=la_code,
+        return_year=None,
+        problems=list(got.problems),
+    )
 
 
 @lru_cache(maxsize=1)

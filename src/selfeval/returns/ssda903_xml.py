@@ -81,9 +81,9 @@ def _child(out: _Rows, child: etree._Element, name: str) -> None:
             out.add("ssda903_episodes", block.sourceline, values | _leaves(block))
         elif block.tag == "HEADER":
             for sub in block:
-                table = _HEADER_BLOCKS.get(sub.tag) if isinstance(sub.tag, str) else None
-                if table:
-                    out.add(table, sub.sourceline, values | _leaves(sub))
+                block_table = _HEADER_BLOCKS.get(sub.tag) if isinstance(sub.tag, str) else None
+                if block_table:
+                    out.add(block_table, sub.sourceline, values | _leaves(sub))
     for el in child.iter():
         if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
             parent = el.getparent()
@@ -91,7 +91,9 @@ def _child(out: _Rows, child: etree._Element, name: str) -> None:
             out.unread[where] = out.unread.get(where, 0) + 1
 
 
-def read(path: Path, *, la_code: str, return_year: int, max_bytes: int = MAX_BYTES) -> ReturnTables:
+def read(
+    path: Path, *, la_code: str | None, return_year: int | None, max_bytes: int = MAX_BYTES
+) -> ReturnTables:
     """An SSDA903 XML file as the 903 tables, typed; refused whole if any of it cannot be read."""
     name = path.name
     root = xml.root_tag(path, max_bytes)

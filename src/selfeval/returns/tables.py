@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
+from typing import Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -71,10 +72,11 @@ def typed_table(
     """
     if row_numbers is None:
         row_numbers = range(2, 2 + len(rows))
-    cols: dict[str, list] = {f: [] for f in spec.fields}
+    cols: dict[str, list[date | int | float | str | None]] = {f: [] for f in spec.fields}
     dates, ints, nums = set(spec.dates), set(spec.integers), set(spec.numbers)
     for rn, row in zip(row_numbers, rows, strict=True):
         for name, value in zip(spec.fields, row, strict=True):
+            v: date | int | float | str | None
             if name in dates:
                 v = parse_date(value, Location(file, rn, name))
             elif name in ints:
@@ -84,7 +86,7 @@ def typed_table(
             else:
                 v = value.strip() or None
             cols[name].append(v)
-    arrays = {}
+    arrays: dict[str, pa.Array[Any]] = {}
     for name in spec.fields:
         t = (
             pa.date32()
@@ -118,7 +120,7 @@ def arrow_type(spec: TableSpec, name: str) -> pa.DataType:
 
 def typed_columns(
     spec: TableSpec,
-    columns: Mapping[str, Sequence[str | None] | pa.Array],
+    columns: Mapping[str, Sequence[str | None] | pa.Array[Any]],
     *,
     file: str,
     la_code: str | None,
@@ -133,7 +135,7 @@ def typed_columns(
     first bad cell's row and field.
     """
     n = len(row_numbers)
-    raw: list[pa.Array] = []
+    raw: list[pa.Array[Any]] = []
     for name in spec.fields:
         values = columns.get(name)
         if values is None:
@@ -143,26 +145,27 @@ def typed_columns(
         raw.append(values)
     # Every column trimmed and blanked at once: three kernels, not three per column.
     text = pc.utf8_trim_whitespace(pa.chunked_array(raw, pa.string()))
-    text = pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
-    arrays: dict[str, pa.Array] = {}
+    text = pc.if_else(pc.equal(text, pa.scalar("")), pa.scalar(None, pa.string()), text)
+    arrays: dict[str, pa.Array[Any]] = {}
     for i, name in enumerate(spec.fields):
         part = text.slice(i * n, n)
         column = part.chunk(0) if part.num_chunks == 1 else part.combine_chunks()
         t = arrow_type(spec, name)
-        arrays[name] = column if t == pa.string() else _cast(column, t, date_format)
-        if arrays[name] is None:
+        typed = column if t == pa.string() else _cast(column, t, date_format)
+        if typed is None:
             values = raw[i].to_pylist()
-            arrays[name] = _parse_slowly(name, t, values, row_numbers, file, date_format)
+            typed = _parse_slowly(name, t, values, row_numbers, file, date_format)
+        arrays[name] = typed
     arrays["la_code"] = pa.repeat(pa.scalar(la_code, pa.string()), n)
     arrays["return_year"] = pa.repeat(pa.scalar(return_year, pa.int32()), n)
     return pa.table(arrays)
 
 
-def _cast(text: pa.Array, t: pa.DataType, date_format: str) -> pa.Array | None:
+def _cast(text: pa.Array[Any], t: pa.DataType, date_format: str) -> pa.Array[Any] | None:
     """The column cast in bulk, or None when any value needs a closer look."""
     try:
         if t == pa.date32():  # each distinct text once: a return repeats its dates a lot
-            coded = pc.dictionary_encode(text)
+            coded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(text))  # stubs: Array
             days = _distinct_dates(coded.dictionary, date_format)
             return None if days is None else pc.take(days, coded.indices)
         return text.cast(t)
@@ -170,15 +173,22 @@ def _cast(text: pa.Array, t: pa.DataType, date_format: str) -> pa.Array | None:
         return None
 
 
-def _distinct_dates(texts: pa.Array, date_format: str) -> pa.Array | None:
+def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | None:
     """Distinct texts (none null) as dates by ``parse_date``'s rule, or None if one is not a
     date. All of them in DfE's dd/mm/yyyy are read at once over their bytes (day, month and year
     checked as ``date`` would); otherwise each is parsed by ``parse_date`` itself."""
-    if date_format == DATE_FORMAT and len(texts) and texts.offset == 0:
+    offsets_buffer, data_buffer = texts.buffers()[1:3]
+    if (
+        date_format == DATE_FORMAT
+        and len(texts)
+        and texts.offset == 0
+        and offsets_buffer is not None
+        and data_buffer is not None
+    ):
         n = len(texts)
-        offsets = np.frombuffer(texts.buffers()[1], np.int32, n + 1)
+        offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, n + 1)
         if (np.diff(offsets) == 10).all():
-            raw = np.frombuffer(texts.buffers()[2], np.uint8, 10 * n, int(offsets[0]))
+            raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * n, int(offsets[0]))
             raw = raw.reshape(n, 10)
             d = raw[:, [0, 1, 3, 4, 6, 7, 8, 9]].astype(np.int64) - ord("0")
             if (
@@ -196,7 +206,8 @@ def _distinct_dates(texts: pa.Array, date_format: str) -> pa.Array | None:
                         return pa.array((first + day - 1).astype(np.int32), pa.date32())
     try:
         return pa.array(
-            [parse_date(v, _ANYWHERE, date_format) for v in texts.to_pylist()], pa.date32()
+            [parse_date(v, _ANYWHERE, date_format) for v in cast(list[str], texts.to_pylist())],
+            pa.date32(),
         )
     except InputError:
         return None
@@ -209,8 +220,8 @@ def _parse_slowly(
     row_numbers: Sequence[int],
     file: str,
     date_format: str,
-) -> pa.Array:
-    out = []
+) -> pa.Array[Any]:
+    out: list[date | int | float | None] = []
     for rn, v in zip(row_numbers, values, strict=True):
         where = Location(file, rn, name)
         if v is None:

@@ -19,7 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.errors import InputError, Location
-from selfeval.outputs.tables import FORMULA_START, safe_cell
+from selfeval.outputs.tables import FORMULA_START, CellValue, safe_cell
 from selfeval.returns import xlsx
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -106,9 +106,13 @@ class Row:
         if isinstance(v, bool | datetime | date):
             raise self.fail(header, "number", f"{v!r} is not a number")
         try:
-            return float(str(v).strip().rstrip("%")) if isinstance(v, str) else float(v)
-        except (TypeError, ValueError):
-            raise self.fail(header, "number", f"{v!r} is not a number") from None
+            if isinstance(v, str):
+                return float(v.strip().rstrip("%"))
+            if isinstance(v, int | float):
+                return float(v)
+        except ValueError:
+            pass
+        raise self.fail(header, "number", f"{v!r} is not a number")
 
     def choice(self, header: str, choices: Sequence[str], required: bool = False) -> str | None:
         t = self.text(header, required)
@@ -235,6 +239,7 @@ def new_workbook(title: str, instructions: Sequence[str]) -> Workbook:
     """A workbook whose first sheet is the instructions."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = "Instructions"
     ws["A1"] = title
     ws["A1"].font = Font(bold=True, size=14)
@@ -247,12 +252,12 @@ def new_workbook(title: str, instructions: Sequence[str]) -> Workbook:
 def add_sheet(
     wb: Workbook,
     spec: SheetSpec,
-    rows: Sequence[Sequence[object]] = (),
+    rows: Sequence[Sequence[CellValue]] = (),
     extra: Sequence[Column] = (),
     validation_rows: int = 1000,
 ) -> Worksheet:
     """A sheet with a header row, drop-down lists for choice columns, date formats, and rows."""
-    ws = wb.create_sheet(spec.name)
+    ws: Worksheet = wb.create_sheet(spec.name)
     cols = [*spec.columns, *extra]
     for j, c in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=j, value=c.header + (" *" if c.required else ""))

@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any, Literal
+from typing import IO, Any, Literal, TypedDict
 
 from lxml import etree
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
@@ -45,7 +45,21 @@ _DOC_RELS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationship
 _PKG_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _ROW, _C, _V, _F, _IS = (_MAIN + t for t in ("row", "c", "v", "f", "is"))
 _T, _R, _SI = _MAIN + "t", _MAIN + "r", _MAIN + "si"
-_SAFE = {"resolve_entities": False, "no_network": True, "load_dtd": False, "huge_tree": False}
+
+
+class _Safe(TypedDict):
+    resolve_entities: bool
+    no_network: bool
+    load_dtd: bool
+    huge_tree: bool
+
+
+_SAFE: _Safe = {
+    "resolve_entities": False,
+    "no_network": True,
+    "load_dtd": False,
+    "huge_tree": False,
+}
 
 
 def check_zip(path: Path, max_bytes: int = MAX_BYTES) -> None:
@@ -343,7 +357,7 @@ def rows(
         ) from None
 
 
-def _parse(data: bytes) -> Any:
+def _parse(data: bytes) -> etree._Element:
     return etree.fromstring(data, etree.XMLParser(**_SAFE))
 
 
