@@ -13,7 +13,8 @@ from datetime import date
 import openpyxl
 import pytest
 
-from selfeval.evaluation.figures import NoComparators, Record
+from selfeval.evaluation.benchmarking import NoComparators
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.indicators import Result, catalogue
 from selfeval.indicators.export import format_value, to_xlsx
 from selfeval.outputs.formatting import excel_format, format_figure, format_number, long_date
@@ -49,7 +50,9 @@ def test_web_and_self_evaluation_read_the_same(ind, value, unit, reads, tmp_path
     assert catalogue()[ind].unit == unit
     r = _result(ind, value, unit)
     web = _figure(catalogue()[ind], r, control=False).shown
-    record = Record(Store(f"sqlite:///{tmp_path / 's.db'}"), "999", comparators=NoComparators())
+    record = FigureCache(
+        Store(f"sqlite:///{tmp_path / 's.db'}"), "999", comparators=NoComparators()
+    )
     record.public = False  # child-level readers: nothing suppressed
     assert (web, record.show(r), format_value(r)) == (reads, reads, reads)
 

@@ -8,9 +8,10 @@ from datetime import date
 import pytest
 
 from selfeval.benchmarks.spc import chart_for_results
-from selfeval.evaluation.benchmarking import monthly_results, standing_of
+from selfeval.evaluation.benchmarking import standing_of
 from selfeval.evaluation.change import Change
 from selfeval.evaluation.judgement import Evidence, indicator_points, judge_area
+from selfeval.evaluation.series import monthly_results
 from selfeval.indicators import get
 from selfeval.indicators.engine import Result
 from selfeval.outputs.disclosure import withhold_figure
@@ -188,7 +189,7 @@ def test_no_public_output_lets_a_withheld_count_be_worked_back():
 def test_every_public_figure_goes_through_the_same_protection():
     """The record every public output shows figures through: with 20 -> 26 in care, 10 started
     and 4 ceased, both flows are c wherever they appear; the stocks are shown."""
-    from selfeval.evaluation.figures import Record
+    from selfeval.evaluation.placeholders import FigureCache
 
     start, end = date(2019, 3, 31), date(2020, 3, 31)
     values = {
@@ -198,7 +199,7 @@ def test_every_public_figure_goes_through_the_same_protection():
         ("cla_ceased", end): 4.0,
     }
 
-    class HandMade(Record):
+    class HandMade(FigureCache):
         def __init__(self) -> None:
             self.public = True
 

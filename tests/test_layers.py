@@ -52,9 +52,6 @@ the shells above it import it."""
 SYNTH_MAY_IMPORT = {"selfeval", "errors", "schema", "calendar", "returns", "assurance", "plans"}
 
 KNOWN_UPWARD: set[tuple[str, str]] = {
-    ("selfeval.outputs.check", "selfeval.evaluation.benchmarking"),
-    ("selfeval.outputs.check", "selfeval.evaluation.sef"),
-    ("selfeval.outputs.check", "selfeval.evaluation.figures"),
     ("selfeval.synth.quality", "selfeval.indicators"),
     ("selfeval.validation", "selfeval.ingest"),
 }
@@ -62,7 +59,6 @@ KNOWN_UPWARD: set[tuple[str, str]] = {
 any import of a higher layer not listed, and on a listed one that is gone."""
 
 KNOWN_CIRCLES: set[frozenset[str]] = {
-    frozenset({"selfeval.evaluation.benchmarking", "selfeval.evaluation.figures"}),
     frozenset({"selfeval.ingest", "selfeval.validation"}),
     frozenset({"selfeval.synth", "selfeval.synth.cin_census", "selfeval.synth.workforce"}),
 }

@@ -162,8 +162,8 @@ def store700(england, tmp_path_factory) -> Store:
 @pytest.mark.slow
 def test_a_figure_that_differs_is_listed_and_never_drafted_into_a_finding(store700):
     from selfeval.evaluation.engagement import engagement_pack
-    from selfeval.evaluation.figures import Record
     from selfeval.evaluation.findings import Finding, reconciled_only
+    from selfeval.evaluation.placeholders import FigureCache
     from selfeval.outputs.document import Table
 
     store = store700
@@ -186,7 +186,7 @@ def test_a_figure_that_differs_is_listed_and_never_drafted_into_a_finding(store7
             dates=(before, at),
         )
 
-    record = Record(store, "700")
+    record = FigureCache(store, "700")
     kept, differ = reconciled_only(record, [finding("cla_count"), finding("cin_count")])
     assert [f.indicator_id for f in kept] == ["cin_count"]
     assert differ[("cla_count", at)].published == by["cla_count"].published

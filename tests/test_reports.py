@@ -23,8 +23,8 @@ from docx.oxml.ns import qn
 from conftest import SHARED
 from selfeval.cli import cli
 from selfeval.evaluation import (
+    FigureCache,
     FigureError,
-    Record,
     SefOptions,
     build_scrutiny,
     build_sef,
@@ -34,10 +34,10 @@ from selfeval.evaluation import (
     parse_figure,
 )
 from selfeval.evaluation.publish import example_council_path
+from selfeval.evaluation.report_check import check_file, numbers_in
 from selfeval.indicators import catalogue
 from selfeval.ingest import ingest
 from selfeval.outputs.accessibility import check_html
-from selfeval.outputs.check import check_file, numbers_in
 from selfeval.outputs.document import Image
 from selfeval.outputs.render import to_html, write
 from selfeval.returns import cin_census
@@ -155,12 +155,12 @@ def record(reference_store: Store):
             suppression="cin",
         )(_plans_open(table, start, end))
         added.append(ind_id)
-    yield Record(reference_store, LA)
+    yield FigureCache(reference_store, LA)
     for ind_id in added:
         registry._REGISTRY.pop(ind_id, None)
 
 
-def test_figures_render_from_the_record(record: Record):
+def test_figures_render_from_the_record(record: FigureCache):
     fig = record.figure(parse_figure("cla_count at 2019-03-31"))
     assert fig.text == "624"
     assert fig.evidence.source_tables == ("ssda903_episodes",)
@@ -184,7 +184,7 @@ def test_a_count_is_never_set_beside_englands_total(reference_store: Store, tmp_
     import_dir(reference_store, folder)
     comparators = PublishedComparators(reference_store, LA)
     assert comparators.compare(record_result(reference_store), "england").value == 80_000
-    record = Record(reference_store, LA, comparators=comparators)
+    record = FigureCache(reference_store, LA, comparators=comparators)
     with pytest.raises(FigureError, match="a count is not compared with England's total"):
         record.figure(parse_figure("cla_count at 2020-03-31 vs england"))
     from selfeval.evaluation.findings import draft_benchmark_gaps
@@ -197,10 +197,10 @@ def test_a_count_is_never_set_beside_englands_total(reference_store: Store, tmp_
 
 
 def record_result(store: Store):
-    return Record(store, LA).result("cla_count", MARCH_2020)
+    return FigureCache(store, LA).result("cla_count", MARCH_2020)
 
 
-def test_unknown_figure_or_missing_data_is_an_error_with_its_place(record: Record):
+def test_unknown_figure_or_missing_data_is_an_error_with_its_place(record: FigureCache):
     from selfeval.evaluation import EvidenceRegister, render_markdown
 
     with pytest.raises(FigureError, match=r"\(progress, line 4\): there is no indicator"):
@@ -217,7 +217,7 @@ def test_unknown_figure_or_missing_data_is_an_error_with_its_place(record: Recor
         parse_figure("cla_count on 2019-03-31")
 
 
-def test_scrutiny_report_carries_the_reference_figures(record: Record, tmp_path: Path):
+def test_scrutiny_report_carries_the_reference_figures(record: FigureCache, tmp_path: Path):
     cfg = load_council(COUNCIL)
     built = build_scrutiny(record, cfg, at=MARCH_2020, since=MARCH_2019)
     text = built.document.text()
@@ -247,7 +247,7 @@ def test_scrutiny_report_carries_the_reference_figures(record: Record, tmp_path:
     assert "there were 588 children and young people in care, 258" in body
 
 
-def test_report_check_finds_a_number_changed_by_hand(record: Record, tmp_path: Path):
+def test_report_check_finds_a_number_changed_by_hand(record: FigureCache, tmp_path: Path):
     cfg = load_council(COUNCIL)
     built = build_scrutiny(record, cfg, at=MARCH_2020, since=MARCH_2019)
     path = write(built.document, "docx", tmp_path / "scrutiny.docx")
@@ -263,7 +263,7 @@ def test_report_check_finds_a_number_changed_by_hand(record: Record, tmp_path: P
     assert "unsupported number 642" in result.output
 
 
-def test_sef_is_accessible_and_opens_in_python_docx(record: Record, tmp_path: Path):
+def test_sef_is_accessible_and_opens_in_python_docx(record: FigureCache, tmp_path: Path):
     built = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020, authority_name="Synthshire"))
     html = to_html(built.document)
     assert check_html(html) == []
@@ -293,7 +293,7 @@ def test_sef_is_accessible_and_opens_in_python_docx(record: Record, tmp_path: Pa
     assert check_file(record.store, out) == []
 
 
-def test_a_drafted_finding_is_a_draft_until_accepted(record: Record):
+def test_a_drafted_finding_is_a_draft_until_accepted(record: FigureCache):
     """CIN plans 906 -> 844 is within normal variation ((844-906)/sqrt(1750) = -1.48); CP plans
     328 -> 258 is a real change ((258-328)/sqrt(586) = -2.89, p = 0.004, kept by the false
     discovery procedure): drafted as a finding about cp_count."""
@@ -327,7 +327,7 @@ needs_soffice = pytest.mark.skipif(
 
 @needs_soffice
 @pytest.mark.slow
-def test_docx_opens_in_libreoffice(record: Record, tmp_path: Path):
+def test_docx_opens_in_libreoffice(record: FigureCache, tmp_path: Path):
     built = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020))
     src = write(built.document, "docx", tmp_path / "sef.docx")
     run = subprocess.run(
@@ -353,7 +353,7 @@ def test_docx_opens_in_libreoffice(record: Record, tmp_path: Path):
     assert "Local authority 999: self-evaluation of social work practice" in first_page
 
 
-def test_audits_feedback_and_plan_in_the_self_evaluation(record: Record, tmp_path: Path):
+def test_audits_feedback_and_plan_in_the_self_evaluation(record: FigureCache, tmp_path: Path):
     """Audits of three practice weeks; small grade counts suppressed for public readers.
 
     Week 3 has 2 outstanding, 15 good, 3 requiring improvement: the 2 and 3 are shown as c,
@@ -456,7 +456,7 @@ def test_audits_feedback_and_plan_in_the_self_evaluation(record: Record, tmp_pat
 
 @pytest.mark.browser
 @pytest.mark.slow
-def test_rendered_reports_pass_axe_core_in_chromium(record: Record, browser):  # noqa: F811
+def test_rendered_reports_pass_axe_core_in_chromium(record: FigureCache, browser):  # noqa: F811
     """Both reports' HTML in Debian's chromium: no serious or critical WCAG 2.2 AA violation."""
     sef = build_sef(record, SefOptions(la_code=LA, at=MARCH_2020, authority_name="Synthshire"))
     scrutiny = build_scrutiny(record, load_council(COUNCIL), at=MARCH_2020)

@@ -439,7 +439,7 @@ def test_the_synthetic_extract_loads_cleanly_and_agrees_with_the_returns(store, 
 def test_the_self_evaluation_reports_seen_within_5_days_month_by_month(store, tmp_path):
     """April 2019's referrals of front_door(), through a store: R1-R4 assessed; 2 seen in
     time. The self-evaluation's help-and-protection evidence has one row per month."""
-    from selfeval.evaluation.figures import Record
+    from selfeval.evaluation.placeholders import FigureCache
     from selfeval.evaluation.sef import SefOptions, build_sef
     from selfeval.ingest import ingest
     from selfeval.outputs.document import Table
@@ -476,7 +476,7 @@ def test_the_self_evaluation_reports_seen_within_5_days_month_by_month(store, tm
     )
     ingest(store, [folder], la_code="999")
     built = build_sef(
-        Record(store, "999", public=False),
+        FigureCache(store, "999", public=False),
         SefOptions(la_code="999", at=date(2019, 5, 31), since=date(2019, 3, 31), public=False),
     )
     [table] = [
@@ -484,7 +484,7 @@ def test_the_self_evaluation_reports_seen_within_5_days_month_by_month(store, tm
     ]
     assert table.rows == (("April 2019", "2", "4", "50.0%"), ("May 2019", "1", "1", "100.0%"))
     public = build_sef(
-        Record(store, "999"),
+        FigureCache(store, "999"),
         SefOptions(la_code="999", at=date(2019, 5, 31), since=date(2019, 3, 31)),
     )
     [shown] = [

@@ -9,9 +9,9 @@ import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
 from selfeval.errors import SelfevalError, UsageError
-from selfeval.evaluation import Record, SefOptions, build_scrutiny, build_sef, load_council
+from selfeval.evaluation import FigureCache, SefOptions, build_scrutiny, build_sef, load_council
 from selfeval.evaluation.publish import example_council_path
-from selfeval.outputs.check import check_file
+from selfeval.evaluation.report_check import check_file
 from selfeval.outputs.render import FORMATS, write
 from selfeval.store import Store
 
@@ -105,7 +105,7 @@ def sef(
     fmt = _format_for(out, fmt)
     store = ctx.store()
     la = _only_la(store, la_code)
-    record = Record(store, la, public=not child_level_readers)
+    record = FigureCache(store, la, public=not child_level_readers)
     built = build_sef(
         record,
         SefOptions(
@@ -148,7 +148,7 @@ def scrutiny(
     """The covering report for the council's scrutiny panel, in the council's template."""
     fmt = _format_for(out, fmt)
     cfg = load_council(config)
-    record = Record(ctx.store(), cfg.la_code)
+    record = FigureCache(ctx.store(), cfg.la_code)
     built = build_scrutiny(record, cfg, at=at, since=since, narrative=narrative)
     write(built.document, fmt, out)
     click.echo(f"{out}: {len(built.register.entries)} evidence entries")

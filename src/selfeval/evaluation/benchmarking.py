@@ -3,18 +3,15 @@
 - :class:`PublishedComparators`: England, the region and the statistical neighbours' median
   for a computed figure, from DfE's published figures imported into the store. England and
   regional counts are rounded to the nearest 10, as DfE publishes them.
-- :func:`series_charts`: an indicator's month-end series over the period with its control
-  limits (SPC), as PNG with a text alternative, for embedding in a report.
+- :class:`Comparators`, what a figure is compared with, and :class:`BenchmarkValue`, one
+  benchmark's value (``selfeval.evaluation.placeholders`` renders ``vs england`` with them).
 """
 
 from __future__ import annotations
 
 import statistics
-import tempfile
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import date
-from pathlib import Path
+from dataclasses import dataclass
+from typing import Literal, Protocol
 
 from selfeval.benchmarks.compare import (
     area_names,
@@ -23,14 +20,36 @@ from selfeval.benchmarks.compare import (
     rank_of,
     reference_date,
 )
-from selfeval.benchmarks.spc import chart_for_results
 from selfeval.errors import SelfevalError
-from selfeval.evaluation.figures import Comparator, Comparators, Comparison, Record
-from selfeval.indicators import Result, get, month_ends
+from selfeval.indicators import Result
 from selfeval.indicators.published import has_benchmarks, published_series
-from selfeval.outputs.disclosure import is_small, round_total
-from selfeval.outputs.document import Image
+from selfeval.outputs.disclosure import round_total
 from selfeval.store import Store
+
+Comparator = Literal["england", "region", "neighbours"]
+
+
+@dataclass(frozen=True)
+class BenchmarkValue:
+    """A benchmark's value for the same indicator and period (England's, the region's or the
+    neighbours' median), with where it comes from."""
+
+    name: str
+    value: float
+    source: str
+
+
+class Comparators(Protocol):
+    """Benchmarks for a figure: England, the region, or the statistical neighbours."""
+
+    def compare(self, result: Result, versus: Comparator) -> BenchmarkValue | None: ...
+
+
+class NoComparators:
+    """No benchmarks imported: a figure asking for one is an error."""
+
+    def compare(self, result: Result, versus: Comparator) -> BenchmarkValue | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -110,7 +129,7 @@ class PublishedComparators(Comparators):
                 self._series[ind_id] = (m, published_series(self.store, m.published))
         return self._series[ind_id]
 
-    def compare(self, result: Result, versus: Comparator) -> Comparison | None:
+    def compare(self, result: Result, versus: Comparator) -> BenchmarkValue | None:
         found = self._published(result.id)
         if found is None:
             return None
@@ -140,7 +159,7 @@ class PublishedComparators(Comparators):
         if result.unit == "count" and level != "Local authority":
             value = float(round_total(value, level))  # type: ignore[arg-type]
         names = {"england": "England", "region": "Region", "neighbours": "Neighbours (median)"}
-        return Comparison(names[versus], float(value), source)
+        return BenchmarkValue(names[versus], float(value), source)
 
     def standing(self, result: Result, polarity: str) -> Standing | None:
         """The figure among England, the region and its neighbours (None where DfE publishes
@@ -213,76 +232,3 @@ def default_comparators(
     if not has_benchmarks(store):
         return None
     return PublishedComparators(store, la_code, region_code=region_code)
-
-
-def monthly_results(record: Record, ind_id: str, since: date, at: date) -> list[Result]:
-    """The indicator's monthly values from ``since`` to ``at``: children at each month end for
-    a stock, events in each calendar month for a period measure; none for a yearly census or
-    return (an annual measure is not a monthly series)."""
-    ind = get(ind_id)
-    if ind.measure == "annual":
-        return []
-    ends = [e for e in month_ends(since, at) if e > since]
-    period = "month" if ind.measure == "period" else "year"
-    return [r for r in record.results([ind_id], ends, period=period) if r.value is not None]
-
-
-def series_charts(
-    record: Record, ids: Sequence[str], since: date, at: date, *, min_points: int = 6
-) -> list[Image]:
-    """A control chart of each indicator's monthly values from ``since`` to ``at``.
-
-    Skipped for an annual measure, for fewer than ``min_points`` months of data, and, for
-    readers without child-level access, where any point rests on a count of 1 to 5.
-    """
-    from selfeval.outputs.charts import UNIT_LABELS, control_chart  # matplotlib: only to draw
-
-    images = []
-    with tempfile.TemporaryDirectory(prefix="selfeval-charts-") as tmp:
-        for ind_id in ids:
-            ind = get(ind_id)
-            results = monthly_results(record, ind_id, since, at)
-            if len(results) < min_points:
-                continue
-            if record.public and any(
-                is_small(r.numerator) or (r.denominator is not None and is_small(r.denominator))
-                for r in results
-            ):
-                continue
-            spc = chart_for_results(results)
-            spc = replace(
-                spc,
-                points=tuple(
-                    replace(p, label=r.period_end.strftime("%b %Y"))
-                    for p, r in zip(spc.points, results, strict=True)
-                ),
-            )
-            unit, y_label = UNIT_LABELS.get(ind.unit, ("", ind.unit))
-            what = "at each month end" if ind.measure == "stock" else "in each month"
-            chart = control_chart(
-                spc,
-                Path(tmp) / ind_id,
-                title=f"{ind.title}, {what}",
-                y_label=y_label,
-                unit=unit,
-                x_label="Month",
-                formats=("png",),
-            )
-            images.append(
-                Image(
-                    data=chart.file("png").read_bytes(),
-                    mime="image/png",
-                    alt=chart.alt,
-                    caption=f"{ind.title}, {what}, with control limits. {_plain(spc)}",
-                )
-            )
-    return images
-
-
-def _plain(spc: object) -> str:
-    """What a control chart shows, in plain words."""
-    signals = spc.signals  # type: ignore[attr-defined]
-    if not signals:
-        return "Every month lies within normal variation."
-    months = list(dict.fromkeys(label for label, _ in signals))
-    return "Something changed: " + ", ".join(months) + " lie outside normal variation."

@@ -335,7 +335,7 @@ def methods_text(judged: int) -> list[str]:
 
 def record_changes(record: object, before: date, after: date) -> dict[str, Change]:
     """Every catalogue indicator's change between two dates for one record (an
-    ``evaluation.figures.Record``), judged together once and kept on the record: the
+    ``evaluation.placeholders.FigureCache``), judged together once and kept on the record: the
     self-evaluation, its findings and the scrutiny report read the same judgements."""
     from selfeval.indicators import catalogue
 

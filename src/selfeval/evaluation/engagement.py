@@ -27,7 +27,7 @@ from selfeval.benchmarks.compare import (
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
 from selfeval.errors import NoData
-from selfeval.evaluation.figures import Record, format_number
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.indicators import catalogue
 from selfeval.indicators.published import has_benchmarks
 from selfeval.inspections.outcomes import Inspection
@@ -40,6 +40,7 @@ from selfeval.outputs.disclosure import (
     publish_percent,
 )
 from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
+from selfeval.outputs.formatting import format_number
 from selfeval.plans.progress import action_summary, target_progress
 from selfeval.plans.repository import plan as stored_plan
 from selfeval.store import Store, db
@@ -129,7 +130,7 @@ def _share_pct(numerator: int, denominator: int) -> str:
     return f"{p:.0f}%" if isinstance(p, float) else str(p)
 
 
-def _indicators(store: Store, la_code: str, at: date, record: Record) -> list:
+def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> list:
     """The authority's computed indicators, and DfE's benchmarks for them when imported."""
     cat = catalogue()
     ids = [i for i, ind in cat.items() if all(record.sources.has(s) for s in ind.sources)]
@@ -291,7 +292,7 @@ def _audits(store: Store, la_code: str, at: date) -> list:
     return blocks
 
 
-def _plan(store: Store, la_code: str, at: date, record: Record) -> list:
+def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list:
     blocks: list = [Heading(2, "Improvement plan")]
     try:
         p = stored_plan(store, la_code)
@@ -399,7 +400,7 @@ def engagement_pack(store: Store, la_code: str, at: date) -> Document:
         subtitle=f"Figures at {_d(at)}; prepared {_d(date.today())}",
         meta={"kind": "engagement pack", "la": la_code, "at": at.isoformat()},
     )
-    record = Record(store, la_code, public=True)
+    record = FigureCache(store, la_code, public=True)
     if has_benchmarks(store):
         from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 

@@ -22,8 +22,9 @@ import sqlalchemy as sa
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
-from selfeval.evaluation.figures import COMPARATOR_NAMES, Evidence, Record, format_number
+from selfeval.evaluation.placeholders import COMPARATOR_NAMES, Evidence, FigureCache
 from selfeval.indicators import catalogue
+from selfeval.outputs.formatting import format_number
 from selfeval.store import Store
 from selfeval.store import db as store_db
 
@@ -77,7 +78,7 @@ def _judgement(polarity: str, before: float, after: float) -> Literal["better", 
 
 
 def draft_changes(
-    record: Record, before: date, after: date, ids: Iterable[str] | None = None
+    record: FigureCache, before: date, after: date, ids: Iterable[str] | None = None
 ) -> list[Finding]:
     """Real changes of the indicators between two dates: judged all together, with the
     children followed across the dates and the false discovery rate held
@@ -119,7 +120,7 @@ def draft_changes(
 
 
 def draft_benchmark_gaps(
-    record: Record,
+    record: FigureCache,
     at: date,
     ids: Iterable[str] | None = None,
     versus: str = "england",
@@ -164,7 +165,7 @@ def draft_benchmark_gaps(
     return out
 
 
-def draft_findings(record: Record, before: date, after: date) -> list[Finding]:
+def draft_findings(record: FigureCache, before: date, after: date) -> list[Finding]:
     """Every drafted finding for a self-evaluation at ``after``, with people's decisions."""
     found = draft_changes(record, before, after) + draft_benchmark_gaps(record, after)
     found, _ = reconciled_only(record, found)
@@ -172,7 +173,7 @@ def draft_findings(record: Record, before: date, after: date) -> list[Finding]:
 
 
 def reconciled_only(
-    record: Record, found: list[Finding]
+    record: FigureCache, found: list[Finding]
 ) -> tuple[list[Finding], dict[tuple[str, date], Reconciled]]:
     """(the findings none of whose figures differs from DfE's published figure beyond its
     rounding, the figures that differ): a figure that does not reconcile is never drafted into

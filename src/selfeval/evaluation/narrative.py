@@ -2,7 +2,7 @@
 
 A narrative folder holds ``SECTION.md`` files (``context.md``, ``help_and_protection.md``, ...;
 see each report's sections). Figures are ``{{ ... }}`` placeholders (grammar in
-:mod:`selfeval.evaluation.figures`); each becomes the computed text with a citation of its
+:mod:`selfeval.evaluation.placeholders`); each becomes the computed text with a citation of its
 entry in the evidence register.
 """
 
@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from selfeval.errors import UsageError
-from selfeval.evaluation.figures import (
+from selfeval.evaluation.placeholders import (
     PLACEHOLDER,
     Evidence,
-    Figure,
+    FigureCache,
     FigureError,
     FigureRef,
-    Record,
+    RenderedFigure,
     Where,
     parse_figure,
 )
@@ -65,7 +65,7 @@ class Narrative:
         return sorted(set(self.texts) - sections)
 
 
-def prefetch(record: Record, refs: list[FigureRef]) -> None:
+def prefetch(record: FigureCache, refs: list[FigureRef]) -> None:
     """Compute every figure's results in one query per period, before rendering them."""
     by_period: dict[str, tuple[set[str], set]] = defaultdict(lambda: (set(), set()))
     for r in refs:
@@ -79,19 +79,19 @@ def prefetch(record: Record, refs: list[FigureRef]) -> None:
 def render_markdown(
     text: str,
     section: str,
-    record: Record,
+    record: FigureCache,
     register: EvidenceRegister,
     *,
     base_level: int = 3,
     draft: bool = False,
-) -> tuple[list[Block], list[Figure]]:
+) -> tuple[list[Block], list[RenderedFigure]]:
     """A section's Markdown as blocks, every placeholder rendered and cited.
 
     All the section's problems are reported together, each with its section and line.
     """
     found = _find_all(text, section)
     prefetch(record, [ref for _, ref in found])
-    figures: list[Figure] = []
+    figures: list[RenderedFigure] = []
     marks: list[tuple[str, int]] = []
     errors: list[str] = []
     pieces: list[str] = []

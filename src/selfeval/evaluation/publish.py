@@ -7,7 +7,7 @@ from datetime import date
 from importlib import resources
 from pathlib import Path
 
-from selfeval.evaluation.figures import Record
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.scrutiny import CouncilConfig, build_scrutiny, load_council
 from selfeval.evaluation.sef import SefOptions, build_sef
 from selfeval.outputs.render import FORMATS, write
@@ -37,7 +37,7 @@ def write_reports(
 ) -> Published:
     """The self-evaluation and the scrutiny report for ``council``'s authority, every format."""
     cfg = council or load_council(example_council_path())
-    record = Record(store, cfg.la_code)
+    record = FigureCache(store, cfg.la_code)
     sef = build_sef(
         record,
         SefOptions(

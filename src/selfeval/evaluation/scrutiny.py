@@ -17,8 +17,8 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import InputError, Location, UsageError
-from selfeval.evaluation.figures import Record
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.sef import AREAS, Built, SefOptions, build_sef, evidence_register_table
 from selfeval.indicators import catalogue
 from selfeval.outputs.document import (
@@ -197,7 +197,7 @@ def load_council(path: Path) -> CouncilConfig:
     )
 
 
-def default_progress(record: Record, since: date, at: date) -> str:
+def default_progress(record: FigureCache, since: date, at: date) -> str:
     """The progress narrative selfeval writes when the council gives none: demand, then findings.
 
     The demand paragraph names the demand indicators whose returns the record holds.
@@ -222,7 +222,7 @@ def default_progress(record: Record, since: date, at: date) -> str:
 
 
 def build_scrutiny(
-    record: Record,
+    record: FigureCache,
     cfg: CouncilConfig,
     *,
     at: date,

@@ -27,10 +27,8 @@ from selfeval.evaluation.benchmarking import (
     SYNTHETIC_NOTE,
     Standing,
     benchmarks_synthetic,
-    series_charts,
 )
 from selfeval.evaluation.change import WORDS, Change, methods_text, record_changes
-from selfeval.evaluation.figures import Record
 from selfeval.evaluation.findings import Finding, draft_findings
 from selfeval.evaluation.judgement import (
     FLOORS,
@@ -42,6 +40,8 @@ from selfeval.evaluation.judgement import (
     judge_area,
 )
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
+from selfeval.evaluation.placeholders import FigureCache
+from selfeval.evaluation.series import series_charts
 from selfeval.indicators import Indicator, Result, catalogue
 from selfeval.outputs.document import (
     Block,
@@ -180,7 +180,7 @@ class _Figures:
     """Indicators whose figure as returned differs from the figure as now recorded."""
 
 
-def build_sef(record: Record, opts: SefOptions) -> Built:
+def build_sef(record: FigureCache, opts: SefOptions) -> Built:
     """The self-evaluation at ``opts.at`` as a document (render it with outputs.render)."""
     at = opts.at
     since = opts.since or at - relativedelta(years=1)
@@ -338,7 +338,7 @@ def build_sef(record: Record, opts: SefOptions) -> Built:
 # -- the figures ----------------------------------------------------------------------------------
 
 
-def _figures(record: Record, since: date, at: date) -> _Figures:
+def _figures(record: FigureCache, since: date, at: date) -> _Figures:
     cat = catalogue()
     ids = [i for i, ind in cat.items() if _has_sources(record, ind)]
     results = record.results(ids, [since, at])
@@ -364,7 +364,9 @@ def _figures(record: Record, since: date, at: date) -> _Figures:
     return _Figures(pairs, changes, standings, trends, differences)
 
 
-def _as_returned(record: Record, ids: list[str], at: date, differences: list) -> dict[str, Result]:
+def _as_returned(
+    record: FigureCache, ids: list[str], at: date, differences: list
+) -> dict[str, Result]:
     """The figures at ``at`` as returned (each year from its own returns, as DfE computes its
     published figures), for the comparisons; the ones that differ from the figures as now
     recorded are added to ``differences``. Dates other than 31 March use the record as is."""
@@ -380,7 +382,7 @@ def _as_returned(record: Record, ids: list[str], at: date, differences: list) ->
     return {d.id: d.as_returned for d in found if d.as_returned.value is not None}
 
 
-def _trend(record: Record, ind_id: str, at: date) -> list[tuple[int, float | None, str]]:
+def _trend(record: FigureCache, ind_id: str, at: date) -> list[tuple[int, float | None, str]]:
     """Up to ``TREND_YEARS`` yearly values at the same day of the year: from the loaded returns,
     else the authority's own published figure."""
     dates = [at - relativedelta(years=k) for k in range(TREND_YEARS - 1, -1, -1)]
@@ -403,7 +405,7 @@ within 5 days' moved from 55.3% in March to 77.5% in September)."""
 
 
 def _monthly_table(
-    record: Record, register: EvidenceRegister, ind_id: str, since: date, at: date
+    record: FigureCache, register: EvidenceRegister, ind_id: str, since: date, at: date
 ) -> Table | None:
     """One indicator for each calendar month of the period, with its numerator and cohort."""
     from selfeval.indicators import month_ends
@@ -435,7 +437,7 @@ def _monthly_table(
     )
 
 
-def _has_sources(record: Record, ind: Indicator) -> bool:
+def _has_sources(record: FigureCache, ind: Indicator) -> bool:
     return all(record.sources.has(s) for s in ind.sources)
 
 
@@ -456,7 +458,7 @@ def _chart_ids(figs: _Figures, ids: Sequence[str]) -> list[str]:
 
 
 def _summary(
-    record: Record,
+    record: FigureCache,
     figs: _Figures,
     judgements: dict[str, AreaJudgement],
     at: date,
@@ -516,7 +518,7 @@ def _summary(
     return out
 
 
-def _basis_blocks(record: Record, figs: _Figures) -> list[Block]:
+def _basis_blocks(record: FigureCache, figs: _Figures) -> list[Block]:
     """Where the figures as returned (DfE's basis, used for every comparison) differ from the
     figures as now recorded (with later corrections), and by how much."""
     lead = (
@@ -576,7 +578,7 @@ def _judgement_blocks(j: AreaJudgement) -> list[Block]:
 
 
 def _rates_table(
-    record: Record,
+    record: FigureCache,
     register: EvidenceRegister,
     figs: _Figures,
     ids: Sequence[str],
@@ -635,7 +637,7 @@ def _rates_table(
 
 
 def _counts_table(
-    record: Record,
+    record: FigureCache,
     register: EvidenceRegister,
     figs: _Figures,
     ids: Sequence[str],
@@ -674,14 +676,14 @@ def _counts_table(
     )
 
 
-def _count_shown(record: Record, v: float) -> str:
+def _count_shown(record: FigureCache, v: float) -> str:
     from selfeval.outputs.disclosure import is_small
 
     return "c" if record.public and is_small(v) else format_number(v, "count")
 
 
 def _context(
-    record: Record,
+    record: FigureCache,
     register: EvidenceRegister,
     figs: _Figures,
     since: date,
@@ -758,7 +760,7 @@ def _context(
     return out
 
 
-def _population(record: Record, since: date, at: date) -> list[tuple[int, float]] | None:
+def _population(record: FigureCache, since: date, at: date) -> list[tuple[int, float]] | None:
     """(mid-year, children aged 0-17) for the estimates behind the two dates' rates, oldest
     first: both where both are imported, else the one there is."""
     for ind_id in ("cla_rate", "cin_rate", "cp_rate", "referral_rate"):
@@ -792,7 +794,7 @@ def _inspection_text(opts: SefOptions, at: date) -> str:
 
 
 def _next_plan(
-    record: Record, figs: _Figures, judgements: dict[str, AreaJudgement], at: date
+    record: FigureCache, figs: _Figures, judgements: dict[str, AreaJudgement], at: date
 ) -> list[Block]:
     """The next 12 months' priorities, drafted from the areas for development: each tied to an
     indicator with a measurable target (the neighbours' median, England's, or the least
@@ -871,7 +873,7 @@ def _group(area: Area) -> str:
     }.get(area.key, "children")
 
 
-def _shown(record: Record, r: Result) -> str:
+def _shown(record: FigureCache, r: Result) -> str:
     return record.show(r) if r.value is not None else "x"
 
 

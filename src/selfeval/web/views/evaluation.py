@@ -16,9 +16,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import SelfevalError
-from selfeval.evaluation.figures import Record
 from selfeval.evaluation.findings import decide, draft_findings, undecide
 from selfeval.evaluation.narrative import EvidenceRegister, render_markdown
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.publish import example_council_path
 from selfeval.evaluation.scrutiny import build_scrutiny, load_council
 from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
@@ -126,7 +126,7 @@ def _preview(sc, section: str, text: str, public: bool) -> dict:  # type: ignore
     """The section as its reader may see it (``public``: disclosure control, as in the report)."""
     if not text.strip():
         return {"blocks": [], "problem": None}
-    record = Record(get_store(), sc.la_code, public=public)
+    record = FigureCache(get_store(), sc.la_code, public=public)
     try:
         blocks, _ = render_markdown(text, section, record, EvidenceRegister())
     except SelfevalError as e:
@@ -205,7 +205,7 @@ def evaluation_findings(request: HttpRequest) -> HttpResponse:
     sc = _scope(request)
     store = get_store()
     since = sc.at.replace(year=sc.at.year - 1)
-    found = draft_findings(Record(store, sc.la_code), since, sc.at)
+    found = draft_findings(FigureCache(store, sc.la_code), since, sc.at)
     if request.method == "POST":
         key, action = request.POST.get("key", ""), request.POST.get("action", "")
         by_key = {f.key: f for f in found}
@@ -230,7 +230,7 @@ def evaluation_findings(request: HttpRequest) -> HttpResponse:
 def _sef(sc) -> Document:  # type: ignore[no-untyped-def]
     with narrative_folder(sc.la_code) as folder:
         opts = SefOptions(la_code=sc.la_code, at=sc.at, narrative=folder, public=True)
-        return build_sef(Record(get_store(), sc.la_code), opts).document
+        return build_sef(FigureCache(get_store(), sc.la_code), opts).document
 
 
 def _show(request: HttpRequest, sc, build, download: str) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -281,7 +281,7 @@ def _scrutiny(sc) -> Document:  # type: ignore[no-untyped-def]
             for p in folder.glob("*.md"):
                 if p.stem != "progress":
                     p.unlink()
-        record = Record(get_store(), sc.la_code)
+        record = FigureCache(get_store(), sc.la_code)
         return build_scrutiny(record, _council(sc.la_code), at=sc.at, narrative=progress).document
 
 

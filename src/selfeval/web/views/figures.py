@@ -12,8 +12,8 @@ from django.views.decorators.http import require_GET
 from selfeval.benchmarks.compare import Comparison
 from selfeval.benchmarks.reconcile import Reconciled
 from selfeval.benchmarks.spc import ControlChart
-from selfeval.evaluation.figures import format_number
 from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.outputs.formatting import format_number
 from selfeval.outputs.html import format_value
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import charts, figures

@@ -11,9 +11,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from selfeval.evaluation.engagement import engagement_pack
-from selfeval.evaluation.figures import format_number
 from selfeval.indicators import catalogue
 from selfeval.outputs.disclosure import discloses
+from selfeval.outputs.formatting import format_number
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.region import RegionCell, RegionView
 from selfeval.web import figures

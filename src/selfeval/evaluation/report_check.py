@@ -20,8 +20,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import ClassVar
 
+from selfeval.assurance import repository as assurance
 from selfeval.errors import InputError, Location, NoData, UsageError
+from selfeval.evaluation.benchmarking import default_comparators
+from selfeval.evaluation.placeholders import FigureCache
+from selfeval.evaluation.sef import SefOptions, build_sef
 from selfeval.indicators import Result, catalogue, compute, sources_from_store
+from selfeval.plans import repository as plans
 from selfeval.store import Store
 
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -287,8 +292,6 @@ def check_file(
         figures |= supporting_figures(
             store, la, date.fromisoformat(doc.meta["since"]), date.fromisoformat(doc.meta["at"])
         )
-    from selfeval.evaluation.benchmarking import default_comparators
-
     comparators = default_comparators(store, la)
     if comparators is not None:
         for r in results:
@@ -311,11 +314,6 @@ def supporting_figures(store: Store, la: str, since: date, at: date) -> set[floa
     quartiles, ranks, trends, audits, the plan, population): the self-evaluation made again
     from the store for internal readers (a public edition shows a subset of its numbers). A
     number edited by hand is not among them."""
-    from selfeval.assurance import repository as assurance
-    from selfeval.evaluation.figures import Record
-    from selfeval.evaluation.sef import SefOptions, build_sef
-    from selfeval.plans import repository as plans
-
     state = (
         tuple(r.id for r in store.loads(la)),
         tuple((a.id, a.final_grade) for a in assurance.audits(store, la)),
@@ -327,7 +325,7 @@ def supporting_figures(store: Store, la: str, since: date, at: date) -> set[floa
     )
     key = (str(store.url), la, since, at, state)
     if key not in _DERIVED:
-        record = Record(store, la, public=False)  # internal: every number a public one shows
+        record = FigureCache(store, la, public=False)  # internal: every number a public one shows
         doc = build_sef(record, SefOptions(la_code=la, at=at, since=since, public=False))
         _DERIVED[key] = {value for _, value, _, _ in numbers_in(doc.document.text())}
     return _DERIVED[key]

@@ -25,12 +25,27 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Literal, Protocol
+
+from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import SelfevalError
+from selfeval.evaluation.benchmarking import (
+    BenchmarkValue,
+    Comparator,
+    Comparators,
+    NoComparators,
+    default_comparators,
+)
 from selfeval.indicators import Result, catalogue, compute, get, sources_from_store
 from selfeval.indicators.store_sources import return_year_span
-from selfeval.outputs.disclosure import SUPPRESSED, audience_of, withhold_figure
+from selfeval.outputs.disclosure import (
+    FLOWS,
+    SUPPRESSED,
+    audience_of,
+    flow_identity,
+    protect,
+    withhold_figure,
+)
 from selfeval.outputs.formatting import format_number
 from selfeval.store import Store
 
@@ -42,7 +57,6 @@ _TOKENS = re.compile(
     r"(?:\s+vs\s+(?P<vs>england|region|neighbours))?"
     r"(?P<rounded>\s+rounded)?$"
 )
-Comparator = Literal["england", "region", "neighbours"]
 COMPARATOR_NAMES = {
     "england": "England",
     "region": "region",
@@ -115,28 +129,6 @@ def parse_figure(text: str, where: Where | None = None) -> FigureRef:
 
 
 @dataclass(frozen=True)
-class Comparison:
-    """A benchmark's value for the same indicator and period."""
-
-    name: str
-    value: float
-    source: str
-
-
-class Comparators(Protocol):
-    """Benchmarks for a figure: England, the region, or the statistical neighbours."""
-
-    def compare(self, result: Result, versus: Comparator) -> Comparison | None: ...
-
-
-class NoComparators:
-    """No benchmarks imported: a figure asking for one is an error."""
-
-    def compare(self, result: Result, versus: Comparator) -> Comparison | None:
-        return None
-
-
-@dataclass(frozen=True)
 class Evidence:
     """Where a figure comes from, as a report cites it."""
 
@@ -158,7 +150,7 @@ class Evidence:
 
 
 @dataclass(frozen=True)
-class Figure:
+class RenderedFigure:
     """A rendered placeholder: its text, the numbers it shows, and its evidence."""
 
     ref: FigureRef
@@ -166,11 +158,12 @@ class Figure:
     results: tuple[Result, ...]
     evidence: Evidence
     numbers: tuple[float, ...]
-    comparison: Comparison | None = None
+    comparison: BenchmarkValue | None = None
 
 
-class Record:
-    """The single record of one authority, as figures read it: computed once per date."""
+class FigureCache:
+    """One authority's figures from a store, each computed once per date and period, and
+    rendered for the documents (placeholders, disclosure control, evidence)."""
 
     def __init__(
         self,
@@ -184,8 +177,6 @@ class Record:
         self.la_code = la_code
         self.sources = sources_from_store(store, la_code)
         if comparators is None:
-            from selfeval.evaluation.benchmarking import default_comparators
-
             comparators = default_comparators(store, la_code)
         self.comparators = comparators or NoComparators()
         self.public = public
@@ -220,7 +211,7 @@ class Record:
                     ids.add(rec.id)
         return tuple(sorted(ids))
 
-    def evidence(self, results: Sequence[Result], comparison: Comparison | None) -> Evidence:
+    def evidence(self, results: Sequence[Result], comparison: BenchmarkValue | None) -> Evidence:
         ind = get(results[0].id)
         periods = tuple((r.period_start, r.period_end) for r in results)
         start = min(p[0] for p in periods)
@@ -235,7 +226,7 @@ class Record:
             comparison=f"{comparison.name}: {comparison.source}" if comparison else None,
         )
 
-    def figure(self, ref: FigureRef) -> Figure:
+    def figure(self, ref: FigureRef) -> RenderedFigure:
         """Render one placeholder, or raise :class:`FigureError` saying where and why."""
         results = self.results([ref.indicator_id], list(ref.dates), ref.period)
         where = f" ({ref.where})" if ref.where else ""
@@ -276,7 +267,7 @@ class Record:
         numbers = tuple(r.value for r in results if r.value is not None)
         if comparison:
             numbers += (comparison.value,)
-        return Figure(
+        return RenderedFigure(
             ref=ref,
             text=text,
             results=tuple(results),
@@ -300,10 +291,6 @@ class Record:
         """Whether a count is withheld because, with the other figures of a stock-and-flow
         identity (in care at the year's start and end, started, ceased), it would give a
         withheld count away in some public output (:func:`outputs.disclosure.protect`)."""
-        from dateutil.relativedelta import relativedelta
-
-        from selfeval.outputs.disclosure import FLOWS, flow_identity, protect
-
         asked = _asked(r)
         for stock, started, ceased in FLOWS:
             if r.id not in (stock, started, ceased):
