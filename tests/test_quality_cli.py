@@ -131,7 +131,7 @@ def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, t
     page = quality_page(store, "999", tmp_path / "q.html", today=date(2020, 3, 31))
     html = page.read_text()
     assert "Practice Week 4 (January 2020)" in html and "Improvement plan" not in html[:100]
-    assert "Embed Practice Weeks and dip sampling" in html
+    assert "Quality assurance that leaders use" in html
 
 
 def test_audits_for_a_pseudonymised_store_use_the_returns_key(store, tmp_path):

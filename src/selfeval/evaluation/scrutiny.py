@@ -46,21 +46,24 @@ IMPLICATIONS = (
     ("corporate_landlord", "Corporate landlord implications"),
 )
 
+REQUIRED_IMPLICATIONS = ("financial", "legal", "equalities")
+"""Sections every council report has (a placeholder until the council writes them); the
+others stand only when the council's configuration gives them."""
+
 DEFAULT_RECOMMENDATIONS = (
-    "Support the development priorities for {year} as outlined within the Self-Evaluation of "
-    "social work practice.",
-    "Consider and comment on whether the self-evaluation report answers the three questions "
-    "asked by Ofsted as outlined in the main body of the report.",
-    "Consider and comment on whether there are any important issues that are not addressed "
-    "within the report findings.",
+    "Endorse the development priorities for {year} set out in the self-evaluation of social "
+    "work practice.",
+    "Consider whether the self-evaluation answers Ofsted's three questions: what the service "
+    "knows about the quality and impact of its social work practice, how it knows it, and what "
+    "it plans for the next 12 months.",
+    "Identify any significant issue that the self-evaluation does not address.",
 )
 
 DEFAULT_QUESTIONS = (
-    "Comment on whether Scrutiny Panel considers the self-evaluation answers the three "
-    "questions asked by Ofsted as outlined in the main body of the report.",
-    "Comment on whether Scrutiny Panel is assured that the {service} knows itself well.",
-    "Comment on whether Scrutiny Panel considers there are any important issues that are not "
-    "addressed within the Self-Evaluation.",
+    "Does the self-evaluation answer Ofsted's three questions, with evidence for each answer?",
+    "Is the panel assured that the {service} knows itself well: its strengths, its weaknesses "
+    "and how it knows them?",
+    "Are there significant issues for children and families that the self-evaluation leaves out?",
 )
 
 ILACS_SYSTEM = (
@@ -401,7 +404,12 @@ def build_scrutiny(
     doc.add(Heading(2, "Questions for Scrutiny to consider", "4.0"))
     for i, q in enumerate(DEFAULT_QUESTIONS, start=1):
         doc.add(Paragraph(text(q.format(service=cfg.service)), f"4.{i}"))
-    for k, (key, title) in enumerate(IMPLICATIONS, start=5):
+    sections = [
+        (key, title)
+        for key, title in IMPLICATIONS
+        if key in REQUIRED_IMPLICATIONS or cfg.implications.get(key)
+    ]
+    for k, (key, title) in enumerate(sections, start=5):
         doc.add(Heading(2, title, f"{k}.0"))
         body = cfg.implications.get(key) or placeholder(
             f"the {title.lower()}"

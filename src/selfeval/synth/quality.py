@@ -3,7 +3,8 @@
 Audits name the synthetic authority's own child ids; grades improve practice week by practice
 week (as the reference scrutiny report describes: "more audits being judged as good in each
 Practice Week"); a sample is moderated, with moderators a little stricter than auditors. The
-plan's priorities follow the reference report's (Wolverhampton, 2019-20), with no real figures.
+plan's priorities are typical of the sector, in selfeval's own words: none is taken from any
+one council's plan.
 Deterministic by seed: the same arguments give the same records.
 """
 
@@ -213,66 +214,66 @@ def practice_quality(
 PRIORITIES = (
     (
         "P1",
-        "Improve workforce retention, for consistent workers and a skilled workforce",
+        "Keep experienced social workers: lower turnover and less reliance on agency staff",
         "New",
         None,
         ("sw_turnover_pct", 12.0),
     ),
     (
         "P2",
-        "Practice improvement: assessment analysis and planning, direct work and the voice of "
-        "the child, restorative supervision",
+        "Sharper assessments and plans in which the child's own views and experience are "
+        "plain, with reflective supervision",
         "New",
         None,
         ("audits_good_or_better_pct", 70.0),
     ),
     (
         "P3",
-        "Embed Practice Weeks and dip sampling, so senior managers know frontline practice",
+        "Quality assurance that leaders use: practice-week audits, moderation and dip samples",
         "New",
         None,
         ("moderation_agreement_pct", 80.0),
     ),
     (
         "P4",
-        "A single child's record across early help and statutory social work",
+        "One case record for each child, from early help to statutory social work",
         "New",
         None,
         None,
     ),
-    ("P5", "Implement the new safeguarding partnership arrangements", "New", None, None),
-    ("P6", "Review governance of contextual safeguarding", "New", None, None),
+    ("P5", "Stronger joint working with partners on safeguarding", "New", None, None),
+    ("P6", "A clear response to exploitation and harm outside the home", "New", None, None),
     (
         "P7",
-        "Implement the House Project for care leavers",
+        "Safe, suitable homes for every care leaver",
         "New",
         None,
         ("care_leavers_suitable_accom_19_21_pct", 90.0),
     ),
     (
         "P8",
-        "Improve placement stability: extend Fostering Families United",
+        "Fewer moves for children in care: more support for foster carers",
         "Carried forward",
         "last year's plan, priority 4",
         ("stability_3plus_placements_pct", 9.0),
     ),
     (
         "P9",
-        "Embed the Regional Adoption Agency",
+        "Timely adoption through the regional adoption arrangements",
         "Carried forward",
         "last year's plan, priority 6",
         None,
     ),
     (
         "P10",
-        "Continue to embed Restorative Practice across Children's Services",
+        "One practice model, used consistently across the service",
         "Carried forward",
         "last year's plan, priority 2",
         None,
     ),
     (
         "P11",
-        "Culture of Belonging: help schools include children and reduce exclusions",
+        "Keep children in school: work with schools to reduce exclusions",
         "New",
         None,
         None,
