@@ -62,6 +62,20 @@ def test_rag_cannot_say_green_when_the_data_moved_away():
     assert why[0] == "recorded Green, which the data contradict"
 
 
+def test_a_target_reached_is_not_red_though_the_figure_fell_back():
+    """Care leavers in suitable accommodation (higher is better): baseline 100%, target 90%,
+    now 91.3%. The figure moved away from its baseline but the target is reached: with one
+    action overdue the priority is Amber, not Red."""
+    t = _progress("care_leavers_suitable_accom_19_21_pct", 100.0, 90.0, 91.3)
+    assert t.status == "met" and t.words() == "target reached"
+    late = Action("P7", "P7.1", "Open homes", "Head of service", date(2020, 3, 1), "Amber")
+    rag, why = priority_rag(Priority("P7", "Homes for care leavers"), [late], [t], AT)
+    assert rag == "Amber"
+    assert why == ["Care leavers aged 19 to 21 in suitable accommodation: target reached",
+                   "1 action overdue"]  # fmt: skip
+    assert priority_rag(Priority("P7", "Homes for care leavers"), [], [t], AT)[0] == "Green"
+
+
 def test_an_overdue_action_is_never_green():
     """An action due 1 March 2020, still Green and not complete at 31 March, shows Amber; its
     priority, recorded Green with its target on the way, is at best Amber."""

@@ -162,7 +162,8 @@ def priority_rag(
     """A priority's RAG rating that the data cannot contradict, with the reasons.
 
     The data can only lower the recorded status: a target that moved away from its baseline,
-    or whose date passed unmet, makes it Red; an overdue action makes it at best Amber; a
+    or whose date passed unmet, makes it Red (a target reached stays reached, even when the
+    figure fell back from a baseline already beyond it); an overdue action makes it at best Amber; a
     target not yet reached keeps it from Complete. With nothing recorded, it is drawn from the
     targets and actions alone (Green only when every target is reached or on its way and no
     action is late).
@@ -180,14 +181,14 @@ def priority_rag(
         if t.value is None:
             continue
         w = t.words()
-        if t.moved_away:
+        if t.status == "met":
+            reasons.append(f"{t.title}: {w}")
+        elif t.moved_away:
             lower("Red", f"{t.title}: {w}")
         elif t.status == "not met":
             lower("Red", f"{t.title}: target not met by {t.target.target_date:%-d %B %Y}")
-        elif t.status != "met":
-            lower("Green", f"{t.title}: {w}")
         else:
-            reasons.append(f"{t.title}: {w}")
+            lower("Green", f"{t.title}: {w}")
     late = [a for a in actions if a.overdue(today)]
     if late:
         lower("Amber", f"{len(late)} action{'s' if len(late) > 1 else ''} overdue")
