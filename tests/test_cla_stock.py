@@ -66,3 +66,30 @@ def test_stock_by_age_band_and_placement_follows_the_models_cleaning_rules():
         (D(2018, 12, 15), "FIVE_TO_TEN", "SUPPORTED"): 1,
         (D(2018, 12, 15), "BIRTH_TO_ONE", "OTHER"): 1,
     }
+
+
+def test_ids_of_digits_are_ranked_as_numbers_but_leading_zeros_keep_them_apart():
+    """Ids of digits alone take the quicker numeric path: "1" has a header (DOB 1 January 2010),
+    "01" has none, so "01"'s episode is left out as C's is above (were they one child, "1"
+    would move to R1 on 1 February); "20" and "3" (no leading
+    zeros, lengths differ) are two children, each counted once. On 31 March 2018: "1" and "3"
+    FIVE_TO_TEN FOSTERING (2), "20" ONE_TO_FIVE RESIDENTIAL (1)."""
+    episodes = _episodes(
+        [
+            ("1", D(2018, 1, 1), None, "U1"),
+            ("01", D(2018, 2, 1), D(2018, 6, 1), "R1"),
+            ("20", D(2018, 2, 1), None, "K2"),
+            ("3", D(2018, 1, 1), None, "U3"),
+        ]
+    )
+    header = pa.table(
+        {
+            "CHILD": ["20", "1", "3"],
+            "DOB": pa.array([D(2015, 1, 1), D(2010, 1, 1), D(2011, 6, 1)], pa.date32()),
+            "return_year": pa.array([2018, 2018, 2018], pa.int32()),
+        }
+    )
+    assert cla_stock(episodes, header, [D(2018, 3, 31)]) == {
+        (D(2018, 3, 31), "FIVE_TO_TEN", "FOSTERING"): 2,
+        (D(2018, 3, 31), "ONE_TO_FIVE", "RESIDENTIAL"): 1,
+    }
