@@ -101,10 +101,13 @@ def read_csv(
         )
         return name, empty
     check_size(path, max_bytes)
-    pooled = _read_pooled(path, la_code, return_year)
-    if pooled is not None:
-        return pooled
-    plain = _read_plain(path.read_bytes(), path.name, la_code, return_year)
+    data = path.read_bytes()
+    line = data.find(b"\n")
+    if b"YEAR" in (data if line < 0 else data[:line]):  # the header may pool several years
+        pooled = _read_pooled(path, la_code, return_year)
+        if pooled is not None:
+            return pooled
+    plain = _read_plain(data, path.name, la_code, return_year)
     return plain or _read_carefully(path, la_code, return_year)
 
 
@@ -240,17 +243,24 @@ def _read_plain(
     ends, no quotes, no lone CR, one row a line, no blank rows, no field longer than the careful
     reader takes), so that row numbers are line numbers and the result is exactly the careful
     reader's; None for anything else, which the careful reader reads or refuses (most real 903
-    files are plain). Every check is one pass over the bytes or over Arrow's columns, so that
-    parsing, not checking, is what a large file costs."""
+    files are plain). Every check is one pass over the bytes (``bytes.translate``, numpy) or
+    over Arrow's columns, so that parsing, not checking, is what a large file costs."""
     data = data.removeprefix(b"\xef\xbb\xbf")
     if not _is_plain(data):
         return None
-    first, _, body = data.partition(b"\n")
-    header = first.decode("ascii").removesuffix("\r").split(",")
-    spec = identify(header)
-    if spec is None or not body:
+    line = data.find(b"\n")
+    if line < 0:
         return None
-    lines = body.count(b"\n") + (not body.endswith(b"\n"))
+    header = data[:line].decode("ascii").removesuffix("\r").split(",")
+    spec = identify(header)
+    if spec is None or line + 1 == len(data):
+        return None
+    scan = _scan(data)
+    if scan is None:
+        return None
+    line_ends, padded = scan
+    lines = line_ends - 1 + (not data.endswith(b"\n"))
+    body = memoryview(data)[line + 1 :]
     try:
         table = pacsv.read_csv(
             pa.py_buffer(body), **_plain_options(len(header), len(body) > 1 << 22)
@@ -270,7 +280,31 @@ def _read_plain(
         la_code=la_code,
         return_year=return_year,
         row_numbers=range(2, table.num_rows + 2),
+        trim=padded,
     )
+
+
+def _scan(data: bytes) -> tuple[int, bool] | None:
+    """One pass over a plain file's controls and blanks (its only bytes up to the space): how
+    many LF it has; None if a CR is not before a LF (Arrow and Python's csv would end a row
+    there); and whether a blank (space or tab) may start or end a field, so that fields need
+    trimming (most files have blanks only inside fields, as in postcodes)."""
+    octets = np.frombuffer(data, np.uint8)
+    at = np.flatnonzero(octets <= 32)
+    kind = octets[at]
+    cr = at[kind == 13]
+    if len(cr) and (cr[-1] + 1 == len(octets) or (octets[cr + 1] != 10).any()):
+        return None
+    blank = at[(kind == 32) | (kind == 9)]
+    padded = bool(len(blank)) and (
+        blank[0] == 0
+        or blank[-1] == len(octets) - 1
+        or bool(
+            np.isin(octets[blank - 1], (10, 44)).any()
+            or np.isin(octets[blank + 1], (10, 13, 44)).any()
+        )
+    )
+    return int(np.count_nonzero(kind == 10)), bool(padded)
 
 
 @lru_cache(maxsize=64)
@@ -290,8 +324,8 @@ def _plain_options(width: int, large: bool) -> dict:
 
 
 def _is_plain(data: bytes) -> bool:
-    """Printable ASCII but the double quote, tabs, and CR only before LF."""
-    return not data.translate(None, _PLAIN) and data.count(b"\r") == data.count(b"\r\n")
+    """Printable ASCII but the double quote, tabs and line ends (CR only before LF: ``_scan``)."""
+    return not data.translate(None, _PLAIN)
 
 
 def _has_blank_row(columns: list[pa.Array]) -> bool:
