@@ -15,6 +15,7 @@ the figures it then caches, are made and timed apart.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import statistics
@@ -64,6 +65,25 @@ def prepare(work: Path) -> str:
 
 def pages() -> list[str]:
     return ["/", CHILDREN_PAGE]
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) a process and its children (gunicorn's workers) have
+    used, from /proc: what a request costs the server, whatever else the machine runs."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def own(p: int) -> float:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0  # ended
+        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
+
+    kids: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        with contextlib.suppress(OSError):
+            kids += [int(k) for k in (task / "children").read_text().split()]
+    return own(pid) + sum(own(k) for k in kids)
 
 
 def child_views(db: str) -> int:
@@ -123,21 +143,22 @@ def main() -> int:
             results = []
             for think in THINK_S:
                 before = child_views(url)
-                latencies, errors, wall, asked = run(srv, paths, think)
+                latencies, errors, wall, asked, cpu = run(srv, paths, think)
                 logged = child_views(url) - before
-                results.append((think, latencies, errors, wall, asked, logged))
+                results.append((think, latencies, errors, wall, asked, logged, cpu))
         ok = True
-        for think, latencies, errors, wall, asked, logged in results:
-            ok &= report(think, latencies, errors, wall, asked, logged)
+        for think, latencies, errors, wall, asked, logged, cpu in results:
+            ok &= report(think, latencies, errors, wall, asked, logged, cpu)
         return 0 if ok else 1
 
 
 def run(
     srv: LiveServer, paths: list[str], think: float
-) -> tuple[list[float], list[str], float, int]:
+) -> tuple[list[float], list[str], float, int, tuple[float, float]]:
     """Every user signs in (one after another, untimed: a password hash is slow by design),
-    then all make their requests at once; the timings, the errors, the seconds and how many
-    children pages were answered."""
+    then all make their requests at once; the timings, the errors, the seconds, how many
+    children pages were answered, and the CPU seconds the server and the users (this
+    process) spent on the requests."""
     latencies: list[float] = []
     errors: list[str] = []
     asked = [0]
@@ -173,18 +194,29 @@ def run(
             time.sleep(think)
 
     threads = [threading.Thread(target=user, args=(s,)) for s in sessions]
+    assert srv.proc is not None
+    server, client = cpu_seconds(srv.proc.pid), time.process_time()
     t_run = time.perf_counter()
     for th in threads:
         th.start()
     for th in threads:
         th.join()
-    return latencies, errors, time.perf_counter() - t_run, asked[0]
+    wall = time.perf_counter() - t_run
+    cpu = (cpu_seconds(srv.proc.pid) - server, time.process_time() - client)
+    return latencies, errors, wall, asked[0], cpu
 
 
 def report(
-    think: float, latencies: list[float], errors: list[str], wall: float, asked: int, logged: int
+    think: float,
+    latencies: list[float],
+    errors: list[str],
+    wall: float,
+    asked: int,
+    logged: int,
+    cpu: tuple[float, float],
 ) -> bool:
-    """Print the run's figures; False when a request failed or a view went unlogged."""
+    """Print the run's figures; False when a request failed or a view went unlogged. ``cpu``:
+    the server's and this process's (the users') CPU seconds over the timed requests."""
     if not latencies:
         print("web: no requests completed")
         return False
@@ -194,12 +226,14 @@ def report(
         f"web: {USERS} users, {think:.0f} s between requests: {len(latencies)} requests in "
         f"{wall:.1f} s ({len(latencies) / wall:.0f} req/s): p50 {p50:.0f} ms, p95 {p95:.0f} ms, "
         f"max {top:.0f} ms, errors {len(errors)}; children pages {asked}, logged {logged}; "
-        f"load average {os.getloadavg()[0]:.1f}"
+        f"CPU per request: server {1000 * cpu[0] / len(latencies):.1f} ms, users "
+        f"{1000 * cpu[1] / len(latencies):.1f} ms; load average {os.getloadavg()[0]:.1f}"
     )
     when = f"{USERS} users, {think:g} s pauses"
     figure("web", f"p95, {when}", p95, "ms", f"< {GOAL_P95_MS:.0f}", p95 < GOAL_P95_MS)
     figure("web", f"max, {when}", top, "ms", f"< {GOAL_MAX_MS:.0f}", top < GOAL_MAX_MS)
     figure("web", f"errors, {when}", len(errors), "", "0", not errors)
+    figure("web", f"server CPU per request, {when}", 1000 * cpu[0] / len(latencies), "ms")
     figure("web", f"children views logged, {when}", logged, "", f"= {asked}", logged == asked)
     for e in errors[:5]:
         print(f"web: error {e}")

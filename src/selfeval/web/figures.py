@@ -54,15 +54,39 @@ class Scope:
     """The store's state when the page asked (``store_state``): its figures' cache key."""
 
 
+@dataclass(frozen=True)
+class StoreLoads:
+    """What a page needs to know of the store's loads, read in one small query: the state
+    (a key that changes whenever a load is added or undone), the authorities with loads, and
+    each authority's return years."""
+
+    state: str
+    years: dict[str, tuple[int, ...]]
+
+    @property
+    def la_codes(self) -> list[str]:
+        return list(self.years)
+
+
+def store_loads(store: Store) -> StoreLoads:
+    """The store's loads as pages need them (``StoreLoads``): one query of four columns."""
+    h = hashlib.sha256(str(store.engine.url).encode())
+    years: dict[str, list[int]] = {}
+    q = sa.select(
+        db.loads.c.id, db.loads.c.content_hash, db.loads.c.la_code, db.loads.c.return_year
+    ).order_by(db.loads.c.id)
+    with store.engine.connect() as c:
+        for load_id, chash, la_code, year in c.execute(q):
+            h.update(f"{load_id}:{chash};".encode())
+            ys = years.setdefault(la_code, [])
+            if year:
+                ys.append(year)
+    return StoreLoads(h.hexdigest()[:16], {la: tuple(ys) for la, ys in years.items()})
+
+
 def store_state(store: Store) -> str:
     """A short key that changes whenever the store's loads change (one small query)."""
-    h = hashlib.sha256(str(store.engine.url).encode())
-    with store.engine.connect() as c:
-        for load_id, chash in c.execute(
-            sa.select(db.loads.c.id, db.loads.c.content_hash).order_by(db.loads.c.id)
-        ):
-            h.update(f"{load_id}:{chash};".encode())
-    return h.hexdigest()[:16]
+    return store_loads(store).state
 
 
 def _state(store: Store, sc: Scope) -> str:
@@ -78,16 +102,18 @@ def scope(
 ) -> Scope | None:
     """The authority asked for (else the first in the store) and the date (else the latest
     31 March that its loads cover), among the ``authorities`` someone may see (pages call
-    ``selfeval.web.authorities.request_scope``). None when the store holds no loads of those."""
-    las = tuple(authorities.among(store.la_codes()))
+    ``selfeval.web.authorities.request_scope``). None when the store holds no loads of those.
+    One query of the store (``store_loads``), whatever the page."""
+    loads = store_loads(store)
+    las = tuple(authorities.among(loads.la_codes))
     if not las:
         return None
-    la_code = la if la in las else las[0]
     when = page_date(at) if at else None
+    la_code = la if la in las else las[0]
     if when is None:
-        years = [r.return_year for r in store.loads(la_code) if r.return_year]
+        years = loads.years[la_code]
         when = date(max(years), 3, 31) if years else date.today()
-    return Scope(la_code, when, las, store_state(store))
+    return Scope(la_code, when, las, loads.state)
 
 
 EARLIEST = date(1990, 1, 1)

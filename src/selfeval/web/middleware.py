@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from csp.constants import HEADER, HEADER_REPORT_ONLY
+from csp.middleware import CheckableLazyObject, CSPMiddleware
+from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
@@ -78,4 +81,50 @@ class NoStoreMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):
             response["Cache-Control"] = "no-store"
+        return response
+
+
+PER_VIEW_POLICY = (
+    "_csp_config",
+    "_csp_update",
+    "_csp_replace",
+    "_csp_config_ro",
+    "_csp_update_ro",
+    "_csp_replace_ro",
+)
+"""What django-csp's view decorators set on a response to change its policy."""
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, with the policy built once per process: it is the same for
+    every response (no page uses a nonce or changes the policy), and django-csp built it
+    again for each. A response that asks for a nonce or its own policy goes to django-csp."""
+
+    _headers: tuple[str, str] | None = None
+
+    def process_response(self, request, response):  # type: ignore[no-untyped-def]
+        if getattr(request, "_csp_nonce", None) is not None or any(
+            getattr(response, a, None) is not None for a in PER_VIEW_POLICY
+        ):
+            return super().process_response(request, response)
+        if self._headers is None:
+            type(self)._headers = (build_policy(), build_policy(report_only=True))
+        for header, policy, exempt, setting in (
+            (HEADER, self._headers[0], "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (
+                HEADER_REPORT_ONLY,
+                self._headers[1],
+                "_csp_exempt_ro",
+                "CONTENT_SECURITY_POLICY_REPORT_ONLY",
+            ),
+        ):
+            prefixes = (getattr(settings, setting, None) or {}).get("EXCLUDE_URL_PREFIXES") or ()
+            if (
+                policy
+                and header not in response
+                and not getattr(response, exempt, False)
+                and not request.path_info.startswith(tuple(prefixes))
+            ):
+                response[header] = policy
+        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -59,7 +59,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "selfeval.web.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -110,7 +110,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     {"NAME": "selfeval.web.passwords.VarietyValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+# ModelBackend (passwords; Argon2 runs at sign-in only), reading the signed-in account on
+# each request with one plain query (selfeval.web.backends).
+AUTHENTICATION_BACKENDS = ["selfeval.web.backends.AccountBackend"]
 
 # Sign-in throttling (selfeval.web.throttle): no lockout, a wait that doubles with each failure
 # past the free ones, per address and per account (a browser that has signed in to an account

@@ -58,31 +58,36 @@ def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     ind, sc, cl, problem, status = _list(request, indicator_id)
     ctx: dict = {"ind": ind, "scope": sc, "problem": problem}
     if cl is not None:
-        page = Paginator(cl.table(), PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(cl.rows, PER_PAGE).get_page(request.GET.get("page"))
+        shown = len(page.object_list)
         record_request(
             request,
             "view child-level",
-            f"{_what(cl, sc.at)}: page {page.number}, {len(page.object_list)} of "
-            f"{len(cl.rows)} rows",
+            f"{_what(cl, sc.at)}: page {page.number}, {shown} of {len(cl.rows)} rows",
             indicator=ind.id,
             la_code=cl.result.la_code,
             at=sc.at.isoformat(),
-            rows=len(page.object_list),
+            rows=shown,
             total=len(cl.rows),
         )
-        part = {
-            "ind": ind,
-            "scope": sc,
-            "result": cl.result,
-            "headers": [LABELS.get(c, c) for c in cl.columns],
-            "rows": [[_cell(v) for v in row] for row in page.object_list],
-            "page": page,
-            "total": len(cl.rows),
-            "in_numerator": cl.in_numerator if "in_numerator" in cl.columns else None,
-        }
+
+        def part() -> str:
+            return render_to_string(
+                "web/_children_list.html",
+                {
+                    "ind": ind,
+                    "scope": sc,
+                    "result": cl.result,
+                    "headers": [LABELS.get(c, c) for c in cl.columns],
+                    "rows": [[_cell(r[c]) for c in cl.columns] for r in page.object_list],
+                    "page": page,
+                    "total": len(cl.rows),
+                    "in_numerator": cl.in_numerator if "in_numerator" in cl.columns else None,
+                },
+            )
+
         ctx["list_html"] = figures.cached(  # the same page of the same list: rendered once
-            f"children-page:{sc.state}:{sc.la_code}:{sc.at}:{ind.id}:{page.number}",
-            lambda: render_to_string("web/_children_list.html", part),
+            f"children-page:{sc.state}:{sc.la_code}:{sc.at}:{ind.id}:{page.number}", part
         )
     resp = render(request, "web/children.html", ctx, status=status)
     resp["Cache-Control"] = "no-store"
