@@ -289,7 +289,14 @@ def get(indicator_id: str) -> Indicator:
         raise UsageError(f"there is no indicator called {indicator_id!r}") from None
 
 
+_LOADED: list[bool] = []
+
+
 def _load_definitions() -> None:
+    """Import every definitions module, once per process (listing the package's folder on
+    each ``catalogue()`` cost a web page more than the rest of its lookups)."""
+    if _LOADED:
+        return
     import importlib
     import pkgutil
 
@@ -297,3 +304,4 @@ def _load_definitions() -> None:
 
     for m in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(f"{pkg.__name__}.{m.name}")
+    _LOADED.append(True)

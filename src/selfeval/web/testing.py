@@ -122,6 +122,8 @@ class LiveServer:
                 str(self.threads),
                 "--timeout",
                 "120",
+                "--keep-alive",
+                "10",
             ]
         return [
             sys.executable,
