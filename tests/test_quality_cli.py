@@ -13,8 +13,9 @@ import pytest
 from selfeval.assurance import repository as arepo
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.summary import grade_shares, moderation
+from selfeval.indicators import catalogue
 from selfeval.plans import repository as prepo
-from selfeval.synth.quality import improvement_plan, practice_quality, write_quality
+from selfeval.synth.quality import TARGET_IDS, improvement_plan, practice_quality, write_quality
 
 KIDS = [f"999{i:06d}" for i in range(60)]
 
@@ -60,6 +61,20 @@ def test_synthetic_plan_targets_only_catalogued_indicators():
         "Inspection recommendation",
     }
     assert all(a.priority_ref in {x.ref for x in p.priorities} for a in p.actions)
+
+
+def test_every_synthetic_target_is_a_catalogued_indicator():
+    """The plan ``write_quality`` writes by default targets these six, all in the catalogue
+    (synth may not import the indicators, so this test holds the two together)."""
+    assert TARGET_IDS == (
+        "sw_turnover_pct",
+        "audits_good_or_better_pct",
+        "moderation_agreement_pct",
+        "care_leavers_suitable_accom_19_21_pct",
+        "stability_3plus_placements_pct",
+        "assessment_45wd_pct",
+    )
+    assert set(TARGET_IDS) <= set(catalogue())
 
 
 def test_templates_ingest_summary_plan_show_and_export(tmp_path):

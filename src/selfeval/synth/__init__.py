@@ -16,12 +16,12 @@ from pathlib import Path
 
 from selfeval.schema.ssd import spec_folder
 from selfeval.synth.annex_a import write_annex_a_year
+from selfeval.synth.authority import build_authority
 from selfeval.synth.cin_census import write_cin_year
 from selfeval.synth.config import ENGLAND, TARGET_MEASURES, AuthorityConfig, Rates
 from selfeval.synth.model import Authority, Child, Worker
-from selfeval.synth.simulate import Simulation, population_for
+from selfeval.synth.simulate import population_for
 from selfeval.synth.ssda903 import write_903_year
-from selfeval.synth.targets import meet_targets
 from selfeval.synth.visits import visits
 from selfeval.synth.workforce import write_workforce_year
 
@@ -30,16 +30,6 @@ RETURNS = ("903", "cin", "annex_a", "workforce", "ssd")
 (``selfeval.schema.ssd.spec_folder``) and is left out when they are not at hand."""
 QUALITY = "quality"
 """Also in ``returns``: the audits and improvement-plan workbooks (``out/quality/*.xlsx``)."""
-
-
-def build_authority(config: AuthorityConfig | None = None) -> Authority:
-    """Simulate one authority's children and workers; meet ``config.targets`` exactly."""
-    config = config or AuthorityConfig()
-    targets = config.target_dates()
-    sim = Simulation(config)
-    sim.run()
-    meet_targets(sim, targets)
-    return sim.finish()
 
 
 def write_authority(

@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from selfeval.synth.authority import build_authority
+from selfeval.synth.config import AuthorityConfig
 from selfeval.synth.model import Authority, Child, CINEpisode
 
 IN_CENSUS_SHARE = 0.5
@@ -194,8 +196,6 @@ def write_cin_census(
     """One year's CIN census holding exactly ``children`` children (for benchmarks and tests):
     an authority simulated over that year, large enough, and the first ``children`` of its
     census's children (each child's record whole)."""
-    from selfeval.synth import AuthorityConfig, build_authority
-
     size = math.ceil(children / IN_CENSUS_SHARE) + 20
     while True:
         years = range(year, year + 1)
