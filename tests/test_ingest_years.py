@@ -229,9 +229,9 @@ def test_last_years_return_comes_from_the_call_first_then_the_store(store, tmp_p
     """Which 2019 return the 2020 one is judged beside (no validator needed to see it): the
     call's when it has one (newer than any stored), else the latest stored load of 2019, never
     a pseudonymised one (its children would not match this year's real identifiers)."""
-    from selfeval.ingest import previous_903
     from selfeval.pseudonymise import Pseudonymiser
     from selfeval.returns.grouping import Options, read_all
+    from selfeval.validation import previous_903
 
     y2019, y2020 = return_2019(tmp_path / "a"), return_2020(tmp_path / "b")
 

@@ -13,18 +13,15 @@ them), and a failure at any step undoes the steps before it
 
 from __future__ import annotations
 
-import importlib
 import json
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-
-from selfeval import __version__
+from selfeval import __version__, validation
 from selfeval.access import Authorities
 from selfeval.assurance.io import read_audits
 from selfeval.assurance.repository import domains, pseudonymised, save_assurance
@@ -33,8 +30,6 @@ from selfeval.ingest_ssd import check_persons
 from selfeval.plans.io import read_plan
 from selfeval.plans.repository import save_plan
 from selfeval.pseudonymise import IDENTIFIER_FIELDS, Pseudonymiser
-from selfeval.returns import ssda903
-from selfeval.returns.base import looks_like_xml
 from selfeval.returns.detect import KINDS, detect
 from selfeval.returns.grouping import (  # noqa: F401 - READERS, read_file: their old home
     READERS,
@@ -47,6 +42,7 @@ from selfeval.returns.grouping import (  # noqa: F401 - READERS, read_file: thei
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import DEFAULT_LA, PendingLoad
 from selfeval.store.workbook_imports import ImportResult, import_workbook, undo_import
+from selfeval.validation import PreviousReturn, previous_903, validate_903_group
 
 VALIDATION_FILE = "validation.json"
 
@@ -89,14 +85,6 @@ class IngestResult:
 
 class ValidationRefused(SelfevalError):
     """``--strict``: the returns break DfE's rules, so nothing was loaded."""
-
-
-def _optional(module: str) -> Any:
-    """A module of selfeval (``validation``) if it is installed, else None."""
-    try:
-        return importlib.import_module(f"selfeval.{module}")
-    except ImportError:
-        return None
 
 
 # -- validation --------------------------------------------------------------------------------
@@ -151,68 +139,6 @@ DFE_RULES = ("903", "cin")
 """Kinds that DfE validates (csc-validator-be-903 and csc-validator-be-cin)."""
 
 
-@dataclass(frozen=True)
-class PreviousReturn:
-    """Last year's SSDA903 return, for the rules that compare with it (``Episodes_last``...):
-    its tables, and where they came from (this call, or a load in the store)."""
-
-    return_year: int
-    tables: Mapping[str, pa.Table] | None
-    source: str
-    """"this call", "load N", or why there is none to give."""
-
-    def describe(self) -> dict:
-        given = self.tables is not None
-        return {"return_year": self.return_year, "given": given, "source": self.source}
-
-
-def previous_903(
-    group: ReturnGroup, groups: Sequence[ReturnGroup], store: Store | None
-) -> PreviousReturn | None:
-    """The return before ``group``'s (same authority, year - 1): from this call if it holds it
-    (it is the newer), else the latest load of it in the store (docs/merge-rule.md, rule 1).
-
-    A stored return that was pseudonymised is not given: this year's files, as they came, name
-    children by their real identifiers, so no child would match.
-    """
-    if group.kind != "903" or group.return_year is None:
-        return None
-    year = group.return_year - 1
-    for g in groups:
-        if (g.kind, g.la_code, g.return_year) == ("903", group.la_code, year):
-            return PreviousReturn(year, g.tables(), "this call")
-    if store is None:
-        return None
-    stored = [r for r in store.loads(group.la_code) if r.kind == "903" and r.return_year == year]
-    if not stored:
-        return None
-    rec = max(stored, key=lambda r: r.id)
-    if rec.pseudonymised:
-        return PreviousReturn(year, None, f"load {rec.id} is pseudonymised, so it was not given")
-    return PreviousReturn(year, store.load_tables(rec), f"load {rec.id}")
-
-
-def validate_903_group(
-    group: ReturnGroup, previous: PreviousReturn | None, la_ons_code: str | None
-) -> Any:
-    """DfE's 903 rules over one return's files as they came, with last year's return beside
-    them when there is one (a ``ValidationReport``)."""
-    from selfeval.validation import validate_903
-
-    last = previous.tables if previous is not None else None
-    source: Any = [f.path for f in group.files if not ssda903.is_blank(f.path)]
-    if last is not None and any(looks_like_xml(p) for p in source):
-        # The validator reads one XML file and nothing beside it: give it the tables.
-        source = group.tables()
-    if any(getattr(f, "pooled", False) for f in group.files):
-        # A file pooling several returns (YEAR column): the validator gets this year's rows.
-        source = group.tables()
-    assert group.return_year is not None
-    return validate_903(
-        source, return_year=group.return_year, previous=last, la_ons_code=la_ons_code
-    )
-
-
 def validate_group(
     group: ReturnGroup, store: Store | None = None, previous: PreviousReturn | None = None
 ) -> Validation:
@@ -228,12 +154,9 @@ def validate_group(
     if group.kind not in DFE_RULES:
         reason = f"DfE publishes no validation rules for {group.kind} returns"
         return Validation({"status": "no-rules", "reason": reason}, None, {})
-    validation = _optional("validation")
-    if validation is None:
-        return Validation({"status": "not-run", "reason": "no validator installed"}, None, {})
     try:
         if group.kind == "903":
-            ons = getattr(validation, "ons_code", lambda la, store: None)(group.la_code, store)
+            ons = validation.ons_code(group.la_code, store)
             reports = [validate_903_group(group, previous, ons)]
         else:
             reports = [

@@ -13,16 +13,22 @@ import json
 import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
 
 import pyarrow as pa
+import sqlalchemy as sa
 
 from selfeval.errors import SelfevalError, UsageError
-from selfeval.returns import cin_census, ssda903_xml
+from selfeval.returns import cin_census, ssda903, ssda903_xml
 from selfeval.returns.base import looks_like_xml
+from selfeval.returns.detect import detect
+from selfeval.returns.grouping import Options, ReturnGroup, is_provider_list, read_all
+from selfeval.returns.ssda903 import is_blank, table_of_name
 from selfeval.schema import SSDA903
+from selfeval.store import Store, db
 from selfeval.validation import environment
 from selfeval.validation.report import CrashedRule, ValidationIssue, ValidationReport
 
@@ -201,6 +207,71 @@ def validate_cin(
     return _report("cin", return_year, [path.name], result)
 
 
+# -- returns as ingest groups them ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PreviousReturn:
+    """Last year's SSDA903 return, for the rules that compare with it (``Episodes_last``...):
+    its tables, and where they came from (this call, or a load in the store)."""
+
+    return_year: int
+    tables: Mapping[str, pa.Table] | None
+    source: str
+    """"this call", "load N", or why there is none to give."""
+
+    def describe(self) -> dict:
+        given = self.tables is not None
+        return {"return_year": self.return_year, "given": given, "source": self.source}
+
+
+def previous_903(
+    group: ReturnGroup, groups: Sequence[ReturnGroup], store: Store | None
+) -> PreviousReturn | None:
+    """The return before ``group``'s (same authority, year - 1): from this call if it holds it
+    (it is the newer), else the latest load of it in the store (docs/merge-rule.md, rule 1).
+
+    A stored return that was pseudonymised is not given: this year's files, as they came, name
+    children by their real identifiers, so no child would match.
+    """
+    if group.kind != "903" or group.return_year is None:
+        return None
+    year = group.return_year - 1
+    for g in groups:
+        if (g.kind, g.la_code, g.return_year) == ("903", group.la_code, year):
+            return PreviousReturn(year, g.tables(), "this call")
+    if store is None:
+        return None
+    stored = [r for r in store.loads(group.la_code) if r.kind == "903" and r.return_year == year]
+    if not stored:
+        return None
+    rec = max(stored, key=lambda r: r.id)
+    if rec.pseudonymised:
+        return PreviousReturn(year, None, f"load {rec.id} is pseudonymised, so it was not given")
+    return PreviousReturn(year, store.load_tables(rec), f"load {rec.id}")
+
+
+def validate_903_group(
+    group: ReturnGroup, previous: PreviousReturn | None, la_ons_code: str | None
+) -> ValidationReport:
+    """DfE's 903 rules over one return's files as they came, with last year's return beside
+    them when there is one (a ``ValidationReport``)."""
+    last = previous.tables if previous is not None else None
+    source: Sequence[Path] | Mapping[str, pa.Table] = [
+        f.path for f in group.files if not ssda903.is_blank(f.path)
+    ]
+    if last is not None and any(looks_like_xml(p) for p in source):
+        # The validator reads one XML file and nothing beside it: give it the tables.
+        source = group.tables()
+    if any(getattr(f, "pooled", False) for f in group.files):
+        # A file pooling several returns (YEAR column): the validator gets this year's rows.
+        source = group.tables()
+    assert group.return_year is not None
+    return validate_903(
+        source, return_year=group.return_year, previous=last, la_ons_code=la_ons_code
+    )
+
+
 def validate_paths(
     paths: Sequence[Path], *, return_year: int | None = None, la_ons_code: str | None = None
 ) -> list[ValidationReport]:
@@ -212,11 +283,6 @@ def validate_paths(
     ``ingest`` groups them; without ``return_year`` each return's year comes from its episodes
     and each is judged with last year's return beside it.
     """
-    from selfeval.ingest import previous_903, validate_903_group
-    from selfeval.returns.detect import detect
-    from selfeval.returns.grouping import Options, is_provider_list, read_all
-    from selfeval.returns.ssda903 import is_blank, table_of_name
-
     lists = [Path(p) for p in paths if is_provider_list(Path(p))]
     kinds = {
         Path(p): ("903" if is_blank(Path(p)) and table_of_name(Path(p)) else detect(Path(p)))
@@ -245,7 +311,7 @@ def validate_paths(
     return reports
 
 
-def ons_code(la: str | None, store: object | None = None) -> str | None:
+def ons_code(la: str | None, store: Store | None = None) -> str | None:
     """The LA's ONS code (E08000031) from its ONS or 3-digit DfE code (336), the latter looked
     up in the store's imported benchmarks (``se_bench_area``); None when unknown."""
     if not la:
@@ -254,11 +320,7 @@ def ons_code(la: str | None, store: object | None = None) -> str | None:
         return la
     if store is None:
         return None
-    import sqlalchemy as sa
-
-    from selfeval.store import db
-
-    with store.engine.connect() as c:  # type: ignore[attr-defined]
+    with store.engine.connect() as c:
         row = c.execute(
             sa.select(db.bench_areas.c.new_la_code).where(db.bench_areas.c.la_code == la)
         ).first()
