@@ -31,14 +31,7 @@ from selfeval.plans.io import read_plan
 from selfeval.plans.repository import save_plan
 from selfeval.pseudonymise import IDENTIFIER_FIELDS, Pseudonymiser
 from selfeval.returns.detect import KINDS, detect
-from selfeval.returns.grouping import (  # noqa: F401 - READERS, read_file: their old home
-    READERS,
-    Options,
-    ReturnGroup,
-    expand,
-    read_all,
-    read_file,
-)
+from selfeval.returns.grouping import Options, ReturnGroup, expand, read_all
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import DEFAULT_LA, PendingLoad
 from selfeval.store.workbook_imports import ImportResult, import_workbook, undo_import
