@@ -45,7 +45,7 @@ def test_the_house_style_worked_by_hand():
 
 @pytest.mark.parametrize(("ind", "value", "unit", "reads"), CASES)
 def test_web_and_self_evaluation_read_the_same(ind, value, unit, reads, tmp_path):
-    from selfeval.web.views.figures import _figure
+    from selfeval.web.views.indicators import _figure
 
     assert catalogue()[ind].unit == unit
     r = _result(ind, value, unit)

@@ -89,10 +89,10 @@ def test_control_limits_of_the_monthly_series_worked_by_hand(loaded, web_store, 
     the centre line: from the eighth (January 2020) on, a run-of-eight signal, so the latest
     month is a significant change."""
     from selfeval.access import EVERY
-    from selfeval.web import figures
+    from selfeval.web import cached_figures
 
-    sc = figures.scope(web_store, authorities=EVERY)
-    chart = figures.control_chart(web_store, sc, "cla_count", public=False)
+    sc = cached_figures.scope(web_store, authorities=EVERY)
+    chart = cached_figures.control_chart(web_store, sc, "cla_count", public=False)
     assert chart.kind == "c"
     assert [p.value for p in chart.points] == [1, 2] + [3] * 10
     assert chart.centre == pytest.approx(2.75)

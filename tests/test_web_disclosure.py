@@ -69,11 +69,11 @@ def test_a_viewers_chart_of_a_wholly_suppressed_series_has_no_limits_or_signals(
     """Every month-end counts 1 to 3 children: the analyst's chart has its run-of-eight
     signal (January to March 2020); the viewer's has no line, no centre, no limits, and no
     page says which months signalled."""
-    from selfeval.web import figures
+    from selfeval.web import cached_figures
 
-    sc = figures.scope(handmade, authorities=EVERY)
-    assert figures.control_chart(handmade, sc, "cla_count", public=False).signals
-    assert figures.control_chart(handmade, sc, "cla_count", public=True) is None
+    sc = cached_figures.scope(handmade, authorities=EVERY)
+    assert cached_figures.control_chart(handmade, sc, "cla_count", public=False).signals
+    assert cached_figures.control_chart(handmade, sc, "cla_count", public=True) is None
     viewer = role_client("viewer")
     svg = viewer.get(reverse("indicator_chart", args=["cla_count"])).content.decode()
     for name in ("cla_count", "centre line", "upper control limit", "lower control limit"):
@@ -89,13 +89,13 @@ def test_a_viewers_chart_is_drawn_from_the_points_a_viewer_may_see(six_then_five
     """Internal audience: a c-chart of six 6s and six 5s, centre 66 / 12 = 5.5. Viewer: the
     six 6s only, centre 6, upper limit 6 + 3 x sqrt(6) = 13.35, lower 0; its centre and
     limit lines span April to September 2019 and stop where the suppressed months begin."""
-    from selfeval.web import figures
+    from selfeval.web import cached_figures
 
-    sc = figures.scope(six_then_five, authorities=EVERY)
-    internal = figures.control_chart(six_then_five, sc, "cla_count", public=False)
+    sc = cached_figures.scope(six_then_five, authorities=EVERY)
+    internal = cached_figures.control_chart(six_then_five, sc, "cla_count", public=False)
     assert [p.value for p in internal.points] == [6] * 6 + [5] * 6
     assert internal.centre == pytest.approx(5.5)
-    public = figures.control_chart(six_then_five, sc, "cla_count", public=True)
+    public = cached_figures.control_chart(six_then_five, sc, "cla_count", public=True)
     assert [p.label for p in public.points] == [
         "2019-04-30",
         "2019-05-31",

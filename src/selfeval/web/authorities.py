@@ -17,7 +17,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
 
 from selfeval.access import NONE, Authorities, authority_of
-from selfeval.web import figures
+from selfeval.web import cached_figures
 from selfeval.web.audit import record_request
 from selfeval.web.ids import parse_id
 from selfeval.web.store import get_store
@@ -110,10 +110,10 @@ class AuthorityMiddleware:
         return None
 
 
-def request_scope(request: HttpRequest) -> figures.Scope | None:
+def request_scope(request: HttpRequest) -> cached_figures.Scope | None:
     """The authority (``?la=``, else the first the account may see) and date (``?at=``) the
     page shows; None when the store holds no returns of an authority the account may see."""
-    return figures.scope(
+    return cached_figures.scope(
         get_store(), request.GET.get("la"), request.GET.get("at"), authorities=access(request)
     )
 

@@ -212,7 +212,7 @@ USE_I18N = False
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Figures and rendered fragments (web/figures.py). Each process keeps its own, unless
+# Figures and rendered fragments (web/cached_figures.py). Each process keeps its own, unless
 # SELFEVAL_CACHE_DIR names a folder (mode 0700, files 0600: it holds pages of children's lists,
 # so put it where the store's data is) that every gunicorn worker then shares.
 CACHES = {

@@ -25,7 +25,7 @@ def get_store() -> Store:
 def forget_stores() -> None:
     """Close every open store (tests, and the server on shutdown), and forget the figures
     this process kept from them."""
-    from selfeval.web.figures import forget_cached
+    from selfeval.web.cached_figures import forget_cached
 
     forget_cached()
     with _lock:

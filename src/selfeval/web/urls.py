@@ -13,7 +13,7 @@ from selfeval.web.views import (
     assurance,
     children,
     evaluation,
-    figures,
+    indicators,
     loads,
     plan,
     region,
@@ -51,25 +51,27 @@ register_converter(PackFormatConverter, "pack")
 
 
 urlpatterns = [
-    path("", figures.dashboard, name="dashboard"),
+    path("", indicators.dashboard, name="dashboard"),
     path("sign-in/", accounts.SignInView.as_view(), name="sign_in"),
     path("sign-out/", accounts.SignOutView.as_view(), name="sign_out"),
     path("healthz", accounts.healthz, name="healthz"),
     # figures
-    path("indicators/", figures.indicators, name="indicators"),
+    path("indicators/", indicators.indicators, name="indicators"),
     path("annex-a/", annex_a.annex_a_pack, name="annex_a_pack"),
     path(
         "annex-a/readiness-pack.<pack:fmt>",
         annex_a.annex_a_pack_download,
         name="annex_a_pack_download",
     ),
-    path("indicators/<slug:indicator_id>/", figures.indicator, name="indicator"),
+    path("indicators/<slug:indicator_id>/", indicators.indicator, name="indicator"),
     path(
-        "indicators/<slug:indicator_id>/chart.svg", figures.indicator_chart, name="indicator_chart"
+        "indicators/<slug:indicator_id>/chart.svg",
+        indicators.indicator_chart,
+        name="indicator_chart",
     ),
     path(
         "indicators/<slug:indicator_id>/export.<table:fmt>",
-        figures.indicator_export,
+        indicators.indicator_export,
         name="indicator_export",
     ),
     path(

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators import ChildList, NotChildLevel
 from selfeval.outputs.tables import to_csv, to_xlsx
-from selfeval.web import figures
+from selfeval.web import cached_figures
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
 from selfeval.web.store import get_store
@@ -31,12 +31,12 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _list(request: HttpRequest, indicator_id: str):  # type: ignore[no-untyped-def]
     """(indicator, scope, the list or None, why there is no list or None, HTTP status)."""
-    ind = figures.indicator_or_404(indicator_id)
+    ind = cached_figures.indicator_or_404(indicator_id)
     sc = request_scope(request)
     if sc is None:
         return ind, None, None, "The store holds no returns yet.", 200
     try:
-        return ind, sc, figures.children_at(get_store(), sc, ind.id), None, 200
+        return ind, sc, cached_figures.children_at(get_store(), sc, ind.id), None, 200
     except NotChildLevel as e:
         return ind, sc, None, f"The indicator {e}.", 404
     except (NoData, UsageError) as e:
@@ -86,7 +86,7 @@ def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
                 },
             )
 
-        ctx["list_html"] = figures.cached(  # the same page of the same list: rendered once
+        ctx["list_html"] = cached_figures.cached(  # the same page of the same list: rendered once
             f"children-page:{sc.state}:{sc.la_code}:{sc.at}:{ind.id}:{page.number}", part
         )
     resp = render(request, "web/children.html", ctx, status=status)

@@ -16,7 +16,7 @@ from selfeval.outputs.disclosure import discloses
 from selfeval.outputs.formatting import format_number
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.region import RegionCell, RegionView
-from selfeval.web import figures
+from selfeval.web import cached_figures
 from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import SUPPRESSED, needs_control
 from selfeval.web.store import get_store
@@ -54,11 +54,11 @@ def shown(cell: RegionCell | None, unit: str, control: bool) -> Shown:
     return Shown(format_number(cell.value, unit), flags)
 
 
-def _view(request: HttpRequest) -> tuple[figures.Scope | None, RegionView | None]:
+def _view(request: HttpRequest) -> tuple[cached_figures.Scope | None, RegionView | None]:
     sc = request_scope(request)
     if sc is None:
         return None, None
-    return sc, figures.region(get_store(), sc.at, sc.la_codes)
+    return sc, cached_figures.region(get_store(), sc.at, sc.la_codes)
 
 
 @require_GET

@@ -16,7 +16,7 @@ from selfeval.indicators import Indicator, Result, catalogue
 from selfeval.outputs.formatting import format_number
 from selfeval.outputs.html import format_value
 from selfeval.outputs.tables import to_csv, to_xlsx
-from selfeval.web import charts, figures
+from selfeval.web import cached_figures, charts
 from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import SUPPRESSED, needs_control, suppressed
 from selfeval.web.store import get_store
@@ -87,13 +87,13 @@ def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 def _cards(sc, control: bool) -> list[Figure]:  # type: ignore[no-untyped-def]
     store = get_store()
-    by_id = {r.id: r for r in figures.results_at(store, sc)}
-    bench = figures.comparisons(store, sc)
-    differ = figures.differing(store, sc)
+    by_id = {r.id: r for r in cached_figures.results_at(store, sc)}
+    bench = cached_figures.comparisons(store, sc)
+    differ = cached_figures.differing(store, sc)
     cards = []
     for ind in catalogue().values():
         f = _figure(ind, by_id.get(ind.id), control)
-        badge, cls = _significance(figures.control_chart(store, sc, ind.id, public=control))
+        badge, cls = _significance(cached_figures.control_chart(store, sc, ind.id, public=control))
         cards.append(
             replace(
                 f,
@@ -114,7 +114,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     html = ""
     if sc is not None:
         control = needs_control(request.user)
-        html = figures.cached(
+        html = cached_figures.cached(
             f"cards:{sc.state}:{sc.la_code}:{sc.at}:{control}",
             lambda: render_to_string(
                 "web/_cards.html", {"scope": sc, "cards": _cards(sc, control)}
@@ -130,19 +130,19 @@ def indicators(request: HttpRequest) -> HttpResponse:
 
 def _series_rows(request: HttpRequest, ind: Indicator, sc) -> list[Figure]:  # type: ignore[no-untyped-def]
     control = needs_control(request.user)
-    return [_figure(ind, r, control) for r in figures.series(get_store(), sc, ind.id)]
+    return [_figure(ind, r, control) for r in cached_figures.series(get_store(), sc, ind.id)]
 
 
 @require_GET
 def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
-    ind = figures.indicator_or_404(indicator_id)
+    ind = cached_figures.indicator_or_404(indicator_id)
     sc = _scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     current = rows[-1] if rows else None
     store = get_store()
     public = needs_control(request.user)
-    chart = figures.control_chart(store, sc, ind.id, public=public) if sc else None
-    bench = figures.comparisons(store, sc).get(ind.id) if sc else None
+    chart = cached_figures.control_chart(store, sc, ind.id, public=public) if sc else None
+    bench = cached_figures.comparisons(store, sc).get(ind.id) if sc else None
     return render(
         request,
         "web/indicator.html",
@@ -154,7 +154,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "bench": bench,
             "spc": chart.describe() if chart else "",
             "badge": _significance(chart),
-            "differs": _differs(figures.differing(store, sc).get(ind.id)) if sc else "",
+            "differs": _differs(cached_figures.differing(store, sc).get(ind.id)) if sc else "",
         },
     )
 
@@ -162,14 +162,14 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
 @require_GET
 def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
     """The series as SVG; values hidden by disclosure control are gaps in the line."""
-    ind = figures.indicator_or_404(indicator_id)
+    ind = cached_figures.indicator_or_404(indicator_id)
     sc = _scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     dates = [f.result.period_end for f in rows if f.result]
     values = [None if (f.hidden or f.result is None) else f.result.value for f in rows if f.result]
     lines = [charts.Line(ind.title, values, "#1d70b8")]
     public = needs_control(request.user)
-    spc = figures.control_chart(get_store(), sc, ind.id, public=public) if sc else None
+    spc = cached_figures.control_chart(get_store(), sc, ind.id, public=public) if sc else None
     if spc is not None:
         at = {p.label: p for p in spc.points}
         limits = [at.get(d.isoformat()) for d in dates]
@@ -191,7 +191,7 @@ def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
 @require_GET
 def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
     """The series as CSV or XLSX, under the same disclosure control as the page."""
-    ind = figures.indicator_or_404(indicator_id)
+    ind = cached_figures.indicator_or_404(indicator_id)
     sc = _scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     header = [
