@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from selfeval.assurance.grades import DEFAULT_DOMAINS, Grade
+from selfeval.assurance.io import read_audits
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
@@ -77,7 +78,6 @@ def import_audits(
     nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field).
     With a ``pseudonymiser``, child ids are replaced by their pseudonyms before anything else,
     as the returns' were (a store loaded with ``--pseudonymise`` holds only pseudonyms)."""
-    from selfeval.assurance.io import read_audits
 
     def read() -> AssuranceData:
         data = read_audits(path, domains(store, la_code))

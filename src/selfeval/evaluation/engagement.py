@@ -27,6 +27,7 @@ from selfeval.benchmarks.compare import (
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
 from selfeval.errors import NoData
+from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 from selfeval.evaluation.placeholders import FigureCache
 from selfeval.indicators import catalogue
 from selfeval.indicators.published import has_benchmarks
@@ -401,11 +402,8 @@ def engagement_pack(store: Store, la_code: str, at: date) -> Document:
         meta={"kind": "engagement pack", "la": la_code, "at": at.isoformat()},
     )
     record = FigureCache(store, la_code, public=True)
-    if has_benchmarks(store):
-        from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
-
-        if benchmarks_synthetic(store):
-            doc.add(Paragraph(text(SYNTHETIC_NOTE)))
+    if has_benchmarks(store) and benchmarks_synthetic(store):
+        doc.add(Paragraph(text(SYNTHETIC_NOTE)))
     doc.add(*_indicators(store, la_code, at, record))
     doc.add(*_reconciliation(store, la_code, at))
     doc.add(*_audits(store, la_code, at))

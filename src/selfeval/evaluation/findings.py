@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
+from selfeval.evaluation.change import record_changes
 from selfeval.evaluation.placeholders import COMPARATOR_NAMES, Evidence, FigureCache
 from selfeval.indicators import catalogue
 from selfeval.outputs.formatting import format_number
@@ -83,8 +84,6 @@ def draft_changes(
     """Real changes of the indicators between two dates: judged all together, with the
     children followed across the dates and the false discovery rate held
     (:mod:`selfeval.evaluation.change`); the text names no test statistic."""
-    from selfeval.evaluation.change import record_changes
-
     cat = catalogue()
     wanted = set(ids or cat)
     changes = {i: c for i, c in record_changes(record, before, after).items() if i in wanted}

@@ -26,6 +26,7 @@ from selfeval.outputs.disclosure import (
 )
 from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
 from selfeval.plans import repository as plans
+from selfeval.plans.progress import priority_rag, target_progress
 from selfeval.plans.records import Plan
 from selfeval.store import Store
 
@@ -241,8 +242,6 @@ def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> li
 
     Last year's plan is the one before the current; or, when the current plan's year has ended
     by ``at``, the current plan itself (its year is the one evaluated)."""
-    from selfeval.plans.progress import priority_rag, target_progress
-
     last = previous_plan(store, la_code)
     now = current_plan(store, la_code)
     if now is not None and at is not None and _plan_ended(now.plan_year, at):

@@ -10,6 +10,7 @@ from datetime import date
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
 from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
+from selfeval.plans.repository import plan as load_plan
 from selfeval.store import Store
 
 
@@ -316,8 +317,6 @@ def plan_report(
     """The plan for ``plan_year`` (default: latest) with progress; what `selfeval plan show`
     prints and the web app shows. Actions are overdue as of ``today`` (default: ``at``, else
     today)."""
-    from selfeval.plans.repository import plan as load_plan
-
     p = load_plan(store, la_code, plan_year)
     today = today or at or date.today()
     return PlanReport(

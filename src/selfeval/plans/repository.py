@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
+from selfeval.plans.io import read_plan
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
@@ -33,8 +34,6 @@ def import_plan(
 ) -> ImportResult:
     """Load a plan workbook: its plan year replaces the one in the store, in one transaction.
     The same file again changes nothing; any problem refuses the whole workbook."""
-    from selfeval.plans.io import read_plan
-
     return import_workbook(
         store,
         path,
