@@ -21,8 +21,8 @@ from selfeval.web.models import User
 def _select() -> str:
     q = connection.ops.quote_name
     meta = User._meta
-    cols = ", ".join(q(f.column) for f in meta.concrete_fields)
-    return f"SELECT {cols} FROM {q(meta.db_table)} WHERE {q(meta.pk.column)} = %s"
+    cols = ", ".join(q(str(f.column)) for f in meta.concrete_fields)
+    return f"SELECT {cols} FROM {q(meta.db_table)} WHERE {q(str(meta.pk.column))} = %s"
 
 
 class AccountBackend(ModelBackend):

@@ -107,13 +107,14 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             getattr(response, a, None) is not None for a in PER_VIEW_POLICY
         ):
             return super().process_response(request, response)
-        if self._headers is None:
-            type(self)._headers = (build_policy(), build_policy(report_only=True))
+        headers = self._headers
+        if headers is None:
+            headers = type(self)._headers = (build_policy(), build_policy(report_only=True))
         for header, policy, exempt, setting in (
-            (HEADER, self._headers[0], "_csp_exempt", "CONTENT_SECURITY_POLICY"),
+            (HEADER, headers[0], "_csp_exempt", "CONTENT_SECURITY_POLICY"),
             (
                 HEADER_REPORT_ONLY,
-                self._headers[1],
+                headers[1],
                 "_csp_exempt_ro",
                 "CONTENT_SECURITY_POLICY_REPORT_ONLY",
             ),

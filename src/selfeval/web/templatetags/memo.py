@@ -17,7 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 register = template.Library()
 
-_FRAGMENTS: dict[tuple, SafeString] = {}
+_FRAGMENTS: dict[tuple[object, ...], SafeString] = {}
 _LIMIT = 2000
 """Fragments kept (names x the values they vary by: URL names x roles, a few hundred)."""
 _lock = threading.Lock()
