@@ -25,7 +25,7 @@ from selfeval.errors import NoData, UsageError
 from selfeval.evaluation.change import record_changes
 from selfeval.evaluation.placeholders import COMPARATOR_NAMES, Evidence, FigureCache
 from selfeval.indicators import catalogue
-from selfeval.outputs.formatting import format_number
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.store import Store
 from selfeval.store import db as store_db
 
@@ -99,7 +99,8 @@ def draft_changes(
         word = "fell" if b.value < a.value else "rose"  # type: ignore[operator]
         judgement = c.judgement()
         text = (
-            f"{ind.title} {word} from {shown_a} at {_d(before)} to {shown_b} at {_d(after)}: "
+            f"{ind.title} {word} from {shown_a} at {long_date(before)} "
+            f"to {shown_b} at {long_date(after)}: "
             "a real change" + (f", for the {judgement}." if judgement != "neutral" else ".")
         )
         out.append(
@@ -145,7 +146,7 @@ def draft_benchmark_gaps(
         judgement = _judgement(ind.polarity, cmp.value, r.value)
         name = COMPARATOR_NAMES[versus]
         text = (
-            f"{ind.title} was {shown} at {_d(at)}, "
+            f"{ind.title} was {shown} at {long_date(at)}, "
             f"{'above' if gap > 0 else 'below'} {name} ({format_number(cmp.value, r.unit)})"
             + (f", for the {judgement}." if judgement != "neutral" else ".")
         )
@@ -249,7 +250,3 @@ def undecide(store: Store, la_code: str, key: str) -> None:
         n = c.execute(sa.delete(t).where(t.c.la_code == la_code, t.c.key == key)).rowcount
     if not n:
         raise NoData(f"there is no decision on finding {key!r} for authority {la_code}")
-
-
-def _d(d: date) -> str:
-    return d.strftime("%-d %B %Y")

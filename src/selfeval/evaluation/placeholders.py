@@ -46,7 +46,7 @@ from selfeval.outputs.disclosure import (
     protect,
     withhold_figure,
 )
-from selfeval.outputs.formatting import format_number
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.store import Store
 
 PLACEHOLDER = re.compile(r"\{\{(.*?)\}\}", re.S)
@@ -142,10 +142,7 @@ class Evidence:
 
     def describe_periods(self) -> str:
         return "; ".join(
-            s.strftime("%-d %B %Y")
-            if s == e
-            else f"{s.strftime('%-d %B %Y')} to {e.strftime('%-d %B %Y')}"
-            for s, e in self.periods
+            long_date(s) if s == e else f"{long_date(s)} to {long_date(e)}" for s, e in self.periods
         )
 
 

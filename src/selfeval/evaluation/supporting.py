@@ -25,6 +25,7 @@ from selfeval.outputs.disclosure import (
     withhold_share,
 )
 from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
+from selfeval.outputs.formatting import long_date
 from selfeval.plans import repository as plans
 from selfeval.plans.progress import priority_rag, target_progress
 from selfeval.plans.records import Plan
@@ -47,7 +48,7 @@ def assurance_blocks(
             Paragraph(
                 text(
                     "No case audits, dip samples or feedback from children and families are "
-                    f"recorded in the store for {_d(since)} to {_d(at)}."
+                    f"recorded in the store for {long_date(since)} to {long_date(at)}."
                 )
             )
         ]
@@ -62,7 +63,8 @@ def assurance_blocks(
         ]
         out.append(
             Table(
-                caption=f"Case audits by practice week, {_d(since)} to {_d(at)}: final grades",
+                caption=f"Case audits by practice week, {long_date(since)} to {long_date(at)}: "
+                "final grades",
                 header=(
                     "Practice week",
                     "Outstanding",
@@ -107,7 +109,8 @@ def assurance_blocks(
         )
         out.append(
             Table(
-                caption=f"Feedback, compliments and complaints received, {_d(since)} to {_d(at)}",
+                caption="Feedback, compliments and complaints received, "
+                f"{long_date(since)} to {long_date(at)}",
                 header=("Kind", "Received"),
                 rows=(
                     *((k, str(v)) for k, v in zip(kinds, values, strict=True)),
@@ -224,7 +227,7 @@ def plan_blocks(
     rows = []
     for pr in mine:
         for a in p.actions_of(pr.ref) or ():
-            rows.append((f"{pr.title}: {a.action}", a.owner, _d(a.due_date), a.status))
+            rows.append((f"{pr.title}: {a.action}", a.owner, long_date(a.due_date), a.status))
         if not p.actions_of(pr.ref):
             rows.append((pr.title, "", "", pr.status or ""))
     return [
@@ -288,7 +291,3 @@ def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> li
 def _plan_ended(plan_year: str, at: date) -> bool:
     """Whether a plan year such as 2019-20 (1 April 2019 to 31 March 2020) ended by ``at``."""
     return date(int(plan_year[:4]) + 1, 3, 31) <= at
-
-
-def _d(d: date) -> str:
-    return d.strftime("%-d %B %Y")

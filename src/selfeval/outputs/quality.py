@@ -8,7 +8,7 @@ from pathlib import Path
 from selfeval.assurance import repository as arepo
 from selfeval.assurance.summary import summarise
 from selfeval.errors import NoData
-from selfeval.outputs.html import _env
+from selfeval.outputs.render import templates
 from selfeval.plans.progress import plan_report
 from selfeval.store import Store
 
@@ -23,7 +23,7 @@ def quality_page(
         plan = plan_report(store, la_code, at=at, today=today)
     except NoData:
         plan = None
-    html = _env.get_template("quality.html.j2").render(
+    html = templates.get_template("quality.html.j2").render(
         la_code=la_code,
         s=summarise(audits, "week"),
         teams=summarise(audits, "team")["groups"],

@@ -32,16 +32,22 @@ from selfeval.outputs.document import (
     Span,
     Table,
 )
+from selfeval.outputs.formatting import format_figure, long_date
 
 FORMATS = ("html", "docx", "pdf")
 
-_env = Environment(
+templates = Environment(
     loader=PackageLoader("selfeval.outputs", "templates"),
     autoescape=select_autoescape(("html", "xml", "j2"), default=True),
     trim_blocks=True,
     lstrip_blocks=True,
 )
-_env.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
+"""The one Jinja environment of every page and document selfeval renders (outputs/templates);
+the web app's pages are Django templates."""
+templates.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
+templates.filters["long_date"] = long_date
+templates.filters["value"] = lambda r: format_figure(r.value, r.unit, r.reason)
+"""An indicator result (``indicators.Result``) as the web and the documents show it."""
 
 
 def _spans_html(spans: tuple[Span, ...]) -> Markup:
@@ -66,7 +72,7 @@ def keywords(doc: Document) -> str:
 
 
 def to_html(doc: Document) -> str:
-    return _env.get_template("document.html.j2").render(
+    return templates.get_template("document.html.j2").render(
         doc=doc, spans=_spans_html, keywords=keywords(doc)
     )
 

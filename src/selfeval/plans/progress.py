@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass
 from datetime import date
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
+from selfeval.outputs.formatting import long_date
 from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
 from selfeval.plans.repository import plan as load_plan
 from selfeval.store import Store
@@ -187,7 +188,7 @@ def priority_rag(
         elif t.moved_away:
             lower("Red", f"{t.title}: {w}")
         elif t.status == "not met":
-            lower("Red", f"{t.title}: target not met by {t.target.target_date:%-d %B %Y}")
+            lower("Red", f"{t.title}: target not met by {long_date(t.target.target_date)}")
         else:
             lower("Green", f"{t.title}: {w}")
     late = [a for a in actions if a.overdue(today)]

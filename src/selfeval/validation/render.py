@@ -7,10 +7,10 @@ import csv
 from collections.abc import Sequence
 from pathlib import Path
 
-import jinja2
 import openpyxl
 
 from selfeval.errors import UsageError
+from selfeval.outputs.render import templates
 from selfeval.outputs.tables import add_sheet, safe_cell
 from selfeval.validation.report import ValidationReport
 
@@ -46,12 +46,7 @@ def _crash_rows(reports: Sequence[ValidationReport]) -> list[list[object]]:
 
 
 def to_html(reports: Sequence[ValidationReport]) -> str:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("selfeval.validation", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    return env.get_template("validation.html.j2").render(reports=reports)
+    return templates.get_template("validation.html.j2").render(reports=reports)
 
 
 def to_xlsx(reports: Sequence[ValidationReport], path: Path) -> None:

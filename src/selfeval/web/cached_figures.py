@@ -37,6 +37,7 @@ from selfeval.indicators import (
 )
 from selfeval.indicators import sources_from_store as _sources_from_store
 from selfeval.outputs.disclosure import public_figures
+from selfeval.outputs.formatting import long_date
 from selfeval.region import RegionView, region_view
 from selfeval.store import Store, db
 
@@ -130,8 +131,8 @@ def page_date(text: str) -> date:
         when = None
     if when is None or not (EARLIEST <= when <= LATEST):
         raise BadRequest(
-            f"The date must be written YYYY-MM-DD, between {EARLIEST:%-d %B %Y} and "
-            f"{LATEST:%-d %B %Y}"
+            f"The date must be written YYYY-MM-DD, between {long_date(EARLIEST)} and "
+            f"{long_date(LATEST)}"
         )
     return when
 

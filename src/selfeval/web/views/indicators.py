@@ -13,8 +13,8 @@ from selfeval.benchmarks.compare import Comparison
 from selfeval.benchmarks.reconcile import Reconciled
 from selfeval.benchmarks.spc import ControlChart
 from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.indicators.export import format_value
 from selfeval.outputs.formatting import format_number
-from selfeval.outputs.html import format_value
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import cached_figures, charts
 from selfeval.web.authorities import request_scope
