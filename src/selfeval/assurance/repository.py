@@ -15,7 +15,7 @@ from selfeval.assurance.io import read_audits
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
-from selfeval.store import Store
+from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
 from selfeval.store.workbook_imports import (
     ImportRecord,
@@ -524,17 +524,7 @@ def authority(store: Store, la_code: str | None = None) -> str:
     if la_code:
         return la_code
     with store.engine.connect() as c:
-        las = sorted(
-            {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())}
-            | {r[0] for r in c.execute(sa.select(t.priorities.c.la_code).distinct())}
-        )
-    if len(las) == 1:
-        return las[0]
-    default = store.default_la
-    if default and (not las or default in las):
-        return default
-    if not las:
-        raise NoData(
-            "the store holds no audits or plan: load a workbook with selfeval ingest FILE --la CODE"
-        )
-    raise UsageError(f"the store holds several authorities ({', '.join(las)}): give --la CODE")
+        las = {r[0] for r in c.execute(sa.select(t.audits.c.la_code).distinct())} | {
+            r[0] for r in c.execute(sa.select(t.priorities.c.la_code).distinct())
+        }
+    return which_authority(las, default=store.default_la, what="audits or plan")

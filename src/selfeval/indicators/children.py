@@ -15,6 +15,7 @@ from selfeval.indicators.engine import Result, compute, periods_table
 from selfeval.indicators.expr import listing
 from selfeval.indicators.registry import Indicator, get
 from selfeval.indicators.sources import Sources
+from selfeval.store import which_authority
 
 
 class NotChildLevel(UsageError):
@@ -101,6 +102,4 @@ def _authority(sources: Sources, la_code: str | None) -> str:
         if la_code not in las:
             raise NoData(f"the store holds no returns for authority {la_code}")
         return la_code
-    if len(las) != 1:
-        raise UsageError("the store holds several authorities: name one (--la)")
-    return las[0]
+    return which_authority(las)

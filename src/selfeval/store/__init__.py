@@ -12,6 +12,14 @@ old state (an unrecorded folder is swept away when the store next opens) or the 
 """
 
 from selfeval.store.loads import FileInfo, LoadRecord
-from selfeval.store.store import PendingLoad, Store, content_hash, open_store
+from selfeval.store.store import PendingLoad, Store, content_hash, open_store, which_authority
 
-__all__ = ["FileInfo", "LoadRecord", "PendingLoad", "Store", "content_hash", "open_store"]
+__all__ = [
+    "FileInfo",
+    "LoadRecord",
+    "PendingLoad",
+    "Store",
+    "content_hash",
+    "open_store",
+    "which_authority",
+]

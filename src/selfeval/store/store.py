@@ -34,6 +34,31 @@ CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 DEFAULT_LA = "default_la_code"
 
 
+def which_authority(
+    held: Iterable[str],
+    given: str | None = None,
+    *,
+    default: str | None = None,
+    what: str = "returns",
+) -> str:
+    """The authority a command or page is about (the one rule of the CLI, the web and the
+    library): as ``given``; else the only one ``held``; else ``default`` (the store's default
+    authority) where it is among them or none is held. Refuses where that leaves several or
+    none, saying so."""
+    if given:
+        return given
+    las = sorted(set(held))
+    if len(las) == 1:
+        return las[0]
+    if default and (not las or default in las):
+        return default
+    if not las:
+        raise NoData(f"the store holds no {what}: load some first")
+    raise UsageError(
+        f"the store holds {what} of several authorities ({', '.join(las)}): give --la CODE"
+    )
+
+
 @dataclass(frozen=True)
 class PendingLoad:
     """A load that has been read (and validated) but not yet recorded."""
