@@ -8,7 +8,7 @@ the audit log (who, when, authority, date, how many tables; never a child's iden
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -22,23 +22,15 @@ from selfeval.evaluation.readiness_pack import (
 )
 from selfeval.outputs.render import to_html, to_pdf_bytes
 from selfeval.web.audit import record_request
-from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
+from selfeval.web.views.base import download, scope_or_404
 from selfeval.web.views.evaluation import blocks_for_template
-
-MIME = {
-    "html": "text/html; charset=utf-8",
-    "pdf": "application/pdf",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _pack(request: HttpRequest):  # type: ignore[no-untyped-def]
     """(scope, pack or None, the problem or None, the audience)."""
-    sc = request_scope(request)
-    if sc is None:
-        raise Http404("the store holds no returns yet")
+    sc = scope_or_404(request)
     audience: Audience = "public" if needs_control(request.user) else "internal"
     try:
         return sc, pack_from_store(get_store(), sc.la_code, sc.at), None, audience
@@ -89,8 +81,4 @@ def annex_a_pack_download(request: HttpRequest, fmt: str) -> HttpResponse:
         body = to_html(document(pack, audience)).encode()
     if audience == "internal":
         _audit(request, pack, "download child-level", fmt.upper())
-    resp = HttpResponse(body, content_type=MIME[fmt])
-    name = f"annex-a-pack-{pack.la_code}-{pack.at.isoformat()}.{fmt}"
-    resp["Content-Disposition"] = f'attachment; filename="{name}"'
-    resp["Cache-Control"] = "no-store"
-    return resp
+    return download(body, fmt, f"annex-a-pack-{pack.la_code}-{pack.at.isoformat()}", no_store=True)

@@ -14,11 +14,11 @@ from django.views.decorators.http import require_GET
 
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators import ChildList, NotChildLevel
-from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import cached_figures
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
 from selfeval.web.store import get_store
+from selfeval.web.views.base import table_download
 
 PER_PAGE = 50
 LABELS = {
@@ -26,7 +26,6 @@ LABELS = {
     "la_code": "Authority",
     "in_numerator": "In the numerator",
 }
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _list(request: HttpRequest, indicator_id: str):  # type: ignore[no-untyped-def]
@@ -115,10 +114,4 @@ def indicator_children_export(request: HttpRequest, indicator_id: str, fmt: str)
         format=fmt,
     )
     name = f"{ind.id}-children-{cl.result.la_code}-{sc.at.isoformat()}"
-    if fmt == "csv":
-        resp = HttpResponse(to_csv(cl.columns, cl.table()), content_type="text/csv; charset=utf-8")
-    else:
-        resp = HttpResponse(to_xlsx(cl.columns, cl.table(), title=ind.id[:31]), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    resp["Cache-Control"] = "no-store"
-    return resp
+    return table_download(cl.columns, cl.table(), fmt, name, title=ind.id, no_store=True)

@@ -27,9 +27,9 @@ from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
 from selfeval.settings import current
 from selfeval.web import narrative
 from selfeval.web.audit import record_request
-from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
+from selfeval.web.views.base import download, scope_or_404
 
 TITLES = {
     "introduction": "Introduction",
@@ -39,11 +39,6 @@ TITLES = {
 }
 ORDER = ["introduction", "context", *[a.key for a in AREAS], "progress"]
 ORDER += sorted(SECTIONS - set(ORDER))
-MIME = {
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "pdf": "application/pdf",
-    "html": "text/html; charset=utf-8",
-}
 
 
 class NarrativeForm(forms.Form):
@@ -60,13 +55,6 @@ def _section_or_404(section: str) -> str:
     if section not in SECTIONS:
         raise Http404("there is no such section")
     return section
-
-
-def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
-    sc = request_scope(request)
-    if sc is None:
-        raise Http404("the store holds no returns yet")
-    return sc
 
 
 def _texts(la: str) -> dict[str, str]:
@@ -100,7 +88,7 @@ def blocks_for_template(blocks) -> list[tuple[str, object]]:  # type: ignore[no-
 
 
 def evaluation(request: HttpRequest) -> HttpResponse:
-    sc = _scope(request)
+    sc = scope_or_404(request)
     texts = _texts(sc.la_code)
     sections = [(s, TITLES.get(s, s), bool(texts[s].strip())) for s in ORDER]
     return render(request, "web/evaluation.html", {"scope": sc, "sections": sections})
@@ -108,7 +96,7 @@ def evaluation(request: HttpRequest) -> HttpResponse:
 
 def evaluation_section(request: HttpRequest, section: str) -> HttpResponse:
     section = _section_or_404(section)
-    sc = _scope(request)
+    sc = scope_or_404(request)
     changed = narrative.current(sc.la_code, section)
     text = changed.text if changed else ""
     ctx = {
@@ -137,7 +125,7 @@ def _preview(sc, section: str, text: str, public: bool) -> dict:  # type: ignore
 @require_http_methods(["GET", "POST"])
 def evaluation_section_edit(request: HttpRequest, section: str) -> HttpResponse:
     section = _section_or_404(section)
-    sc = _scope(request)
+    sc = scope_or_404(request)
     form = NarrativeForm(request.POST or None, initial={"text": _texts(sc.la_code)[section]})
     if request.method == "POST" and form.is_valid():
         rev = narrative.save(
@@ -159,7 +147,7 @@ def evaluation_section_edit(request: HttpRequest, section: str) -> HttpResponse:
 def evaluation_section_history(request: HttpRequest, section: str) -> HttpResponse:
     """Every saved revision of a section, newest first, each with what it changed."""
     section = _section_or_404(section)
-    sc = _scope(request)
+    sc = scope_or_404(request)
     ctx = {
         "scope": sc,
         "section": section,
@@ -173,7 +161,7 @@ def evaluation_section_history(request: HttpRequest, section: str) -> HttpRespon
 def evaluation_section_restore(request: HttpRequest, section: str, number: int) -> HttpResponse:
     """Make an earlier revision's text current again (saved as a new revision)."""
     section = _section_or_404(section)
-    sc = _scope(request)
+    sc = scope_or_404(request)
     try:
         rev = narrative.restore(sc.la_code, section, number, request.user.get_username())
     except narrative.NarrativeRevision.DoesNotExist:
@@ -194,7 +182,7 @@ def evaluation_section_restore(request: HttpRequest, section: str, number: int) 
 def evaluation_section_preview(request: HttpRequest, section: str) -> HttpResponse:
     """The narrative as it is being typed, with its figures computed (an htmx fragment)."""
     section = _section_or_404(section)
-    sc = _scope(request)
+    sc = scope_or_404(request)
     ctx = _preview(sc, section, request.POST.get("text", ""), needs_control(request.user))
     request.audited = True  # a preview changes nothing
     return render(request, "web/_narrative_preview.html", ctx)
@@ -202,7 +190,7 @@ def evaluation_section_preview(request: HttpRequest, section: str) -> HttpRespon
 
 @require_http_methods(["GET", "POST"])
 def evaluation_findings(request: HttpRequest) -> HttpResponse:
-    sc = _scope(request)
+    sc = scope_or_404(request)
     store = get_store()
     since = sc.at.replace(year=sc.at.year - 1)
     found = draft_findings(FigureCache(store, sc.la_code), since, sc.at)
@@ -246,7 +234,7 @@ def _show(request: HttpRequest, sc, build, download: str) -> HttpResponse:  # ty
 
 
 def evaluation_preview(request: HttpRequest) -> HttpResponse:
-    return _show(request, _scope(request), _sef, "evaluation_download")
+    return _show(request, scope_or_404(request), _sef, "evaluation_download")
 
 
 def _download(request: HttpRequest, sc, build, name: str, fmt: str) -> HttpResponse:  # type: ignore[no-untyped-def]
@@ -259,13 +247,11 @@ def _download(request: HttpRequest, sc, build, name: str, fmt: str) -> HttpRespo
     )
     request.audited = True
     record_request(request, "download", f"{name}.{fmt}")
-    resp = HttpResponse(body, content_type=MIME[fmt])
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    return download(body, fmt, name)
 
 
 def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    sc = _scope(request)
+    sc = scope_or_404(request)
     return _download(request, sc, _sef, f"self-evaluation-{sc.la_code}-{sc.at:%Y-%m-%d}", fmt)
 
 
@@ -286,9 +272,9 @@ def _scrutiny(sc) -> Document:  # type: ignore[no-untyped-def]
 
 
 def scrutiny(request: HttpRequest) -> HttpResponse:
-    return _show(request, _scope(request), _scrutiny, "scrutiny_download")
+    return _show(request, scope_or_404(request), _scrutiny, "scrutiny_download")
 
 
 def scrutiny_download(request: HttpRequest, fmt: str) -> HttpResponse:
-    sc = _scope(request)
+    sc = scope_or_404(request)
     return _download(request, sc, _scrutiny, f"scrutiny-report-{sc.la_code}-{sc.at:%Y-%m-%d}", fmt)

@@ -15,11 +15,11 @@ from selfeval.benchmarks.spc import ControlChart
 from selfeval.indicators import Indicator, Result, catalogue
 from selfeval.indicators.export import format_value
 from selfeval.outputs.formatting import format_number
-from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web import cached_figures, charts
 from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import SUPPRESSED, needs_control, suppressed
 from selfeval.web.store import get_store
+from selfeval.web.views.base import table_download
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,6 @@ def _differs(r: Reconciled | None) -> str:
     return f"Differs from DfE's published figure ({published}): not used in findings"
 
 
-def _scope(request: HttpRequest):  # type: ignore[no-untyped-def]
-    return request_scope(request)
-
-
 def _cards(sc, control: bool) -> list[Figure]:  # type: ignore[no-untyped-def]
     store = get_store()
     by_id = {r.id: r for r in cached_figures.results_at(store, sc)}
@@ -110,7 +106,7 @@ def _cards(sc, control: bool) -> list[Figure]:  # type: ignore[no-untyped-def]
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every indicator's card: rendered once per store state, scope and audience (whether
     the reader is under disclosure control), then served from the cache."""
-    sc = _scope(request)
+    sc = request_scope(request)
     html = ""
     if sc is not None:
         control = needs_control(request.user)
@@ -136,7 +132,7 @@ def _series_rows(request: HttpRequest, ind: Indicator, sc) -> list[Figure]:  # t
 @require_GET
 def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
     ind = cached_figures.indicator_or_404(indicator_id)
-    sc = _scope(request)
+    sc = request_scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     current = rows[-1] if rows else None
     store = get_store()
@@ -163,7 +159,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
 def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
     """The series as SVG; values hidden by disclosure control are gaps in the line."""
     ind = cached_figures.indicator_or_404(indicator_id)
-    sc = _scope(request)
+    sc = request_scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     dates = [f.result.period_end for f in rows if f.result]
     values = [None if (f.hidden or f.result is None) else f.result.value for f in rows if f.result]
@@ -192,7 +188,7 @@ def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
 def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
     """The series as CSV or XLSX, under the same disclosure control as the page."""
     ind = cached_figures.indicator_or_404(indicator_id)
-    sc = _scope(request)
+    sc = request_scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
     header = [
         "indicator",
@@ -242,12 +238,4 @@ def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpR
                 ]
             )
     name = f"{ind.id}-{sc.la_code if sc else 'none'}"
-    if fmt == "csv":
-        resp = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
-    else:
-        resp = HttpResponse(
-            to_xlsx(header, table, title=ind.id),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    return table_download(header, table, fmt, name, title=ind.id)

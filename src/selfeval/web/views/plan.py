@@ -5,7 +5,7 @@ here people update an action's status."""
 from __future__ import annotations
 
 from django import forms
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
@@ -16,21 +16,14 @@ from selfeval.plans.records import STATUSES
 from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
 from selfeval.web.audit import record_request
-from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import needs_control
 from selfeval.web.ids import RecordIdField
 from selfeval.web.store import get_store
-
-
-def _la(request: HttpRequest) -> str:
-    sc = request_scope(request)
-    if sc is None:
-        raise Http404("the store holds no returns yet")
-    return sc.la_code
+from selfeval.web.views.base import scope_or_404
 
 
 def plan(request: HttpRequest) -> HttpResponse:
-    la = _la(request)
+    la = scope_or_404(request).la_code
     store = get_store()
     try:
         p = get_plan(store, la)
@@ -67,7 +60,7 @@ class ActionStatusForm(forms.Form):
 
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: HttpRequest) -> HttpResponse:
-    la = _la(request)
+    la = scope_or_404(request).la_code
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
         if not form.is_valid():

@@ -14,15 +14,13 @@ from selfeval.evaluation.engagement import engagement_pack
 from selfeval.indicators import catalogue
 from selfeval.outputs.disclosure import discloses
 from selfeval.outputs.formatting import format_number
-from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.region import RegionCell, RegionView
 from selfeval.web import cached_figures
 from selfeval.web.authorities import request_scope
 from selfeval.web.disclosure import SUPPRESSED, needs_control
 from selfeval.web.store import get_store
+from selfeval.web.views.base import table_download
 from selfeval.web.views.evaluation import _download
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass(frozen=True)
@@ -130,12 +128,7 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
             ]
         )
     name = f"region-{sc.at:%Y-%m-%d}"  # type: ignore[union-attr]
-    if fmt == "csv":
-        resp = HttpResponse(to_csv(header, table), content_type="text/csv; charset=utf-8")
-    else:
-        resp = HttpResponse(to_xlsx(header, table, title="region"), content_type=XLSX)
-    resp["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return resp
+    return table_download(header, table, fmt, name, title="region")
 
 
 @require_GET
