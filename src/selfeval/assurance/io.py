@@ -20,15 +20,14 @@ from selfeval.assurance.records import (
 )
 from selfeval.returns.detect import register
 from selfeval.returns.workbook import (
+    VALUES_ONLY,
     Column,
     Row,
     SheetSpec,
-    add_sheet,
-    describe_columns,
-    new_workbook,
+    has_sheets,
     open_workbook,
     read_sheet,
-    sheet_names,
+    write_workbook,
 )
 
 GRADES = tuple(LABELS.values())
@@ -112,8 +111,7 @@ def domain_columns(domains: Sequence[str]) -> list[Column]:
 
 def is_audits_workbook(path: Path) -> bool:
     """Whether a file is an audits workbook (by its sheets), for ``selfeval ingest``."""
-    names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
-    return AUDITS.name in names and WEEKS.name in names
+    return has_sheets(path, AUDITS, WEEKS)
 
 
 register("audits", is_audits_workbook)
@@ -227,8 +225,7 @@ INSTRUCTIONS = [
     "Rules: grades are Ofsted's four-point scale (choose from the list). Child IDs are the ids in",
     "the returns (the 903's CHILD, the CIN census's LAchildID): never names. Dates may not be in",
     "the future. The same child audited on the same day by the same auditor is a duplicate.",
-    "Enter values only: a workbook with formulas or macros is refused. A workbook with any",
-    "problem is refused whole, with the sheet, row and column named; nothing is half-loaded.",
+    *VALUES_ONLY,
     "Loading the same file again changes nothing.",
     "",
 ]
@@ -239,37 +236,26 @@ def write_audits_template(
 ) -> Path:
     """Write the audits workbook: instructions, header rows, drop-down lists; and ``data``'s
     records if given (that is the export, which reads back in unchanged)."""
-    extra = domain_columns(domains)
-    lines = list(INSTRUCTIONS)
-    for spec in SHEETS:
-        lines += describe_columns(spec, extra if spec is AUDITS else ())
-    wb = new_workbook("Practice weeks and case audits", lines)
     d = data or AssuranceData()
-    add_sheet(wb, WEEKS, [(w.name, w.start_date, w.end_date, w.notes) for w in d.practice_weeks])
-    add_sheet(wb, AUDITS, [_audit_row(a, domains) for a in d.audits], extra)
-    add_sheet(
-        wb,
-        DIPS,
+    weeks = [(w.name, w.start_date, w.end_date, w.notes) for w in d.practice_weeks]
+    dips = [
+        (s.theme, s.sample_date, s.practice_week, s.sampled_by, "; ".join(s.child_ids), s.findings)
+        for s in d.dip_samples
+    ]
+    evidence = [
+        (e.kind, e.received_date, e.child_id, e.team, e.summary, e.outcome) for e in d.evidence
+    ]
+    return write_workbook(
+        path,
+        "Practice weeks and case audits",
+        INSTRUCTIONS,
         [
-            (
-                s.theme,
-                s.sample_date,
-                s.practice_week,
-                s.sampled_by,
-                "; ".join(s.child_ids),
-                s.findings,
-            )
-            for s in d.dip_samples
+            (WEEKS, weeks, ()),
+            (AUDITS, [_audit_row(a, domains) for a in d.audits], domain_columns(domains)),
+            (DIPS, dips, ()),
+            (EVIDENCE, evidence, ()),
         ],
     )
-    add_sheet(
-        wb,
-        EVIDENCE,
-        [(e.kind, e.received_date, e.child_id, e.team, e.summary, e.outcome) for e in d.evidence],
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path
 
 
 def _audit_row(a: Audit, domains: Sequence[str]) -> tuple:

@@ -19,15 +19,14 @@ from selfeval.plans.records import (
 )
 from selfeval.returns.detect import register
 from selfeval.returns.workbook import (
+    VALUES_ONLY,
     Column,
     Row,
     SheetSpec,
-    add_sheet,
-    describe_columns,
-    new_workbook,
+    has_sheets,
     open_workbook,
     read_sheet,
-    sheet_names,
+    write_workbook,
 )
 
 PRIORITIES = SheetSpec(
@@ -81,8 +80,7 @@ SHEETS = (PRIORITIES, ACTIONS, TARGETS)
 
 def is_plan_workbook(path: Path) -> bool:
     """Whether a file is an improvement-plan workbook (by its sheets)."""
-    names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
-    return PRIORITIES.name in names and ACTIONS.name in names
+    return has_sheets(path, PRIORITIES, ACTIONS)
 
 
 register("plan", is_plan_workbook)
@@ -165,8 +163,7 @@ INSTRUCTIONS = [
     "to indicator ids. Load it with: selfeval ingest FILE --kind plan --la CODE",
     "",
     "Loading a plan year again replaces that year's plan in the store (the workbook is the plan).",
-    "Enter values only: a workbook with formulas or macros is refused. A workbook with any",
-    "problem is refused whole, with the sheet, row and column named; nothing is half-loaded.",
+    *VALUES_ONLY,
     "",
 ]
 
@@ -174,51 +171,38 @@ INSTRUCTIONS = [
 def write_plan_template(path: Path, plan: Plan | None = None) -> Path:
     """Write the plan workbook: instructions, header rows, drop-down lists; and ``plan``'s
     rows if given (that is the export, which reads back in unchanged)."""
-    lines = list(INSTRUCTIONS)
-    for spec in SHEETS:
-        lines += describe_columns(spec)
-    wb = new_workbook("Improvement plan", lines)
     p = plan or Plan("")
-    add_sheet(
-        wb,
-        PRIORITIES,
-        [
-            (
-                p.plan_year,
-                x.ref,
-                x.title,
-                x.description,
-                x.origin,
-                x.origin_detail,
-                x.status,
-                x.progress,
-            )
-            for x in p.priorities
-        ],
+    priorities = [
+        (
+            p.plan_year,
+            x.ref,
+            x.title,
+            x.description,
+            x.origin,
+            x.origin_detail,
+            x.status,
+            x.progress,
+        )
+        for x in p.priorities
+    ]
+    actions = [
+        (a.priority_ref, a.ref, a.action, a.owner, a.due_date, a.status, a.evidence_of_impact)
+        for a in p.actions
+    ]
+    targets = [
+        (
+            t.priority_ref,
+            t.indicator_id,
+            t.target_value,
+            t.target_date,
+            t.baseline_value,
+            t.baseline_date,
+        )
+        for t in p.targets
+    ]
+    return write_workbook(
+        path,
+        "Improvement plan",
+        INSTRUCTIONS,
+        [(PRIORITIES, priorities, ()), (ACTIONS, actions, ()), (TARGETS, targets, ())],
     )
-    add_sheet(
-        wb,
-        ACTIONS,
-        [
-            (a.priority_ref, a.ref, a.action, a.owner, a.due_date, a.status, a.evidence_of_impact)
-            for a in p.actions
-        ],
-    )
-    add_sheet(
-        wb,
-        TARGETS,
-        [
-            (
-                t.priority_ref,
-                t.indicator_id,
-                t.target_value,
-                t.target_date,
-                t.baseline_value,
-                t.baseline_date,
-            )
-            for t in p.targets
-        ],
-    )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    wb.save(path)
-    return path

@@ -318,6 +318,40 @@ def add_sheet(
     return ws
 
 
+VALUES_ONLY = (
+    "Enter values only: a workbook with formulas or macros is refused. A workbook with any",
+    "problem is refused whole, with the sheet, row and column named; nothing is half-loaded.",
+)
+"""The rule every workbook's instructions state (what ``read_sheet`` refuses)."""
+
+
+def has_sheets(path: Path, *specs: SheetSpec) -> bool:
+    """Whether ``path`` is a workbook holding every one of those sheets (how ``selfeval
+    ingest`` tells a kind of workbook)."""
+    names = set(sheet_names(path)) if path.suffix.lower() == ".xlsx" else set()
+    return all(s.name in names for s in specs)
+
+
+def write_workbook(
+    path: Path,
+    title: str,
+    instructions: Sequence[str],
+    sheets: Sequence[tuple[SheetSpec, Sequence[Sequence[CellValue]], Sequence[Column]]],
+) -> Path:
+    """Write a workbook: its instructions (``instructions``, then what each sheet's columns
+    hold), then each ``(spec, rows, extra columns)`` sheet with its header, drop-down lists
+    and rows (a template where there are none; else an export that reads back unchanged)."""
+    lines = list(instructions)
+    for spec, _, extra in sheets:
+        lines += describe_columns(spec, extra)
+    wb = new_workbook(title, lines)
+    for spec, rows, extra in sheets:
+        add_sheet(wb, spec, rows, extra)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(path)
+    return path
+
+
 def describe_columns(spec: SheetSpec, extra: Sequence[Column] = ()) -> list[str]:
     """Instruction lines for one sheet: what each column holds."""
     lines = [f"Sheet '{spec.name}': {spec.about}".rstrip()]
