@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
-from selfeval.errors import UsageError
+from selfeval.cli.base import DATE, LA_CODE, Context, cli, format_for, out_option, pass_ctx
 from selfeval.evaluation.readiness import pack_from_store, read_population
 from selfeval.evaluation.readiness_pack import FORMATS, child_level_tables, write_pack
+from selfeval.store import which_authority
 
 
 @cli.group("annex-a")
@@ -24,11 +24,7 @@ def annex_a() -> None:
     "--at", type=DATE, required=True, help="The latest Annex A on or before this date is used."
 )
 @click.option("--format", "fmt", type=click.Choice(FORMATS), help="Default: from --out.")
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The file to write (default: annex-a-LA-DATE.FORMAT here).",
-)
+@out_option("The file to write (default: annex-a-LA-DATE.FORMAT here).")
 @click.option(
     "--child-level-readers",
     is_flag=True,
@@ -54,15 +50,9 @@ def report(
     """Write the inspection-readiness pack: each list's volumes, timeliness, who it is about,
     children's journeys, disproportionality, and Annex A beside the other returns."""
     if fmt is None:
-        fmt = out.suffix.lstrip(".").lower() if out is not None else "html"
-        if fmt not in FORMATS:
-            raise click.UsageError(f"give --format {'|'.join(FORMATS)} (or an --out ending in one)")
+        fmt = format_for(out, fmt, FORMATS) if out is not None else "html"
     store = ctx.store()
-    if la_code is None:
-        las = store.la_codes()
-        if len(las) != 1:
-            raise UsageError(f"the store holds {len(las)} authorities: give --la")
-        la_code = las[0]
+    la_code = which_authority(store.la_codes(), la_code)
     pop = read_population(population) if population is not None else None
     pack = pack_from_store(store, la_code, at, population=pop)
     out = out or Path(f"annex-a-{la_code}-{pack.at.isoformat()}.{fmt}")

@@ -11,7 +11,7 @@ import click
 from selfeval.assurance import repository as repo
 from selfeval.assurance.io import write_audits_template
 from selfeval.assurance.summary import summarise
-from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli, pass_ctx
+from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli, out_option, pass_ctx
 
 LA_OPTION = click.option(
     "--la", "la_code", type=LA_CODE, help="The authority (default: the only one with audits)."
@@ -88,9 +88,7 @@ def summary_lines(la: str, s: dict) -> list[str]:
 
 @audits.command()
 @LA_OPTION
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
-)
+@out_option("File to write.", required=True)
 @pass_ctx
 def export(ctx: Context, la_code: str | None, out: Path) -> None:
     """Write the authority's practice weeks, audits, dip samples and evidence as the workbook."""

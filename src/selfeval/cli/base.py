@@ -6,8 +6,11 @@ validation fails, 2 on a usage error; errors are one sentence unless ``--debug``
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
+from typing import Any
 
 import click
 
@@ -98,3 +101,43 @@ class LaCode(click.ParamType):
 
 
 LA_CODE = LaCode()
+
+
+IDS = click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
+NEIGHBOURS = click.option(
+    "--neighbours",
+    "model",
+    type=click.Choice(["2021", "2025"]),
+    default="2021",
+    show_default=True,
+    help="Which statistical-neighbour model.",
+)
+
+
+def format_option(
+    formats: Sequence[str], default: str | None = "table", help: str | None = None
+) -> Callable[[Any], Any]:
+    """``--format`` among ``formats`` (``fmt``)."""
+    return click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(list(formats)),
+        default=default,
+        show_default=default is not None,
+        help=help,
+    )
+
+
+def out_option(help: str, *, required: bool = False) -> Callable[[Any], Any]:
+    """``--out FILE``."""
+    return click.option(
+        "--out", type=click.Path(dir_okay=False, path_type=Path), required=required, help=help
+    )
+
+
+def format_for(out: Path | None, fmt: str | None, formats: Sequence[str]) -> str:
+    """The format asked for: ``--format``, else the ending of ``--out``."""
+    fmt = fmt or (out.suffix.lstrip(".").lower() if out is not None else "")
+    if fmt not in formats:
+        raise click.UsageError(f"give --format {'|'.join(formats)} (or an --out ending in one)")
+    return fmt

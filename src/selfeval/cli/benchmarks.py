@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import IDS, LA_CODE, NEIGHBOURS, Context, cli, format_option, pass_ctx
 
 
 @cli.group()
@@ -38,23 +38,14 @@ def _fmt(v: float | None, unit: str) -> str:
 @benchmarks.command()
 @click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority's DfE code.")
 @click.option("--year", type=int, required=True, help="The published year (time_period).")
-@click.option(
-    "--neighbours",
-    "model",
-    type=click.Choice(["2021", "2025"]),
-    default="2021",
-    show_default=True,
-    help="Which statistical-neighbour model.",
-)
+@NEIGHBOURS
 @click.option(
     "--computed",
     is_flag=True,
     help="Compare the store's own computed figures instead of DfE's published ones.",
 )
-@click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
-@click.option(
-    "--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True
-)
+@IDS
+@format_option(["table", "json"])
 @pass_ctx
 def show(
     ctx: Context,
@@ -125,14 +116,7 @@ def fetch(out: Path, manifest: Path | None, base_url: str | None, timeout: float
 @click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority's DfE code.")
 @click.option("--year", type=int, required=True, help="The published year (time_period).")
 @click.option("--id", "indicator_id", required=True, help="The indicator.")
-@click.option(
-    "--neighbours",
-    "model",
-    type=click.Choice(["2021", "2025"]),
-    default="2021",
-    show_default=True,
-    help="Which statistical-neighbour model.",
-)
+@NEIGHBOURS
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),

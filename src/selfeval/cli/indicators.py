@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli
+from selfeval.cli.base import DATE, IDS, LA_CODE, Context, audit, cli, format_option, out_option
 from selfeval.indicators import (
     Basis,
     catalogue,
@@ -53,20 +53,10 @@ BASIS = click.option(
 @click.option("--every", type=click.Choice(["month"]), help="Series step (month-ends).")
 @PERIOD
 @click.option("--la", "la_code", type=LA_CODE, help="One authority (default: all in the store).")
-@click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
+@IDS
 @BASIS
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "csv", "xlsx"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (needed for xlsx; default: standard output).",
-)
+@format_option(["table", "json", "csv", "xlsx"])
+@out_option("Write to this file (needed for xlsx; default: standard output).")
 @click.pass_context
 def indicators(
     click_ctx: click.Context,
@@ -167,11 +157,7 @@ def info(indicator_id: str) -> None:
 
 
 @indicators.command()
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the page here (default: standard output), e.g. docs/indicators.md.",
-)
+@out_option("Write the page here (default: standard output), e.g. docs/indicators.md.")
 def docs(out: Path | None) -> None:
     """Write the indicator reference page (docs/indicators.md) from the catalogue."""
     text = catalogue_markdown(catalogue())

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from selfeval.assurance.repository import authority
-from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import DATE, LA_CODE, Context, cli, out_option, pass_ctx
 from selfeval.plans import repository as repo
 from selfeval.plans.io import write_plan_template
 from selfeval.plans.progress import plan_report
@@ -52,9 +52,7 @@ def show(
 @plan.command()
 @LA_OPTION
 @YEAR_OPTION
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
-)
+@out_option("File to write.", required=True)
 @pass_ctx
 def export(ctx: Context, la_code: str | None, plan_year: str | None, out: Path) -> None:
     """Write the plan as the plan workbook (it reads back in unchanged)."""

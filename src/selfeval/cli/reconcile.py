@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import IDS, LA_CODE, Context, cli, format_option, out_option, pass_ctx
 
 
 @cli.command()
@@ -18,19 +18,9 @@ from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
     required=True,
     help="The return year (2020 = the 2019/20 returns; the workforce census of September 2019).",
 )
-@click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["table", "json", "xlsx"]),
-    default="table",
-    show_default=True,
-)
-@click.option(
-    "--out",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write to this file (required for xlsx).",
-)
+@IDS
+@format_option(["table", "json", "xlsx"])
+@out_option("Write to this file (required for xlsx).")
 @pass_ctx
 def reconcile(
     ctx: Context, la_code: str, year: int, ids: tuple[str, ...], fmt: str, out: Path | None

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import DATE, IDS, LA_CODE, Context, cli, format_option, out_option, pass_ctx
 from selfeval.errors import NoData
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.indicators.backends import ENGINES, backend
@@ -25,7 +25,7 @@ from selfeval.region import region_view
     multiple=True,
     help="Only these authorities (repeatable; default: every one in the store).",
 )
-@click.option("--id", "ids", multiple=True, help="Only these indicators (repeatable).")
+@IDS
 @click.option(
     "--period", type=click.Choice(["year", "quarter", "month"]), default="year", show_default=True
 )
@@ -85,12 +85,8 @@ def region(
 @region.command("pack")
 @click.option("--la", "la_code", type=LA_CODE, required=True, help="The authority.")
 @click.option("--at", type=DATE, required=True, help="Figures at this date.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["pdf", "docx", "html"]), default="pdf", show_default=True
-)
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
-)
+@format_option(["pdf", "docx", "html"], default="pdf")
+@out_option("File to write.", required=True)
 @pass_ctx
 def pack(ctx: Context, la_code: str, at: date, fmt: str, out: Path) -> None:
     """The annual engagement meeting pack for one authority (small counts shown as c)."""

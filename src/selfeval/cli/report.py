@@ -7,13 +7,13 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import DATE, LA_CODE, Context, cli, pass_ctx
-from selfeval.errors import SelfevalError, UsageError
+from selfeval.cli.base import DATE, LA_CODE, Context, cli, format_for, pass_ctx
+from selfeval.errors import SelfevalError
 from selfeval.evaluation import FigureCache, SefOptions, build_scrutiny, build_sef, load_council
 from selfeval.evaluation.publish import example_council_path
 from selfeval.evaluation.report_check import check_file
 from selfeval.outputs.render import FORMATS, write
-from selfeval.store import Store
+from selfeval.store import Store, which_authority
 
 
 class PeriodType(click.ParamType):
@@ -36,22 +36,8 @@ class PeriodType(click.ParamType):
 PERIOD = PeriodType()
 
 
-def _format_for(out: Path, fmt: str | None) -> str:
-    fmt = fmt or out.suffix.lstrip(".").lower()
-    if fmt not in FORMATS:
-        raise click.UsageError(f"give --format {'|'.join(FORMATS)} (or an --out ending in one)")
-    return fmt
-
-
 def _only_la(store: Store, la_code: str | None) -> str:
-    if la_code:
-        return la_code
-    las = store.la_codes()
-    if len(las) != 1:
-        raise UsageError(
-            f"the store holds {len(las)} authorities ({', '.join(las) or 'none'}): give --la"
-        )
-    return las[0]
+    return which_authority(store.la_codes(), la_code)
 
 
 @cli.group()
@@ -102,7 +88,7 @@ def sef(
     if at is None and period is None:
         raise click.UsageError("give --at DATE or --period FROM:TO")
     at = at or period[1]  # type: ignore[index]
-    fmt = _format_for(out, fmt)
+    fmt = format_for(out, fmt, FORMATS)
     store = ctx.store()
     la = _only_la(store, la_code)
     record = FigureCache(store, la, public=not child_level_readers)
@@ -146,7 +132,7 @@ def scrutiny(
     narrative: Path | None,
 ) -> None:
     """The covering report for the council's scrutiny panel, in the council's template."""
-    fmt = _format_for(out, fmt)
+    fmt = format_for(out, fmt, FORMATS)
     cfg = load_council(config)
     record = FigureCache(ctx.store(), cfg.la_code)
     built = build_scrutiny(record, cfg, at=at, since=since, narrative=narrative)

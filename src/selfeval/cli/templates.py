@@ -6,14 +6,12 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
+from selfeval.cli.base import LA_CODE, Context, cli, out_option, pass_ctx
 
 
 @cli.command()
 @click.argument("kind", type=click.Choice(["audits", "plan"]))
-@click.option(
-    "--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="File to write."
-)
+@out_option("File to write.", required=True)
 @click.option(
     "--la",
     "la_code",
