@@ -82,8 +82,7 @@ class _Tables:
     def __init__(self) -> None:
         self.rows: dict[str, list[tuple[str | None, ...]]] = {s.source: [] for s in CIN.values()}
         self.lines: dict[str, list[int]] = {s.source: [] for s in CIN.values()}
-        self.unread: dict[str, int] = {}
-        """Elements not kept (parent/name: how many), for the load's report."""
+        self.unread = xml.Unread(KNOWN_ELEMENTS)
 
     def add(self, table: str, line: int | None, row: tuple[str | None, ...]) -> None:
         self.rows[table].append(row)
@@ -155,11 +154,7 @@ def _child(out: _Tables, child: etree._Element, name: str) -> None:
             out.add("PreProceedings", pp.sourceline, d_ids + _values(pp, _PRE))
         _plans(out, detail, child_id, detail_id)
     _plans(out, child, child_id, detail_id)
-    for el in child.iter():
-        if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
-            parent = el.getparent()
-            where = f"{xml.tag_of(parent)}/{el.tag}" if parent is not None else el.tag
-            out.unread[where] = out.unread.get(where, 0) + 1
+    out.unread.count(child)
 
 
 def _header(out: _Tables, header: etree._Element) -> dict[str, str | None]:
@@ -262,16 +257,7 @@ def read(
         for spec in CIN.values()
         if return_year >= COLLECTED_FROM.get(spec.name, 0) or out.rows[spec.source]
     }
-    if out.unread:
-        said = ", ".join(f"{n} {w}" for w, n in sorted(out.unread.items()))
-        warnings.append(
-            InputWarning(
-                Location(name),
-                "not-read",
-                f"{sum(out.unread.values())} elements that selfeval does not keep were left "
-                f"out: {said}",
-            )
-        )
+    warnings += out.unread.warnings(name)
     for table, first in COLLECTED_FROM.items():
         if return_year < first and out.rows[CIN[table].source]:
             warnings.append(

@@ -18,7 +18,7 @@ from lxml import etree
 
 from selfeval.errors import InputError, Location
 from selfeval.returns import xml
-from selfeval.returns.base import MAX_BYTES, InputWarning, ReturnTables
+from selfeval.returns.base import MAX_BYTES, ReturnTables
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903
 from selfeval.schema.ssda903 import COLLECTED_FROM
@@ -53,7 +53,7 @@ class _Rows:
     def __init__(self) -> None:
         self.rows: dict[str, list[dict[str, str | None]]] = {n: [] for n in SSDA903}
         self.lines: dict[str, list[int]] = {n: [] for n in SSDA903}
-        self.unread: dict[str, int] = {}
+        self.unread = xml.Unread(KNOWN_ELEMENTS)
 
     def add(self, table: str, line: int | None, values: dict[str, str | None]) -> None:
         self.rows[table].append(values)
@@ -84,11 +84,7 @@ def _child(out: _Rows, child: etree._Element, name: str) -> None:
                 block_table = _HEADER_BLOCKS.get(sub.tag) if isinstance(sub.tag, str) else None
                 if block_table:
                     out.add(block_table, sub.sourceline, values | _leaves(sub))
-    for el in child.iter():
-        if isinstance(el.tag, str) and el.tag not in KNOWN_ELEMENTS:
-            parent = el.getparent()
-            where = f"{xml.tag_of(parent)}/{el.tag}" if parent is not None else el.tag
-            out.unread[where] = out.unread.get(where, 0) + 1
+    out.unread.count(child)
 
 
 def read(
@@ -124,19 +120,12 @@ def read(
         for table in SSDA903
         if out.rows[table] or _collected(table, return_year)
     }
-    warnings = []
-    if out.unread:
-        said = ", ".join(f"{n} {w}" for w, n in sorted(out.unread.items()))
-        warnings.append(
-            InputWarning(
-                Location(name),
-                "not-read",
-                f"{sum(out.unread.values())} elements that selfeval does not keep were left "
-                f"out: {said}",
-            )
-        )
     return ReturnTables(
-        tables, kind=KIND, la_code=la_code, return_year=return_year, warnings=warnings
+        tables,
+        kind=KIND,
+        la_code=la_code,
+        return_year=return_year,
+        warnings=out.unread.warnings(name),
     )
 
 

@@ -7,14 +7,14 @@ libxml2's own limits (depth, text size) stay on (``huge_tree`` off).
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Collection, Generator
 from pathlib import Path
 from typing import Literal
 
 from lxml import etree
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import MAX_BYTES, check_file
+from selfeval.returns.base import MAX_BYTES, InputWarning, check_file
 
 
 def iterparse(
@@ -130,3 +130,34 @@ def head(path: Path, max_events: int = 200) -> dict[str, str | None]:
     finally:
         events.close()
     return out
+
+
+class Unread:
+    """The elements of a return that no table keeps, counted by ``parent/name``, for the
+    load's report (a reader keeps what DfE's specification names and says what it left)."""
+
+    def __init__(self, known: Collection[str]) -> None:
+        self.known = known
+        self.counts: dict[str, int] = {}
+
+    def count(self, element: etree._Element) -> None:
+        """Count the unknown elements in ``element`` (itself included)."""
+        for el in element.iter():
+            if isinstance(el.tag, str) and el.tag not in self.known:
+                parent = el.getparent()
+                where = f"{tag_of(parent)}/{el.tag}" if parent is not None else el.tag
+                self.counts[where] = self.counts.get(where, 0) + 1
+
+    def warnings(self, file: str) -> list[InputWarning]:
+        """One warning naming how many of each were left out, or none."""
+        if not self.counts:
+            return []
+        said = ", ".join(f"{n} {w}" for w, n in sorted(self.counts.items()))
+        return [
+            InputWarning(
+                Location(file),
+                "not-read",
+                f"{sum(self.counts.values())} elements that selfeval does not keep were left "
+                f"out: {said}",
+            )
+        ]
