@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path, register_converter
+from django.http import HttpResponse
+from django.urls import URLPattern, include, path, register_converter
 
 from selfeval.web.ids import IdConverter
 from selfeval.web.views import (
@@ -50,106 +53,66 @@ register_converter(IdConverter, "id")
 register_converter(PackFormatConverter, "pack")
 
 
+def page(route: str, view: Callable[..., HttpResponse]) -> URLPattern:
+    """A page's URL, named for its view (the name ``roles.MATRIX`` and templates use)."""
+    return path(route, view, name=view.__name__)
+
+
 urlpatterns = [
-    path("", indicators.dashboard, name="dashboard"),
+    page("", indicators.dashboard),
     path("sign-in/", accounts.SignInView.as_view(), name="sign_in"),
     path("sign-out/", accounts.SignOutView.as_view(), name="sign_out"),
-    path("healthz", accounts.healthz, name="healthz"),
+    page("healthz", accounts.healthz),
     # figures
-    path("indicators/", indicators.indicators, name="indicators"),
-    path("annex-a/", annex_a.annex_a_pack, name="annex_a_pack"),
-    path(
-        "annex-a/readiness-pack.<pack:fmt>",
-        annex_a.annex_a_pack_download,
-        name="annex_a_pack_download",
-    ),
-    path("indicators/<slug:indicator_id>/", indicators.indicator, name="indicator"),
-    path(
-        "indicators/<slug:indicator_id>/chart.svg",
-        indicators.indicator_chart,
-        name="indicator_chart",
-    ),
-    path(
-        "indicators/<slug:indicator_id>/export.<table:fmt>",
-        indicators.indicator_export,
-        name="indicator_export",
-    ),
-    path(
-        "indicators/<slug:indicator_id>/children/",
-        children.indicator_children,
-        name="indicator_children",
-    ),
-    path(
-        "indicators/<slug:indicator_id>/children.<table:fmt>",
-        children.indicator_children_export,
-        name="indicator_children_export",
-    ),
+    page("indicators/", indicators.indicators),
+    page("annex-a/", annex_a.annex_a_pack),
+    page("annex-a/readiness-pack.<pack:fmt>", annex_a.annex_a_pack_download),
+    page("indicators/<slug:indicator_id>/", indicators.indicator),
+    page("indicators/<slug:indicator_id>/chart.svg", indicators.indicator_chart),
+    page("indicators/<slug:indicator_id>/export.<table:fmt>", indicators.indicator_export),
+    page("indicators/<slug:indicator_id>/children/", children.indicator_children),
+    page("indicators/<slug:indicator_id>/children.<table:fmt>", children.indicator_children_export),
     # loads
-    path("loads/", loads.loads, name="loads"),
-    path("loads/upload/", loads.load_upload, name="load_upload"),
-    path("loads/<id:load_id>/", loads.load, name="load"),
-    path("loads/<id:load_id>/undo/", loads.load_undo, name="load_undo"),
+    page("loads/", loads.loads),
+    page("loads/upload/", loads.load_upload),
+    page("loads/<id:load_id>/", loads.load),
+    page("loads/<id:load_id>/undo/", loads.load_undo),
     # assurance
-    path("assurance/weeks/", assurance.practice_weeks, name="practice_weeks"),
-    path("assurance/weeks/new/", assurance.practice_week_new, name="practice_week_new"),
-    path("assurance/weeks/<id:week_id>/", assurance.practice_week, name="practice_week"),
-    path("assurance/audits/new/", assurance.audit_new, name="audit_new"),
-    path("assurance/audits/<id:audit_id>/", assurance.audit, name="audit"),
-    path(
-        "assurance/audits/<id:audit_id>/moderate/", assurance.audit_moderate, name="audit_moderate"
-    ),
+    page("assurance/weeks/", assurance.practice_weeks),
+    page("assurance/weeks/new/", assurance.practice_week_new),
+    page("assurance/weeks/<id:week_id>/", assurance.practice_week),
+    page("assurance/audits/new/", assurance.audit_new),
+    page("assurance/audits/<id:audit_id>/", assurance.audit),
+    page("assurance/audits/<id:audit_id>/moderate/", assurance.audit_moderate),
     # the improvement plan
-    path("plan/", plan.plan, name="plan"),
-    path("plan/edit/", plan.plan_edit, name="plan_edit"),
+    page("plan/", plan.plan),
+    page("plan/edit/", plan.plan_edit),
     # the self-evaluation
-    path("evaluation/", evaluation.evaluation, name="evaluation"),
-    path("evaluation/findings/", evaluation.evaluation_findings, name="evaluation_findings"),
-    path("evaluation/preview/", evaluation.evaluation_preview, name="evaluation_preview"),
-    path(
-        "evaluation/self-evaluation.<doc:fmt>",
-        evaluation.evaluation_download,
-        name="evaluation_download",
-    ),
-    path("evaluation/<slug:section>/", evaluation.evaluation_section, name="evaluation_section"),
-    path(
-        "evaluation/<slug:section>/edit/",
-        evaluation.evaluation_section_edit,
-        name="evaluation_section_edit",
-    ),
-    path(
-        "evaluation/<slug:section>/preview/",
-        evaluation.evaluation_section_preview,
-        name="evaluation_section_preview",
-    ),
-    path(
-        "evaluation/<slug:section>/history/",
-        evaluation.evaluation_section_history,
-        name="evaluation_section_history",
-    ),
-    path(
+    page("evaluation/", evaluation.evaluation),
+    page("evaluation/findings/", evaluation.evaluation_findings),
+    page("evaluation/preview/", evaluation.evaluation_preview),
+    page("evaluation/self-evaluation.<doc:fmt>", evaluation.evaluation_download),
+    page("evaluation/<slug:section>/", evaluation.evaluation_section),
+    page("evaluation/<slug:section>/edit/", evaluation.evaluation_section_edit),
+    page("evaluation/<slug:section>/preview/", evaluation.evaluation_section_preview),
+    page("evaluation/<slug:section>/history/", evaluation.evaluation_section_history),
+    page(
         "evaluation/<slug:section>/history/<id:number>/restore/",
         evaluation.evaluation_section_restore,
-        name="evaluation_section_restore",
     ),
     # the scrutiny report
-    path("scrutiny/", evaluation.scrutiny, name="scrutiny"),
-    path(
-        "scrutiny/scrutiny-report.<doc:fmt>", evaluation.scrutiny_download, name="scrutiny_download"
-    ),
+    page("scrutiny/", evaluation.scrutiny),
+    page("scrutiny/scrutiny-report.<doc:fmt>", evaluation.scrutiny_download),
     # the regional view
-    path("region/", region.region, name="region"),
-    path("region/export.<table:fmt>", region.region_export, name="region_export"),
-    path(
-        "region/<la:la_code>/engagement-pack.<doc:fmt>",
-        region.region_pack,
-        name="region_pack",
-    ),
+    page("region/", region.region),
+    page("region/export.<table:fmt>", region.region_export),
+    page("region/<la:la_code>/engagement-pack.<doc:fmt>", region.region_pack),
     # users, roles and the audit log
-    path("users/", users.users, name="users"),
-    path("users/new/", users.user_new, name="user_new"),
-    path("users/<id:user_id>/role/", users.user_role, name="user_role"),
-    path("users/<id:user_id>/authorities/", users.user_authorities, name="user_authorities"),
-    path("audit-log/", users.audit_log, name="audit_log"),
+    page("users/", users.users),
+    page("users/new/", users.user_new),
+    page("users/<id:user_id>/role/", users.user_role),
+    page("users/<id:user_id>/authorities/", users.user_authorities),
+    page("audit-log/", users.audit_log),
     path("admin/", admin.site.urls),
 ]
 
