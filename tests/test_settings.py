@@ -12,13 +12,7 @@ from selfeval.settings import DEFAULT_URL, SETTINGS, Settings, current, settings
 ROOT = Path(__file__).resolve().parent.parent
 SRC = ROOT / "src" / "selfeval"
 
-READERS_OF_THE_ENVIRONMENT = {
-    "settings.py",
-    # Django's own settings (security, sign-in, logging), documented in docs/web.md: not yet
-    # through selfeval.settings.
-    "web/settings.py",
-    "web/config.py",
-}
+READERS_OF_THE_ENVIRONMENT = {"settings.py"}
 
 
 def test_every_setting_is_a_typed_field():
@@ -75,3 +69,27 @@ def test_no_other_module_reads_the_environment():
             ):
                 found.append(f"{rel}:{node.lineno}")
     assert found == []
+
+
+def test_the_webs_settings_are_typed_too():
+    s = Settings.from_environ(
+        {
+            "SELFEVAL_ALLOWED_HOSTS": "selfeval.council.example, ,localhost",
+            "SELFEVAL_HTTPS": "yes",
+            "SELFEVAL_SIGNIN_MAX_DELAY_MINUTES": "0.5",
+        }
+    )
+    assert s.allowed_hosts == ("selfeval.council.example", "localhost")
+    assert s.https is True
+    assert s.signin_max_delay_minutes == 0.5
+    assert s.csrf_trusted_origins == () and s.oidc_client_id is None
+    default = Settings.from_environ({})
+    assert default.allowed_hosts == ("127.0.0.1", "localhost", "[::1]") and not default.https
+
+
+def test_settings_are_parsed_once_per_state_of_the_environment(monkeypatch):
+    monkeypatch.setenv("SELFEVAL_SPARK_BATCH", "7")
+    first = current()
+    assert current() is first and first.spark_batch == 7
+    monkeypatch.setenv("SELFEVAL_SPARK_BATCH", "8")
+    assert current() is not first and current().spark_batch == 8

@@ -84,6 +84,82 @@ SETTINGS: dict[str, Setting] = {
         "",
         "Tests only: kill the process at a named step of a load (crash-safety test).",
     ),
+    "allowed_hosts": Setting(
+        "SELFEVAL_ALLOWED_HOSTS",
+        "127.0.0.1,localhost,[::1]",
+        "The web's host names, separated by commas (Django's ALLOWED_HOSTS).",
+    ),
+    "csrf_trusted_origins": Setting(
+        "SELFEVAL_CSRF_TRUSTED_ORIGINS",
+        "",
+        "Origins trusted for forms, separated by commas, e.g. https://selfeval.council.example.",
+    ),
+    "https": Setting(
+        "SELFEVAL_HTTPS",
+        "0",
+        "1 behind a TLS-terminating reverse proxy: secure cookies, HSTS, redirect to HTTPS "
+        "(docs/web.md); `selfeval serve` refuses a non-loopback address without it.",
+    ),
+    "trusted_proxy": Setting(
+        "SELFEVAL_TRUSTED_PROXY",
+        "127.0.0.1",
+        "With SELFEVAL_HTTPS: the proxy's address (or `*`), whose X-Forwarded-Proto and "
+        "X-Forwarded-For are believed.",
+    ),
+    "signin_free_failures": Setting(
+        "SELFEVAL_SIGNIN_FREE_FAILURES",
+        "5",
+        "Failed sign-ins per account before each attempt must wait (docs/web.md).",
+    ),
+    "signin_free_failures_per_address": Setting(
+        "SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS",
+        "20",
+        "Failed sign-ins per address before each attempt must wait.",
+    ),
+    "signin_max_delay_minutes": Setting(
+        "SELFEVAL_SIGNIN_MAX_DELAY_MINUTES",
+        "15",
+        "The longest wait between sign-in attempts, in minutes.",
+    ),
+    "oidc_client_id": Setting(
+        "SELFEVAL_OIDC_CLIENT_ID",
+        "",
+        "Sign-in with Microsoft Entra ID (OpenID Connect): the application id; set, it turns "
+        "OIDC sign-in on.",
+    ),
+    "oidc_client_secret": Setting("SELFEVAL_OIDC_CLIENT_SECRET", "", "OIDC: the client secret."),
+    "oidc_tenant": Setting(
+        "SELFEVAL_OIDC_TENANT", "organizations", "OIDC: the Entra ID tenant (its id or name)."
+    ),
+    "oidc_authorization_endpoint": Setting(
+        "SELFEVAL_OIDC_AUTHORIZATION_ENDPOINT",
+        "",
+        "OIDC: the authorization endpoint; default the tenant's.",
+    ),
+    "oidc_token_endpoint": Setting(
+        "SELFEVAL_OIDC_TOKEN_ENDPOINT", "", "OIDC: the token endpoint; default the tenant's."
+    ),
+    "oidc_user_endpoint": Setting(
+        "SELFEVAL_OIDC_USER_ENDPOINT",
+        "",
+        "OIDC: the user-info endpoint; default Microsoft Graph's.",
+    ),
+    "oidc_jwks_endpoint": Setting(
+        "SELFEVAL_OIDC_JWKS_ENDPOINT", "", "OIDC: the signing keys' endpoint; default the tenant's."
+    ),
+    "static_root": Setting(
+        "SELFEVAL_STATIC_ROOT",
+        "",
+        "Where `collectstatic` puts the web's static files for a proxy to serve; default served "
+        "by the app from the package.",
+    ),
+    "cache_dir": Setting(
+        "SELFEVAL_CACHE_DIR",
+        "",
+        "A folder the web's workers share for cached figures (mode 0700: it holds pages of "
+        "children's lists); default each process its own memory.",
+    ),
+    "log_level": Setting("SELFEVAL_LOG_LEVEL", "WARNING", "The web's application log level."),
 }
 """What each setting is: its variable, its default, what it means (docs/settings.md)."""
 
@@ -107,6 +183,23 @@ class Settings:
     secret_key: str | None = None
     secret_key_file: Path | None = None
     crash_at: str | None = None
+    allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
+    csrf_trusted_origins: tuple[str, ...] = ()
+    https: bool = False
+    trusted_proxy: str = "127.0.0.1"
+    signin_free_failures: int = 5
+    signin_free_failures_per_address: int = 20
+    signin_max_delay_minutes: float = 15.0
+    oidc_client_id: str | None = None
+    oidc_client_secret: str = ""
+    oidc_tenant: str = "organizations"
+    oidc_authorization_endpoint: str | None = None
+    oidc_token_endpoint: str | None = None
+    oidc_user_endpoint: str | None = None
+    oidc_jwks_endpoint: str | None = None
+    static_root: str | None = None
+    cache_dir: str | None = None
+    log_level: str = "WARNING"
 
     @property
     def max_upload_bytes(self) -> int:
@@ -123,6 +216,13 @@ class Settings:
 
         def path(name: str) -> Path | None:
             return Path(raw[name]).expanduser() if name in raw else None
+
+        def listed(name: str) -> tuple[str, ...]:
+            text = raw.get(name, SETTINGS[name].default)
+            return tuple(x.strip() for x in text.split(",") if x.strip())
+
+        def number(name: str) -> str:
+            return raw.get(name, SETTINGS[name].default)
 
         size = raw.get("max_file_bytes", "")
         return cls(
@@ -141,18 +241,39 @@ class Settings:
             secret_key=raw.get("secret_key"),
             secret_key_file=path("secret_key_file"),
             crash_at=raw.get("crash_at"),
+            allowed_hosts=listed("allowed_hosts"),
+            csrf_trusted_origins=listed("csrf_trusted_origins"),
+            https=raw.get("https", "").lower() in {"1", "true", "yes", "on"},
+            trusted_proxy=raw.get("trusted_proxy", SETTINGS["trusted_proxy"].default),
+            signin_free_failures=int(number("signin_free_failures")),
+            signin_free_failures_per_address=int(number("signin_free_failures_per_address")),
+            signin_max_delay_minutes=float(number("signin_max_delay_minutes")),
+            oidc_client_id=raw.get("oidc_client_id"),
+            oidc_client_secret=raw.get("oidc_client_secret", ""),
+            oidc_tenant=raw.get("oidc_tenant", SETTINGS["oidc_tenant"].default),
+            oidc_authorization_endpoint=raw.get("oidc_authorization_endpoint"),
+            oidc_token_endpoint=raw.get("oidc_token_endpoint"),
+            oidc_user_endpoint=raw.get("oidc_user_endpoint"),
+            oidc_jwks_endpoint=raw.get("oidc_jwks_endpoint"),
+            static_root=raw.get("static_root"),
+            cache_dir=raw.get("cache_dir"),
+            log_level=raw.get("log_level", SETTINGS["log_level"].default),
         )
 
 
-_parsed: dict[tuple[tuple[str, str], ...], Settings] = {}
+_VARIABLES = tuple(s.env for s in SETTINGS.values())
+_parsed: dict[tuple[str | None, ...], Settings] = {}
 
 
 def current() -> Settings:
-    """This process's settings, from its environment as it is now (parsed once per state)."""
-    key = tuple((s.env, os.environ.get(s.env, "")) for s in SETTINGS.values())
+    """This process's settings, from its environment as it is now: parsed once per state of
+    the variables (a lookup of each, no parsing, on every later call: readers call it in hot
+    paths, and a test or command that changes a variable gets the new value)."""
+    key = tuple(map(os.environ.get, _VARIABLES))
     found = _parsed.get(key)
     if found is None:
-        found = _parsed[key] = Settings.from_environ(dict(key))
+        values = {k: v for k, v in zip(_VARIABLES, key, strict=True) if v is not None}
+        found = _parsed[key] = Settings.from_environ(values)
     return found
 
 
@@ -162,8 +283,8 @@ def settings_markdown() -> str:
         "# Settings",
         "",
         "selfeval reads these environment variables, and only these (`selfeval.settings`); "
-        "generated from `SETTINGS`, compared by a test. The web's own (Django's security, "
-        "sign-in, logging) are in docs/web.md.",
+        "generated from `SETTINGS`, compared by a test. docs/web.md says how the web's are used "
+        "in a deployment.",
         "",
         "| variable | default | meaning |",
         "| --- | --- | --- |",

@@ -45,25 +45,6 @@ def database_from_url(url: str) -> dict:
     raise ImproperlyConfigured(f"the web app supports SQLite and PostgreSQL stores, not {backend}")
 
 
-def env_bool(name: str, default: bool) -> bool:
-    v = os.environ.get(name)
-    if v is None or v == "":
-        return default
-    return v.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    v = os.environ.get(name)
-    if not v:
-        return list(default)
-    return [x.strip() for x in v.split(",") if x.strip()]
-
-
-def max_upload_bytes() -> int:
-    """The largest upload accepted, in bytes (``$SELFEVAL_MAX_UPLOAD_MB``, default 100 MB)."""
-    return current().max_upload_bytes
-
-
 def secret_key() -> tuple[str, bool]:
     """Django's signing key and whether it lasts only as long as this process.
 

@@ -63,10 +63,7 @@ def check_secret(url: str) -> None:
 
 def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
     """Serve on ``host:port`` with waitress; plain HTTP only on a loopback address."""
-    from selfeval.web.config import env_bool
-
-    https = env_bool("SELFEVAL_HTTPS", False)
-    if not is_loopback(host) and not https:
+    if not is_loopback(host) and not current().https:
         raise UsageError(
             f"{host} is not a loopback address: serve other machines only behind a TLS "
             "reverse proxy, with SELFEVAL_HTTPS=1 (see docs/web.md)"

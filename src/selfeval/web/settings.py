@@ -7,36 +7,30 @@ single machine, from a key file in the store's data folder. Nothing here is ever
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from selfeval.web.config import (
-    database_from_url,
-    env_bool,
-    env_list,
-    max_upload_bytes,
-    secret_key,
-    store_url,
-)
+from selfeval.settings import current
+from selfeval.web.config import database_from_url, secret_key, store_url
 
 BASE_DIR = Path(__file__).resolve().parent
+_settings = current()  # every SELFEVAL_* variable, typed (docs/settings.md)
 
 SELFEVAL_DB = store_url()
 DATABASES = {"default": database_from_url(SELFEVAL_DB)}
 SECRET_KEY, SECRET_KEY_EPHEMERAL = secret_key()
 DEBUG = False
-ALLOWED_HOSTS = env_list("SELFEVAL_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
-CSRF_TRUSTED_ORIGINS = env_list("SELFEVAL_CSRF_TRUSTED_ORIGINS", [])
+ALLOWED_HOSTS = list(_settings.allowed_hosts)
+CSRF_TRUSTED_ORIGINS = list(_settings.csrf_trusted_origins)
 
 # Behind a TLS-terminating reverse proxy (the production recipe), SELFEVAL_HTTPS=1.
-HTTPS = env_bool("SELFEVAL_HTTPS", False)
+HTTPS = _settings.https
 # waitress believes the proxy's X-Forwarded-Proto (so a request that came in over TLS is
 # secure: no redirect loop) and X-Forwarded-For (the client's address, which sign-in
 # throttling and the audit log use) only from the proxy's address, and drops them from anyone
 # else. SELFEVAL_TRUSTED_PROXY: the proxy's address (default this machine), or "*".
 WAITRESS_PROXY = (
     {
-        "trusted_proxy": os.environ.get("SELFEVAL_TRUSTED_PROXY", "127.0.0.1"),
+        "trusted_proxy": _settings.trusted_proxy,
         "trusted_proxy_count": 1,
         "trusted_proxy_headers": {"x-forwarded-proto", "x-forwarded-for"},
         "clear_untrusted_proxy_headers": True,
@@ -117,37 +111,28 @@ AUTHENTICATION_BACKENDS = ["selfeval.web.backends.AccountBackend"]
 # Sign-in throttling (selfeval.web.throttle): no lockout, a wait that doubles with each failure
 # past the free ones, per address and per account (a browser that has signed in to an account
 # before counts only its own failures, so no one else can keep the owner out).
-SELFEVAL_SIGNIN_FREE_FAILURES = int(os.environ.get("SELFEVAL_SIGNIN_FREE_FAILURES", "5"))
-SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS = int(
-    os.environ.get("SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS", "20")
-)
-SELFEVAL_SIGNIN_MAX_DELAY_SECONDS = int(
-    float(os.environ.get("SELFEVAL_SIGNIN_MAX_DELAY_MINUTES", "15")) * 60
-)
+SELFEVAL_SIGNIN_FREE_FAILURES = _settings.signin_free_failures
+SELFEVAL_SIGNIN_FREE_FAILURES_PER_ADDRESS = _settings.signin_free_failures_per_address
+SELFEVAL_SIGNIN_MAX_DELAY_SECONDS = int(_settings.signin_max_delay_minutes * 60)
 
 # Optional OpenID Connect sign-in (Microsoft Entra ID): set the tenant, client id and secret.
-OIDC_ENABLED = bool(os.environ.get("SELFEVAL_OIDC_CLIENT_ID"))
+OIDC_ENABLED = bool(_settings.oidc_client_id)
 if OIDC_ENABLED:
-    _tenant = os.environ.get("SELFEVAL_OIDC_TENANT", "organizations")
-    _issuer = f"https://login.microsoftonline.com/{_tenant}"
+    _issuer = f"https://login.microsoftonline.com/{_settings.oidc_tenant}"
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.append("selfeval.web.oidc.ExistingAccountsOIDCBackend")
-    OIDC_RP_CLIENT_ID = os.environ["SELFEVAL_OIDC_CLIENT_ID"]
-    OIDC_RP_CLIENT_SECRET = os.environ.get("SELFEVAL_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_CLIENT_ID = _settings.oidc_client_id
+    OIDC_RP_CLIENT_SECRET = _settings.oidc_client_secret
     OIDC_RP_SIGN_ALGO = "RS256"
     OIDC_RP_SCOPES = "openid email profile"
-    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get(
-        "SELFEVAL_OIDC_AUTHORIZATION_ENDPOINT", f"{_issuer}/oauth2/v2.0/authorize"
+    OIDC_OP_AUTHORIZATION_ENDPOINT = (
+        _settings.oidc_authorization_endpoint or f"{_issuer}/oauth2/v2.0/authorize"
     )
-    OIDC_OP_TOKEN_ENDPOINT = os.environ.get(
-        "SELFEVAL_OIDC_TOKEN_ENDPOINT", f"{_issuer}/oauth2/v2.0/token"
+    OIDC_OP_TOKEN_ENDPOINT = _settings.oidc_token_endpoint or f"{_issuer}/oauth2/v2.0/token"
+    OIDC_OP_USER_ENDPOINT = (
+        _settings.oidc_user_endpoint or "https://graph.microsoft.com/oidc/userinfo"
     )
-    OIDC_OP_USER_ENDPOINT = os.environ.get(
-        "SELFEVAL_OIDC_USER_ENDPOINT", "https://graph.microsoft.com/oidc/userinfo"
-    )
-    OIDC_OP_JWKS_ENDPOINT = os.environ.get(
-        "SELFEVAL_OIDC_JWKS_ENDPOINT", f"{_issuer}/discovery/v2.0/keys"
-    )
+    OIDC_OP_JWKS_ENDPOINT = _settings.oidc_jwks_endpoint or f"{_issuer}/discovery/v2.0/keys"
     OIDC_CREATE_USER = False
     OIDC_USE_PKCE = True
 
@@ -193,7 +178,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # -- uploads ------------------------------------------------------------------------------------
-SELFEVAL_MAX_UPLOAD_BYTES = max_upload_bytes()
+SELFEVAL_MAX_UPLOAD_BYTES = _settings.max_upload_bytes
 SELFEVAL_UPLOAD_EXTENSIONS = (".csv", ".xml", ".xlsx")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -202,7 +187,7 @@ FILE_UPLOAD_HANDLERS = ["selfeval.web.uploads.LimitedUploadHandler"]
 
 # -- static files, served by the app itself (no CDN; the proxy may cache them) -------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = os.environ.get("SELFEVAL_STATIC_ROOT") or None
+STATIC_ROOT = _settings.static_root
 WHITENOISE_USE_FINDERS = STATIC_ROOT is None  # serve straight from the package when not collected
 WHITENOISE_AUTOREFRESH = False
 
@@ -219,11 +204,11 @@ CACHES = {
     "default": (
         {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": os.environ["SELFEVAL_CACHE_DIR"],
+            "LOCATION": _settings.cache_dir,
             "TIMEOUT": 600,
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
-        if os.environ.get("SELFEVAL_CACHE_DIR")
+        if _settings.cache_dir
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}
     )
 }
@@ -241,7 +226,7 @@ LOGGING = {
             "filters": ["redact"],
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("SELFEVAL_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _settings.log_level},
     "loggers": {
         "django.security": {"level": "WARNING"},
     },
