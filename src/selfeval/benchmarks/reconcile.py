@@ -186,7 +186,6 @@ def _row(store: Store, m: Mapped, la: str, year: int, at: date, r: Result | None
         denominator=r.denominator if r else None,
         reason=r.reason if r else reason,
     )
-    p = m.published
     return Reconciled(
         id=m.id,
         title=m.title,
@@ -204,7 +203,7 @@ def _row(store: Store, m: Mapped, la: str, year: int, at: date, r: Result | None
         tolerance=tol,
         verdict=v,
         note=note,
-        source=f"{p.file}.{p.column}" + (f" {dict(p.filters)}" if p.filters else ""),
+        source=m.published.describe(),
     )
 
 
