@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from selfeval.benchmarks.compare import (
+    Mapped,
     area_names,
     mapped_indicators,
     neighbours,
@@ -22,7 +23,12 @@ from selfeval.benchmarks.compare import (
 )
 from selfeval.errors import SelfevalError
 from selfeval.indicators import Result
-from selfeval.indicators.published import has_benchmarks, published_series
+from selfeval.indicators.published import (
+    Cell,
+    PublishedSeries,
+    has_benchmarks,
+    published_series,
+)
 from selfeval.outputs.disclosure import round_total
 from selfeval.store import Store
 
@@ -116,10 +122,10 @@ class PublishedComparators(Comparators):
         self.la_code = la_code
         self.region_code = region_code
         self.model = model
-        self._series: dict[str, object] = {}
+        self._series: dict[str, tuple[Mapped, PublishedSeries] | None] = {}
         self._near: list[str] | None = None
 
-    def _published(self, ind_id: str):  # type: ignore[no-untyped-def]
+    def _published(self, ind_id: str) -> tuple[Mapped, PublishedSeries] | None:
         if ind_id not in self._series:
             try:
                 (m,) = mapped_indicators([ind_id])
@@ -129,7 +135,9 @@ class PublishedComparators(Comparators):
                 self._series[ind_id] = (m, published_series(self.store, m.published))
         return self._series[ind_id]
 
-    def compare(self, result: Result, versus: Comparator) -> BenchmarkValue | None:
+    def _published_at(self, result: Result) -> tuple[Mapped, PublishedSeries, int] | None:
+        """(mapping, published series, year) of the result's indicator, where DfE publishes
+        it at the result's date; None where it does not."""
         found = self._published(result.id)
         if found is None:
             return None
@@ -137,21 +145,35 @@ class PublishedComparators(Comparators):
         year = result.period_end.year
         if reference_date(m.published, year) != result.period_end:
             return None  # DfE publishes this measure at another date of the year
-        source = f"{m.published.describe()}, {year}"
+        return m, series, year
+
+    def _neighbours(self, series: PublishedSeries, year: int) -> list[float]:
+        """The statistical neighbours' published values for the year (those given)."""
+        if self._near is None:
+            self._near = neighbours(self.store, self.la_code, self.model)
+        cells = [series.authorities.get((n, year)) for n in self._near]
+        return [c.value for c in cells if c is not None and c.value is not None]
+
+    def _region(self, series: PublishedSeries, year: int) -> Cell | None:
+        """The authority's region's published cell for the year, if any."""
+        region = series.la_region.get(self.la_code) or self.region_code
+        return series.regions.get((region, year)) if region else None
+
+    def compare(self, result: Result, versus: Comparator) -> BenchmarkValue | None:
+        found = self._published_at(result)
+        if found is None:
+            return None
+        m, series, year = found
         if versus == "england":
             cell = series.england.get(year)
             value = cell.value if cell else None
             level = "National"
         elif versus == "region":
-            region = series.la_region.get(self.la_code) or self.region_code
-            cell = series.regions.get((region, year)) if region else None
+            cell = self._region(series, year)
             value = cell.value if cell else None
             level = "Regional"
         else:
-            if self._near is None:
-                self._near = neighbours(self.store, self.la_code, self.model)
-            vals = [series.authorities.get((n, year)) for n in self._near]
-            present = [c.value for c in vals if c is not None and c.value is not None]
+            present = self._neighbours(series, year)
             value = statistics.median(present) if present else None
             level = "Local authority"
         if value is None:
@@ -159,27 +181,20 @@ class PublishedComparators(Comparators):
         if result.unit == "count" and level != "Local authority":
             value = float(round_total(value, level))  # type: ignore[arg-type]
         names = {"england": "England", "region": "Region", "neighbours": "Neighbours (median)"}
-        return BenchmarkValue(names[versus], float(value), source)
+        return BenchmarkValue(names[versus], float(value), f"{m.published.describe()}, {year}")
 
     def standing(self, result: Result, polarity: str) -> Standing | None:
         """The figure among England, the region and its neighbours (None where DfE publishes
         no such figure for that date, or the figure is a count)."""
         if result.value is None or result.unit == "count":
             return None
-        found = self._published(result.id)
+        found = self._published_at(result)
         if found is None:
             return None
-        m, series = found
-        year = result.period_end.year
-        if reference_date(m.published, year) != result.period_end:
-            return None
-        if self._near is None:
-            self._near = neighbours(self.store, self.la_code, self.model)
-        cells = [series.authorities.get((n, year)) for n in self._near]
-        near = [c.value for c in cells if c is not None and c.value is not None]
+        m, series, year = found
+        near = self._neighbours(series, year)
         eng = series.england.get(year)
-        region = series.la_region.get(self.la_code) or self.region_code
-        reg = series.regions.get((region, year)) if region else None
+        reg = self._region(series, year)
         if not near and (eng is None or eng.value is None):
             return None
         return standing_of(
@@ -195,13 +210,10 @@ class PublishedComparators(Comparators):
     def own_published(self, result: Result) -> float | None:
         """The authority's own figure as DfE published it for the result's date (the trend
         of years whose returns are not loaded)."""
-        found = self._published(result.id)
+        found = self._published_at(result)
         if found is None:
             return None
-        m, series = found
-        year = result.period_end.year
-        if reference_date(m.published, year) != result.period_end:
-            return None
+        _, series, year = found
         cell = series.authorities.get((self.la_code, year))
         return cell.value if cell else None
 
