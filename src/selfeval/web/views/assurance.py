@@ -6,7 +6,9 @@ audit), never with the child's identifier in the log.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -30,11 +32,12 @@ from selfeval.assurance.repository import (
     practice_weeks as list_weeks,
 )
 from selfeval.assurance.summary import grade_shares
-from selfeval.errors import InputError, NoData, SelfevalError
+from selfeval.errors import NoData, SelfevalError
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
 from selfeval.web.forms import GovukFields
 from selfeval.web.store import get_store
+from selfeval.web.views.base import form_page
 
 GRADES = [(str(int(g)), label) for g, label in LABELS.items()]
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -101,27 +104,18 @@ def practice_weeks(request: HttpRequest) -> HttpResponse:
 def practice_week_new(request: HttpRequest) -> HttpResponse:
     la = _la(request)
     form = WeekForm(request.POST or None)
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(d: Mapping[str, Any]) -> HttpResponse:
         week = PracticeWeek(d["name"], d["start_date"], d["end_date"], d["notes"] or None)
-        try:
-            save_assurance(
-                get_store(),
-                la,
-                AssuranceData(practice_weeks=(week,)),
-                imported_by=request.user.get_username(),
-            )
-        except SelfevalError as e:
-            problem = str(e)
-        else:
-            return redirect(f"/assurance/weeks/?la={la}")
-    return render(
-        request,
-        "web/form_page.html",
-        {"title": "New practice week", "form": form, "problem": problem},
-        status=400 if problem or form.errors else 200,
-    )
+        save_assurance(
+            get_store(),
+            la,
+            AssuranceData(practice_weeks=(week,)),
+            imported_by=request.user.get_username(),
+        )
+        return redirect(f"/assurance/weeks/?la={la}")
+
+    return form_page(request, form, "New practice week", save)
 
 
 def practice_week(request: HttpRequest, week_id: int) -> HttpResponse:
@@ -149,9 +143,8 @@ def audit_new(request: HttpRequest) -> HttpResponse:
     form.fields["practice_week"].choices = [("", "None")] + [
         (w.name, w.name) for w in list_weeks(store, la)
     ]
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+
+    def save(d: Mapping[str, Any]) -> HttpResponse:
         a = Audit(
             child_id=d["child_id"].strip(),
             audit_date=d["audit_date"],
@@ -164,22 +157,12 @@ def audit_new(request: HttpRequest) -> HttpResponse:
             areas_for_development=d["areas_for_development"] or None,
             difference_made=d["difference_made"] or None,
         )
-        try:
-            new_id = add_audit(store, la, a)
-        except InputError as e:
-            problem = e.message
-        except SelfevalError as e:
-            problem = str(e)
-        else:
-            request.audited = True
-            record_request(request, "add audit", f"audit {new_id}", la_code=la)
-            return redirect(f"/assurance/audits/{new_id}/?la={la}")
-    return render(
-        request,
-        "web/form_page.html",
-        {"title": "Enter a case audit", "form": form, "problem": problem},
-        status=400 if problem or form.errors else 200,
-    )
+        new_id = add_audit(store, la, a)
+        request.audited = True
+        record_request(request, "add audit", f"audit {new_id}", la_code=la)
+        return redirect(f"/assurance/audits/{new_id}/?la={la}")
+
+    return form_page(request, form, "Enter a case audit", save)
 
 
 def _audit_or_404(audit_id: int) -> Audit:
@@ -199,27 +182,18 @@ def audit(request: HttpRequest, audit_id: int) -> HttpResponse:
 def audit_moderate(request: HttpRequest, audit_id: int) -> HttpResponse:
     a = _audit_or_404(audit_id)
     form = ModerationForm(request.POST or None, initial={"moderation_date": date.today()})
-    problem = None
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            set_moderation(
-                get_store(),
-                audit_id,
-                moderator=request.user.get_username(),
-                grade=Grade(int(d["grade"])),
-                moderation_date=d["moderation_date"],
-                notes=d["notes"] or None,
-            )
-        except InputError as e:
-            problem = e.message
-        else:
-            request.audited = True
-            record_request(request, "moderate audit", f"audit {audit_id}")
-            return redirect(f"/assurance/audits/{audit_id}/")
-    return render(
-        request,
-        "web/form_page.html",
-        {"title": f"Moderate audit {a.id}", "form": form, "problem": problem},
-        status=400 if problem or form.errors else 200,
-    )
+
+    def save(d: Mapping[str, Any]) -> HttpResponse:
+        set_moderation(
+            get_store(),
+            audit_id,
+            moderator=request.user.get_username(),
+            grade=Grade(int(d["grade"])),
+            moderation_date=d["moderation_date"],
+            notes=d["notes"] or None,
+        )
+        request.audited = True
+        record_request(request, "moderate audit", f"audit {audit_id}")
+        return redirect(f"/assurance/audits/{audit_id}/")
+
+    return form_page(request, form, f"Moderate audit {a.id}", save)

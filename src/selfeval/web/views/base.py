@@ -8,10 +8,14 @@ its formula-injection guard).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
+from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 
+from selfeval.errors import InputError, SelfevalError
 from selfeval.outputs.tables import to_csv, to_xlsx
 from selfeval.web.authorities import request_scope
 from selfeval.web.cached_figures import Scope
@@ -57,3 +61,27 @@ def table_download(
     """A table as CSV or XLSX (``fmt``; the sheet called ``title``)."""
     body = to_csv(header, rows) if fmt == "csv" else to_xlsx(header, rows, title=title)
     return download(body, fmt, name, no_store=no_store)
+
+
+def form_page(
+    request: HttpRequest,
+    form: forms.Form,
+    title: str,
+    save: Callable[[Mapping[str, Any]], HttpResponse],
+) -> HttpResponse:
+    """A page of one form: on a valid POST, ``save`` the cleaned data and answer what it
+    answers (a redirect); a problem the library raises is shown above the form (400)."""
+    problem = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            return save(form.cleaned_data)
+        except InputError as e:
+            problem = e.message
+        except SelfevalError as e:
+            problem = str(e)
+    return render(
+        request,
+        "web/form_page.html",
+        {"title": title, "form": form, "problem": problem},
+        status=400 if problem or form.errors else 200,
+    )
