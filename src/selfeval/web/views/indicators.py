@@ -207,35 +207,10 @@ def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpR
         r = f.result
         if r is None:
             continue
-        if f.hidden:
-            table.append(
-                [
-                    r.id,
-                    r.la_code,
-                    r.period_start,
-                    r.period_end,
-                    SUPPRESSED,
-                    SUPPRESSED,
-                    SUPPRESSED,
-                    r.unit,
-                    "suppressed: fewer than 6 children",
-                    str(r.basis),
-                ]
-            )
-        else:
-            table.append(
-                [
-                    r.id,
-                    r.la_code,
-                    r.period_start,
-                    r.period_end,
-                    r.value,
-                    r.numerator,
-                    r.denominator,
-                    r.unit,
-                    r.reason or "",
-                    str(r.basis),
-                ]
-            )
+        shown = (SUPPRESSED,) * 3 if f.hidden else (r.value, r.numerator, r.denominator)
+        note = "suppressed: fewer than 6 children" if f.hidden else r.reason or ""
+        table.append(
+            [r.id, r.la_code, r.period_start, r.period_end, *shown, r.unit, note, str(r.basis)]
+        )
     name = f"{ind.id}-{sc.la_code if sc else 'none'}"
     return table_download(header, table, fmt, name, title=ind.id)
