@@ -135,6 +135,17 @@ def out_option(help: str, *, required: bool = False) -> Callable[[Any], Any]:
     )
 
 
+def out_folder_option(default: Path, help: str) -> Callable[[Any], Any]:
+    """``--out FOLDER``, with a default."""
+    return click.option(
+        "--out",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=default,
+        show_default=True,
+        help=help,
+    )
+
+
 def format_for(out: Path | None, fmt: str | None, formats: Sequence[str]) -> str:
     """The format asked for: ``--format``, else the ending of ``--out``."""
     fmt = fmt or (out.suffix.lstrip(".").lower() if out is not None else "")

@@ -7,7 +7,16 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import IDS, LA_CODE, NEIGHBOURS, Context, cli, format_option, pass_ctx
+from selfeval.cli.base import (
+    IDS,
+    LA_CODE,
+    NEIGHBOURS,
+    Context,
+    cli,
+    format_option,
+    out_folder_option,
+    pass_ctx,
+)
 
 
 @cli.group()
@@ -89,13 +98,7 @@ def show(
 
 
 @benchmarks.command()
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("benchmarks-data"),
-    show_default=True,
-    help="Where to save the files.",
-)
+@out_folder_option(Path("benchmarks-data"), "Where to save the files.")
 @click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -117,13 +120,7 @@ def fetch(out: Path, manifest: Path | None, base_url: str | None, timeout: float
 @click.option("--year", type=int, required=True, help="The published year (time_period).")
 @click.option("--id", "indicator_id", required=True, help="The indicator.")
 @NEIGHBOURS
-@click.option(
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("charts"),
-    show_default=True,
-    help="Folder for the PNG and SVG files.",
-)
+@out_folder_option(Path("charts"), "Folder for the PNG and SVG files.")
 @pass_ctx
 def chart(ctx: Context, la_code: str, year: int, indicator_id: str, model: str, out: Path) -> None:
     """Chart one indicator's series (control limits, benchmarks) and the neighbours' values."""
