@@ -183,7 +183,7 @@ def main() -> int:
                     k for k in s_ours if s_ours[k] != s_theirs.get(k, s_ours[k])})  # fmt: skip
                 eg = [f"{k}: ours {s_ours.get(k)} theirs {s_theirs.get(k)}" for k in diff[:3]]
                 print(f"    {len(diff)} differ, e.g. " + ", ".join(eg))
-            label = f"CLA stock vs cs-demand-model, {cla:,} CLA ({episodes:,} episodes)"
+            label = f"CLA stock vs cs-demand-model, x{copies} ({cla:,} CLA, {episodes:,} episodes)"
             figure("demand_model", label, ratio, "x", ">= 20", ratio >= 20 and same)
             figure("demand_model", f"{label}, CPU time", cpu_ratio, "x", ">= 20", cpu_ratio >= 20)
     return 0 if ok else 1
