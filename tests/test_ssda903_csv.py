@@ -79,3 +79,31 @@ def test_a_bad_date_is_refused_naming_file_row_and_field(files, tmp_path):
         ssda903._read_carefully(path, "999", 2020)
     assert str(fast.value) == str(careful.value)
     assert "row 4" in str(fast.value) and "DECOM" in str(fast.value)
+
+
+def test_dates_read_over_their_bytes_as_date_reads_them():
+    """Every day of years at the calendar's edges (1, 1600, 1900, 2000, 2020, 2100, 9999) read
+    at once give Python's ``date``; every day (00-32, 99) and month (00-13, 99) in a leap and a
+    common year (and a century that is not leap) is a date exactly when ``date`` takes it."""
+    from datetime import date, timedelta
+
+    import pyarrow as pa
+
+    from selfeval.returns.tables import _distinct_dates
+
+    days = [
+        date(y, 1, 1) + timedelta(n)
+        for y in (1, 1600, 1900, 2000, 2020, 2100, 9999)
+        for n in range(365 + (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)))
+    ]
+    texts = pa.array([d.strftime("%d/%m/") + f"{d.year:04d}" for d in days])
+    assert _distinct_dates(texts, "%d/%m/%Y").to_pylist() == days
+    for year in (1900, 2019, 2020, 0):
+        for month in [*range(14), 99]:
+            for day in [*range(33), 99]:
+                try:
+                    expected = [date(year, month, day)]
+                except ValueError:
+                    expected = None
+                got = _distinct_dates(pa.array([f"{day:02d}/{month:02d}/{year:04d}"]), "%d/%m/%Y")
+                assert (got.to_pylist() if got is not None else None) == expected
