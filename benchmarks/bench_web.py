@@ -160,6 +160,7 @@ def run(
     children pages were answered, and the CPU seconds the server and the users (this
     process) spent on the requests."""
     latencies: list[float] = []
+    by_page: dict[str, list[float]] = {p: [] for p in paths}
     errors: list[str] = []
     asked = [0]
     lock = threading.Lock()
@@ -187,6 +188,7 @@ def run(
             ms = (time.perf_counter() - t) * 1000
             with lock:
                 latencies.append(ms)
+                by_page[p].append(ms)
                 if not ok:
                     errors.append(f"{p}: {getattr(r, 'status_code', r)}")
                 elif p == CHILDREN_PAGE:
@@ -203,6 +205,14 @@ def run(
         th.join()
     wall = time.perf_counter() - t_run
     cpu = (cpu_seconds(srv.proc.pid) - server, time.process_time() - client)
+    print(
+        f"web: {think:.0f} s between requests, p95 by page: "
+        + ", ".join(
+            f"{p} {statistics.quantiles(v, n=20)[18]:.0f} ms"
+            for p, v in by_page.items()
+            if len(v) > 1
+        )
+    )
     return latencies, errors, wall, asked[0], cpu
 
 
