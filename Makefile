@@ -23,11 +23,15 @@ demo: $(STAMP)
 validators: $(STAMP)
 	$(BIN)/python -c 'from selfeval.validation.environment import python; print(python())'
 
+# The suite in TEST_WORKERS processes (pytest-xdist), each test file kept whole in one of them
+# so that a module's fixtures are built once; TEST_WORKERS=0 runs it in this process.
+TEST_WORKERS ?= 2
+
 test: $(STAMP) validators
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
 
 # Strict on src/selfeval; the settings and the modules not yet cleared are in pyproject.toml.
 typecheck: $(STAMP)
