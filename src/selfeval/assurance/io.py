@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, overload
 
 from selfeval.assurance.grades import DEFAULT_DOMAINS, LABELS, Grade
 from selfeval.assurance.records import (
@@ -18,6 +19,7 @@ from selfeval.assurance.records import (
     EvidenceItem,
     PracticeWeek,
 )
+from selfeval.outputs.tables import CellValue
 from selfeval.returns.detect import register
 from selfeval.returns.workbook import (
     VALUES_ONLY,
@@ -130,6 +132,10 @@ def read_audits(path: Path, domains: Sequence[str] = DEFAULT_DOMAINS) -> Assuran
     return AssuranceData(tuple(weeks), tuple(audits), tuple(dips), tuple(evidence))
 
 
+@overload
+def _grade(row: Row, header: str, required: Literal[True]) -> Grade: ...
+@overload
+def _grade(row: Row, header: str, required: bool = False) -> Grade | None: ...
 def _grade(row: Row, header: str, required: bool = False) -> Grade | None:
     t = row.text(header, required)
     if t is None:
@@ -142,9 +148,9 @@ def _grade(row: Row, header: str, required: bool = False) -> Grade | None:
 
 def _week(r: Row) -> PracticeWeek:
     w = PracticeWeek(
-        name=r.text("Practice week", True),  # type: ignore[arg-type]
-        start_date=r.date("Start date", True),  # type: ignore[arg-type]
-        end_date=r.date("End date", True),  # type: ignore[arg-type]
+        name=r.text("Practice week", True),
+        start_date=r.date("Start date", True),
+        end_date=r.date("End date", True),
         notes=r.text("Notes"),
         where=r.where(),
     )
@@ -174,10 +180,10 @@ def _audit(r: Row, domains: Sequence[str]) -> Audit:
     if moderated is not None and not moderator:
         raise r.fail("Moderator", "required", "a moderated grade needs the moderator's name")
     return Audit(
-        child_id=r.text("Child ID", True),  # type: ignore[arg-type]
-        audit_date=r.date("Audit date", True),  # type: ignore[arg-type]
-        auditor=r.text("Auditor", True),  # type: ignore[arg-type]
-        overall_grade=_grade(r, "Overall grade", True),  # type: ignore[arg-type]
+        child_id=r.text("Child ID", True),
+        audit_date=r.date("Audit date", True),
+        auditor=r.text("Auditor", True),
+        overall_grade=_grade(r, "Overall grade", True),
         team=r.text("Team"),
         worker=r.text("Worker"),
         practice_week=r.text("Practice week"),
@@ -196,8 +202,8 @@ def _audit(r: Row, domains: Sequence[str]) -> Audit:
 
 def _dip(r: Row) -> DipSample:
     return DipSample(
-        theme=r.text("Theme", True),  # type: ignore[arg-type]
-        sample_date=r.date("Sample date", True),  # type: ignore[arg-type]
+        theme=r.text("Theme", True),
+        sample_date=r.date("Sample date", True),
         child_ids=r.ids("Child IDs", True),
         findings=r.text("Findings"),
         sampled_by=r.text("Sampled by"),
@@ -208,9 +214,9 @@ def _dip(r: Row) -> DipSample:
 
 def _evidence(r: Row) -> EvidenceItem:
     return EvidenceItem(
-        kind=r.choice("Kind", EVIDENCE_KINDS, True),  # type: ignore[arg-type]
-        received_date=r.date("Date", True),  # type: ignore[arg-type]
-        summary=r.text("Summary", True),  # type: ignore[arg-type]
+        kind=r.choice("Kind", EVIDENCE_KINDS, True),
+        received_date=r.date("Date", True),
+        summary=r.text("Summary", True),
         child_id=r.text("Child ID"),
         team=r.text("Team"),
         outcome=r.text("Outcome"),
@@ -258,7 +264,7 @@ def write_audits_template(
     )
 
 
-def _audit_row(a: Audit, domains: Sequence[str]) -> tuple:
+def _audit_row(a: Audit, domains: Sequence[str]) -> tuple[CellValue, ...]:
     g = a.domain_grades
     return (
         a.practice_week,

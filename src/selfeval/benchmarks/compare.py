@@ -18,6 +18,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -67,7 +68,7 @@ class Comparison:
     published: str
     """Where the benchmarks come from: file, column and breakdown."""
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["neighbours"] = [{"la": la, "value": v} for la, v in self.neighbours]
         return d
@@ -253,7 +254,15 @@ def published_comparisons(
 
 
 def _compare_mapped(
-    store: Store, m: Mapped, la: str, year: int, near: Sequence[str], **computed: object
+    store: Store,
+    m: Mapped,
+    la: str,
+    year: int,
+    near: Sequence[str],
+    *,
+    value: float | None = None,
+    history: dict[int, float | None] | None = None,
+    source: str = "published",
 ) -> Comparison:
     return compare(
         published_series(store, m.published),
@@ -264,7 +273,9 @@ def _compare_mapped(
         la=la,
         year=year,
         neighbour_codes=near,
-        **computed,  # type: ignore[arg-type]
+        value=value,
+        history=history,
+        source=source,
     )
 
 
@@ -294,10 +305,10 @@ def published_trend(store: Store, la: str, indicator_id: str, *, model: str = "2
 
     def median(y: int) -> float | None:
         vals = [s.authorities[(n, y)].value for n in near if (n, y) in s.authorities]
-        vals = [v for v in vals if v is not None]
-        return statistics.median(vals) if vals else None
+        known = [v for v in vals if v is not None]
+        return statistics.median(known) if known else None
 
-    def cell(d: dict, key: object) -> float | None:
+    def cell(d: dict[Any, Any], key: object) -> float | None:
         c = d.get(key)
         return c.value if c else None
 

@@ -281,8 +281,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, name: str, cols: list[str]) -> N
     bad = con.execute(
         "SELECT _row, time_period FROM raw WHERE NOT regexp_full_match("
         "coalesce(trim(time_period), ''), '[0-9]{4}([0-9]{2})?') ORDER BY _row LIMIT 1"
-    ).fetchall()
-    bad = bad[0] if bad else None
+    ).fetchone()
     if bad:
         raise InputError(
             Location(name, bad[0], "time_period"),
@@ -294,8 +293,7 @@ def _check_rows(con: duckdb.DuckDBPyConnection, name: str, cols: list[str]) -> N
             "SELECT _row, old_la_code FROM raw WHERE geographic_level = 'Local authority' "
             f"AND NOT regexp_full_match(coalesce(trim(old_la_code), ''), '{LA_CODE}') "
             "ORDER BY _row LIMIT 1"
-        ).fetchall()
-        bad = bad[0] if bad else None
+        ).fetchone()
         if bad:
             raise InputError(
                 Location(name, bad[0], "old_la_code"),

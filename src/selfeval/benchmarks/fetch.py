@@ -41,12 +41,12 @@ def load_manifest(path: Path | None = None, *, base_url: str | None = None) -> l
         where = str(path)
     try:
         raw = json.loads(text)
-        entries = [Entry(str(e["file"]), e.get("url"), e.get("publication")) for e in raw["files"]]
+        entries = [Entry(str(f["file"]), f.get("url"), f.get("publication")) for f in raw["files"]]
     except (ValueError, KeyError, TypeError) as e:
         raise UsageError(f"{where} is not a manifest of files ({e})") from None
-    for e in entries:
-        if Path(e.file).name != e.file or e.file.startswith("."):
-            raise UsageError(f"{where}: {e.file!r} is not a plain file name")
+    for entry in entries:
+        if Path(entry.file).name != entry.file or entry.file.startswith("."):
+            raise UsageError(f"{where}: {entry.file!r} is not a plain file name")
     if base_url:
         base = base_url.rstrip("/") + "/"
         entries = [
@@ -58,15 +58,16 @@ def load_manifest(path: Path | None = None, *, base_url: str | None = None) -> l
 
 def fetch_all(entries: list[Entry], out: Path, *, timeout: float = 60.0) -> list[Path]:
     """Download every entry into ``out``; the first failure stops with a clear message."""
-    missing = [e for e in entries if not e.url]
-    if missing:
-        e = missing[0]
-        raise UsageError(
-            f"no address for {e.file}: give --base-url, or a --manifest with its url"
-            + (f" (DfE publishes it on {e.publication})" if e.publication else "")
-        )
+    urls: list[tuple[Entry, str]] = []
+    for entry in entries:
+        if not entry.url:
+            raise UsageError(
+                f"no address for {entry.file}: give --base-url, or a --manifest with its url"
+                + (f" (DfE publishes it on {entry.publication})" if entry.publication else "")
+            )
+        urls.append((entry, entry.url))
     out.mkdir(parents=True, exist_ok=True)
-    return [fetch_one(e.url, out / e.file, timeout=timeout) for e in entries]  # type: ignore[arg-type]
+    return [fetch_one(url, out / entry.file, timeout=timeout) for entry, url in urls]
 
 
 def fetch_one(url: str, target: Path, *, timeout: float = 60.0) -> Path:

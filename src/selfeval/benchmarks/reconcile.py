@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from selfeval.benchmarks.compare import Mapped, _require, mapped_indicators
 from selfeval.indicators import AS_RETURNED, Sources, compute, sources_from_store
@@ -80,7 +80,7 @@ class Reconciled:
     def agrees(self) -> bool:
         return self.verdict in AGREE
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["date"] = self.date.isoformat()
         return d
@@ -152,7 +152,12 @@ def as_returned_sources(store: Store, la: str, year: int) -> Sources:
 
 
 def reconcile(
-    store: Store, la: str, year: int, *, ids: Sequence[str] | None = None, sources=None
+    store: Store,
+    la: str,
+    year: int,
+    *,
+    ids: Sequence[str] | None = None,
+    sources: Sources | None = None,
 ) -> list[Reconciled]:
     """Every mapped indicator for ``la`` and return year ``year``: computed (as returned)
     beside published, with the difference, tolerance and verdict."""

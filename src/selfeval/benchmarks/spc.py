@@ -21,6 +21,8 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
 
 BEYOND_LIMITS = "beyond_limits"
 RUN_OF_8 = "run_of_8"
@@ -266,35 +268,51 @@ def chart_for(
     return xmr_chart(values, labels)
 
 
-def chart_for_results(results: Sequence[object]) -> ControlChart:
+class ComputedFigure(Protocol):
+    """One computed figure of a series (``selfeval.indicators.Result`` is one)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def period_start(self) -> date: ...
+    @property
+    def period_end(self) -> date: ...
+    @property
+    def unit(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def numerator(self) -> float | None: ...
+    @property
+    def denominator(self) -> float | None: ...
+
+
+def chart_for_results(results: Sequence[ComputedFigure]) -> ControlChart:
     """The control chart of one indicator's computed series (``selfeval.indicators.Result``s
     of one authority, oldest first): p-chart or u-chart from their numerators and denominators,
     c-chart for a count, XmR otherwise. Points without a value (no data) are left out."""
-    rows = [r for r in results if getattr(r, "value", None) is not None]
+    rows = [r for r in results if r.value is not None]
     if not rows:
         raise ValueError("no computed values to chart")
     for r in rows:
-        days = (r.period_end - r.period_start).days  # type: ignore[attr-defined]
+        days = (r.period_end - r.period_start).days
         if days > 31:
             raise ValueError(
-                f"{r.id} at {r.period_end} covers {days + 1} days: a control chart is of "  # type: ignore[attr-defined]
+                f"{r.id} at {r.period_end} covers {days + 1} days: a control chart is of "
                 "monthly values (children at each month end, or events in each month), never "
                 "of rolling or yearly figures, whose overlapping periods signal where nothing "
                 "happened"
             )
-    units = {r.unit for r in rows}  # type: ignore[attr-defined]
+    units = {r.unit for r in rows}
     if len(units) != 1:
         raise ValueError("a control chart is of one indicator")
     unit = units.pop()
-    labels = [r.period_end.isoformat() for r in rows]  # type: ignore[attr-defined]
-    with_parts = all(
-        r.numerator is not None and r.denominator  # type: ignore[attr-defined]
-        for r in rows
-    )
+    labels = [r.period_end.isoformat() for r in rows]
+    with_parts = all(r.numerator is not None and r.denominator for r in rows)
     return chart_for(
         unit,
-        [r.value for r in rows],  # type: ignore[attr-defined]
+        [r.value for r in rows if r.value is not None],  # all of them
         labels,
-        numerators=[r.numerator for r in rows] if with_parts else None,  # type: ignore[attr-defined]
-        denominators=[r.denominator for r in rows] if with_parts else None,  # type: ignore[attr-defined]
+        numerators=[r.numerator for r in rows if r.numerator is not None] if with_parts else None,
+        denominators=[r.denominator for r in rows if r.denominator] if with_parts else None,
     )

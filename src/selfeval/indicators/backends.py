@@ -13,6 +13,7 @@ import shutil
 import tempfile
 import uuid
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import ibis
 import ibis.expr.types as ir
@@ -22,6 +23,9 @@ import pyarrow.parquet as pq
 
 from selfeval.errors import UsageError
 from selfeval.settings import current
+
+if TYPE_CHECKING:  # PySpark is an optional extra, imported when a session starts
+    from pyspark.sql import SparkSession
 
 ENGINES = ("duckdb", "spark")
 
@@ -85,7 +89,7 @@ def _local_cores(master: str) -> int:
 
 
 @lru_cache(maxsize=2)
-def spark_session(master: str | None = None):  # type: ignore[no-untyped-def]
+def spark_session(master: str | None = None) -> SparkSession:
     """One Spark session per master for the process (starting one takes ~10-15 s)."""
     try:
         from pyspark.sql import SparkSession

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators.engine import Result, compute, periods_table
@@ -34,7 +35,7 @@ class ChildList:
     indicator: Indicator
     result: Result
     columns: tuple[str, ...]
-    rows: list[dict]
+    rows: list[dict[str, Any]]
 
     def table(self) -> list[list[object]]:
         """The rows as lists in the order of ``columns`` (for CSV and XLSX)."""
@@ -70,14 +71,14 @@ def children(
     year, quarter or month ending on it), numerator rows first, then by child id."""
     ind = get(indicator_id)
     reason = not_child_level_reason(ind)
-    if reason:
-        raise NotChildLevel(reason)
+    if reason or ind.child_level is None:
+        raise NotChildLevel(reason or f"{ind.id} has no list of children")
     la = _authority(sources, la_code)
     [result] = compute(sources, [at], period=period, ids=[ind.id], la_codes=[la])
     if result.numerator is None:
         raise NoData(f"{ind.id} at {at} for {la}: {result.reason}")
     with sources.computing(periods_table([at], period)) as run:
-        with listing(ind.child_level):  # type: ignore[arg-type]
+        with listing(ind.child_level):
             t = ind.compute(sources, run.periods)
         t = t.filter(t.la_code == la).drop("period_end")
         rows = run.fetch(sources.compile(t)).to_pylist()
@@ -92,7 +93,7 @@ def children(
     return ChildList(ind, result, tuple(columns), out)
 
 
-def _key(row: dict) -> tuple:
+def _key(row: dict[str, Any]) -> tuple[str, ...]:
     return tuple("" if v is None else str(v) for v in row.values())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
+from typing import Any, SupportsFloat
 
 import ibis
 import ibis.expr.types as ir
@@ -99,14 +100,14 @@ class Result:
     denominator: float | None
     unit: str
     reason: str | None = None
-    date: date | None = None  # type: ignore[valid-type]
+    date: date | None = None
     basis: Basis = Basis.AS_RECORDED
 
     def __post_init__(self) -> None:
         if self.date is None:  # a figure made without the engine: asked for its period's end
             object.__setattr__(self, "date", self.period_end)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         for k in ("date", "period_start", "period_end"):
             d[k] = getattr(self, k).isoformat()
@@ -122,7 +123,7 @@ def periods_table(ends: Sequence[date], period: str) -> pa.Table:
     on or before the date), ``csww_year`` (the workforce census, 30 September) and
     ``population_year`` (the ONS mid-year estimate before the date).
     """
-    cols: dict[str, list] = {
+    cols: dict[str, list[date | int]] = {
         "period_start": [period_start(e, period) for e in ends],
         "period_end": list(ends),
         "population_year": [population_year(e) for e in ends],
@@ -181,7 +182,7 @@ def expression(ind: Indicator, sources: Sources, periods: ir.Table) -> ir.Table:
     )
 
 
-_SQL: dict[tuple, str] = {}
+_SQL: dict[tuple[object, ...], str] = {}
 """Compiled SQL per (engine, indicator, schemas of its tables): building and compiling an Ibis
 expression costs far more than running it, and the SQL depends only on these."""
 
@@ -206,7 +207,7 @@ def batch_size(engine: str) -> int:
     return current().spark_batch
 
 
-def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date], dict]:
+def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date], dict[str, Any]]:
     """Run the indicators' SQL as few queries (UNION ALL of a batch, ``batch_size``)."""
     out = {}
     size = batch_size(run.sources.backend.name)
@@ -221,11 +222,18 @@ def _run(run: Computation, inds: list[Indicator]) -> dict[tuple[str, str, date],
 
 
 def _result(
-    ind: Indicator, sources: Sources, la: str, end: date, period: str, row: dict | None
+    ind: Indicator,
+    sources: Sources,
+    la: str,
+    end: date,
+    period: str,
+    row: dict[str, Any] | None,
 ) -> Result:
     if ind.measure == "stock":
         start, stop = end, end
     elif ind.measure == "annual":
+        if ind.snapshot is None:
+            raise ValueError(f"{ind.id}: an annual indicator names its snapshot")
         start, stop = snapshot_span(end, SNAPSHOTS[ind.snapshot])
     else:
         start, stop = period_start(end, period), end
@@ -272,8 +280,8 @@ def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) 
     return None
 
 
-def _num(v: object) -> float | None:
+def _num(v: SupportsFloat | None) -> float | None:
     if v is None:
         return None
-    f = float(v)  # type: ignore[arg-type]
+    f = float(v)
     return None if f != f else f

@@ -85,9 +85,21 @@ def basis_differences(
     bases, with the difference: what a report says where the bases differ for a year."""
     at = date(year, 3, 31)
     ids = list(ids) if ids is not None else None
-    kw = {"la_code": la_code, "period": period, "ids": ids, "la_codes": [la_code]}
-    returned = compute_from_store(store, [at], basis=Basis.AS_RETURNED, **kw)  # type: ignore[arg-type]
-    recorded = {r.id: r for r in compute_from_store(store, [at], **kw)}  # type: ignore[arg-type]
+    returned = compute_from_store(
+        store,
+        [at],
+        basis=Basis.AS_RETURNED,
+        la_code=la_code,
+        period=period,
+        ids=ids,
+        la_codes=[la_code],
+    )
+    recorded = {
+        r.id: r
+        for r in compute_from_store(
+            store, [at], la_code=la_code, period=period, ids=ids, la_codes=[la_code]
+        )
+    }
     return [
         BasisDifference(r.id, r.title, r.unit, r, recorded[r.id])
         for r in returned

@@ -14,7 +14,12 @@ import pyarrow as pa
 from selfeval.indicators.published import POPULATION, has_benchmarks, published_series
 from selfeval.store import Store
 
-SCHEMA = pa.schema([("la_code", pa.string()), ("year", pa.int64()), ("population", pa.float64())])
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("la_code", pa.string()),
+    ("year", pa.int64()),
+    ("population", pa.float64()),
+]
+SCHEMA = pa.schema(_FIELDS)
 
 
 def population_table(store: Store, la_codes: Sequence[str] | None = None) -> pa.Table | None:

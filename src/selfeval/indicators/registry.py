@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
 if TYPE_CHECKING:
     import ibis.expr.types as ir
@@ -43,6 +43,10 @@ AREAS: tuple[str, ...] = (
     "quality",
     "plans",
 )
+
+
+Compute: TypeAlias = "Callable[[Sources, ir.Table], ir.Table]"
+"""A definition: the sources and the periods table in, a table of figures out."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +100,7 @@ class Indicator:
     sources: tuple[str, ...]
     dfe_reference: str
     suppression: str
-    compute: Callable[[Sources, ir.Table], ir.Table] = field(repr=False, compare=False)
+    compute: Compute = field(repr=False, compare=False)
     published: Published | None = None
     snapshot: str | None = None
     """For an annual measure: which yearly return (a key of ``SNAPSHOTS``)."""
@@ -166,11 +170,11 @@ def indicator(
     same_figure_as: str | None = None,
     from_year: int | None = None,
     until_year: int | None = None,
-) -> Callable[[Callable], Callable]:
+) -> Callable[[Compute], Compute]:
     """Register the decorated compute function as an indicator (``Indicator``'s fields say
     what each argument is). One id may be declared again for other return years only."""
 
-    def wrap(fn: Callable) -> Callable:
+    def wrap(fn: Compute) -> Compute:
         ind = Indicator(
             id=id,
             area=area,

@@ -108,7 +108,7 @@ class Sources:
             return name in _REFERENCES
         if isinstance(ref[0], tuple):  # alternatives: any one set of tables will do
             return any(all(self.has(n) for n in alt) for alt in ref)
-        return all(self.has(n) for n in ref)  # type: ignore[union-attr]
+        return all(self.has(n) for n in ref)
 
     def table(self, name: str) -> ir.Table:
         with self._lock:
@@ -148,7 +148,7 @@ class Sources:
             self._tables["periods"] = register(self.backend, "periods", periods)
             yield Computation(self, self._tables["periods"], periods)
 
-    def signature(self, names: tuple[str, ...]) -> tuple:
+    def signature(self, names: tuple[str, ...]) -> tuple[object, ...]:
         """The names and schemas of these tables (those already built), for caching SQL."""
         return tuple(
             (n, tuple(self._tables[n].schema().items()))
@@ -167,11 +167,14 @@ class Sources:
         if self.backend.name == "duckdb":
             cursor = self._cursor()
             cursor.register("periods", periods if periods is not None else self._arrow["periods"])
-            return cursor.sql(sql).to_arrow_table()
-        with self._lock:
+            table: pa.Table = cursor.sql(sql).to_arrow_table()
+            return table
+        with self._lock:  # ibis's backends are untyped (Any)
             if self.backend.name == "pyspark":
-                return self.backend._session.sql(sql).toArrow()  # type: ignore[attr-defined]
-            return self.backend.to_pyarrow(self.backend.sql(sql))
+                table = self.backend._session.sql(sql).toArrow()
+            else:
+                table = self.backend.to_pyarrow(self.backend.sql(sql))
+            return table
 
     def _cursor(self) -> duckdb.DuckDBPyConnection:
         """This thread's DuckDB cursor, with every table registered on it (made again when a
@@ -181,11 +184,12 @@ class Sources:
         if mine.get("version") != self._version:
             with self._lock:
                 tables, version = dict(self._arrow), self._version
-                cursor = self.backend.con.cursor()  # type: ignore[attr-defined]
+                cursor = self.backend.con.cursor()
             for name, t in tables.items():
                 cursor.register(name, t)
             mine.update(cursor=cursor, version=version)
-        return mine["cursor"]
+        mine_cursor: duckdb.DuckDBPyConnection = mine["cursor"]
+        return mine_cursor
 
     @property
     def calendar(self) -> ir.Table:
@@ -200,7 +204,9 @@ class Sources:
             skip = ("calendar", "population", "periods")
             for name, t in self._arrow.items():  # read from Arrow: no engine job per table
                 if name not in skip and "la_code" in t.schema.names:
-                    codes.update(pc.unique(t.column("la_code")).drop_null().to_pylist())
+                    codes.update(
+                        str(c) for c in pc.unique(t.column("la_code")).drop_null().to_pylist()
+                    )
             self._la_codes = sorted(codes)
             return list(self._la_codes)
 

@@ -57,7 +57,9 @@ def sources_from_store(
     for name in store.table_names(la_code):
         if wanted is not None and name not in wanted:
             continue
-        max_year = table_year(year, name) if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
+        max_year = (
+            table_year(year, name) if basis is Basis.AS_RETURNED and year is not None else None
+        )
         t = store.table(name, la_code, max_year)
         if t is None:
             continue
@@ -75,5 +77,5 @@ def sources_from_store(
         tables["population"] = population
     if wanted is None:
         tables.update(quality_tables(store, la_code))  # audits and plan (application database)
-    as_of = table_year(year, "") if basis is Basis.AS_RETURNED else None  # type: ignore[arg-type]
+    as_of = table_year(year, "") if basis is Basis.AS_RETURNED and year is not None else None
     return Sources(tables, coverage, backend=backend, basis=basis, year=as_of)

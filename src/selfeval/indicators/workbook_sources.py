@@ -16,30 +16,28 @@ import sqlalchemy as sa
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
 
-AUDITS_SCHEMA = pa.schema(
-    [
-        ("la_code", pa.string()),
-        ("audit_id", pa.int64()),
-        ("child_id", pa.string()),
-        ("team", pa.string()),
-        ("practice_week", pa.string()),
-        ("audit_date", pa.date32()),
-        ("overall_grade", pa.int16()),
-        ("moderated_grade", pa.int16()),
-        ("final_grade", pa.int16()),
-    ]
-)
-ACTIONS_SCHEMA = pa.schema(
-    [
-        ("la_code", pa.string()),
-        ("plan_year", pa.string()),
-        ("priority_ref", pa.string()),
-        ("action_ref", pa.string()),
-        ("owner", pa.string()),
-        ("due_date", pa.date32()),
-        ("status", pa.string()),
-    ]
-)
+_AUDITS_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("la_code", pa.string()),
+    ("audit_id", pa.int64()),
+    ("child_id", pa.string()),
+    ("team", pa.string()),
+    ("practice_week", pa.string()),
+    ("audit_date", pa.date32()),
+    ("overall_grade", pa.int16()),
+    ("moderated_grade", pa.int16()),
+    ("final_grade", pa.int16()),
+]
+AUDITS_SCHEMA = pa.schema(_AUDITS_FIELDS)
+_ACTIONS_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("la_code", pa.string()),
+    ("plan_year", pa.string()),
+    ("priority_ref", pa.string()),
+    ("action_ref", pa.string()),
+    ("owner", pa.string()),
+    ("due_date", pa.date32()),
+    ("status", pa.string()),
+]
+ACTIONS_SCHEMA = pa.schema(_ACTIONS_FIELDS)
 
 
 def quality_tables(store: Store, la_code: str | None = None) -> dict[str, pa.Table]:

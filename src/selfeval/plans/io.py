@@ -105,7 +105,7 @@ def read_plan(path: Path) -> Plan:
     for r in p_rows:
         y = r.text("Plan year", True)
         try:
-            years.add(check_plan_year(y))  # type: ignore[arg-type]
+            years.add(check_plan_year(y))
         except ValueError as e:
             raise r.fail("Plan year", "plan year", str(e)) from None
         if len(years) > 1:
@@ -121,9 +121,9 @@ def read_plan(path: Path) -> Plan:
 
 def _priority(r: Row) -> Priority:
     return Priority(
-        ref=r.text("Priority ref", True),  # type: ignore[arg-type]
-        title=r.text("Priority", True),  # type: ignore[arg-type]
-        origin=r.choice("Origin", ORIGINS, True),  # type: ignore[arg-type]
+        ref=r.text("Priority ref", True),
+        title=r.text("Priority", True),
+        origin=r.choice("Origin", ORIGINS, True),
         origin_detail=r.text("Carried from"),
         status=r.choice("Status", STATUSES),
         progress=r.text("Progress"),
@@ -134,12 +134,12 @@ def _priority(r: Row) -> Priority:
 
 def _action(r: Row) -> Action:
     return Action(
-        priority_ref=r.text("Priority ref", True),  # type: ignore[arg-type]
-        ref=r.text("Action ref", True),  # type: ignore[arg-type]
-        action=r.text("Action", True),  # type: ignore[arg-type]
-        owner=r.text("Owner", True),  # type: ignore[arg-type]
-        due_date=r.date("Due date", True),  # type: ignore[arg-type]
-        status=r.choice("Status", STATUSES, True),  # type: ignore[arg-type]
+        priority_ref=r.text("Priority ref", True),
+        ref=r.text("Action ref", True),
+        action=r.text("Action", True),
+        owner=r.text("Owner", True),
+        due_date=r.date("Due date", True),
+        status=r.choice("Status", STATUSES, True),
         evidence_of_impact=r.text("Evidence of impact"),
         where=r.where(),
     )
@@ -147,10 +147,10 @@ def _action(r: Row) -> Action:
 
 def _target(r: Row) -> Target:
     return Target(
-        priority_ref=r.text("Priority ref", True),  # type: ignore[arg-type]
-        indicator_id=r.text("Indicator id", True),  # type: ignore[arg-type]
-        target_value=r.number("Target value", True),  # type: ignore[arg-type]
-        target_date=r.date("Target date", True),  # type: ignore[arg-type]
+        priority_ref=r.text("Priority ref", True),
+        indicator_id=r.text("Indicator id", True),
+        target_value=r.number("Target value", True),
+        target_date=r.date("Target date", True),
         baseline_value=r.number("Baseline value"),
         baseline_date=r.date("Baseline date"),
         where=r.where(),

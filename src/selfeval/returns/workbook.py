@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+from typing import Literal, overload
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -67,6 +68,10 @@ class Row:
     def fail(self, header: str | None, rule: str, message: str) -> InputError:
         return InputError(self.where(header), rule, message)
 
+    @overload
+    def text(self, header: str, required: Literal[True]) -> str: ...
+    @overload
+    def text(self, header: str, required: bool = False) -> str | None: ...
     def text(self, header: str, required: bool = False) -> str | None:
         v = self.cells.get(header)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -79,6 +84,10 @@ class Row:
             v = int(v)
         return unescape(str(v).strip())
 
+    @overload
+    def date(self, header: str, required: Literal[True]) -> date: ...
+    @overload
+    def date(self, header: str, required: bool = False) -> date | None: ...
     def date(self, header: str, required: bool = False) -> date | None:
         v = self.cells.get(header)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -97,6 +106,10 @@ class Row:
                 continue
         raise self.fail(header, "date", f"{s!r} is not a date (YYYY-MM-DD or dd/mm/yyyy)")
 
+    @overload
+    def number(self, header: str, required: Literal[True]) -> float: ...
+    @overload
+    def number(self, header: str, required: bool = False) -> float | None: ...
     def number(self, header: str, required: bool = False) -> float | None:
         v = self.cells.get(header)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -114,6 +127,10 @@ class Row:
             pass
         raise self.fail(header, "number", f"{v!r} is not a number")
 
+    @overload
+    def choice(self, header: str, choices: Sequence[str], required: Literal[True]) -> str: ...
+    @overload
+    def choice(self, header: str, choices: Sequence[str], required: bool = False) -> str | None: ...
     def choice(self, header: str, choices: Sequence[str], required: bool = False) -> str | None:
         t = self.text(header, required)
         if t is None:

@@ -64,9 +64,10 @@ def merged_table(
         return None
     con = store.duckdb().cursor()
     try:
-        return con.sql(
+        table: pa.Table = con.sql(
             f"select * from ({_merged_sql(store, name, la_code, files, max_year)})"
         ).to_arrow_table()
+        return table
     finally:
         con.close()
 
@@ -116,11 +117,13 @@ def _merged_sql(
     if s.key:
         sql = _latest_by_key(sql, s)
     if s.span:
-        sql = _drop_unreported(sql, s, kept)
+        sql = _drop_unreported(sql, s, s.span, kept)
     if s.activity:
-        sql = _episode_activity(sql, s, store, la_code, max_year)
+        if s.parent is None:
+            raise ValueError(f"{s.name}: activity within an episode needs its parent table")
+        sql = _episode_activity(sql, s.parent, s.activity, store, la_code, max_year)
     elif s.parent:
-        sql = _follow_parent(sql, s, store, la_code, max_year)
+        sql = _follow_parent(sql, s, s.parent, store, la_code, max_year)
     return sql
 
 
@@ -132,15 +135,19 @@ def _latest_by_key(sql: str, s: TableSpec) -> str:
     )
 
 
-def _drop_unreported(sql: str, s: TableSpec, kept: Sequence[tuple[LoadRecord, Path]]) -> str:
+def _drop_unreported(
+    sql: str, s: TableSpec, span: tuple[str, str], kept: Sequence[tuple[LoadRecord, Path]]
+) -> str:
     """Rule 4: rows left open at a year's end that the next year's loaded return drops."""
-    cond = _unreported(s, kept)
+    cond = _unreported(s, span, kept)
     return sql if cond is None else f"select t.* from ({sql}) t where not ({cond})"
 
 
-def _unreported(s: TableSpec, kept: Sequence[tuple[LoadRecord, Path]]) -> str | None:
+def _unreported(
+    s: TableSpec, span: tuple[str, str], kept: Sequence[tuple[LoadRecord, Path]]
+) -> str | None:
     """The condition (on ``t``) of a row rule 4 drops; None when no load has a return year."""
-    _start, end = s.span  # type: ignore[misc]
+    _start, end = span
     years = sorted({(rec.la_code, rec.return_year) for rec, _ in kept if rec.return_year})
     if not years:
         return None
@@ -190,7 +197,7 @@ def dropped(store: Store, la_code: str | None = None) -> list[Dropped]:
         if not s.span or s.per_year or s.snapshot:
             continue
         kept = latest_loads_per_year(table_files(store, name, la_code))
-        cond = _unreported(s, kept)
+        cond = _unreported(s, s.span, kept)
         if cond is None:
             continue
         sql = _merged_sql_raw(store, name, la_code, None)
@@ -211,11 +218,16 @@ def dropped(store: Store, la_code: str | None = None) -> list[Dropped]:
 
 
 def _follow_parent(
-    sql: str, s: TableSpec, store: Store, la_code: str | None, max_year: int | None
+    sql: str,
+    s: TableSpec,
+    parent_link: tuple[str, str],
+    store: Store,
+    la_code: str | None,
+    max_year: int | None,
 ) -> str:
     """Other child rows (disabilities, assessment factors): only from the load in which
     their parent row won."""
-    parent_name, link = s.parent  # type: ignore[misc]
+    parent_name, link = parent_link
     parent = spec(parent_name)
     if not table_files(store, parent_name, la_code, max_year):
         return f"select * from ({sql}) where false"
@@ -236,7 +248,12 @@ _EPISODE_IDS = ("LAchildID", "CINdetailsID")
 
 
 def _episode_activity(
-    sql: str, s: TableSpec, store: Store, la_code: str | None, max_year: int | None
+    sql: str,
+    parent_link: tuple[str, str],
+    activity: tuple[tuple[str, ...], tuple[str, ...]],
+    store: Store,
+    la_code: str | None,
+    max_year: int | None,
 ) -> str:
     """Activity within a CIN episode (docs rule 5): each return authoritative for its period.
 
@@ -247,11 +264,11 @@ def _episode_activity(
     R2-1): a blank end, or an end on or after that day. Activity wholly before a later return's
     period is history that return had no reason to repeat, and stays.
     """
-    parent_name, link = s.parent  # type: ignore[misc]
+    parent_name, link = parent_link
     parent = spec(parent_name)
     if not table_files(store, parent_name, la_code, max_year):
         return f"select * from ({sql}) where false"
-    ident, ends = s.activity  # type: ignore[misc]
+    ident, ends = activity
     ref = _q(parent.span[0]) if parent.span else _q(parent.key[-1])
     child, detail = (_q(k) for k in _EPISODE_IDS)
     reported = _merged_sql_raw(store, parent_name, la_code, max_year)

@@ -9,6 +9,7 @@ purpose, after a backup (docs/decisions/0013-store-migrations.md). A database ma
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -203,7 +204,7 @@ def _changing(url: sa.URL) -> Iterator[sa.Connection]:
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
-        def _manual(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def]
+        def _manual(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             dbapi_conn.isolation_level = None
             dbapi_conn.execute("PRAGMA foreign_keys=OFF")
 

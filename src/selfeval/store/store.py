@@ -14,12 +14,15 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from io import BufferedWriter
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import sqlalchemy as sa
+from sqlalchemy.engine.interfaces import DBAPIConnection
 
 from selfeval import __version__
 from selfeval.errors import NoData, SelfevalError, UsageError
@@ -68,7 +71,7 @@ class PendingLoad:
     return_year: int | None
     files: list[FileInfo]
     tables: Mapping[str, pa.Table]
-    validation: dict = field(default_factory=dict)
+    validation: dict[str, Any] = field(default_factory=dict)
     validators: dict[str, str] = field(default_factory=dict)
     pseudonym_key_id: str | None = None
     attachments: Mapping[str, bytes] = field(default_factory=dict)
@@ -157,7 +160,7 @@ class Store:
         return_year: int | None,
         files: list[FileInfo],
         tables: Mapping[str, pa.Table],
-        validation: dict | None = None,
+        validation: dict[str, Any] | None = None,
         loaded_by: str | None = None,
         pseudonymised: bool = False,
         pseudonym_key_id: str | None = None,
@@ -219,7 +222,10 @@ class Store:
             elif i in created:
                 out.append((self.load(created[i]), True))
             else:  # the same load twice in one call
-                out.append((self.find_load(p.la_code, p.content_hash), False))  # type: ignore[arg-type]
+                first = self.find_load(p.la_code, p.content_hash)
+                if first is None:  # its first time in this call was stored just above
+                    raise RuntimeError(f"load {p.content_hash} was not stored")
+                out.append((first, False))
         return out
 
     def _write_folder(self, p: PendingLoad) -> Path:
@@ -257,24 +263,26 @@ class Store:
             return ids
         with self.engine.begin() as c:
             for p in todo:
-                load_id = c.execute(
-                    sa.insert(db.loads).values(
-                        la_code=p.la_code,
-                        kind=p.kind,
-                        return_year=p.return_year,
-                        content_hash=p.content_hash,
-                        folder=p.folder,
-                        loaded_by=who,
-                        loaded_at=datetime.now(UTC),
-                        tables={n: t.num_rows for n, t in p.tables.items()},
-                        validation=p.validation,
-                        pseudonymised=p.pseudonym_key_id is not None,
-                        pseudonym_key_id=p.pseudonym_key_id,
-                        validators=p.validators,
-                        selfeval_version=__version__,
-                        batch=batch,
+                load_id = db.inserted_id(
+                    c.execute(
+                        sa.insert(db.loads).values(
+                            la_code=p.la_code,
+                            kind=p.kind,
+                            return_year=p.return_year,
+                            content_hash=p.content_hash,
+                            folder=p.folder,
+                            loaded_by=who,
+                            loaded_at=datetime.now(UTC),
+                            tables={n: t.num_rows for n, t in p.tables.items()},
+                            validation=p.validation,
+                            pseudonymised=p.pseudonym_key_id is not None,
+                            pseudonym_key_id=p.pseudonym_key_id,
+                            validators=p.validators,
+                            selfeval_version=__version__,
+                            batch=batch,
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
                 if p.files:
                     c.execute(
                         sa.insert(db.load_files),
@@ -471,7 +479,7 @@ class Store:
                 shutil.rmtree(d, ignore_errors=True)
 
     @staticmethod
-    def _record(row: sa.Row, files: Iterable[sa.Row] = ()) -> LoadRecord:
+    def _record(row: sa.Row[Any], files: Iterable[sa.Row[Any]] = ()) -> LoadRecord:
         m = row._mapping
         tables = m["tables"] if isinstance(m["tables"], dict) else json.loads(m["tables"])
         loaded_at = m["loaded_at"]
@@ -519,12 +527,12 @@ def private_file(path: Path) -> None:
         os.chmod(path, PRIVATE_FILE)
 
 
-def _private_open(path: Path):  # type: ignore[no-untyped-def]
+def _private_open(path: Path) -> BufferedWriter:
     """A new file, opened for writing, readable by its owner only from its first byte."""
     return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE), "wb")
 
 
-def _sqlite_pragmas(dbapi_conn, _record) -> None:
+def _sqlite_pragmas(dbapi_conn: DBAPIConnection, _record: object) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA journal_mode=WAL")
