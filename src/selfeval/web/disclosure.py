@@ -14,7 +14,7 @@ def suppressed(r: Result) -> bool:
     return discloses(r)
 
 
-def needs_control(user) -> bool:  # type: ignore[no-untyped-def]
+def needs_control(user: object) -> bool:
     """Viewers see aggregates only, under disclosure control."""
     from selfeval.web.roles import CHILD_LEVEL
 

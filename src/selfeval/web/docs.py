@@ -6,6 +6,8 @@ when the page and the enforced matrix differ.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from selfeval.web.roles import matrix_markdown
@@ -18,7 +20,9 @@ OPTIONAL_PATHS = {
 }
 
 
-def walk(patterns, namespace: str = ""):  # type: ignore[no-untyped-def]
+def walk(
+    patterns: Iterable[URLPattern | URLResolver], namespace: str = ""
+) -> Iterator[tuple[str, URLPattern]]:
     """(namespace, pattern, path) for every named URL pattern."""
     for p in patterns:
         if isinstance(p, URLResolver):
@@ -28,7 +32,10 @@ def walk(patterns, namespace: str = ""):  # type: ignore[no-untyped-def]
 
 
 def matrix_table() -> str:
-    paths = {p.name: "/" + str(p.pattern) for ns, p in walk(get_resolver().url_patterns) if not ns}
+    resolver = get_resolver()
+    paths = {
+        p.name: "/" + str(p.pattern) for ns, p in walk(resolver.url_patterns) if not ns and p.name
+    }
     return matrix_markdown({**OPTIONAL_PATHS, **paths})
 
 

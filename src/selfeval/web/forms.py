@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -21,9 +23,11 @@ class GovukFields:
         "CheckboxInput": "govuk-checkboxes__input",
     }
 
-    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    fields: dict[str, forms.Field]  # the form's, which this mixes into
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
             w = field.widget
             w.attrs.setdefault("class", self.CLASSES.get(type(w).__name__, "govuk-input"))
             described = []
@@ -42,10 +46,11 @@ class SignInForm(GovukFields, AuthenticationForm):
     }
     throttled = False
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any]:
         from selfeval.web import throttle
         from selfeval.web.audit import record
 
+        assert self.request is not None  # the sign-in view always gives the form its request
         attempt = throttle.Attempt.of(self.request, self.cleaned_data.get("username") or "")
         wait = attempt.wait()
         if wait:
@@ -140,17 +145,18 @@ class NewUserForm(GovukFields, AuthoritiesFields):
     password = forms.CharField(widget=forms.PasswordInput, strip=False)
 
     def clean_username(self) -> str:
-        name = self.cleaned_data["username"]
+        name: str = self.cleaned_data["username"]
         if User.objects.filter(username=name).exists():
             raise forms.ValidationError("There is already an account with this username")
         return name
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self) -> dict[str, Any] | None:
         data = super().clean()
-        if data.get("password") and data.get("username"):
+        if data and data.get("password") and data.get("username"):
             try:
                 password_validation.validate_password(
-                    data["password"], User(username=data["username"], email=data.get("email"))
+                    data["password"],
+                    User(username=data["username"], email=data.get("email") or ""),
                 )
             except forms.ValidationError as e:
                 self.add_error("password", e)

@@ -11,6 +11,7 @@ integer column holds them).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django import forms
 
@@ -50,7 +51,7 @@ class RecordIdField(forms.Field):
 
     default_error_messages = {"invalid": "This is not a record id"}
 
-    def __init__(self, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.HiddenInput)
         super().__init__(**kwargs)
 

@@ -2,42 +2,57 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
 from csp.utils import build_policy
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import render
 
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request, was_audited
 from selfeval.web.roles import allowed, may
 
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 NOT_AUDITED_HERE = {"sign_in", "sign_out", "oidc_authentication_callback"}
 """Sign-in and sign-out are audited by their signals instead."""
 
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 
 class RoleMiddleware:
     """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):  # type: ignore[no-untyped-def]
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
         match = request.resolver_match
+        if match is None:  # process_view runs once the URL has resolved
+            return None
         entry = allowed(match.url_name or "", match.namespace)
         user = request.user
         signed_in = user.is_authenticated
-        if may(getattr(user, "role", None), entry, signed_in=signed_in):
+        role = getattr(user, "role", None)
+        if may(role, entry, signed_in=signed_in):
             return None
         if not signed_in:
             return redirect_to_login(request.get_full_path(), settings.LOGIN_URL)
-        request.audited = True
+        mark_audited(request)
         name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
-        record_request(request, "refused role", name or request.path, role=user.role)
+        record_request(request, "refused role", name or request.path, role=role)
         return render(request, "web/forbidden.html", status=403)
 
 
@@ -45,10 +60,10 @@ class AuditChangesMiddleware:
     """Every change (a POST, PUT, PATCH or DELETE) is one audit event: a successful one as
     ``change``, a refused one (any 4xx a view did not log itself) as ``refused change``."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         match = getattr(request, "resolver_match", None)
         if (
@@ -57,7 +72,7 @@ class AuditChangesMiddleware:
             and match is not None
             and match.url_name not in NOT_AUDITED_HERE
             and request.user.is_authenticated
-            and not getattr(request, "audited", False)
+            and not was_audited(request)
         ):
             name = f"{match.namespace}:{match.url_name}" if match.namespace else match.url_name
             kw = {k: str(v) for k, v in match.kwargs.items()}
@@ -73,10 +88,10 @@ class NoStoreMiddleware:
     names a child; a page left in a shared computer's cache outlives the session), unless the
     view says otherwise (an aggregate chart may be kept a minute)."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):  # type: ignore[no-untyped-def]
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and not response.has_header("Cache-Control"):

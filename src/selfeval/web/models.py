@@ -3,6 +3,8 @@ self-evaluation's narrative with its revisions."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -43,7 +45,7 @@ class User(AbstractUser):
     class Meta:
         db_table = "web_user"
 
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Only administrators reach Django's admin site.
         self.is_staff = self.role == ADMINISTRATOR
         self.is_superuser = self.role == ADMINISTRATOR

@@ -6,15 +6,23 @@ is and selfeval decides what they may see.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from selfeval.web.models import User
 
 
 class ExistingAccountsOIDCBackend(OIDCAuthenticationBackend):
-    def filter_users_by_claims(self, claims):  # type: ignore[no-untyped-def]
+    def filter_users_by_claims(self, claims: dict[str, Any]) -> QuerySet[User]:
         email = (claims.get("email") or claims.get("preferred_username") or "").strip()
+        users: QuerySet[User] = self.UserModel.objects.all()  # the library is untyped
         if not email:
-            return self.UserModel.objects.none()
-        return self.UserModel.objects.filter(email__iexact=email, is_active=True)
+            return users.none()
+        return users.filter(email__iexact=email, is_active=True)
 
-    def create_user(self, claims):  # type: ignore[no-untyped-def]
+    def create_user(self, claims: dict[str, Any]) -> None:
         return None  # OIDC_CREATE_USER is False; an administrator creates accounts

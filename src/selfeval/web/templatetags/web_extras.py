@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from django import template
 
 register = template.Library()
 
 
 @register.filter
-def total(values) -> int:  # type: ignore[no-untyped-def]
+def total(values: Mapping[str, int] | Iterable[int]) -> int:
     """The sum of a mapping's values (rows per table of a load)."""
-    return sum(values.values()) if hasattr(values, "values") else sum(values)
+    return sum(values.values()) if isinstance(values, Mapping) else sum(values)
