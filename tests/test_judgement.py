@@ -274,3 +274,106 @@ def test_the_context_says_what_the_last_inspection_found_and_what_comes_next():
     )
     assert "[To write: the recommendations" in said
     assert _inspection_text(SefOptions("999", AT), AT).startswith("[To write: the last ILACS")
+
+
+# -- every area draws strengths and areas for development from its evidence ---------------------
+
+
+def test_a_percentage_near_100_is_a_strength_by_points_or_rank():
+    """Care leavers in suitable accommodation 91.3% against neighbours 85, 86, 87, 88, 88, 88,
+    88, 89, 89, 90 (median 88, upper quartile 88.75): 3.75% above the median, under the 10%
+    relative gap, but in the best quarter, rank 1 of 11: a strength of weight
+    min(2, 3.3 / 88) + 1. 90.0% against the same is 2 points above, rank 1 too: a strength.
+    87.5%, in the middle half and 0.5 points off, is no point at all."""
+    near = [85, 86, 87, 88, 88, 88, 88, 89, 89, 90]
+    ind = get("care_leavers_suitable_accom_19_21_pct")
+    for value, expected in ((91.3, 1), (87.5, 0)):
+        s = standing_of(value, "higher_better", near, england=88.0, region=88.0)
+        r = _r(ind.id, value, AT, 21, 23)
+        points = indicator_points(Evidence(ind, None, r, None, s, f"{value}%"))
+        assert len(points) == expected
+    s = standing_of(91.3, "higher_better", near, england=88.0, region=88.0)
+    assert (s.rank, s.of, s.quarter("higher_better")) == (1, 11, "best quarter")
+    [p] = indicator_points(Evidence(ind, None, _r(ind.id, 91.3, AT, 21, 23), None, s, "91.3%"))
+    assert p.kind == "strength" and p.weight == pytest.approx(1 + 3.3 / 88)
+    # 80% against England's 86% with no neighbours' figure: 7% under (less than a tenth) but
+    # 6 percentage points: an area for development.
+    eng = standing_of(80.0, "higher_better", [], england=86.0)
+    ind = get("care_leavers_eet_19_21_pct")
+    [d] = indicator_points(Evidence(ind, None, _r(ind.id, 80.0, AT, 40, 50), None, eng, "80.0%"))
+    assert d.kind == "development" and "86.0% for the England" in d.text
+
+
+def test_what_auditors_praised_is_a_strength_even_where_most_audits_are_weak():
+    """6 audits of care leavers, 1 good and 5 requiring improvement (17% good or better, an
+    area for development); 3 of them say "Good direct work with the child": a strength in the
+    auditors' own words, with how many said it; 2 ask for "Assessment analysis needs
+    strengthening"."""
+    from selfeval.assurance.grades import Grade
+    from selfeval.assurance.records import Audit
+    from selfeval.evaluation.judgement import audit_points
+
+    said = ["Good direct work with the child"] * 3 + ["Plan reviewed on time"] * 3
+    asked = ["Assessment analysis needs strengthening"] * 2 + [f"Thing {i}" for i in range(4)]
+    audits = [
+        Audit(
+            f"K{i}",
+            date(2020, 1, 6),
+            "A",
+            Grade.GOOD if i == 0 else Grade.REQUIRES_IMPROVEMENT,
+            strengths=said[i],
+            areas_for_development=asked[i],
+        )
+        for i in range(6)
+    ]
+    points = audit_points(audits, "care leavers", public=False)
+    texts = {(p.kind, p.text) for p in points}
+    assert ("development", "Case audits of care leavers: 17% of 6 judged good or better.") in texts
+    assert (
+        "strength",
+        'Where practice was good, auditors most often praised: "Plan reviewed on time" '
+        "(in 3 of 6 audits).",
+    ) in texts
+    assert (
+        "development",
+        'Auditors most often asked for: "Assessment analysis needs strengthening" '
+        "(in 2 of 6 audits).",
+    ) in texts
+
+
+def test_leaders_are_judged_on_last_years_plan_and_feedback():
+    """Of 4 priorities: 1 Green, 2 Red (one recorded Green), 1 Amber recorded Amber. A strength
+    (1 Green, weight 0.5) and two areas for development (2 Red; 1 recorded better than the data
+    allows). 9 compliments against 12 complaints: an area for development; 3 against 12 says
+    nothing to the public (too few to compare) but does to internal readers."""
+    from selfeval.evaluation.judgement import feedback_points, plan_points
+    from selfeval.plans.records import Priority
+
+    rated = [
+        (Priority("P1", "Workforce", status="Green"), "Green", []),
+        (Priority("P2", "Stability", status="Green"), "Red", ["moved away"]),
+        (Priority("P3", "Visits", status="Red"), "Red", []),
+        (Priority("P4", "Audits", status="Amber"), "Amber", []),
+    ]
+    pts = plan_points(rated)
+    assert [(p.kind, p.weight, p.text) for p in pts] == [
+        ("strength", 0.5, "1 of last year's 4 priorities are Green on the data: Workforce."),
+        (
+            "development",
+            1.0,
+            "2 of last year's 4 priorities are Red on the data: Stability; Visits.",
+        ),
+        (
+            "development",
+            1.0,
+            "1 of last year's priorities were recorded better than the data allows: Stability.",
+        ),
+    ]
+    [f] = feedback_points({"Compliment": 9, "Complaint": 12, "Feedback from a child": 4})
+    assert (f.kind, f.text) == (
+        "development",
+        "Feedback received: 9 compliments against 12 complaints.",
+    )
+    assert feedback_points({"Compliment": 3, "Complaint": 12}) == []
+    [inside] = feedback_points({"Compliment": 3, "Complaint": 12}, public=False)
+    assert inside.kind == "development"

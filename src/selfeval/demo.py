@@ -10,6 +10,7 @@ from pathlib import Path
 from selfeval.benchmarks import computed_comparisons, import_dir
 from selfeval.benchmarks.reconcile import reconcile, text_table
 from selfeval.evaluation.engagement import engagement_pack
+from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.publish import write_reports
 from selfeval.evaluation.readiness import pack_from_store
 from selfeval.evaluation.readiness_pack import write_pack
@@ -96,8 +97,15 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     )
     src = sources_from_store(store)
     results = compute(src, [at])
+    # The indicators page and workbook are public (as the reports are): every figure through
+    # the one disclosure policy of a public record, so no public output gives another away.
+    public = FigureCache(store, DEMO_LA, public=True)
     page = indicators_page(
-        results, title="Synthetic authority 999: indicators", at=at, out=out / "indicators.html"
+        results,
+        title="Synthetic authority 999: indicators",
+        at=at,
+        out=out / "indicators.html",
+        show=public.show,
     )
     reports = write_reports(store, out / "reports", at=at)
     pack = write(engagement_pack(store, DEMO_LA, at), "pdf", out / "reports" / "engagement.pdf")
@@ -107,7 +115,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
         write_pack(readiness, fmt, out / "reports" / f"annex-a-pack.{fmt}", "internal")
         for fmt in ("html", "xlsx")
     ]
-    workbook = to_xlsx(results, out / "indicators.xlsx")
+    workbook = to_xlsx(results, out / "indicators.xlsx", show=public.show)
     series = out / "indicators-monthly.csv"
     series.write_text(
         to_csv(compute(src, month_ends(date(DEMO_YEARS.start - 1, 4, 1), at))), encoding="utf-8"

@@ -211,6 +211,39 @@ def children_units(
     return out
 
 
+_LISTED: dict[tuple, dict[str, tuple[float, float]] | None] = {}
+"""Each child's units behind an indicator at a date, by (data state, indicator, authority,
+date): listed once in a process, so that the self-evaluation, the scrutiny report and
+``report check`` (which makes the self-evaluation again for internal readers) share them."""
+_LISTED_MAX = 4096
+"""Listings kept at most (a store's data changing leaves the old ones unread)."""
+
+
+def listed_units(
+    sources: Sources,
+    ind_id: str,
+    la_code: str,
+    dates: Sequence[date],
+    state: tuple | None = None,
+) -> dict[date, dict[str, tuple[float, float]]] | None:
+    """:func:`children_units`, each (indicator, date) listed once for a data ``state`` (a key
+    that changes whenever the data does: the store, the authority and its loads); the dates
+    not yet listed are listed in one query. Without a state nothing is kept."""
+    if state is None:
+        return children_units(sources, ind_id, la_code, dates)
+    missing = [d for d in dates if (state, ind_id, la_code, d) not in _LISTED]
+    if missing:
+        got = children_units(sources, ind_id, la_code, missing)
+        if len(_LISTED) + len(missing) > _LISTED_MAX:
+            _LISTED.clear()
+        for d in missing:
+            _LISTED[(state, ind_id, la_code, d)] = None if got is None else got[d]
+    listed = {d: _LISTED.get((state, ind_id, la_code, d)) for d in dates}
+    if any(v is None for v in listed.values()):
+        return None
+    return listed  # type: ignore[return-value]
+
+
 def judge_one(
     a: Result,
     b: Result,
@@ -283,10 +316,13 @@ def decide_all(changes: Sequence[Change], q: float = FALSE_DISCOVERY_RATE) -> li
 
 
 def judge_changes(
-    results: Iterable[tuple[Result, Result]], sources: Sources | None = None
+    results: Iterable[tuple[Result, Result]],
+    sources: Sources | None = None,
+    state: tuple | None = None,
 ) -> dict[str, Change]:
     """Every pair (before, after) judged together: children followed across dates where the
-    indicator lists them, look-back checked, then the false discovery procedure."""
+    indicator lists them (each listing kept for the data ``state``, :func:`listed_units`),
+    look-back checked, then the false discovery procedure."""
     pairs = list(results)
     raw = []
     for a, b in pairs:
@@ -298,7 +334,7 @@ def judge_changes(
             listable = ind.unit == "percent" or (ind.unit == "count" and ind.measure == "stock")
             if back and ind.child_level is not None and listable:
                 d1, d2 = a.date or a.period_end, b.date or b.period_end
-                listed = children_units(sources, a.id, a.la_code, [d1, d2])
+                listed = listed_units(sources, a.id, a.la_code, [d1, d2], state)
                 if listed is not None:
                     units = (listed[d1], listed[d2])
         raw.append(judge_one(a, b, units, look_back=back))
@@ -340,7 +376,7 @@ def record_changes(record: object, before: date, after: date) -> dict[str, Chang
     from selfeval.indicators import catalogue
 
     cache: dict = record.__dict__.setdefault("_changes", {})
-    key = (before, after, getattr(record, "public", True))
+    key = (before, after)  # the judgement is the same for every audience; only words differ
     if key not in cache:
         sources = record.sources  # type: ignore[attr-defined]
         ids = [i for i, ind in catalogue().items() if all(sources.has(s) for s in ind.sources)]
@@ -349,5 +385,6 @@ def record_changes(record: object, before: date, after: date) -> dict[str, Chang
         for r in results:
             by.setdefault(r.id, []).append(r)
         pairs = [(a, b) for a, b in by.values() if a.value is not None and b.value is not None]
-        cache[key] = judge_changes(pairs, sources)
+        state = getattr(record, "state", None)
+        cache[key] = judge_changes(pairs, sources, state() if callable(state) else None)
     return cache[key]

@@ -4,15 +4,21 @@ Each point is drawn from one piece of evidence and carries a weight, so that the
 comes first and the draft grade can say why:
 
 - a **benchmark gap**: a rate or percentage at least ``GAP`` (a share) better or worse than
-  the statistical neighbours' median (England's where there is no neighbours' figure); weight
-  the size of the gap (at most 2), one more in the best or worst quarter of the neighbours;
+  the statistical neighbours' median (England's where there is no neighbours' figure), a
+  percentage at least ``POINTS_GAP`` percentage points from it (near 100% a tenth is out of
+  reach), or one in the best or worst quarter of the neighbours; weight the size of the gap
+  (at most 2), one more in the best or worst quarter;
 - a **trend**: a change judged real (:mod:`selfeval.evaluation.change`), weight 1;
 - a **warning sign**: a figure below the least acceptable level (``FLOORS``) whatever its
   trend or benchmark (children on plans not visited in time), weight 3, always an area for
   development;
 - **case audits** of this group of children: good or better in at least 70% (a strength) or
-  under 50% (an area for development), weight 1.5; the weakest domain and the theme auditors
-  raised most often, weight 1.
+  under 50% (an area for development), weight 1.5; the weakest domain, weight 1; what
+  auditors praised and asked for most often (their own words where several audits say the
+  same), weight 0.5 each: what works where practice is good is a strength even when most
+  audits are not;
+- **feedback** from children, families and partners (compliments against complaints) and the
+  review of last year's plan (priorities the data contradicts, actions overdue), for leaders.
 
 The draft grade is for a person to accept or change: Good where strengths outweigh areas for
 development and there is no warning sign; Inadequate where there are two warning signs or more
@@ -31,11 +37,13 @@ from selfeval.assurance.summary import audit_themes, grade_shares
 from selfeval.evaluation.benchmarking import Standing
 from selfeval.evaluation.change import Change
 from selfeval.indicators import Indicator, Result
-from selfeval.outputs.disclosure import withhold_share
+from selfeval.outputs.disclosure import is_small, withhold_share
 from selfeval.outputs.formatting import format_number
 
 GAP = 0.10
 """A gap to the benchmark counts when it is at least this share of the benchmark's value."""
+POINTS_GAP = 5.0
+"""Or, for a percentage, when it is at least this many percentage points."""
 FLOORS: dict[str, float] = {
     "cp_visits_10wd_pct": 80.0,
     "cla_visits_timely_pct": 80.0,
@@ -65,7 +73,7 @@ class Point:
     text: str
     weight: float
     kind: Literal["strength", "development"]
-    source: Literal["benchmark", "trend", "warning", "audits"]
+    source: Literal["benchmark", "trend", "warning", "audits", "feedback", "plan"]
     indicator_id: str | None = None
 
 
@@ -129,8 +137,10 @@ def indicator_points(e: Evidence) -> list[Point]:
         if ref:
             gap = (r.value - ref) / abs(ref)
             better = _better(ind.polarity, r.value, ref)
-            if abs(gap) >= GAP and better is not None:
-                quarter = s.quarter(ind.polarity)
+            quarter = s.quarter(ind.polarity)
+            wide = abs(gap) >= GAP or (ind.unit == "percent" and abs(r.value - ref) >= POINTS_GAP)
+            edge = quarter in ("best quarter", "worst quarter") and name != "England"
+            if (wide or edge) and better is not None:
                 weight = min(2.0, abs(gap)) + (
                     1.0 if quarter in ("best quarter", "worst quarter") else 0.0
                 )
@@ -205,23 +215,95 @@ def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) ->
                     "audits",
                 )
             )
-    th = audit_themes(audits, top=1)
-    if th["areas_for_development"]:
+    asked = _said_most(audits, "areas_for_development")
+    if asked:
+        out.append(Point(f"Auditors most often asked for: {asked}.", 0.5, "development", "audits"))
+    praised = _said_most(audits, "strengths")
+    if praised:
+        where = (
+            "Auditors most often praised"
+            if pct >= WEAK_AUDITS
+            else ("Where practice was good, auditors most often praised")
+        )
+        out.append(Point(f"{where}: {praised}.", 0.5, "strength", "audits"))
+    return out
+
+
+def _said_most(audits: Sequence[Audit], field_name: str) -> str | None:
+    """What auditors wrote most often in one field, quoted: the whole statement where several
+    audits share it (with how many), else the commonest phrase (``audit_themes``)."""
+    said: dict[str, int] = {}
+    for a in audits:
+        for part in (getattr(a, field_name) or "").split(";"):
+            part = part.strip().rstrip(".")
+            if part:
+                said[part] = said.get(part, 0) + 1
+    if said:
+        top = max(said, key=lambda k: (said[k], k))
+        if said[top] >= 2:
+            return f'"{top}" (in {said[top]} of {len(audits)} audits)'
+    th = audit_themes(audits, top=1)[field_name]
+    return f'"{th[0].phrase}"' if th else None
+
+
+def feedback_points(counts: dict[str, int], *, public: bool = True) -> list[Point]:
+    """What children, families and partners told the service in the period: more compliments
+    than complaints is a strength, more complaints an area for development, weight 0.5 (none
+    for the public when either is 1 to 5: the comparison would say too much of so few)."""
+    good, bad = counts.get("Compliment", 0), counts.get("Complaint", 0)
+    if good == bad or (public and (is_small(good) or is_small(bad))):
+        return []
+    said = f"Feedback received: {good} compliments against {bad} complaints."
+    return [Point(said, 0.5, "strength" if good > bad else "development", "feedback")]
+
+
+def plan_points(rated: Sequence[tuple[object, str, Sequence[str]]]) -> list[Point]:
+    """What the review of last year's priorities says of leaders' grip: priorities Green on
+    the data (a strength), Red on the data (an area for development, weight 1), and ratings
+    recorded better than the data allows (an area for development, weight 1)."""
+    if not rated:
+        return []
+    n = len(rated)
+    title = {id(p): getattr(p, "title", "") for p, _, _ in rated}
+    green = [p for p, rag, _ in rated if rag == "Green"]
+    red = [p for p, rag, _ in rated if rag == "Red"]
+    order = ("Green", "Amber", "Red")
+    over = [
+        p
+        for p, rag, _ in rated
+        if getattr(p, "status", None) in order and order.index(p.status) < order.index(rag)  # type: ignore[attr-defined]
+    ]
+    out: list[Point] = []
+    if green:
         out.append(
             Point(
-                f'Auditors most often asked for: "{th["areas_for_development"][0].phrase}".',
-                0.5,
-                "development",
-                "audits",
+                f"{len(green)} of last year's {n} priorities are Green on the data: "
+                + "; ".join(title[id(p)] for p in green[:3])
+                + ".",
+                min(1.5, 0.5 * len(green)),
+                "strength",
+                "plan",
             )
         )
-    if th["strengths"] and pct >= WEAK_AUDITS:
+    if red:
         out.append(
             Point(
-                f'Auditors most often praised: "{th["strengths"][0].phrase}".',
-                0.5,
-                "strength",
-                "audits",
+                f"{len(red)} of last year's {n} priorities are Red on the data: "
+                + "; ".join(title[id(p)] for p in red[:3])
+                + ".",
+                1.0,
+                "development",
+                "plan",
+            )
+        )
+    if over:
+        out.append(
+            Point(
+                f"{len(over)} of last year's priorities were recorded better than the data "
+                "allows: " + "; ".join(title[id(p)] for p in over[:3]) + ".",
+                1.0,
+                "development",
+                "plan",
             )
         )
     return out

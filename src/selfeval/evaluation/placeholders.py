@@ -43,6 +43,7 @@ from selfeval.outputs.disclosure import (
     SUPPRESSED,
     audience_of,
     flow_identity,
+    gives_back,
     protect,
     withhold_figure,
 )
@@ -180,6 +181,12 @@ class FigureCache:
         """Whether readers lack child-level access: small counts are then shown as ``c``."""
         self._results: dict[tuple[str, str, date], Result] = {}
 
+    def state(self) -> tuple:
+        """A key that changes whenever this authority's data does (the store, the authority
+        and its loads, whose ids are never reused): what caches across records hang on."""
+        loads = tuple(r.id for r in self.store.loads(self.la_code))
+        return (str(self.store.url), self.la_code, loads)
+
     def results(
         self, ids: Iterable[str], dates: Sequence[date], period: str = "year"
     ) -> list[Result]:
@@ -280,14 +287,34 @@ class FigureCache:
             audience_of(self.public), r.unit, r.value, r.numerator, r.denominator, area=area
         ):
             return SUPPRESSED
-        if self.public and r.unit == "count" and self._flow_withheld(r):
+        if self.public and (self._flow_withheld(r) or self._given_back(r)):
             return SUPPRESSED
         return format_number(r.value, r.unit, rounded)
+
+    def _given_back(self, r: Result) -> bool:
+        """Whether another figure at the same date that would give this one's count back (the
+        count a rate is of; the same count from another source) is withheld from the public
+        by the stock-and-flow identity (:func:`outputs.disclosure.gives_back`)."""
+        same = {i: ind.same_figure_as for i, ind in catalogue().items() if ind.same_figure_as}
+        for other in gives_back(r.id, same):  # type: ignore[arg-type]
+            if other not in catalogue():
+                continue
+            days = (r.period_end - r.period_start).days
+            period = "year" if days == 0 or days > 100 else "quarter" if days > 40 else "month"
+            o = self.result(other, _asked(r), period)
+            if o.value is not None and (
+                withhold_figure("public", o.unit, o.value, o.numerator, o.denominator)
+                or self._flow_withheld(o)
+            ):
+                return True
+        return False
 
     def _flow_withheld(self, r: Result) -> bool:
         """Whether a count is withheld because, with the other figures of a stock-and-flow
         identity (in care at the year's start and end, started, ceased), it would give a
         withheld count away in some public output (:func:`outputs.disclosure.protect`)."""
+        if r.unit != "count":
+            return False
         asked = _asked(r)
         for stock, started, ceased in FLOWS:
             if r.id not in (stock, started, ceased):

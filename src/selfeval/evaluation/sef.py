@@ -36,8 +36,10 @@ from selfeval.evaluation.judgement import (
     Evidence,
     Point,
     audit_points,
+    feedback_points,
     indicator_points,
     judge_area,
+    plan_points,
 )
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
 from selfeval.evaluation.placeholders import FigureCache
@@ -224,6 +226,13 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
         mine = _audits_of(area, audits)
         if mine:
             points += audit_points(mine, _group(area), public=record.public)
+        if area.key == supporting.QUALITY_AREA:  # leaders: all audits, feedback, last year's plan
+            points += audit_points(audits, "all children", public=record.public)
+            points += feedback_points(
+                supporting.feedback_counts(record.store, opts.la_code, since, at),
+                public=record.public,
+            )
+            points += plan_points(supporting.priority_ratings(record.store, opts.la_code, at=at)[1])
         judgements[area.key] = judge_area(area.key, points)
 
     def section(key: str, level: int = 3) -> None:
@@ -495,12 +504,14 @@ def _summary(
         _a, b = figs.pairs[i]
         s = figs.standings.get(i)
         c = figs.changes.get(i)
+        none = _no_benchmark(cat[i])
         dash.append(
             (
                 cat[i].title,
                 record.show(b),
-                _n(s.england if s else None, cat[i].unit),
-                _n(s.median if s else None, cat[i].unit),
+                _n(s.england, cat[i].unit) if s else none,
+                _n(s.region, cat[i].unit) if s else none,
+                _n(s.median, cat[i].unit) if s else none,
                 c.words if c else WORDS["not_judged"],
             )
         )
@@ -508,10 +519,17 @@ def _summary(
         out.append(
             Table(
                 caption=f"Dashboard at {_d(at)}"
-                + (" (England and neighbours synthetic)" if synthetic else ""),
-                header=("Indicator", "Us", "England", "Neighbours", "Change over the year"),
+                + (" (England, region and neighbours synthetic)" if synthetic else ""),
+                header=(
+                    "Indicator",
+                    "Us",
+                    "England",
+                    "Region",
+                    "Neighbours",
+                    "Change over the year",
+                ),
                 rows=tuple(dash),
-                numeric=frozenset({1, 2, 3}),
+                numeric=frozenset({1, 2, 3, 4}),
                 compact=True,
             )
         )
@@ -603,15 +621,16 @@ def _rates_table(
             else _n(s.median if s else None, ind.unit)
         )
         rank = f"{s.rank} of {s.of}" if s and s.rank else "x"
+        none = _no_benchmark(ind)
         rows.append(
             (
                 f"{ind.title} [{note}]",
                 _shown(record, a),
                 record.show(b),
                 c.words if c else WORDS["not_judged"],
-                _n(s.england if s else None, ind.unit),
-                _n(s.region if s else None, ind.unit),
-                band,
+                _n(s.england, ind.unit) if s else none,
+                _n(s.region, ind.unit) if s else none,
+                band if s else none,
                 rank,
             )
         )
@@ -645,7 +664,7 @@ def _counts_table(
 ) -> Table:
     """Counts with their trend over the years loaded or published: never against England."""
     cat = catalogue()
-    years = sorted({y for i in ids for y, _, _ in figs.trends.get(i, [])})
+    years = sorted({y for i in ids for y, v, _ in figs.trends.get(i, []) if v is not None})
     rows = []
     for i in ids:
         a, b = figs.pairs[i]
@@ -742,7 +761,12 @@ def _context(
     for i in workforce:
         a, b = figs.pairs[i]
         s = figs.standings.get(i)
-        extra = f", neighbours {_n(s.median, cat[i].unit)}" if s and s.median is not None else ""
+        u = cat[i].unit
+        extra = (
+            f"; England {_n(s.england, u)}, region {_n(s.region, u)}, neighbours {_n(s.median, u)}"
+            if s
+            else f"; England, region and neighbours: {_no_benchmark(cat[i])}"
+        )
         lines.append(
             text(f"{cat[i].title}: {record.show(b)} (a year before: {_shown(record, a)}{extra}).")
         )
@@ -871,6 +895,12 @@ def _group(area: Area) -> str:
         "children_in_care": "children in care",
         "care_leavers": "care leavers",
     }.get(area.key, "children")
+
+
+def _no_benchmark(ind: Indicator) -> str:
+    """What stands where a rate has no benchmark: DfE publishes no such figure, or none for
+    this date (or none is imported)."""
+    return "not published" if ind.published is None else "none for this date"
 
 
 def _shown(record: FigureCache, r: Result) -> str:

@@ -28,7 +28,7 @@ from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table,
 from selfeval.outputs.formatting import long_date
 from selfeval.plans import repository as plans
 from selfeval.plans.progress import priority_rag, target_progress
-from selfeval.plans.records import Plan
+from selfeval.plans.records import Plan, Priority
 from selfeval.store import Store
 
 QUALITY_AREA = "leadership"
@@ -239,9 +239,11 @@ def plan_blocks(
     ]
 
 
-def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> list[Block]:
-    """Last year's priorities and recommendations, each with a RAG rating the data cannot
-    contradict (:func:`selfeval.plans.progress.priority_rag`) and its reasons.
+def priority_ratings(
+    store: Store, la_code: str, *, at: date | None = None
+) -> tuple[str, list[tuple[Priority, str, list[str]]]]:
+    """Last year's priorities and recommendations (where they come from, and each with its RAG
+    rating from the data and the reasons, :func:`selfeval.plans.progress.priority_rag`).
 
     Last year's plan is the one before the current; or, when the current plan's year has ended
     by ``at``, the current plan itself (its year is the one evaluated)."""
@@ -256,28 +258,37 @@ def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> li
         source = f"the {now.plan_year} plan (carried forward and inspection recommendations)"
         plan = now
     else:
-        chosen, source, plan = [], "", None
-    if not chosen or plan is None:
+        return "", []
+    today = at or date.today()
+    progress = target_progress(store, la_code, plan, at=at) if plan.targets else []
+    out = []
+    for p in chosen:
+        targets = [t for t in progress if t.target.priority_ref == p.ref]
+        rag, reasons = priority_rag(p, plan.actions_of(p.ref), targets, today)
+        out.append((p, rag, list(reasons)))
+    return source, out
+
+
+def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> list[Block]:
+    """Last year's priorities and recommendations, each with a RAG rating the data cannot
+    contradict and its reasons (:func:`priority_ratings`)."""
+    source, rated = priority_ratings(store, la_code, at=at)
+    if not rated:
         return [
             Paragraph(
                 text("No priorities or recommendations from last year are recorded in the store.")
             )
         ]
-    today = at or date.today()
-    progress = target_progress(store, la_code, plan, at=at) if plan.targets else []
-    rows = []
-    for p in chosen:
-        targets = [t for t in progress if t.target.priority_ref == p.ref]
-        rag, reasons = priority_rag(p, plan.actions_of(p.ref), targets, today)
-        rows.append(
-            (
-                p.title,
-                p.origin + (f" ({p.origin_detail})" if p.origin_detail else ""),
-                p.status or "not recorded",
-                rag,
-                "; ".join(reasons) or (p.progress or ""),
-            )
+    rows = [
+        (
+            p.title,
+            p.origin + (f" ({p.origin_detail})" if p.origin_detail else ""),
+            p.status or "not recorded",
+            rag,
+            "; ".join(reasons) or (p.progress or ""),
         )
+        for p, rag, reasons in rated
+    ]
     return [
         Table(
             caption=f"Progress against last year's priorities and recommendations: {source}",
@@ -286,6 +297,12 @@ def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> li
             compact=True,
         )
     ]
+
+
+def feedback_counts(store: Store, la_code: str, since: date, at: date) -> dict[str, int]:
+    """Feedback, compliments and complaints received in the period, by kind."""
+    items = assurance.evidence_items(store, la_code)
+    return dict(Counter(e.kind for e in items if since <= e.received_date <= at))
 
 
 def _plan_ended(plan_year: str, at: date) -> bool:

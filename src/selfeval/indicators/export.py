@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -13,6 +13,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from selfeval.indicators.engine import RESULT_FIELDS, Result
 from selfeval.indicators.registry import AREAS, Indicator
+from selfeval.outputs.disclosure import SUPPRESSED
 from selfeval.outputs.formatting import excel_format, format_figure
 from selfeval.outputs.tables import add_sheet, safe_cell
 
@@ -32,11 +33,25 @@ def to_csv(results: Sequence[Result]) -> str:
     return out.getvalue()
 
 
-def to_xlsx(results: Sequence[Result], path: Path) -> Path:
-    """One sheet, one row per result; text that looks like a formula is stored as text."""
+def public_row(r: Result, shown: str) -> dict:
+    """A result's fields as a public export holds them: a withheld figure (``shown`` is ``c``,
+    as ``evaluation.placeholders.FigureCache.show`` decides) keeps no value, numerator or
+    denominator."""
+    d = r.as_dict()
+    if shown == SUPPRESSED:
+        d.update(value=SUPPRESSED, numerator=None, denominator=None)
+    return d
+
+
+def to_xlsx(
+    results: Sequence[Result], path: Path, show: Callable[[Result], str] | None = None
+) -> Path:
+    """One sheet, one row per result; text that looks like a formula is stored as text. Given
+    ``show`` (a public figure cache's), figures withheld from the public are ``c``."""
     wb = Workbook()
     wb.remove(wb.worksheets[0])  # the sheet a new workbook starts with
-    ws = add_sheet(wb, "indicators", [FIELDS, *([r.as_dict()[k] for k in FIELDS] for r in results)])
+    rows = [public_row(r, show(r)) if show else r.as_dict() for r in results]
+    ws = add_sheet(wb, "indicators", [FIELDS, *([d[k] for k in FIELDS] for d in rows)])
     assert isinstance(ws, Worksheet)  # the workbook is not write-only
     figures = {FIELDS.index(k) for k in ("value", "numerator", "denominator") if k in FIELDS}
     for row, r in enumerate(results, start=2):

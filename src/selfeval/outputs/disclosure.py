@@ -360,6 +360,37 @@ FLOWS: tuple[tuple[str, str, str], ...] = (("cla_count", "cla_starts", "cla_ceas
 started - ceased, so the four are published together or protected together."""
 
 
+RATE_OF: dict[str, str] = {
+    "cla_rate": "cla_count",
+    "cin_rate": "cin_count",
+    "cp_rate": "cp_count",
+    "referral_rate": "referrals",
+}
+"""Rates per 10,000 children and the count each is of (the same date or period): ONS's
+population is published, so rate x population / 10,000 gives the count back, and a rate is
+withheld wherever its count is."""
+
+
+def rate_identity(rate: str, count: str, population: float) -> Identity:
+    """rate x population / 10,000 - count = 0 (the population published by ONS)."""
+    return {rate: population / 10_000, count: -1.0}
+
+
+def same_figure_identity(a: str, b: str) -> Identity:
+    """Two sources' figures for the same thing (Annex A's count beside the 903's): a - b = 0."""
+    return {a: 1.0, b: -1.0}
+
+
+def gives_back(ind_id: str, same_as: dict[str, str]) -> tuple[str, ...]:
+    """The indicators whose figure at the same date gives this one's count back, so that this
+    one is withheld wherever they are: the count a rate is of, and the same figure from another
+    source (``Indicator.same_figure_as``, either way round)."""
+    out = [RATE_OF[ind_id]] if ind_id in RATE_OF else []
+    out += [b for a, b in same_as.items() if a == ind_id]
+    out += [a for a, b in same_as.items() if b == ind_id]
+    return tuple(dict.fromkeys(out))
+
+
 def flow_identity(stock_end: str, stock_start: str, started: str, ceased: str) -> Identity:
     """end - start - started + ceased = 0."""
     return {stock_end: 1.0, stock_start: -1.0, started: -1.0, ceased: 1.0}
