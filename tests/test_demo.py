@@ -109,3 +109,138 @@ def test_the_demo_reconciles_with_its_published_figures(demo):
     assert by["sw_changes_3plus_pct"].computed is not None
     assert by["cla_rate"].computed is not None
     assert "29 figures (as returned):" in res.reconciliation
+
+
+# -- what `make demo` writes: the self-evaluation and the scrutiny report (issue 17) -----------
+
+
+def _tables(html: str) -> dict[str, tuple[list[str], list[list[str]]]]:
+    """Each table of an HTML report by caption: its header and its rows' cells as text."""
+    from html.parser import HTMLParser
+
+    out: dict[str, tuple[list[str], list[list[str]]]] = {}
+
+    class P(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.caption, self.row, self.cell, self.header = "", None, None, []
+            self.rows: list[list[str]] = []
+            self.in_caption = False
+
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            if tag == "table":
+                self.caption, self.header, self.rows = "", [], []
+            elif tag == "caption":
+                self.in_caption = True
+            elif tag == "tr":
+                self.row = []
+            elif tag in ("td", "th") and self.row is not None:
+                self.cell = ""
+
+        def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+            if tag == "caption":
+                self.in_caption = False
+            elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+                self.row.append(" ".join(self.cell.split()))
+                self.cell = None
+            elif tag == "tr" and self.row is not None:
+                if self.header:
+                    self.rows.append(self.row)
+                else:
+                    self.header = self.row
+                self.row = None
+            elif tag == "table":
+                out[self.caption] = (self.header, self.rows)
+
+        def handle_data(self, data):  # type: ignore[no-untyped-def]
+            if self.in_caption:
+                self.caption += data
+            elif self.cell is not None:
+                self.cell += data
+
+    P().feed(html)
+    return out
+
+
+def _pdf(path):  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    return PdfReader(str(path))
+
+
+def test_the_self_evaluation_is_a_summary_first_and_at_most_25_pages(demo):
+    """At most 25 pages; the first is the summary of the draft self-assessment."""
+    out, _ = demo
+    pdf = _pdf(out / "reports" / "self-evaluation.pdf")
+    assert len(pdf.pages) <= 25
+    first = " ".join(pdf.pages[0].extract_text().split())
+    assert "Summary" in first and "Draft self-assessment by judgement area" in first
+
+
+def test_every_judgement_area_has_strengths_and_areas_for_development(demo):
+    """Each of the four judgement areas lists strengths and areas for development drawn from
+    the evidence: none is left for a person to write from nothing."""
+    out, _ = demo
+    html = (out / "reports" / "self-evaluation.html").read_text()
+    assert "None drawn from the data" not in html
+    [summary] = [rows for cap, (_, rows) in _tables(html).items() if cap.startswith("Draft self")]
+    assert len(summary) == 4
+    for area, _, strength, development in summary:
+        assert "[To write]" not in (strength, development), area
+
+
+def test_neighbours_and_region_stand_beside_every_rate(demo):
+    """Every rate and percentage row, in the dashboard and in each area, has England, the
+    region and the neighbours' median, or says plainly that none is published: never a blank
+    or a bare x."""
+    out, _ = demo
+    html = (out / "reports" / "self-evaluation.html").read_text()
+    checked = 0
+    for caption, (header, rows) in _tables(html).items():
+        if "Region" not in header:
+            continue
+        cols = [header.index("England"), header.index("Region")]
+        cols.append(next(i for i, h in enumerate(header) if h.startswith("Neighbours")))
+        for row in rows:
+            for i in cols:
+                assert row[i] not in ("", "x"), (caption, row[0], header[i])
+            checked += 1
+    assert checked >= 20
+
+
+def test_no_test_statistic_in_the_body_and_england_labelled_synthetic(demo):
+    """The body of the self-evaluation (before its appendices) names no p-value, test or
+    sigma: the words are "a real change", "within normal variation", "too few children to
+    tell". Every public document that sets figures beside England says that England is
+    synthetic."""
+    import re
+
+    out, _ = demo
+    reports = out / "reports"
+    text = " ".join(p.extract_text() for p in _pdf(reports / "self-evaluation.pdf").pages)
+    body = " ".join(text.split("Appendix A: how change is judged")[0].split())
+    assert "Appendix A" in text and "Benjamini" in text  # the methods are in the appendix
+    for pattern in (r"\bp\s*[<=>]", r"p-value", r"z-test", r"sigma", r"Benjamini", r"McNemar"):
+        assert not re.search(pattern, body, re.I), pattern
+    for name in ("self-evaluation.pdf", "scrutiny-report.pdf", "engagement.pdf"):
+        words = " ".join(p.extract_text() for p in _pdf(reports / name).pages)
+        if "England" in words:
+            assert "synthetic" in words.lower(), name
+
+
+def test_the_scrutiny_report_has_nothing_the_configuration_did_not_give(demo):
+    """At most 8 pages; the example council gives no meeting date, no prior consideration and
+    no clearance codes, so the report shows placeholders for them, and the only dates it names
+    are the figures' (31 March of the two years) and a year on, when the drafted priorities are
+    due; no clearance code in a council's style ([AB/17012020/C])."""
+    import re
+
+    from selfeval.outputs.check import dates_named
+
+    out, _ = demo
+    pdf = _pdf(out / "reports" / "scrutiny-report.pdf")
+    assert len(pdf.pages) <= 8
+    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    assert "[To complete: date of the meeting]" in text
+    assert dates_named(text) <= {date(AT.year + k, 3, 31) for k in (-1, 0, 1)}
+    assert not re.search(r"\[[A-Z]{2,}/\d+/?[A-Z]*\]", text)

@@ -2,9 +2,9 @@
 
 One hand-worked authority, checked through the one policy every public output shows figures
 through (``FigureCache.show``: the SEF, the scrutiny report, the engagement pack, the
-indicators page and workbook), and against every identity that links public figures across documents: the
-stock and its flows, a rate and its count (ONS's population is public), and the same count
-from two returns.
+indicators page and workbook), and against every identity that links public figures across
+documents: the stock and its flows, a rate and its count (ONS's population is public), and the
+same count from two returns.
 """
 
 from __future__ import annotations

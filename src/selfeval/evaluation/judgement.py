@@ -103,6 +103,8 @@ class Evidence:
     standing: Standing | None = None
     shown: str = ""
     """The latest figure as the audience may see it (``c`` when suppressed)."""
+    shown_before: str = ""
+    """The earlier figure as the audience may see it (empty: not given, written as computed)."""
 
 
 def _better(polarity: str, value: float, reference: float) -> bool | None:
@@ -161,11 +163,17 @@ def indicator_points(e: Evidence) -> list[Point]:
                     )
                 )
     c = e.change
-    if c is not None and c.verdict == "real" and c.judgement() != "neutral":
+    if (
+        c is not None
+        and c.verdict == "real"
+        and c.judgement() != "neutral"
+        and e.shown_before != "c"
+    ):
         word = "rose" if c.direction == "up" else "fell"
+        before = e.shown_before or format_number(c.before.value, ind.unit)
         out.append(
             Point(
-                f"{ind.title} {word} from {format_number(c.before.value, ind.unit)} to "
+                f"{ind.title} {word} from {before} to "
                 f"{e.shown} over the year: a real change, for the {c.judgement()}.",
                 1.0,
                 "strength" if c.judgement() == "better" else "development",

@@ -8,8 +8,12 @@ from importlib import resources
 from pathlib import Path
 
 from selfeval.evaluation.placeholders import FigureCache
-from selfeval.evaluation.scrutiny import CouncilConfig, build_scrutiny, load_council
-from selfeval.evaluation.sef import SefOptions, build_sef
+from selfeval.evaluation.scrutiny import (
+    CouncilConfig,
+    build_scrutiny,
+    council_sef,
+    load_council,
+)
 from selfeval.outputs.render import FORMATS, write
 from selfeval.store import Store
 
@@ -38,17 +42,9 @@ def write_reports(
     """The self-evaluation and the scrutiny report for ``council``'s authority, every format."""
     cfg = council or load_council(example_council_path())
     record = FigureCache(store, cfg.la_code)
-    sef = build_sef(
-        record,
-        SefOptions(
-            la_code=cfg.la_code,
-            at=at,
-            since=since,
-            authority_name=cfg.council,
-            narrative=narrative,
-        ),
-    ).document
-    scrutiny = build_scrutiny(record, cfg, at=at, since=since).document
+    built = council_sef(record, cfg, at=at, since=since, narrative=narrative)
+    sef = built.document
+    scrutiny = build_scrutiny(record, cfg, at=at, since=since, sef=built).document
     return Published(
         sef=[write(sef, f, out / f"self-evaluation.{f}") for f in formats],
         scrutiny=[write(scrutiny, f, out / f"scrutiny-report.{f}") for f in formats],

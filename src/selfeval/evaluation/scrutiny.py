@@ -14,12 +14,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from dateutil.relativedelta import relativedelta
-
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
 from selfeval.evaluation.placeholders import FigureCache
-from selfeval.evaluation.sef import AREAS, Built, SefOptions, build_sef, evidence_register_table
+from selfeval.evaluation.sef import (
+    AREAS,
+    Built,
+    SefOptions,
+    build_sef,
+    evidence_register_table,
+    period_start,
+)
 from selfeval.indicators import catalogue
 from selfeval.outputs.document import (
     BulletList,
@@ -224,7 +229,7 @@ def default_progress(record: FigureCache, since: date, at: date) -> str:
     return "\n\n".join(paras)
 
 
-def build_scrutiny(
+def council_sef(
     record: FigureCache,
     cfg: CouncilConfig,
     *,
@@ -232,10 +237,33 @@ def build_scrutiny(
     since: date | None = None,
     narrative: Path | None = None,
 ) -> Built:
-    """The scrutiny panel's covering report for the self-evaluation at ``at``."""
-    since = since or at - relativedelta(years=1)
-    if since >= at:
-        raise UsageError("the period's start must be before its end")
+    """The self-evaluation the council's scrutiny report covers, for the record's audience:
+    built once, and given to :func:`build_scrutiny` and the writers."""
+    return build_sef(
+        record,
+        SefOptions(
+            la_code=cfg.la_code,
+            at=at,
+            since=since,
+            authority_name=cfg.council,
+            narrative=narrative,
+            public=record.public,
+        ),
+    )
+
+
+def build_scrutiny(
+    record: FigureCache,
+    cfg: CouncilConfig,
+    *,
+    at: date,
+    since: date | None = None,
+    narrative: Path | None = None,
+    sef: Built | None = None,
+) -> Built:
+    """The scrutiny panel's covering report for the self-evaluation at ``at`` (``sef``, when
+    it is built already: :func:`council_sef`)."""
+    since = period_start(at, since)
     notes = Narrative.from_folder(narrative)
     stray = notes.unknown({"progress"})
     if stray:
@@ -346,16 +374,7 @@ def build_scrutiny(
             n += 1
             b = Paragraph(b.spans, f"3.{n}", b.draft)
         doc.add(b)
-    sef = build_sef(
-        record,
-        SefOptions(
-            la_code=cfg.la_code,
-            at=at,
-            since=since,
-            authority_name=cfg.council,
-            public=record.public,
-        ),
-    )
+    sef = sef or council_sef(record, cfg, at=at, since=since)
     if not notes.get("progress"):
         from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 

@@ -182,12 +182,18 @@ class _Figures:
     """Indicators whose figure as returned differs from the figure as now recorded."""
 
 
+def period_start(at: date, since: date | None) -> date:
+    """The start of the period a report evaluates: ``since``, or a year before ``at``."""
+    since = since or at - relativedelta(years=1)
+    if since >= at:
+        raise UsageError("the period's start must be before its end")
+    return since
+
+
 def build_sef(record: FigureCache, opts: SefOptions) -> Built:
     """The self-evaluation at ``opts.at`` as a document (render it with outputs.render)."""
     at = opts.at
-    since = opts.since or at - relativedelta(years=1)
-    if since >= at:
-        raise UsageError("the period's start must be before its end")
+    since = period_start(at, opts.since)
     record.public = opts.public  # the audience decides disclosure control for every figure
     narrative = Narrative.from_folder(opts.narrative)
     stray = narrative.unknown(SECTIONS)
@@ -212,6 +218,7 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
         if opts.include_rejected or f.status != "rejected"
     ]
     audits = supporting.audits_in(record.store, opts.la_code, since, at)
+    rated = supporting.priority_ratings(record.store, opts.la_code, at=at, sources=record.sources)
     judgements: dict[str, AreaJudgement] = {}
     for area in AREAS:
         points: list[Point] = []
@@ -220,7 +227,13 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
             if ind.area not in area.catalogue_areas:
                 continue
             ev = Evidence(
-                ind, a, b, figs.changes.get(ind_id), figs.standings.get(ind_id), record.show(b)
+                ind,
+                a,
+                b,
+                figs.changes.get(ind_id),
+                figs.standings.get(ind_id),
+                record.show(b),
+                _shown(record, a),
             )
             points += indicator_points(ev)
         mine = _audits_of(area, audits)
@@ -232,7 +245,7 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
                 supporting.feedback_counts(record.store, opts.la_code, since, at),
                 public=record.public,
             )
-            points += plan_points(supporting.priority_ratings(record.store, opts.la_code, at=at)[1])
+            points += plan_points(rated[1])
         judgements[area.key] = judge_area(area.key, points)
 
     def section(key: str, level: int = 3) -> None:
@@ -325,7 +338,7 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
     doc.add(*_next_plan(record, figs, judgements, at))
     doc.add(Heading(2, "Progress against last year's priorities and recommendations"))
     section("progress")
-    doc.add(*supporting.priority_blocks(record.store, opts.la_code, at=at))
+    doc.add(*supporting.priority_blocks(record.store, opts.la_code, at=at, rated=rated))
 
     doc.add(Heading(2, "Appendix A: how change is judged", new_page=True))
     judged = sum(1 for c in figs.changes.values() if c.p_value is not None)
@@ -900,7 +913,7 @@ def _group(area: Area) -> str:
 def _no_benchmark(ind: Indicator) -> str:
     """What stands where a rate has no benchmark: DfE publishes no such figure, or none for
     this date (or none is imported)."""
-    return "not published" if ind.published is None else "none for this date"
+    return "no published benchmark" if ind.published is None else "none for this date"
 
 
 def _shown(record: FigureCache, r: Result) -> str:

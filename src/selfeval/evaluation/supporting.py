@@ -15,7 +15,7 @@ from selfeval.assurance import repository as assurance
 from selfeval.assurance.records import Audit
 from selfeval.assurance.summary import audit_themes, grade_shares, moderation
 from selfeval.errors import NoData
-from selfeval.indicators import catalogue
+from selfeval.indicators import Sources, catalogue
 from selfeval.outputs.disclosure import (
     SMALL_MAX,
     SUPPRESSED,
@@ -239,9 +239,13 @@ def plan_blocks(
     ]
 
 
+Rated = tuple[str, list[tuple[Priority, str, list[str]]]]
+"""Where last year's priorities come from, and each with its RAG rating and reasons."""
+
+
 def priority_ratings(
-    store: Store, la_code: str, *, at: date | None = None
-) -> tuple[str, list[tuple[Priority, str, list[str]]]]:
+    store: Store, la_code: str, *, at: date | None = None, sources: Sources | None = None
+) -> Rated:
     """Last year's priorities and recommendations (where they come from, and each with its RAG
     rating from the data and the reasons, :func:`selfeval.plans.progress.priority_rag`).
 
@@ -260,7 +264,7 @@ def priority_ratings(
     else:
         return "", []
     today = at or date.today()
-    progress = target_progress(store, la_code, plan, at=at) if plan.targets else []
+    progress = target_progress(store, la_code, plan, at=at, sources=sources) if plan.targets else []
     out = []
     for p in chosen:
         targets = [t for t in progress if t.target.priority_ref == p.ref]
@@ -269,11 +273,13 @@ def priority_ratings(
     return source, out
 
 
-def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> list[Block]:
+def priority_blocks(
+    store: Store, la_code: str, *, at: date | None = None, rated: Rated | None = None
+) -> list[Block]:
     """Last year's priorities and recommendations, each with a RAG rating the data cannot
-    contradict and its reasons (:func:`priority_ratings`)."""
-    source, rated = priority_ratings(store, la_code, at=at)
-    if not rated:
+    contradict and its reasons (:func:`priority_ratings`, unless given already)."""
+    source, rated_ = rated or priority_ratings(store, la_code, at=at)
+    if not rated_:
         return [
             Paragraph(
                 text("No priorities or recommendations from last year are recorded in the store.")
@@ -287,7 +293,7 @@ def priority_blocks(store: Store, la_code: str, *, at: date | None = None) -> li
             rag,
             "; ".join(reasons) or (p.progress or ""),
         )
-        for p, rag, reasons in rated
+        for p, rag, reasons in rated_
     ]
     return [
         Table(
