@@ -110,3 +110,28 @@ def test_too_few_children_and_missing_look_back_are_not_judged():
         look_back=False,
     )
     assert r.verdict == "not_judged" and r.p_value is None
+
+
+def test_each_listing_is_made_once_per_indicator_and_date(monkeypatch):
+    """The SEF lists children at 2019 and 2020; ``report check`` makes it again, and a later
+    report asks for 2020 and 2021: with the same data state the second listing is not made at
+    all and the third lists 2021 only; another state (a load added) lists again."""
+    from selfeval.evaluation import change
+
+    d1, d2, d3 = date(2019, 3, 31), date(2020, 3, 31), date(2021, 3, 31)
+    asked: list[list[date]] = []
+
+    def fake(sources, ind_id, la_code, dates, period="year"):  # type: ignore[no-untyped-def]
+        asked.append(list(dates))
+        return {d: {f"child-{d.year}": (1.0, 1.0)} for d in dates}
+
+    monkeypatch.setattr(change, "children_units", fake)
+    monkeypatch.setattr(change, "_LISTED", {})
+    state = ("sqlite:///x.db", "999", (1, 2))
+    first = change.listed_units(None, "cla_count", "999", [d1, d2], state)  # type: ignore[arg-type]
+    again = change.listed_units(None, "cla_count", "999", [d1, d2], state)  # type: ignore[arg-type]
+    later = change.listed_units(None, "cla_count", "999", [d2, d3], state)  # type: ignore[arg-type]
+    assert first == again and later is not None and later[d3] == {"child-2021": (1.0, 1.0)}
+    assert asked == [[d1, d2], [d3]]
+    change.listed_units(None, "cla_count", "999", [d1], ("sqlite:///x.db", "999", (1, 2, 3)))  # type: ignore[arg-type]
+    assert asked == [[d1, d2], [d3], [d1]]

@@ -139,6 +139,7 @@ GLOSSARY = (
     ("Control chart", "monthly figures with limits beyond which a month is unusual."),
     ("c", "a count of 1 to 5 children, or a figure that would reveal one, withheld."),
     ("x", "not available."),
+    ("none", "no published benchmark: DfE publishes no such figure, or none for that date."),
     ("RAG", "Red, Amber, Green: how a priority is going."),
     ("ILACS", "Ofsted's inspections of local authority children's services."),
 )
@@ -522,9 +523,9 @@ def _summary(
             (
                 cat[i].title,
                 record.show(b),
-                _n(s.england, cat[i].unit) if s else none,
-                _n(s.region, cat[i].unit) if s else none,
-                _n(s.median, cat[i].unit) if s else none,
+                _b(s.england, cat[i].unit) if s else none,
+                _b(s.region, cat[i].unit) if s else none,
+                _b(s.median, cat[i].unit) if s else none,
                 c.words if c else WORDS["not_judged"],
             )
         )
@@ -631,7 +632,7 @@ def _rates_table(
             f"{_n(s.median, ind.unit)} ({_n(s.lower_quartile, ind.unit)} to "
             f"{_n(s.upper_quartile, ind.unit)})"
             if s and s.median is not None and s.lower_quartile is not None
-            else _n(s.median if s else None, ind.unit)
+            else _b(s.median if s else None, ind.unit)
         )
         rank = f"{s.rank} of {s.of}" if s and s.rank else "x"
         none = _no_benchmark(ind)
@@ -641,8 +642,8 @@ def _rates_table(
                 _shown(record, a),
                 record.show(b),
                 c.words if c else WORDS["not_judged"],
-                _n(s.england, ind.unit) if s else none,
-                _n(s.region, ind.unit) if s else none,
+                _b(s.england, ind.unit) if s else none,
+                _b(s.region, ind.unit) if s else none,
                 band if s else none,
                 rank,
             )
@@ -776,7 +777,7 @@ def _context(
         s = figs.standings.get(i)
         u = cat[i].unit
         extra = (
-            f"; England {_n(s.england, u)}, region {_n(s.region, u)}, neighbours {_n(s.median, u)}"
+            f"; England {_b(s.england, u)}, region {_b(s.region, u)}, neighbours {_b(s.median, u)}"
             if s
             else f"; England, region and neighbours: {_no_benchmark(cat[i])}"
         )
@@ -911,9 +912,14 @@ def _group(area: Area) -> str:
 
 
 def _no_benchmark(ind: Indicator) -> str:
-    """What stands where a rate has no benchmark: DfE publishes no such figure, or none for
-    this date (or none is imported)."""
-    return "no published benchmark" if ind.published is None else "none for this date"
+    """What stands where a rate has no benchmark (DfE publishes no such figure, none for this
+    date, or none is imported): "none", short enough for a narrow column (the glossary)."""
+    return "none"
+
+
+def _b(v: float | None, unit: str) -> str:
+    """A benchmark's value, or "none" where DfE published none (withheld or missing)."""
+    return "none" if v is None else format_number(v, unit)
 
 
 def _shown(record: FigureCache, r: Result) -> str:
@@ -926,19 +932,14 @@ def _n(v: float | None, unit: str) -> str:
 
 def evidence_register_table(register: EvidenceRegister) -> Table:
     rows = []
+    compared = any(ev.comparison for ev in register.entries)
     for n, ev in enumerate(register.entries, start=1):
-        rows.append(
-            (
-                f"[{n}]",
-                ev.title,
-                ev.describe_periods(),
-                ", ".join(ev.source_tables),
-                ev.comparison or "",
-            )
-        )
+        row = (f"[{n}]", ev.title, ev.describe_periods(), ", ".join(ev.source_tables))
+        rows.append((*row, ev.comparison or "") if compared else row)
+    header = ("Ref", "Indicator", "Date or period", "Returns' tables")
     return Table(
         caption="Evidence register: the source of every figure",
-        header=("Ref", "Indicator", "Date or period", "Returns' tables", "Benchmark"),
+        header=(*header, "Benchmark") if compared else header,
         rows=tuple(rows),
         anchors=tuple(f"evidence-{n}" for n in range(1, len(rows) + 1)),
         compact=True,
