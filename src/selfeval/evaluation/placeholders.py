@@ -181,7 +181,7 @@ class FigureCache:
         """Whether readers lack child-level access: small counts are then shown as ``c``."""
         self._results: dict[tuple[str, str, date], Result] = {}
 
-    def state(self) -> tuple:
+    def state(self) -> tuple[str, str, tuple[int, ...]]:
         """A key that changes whenever this authority's data does (the store, the authority
         and its loads, whose ids are never reused): what caches across records hang on."""
         loads = tuple(r.id for r in self.store.loads(self.la_code))
@@ -296,7 +296,7 @@ class FigureCache:
         count a rate is of; the same count from another source) is withheld from the public
         by the stock-and-flow identity (:func:`outputs.disclosure.gives_back`)."""
         same = {i: ind.same_figure_as for i, ind in catalogue().items() if ind.same_figure_as}
-        for other in gives_back(r.id, same):  # type: ignore[arg-type]
+        for other in gives_back(r.id, same):
             if other not in catalogue():
                 continue
             days = (r.period_end - r.period_start).days

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,7 +34,7 @@ def to_csv(results: Sequence[Result]) -> str:
     return out.getvalue()
 
 
-def public_row(r: Result, shown: str) -> dict:
+def public_row(r: Result, shown: str) -> dict[str, Any]:
     """A result's fields as a public export holds them: a withheld figure (``shown`` is ``c``,
     as ``evaluation.placeholders.FigureCache.show`` decides) keeps no value, numerator or
     denominator."""
