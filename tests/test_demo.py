@@ -235,7 +235,7 @@ def test_the_scrutiny_report_has_nothing_the_configuration_did_not_give(demo):
     due; no clearance code in a council's style ([AB/17012020/C])."""
     import re
 
-    from selfeval.outputs.check import dates_named
+    from selfeval.evaluation.report_check import dates_named
 
     out, _ = demo
     pdf = _pdf(out / "reports" / "scrutiny-report.pdf")
