@@ -7,12 +7,16 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
 from selfeval.outputs.formatting import long_date
 from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
 from selfeval.plans.repository import plan as load_plan
 from selfeval.store import Store
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,7 @@ class TargetProgress:
         moved = f"moved {min(self.progress_pct, 99.0):.0f}% of the way"
         return moved + (" (target date passed)" if self.status == "not met" else "")
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["target"] = {k: v for k, v in asdict(self.target).items() if k != "where"}
         return d
@@ -103,7 +107,7 @@ def target_progress(
     return [assess(x, values, min(latest, x.target_date)) for x in plan.targets]
 
 
-def assess(x: Target, values: dict, at: date) -> TargetProgress:
+def assess(x: Target, values: dict[Any, Any], at: date) -> TargetProgress:
     """Progress of one target from computed results keyed by (indicator id, date)."""
     ind = get(x.indicator_id)
     r = values.get((x.indicator_id, at))
@@ -217,7 +221,7 @@ class ActionSummary:
     def on_track_pct(self) -> float | None:
         return 100.0 * self.on_track / self.total if self.total else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {**asdict(self), "on_track_pct": self.on_track_pct}
 
 
@@ -248,9 +252,9 @@ class PlanReport:
     def carried_forward(self) -> list[Priority]:
         return [p for p in self.plan.priorities if p.carried_forward]
 
-    def as_dict(self) -> dict:
-        def clean(rec: object) -> dict:
-            return {k: v for k, v in asdict(rec).items() if k != "where"}  # type: ignore[call-overload]
+    def as_dict(self) -> dict[str, Any]:
+        def clean(rec: DataclassInstance) -> dict[str, Any]:
+            return {k: v for k, v in asdict(rec).items() if k != "where"}
 
         return {
             "la_code": self.la_code,

@@ -14,6 +14,7 @@ from selfeval.plans.io import read_plan
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
+from selfeval.store.db import inserted_id
 from selfeval.store.workbook_imports import (
     ImportResult,
     check_not_future,
@@ -68,21 +69,23 @@ def save_plan(
         )
         ids: dict[str, int] = {}
         for i, p in enumerate(plan.priorities):
-            ids[p.ref] = c.execute(
-                sa.insert(t.priorities).values(
-                    la_code=la_code,
-                    plan_year=plan.plan_year,
-                    ref=p.ref,
-                    title=p.title,
-                    description=p.description,
-                    origin=p.origin,
-                    origin_detail=p.origin_detail,
-                    status=p.status,
-                    progress=p.progress,
-                    position=i,
-                    import_id=imp_id,
+            ids[p.ref] = inserted_id(
+                c.execute(
+                    sa.insert(t.priorities).values(
+                        la_code=la_code,
+                        plan_year=plan.plan_year,
+                        ref=p.ref,
+                        title=p.title,
+                        description=p.description,
+                        origin=p.origin,
+                        origin_detail=p.origin_detail,
+                        status=p.status,
+                        progress=p.progress,
+                        position=i,
+                        import_id=imp_id,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         if plan.actions:
             c.execute(
                 sa.insert(t.actions),
@@ -149,7 +152,7 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
         if a.status not in STATUSES:
             raise InputError(at(a, "Status"), "status", f"{a.status!r} is not one of {STATUSES}")
     known = catalogue()
-    targets: set[tuple] = set()
+    targets: set[tuple[str, str, date]] = set()
     for x in plan.targets:
         if x.priority_ref not in refs:
             raise InputError(

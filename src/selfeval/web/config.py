@@ -5,15 +5,16 @@ from __future__ import annotations
 import os
 import secrets
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 from django.core.exceptions import ImproperlyConfigured
 
 from selfeval.settings import current
-from selfeval.store.store import store_url  # noqa: F401 - the one resolver, for settings
+from selfeval.store.store import store_url as store_url  # the one resolver, for settings
 
 
-def database_from_url(url: str) -> dict:
+def database_from_url(url: str) -> dict[str, Any]:
     """Django's DATABASES entry for the store's SQLAlchemy URL (SQLite or PostgreSQL)."""
     u = sa.make_url(url)
     backend = u.get_backend_name()
