@@ -19,6 +19,45 @@ def store(tmp_path: Path) -> Store:
     s.engine.dispose()
 
 
+# -- one synthetic authority for the session ---------------------------------------------------
+
+SYNTHETIC_LA = "999"
+SYNTHETIC_YEARS = range(2019, 2021)
+SYNTHETIC_CHILDREN = 600
+SYNTHETIC_SEED = 5
+
+
+@pytest.fixture(scope="session")
+def synthetic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """What ``selfeval synth`` writes for authority 999 (about 600 children, 2018/19 and
+    2019/20, seed 5): every return and the quality workbooks. Written once per session (per
+    test process); tests read it and never change it (copy it to change it)."""
+    from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
+
+    out = tmp_path_factory.mktemp("synthetic")
+    cfg = AuthorityConfig(
+        la_code=SYNTHETIC_LA,
+        children=SYNTHETIC_CHILDREN,
+        years=SYNTHETIC_YEARS,
+        seed=SYNTHETIC_SEED,
+    )
+    synthesise(out, cfg, returns=(*RETURNS, QUALITY))
+    return out
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(synthetic_folder: Path, tmp_path_factory: pytest.TempPathFactory) -> Store:
+    """A store holding every return of ``synthetic_folder`` (903, CIN, Annex A, workforce, SSD),
+    loaded once per session as an analyst would. Tests only read it."""
+    from selfeval.demo import ingest_synthetic
+
+    folder = tmp_path_factory.mktemp("synthetic-store")
+    s = Store(f"sqlite:///{folder / 'selfeval.db'}")
+    ingest_synthetic(s, synthetic_folder, SYNTHETIC_YEARS, SYNTHETIC_LA, validate_ssd=False)
+    yield s
+    s.engine.dispose()
+
+
 def write_903_table(path: Path, table: str, rows: list[dict[str, str]]) -> Path:
     """A 903 CSV with the table's exact DfE header; missing fields are blank."""
     fields = SSDA903[table].fields

@@ -138,22 +138,13 @@ def test_every_catalogue_entry_says_whether_it_lists_children():
 
 
 @pytest.mark.slow
-def test_on_the_synthetic_authority_every_list_is_as_long_as_its_figure(tmp_path_factory):
+def test_on_the_synthetic_authority_every_list_is_as_long_as_its_figure(synthetic_store):
     """For every child-level indicator with data at 31/03/2020 (year and quarter): the
     numerator rows number the numerator, all rows the denominator (a percentage), and for an
     average of days the rows are the children and their days sum to the numerator."""
-    from selfeval.demo import ingest_synthetic
     from selfeval.indicators import sources_from_store
-    from selfeval.store import Store
-    from selfeval.synth import AuthorityConfig, synthesise
 
-    root = tmp_path_factory.mktemp("synthetic")
-    authority, _ = synthesise(
-        root / "r", AuthorityConfig(children=600, seed=5), returns=("903", "cin", "ssd")
-    )
-    store = Store(f"sqlite:///{root / 'selfeval.db'}")
-    ingest_synthetic(store, root / "r", authority.years, "999", validate_ssd=False)
-    src = sources_from_store(store)
+    src = sources_from_store(synthetic_store)
     at = date(2020, 3, 31)
     checked = 0
     for period in ("year", "quarter"):

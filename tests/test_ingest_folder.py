@@ -15,15 +15,13 @@ from selfeval.errors import InputError
 from selfeval.ingest import ingest
 from selfeval.store import Store
 from selfeval.store.workbook_imports import imports_of
-from selfeval.synth import QUALITY, RETURNS, AuthorityConfig, synthesise
+from selfeval.synth import QUALITY
 
 
-@pytest.fixture(scope="module")
-def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("synth")
-    cfg = AuthorityConfig(la_code="999", children=300, years=range(2019, 2021), seed=5)
-    synthesise(out, cfg, returns=(*RETURNS, QUALITY))
-    return out
+@pytest.fixture
+def folder(synthetic_folder: Path) -> Path:
+    """The session's synthetic authority as ``selfeval synth`` wrote it (read only)."""
+    return synthetic_folder
 
 
 def test_a_folder_synth_wrote_loads_in_one_call(folder, tmp_path):

@@ -183,13 +183,13 @@ def test_the_xlsx_has_a_sheet_per_table_and_escapes_formula_text(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["html", "pdf", "xlsx"])
-def test_the_cli_writes_each_format_from_a_store(tmp_path, fmt):
+def test_the_cli_writes_each_format_from_a_store(synthetic_store, tmp_path, fmt):
     """`selfeval annex-a report` on a store with one synthetic authority's two workbooks."""
     from click.testing import CliRunner
 
     from selfeval.cli import cli
 
-    db = _store(tmp_path)
+    db = str(synthetic_store.url)
     out = tmp_path / f"pack.{fmt}"
     r = CliRunner().invoke(
         cli,
@@ -199,24 +199,3 @@ def test_the_cli_writes_each_format_from_a_store(tmp_path, fmt):
     assert r.exit_code == 0, r.output
     assert "Annex A 2020 for 999 beside 2019, internal audience" in r.output
     assert out.stat().st_size > 1000
-
-
-_STORES: dict = {}
-
-
-def _store(tmp_path) -> str:
-    if "db" not in _STORES:
-        from selfeval.demo import ingest_synthetic
-        from selfeval.store import Store
-        from selfeval.synth import AuthorityConfig, synthesise
-
-        root = tmp_path.parent / "readiness-store"
-        root.mkdir(exist_ok=True)
-        synthesise(root / "returns", AuthorityConfig(la_code="999", children=150,
-                                                     years=range(2019, 2021), seed=3))  # fmt: skip
-        url = f"sqlite:///{root / 'selfeval.db'}"
-        store = Store(url)
-        ingest_synthetic(store, root / "returns", range(2019, 2021), "999", validate_ssd=False)
-        store.engine.dispose()
-        _STORES["db"] = url
-    return _STORES["db"]
