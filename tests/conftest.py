@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from django.contrib.auth.hashers import Argon2PasswordHasher
 
 from selfeval.schema import SSDA903
 from selfeval.store import Store
@@ -255,6 +256,29 @@ def web_store(tmp_path: Path, settings):  # type: ignore[no-untyped-def]
     yield get_store()
     forget_stores()
     cache.clear()
+
+
+class QuickArgon2PasswordHasher(Argon2PasswordHasher):
+    """Argon2id at its smallest cost (about a millisecond, not half a second of CPU per hash):
+    the web tests sign in and guess passwords dozens of times. The production setting is
+    tested on its own (``test_passwords_are_hashed_with_argon2``)."""
+
+    time_cost = 1
+    memory_cost = 8
+    parallelism = 1
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _quick_password_hashing(django_test_environment):  # type: ignore[no-untyped-def]
+    """Passwords hashed by QuickArgon2PasswordHasher in this process (servers the tests start
+    keep the production setting); a hash made with the production parameters still checks."""
+    from django.test.utils import override_settings
+
+    from selfeval.web import settings as production
+
+    quick = f"{__name__}.{QuickArgon2PasswordHasher.__name__}"
+    with override_settings(PASSWORD_HASHERS=[quick, *production.PASSWORD_HASHERS]):
+        yield
 
 
 @pytest.fixture

@@ -195,11 +195,15 @@ def test_load_page_lists_files_and_hashes(loaded, role_client):
 # -- accounts -----------------------------------------------------------------------------------
 
 
-def test_passwords_are_hashed_with_argon2(db):
+def test_passwords_are_hashed_with_argon2(db, settings):
+    """With the production setting (the other tests hash at the smallest cost): Argon2id at
+    Django's parameters (100 MiB, two passes, eight lanes)."""
+    from selfeval.web import settings as production
     from selfeval.web.accounts import add_user
 
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
     u = add_user("alice", "analyst", WEB_PASSWORD, by="test")
-    assert u.password.startswith("argon2$argon2id$")
+    assert u.password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
     assert u.check_password(WEB_PASSWORD)
 
 
