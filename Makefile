@@ -24,14 +24,15 @@ validators: $(STAMP)
 	$(BIN)/python -c 'from selfeval.validation.environment import python; print(python())'
 
 # The suite in TEST_WORKERS processes (pytest-xdist), each test file kept whole in one of them
-# so that a module's fixtures are built once; TEST_WORKERS=0 runs it in this process.
+# so that a module's fixtures are built once, the slowest files first (tests/conftest.py);
+# TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= 2
 
 test: $(STAMP) validators
 	$(BIN)/ruff check src tests benchmarks scripts
 	$(BIN)/ruff format --check src tests benchmarks scripts
 	$(BIN)/mypy
-	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
 # Strict on src/selfeval; the settings and the modules not yet cleared are in pyproject.toml.
 typecheck: $(STAMP)

@@ -13,6 +13,34 @@ from selfeval.store import Store
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
+SLOWEST_FIRST = (
+    "test_engines.py",
+    "test_demo.py",
+    "test_web.py",
+    "test_crash_safety.py",
+    "test_cli.py",
+    "test_reports.py",
+    "test_benchmarks.py",
+    "test_fuzz.py",
+    "test_ingest_years.py",
+    "test_basis_property.py",
+    "test_security.py",
+    "test_web_browser.py",
+    "test_synth_validators.py",
+    "test_merge.py",
+    "test_ssd.py",
+    "test_web_permissions.py",
+)
+"""The files that take longest, run first: ``make test`` hands whole files to two processes as
+they come free (``--dist loadfile --no-loadscope-reorder``), so a long file started last would
+leave one process waiting for the other."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    rank = {name: i for i, name in enumerate(SLOWEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))  # stable: else as collected
+
+
 @pytest.fixture
 def store(tmp_path: Path) -> Store:
     s = Store(f"sqlite:///{tmp_path / 'selfeval.db'}")
