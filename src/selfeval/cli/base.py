@@ -71,16 +71,18 @@ def cli(ctx: click.Context, db: str | None, debug: bool) -> None:
     ctx.obj = Context(db=db, debug=debug)
 
 
-class DateType(click.ParamType):
+class DateType(click.ParamType[date, object]):
     """A date given as YYYY-MM-DD."""
 
     name = "DATE"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> date:
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            return date.fromisoformat(str(value))
         except ValueError:
             self.fail(f"{value!r} is not a date in the form YYYY-MM-DD", param, ctx)
 
@@ -88,12 +90,14 @@ class DateType(click.ParamType):
 DATE = DateType()
 
 
-class LaCode(click.ParamType):
+class LaCode(click.ParamType[str, object]):
     """A local authority's 3-digit DfE code."""
 
     name = "CODE"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
         v = str(value).strip()
         if not (len(v) == 3 and v.isdigit()):
             self.fail(f"{value!r} is not a 3-digit local authority code", param, ctx)

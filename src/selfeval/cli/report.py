@@ -16,12 +16,14 @@ from selfeval.outputs.render import FORMATS, write
 from selfeval.store import Store, which_authority
 
 
-class PeriodType(click.ParamType):
+class PeriodType(click.ParamType[tuple[date, date], object]):
     """A period given as FROM:TO (two dates, YYYY-MM-DD)."""
 
     name = "FROM:TO"
 
-    def convert(self, value, param, ctx):  # type: ignore[no-untyped-def]
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> tuple[date, date]:
         if isinstance(value, tuple):
             return value
         try:
@@ -85,9 +87,10 @@ def sef(
     child_level_readers: bool,
 ) -> None:
     """The self-evaluation of social work practice, around Ofsted's three questions."""
-    if at is None and period is None:
-        raise click.UsageError("give --at DATE or --period FROM:TO")
-    at = at or period[1]  # type: ignore[index]
+    if at is None:
+        if period is None:
+            raise click.UsageError("give --at DATE or --period FROM:TO")
+        at = period[1]
     fmt = format_for(out, fmt, FORMATS)
     store = ctx.store()
     la = _only_la(store, la_code)
