@@ -20,6 +20,7 @@ import statistics
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import ibis
 
@@ -66,7 +67,7 @@ class RegionView:
                 out.append((la, iid, f"{c.against_neighbours} all its neighbours"))
         return out
 
-    def as_rows(self) -> list[dict]:
+    def as_rows(self) -> list[dict[str, Any]]:
         return [
             {
                 "la": la,
@@ -145,7 +146,7 @@ def region_view(
             values = s.la_values(at.year)
             published = list(values.values())
             near_values = [values[n] for n in near.get(r.la_code, []) if n in values]
-        against = (None, None)
+        against: tuple[str | None, str | None] = (None, None)
         if r.value is not None:
             comparable = None if cat[r.id].unit == "count" else england
             against = flags(r.value, comparable, published, near_values)

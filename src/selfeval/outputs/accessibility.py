@@ -65,7 +65,8 @@ class _Checker(HTMLParser):
             if a.get("scope") not in ("col", "row", "colgroup", "rowgroup"):
                 self.problems.append(f"line {line}: a table header cell has no scope")
         elif tag == "img":
-            if a.get("alt") is None or (not a["alt"].strip() and a.get("role") != "presentation"):
+            alt = a.get("alt")
+            if alt is None or (not alt.strip() and a.get("role") != "presentation"):
                 self.problems.append(f"line {line}: an image has no alt text")
         elif tag == "svg":
             self.svg_depth += 1

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 
 @dataclass(frozen=True)
@@ -165,7 +166,7 @@ def markdown_blocks(
     return blocks
 
 
-def _inline_spans(children: list, figures: list[tuple[str, int]]) -> tuple[Span, ...]:
+def _inline_spans(children: list[Token], figures: list[tuple[str, int]]) -> tuple[Span, ...]:
     out: list[Span] = []
     strong = emphasis = False
     for c in children:
