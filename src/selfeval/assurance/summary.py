@@ -13,7 +13,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import Audit
@@ -46,7 +46,7 @@ class GradeShare:
     def inadequate_pct(self) -> float | None:
         return 100.0 * self.inadequate / self.audits if self.audits else None
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "good_or_better": self.good_or_better,
@@ -120,7 +120,7 @@ class Moderation:
             return "balanced"
         return "full agreement"
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return {
             **asdict(self),
             "agreement_pct": self.agreement_pct,
@@ -129,10 +129,12 @@ class Moderation:
 
 
 def moderation(audits: Iterable[Audit]) -> Moderation:
-    moderated = [a for a in audits if a.moderated_grade is not None]
+    moderated = [
+        (a.moderated_grade, a.overall_grade) for a in audits if a.moderated_grade is not None
+    ]
     # A larger Ofsted number is a lower grade: the moderator graded lower than the auditor.
-    lower = sum(1 for a in moderated if a.moderated_grade > a.overall_grade)  # type: ignore[operator]
-    higher = sum(1 for a in moderated if a.moderated_grade < a.overall_grade)  # type: ignore[operator]
+    lower = sum(1 for moderator, auditor in moderated if moderator > auditor)
+    higher = sum(1 for moderator, auditor in moderated if moderator < auditor)
     return Moderation(len(moderated), len(moderated) - lower - higher, lower, higher)
 
 
@@ -197,7 +199,7 @@ def audit_themes(audits: Sequence[Audit], top: int = 10) -> dict[str, list[Theme
     }
 
 
-def summarise(audits: Sequence[Audit], by: By | None = None, top: int = 10) -> dict:
+def summarise(audits: Sequence[Audit], by: By | None = None, top: int = 10) -> dict[str, Any]:
     """Everything the audits say, ready for JSON: grade shares overall and by group (each with
     the number of audits behind it), moderation and its direction, and themes."""
     dates = [a.audit_date for a in audits]

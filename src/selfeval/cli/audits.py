@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import click
 
 from selfeval.assurance import repository as repo
 from selfeval.assurance.io import write_audits_template
-from selfeval.assurance.summary import summarise
+from selfeval.assurance.summary import By, summarise
 from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli, out_option, pass_ctx
 
 LA_OPTION = click.option(
@@ -36,7 +37,7 @@ def audits() -> None:
 def summary(
     ctx: Context,
     la_code: str | None,
-    by: str | None,
+    by: By | None,
     start: date | None,
     end: date | None,
     top: int,
@@ -45,7 +46,7 @@ def summary(
     """Share good or better and inadequate (by week, team or domain), moderation, themes."""
     store = ctx.store()
     la = repo.authority(store, la_code)
-    s = summarise(repo.audits(store, la, start=start, end=end), by, top)  # type: ignore[arg-type]
+    s = summarise(repo.audits(store, la, start=start, end=end), by, top)
     if fmt == "json":
         click.echo(json.dumps({"la_code": la, **s}, indent=2))
         return
@@ -57,7 +58,7 @@ def _pct(v: float | None) -> str:
     return "—" if v is None else f"{v:.1f}%"
 
 
-def summary_lines(la: str, s: dict) -> list[str]:
+def summary_lines(la: str, s: dict[str, Any]) -> list[str]:
     """The summary as text lines (the table format)."""
     if not s["audits"]:
         return [f"No case audits for authority {la} in these dates."]

@@ -7,9 +7,10 @@ from pathlib import Path
 import click
 
 from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
-from selfeval.ingest import KINDS, describe_validation, describe_workbook
+from selfeval.ingest import describe_validation, describe_workbook
 from selfeval.ingest import ingest as ingest_returns
 from selfeval.pseudonymise import Pseudonymiser
+from selfeval.returns.detect import KINDS
 
 
 @cli.command()

@@ -242,6 +242,8 @@ def write_ssd(authority: Authority, out: Path, spec_folder: Path | None = None) 
     return paths
 
 
-def _complete(rows: Iterable[dict[str, object]], fields: tuple[str, ...]) -> Iterable[dict]:
+def _complete(
+    rows: Iterable[dict[str, object]], fields: tuple[str, ...]
+) -> Iterable[dict[str, object]]:
     for r in rows:
         yield {f: r.get(f, "") for f in fields}
