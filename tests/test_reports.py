@@ -449,6 +449,10 @@ def test_audits_feedback_and_plan_in_the_self_evaluation(record: FigureCache, tm
     inside_tables = [t for t in inside.document.blocks if isinstance(t, Table)]
     rows = next(t for t in inside_tables if t.caption.startswith("Case audits")).rows
     assert rows[2] == ("Practice Week 3", "2", "15", "3", "0", "20", "85%")
+    # Each edition names its audience on its cover.
+    assert "Public edition: counts of 1 to 5 children are withheld." in built.document.subtitle
+    assert "for the service and Ofsted" in inside.document.subtitle
+    assert "not for publication" in inside.document.subtitle
     out = write(built.document, "docx", tmp_path / "sef.docx")
     assert check_file(record.store, out) == []
     record.public = True

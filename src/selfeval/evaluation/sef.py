@@ -207,7 +207,13 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
     doc = Document(
         title=f"{name}: self-evaluation of social work practice",
         subtitle=f"Figures at {_d(at)}, compared with {_d(since)}. A draft for the service to "
-        "accept or change.",
+        "accept or change. "
+        + (
+            "Public edition: counts of 1 to 5 children are withheld."
+            if opts.public
+            else "Edition for the service and Ofsted (readers with access to children's "
+            "records): not for publication."
+        ),
         meta={"kind": "sef", "la": opts.la_code, "at": at.isoformat(), "since": since.isoformat()},
     )
     register = EvidenceRegister()
