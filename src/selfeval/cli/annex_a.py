@@ -9,7 +9,12 @@ import click
 
 from selfeval.cli.base import DATE, LA_CODE, Context, cli, format_for, out_option, pass_ctx
 from selfeval.evaluation.readiness import pack_from_store, read_population
-from selfeval.evaluation.readiness_pack import FORMATS, child_level_tables, write_pack
+from selfeval.evaluation.readiness_pack import (
+    FORMATS,
+    Audience,
+    child_level_tables,
+    write_pack,
+)
 from selfeval.store import which_authority
 
 
@@ -56,7 +61,7 @@ def report(
     pop = read_population(population) if population is not None else None
     pack = pack_from_store(store, la_code, at, population=pop)
     out = out or Path(f"annex-a-{la_code}-{pack.at.isoformat()}.{fmt}")
-    audience = "internal" if child_level_readers else "public"
+    audience: Audience = "internal" if child_level_readers else "public"
     write_pack(pack, fmt, out, audience)
     named = len(child_level_tables(pack)) if child_level_readers else 0
     click.echo(

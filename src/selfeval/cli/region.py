@@ -58,7 +58,9 @@ def region(
         return
     if at is None:
         raise click.UsageError("Missing option '--at'.")
-    ctx: Context = cctx.find_object(Context)
+    ctx = cctx.find_object(Context)
+    if ctx is None:  # the top-level group always makes one
+        raise click.UsageError("selfeval region runs under the selfeval command")
     con = backend(engine, spark_master) if engine != "duckdb" else None
     view = region_view(
         ctx.store(), at, la_codes=la_codes or None, ids=ids or None, period=period, backend=con
