@@ -11,9 +11,10 @@ workforce census inside that year. The published figure is the time_period of th
 
 Tolerance: a published figure is rounded (counts to units, percentages to what the file shows,
 a whole number or one decimal); the computed figure is *within rounding* when it rounds to it.
-Suppressed cells are compared with what their marker says: ``c`` (a count of 1 to 5 behind the
-cell) holds when the computed count, numerator or denominator is 1 to 5; ``k`` and ``low``
-(under 0.5%) when the computed figure is under 0.5 and not 0; ``x`` (not available), ``z``
+Suppressed cells are compared with what their marker says, and the figure is *consistent with
+suppression* when it fits: ``c`` (a count of 1 to 5 behind the cell) when the computed count,
+numerator or denominator is 1 to 5; ``k`` and ``low`` (under 0.5%) when the computed figure is
+under 0.5 and not 0; ``x`` (not available), ``z``
 (not applicable) and ``u`` (low reliability) publish nothing to compare.
 """
 
@@ -31,16 +32,27 @@ from selfeval.indicators.published import Cell, PublishedSeries, has_benchmarks,
 from selfeval.indicators.registry import Published
 from selfeval.store import Store
 
-Verdict = Literal["matches", "within rounding", "differs", "not published", "not computed"]
+Verdict = Literal[
+    "matches",
+    "within rounding",
+    "consistent with suppression",
+    "differs",
+    "not published",
+    "not computed",
+]
 VERDICTS: tuple[str, ...] = (
     "matches",
     "within rounding",
+    "consistent with suppression",
     "differs",
     "not published",
     "not computed",
 )
-AGREE: frozenset[str] = frozenset({"matches", "within rounding"})
+AGREE: frozenset[str] = frozenset({"matches", "within rounding", "consistent with suppression"})
 """Verdicts that let a figure be compared with others and drafted into a finding."""
+SUPPRESSED = "consistent with suppression"
+"""A published marker (c, k, low) whose meaning the computed figure fits: no number to match,
+but nothing that contradicts it."""
 BASIS = "as returned"
 SMALL = ("c",)
 UNDER_HALF = ("k", "low")
@@ -129,10 +141,10 @@ def verdict(
             small = [v for v in (computed, numerator, denominator) if v is not None]
             ok = any(1 <= v <= 5 for v in small)
             note = "c: a count of 1 to 5 suppressed"
-            return ("within rounding" if ok else "differs"), None, None, note
+            return (SUPPRESSED if ok else "differs"), None, None, note
         if status in UNDER_HALF:
             ok = 0 < computed < 0.5
-            return ("within rounding" if ok else "differs"), None, 0.5, f"{status}: under 0.5%"
+            return (SUPPRESSED if ok else "differs"), None, 0.5, f"{status}: under 0.5%"
         meaning = {"x": "not available", "z": "not applicable", "u": "low reliability"}
         return "not published", None, None, f"{status}: {meaning.get(status, 'suppressed')}"
     tolerance = 0.5 * 10**-places
