@@ -20,14 +20,13 @@ from selfeval.indicators.expr import (
     count_every_row,
     count_rows,
     in_period,
-    open_at,
     rows_share,
     total_over_children,
     with_periods,
     working_days,
 )
 from selfeval.indicators.registry import ChildLevel, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Sources, open_at
 
 SUPPRESSION = "cin: counts of 1 to 5 shown as c, with secondary suppression"
 CHILD = "child_unique_id"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import ibis.expr.types as ir
 
@@ -45,22 +46,25 @@ def _oc3(
     return children_share(j, hit(j).fill_null(False))
 
 
-def _meta(ages: str) -> dict:
-    return dict(
-        area="care_leavers",
-        denominator=f"care leavers in the year's OC3 table aged {ages} on their birthday in "
-        "the year",
-        unit="percent",
-        polarity="higher_better",
-        measure="annual",
-        snapshot="collection",
-        sources=("ssda903_oc3",),
-        suppression=SUPPRESSION,
-        child_level=ChildLevel("CHILD", ("DOB", "IN_TOUCH", "ACTIV", "ACCOM")),
-    )
+_care_leaver_indicator = partial(
+    indicator,
+    area="care_leavers",
+    unit="percent",
+    polarity="higher_better",
+    measure="annual",
+    snapshot="collection",
+    sources=("ssda903_oc3",),
+    suppression=SUPPRESSION,
+    child_level=ChildLevel("CHILD", ("DOB", "IN_TOUCH", "ACTIV", "ACCOM")),
+)
 
 
-@indicator(
+def _cohort(ages: str) -> str:
+    """The denominator of a care leaver indicator for one age group."""
+    return f"care leavers in the year's OC3 table aged {ages} on their birthday in the year"
+
+
+@_care_leaver_indicator(
     id="care_leavers_eet_17_18_pct",
     title="Care leavers aged 17 to 18 in education, employment or training",
     definition=(
@@ -78,13 +82,13 @@ def _meta(ages: str) -> dict:
             ("breakdown", "Total in education, employment or training"),
         ),
     ),
-    **_meta("17 or 18"),
+    denominator=_cohort("17 or 18"),
 )
 def care_leavers_eet_17_18_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc3(src, periods, AGES_17_18, lambda j: j.ACTIV.isin(EET))
 
 
-@indicator(
+@_care_leaver_indicator(
     id="care_leavers_eet_19_21_pct",
     title="Care leavers aged 19 to 21 in education, employment or training",
     definition=(
@@ -102,13 +106,13 @@ def care_leavers_eet_17_18_pct(src: Sources, periods: ir.Table) -> ir.Table:
             ("breakdown", "Total in education, employment or training"),
         ),
     ),
-    **_meta("19 to 21"),
+    denominator=_cohort("19 to 21"),
 )
 def care_leavers_eet_19_21_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc3(src, periods, AGES_19_21, lambda j: j.ACTIV.isin(EET))
 
 
-@indicator(
+@_care_leaver_indicator(
     id="care_leavers_he_19_21_pct",
     title="Care leavers aged 19 to 21 in higher education",
     definition=(
@@ -125,13 +129,13 @@ def care_leavers_eet_19_21_pct(src: Sources, periods: ir.Table) -> ir.Table:
             ("breakdown", "Higher education i.e. studies beyond A level"),
         ),
     ),
-    **_meta("19 to 21"),
+    denominator=_cohort("19 to 21"),
 )
 def care_leavers_he_19_21_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc3(src, periods, AGES_19_21, lambda j: j.ACTIV.isin(HIGHER_EDUCATION))
 
 
-@indicator(
+@_care_leaver_indicator(
     id="care_leavers_suitable_accom_19_21_pct",
     title="Care leavers aged 19 to 21 in suitable accommodation",
     definition=(
@@ -148,13 +152,13 @@ def care_leavers_he_19_21_pct(src: Sources, periods: ir.Table) -> ir.Table:
             ("breakdown", "Accommodation considered suitable"),
         ),
     ),
-    **_meta("19 to 21"),
+    denominator=_cohort("19 to 21"),
 )
 def care_leavers_suitable_accom_19_21_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc3(src, periods, AGES_19_21, lambda j: j.ACCOM.strip().endswith("1"))
 
 
-@indicator(
+@_care_leaver_indicator(
     id="care_leavers_in_touch_pct",
     title="Care leavers aged 19 to 21 the council is in touch with",
     definition=(
@@ -167,7 +171,7 @@ def care_leavers_suitable_accom_19_21_pct(src: Sources, periods: ir.Table) -> ir
         "The cohort is 19 to 21 year olds, as DfE's headline; young people who no longer need "
         "services (NREQ) or refused contact (REFU) count as not in touch.",
     ),
-    **_meta("19 to 21"),
+    denominator=_cohort("19 to 21"),
 )
 def care_leavers_in_touch_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc3(src, periods, AGES_19_21, lambda j: j.IN_TOUCH.strip().upper() == "YES")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import ibis
 import ibis.expr.types as ir
 
@@ -18,13 +20,12 @@ from selfeval.indicators.expr import (
     looked_after_during,
     looked_after_episodes,
     months_before,
-    open_at,
     population_rate,
     total_over_children,
     with_periods,
 )
 from selfeval.indicators.registry import ChildLevel, Published, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Sources, open_at
 
 EPISODES = ("ssda903_episodes",)
 NEW_PLACEMENT = ("S", "P", "B", "T", "U")
@@ -314,7 +315,8 @@ def _foster_on_date(src: Sources, periods: ir.Table, providers: tuple[str, ...])
     return children_share(j, j.PLACE_PROVIDER.isin(providers))
 
 
-_FOSTER_META = dict(
+_foster_indicator = partial(
+    indicator,
     area="looked_after",
     denominator="children looked after on the date in a foster placement (PLACE U1 to U6)",
     unit="percent",
@@ -325,7 +327,7 @@ _FOSTER_META = dict(
 )
 
 
-@indicator(
+@_foster_indicator(
     id="foster_own_provision_pct",
     child_level=FOSTERED,
     title="Fostered children placed with the council's own foster carers",
@@ -335,13 +337,12 @@ _FOSTER_META = dict(
     ),
     numerator="children in foster placements provided by the council itself (PR1)",
     polarity="higher_better",
-    **_FOSTER_META,
 )
 def foster_own_provision_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _foster_on_date(src, periods, ("PR1",))
 
 
-@indicator(
+@_foster_indicator(
     id="foster_ifa_pct",
     child_level=FOSTERED,
     title="Fostered children placed through independent fostering agencies",
@@ -352,7 +353,6 @@ def foster_own_provision_pct(src: Sources, periods: ir.Table) -> ir.Table:
     ),
     numerator="children in foster placements provided by private or voluntary bodies (PR4, PR5)",
     polarity="lower_better",
-    **_FOSTER_META,
 )
 def foster_ifa_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _foster_on_date(src, periods, IFA)
@@ -429,7 +429,8 @@ def _oc2(src: Sources, periods: ir.Table, field: str) -> ir.Table:
     return children_share(j, is_true(j[field]).fill_null(False))
 
 
-_OC2_META = dict(
+_oc2_indicator = partial(
+    indicator,
     area="looked_after",
     denominator="children in the year's OC2 table (looked after for 12 months or more at 31 March)",
     unit="percent",
@@ -441,7 +442,7 @@ _OC2_META = dict(
 )
 
 
-@indicator(
+@_oc2_indicator(
     id="health_check_pct",
     child_level=ChildLevel("CHILD", ("HEALTH_ASSESSMENT",)),
     title="Children looked after with an up-to-date health check",
@@ -453,13 +454,12 @@ _OC2_META = dict(
     ),
     numerator="children in OC2 with HEALTH_ASSESSMENT = 1",
     dfe_reference="Outcomes for children looked after: health assessments up to date",
-    **_OC2_META,
 )
 def health_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc2(src, periods, "HEALTH_ASSESSMENT")
 
 
-@indicator(
+@_oc2_indicator(
     id="dental_check_pct",
     child_level=ChildLevel("CHILD", ("TEETH_CHECK",)),
     title="Children looked after whose teeth were checked by a dentist",
@@ -470,7 +470,6 @@ def health_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
     ),
     numerator="children in OC2 with TEETH_CHECK = 1",
     dfe_reference="Outcomes for children looked after: teeth checked by a dentist",
-    **_OC2_META,
 )
 def dental_check_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _oc2(src, periods, "TEETH_CHECK")

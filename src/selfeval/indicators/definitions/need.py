@@ -11,14 +11,13 @@ from selfeval.indicators.expr import (
     in_period,
     is_true,
     months_before,
-    open_at,
     population_rate,
     rows_share,
     with_periods,
     working_days,
 )
 from selfeval.indicators.registry import ChildLevel, Published, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Sources, open_at
 
 DETAILS = ("cin_details",)
 CHILD = ("LAchildID",)

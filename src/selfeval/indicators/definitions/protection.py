@@ -11,13 +11,12 @@ from selfeval.indicators.expr import (
     in_period,
     listing_details,
     months_before,
-    open_at,
     population_rate,
     rows_share,
     with_periods,
 )
 from selfeval.indicators.registry import ChildLevel, Published, indicator
-from selfeval.indicators.sources import Sources
+from selfeval.indicators.sources import Sources, open_at
 
 PLANS = ("cin_cp_plans",)
 CIN_SUPPRESSION = "cin: counts of 1 to 5 shown as c, with secondary suppression"

@@ -74,7 +74,8 @@ def referrals_assessed(src: Sources) -> pa.Table:
         )
         if "cin_details" in src.coverage:
             src.coverage[REFERRALS_ASSESSED] = src.coverage["cin_details"]
-    return src.backend.to_pyarrow(r.distinct())
+    table: pa.Table = src.backend.to_pyarrow(r.distinct())  # ibis's backends are untyped
+    return table
 
 
 @indicator(

@@ -9,6 +9,8 @@ figures from these is set out in ``selfeval.schema.workforce``.
 
 from __future__ import annotations
 
+from functools import partial
+
 import ibis
 import ibis.expr.types as ir
 
@@ -76,7 +78,8 @@ def _with_vacancies(src: Sources, periods: ir.Table) -> ir.Table:
     return j.select("la_code", "period_end", numerator=j.other, denominator=j.other + in_post)
 
 
-_META = dict(
+_census_indicator = partial(
+    indicator,
     area="workforce",
     unit="percent",
     measure="annual",
@@ -85,7 +88,7 @@ _META = dict(
 )
 
 
-@indicator(
+@_census_indicator(
     id="sw_turnover_pct",
     title="Social worker turnover",
     definition=(
@@ -98,14 +101,13 @@ _META = dict(
     sources=(WORKERS,),
     dfe_reference="Children's social work workforce: turnover rate (FTE)",
     published=Published(CSWW, "turnover_rate_fte"),
-    **_META,
 )
 def sw_turnover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
     return per_period(w, numerator=total(w.fte, w.employed & w.left), denominator=in_post_fte(w))
 
 
-@indicator(
+@_census_indicator(
     id="sw_agency_pct",
     title="Agency social workers",
     definition=(
@@ -118,7 +120,6 @@ def sw_turnover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(WORKERS,),
     dfe_reference="Children's social work workforce: agency worker rate (FTE)",
     published=Published(CSWW, "agency_rate_fte"),
-    **_META,
 )
 def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
@@ -127,7 +128,7 @@ def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return a.select("la_code", "period_end", numerator=a.agency, denominator=a.agency + a.employed)
 
 
-@indicator(
+@_census_indicator(
     id="sw_vacancy_pct",
     title="Social worker vacancies",
     definition=(
@@ -140,7 +141,6 @@ def sw_agency_pct(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(WORKERS, VACANCIES),
     dfe_reference="Children's social work workforce: vacancy rate (FTE)",
     published=Published(CSWW, "vacancy_rate_fte"),
-    **_META,
 )
 def sw_vacancy_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _with_vacancies(src, periods)
@@ -168,7 +168,7 @@ AGENCY_COVER = (
 )
 
 
-@indicator(
+@_census_indicator(
     id="sw_agency_cover_pct",
     title="Agency social workers covering vacancies",
     definition=(
@@ -181,13 +181,12 @@ AGENCY_COVER = (
     sources=(WORKERS, VACANCIES),
     dfe_reference="Children's social work workforce: agency workers covering vacancies (FTE)",
     published=Published(CSWW, "agency_cover_rate_fte"),
-    **_META,
 )
 def sw_agency_cover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _agency_cover(src, periods, "agency")
 
 
-@indicator(
+@_census_indicator(
     id="sw_vacancy_agency_cover_pct",
     title="Vacancies covered by agency social workers",
     definition=(
@@ -200,7 +199,6 @@ def sw_agency_cover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(VACANCIES,),
     dfe_reference="Children's social work workforce: vacancies covered by agency workers (FTE)",
     published=Published(CSWW, "vacancy_agency_cover_rate_fte"),
-    **_META,
 )
 def sw_vacancy_agency_cover_pct(src: Sources, periods: ir.Table) -> ir.Table:
     return _agency_cover(src, periods, "vacancies")
@@ -234,7 +232,7 @@ def sw_caseload(src: Sources, periods: ir.Table) -> ir.Table:
     return per_period(w, numerator=total(cases, holder), denominator=total(w.fte_in_post, holder))
 
 
-@indicator(
+@_census_indicator(
     id="sw_absence_pct",
     title="Social worker sickness absence",
     definition=(
@@ -249,7 +247,6 @@ def sw_caseload(src: Sources, periods: ir.Table) -> ir.Table:
     sources=(WORKERS,),
     dfe_reference="Children's social work workforce: absence rate (FTE)",
     published=Published(CSWW, "absence_rate_fte"),
-    **_META,
 )
 def sw_absence_pct(src: Sources, periods: ir.Table) -> ir.Table:
     w = workers(src, periods)
