@@ -87,8 +87,8 @@ class ValidationRefused(SelfevalError):
 class Validation:
     """DfE's rules applied to one group: the summary kept in the catalogue, the full report."""
 
-    summary: dict
-    report: dict | None
+    summary: dict[str, Any]
+    report: dict[str, Any] | None
     validators: dict[str, str]
 
     @property
@@ -109,7 +109,7 @@ class Validation:
         return f"{n} errors against the rules" if n else None
 
 
-def describe_validation(summary: dict) -> str:
+def describe_validation(summary: dict[str, Any]) -> str:
     """One line for people: what the rules found in a load, or why they did not run."""
     status = summary.get("status")
     if status in ("not-run", "no-rules"):
@@ -412,32 +412,35 @@ def _undone_on_failure(store: Store) -> Iterator[_Made]:
         raise
 
 
-def _with_tolerated(summary: dict, g: ReturnGroup) -> dict:
+def _with_tolerated(summary: dict[str, Any], g: ReturnGroup) -> dict[str, Any]:
     """The validation summary plus what the readers tolerated in the files (never hidden)."""
     tolerated = [w for f in g.files for w in f.warnings] + g.notes
     return {**summary, "tolerated": tolerated} if tolerated else summary
 
 
-def _pseudonymise_report(report: dict | None, p: Pseudonymiser) -> dict | None:
+def _pseudonymise_report(report: dict[str, Any] | None, p: Pseudonymiser) -> dict[str, Any] | None:
     """The report with every child identifier it quotes replaced, as in the tables."""
     if not report:
         return report
 
+    def entries(d: dict[str, Any]) -> dict[str, Any]:
+        return {
+            k: (
+                p.pseudonym(str(v))
+                if (k in IDENTIFIER_FIELDS or k == "child") and v not in (None, "")
+                else walk(v)
+            )
+            for k, v in d.items()
+        }
+
     def walk(x: object) -> object:
         if isinstance(x, dict):
-            return {
-                k: (
-                    p.pseudonym(str(v))
-                    if (k in IDENTIFIER_FIELDS or k == "child") and v not in (None, "")
-                    else walk(v)
-                )
-                for k, v in x.items()
-            }
+            return entries(x)
         if isinstance(x, list):
             return [walk(v) for v in x]
         return x
 
-    return walk(report)  # type: ignore[return-value]
+    return entries(report)
 
 
 def ingest_903(

@@ -54,7 +54,7 @@ def returned_children(tables: Mapping[str, pa.Table], span: tuple[date, date]) -
                 pc.greater_equal(t.column(end), pa.scalar(first, pa.date32())),
             ),
         )
-        ids = pc.filter(t.column(person), pc.fill_null(keep, False)).to_pylist()
+        ids = pc.filter(t.column(person), keep).to_pylist()  # a null (unknown) is dropped
         found = (found or set()) | {v for v in ids if v}
     return found
 

@@ -20,6 +20,7 @@ import os
 import stat
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -91,7 +92,8 @@ class Pseudonymiser:
     def tables(self, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
         return {n: self.table(n, t) for n, t in tables.items()}
 
-    def _column(self, col: pa.ChunkedArray) -> pa.ChunkedArray:
+    def _column(self, col: pa.ChunkedArray[Any]) -> pa.ChunkedArray[Any]:
         enc = pc.dictionary_encode(col.cast(pa.string())).combine_chunks()
+        assert isinstance(enc, pa.DictionaryArray)  # the stubs type it as the input's array
         mapped = pa.array([self.pseudonym(v) for v in enc.dictionary.to_pylist()], pa.string())
         return pa.chunked_array([pc.take(mapped, enc.indices)], type=pa.string())

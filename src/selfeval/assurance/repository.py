@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import sqlalchemy as sa
 
@@ -17,6 +18,7 @@ from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
+from selfeval.store.db import inserted_id
 from selfeval.store.workbook_imports import (
     ImportRecord,
     ImportResult,
@@ -48,7 +50,7 @@ __all__ = [  # the import bookkeeping is selfeval.store.workbook_imports's, name
 def domains(store: Store, la_code: str) -> tuple[str, ...]:
     """The audit domains this authority grades (``DEFAULT_DOMAINS`` until it sets its own)."""
     v = store.get_setting(f"assurance.domains.{la_code}")
-    return tuple(v) if v else DEFAULT_DOMAINS
+    return tuple(str(n) for n in v) if isinstance(v, list) and v else DEFAULT_DOMAINS
 
 
 def set_domains(store: Store, la_code: str, names: Sequence[str]) -> tuple[str, ...]:
@@ -95,10 +97,13 @@ def import_audits(
     )
 
 
+_Id = TypeVar("_Id", str, str | None)
+
+
 def pseudonymised(data: AssuranceData, p: Pseudonymiser) -> AssuranceData:
     """The records with every child id replaced by its pseudonym under ``p``."""
 
-    def pid(v: str | None) -> str | None:
+    def pid(v: _Id) -> _Id:
         return p.pseudonym(v) if v else v
 
     return AssuranceData(
@@ -139,30 +144,34 @@ def save_assurance(
         _check(c, la_code, data, known, names, today, file_name)
         for w in data.practice_weeks:
             if w.name not in weeks:
-                weeks[w.name] = c.execute(
-                    sa.insert(t.practice_weeks).values(
-                        la_code=la_code,
-                        name=w.name,
-                        start_date=w.start_date,
-                        end_date=w.end_date,
-                        notes=w.notes,
-                        import_id=imp_id,
+                weeks[w.name] = inserted_id(
+                    c.execute(
+                        sa.insert(t.practice_weeks).values(
+                            la_code=la_code,
+                            name=w.name,
+                            start_date=w.start_date,
+                            end_date=w.end_date,
+                            notes=w.notes,
+                            import_id=imp_id,
+                        )
                     )
-                ).inserted_primary_key[0]
+                )
         for a in data.audits:
             _insert_audit(c, la_code, a, weeks, imp_id)
         for s in data.dip_samples:
-            sid = c.execute(
-                sa.insert(t.dip_samples).values(
-                    la_code=la_code,
-                    theme=s.theme,
-                    sample_date=s.sample_date,
-                    practice_week_id=weeks.get(s.practice_week or ""),
-                    sampled_by=s.sampled_by,
-                    findings=s.findings,
-                    import_id=imp_id,
+            sid = inserted_id(
+                c.execute(
+                    sa.insert(t.dip_samples).values(
+                        la_code=la_code,
+                        theme=s.theme,
+                        sample_date=s.sample_date,
+                        practice_week_id=weeks.get(s.practice_week or ""),
+                        sampled_by=s.sampled_by,
+                        findings=s.findings,
+                        import_id=imp_id,
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
             c.execute(
                 sa.insert(t.dip_sample_cases),
                 [
@@ -196,9 +205,11 @@ def add_audit(store: Store, la_code: str, audit: Audit, *, today: date | None = 
         store, la_code, AssuranceData(audits=(audit,)), file_name="entered", today=today
     )
     with store.engine.connect() as c:
-        return c.execute(
-            sa.select(t.audits.c.id).where(t.audits.c.import_id == res.record.id)
-        ).scalar_one()
+        return int(
+            c.execute(
+                sa.select(t.audits.c.id).where(t.audits.c.import_id == res.record.id)
+            ).scalar_one()
+        )
 
 
 def set_moderation(
@@ -395,7 +406,7 @@ def _check(
                 f"practice week {name!r} is neither on the Practice weeks sheet nor in the store",
             )
 
-    seen: dict[tuple, Location] = {}
+    seen: dict[tuple[str, date, str], Location] = {}
     a_t = t.audits
     stored = {
         (r.child_id, r.audit_date, r.auditor.strip().lower())
@@ -432,7 +443,7 @@ def _check(
                 "already in the store",
             )
         seen[a.key] = at(a)
-    seen_dips: set[tuple] = set()
+    seen_dips: set[tuple[str, date]] = set()
     for s in data.dip_samples:
         for cid in s.child_ids:
             child(s, cid, "Child IDs")
@@ -486,27 +497,29 @@ def _week_ids(c: sa.Connection, la_code: str, new: Iterable[PracticeWeek]) -> di
 def _insert_audit(
     c: sa.Connection, la_code: str, a: Audit, weeks: dict[str, int], imp_id: int | None
 ) -> int:
-    aid = c.execute(
-        sa.insert(t.audits).values(
-            la_code=la_code,
-            practice_week_id=weeks.get(a.practice_week or ""),
-            child_id=a.child_id,
-            team=a.team,
-            worker=a.worker,
-            auditor=a.auditor,
-            audit_date=a.audit_date,
-            overall_grade=int(a.overall_grade),
-            strengths=a.strengths,
-            areas_for_development=a.areas_for_development,
-            difference_made=a.difference_made,
-            actions=a.actions,
-            moderator=a.moderator,
-            moderation_date=a.moderation_date,
-            moderated_grade=int(a.moderated_grade) if a.moderated_grade else None,
-            moderation_notes=a.moderation_notes,
-            import_id=imp_id,
+    aid = inserted_id(
+        c.execute(
+            sa.insert(t.audits).values(
+                la_code=la_code,
+                practice_week_id=weeks.get(a.practice_week or ""),
+                child_id=a.child_id,
+                team=a.team,
+                worker=a.worker,
+                auditor=a.auditor,
+                audit_date=a.audit_date,
+                overall_grade=int(a.overall_grade),
+                strengths=a.strengths,
+                areas_for_development=a.areas_for_development,
+                difference_made=a.difference_made,
+                actions=a.actions,
+                moderator=a.moderator,
+                moderation_date=a.moderation_date,
+                moderated_grade=int(a.moderated_grade) if a.moderated_grade else None,
+                moderation_notes=a.moderation_notes,
+                import_id=imp_id,
+            )
         )
-    ).inserted_primary_key[0]
+    )
     if a.domain_grades:
         c.execute(
             sa.insert(t.audit_domain_grades),

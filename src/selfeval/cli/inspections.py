@@ -52,7 +52,7 @@ def inspections(
     codes = read_la_lookup(lookup) if lookup else {}
     if la_code and not lookup:
         raise click.UsageError("--la needs --lookup to match DfE codes to Ofsted's")
-    rows = []
+    rows: list[dict[str, object]] = []
     successors = read_successors(lookup) if lookup else {}
     for e in next_for_all(read_outcomes(outcomes), at, successors):
         code = codes.get(e.la_code_new, "")
@@ -80,8 +80,8 @@ def inspections(
         return
     for r in rows:
         click.echo(
-            f"{r['la_code'] or r['la_code_new']:<10}{r['la_name'][:28]:<30}"
-            f"{r['last_inspection']}  {r['last_overall']:<22}{r['next_type']:<10}"
+            f"{r['la_code'] or r['la_code_new']!s:<10}{str(r['la_name'])[:28]:<30}"
+            f"{r['last_inspection']}  {r['last_overall']!s:<22}{r['next_type']!s:<10}"
             f"{r['window_start']} to {r['window_end']}  {r['status']}"
         )
 

@@ -31,6 +31,11 @@ class InputWarning:
 class Breach(Protocol):
     """A rule breach a reader finds itself (the SSD's specification checks)."""
 
+    @property
+    def rule(self) -> str:
+        """The rule's code (e.g. ``required``), by which breaches are counted."""
+        ...
+
     def as_dict(self) -> dict[str, Any]: ...
 
 

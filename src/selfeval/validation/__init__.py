@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import sqlalchemy as sa
@@ -44,6 +45,9 @@ __all__ = [
 
 TIMEOUT = 3600
 
+Json = dict[str, Any]
+"""A request to the worker, or its result: a JSON object (see ``worker``)."""
+
 
 class ValidatorError(SelfevalError):
     """The validator process itself failed (not the data)."""
@@ -53,7 +57,7 @@ def _worker() -> Path:
     return Path(str(resources.files("selfeval.validation").joinpath("worker.py")))
 
 
-def run_worker(request: dict) -> dict:
+def run_worker(request: Json) -> Json:
     """Send one request to a fresh worker process in the validators' environment."""
     exe = environment.python()
     try:
@@ -70,19 +74,20 @@ def run_worker(request: dict) -> dict:
             f"the {request['validator']} validator took over {TIMEOUT} s"
         ) from None
     try:
-        return json.loads(done.stdout)
+        result: Json = json.loads(done.stdout)
     except json.JSONDecodeError:
         tail = " ".join((done.stderr or "").strip().splitlines()[-3:])
         raise ValidatorError(
             f"the {request['validator']} validator ended without a result "
             f"(exit code {done.returncode}): {tail}"
         ) from None
+    return result
 
 
-def _report(validator: str, year: int, files: list[str], result: dict) -> ValidationReport:
-    rules = result.get("rules", {})
+def _report(validator: str, year: int, files: list[str], result: Json) -> ValidationReport:
+    rules: dict[str, Json] = result.get("rules", {})
 
-    def rule_of(code: str) -> dict:
+    def rule_of(code: str) -> Json:
         return rules.get(code, {"message": "", "severity": "error", "fields": []})
 
     issues = []
@@ -150,7 +155,7 @@ def validate_903(
     ``la_ons_code`` (e.g. E08000031) lets the rules tell placements inside the LA from outside.
     """
     with tempfile.TemporaryDirectory(prefix="selfeval-903-") as tmp:
-        files = []
+        files: list[Json] = []
 
         def add(src: Sequence[Path] | Mapping[str, pa.Table], prev: bool) -> None:
             if isinstance(src, Mapping):
@@ -195,16 +200,17 @@ def validate_cin(
     path = Path(path)
     # Our own safe reader first: a hostile or unreadable file never reaches the validator.
     tables = cin_census.read(path, return_year=return_year)
-    return_year = tables.return_year
+    year = tables.return_year
+    assert year is not None  # the reader refuses a file whose year it cannot tell
     result = run_worker(
         {
             "validator": "cin",
             "files": [{"path": str(path.resolve()), "name": path.name}],
-            "return_year": return_year,
+            "return_year": year,
             "rules": list(rules) if rules else None,
         }
     )
-    return _report("cin", return_year, [path.name], result)
+    return _report("cin", year, [path.name], result)
 
 
 # -- returns as ingest groups them ------------------------------------------------------------
@@ -220,7 +226,7 @@ class PreviousReturn:
     source: str
     """"this call", "load N", or why there is none to give."""
 
-    def describe(self) -> dict:
+    def describe(self) -> dict[str, object]:
         given = self.tables is not None
         return {"return_year": self.return_year, "given": given, "source": self.source}
 
@@ -257,10 +263,9 @@ def validate_903_group(
     """DfE's 903 rules over one return's files as they came, with last year's return beside
     them when there is one (a ``ValidationReport``)."""
     last = previous.tables if previous is not None else None
-    source: Sequence[Path] | Mapping[str, pa.Table] = [
-        f.path for f in group.files if not ssda903.is_blank(f.path)
-    ]
-    if last is not None and any(looks_like_xml(p) for p in source):
+    paths = [f.path for f in group.files if not ssda903.is_blank(f.path)]
+    source: Sequence[Path] | Mapping[str, pa.Table] = paths
+    if last is not None and any(looks_like_xml(p) for p in paths):
         # The validator reads one XML file and nothing beside it: give it the tables.
         source = group.tables()
     if any(getattr(f, "pooled", False) for f in group.files):
@@ -327,13 +332,13 @@ def ons_code(la: str | None, store: Store | None = None) -> str | None:
     return row[0] if row and row[0] else None
 
 
-def convert_data(path: Path) -> dict:
+def convert_data(path: Path) -> Json:
     """``cin_validator``'s own tables for a CIN census file, and how long ``convert_data`` took:
     {"tables": {name: {"columns", "rows"}}, "seconds", "cpu_seconds"} (cells as text)."""
     return run_worker({"validator": "cin-tables", "files": [{"path": str(Path(path).resolve())}]})
 
 
-def cin_table_differences(ours: Mapping[str, pa.Table], theirs: dict) -> list[str]:
+def cin_table_differences(ours: Mapping[str, pa.Table], theirs: Json) -> list[str]:
     """Where our CIN tables differ from ``convert_data``'s, cell by cell (empty when equal).
 
     Cells compare as text with surrounding space trimmed, dates as yyyy-mm-dd, blanks as None.

@@ -51,7 +51,7 @@ def to_html(reports: Sequence[ValidationReport]) -> str:
 
 def to_xlsx(reports: Sequence[ValidationReport], path: Path) -> None:
     wb = openpyxl.Workbook(write_only=True)
-    sheets = {
+    sheets: dict[str, tuple[list[str], list[list[object]]]] = {
         "Summary": (
             [
                 "validator",

@@ -21,8 +21,13 @@ import json
 import logging
 import sys
 import traceback
+from collections.abc import Callable
 from importlib import metadata
 from pathlib import Path
+from typing import Any, NamedTuple
+
+Json = dict[str, Any]
+"""A JSON object as ``json`` reads and writes it."""
 
 
 def _ruleset(package: str, prefix: str, year: int) -> str:
@@ -39,12 +44,12 @@ def _ruleset(package: str, prefix: str, year: int) -> str:
     return years[nearest]
 
 
-def _wrap(registry: dict, crashed: list[dict]) -> dict:
+def _wrap(registry: dict[Any, Any], crashed: list[Json]) -> dict[Any, Any]:
     """The registry with every rule's function recording, then re-raising, its exceptions."""
     wrapped = {}
     for code, rule in registry.items():
 
-        def func(*args, _rule=rule, **kwargs):
+        def func(*args: Any, _rule: Any = rule, **kwargs: Any) -> Any:
             try:
                 return _rule.func(*args, **kwargs)
             except Exception as e:
@@ -61,7 +66,24 @@ def _wrap(registry: dict, crashed: list[dict]) -> dict:
     return wrapped
 
 
-def _text(v) -> str | None:
+class _Rules(NamedTuple):
+    """A return year's ruleset: its name, its registry, and the registry whose rules record
+    their exceptions in ``crashed``."""
+
+    ruleset: str
+    registry: dict[Any, Any]
+    wrapped: dict[Any, Any]
+    crashed: list[Json]
+
+
+def _rules(package: str, prefix: str, year: int) -> _Rules:
+    ruleset = _ruleset(package, prefix, year)
+    registry = importlib.import_module(f"{package}.rules.{ruleset}").registry
+    crashed: list[Json] = []
+    return _Rules(ruleset, registry, _wrap(registry, crashed), crashed)
+
+
+def _text(v: Any) -> str | None:
     import pandas as pd
 
     if v is None:
@@ -74,15 +96,39 @@ def _text(v) -> str | None:
     return str(v)
 
 
-def run_903(req: dict) -> dict:
+def _result(
+    ruleset: str,
+    registry: dict[Any, Any],
+    issues: list[Json],
+    crashed: list[Json],
+    skipped: list[str],
+    severity: Callable[[Any], str],
+) -> Json:
+    """The worker's result (its package and version are added by ``main``): every rule of the
+    ruleset with its message, severity ("error" or "query") and fields."""
+    rules = {
+        str(r.code): {
+            "message": r.message,
+            "severity": severity(r),
+            "fields": [str(x) for x in (r.affected_fields or [])],
+        }
+        for r in registry.values()
+    }
+    return {
+        "ruleset": ruleset,
+        "rules": rules,
+        "issues": issues,
+        "crashed": crashed,
+        "skipped": skipped,
+    }
+
+
+def run_903(req: Json) -> Json:
     from lac_validator import lac_validator as lv
     from lac_validator.report import Report
 
     year = int(req["return_year"])
-    ruleset = _ruleset("lac_validator", "lac", year)
-    registry = importlib.import_module(f"lac_validator.rules.{ruleset}").registry
-    crashed: list[dict] = []
-    wrapped = _wrap(registry, crashed)
+    ruleset, registry, wrapped, crashed = _rules("lac_validator", "lac", year)
     files = [
         {
             "name": f["name"],
@@ -112,34 +158,16 @@ def run_903(req: dict) -> dict:
     for code in v.fails:  # a failure the wrapper did not see (cannot happen, but never hide)
         if str(code) not in failed:
             crashed.append({"rule": str(code), "error": "failed inside the validator"})
-    rules = {
-        str(r.code): {
-            "message": r.message,
-            "severity": "error",
-            "fields": list(r.affected_fields or []),
-        }
-        for r in registry.values()
-    }
-    return {
-        "package": "csc-validator-be-903",
-        "ruleset": ruleset,
-        "rules": rules,
-        "issues": issues,
-        "crashed": crashed,
-        "skipped": [str(c) for c in v.skips],
-    }
+    return _result(ruleset, registry, issues, crashed, [str(c) for c in v.skips], lambda r: "error")
 
 
-def run_cin(req: dict) -> dict:
+def run_cin(req: Json) -> Json:
     import xml.etree.ElementTree as ET
 
     from cin_validator import cin_validator as cv
 
     year = int(req["return_year"])
-    ruleset = _ruleset("cin_validator", "cin", year)
-    registry = importlib.import_module(f"cin_validator.rules.{ruleset}").registry
-    crashed: list[dict] = []
-    wrapped = _wrap(registry, crashed)
+    ruleset, registry, wrapped, crashed = _rules("cin_validator", "cin", year)
     (f,) = req["files"]
     # selfeval's own reader has refused DTDs and entities in this file before it came here.
     root = ET.parse(f["path"]).getroot()  # noqa: S314
@@ -161,25 +189,17 @@ def run_cin(req: dict) -> dict:
         issues.append(
             {"rule": str(row.rule_code), "child": None, "table": None, "row": None, "fields": []}
         )
-    rules = {
-        str(r.code): {
-            "message": r.message,
-            "severity": "error" if r.rule_type.name == "ERROR" else "query",
-            "fields": [str(x) for x in (r.affected_fields or [])],
-        }
-        for r in registry.values()
-    }
-    return {
-        "package": "csc-validator-be-cin",
-        "ruleset": ruleset,
-        "rules": rules,
-        "issues": issues,
-        "crashed": crashed,
-        "skipped": [],
-    }
+    return _result(
+        ruleset,
+        registry,
+        issues,
+        crashed,
+        [],
+        lambda r: "error" if r.rule_type.name == "ERROR" else "query",
+    )
 
 
-def run_cin_tables(req: dict) -> dict:
+def run_cin_tables(req: Json) -> Json:
     """The CIN validator's own tables for a file (``convert_data``), with its time."""
     import time
     import xml.etree.ElementTree as ET
@@ -199,7 +219,7 @@ def run_cin_tables(req: dict) -> dict:
     return {"tables": out, "seconds": seconds, "cpu_seconds": cpu_seconds}
 
 
-def _cell(v):
+def _cell(v: object) -> str | None:
     if isinstance(v, list):
         return ",".join(str(x) for x in v)
     return _text(v)
