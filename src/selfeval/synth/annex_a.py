@@ -14,11 +14,12 @@ from pathlib import Path
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from selfeval.schema.annex_a import HEADERS
 from selfeval.synth import codes
 from selfeval.synth.measures import placements_in_year
-from selfeval.synth.model import Authority, Child
+from selfeval.synth.model import Authority, Child, Worker
 from selfeval.synth.visits import visits
 from selfeval.synth.workbooks import FIXED_TIME, fix_times
 
@@ -249,12 +250,12 @@ def lists(authority: Authority, year: int) -> dict[str, list[dict[str, object]]]
                         "activity_status": o.activity,
                     }
                 )
-        a = c.adoption
+        adoption = c.adoption
         if (
-            a
-            and a.decision_date <= at
-            and (a.adopted_date is None or a.adopted_date >= since)
-            and (a.decision_reversed is None or a.decision_reversed >= since)
+            adoption
+            and adoption.decision_date <= at
+            and (adoption.adopted_date is None or adoption.adopted_date >= since)
+            and (adoption.decision_reversed is None or adoption.decision_reversed >= since)
         ):
             family += 1
             fam = f"F{authority.la_code}{family:05d}"
@@ -262,7 +263,7 @@ def lists(authority: Authority, year: int) -> dict[str, list[dict[str, object]]]
                 (
                     ce.start
                     for ce in c.care_episodes
-                    if ce.rne == "S" and ce.start <= a.decision_date
+                    if ce.rne == "S" and ce.start <= adoption.decision_date
                 ),
                 default=None,
             )
@@ -276,20 +277,26 @@ def lists(authority: Authority, year: int) -> dict[str, list[dict[str, object]]]
                     "age": c.age_on(at),
                     "disability": p["disability"],
                     "date_entered_care": entered,
-                    "date_of_decision_to_place_for_adoption": a.decision_date,
-                    "date_of_placement_order": a.placement_order_date,
-                    "date_of_matching": a.match_date,
-                    "date_placed_for_adoption": a.placed_date,
-                    "date_of_adoption_order": a.adopted_date,
-                    "date_of_decision_no_longer_to_place": a.decision_reversed,
-                    "reason_no_longer_placed": a.reversal_reason,
-                    "date_placed_ffa_or_concurrent": a.placed_date if a.foster_carer else None,
+                    "date_of_decision_to_place_for_adoption": adoption.decision_date,
+                    "date_of_placement_order": adoption.placement_order_date,
+                    "date_of_matching": adoption.match_date,
+                    "date_placed_for_adoption": adoption.placed_date,
+                    "date_of_adoption_order": adoption.adopted_date,
+                    "date_of_decision_no_longer_to_place": adoption.decision_reversed,
+                    "reason_no_longer_placed": adoption.reversal_reason,
+                    "date_placed_ffa_or_concurrent": adoption.placed_date
+                    if adoption.foster_carer
+                    else None,
                 }
             )
-            if a.match_date:
-                for k in range(a.number_of_adopters):
-                    sex = a.adopters_sex[k] if a.number_of_adopters == 2 else a.adopters_sex[0]
-                    enq = a.match_date - timedelta(days=300)
+            if adoption.match_date:
+                for k in range(adoption.number_of_adopters):
+                    sex = (
+                        adoption.adopters_sex[k]
+                        if adoption.number_of_adopters == 2
+                        else adoption.adopters_sex[0]
+                    )
+                    enq = adoption.match_date - timedelta(days=300)
                     out["annex_a_list11"].append(
                         {
                             "adopter_id": f"{fam}-{k + 1}",
@@ -297,7 +304,7 @@ def lists(authority: Authority, year: int) -> dict[str, list[dict[str, object]]]
                             "gender": "a) Male" if sex == "M" else "b) Female",
                             "ethnicity": ETHNICITY["WBRI"],
                             "disability": "b) No",
-                            "fostering_for_adoption": "Yes" if a.foster_carer else "No",
+                            "fostering_for_adoption": "Yes" if adoption.foster_carer else "No",
                             "date_enquiry_received": enq,
                             "date_stage_1_started": enq + timedelta(days=20),
                             "date_stage_1_ended": enq + timedelta(days=80),
@@ -305,10 +312,10 @@ def lists(authority: Authority, year: int) -> dict[str, list[dict[str, object]]]
                             "date_stage_2_ended": enq + timedelta(days=200),
                             "date_application_submitted": enq + timedelta(days=85),
                             "date_application_approved": enq + timedelta(days=210),
-                            "date_matched": a.match_date,
-                            "date_placed": a.placed_date,
+                            "date_matched": adoption.match_date,
+                            "date_placed": adoption.placed_date,
                             "children_placed": 1,
-                            "date_of_adoption_order": a.adopted_date,
+                            "date_of_adoption_order": adoption.adopted_date,
                         }
                     )
     return out
@@ -321,7 +328,7 @@ def _list8(
     at: date,
     since: date,
     year: int,
-    workers: dict,
+    workers: dict[str, Worker],
     authority: Authority,
 ) -> None:
     eps = [e for e in c.care_episodes if e.legal_status not in ("V3", "V4")]
@@ -411,9 +418,11 @@ def write_annex_a_year(authority: Authority, year: int, folder: Path) -> Path:
     return path
 
 
-def _cell(ws, value: object) -> object:  # type: ignore[no-untyped-def]
+def _cell(ws: WriteOnlyWorksheet, value: object) -> object:
+    """A date as a cell in the DD/MM/YYYY format the lists use; anything else as it is."""
     if isinstance(value, date):
-        cell = WriteOnlyCell(ws, value=value)
+        cell = WriteOnlyCell(ws)
+        cell.value = value  # set apart: the stubs' WriteOnlyCell(value=) leaves out date
         cell.number_format = "DD/MM/YYYY"
         return cell
     return value

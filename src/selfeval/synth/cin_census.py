@@ -157,16 +157,16 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
         x.leaf("DateOfInitialCPC", _d(s.icpc_date) if s.icpc_date and s.icpc_date <= ye else "")
         x.leaf("ICPCnotRequired", "true" if s.icpc_not_required else "false")
         x.close("Section47")
-    for p in e.cp_plans:
-        if p.start > ye or not _open_in(p.start, p.end, ys):
+    for cp in e.cp_plans:
+        if cp.start > ye or not _open_in(cp.start, cp.end, ys):
             continue
         x.open("ChildProtectionPlans")
-        x.leaf("CPPstartDate", _d(p.start))
-        x.leaf("CPPendDate", _d(p.end) if p.end and p.end <= ye else "")
-        x.leaf("InitialCategoryOfAbuse", p.initial_category)
-        x.leaf("LatestCategoryOfAbuse", p.latest_category)
-        x.leaf("NumberOfPreviousCPP", str(p.previous_plans))
-        for r in p.reviews:
+        x.leaf("CPPstartDate", _d(cp.start))
+        x.leaf("CPPendDate", _d(cp.end) if cp.end and cp.end <= ye else "")
+        x.leaf("InitialCategoryOfAbuse", cp.initial_category)
+        x.leaf("LatestCategoryOfAbuse", cp.latest_category)
+        x.leaf("NumberOfPreviousCPP", str(cp.previous_plans))
+        for r in cp.reviews:
             if ys <= r <= ye:
                 x.open("Reviews")
                 x.leaf("CPPreviewDate", _d(r))

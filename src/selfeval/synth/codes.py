@@ -62,6 +62,14 @@ REC_18 = {"E17": 25, "E7": 30, "E8": 45}  # at 18: staying put, independent livi
 REC_HOME = {"E13": 20, "E4A": 65, "E4B": 15}
 REC_SGO = {"E45": 55, "E46": 45}
 REC_CAO = {"E41": 50, "E48": 50}
+REC_BY_PATHWAY = {
+    "home": REC_HOME,
+    "sgo": REC_SGO,
+    "cao": REC_CAO,
+    "eighteen": REC_18,
+    "long": REC_18,
+}
+"""The reasons an episode ceased (REC), by the way the child left care (adoption: E11, E12)."""
 
 REASON_PLACE_CHANGE: dict[str, float] = {
     "CARPL": 40, "CLOSE": 3, "ALLEG": 2, "STAND": 8, "APPRR": 2, "CREQB": 10, "CREQO": 4,

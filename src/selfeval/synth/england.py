@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import math
 import random
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,10 +22,13 @@ from pathlib import Path
 from selfeval.errors import UsageError
 from selfeval.synth import measures
 from selfeval.synth.config import ENGLAND, AuthorityConfig, Rates
-from selfeval.synth.model import Authority, Worker
+from selfeval.synth.model import Authority, Child, Worker
 from selfeval.synth.ssda903 import SW_EPISODES_FROM
 
-REGIONS = (  # (code, EES name, 2021 neighbour file GOInd and GOReg, share of authorities, CLA)
+Region = tuple[str, str, str, str, int, float]
+REGIONS: tuple[
+    Region, ...
+] = (  # (code, EES name, 2021 neighbour file GOInd and GOReg, share of authorities, CLA)
     ("E12000001", "North East", "4", "North East", 12, 1.6),
     ("E12000002", "North West", "5", "North West", 23, 1.3),
     ("E12000003", "Yorkshire and The Humber", "9", "Yorkshire and the Humber", 15, 1.1),
@@ -112,7 +116,8 @@ CARE_LEAVER_BANDS = (
 )
 SUITABILITY = ("Accommodation considered suitable", "Accommodation considered unsuitable",
                "No information")  # fmt: skip
-ACTIVITY = (  # (breakdown, share 17-18, share 19-21) from la_care_leavers_activity, 2021
+# (breakdown, share 17-18, share 19-21) from la_care_leavers_activity, 2021
+ACTIVITY: tuple[tuple[str, float, float], ...] = (
     ("Education other than higher education", 0.48, 0.22),
     ("Higher education i.e. studies beyond A level", 0.04, 0.06),
     ("In training or employment", 0.14, 0.23),
@@ -128,7 +133,7 @@ class LA:
     old_code: str
     new_code: str
     name: str
-    region: tuple
+    region: Region
     population: int
     profile: dict[str, float]
     full: bool = False
@@ -238,11 +243,11 @@ def _draw(la: LA, year: int, rng: random.Random) -> dict[str, float]:
 def _drawn_care_leavers(leavers_17: float, eet: float) -> dict[str, float]:
     """An aggregate-only authority's care leavers by breakdown, from England's shares."""
     out: dict[str, float] = {}
-    for (_, band, _), col, total, suitable in (
-        (CARE_LEAVER_BANDS[0], 1, leavers_17, 0.90),
-        (CARE_LEAVER_BANDS[1], 2, leavers_17 * 2.7, 0.88),
+    for (_, band, _), national, total, suitable in (
+        (CARE_LEAVER_BANDS[0], [s for _, s, _ in ACTIVITY], leavers_17, 0.90),
+        (CARE_LEAVER_BANDS[1], [s for _, _, s in ACTIVITY], leavers_17 * 2.7, 0.88),
     ):
-        shares = [a[col] * (eet if i < EET_BREAKDOWNS else 1) for i, a in enumerate(ACTIVITY)]
+        shares = [s * (eet if i < EET_BREAKDOWNS else 1) for i, s in enumerate(national)]
         scale = sum(shares)
         out[f"cl_{band}"] = total
         for i, sh in enumerate(shares):
@@ -252,16 +257,16 @@ def _drawn_care_leavers(leavers_17: float, eet: float) -> dict[str, float]:
     return out
 
 
-def _model_care_leavers(kids: list, y: int) -> dict[str, float]:
+def _model_care_leavers(kids: list[Child], y: int) -> dict[str, float]:
     """Care leavers in year ``y``'s OC3 by age band and breakdown, as the 903 reports them:
     the age each turned on their birthday in the year (1 April to 31 March)."""
     out: dict[str, float] = {}
-    for _, band, _ in CARE_LEAVER_BANDS:
-        out[f"cl_{band}"] = 0
+    for _, each, _ in CARE_LEAVER_BANDS:
+        out[f"cl_{each}"] = 0
         for i in range(len(ACTIVITY)):
-            out[f"cl_{band}_act{i}"] = 0
+            out[f"cl_{each}_act{i}"] = 0
         for j in range(len(SUITABILITY)):
-            out[f"cl_{band}_suit{j}"] = 0
+            out[f"cl_{each}_suit{j}"] = 0
     for c in kids:
         age = y - c.dob.year - (c.dob.month >= 4)
         band = next((b for _, b, ages in CARE_LEAVER_BANDS if age in ages), None)
@@ -471,7 +476,8 @@ def _periods(name: str, years: range) -> list[int]:
     return list(years)
 
 
-def _levels(las: list[LA]):  # type: ignore[no-untyped-def]
+def _levels(las: list[LA]) -> Iterator[tuple[str, list[LA]]]:
+    """England, each region with authorities, and each authority: a level and its group."""
     yield "National", las
     for r in REGIONS:
         group = [la for la in las if la.region is r]
@@ -507,8 +513,10 @@ def _n(v: float, group: list[LA]) -> str:
     return "c" if 1 <= v <= 5 else str(v)
 
 
-def _pct(num: float, den: float, group: list[LA], digits: int = 1) -> str:
-    if len(group) == 1 and (1 <= round(num) <= 5 or 1 <= round(den) <= 5):
+def _pct(num: float, den: float, group: list[LA] | None, digits: int = 1) -> str:
+    """A percentage as DfE publishes it: c where one authority's counts are 1 to 5 (no
+    ``group``: never, as for the workforce census's rates), z where there is no denominator."""
+    if group is not None and len(group) == 1 and (1 <= round(num) <= 5 or 1 <= round(den) <= 5):
         return "c"
     if den <= 0:
         return "z"
@@ -517,7 +525,11 @@ def _pct(num: float, den: float, group: list[LA], digits: int = 1) -> str:
 
 
 def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
-    t = lambda k: _total(g, y, k)  # noqa: E731
+    total_of = _census_total if name.startswith("csww_") else _total
+
+    def t(k: str) -> float:
+        return total_of(g, y, k)
+
     pop = 0.0 if name.startswith(("csww_", "ons_")) else t("population")
     if name.startswith("cla_number"):
         return [
@@ -589,20 +601,19 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
             out.append([label, "Suitability total", _n(total, g), "100"])
         return out
     if name.startswith("csww_"):
-        t = lambda k: _census_total(g, y, k)  # noqa: E731
         f = t("inpost_fte")
         lv, ag, va = t("leavers_fte"), t("agency_fte"), t("vacancy_fte")
         cv = t("agency_cover_fte")
         return [[f"{f:.1f}", str(round(f * 1.06)), f"{t('starters_fte'):.1f}",
                  str(round(t("starters_fte") * 1.04)), f"{lv:.1f}", str(round(lv * 1.07)),
-                 _pct(lv, f, [None, None]), _pct(lv * 1.07, f * 1.06, [None, None]),
-                 f"{ag:.1f}", str(round(ag * 1.03)), _pct(ag, ag + f, [None, None]),
-                 _pct(ag * 1.03, ag * 1.03 + f * 1.06, [None, None]), f"{cv:.1f}",
-                 _pct(cv, ag, [None, None]), f"{va:.1f}", _pct(va, va + f, [None, None]),
-                 _pct(cv, va, [None, None]), f"{t('case_holders_fte'):.1f}",
+                 _pct(lv, f, None), _pct(lv * 1.07, f * 1.06, None),
+                 f"{ag:.1f}", str(round(ag * 1.03)), _pct(ag, ag + f, None),
+                 _pct(ag * 1.03, ag * 1.03 + f * 1.06, None), f"{cv:.1f}",
+                 _pct(cv, ag, None), f"{va:.1f}", _pct(va, va + f, None),
+                 _pct(cv, va, None), f"{t('case_holders_fte'):.1f}",
                  str(round(t("cases"))), f"{t('cases') / max(t('case_holders_fte'), 0.1):.1f}",
                  f"{t('days_lost'):.1f}",
-                 _pct(t("days_lost"), t("fte_days"), [None, None])]]  # fmt: skip
+                 _pct(t("days_lost"), t("fte_days"), None)]]  # fmt: skip
     if name.startswith("ons_"):
         return [["Children aged 0 to 17 years", str(round(sum(la.mid_year[y] for la in g)))]]
     raise KeyError(name)

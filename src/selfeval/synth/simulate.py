@@ -14,6 +14,7 @@ import bisect
 import heapq
 import math
 import random
+from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import ClassVar
@@ -66,7 +67,7 @@ def add_working_days(d: date, n: int) -> date:
     return date.fromordinal(wd[i + max(n, 1) - 1])
 
 
-def pick(rng: random.Random, weights: dict[str, float]) -> str:
+def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     """One code drawn from ``weights`` (keys in their declared order, so the draw is stable)."""
     keys = list(weights)
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
@@ -500,14 +501,10 @@ class Simulation:
             end = start + timedelta(days=max(1, days))
         if end >= eighteen:
             end, pathway = eighteen, "eighteen"
-        rec = {
-            "home": lambda: pick(rng, codes.REC_HOME),
-            "sgo": lambda: pick(rng, codes.REC_SGO),
-            "cao": lambda: pick(rng, codes.REC_CAO),
-            "adoption": lambda: rng.choice(("E11", "E12")),
-            "eighteen": lambda: pick(rng, codes.REC_18),
-            "long": lambda: pick(rng, codes.REC_18),
-        }[pathway]()
+        if pathway == "adoption":
+            rec = rng.choice(("E11", "E12"))
+        else:
+            rec = pick(rng, codes.REC_BY_PATHWAY[pathway])
         if child.uasc and pathway == "eighteen" and rng.random() < 0.03:
             rec = "E15"
         # Legal status changes
@@ -582,12 +579,12 @@ class Simulation:
         moves_rate = self.rates.placement_moves
         t = start
         first_year_end = start + timedelta(days=365)
-        placed = adoption.placed_date if adoption else None
+        placed_on = adoption.placed_date if adoption else None
         while True:
             later = 0.25 if child.age_on(t) >= 12 else 0.09
             rate = (1.0 if t < first_year_end else later) * moves_rate
             t = t + timedelta(days=max(7, round(rng.expovariate(rate) * 365)))
-            if t >= end or (placed and t >= placed):
+            if t >= end or (placed_on and t >= placed_on):
                 break
             changes.append((t, "move", ""))
         changes.sort(key=lambda c: (c[0], c[1]))
@@ -714,9 +711,9 @@ class Simulation:
                     length = rng.choice((0, 0, 1, 1, 1, 2, 3))
                     e = s + timedelta(days=length)
                     kind = "A" if rng.random() < 0.2 else "M"
-                    if e > stop:  # the incident ends when the placement does, if it ends
-                        e = stop if end else None
-                    child.missing.append(MissingEpisode(kind, s, e))
+                    # the incident ends when the placement does, if it ends
+                    ended = e if e <= stop else stop if end else None
+                    child.missing.append(MissingEpisode(kind, s, ended))
             t = y_end
         child.missing.sort(key=lambda m: (m.start, m.kind))
         kept: list[MissingEpisode] = []
@@ -1040,10 +1037,10 @@ def _truncate(c: Child, end: date) -> None:
             if s.icpc_date and s.icpc_date > end:
                 s.icpc_date = None
         e.cp_plans = [p for p in e.cp_plans if p.start <= end]
-        for p in e.cp_plans:
-            if p.end and p.end > end:
-                p.end = None
-            p.reviews = [r for r in p.reviews if r <= end]
+        for cp in e.cp_plans:
+            if cp.end and cp.end > end:
+                cp.end = None
+            cp.reviews = [r for r in cp.reviews if r <= end]
     c.care_episodes = [e for e in c.care_episodes if e.start <= end]
     for ce in c.care_episodes:
         if ce.end and ce.end > end:
@@ -1060,7 +1057,7 @@ def _truncate(c: Child, end: date) -> None:
     c.contacts = [x for x in c.contacts if x.date <= end]
     c.early_help = [x for x in c.early_help if x.start <= end]
     if c.adoption:
-        a = c.adoption
+        adoption = c.adoption
         for f in (
             "decision_date",
             "placement_order_date",
@@ -1069,12 +1066,12 @@ def _truncate(c: Child, end: date) -> None:
             "adopted_date",
             "decision_reversed",
         ):
-            v = getattr(a, f)
+            v = getattr(adoption, f)
             if v and v > end:
-                setattr(a, f, None)
-        if a.decision_reversed is None:
-            a.reversal_reason = None
-        if a.decision_date is None:
+                setattr(adoption, f, None)
+        if adoption.decision_reversed is None:
+            adoption.reversal_reason = None
+        if adoption.decision_date is None:
             c.adoption = None
 
 
