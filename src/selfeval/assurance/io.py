@@ -38,10 +38,17 @@ DOMAIN_PREFIX = "Grade: "
 WEEKS = SheetSpec(
     "Practice weeks",
     (
-        Column("Practice week", required=True, help="A name, e.g. Practice Week 3 (June 2019)."),
-        Column("Start date", "date", required=True, help="The week's first day."),
-        Column("End date", "date", required=True, help="The week's last day."),
-        Column("Notes", width=40, help="Focus of the week, who took part."),
+        Column(
+            "Practice week",
+            required=True,
+            help="A name, e.g. Practice Week 3 (June 2019).",
+            field="name",
+        ),
+        Column(
+            "Start date", "date", required=True, help="The week's first day.", field="start_date"
+        ),
+        Column("End date", "date", required=True, help="The week's last day.", field="end_date"),
+        Column("Notes", width=40, help="Focus of the week, who took part.", field="notes"),
     ),
     "one row per practice week; audits and dip samples name their week.",
 )
@@ -49,19 +56,44 @@ WEEKS = SheetSpec(
 AUDITS = SheetSpec(
     "Audits",
     (
-        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
-        Column("Child ID", required=True, help="The child's id as in the returns (CHILD)."),
-        Column("Team", help="The team holding the case."),
-        Column("Worker", help="The allocated worker."),
-        Column("Auditor", required=True, help="Who audited the case."),
-        Column("Audit date", "date", required=True, help="The day of the audit."),
+        Column(
+            "Practice week",
+            help="Its name on the Practice weeks sheet; blank if none.",
+            field="practice_week",
+        ),
+        Column(
+            "Child ID",
+            required=True,
+            help="The child's id as in the returns (CHILD).",
+            field="child_id",
+        ),
+        Column("Team", help="The team holding the case.", field="team"),
+        Column("Worker", help="The allocated worker.", field="worker"),
+        Column("Auditor", required=True, help="Who audited the case.", field="auditor"),
+        Column(
+            "Audit date", "date", required=True, help="The day of the audit.", field="audit_date"
+        ),
         Column("Overall grade", "choice", required=True, choices=GRADES, width=30),
-        Column("Strengths", width=40, help="What is working well."),
-        Column("Areas for development", width=40, help="What needs to improve."),
-        Column("Difference made to the child", width=40, help="The impact on the child."),
-        Column("Actions", width=40, help="What will be done, by whom."),
-        Column("Moderator", help="Who moderated the audit; blank if not moderated."),
-        Column("Moderation date", "date", help="The day of the moderation."),
+        Column("Strengths", width=40, help="What is working well.", field="strengths"),
+        Column(
+            "Areas for development",
+            width=40,
+            help="What needs to improve.",
+            field="areas_for_development",
+        ),
+        Column(
+            "Difference made to the child",
+            width=40,
+            help="The impact on the child.",
+            field="difference_made",
+        ),
+        Column("Actions", width=40, help="What will be done, by whom.", field="actions"),
+        Column(
+            "Moderator", help="Who moderated the audit; blank if not moderated.", field="moderator"
+        ),
+        Column(
+            "Moderation date", "date", help="The day of the moderation.", field="moderation_date"
+        ),
         Column(
             "Moderated grade",
             "choice",
@@ -69,7 +101,7 @@ AUDITS = SheetSpec(
             width=30,
             help="The moderator's overall grade, beside the auditor's.",
         ),
-        Column("Moderation notes", width=40),
+        Column("Moderation notes", width=40, field="moderation_notes"),
     ),
     "one row per case audit, graded on Ofsted's four-point scale, overall and by domain.",
     extra_prefix=DOMAIN_PREFIX,
@@ -78,12 +110,29 @@ AUDITS = SheetSpec(
 DIPS = SheetSpec(
     "Dip samples",
     (
-        Column("Theme", required=True, width=30, help="What was checked across the cases."),
-        Column("Sample date", "date", required=True),
-        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
-        Column("Sampled by"),
-        Column("Child IDs", "ids", required=True, width=40, help="Separated by semicolons."),
-        Column("Findings", width=60),
+        Column(
+            "Theme",
+            required=True,
+            width=30,
+            help="What was checked across the cases.",
+            field="theme",
+        ),
+        Column("Sample date", "date", required=True, field="sample_date"),
+        Column(
+            "Practice week",
+            help="Its name on the Practice weeks sheet; blank if none.",
+            field="practice_week",
+        ),
+        Column("Sampled by", field="sampled_by"),
+        Column(
+            "Child IDs",
+            "ids",
+            required=True,
+            width=40,
+            help="Separated by semicolons.",
+            field="child_ids",
+        ),
+        Column("Findings", width=60, field="findings"),
     ),
     "one row per dip sample: a theme checked across several cases.",
 )
@@ -91,12 +140,21 @@ DIPS = SheetSpec(
 EVIDENCE = SheetSpec(
     "Evidence",
     (
-        Column("Kind", "choice", required=True, choices=EVIDENCE_KINDS, width=26),
-        Column("Date", "date", required=True, help="The day it was received."),
-        Column("Child ID", help="The child's id if it concerns one child."),
-        Column("Team"),
-        Column("Summary", required=True, width=60, help="What was said, in brief."),
-        Column("Outcome", width=40, help="For a complaint: upheld, partly upheld, not upheld."),
+        Column("Kind", "choice", required=True, choices=EVIDENCE_KINDS, width=26, field="kind"),
+        Column(
+            "Date", "date", required=True, help="The day it was received.", field="received_date"
+        ),
+        Column("Child ID", help="The child's id if it concerns one child.", field="child_id"),
+        Column("Team", field="team"),
+        Column(
+            "Summary", required=True, width=60, help="What was said, in brief.", field="summary"
+        ),
+        Column(
+            "Outcome",
+            width=40,
+            help="For a complaint: upheld, partly upheld, not upheld.",
+            field="outcome",
+        ),
     ),
     "feedback from children and families, compliments and complaints.",
 )
@@ -125,10 +183,12 @@ def read_audits(path: Path, domains: Sequence[str] = DEFAULT_DOMAINS) -> Assuran
     name = path.name
     with open_workbook(path) as wb:
         weeks = [_week(r) for r in read_sheet(wb, WEEKS, name)]
-        audit_rows = read_sheet(wb, AUDITS, name)
-        audits = [_audit(r, domains) for r in audit_rows]
-        dips = [_dip(r) for r in read_sheet(wb, DIPS, name, required=False)]
-        evidence = [_evidence(r) for r in read_sheet(wb, EVIDENCE, name, required=False)]
+        audits = [_audit(r, domains) for r in read_sheet(wb, AUDITS, name)]
+        dips = [DipSample(**r.fields(DIPS)) for r in read_sheet(wb, DIPS, name, required=False)]
+        evidence = [
+            EvidenceItem(**r.fields(EVIDENCE))
+            for r in read_sheet(wb, EVIDENCE, name, required=False)
+        ]
     return AssuranceData(tuple(weeks), tuple(audits), tuple(dips), tuple(evidence))
 
 
@@ -147,13 +207,7 @@ def _grade(row: Row, header: str, required: bool = False) -> Grade | None:
 
 
 def _week(r: Row) -> PracticeWeek:
-    w = PracticeWeek(
-        name=r.text("Practice week", True),
-        start_date=r.date("Start date", True),
-        end_date=r.date("End date", True),
-        notes=r.text("Notes"),
-        where=r.where(),
-    )
+    w = PracticeWeek(**r.fields(WEEKS))
     if w.end_date < w.start_date:
         raise r.fail("End date", "order", "the practice week ends before it starts")
     return w
@@ -176,52 +230,11 @@ def _audit(r: Row, domains: Sequence[str]) -> Audit:
         if g is not None:
             grades[known[d.lower()]] = g
     moderated = _grade(r, "Moderated grade")
-    moderator = r.text("Moderator")
-    if moderated is not None and not moderator:
+    if moderated is not None and not r.text("Moderator"):
         raise r.fail("Moderator", "required", "a moderated grade needs the moderator's name")
-    return Audit(
-        child_id=r.text("Child ID", True),
-        audit_date=r.date("Audit date", True),
-        auditor=r.text("Auditor", True),
-        overall_grade=_grade(r, "Overall grade", True),
-        team=r.text("Team"),
-        worker=r.text("Worker"),
-        practice_week=r.text("Practice week"),
-        domain_grades=grades,
-        strengths=r.text("Strengths"),
-        areas_for_development=r.text("Areas for development"),
-        difference_made=r.text("Difference made to the child"),
-        actions=r.text("Actions"),
-        moderator=moderator,
-        moderation_date=r.date("Moderation date"),
-        moderated_grade=moderated,
-        moderation_notes=r.text("Moderation notes"),
-        where=r.where(),
-    )
-
-
-def _dip(r: Row) -> DipSample:
-    return DipSample(
-        theme=r.text("Theme", True),
-        sample_date=r.date("Sample date", True),
-        child_ids=r.ids("Child IDs", True),
-        findings=r.text("Findings"),
-        sampled_by=r.text("Sampled by"),
-        practice_week=r.text("Practice week"),
-        where=r.where(),
-    )
-
-
-def _evidence(r: Row) -> EvidenceItem:
-    return EvidenceItem(
-        kind=r.choice("Kind", EVIDENCE_KINDS, True),
-        received_date=r.date("Date", True),
-        summary=r.text("Summary", True),
-        child_id=r.text("Child ID"),
-        team=r.text("Team"),
-        outcome=r.text("Outcome"),
-        where=r.where(),
-    )
+    fields = r.fields(AUDITS)
+    overall = _grade(r, "Overall grade", True)
+    return Audit(**fields, overall_grade=overall, domain_grades=grades, moderated_grade=moderated)
 
 
 INSTRUCTIONS = [
@@ -243,14 +256,9 @@ def write_audits_template(
     """Write the audits workbook: instructions, header rows, drop-down lists; and ``data``'s
     records if given (that is the export, which reads back in unchanged)."""
     d = data or AssuranceData()
-    weeks = [(w.name, w.start_date, w.end_date, w.notes) for w in d.practice_weeks]
-    dips = [
-        (s.theme, s.sample_date, s.practice_week, s.sampled_by, "; ".join(s.child_ids), s.findings)
-        for s in d.dip_samples
-    ]
-    evidence = [
-        (e.kind, e.received_date, e.child_id, e.team, e.summary, e.outcome) for e in d.evidence
-    ]
+    weeks = [WEEKS.cells(w) for w in d.practice_weeks]
+    dips = [DIPS.cells(s) for s in d.dip_samples]
+    evidence = [EVIDENCE.cells(e) for e in d.evidence]
     return write_workbook(
         path,
         "Practice weeks and case audits",
@@ -266,21 +274,8 @@ def write_audits_template(
 
 def _audit_row(a: Audit, domains: Sequence[str]) -> tuple[CellValue, ...]:
     g = a.domain_grades
-    return (
-        a.practice_week,
-        a.child_id,
-        a.team,
-        a.worker,
-        a.auditor,
-        a.audit_date,
-        a.overall_grade.label,
-        a.strengths,
-        a.areas_for_development,
-        a.difference_made,
-        a.actions,
-        a.moderator,
-        a.moderation_date,
-        a.moderated_grade.label if a.moderated_grade else None,
-        a.moderation_notes,
-        *(g[d].label if d in g else None for d in domains),
-    )
+    grades = {
+        "Overall grade": a.overall_grade.label,
+        "Moderated grade": a.moderated_grade.label if a.moderated_grade else None,
+    }
+    return (*AUDITS.cells(a, grades), *(g[d].label if d in g else None for d in domains))

@@ -6,12 +6,12 @@ Shared by the audits and improvement-plan workbooks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Literal, overload
+from typing import Any, Literal, overload
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -38,6 +38,9 @@ class Column:
     choices: tuple[str, ...] = ()
     help: str = ""
     width: int = 18
+    field: str | None = None
+    """The record field the column fills (``Row.fields``, ``SheetSpec.cells``); None for a
+    column read or written by hand (e.g. a grade, or the plan year of every row)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,20 @@ class SheetSpec:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "column_by_header", {c.header: c for c in self.columns})
+
+    def cells(
+        self, record: object, given: Mapping[str, CellValue] | None = None
+    ) -> tuple[CellValue, ...]:
+        """``record`` as a row of this sheet (the export): each column's field (several ids
+        joined by "; "), or for a column without one its value ``given`` by header."""
+        out: list[CellValue] = []
+        for c in self.columns:
+            if c.field is None:
+                out.append((given or {})[c.header])
+                continue
+            v = getattr(record, c.field)
+            out.append("; ".join(v) if c.kind == "ids" else v)
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -145,6 +162,25 @@ class Row:
         if t is None:
             return ()
         return tuple(p.strip() for p in t.replace(",", ";").split(";") if p.strip())
+
+    def value(self, column: Column) -> object:
+        """The cell of ``column``, read as its kind says."""
+        h, required = column.header, column.required
+        if column.kind == "date":
+            return self.date(h, required)
+        if column.kind == "number":
+            return self.number(h, required)
+        if column.kind == "choice":
+            return self.choice(h, column.choices, required)
+        if column.kind == "ids":
+            return self.ids(h, required)
+        return self.text(h, required)
+
+    def fields(self, spec: SheetSpec) -> dict[str, Any]:
+        """The row as a record's fields: each of ``spec``'s columns that names a field, read
+        as its kind says, and ``where``, the row's place (for errors found later)."""
+        values: dict[str, Any] = {c.field: self.value(c) for c in spec.columns if c.field}
+        return values | {"where": self.where()}
 
 
 def unescape(text: str) -> str:
