@@ -44,11 +44,9 @@ WEEKS = SheetSpec(
             help="A name, e.g. Practice Week 3 (June 2019).",
             field="name",
         ),
-        Column(
-            "Start date", "date", required=True, help="The week's first day.", field="start_date"
-        ),
-        Column("End date", "date", required=True, help="The week's last day.", field="end_date"),
-        Column("Notes", width=40, help="Focus of the week, who took part.", field="notes"),
+        Column("Start date", "date", required=True, help="The week's first day."),
+        Column("End date", "date", required=True, help="The week's last day."),
+        Column("Notes", width=40, help="Focus of the week, who took part."),
     ),
     "one row per practice week; audits and dip samples name their week.",
 )
@@ -56,52 +54,33 @@ WEEKS = SheetSpec(
 AUDITS = SheetSpec(
     "Audits",
     (
-        Column(
-            "Practice week",
-            help="Its name on the Practice weeks sheet; blank if none.",
-            field="practice_week",
-        ),
-        Column(
-            "Child ID",
-            required=True,
-            help="The child's id as in the returns (CHILD).",
-            field="child_id",
-        ),
-        Column("Team", help="The team holding the case.", field="team"),
-        Column("Worker", help="The allocated worker.", field="worker"),
-        Column("Auditor", required=True, help="Who audited the case.", field="auditor"),
-        Column(
-            "Audit date", "date", required=True, help="The day of the audit.", field="audit_date"
-        ),
-        Column("Overall grade", "choice", required=True, choices=GRADES, width=30),
-        Column("Strengths", width=40, help="What is working well.", field="strengths"),
-        Column(
-            "Areas for development",
-            width=40,
-            help="What needs to improve.",
-            field="areas_for_development",
-        ),
+        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
+        Column("Child ID", required=True, help="The child's id as in the returns (CHILD)."),
+        Column("Team", help="The team holding the case."),
+        Column("Worker", help="The allocated worker."),
+        Column("Auditor", required=True, help="Who audited the case."),
+        Column("Audit date", "date", required=True, help="The day of the audit."),
+        Column("Overall grade", "choice", required=True, choices=GRADES, width=30, field=""),
+        Column("Strengths", width=40, help="What is working well."),
+        Column("Areas for development", width=40, help="What needs to improve."),
         Column(
             "Difference made to the child",
             width=40,
             help="The impact on the child.",
             field="difference_made",
         ),
-        Column("Actions", width=40, help="What will be done, by whom.", field="actions"),
-        Column(
-            "Moderator", help="Who moderated the audit; blank if not moderated.", field="moderator"
-        ),
-        Column(
-            "Moderation date", "date", help="The day of the moderation.", field="moderation_date"
-        ),
+        Column("Actions", width=40, help="What will be done, by whom."),
+        Column("Moderator", help="Who moderated the audit; blank if not moderated."),
+        Column("Moderation date", "date", help="The day of the moderation."),
         Column(
             "Moderated grade",
             "choice",
             choices=GRADES,
             width=30,
             help="The moderator's overall grade, beside the auditor's.",
+            field="",
         ),
-        Column("Moderation notes", width=40, field="moderation_notes"),
+        Column("Moderation notes", width=40),
     ),
     "one row per case audit, graded on Ofsted's four-point scale, overall and by domain.",
     extra_prefix=DOMAIN_PREFIX,
@@ -110,29 +89,12 @@ AUDITS = SheetSpec(
 DIPS = SheetSpec(
     "Dip samples",
     (
-        Column(
-            "Theme",
-            required=True,
-            width=30,
-            help="What was checked across the cases.",
-            field="theme",
-        ),
-        Column("Sample date", "date", required=True, field="sample_date"),
-        Column(
-            "Practice week",
-            help="Its name on the Practice weeks sheet; blank if none.",
-            field="practice_week",
-        ),
-        Column("Sampled by", field="sampled_by"),
-        Column(
-            "Child IDs",
-            "ids",
-            required=True,
-            width=40,
-            help="Separated by semicolons.",
-            field="child_ids",
-        ),
-        Column("Findings", width=60, field="findings"),
+        Column("Theme", required=True, width=30, help="What was checked across the cases."),
+        Column("Sample date", "date", required=True),
+        Column("Practice week", help="Its name on the Practice weeks sheet; blank if none."),
+        Column("Sampled by"),
+        Column("Child IDs", "ids", required=True, width=40, help="Separated by semicolons."),
+        Column("Findings", width=60),
     ),
     "one row per dip sample: a theme checked across several cases.",
 )
@@ -140,21 +102,14 @@ DIPS = SheetSpec(
 EVIDENCE = SheetSpec(
     "Evidence",
     (
-        Column("Kind", "choice", required=True, choices=EVIDENCE_KINDS, width=26, field="kind"),
+        Column("Kind", "choice", required=True, choices=EVIDENCE_KINDS, width=26),
         Column(
             "Date", "date", required=True, help="The day it was received.", field="received_date"
         ),
-        Column("Child ID", help="The child's id if it concerns one child.", field="child_id"),
-        Column("Team", field="team"),
-        Column(
-            "Summary", required=True, width=60, help="What was said, in brief.", field="summary"
-        ),
-        Column(
-            "Outcome",
-            width=40,
-            help="For a complaint: upheld, partly upheld, not upheld.",
-            field="outcome",
-        ),
+        Column("Child ID", help="The child's id if it concerns one child."),
+        Column("Team"),
+        Column("Summary", required=True, width=60, help="What was said, in brief."),
+        Column("Outcome", width=40, help="For a complaint: upheld, partly upheld, not upheld."),
     ),
     "feedback from children and families, compliments and complaints.",
 )

@@ -31,7 +31,7 @@ from selfeval.returns.workbook import (
 PRIORITIES = SheetSpec(
     "Priorities",
     (
-        Column("Plan year", required=True, help="e.g. 2019-20; the same on every row."),
+        Column("Plan year", required=True, help="e.g. 2019-20; the same on every row.", field=""),
         Column("Priority ref", required=True, help="A short reference, e.g. P1.", field="ref"),
         Column(
             "Priority",
@@ -40,27 +40,16 @@ PRIORITIES = SheetSpec(
             help="The priority, as the plan words it.",
             field="title",
         ),
-        Column("Description", width=50, field="description"),
-        Column("Origin", "choice", required=True, choices=ORIGINS, width=26, field="origin"),
+        Column("Description", width=50),
+        Column("Origin", "choice", required=True, choices=ORIGINS, width=26),
         Column(
             "Carried from",
             width=30,
             help="Last year's plan and ref, or the inspection that recommended it.",
             field="origin_detail",
         ),
-        Column(
-            "Status",
-            "choice",
-            choices=STATUSES,
-            help="Red, Amber, Green or Complete.",
-            field="status",
-        ),
-        Column(
-            "Progress",
-            width=50,
-            help="For a carried-forward priority: progress so far.",
-            field="progress",
-        ),
+        Column("Status", "choice", choices=STATUSES, help="Red, Amber, Green or Complete."),
+        Column("Progress", width=50, help="For a carried-forward priority: progress so far."),
     ),
     "one row per priority, including last year's and inspection recommendations carried forward.",
 )
@@ -68,23 +57,13 @@ PRIORITIES = SheetSpec(
 ACTIONS = SheetSpec(
     "Actions",
     (
-        Column(
-            "Priority ref",
-            required=True,
-            help="The priority this action serves.",
-            field="priority_ref",
-        ),
+        Column("Priority ref", required=True, help="The priority this action serves."),
         Column("Action ref", required=True, help="e.g. P1.1", field="ref"),
-        Column("Action", required=True, width=50, field="action"),
-        Column("Owner", required=True, help="A role, e.g. Head of Service, CIN/CP.", field="owner"),
-        Column("Due date", "date", required=True, field="due_date"),
-        Column("Status", "choice", required=True, choices=STATUSES, field="status"),
-        Column(
-            "Evidence of impact",
-            width=50,
-            help="What changed for children.",
-            field="evidence_of_impact",
-        ),
+        Column("Action", required=True, width=50),
+        Column("Owner", required=True, help="A role, e.g. Head of Service, CIN/CP."),
+        Column("Due date", "date", required=True),
+        Column("Status", "choice", required=True, choices=STATUSES),
+        Column("Evidence of impact", width=50, help="What changed for children."),
     ),
     "one row per action: owner, due date, RAG status (or Complete), evidence of impact.",
 )
@@ -92,35 +71,12 @@ ACTIONS = SheetSpec(
 TARGETS = SheetSpec(
     "Targets",
     (
-        Column("Priority ref", required=True, field="priority_ref"),
-        Column(
-            "Indicator id",
-            required=True,
-            width=30,
-            help="From `selfeval indicators list`.",
-            field="indicator_id",
-        ),
-        Column(
-            "Target value",
-            "number",
-            required=True,
-            help="In the indicator's unit.",
-            field="target_value",
-        ),
-        Column(
-            "Target date",
-            "date",
-            required=True,
-            help="The date it should be reached by.",
-            field="target_date",
-        ),
-        Column(
-            "Baseline value",
-            "number",
-            help="Blank: computed at the baseline date.",
-            field="baseline_value",
-        ),
-        Column("Baseline date", "date", field="baseline_date"),
+        Column("Priority ref", required=True),
+        Column("Indicator id", required=True, width=30, help="From `selfeval indicators list`."),
+        Column("Target value", "number", required=True, help="In the indicator's unit."),
+        Column("Target date", "date", required=True, help="The date it should be reached by."),
+        Column("Baseline value", "number", help="Blank: computed at the baseline date."),
+        Column("Baseline date", "date"),
     ),
     "targets tied to indicator ids: a value by a date; progress is computed from the indicators.",
 )

@@ -39,8 +39,16 @@ class Column:
     help: str = ""
     width: int = 18
     field: str | None = None
-    """The record field the column fills (``Row.fields``, ``SheetSpec.cells``); None for a
-    column read or written by hand (e.g. a grade, or the plan year of every row)."""
+    """The record field the column fills (``Row.fields``, ``SheetSpec.cells``): by default its
+    header in snake case ("Start date": ``start_date``); "" for a column read and written by
+    hand (a grade, the plan year of every row)."""
+
+    @property
+    def record_field(self) -> str | None:
+        """The record field the column fills, or None."""
+        if self.field is None:
+            return "_".join(self.header.lower().split())
+        return self.field or None
 
 
 @dataclass(frozen=True)
@@ -62,10 +70,10 @@ class SheetSpec:
         joined by "; "), or for a column without one its value ``given`` by header."""
         out: list[CellValue] = []
         for c in self.columns:
-            if c.field is None:
+            if c.record_field is None:
                 out.append((given or {})[c.header])
                 continue
-            v = getattr(record, c.field)
+            v = getattr(record, c.record_field)
             out.append("; ".join(v) if c.kind == "ids" else v)
         return tuple(out)
 
@@ -85,15 +93,22 @@ class Row:
     def fail(self, header: str | None, rule: str, message: str) -> InputError:
         return InputError(self.where(header), rule, message)
 
+    def _filled(self, header: str, required: bool) -> object:
+        """The cell under ``header``, or None when it is blank (refused if ``required``)."""
+        v = self.cells.get(header)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            if required:
+                raise self.fail(header, "required", f"{header} is required")
+            return None
+        return v
+
     @overload
     def text(self, header: str, required: Literal[True]) -> str: ...
     @overload
     def text(self, header: str, required: bool = False) -> str | None: ...
     def text(self, header: str, required: bool = False) -> str | None:
-        v = self.cells.get(header)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if required:
-                raise self.fail(header, "required", f"{header} is required")
+        v = self._filled(header, required)
+        if v is None:
             return None
         if isinstance(v, datetime | date):
             raise self.fail(header, "text", f"{header} should be text, not a date")
@@ -106,10 +121,8 @@ class Row:
     @overload
     def date(self, header: str, required: bool = False) -> date | None: ...
     def date(self, header: str, required: bool = False) -> date | None:
-        v = self.cells.get(header)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if required:
-                raise self.fail(header, "required", f"{header} is required")
+        v = self._filled(header, required)
+        if v is None:
             return None
         if isinstance(v, datetime):
             return v.date()
@@ -128,10 +141,8 @@ class Row:
     @overload
     def number(self, header: str, required: bool = False) -> float | None: ...
     def number(self, header: str, required: bool = False) -> float | None:
-        v = self.cells.get(header)
-        if v is None or (isinstance(v, str) and not v.strip()):
-            if required:
-                raise self.fail(header, "required", f"{header} is required")
+        v = self._filled(header, required)
+        if v is None:
             return None
         if isinstance(v, bool | datetime | date):
             raise self.fail(header, "number", f"{v!r} is not a number")
@@ -179,7 +190,9 @@ class Row:
     def fields(self, spec: SheetSpec) -> dict[str, Any]:
         """The row as a record's fields: each of ``spec``'s columns that names a field, read
         as its kind says, and ``where``, the row's place (for errors found later)."""
-        values: dict[str, Any] = {c.field: self.value(c) for c in spec.columns if c.field}
+        values: dict[str, Any] = {
+            c.record_field: self.value(c) for c in spec.columns if c.record_field
+        }
         return values | {"where": self.where()}
 
 
