@@ -107,3 +107,43 @@ def test_dates_read_over_their_bytes_as_date_reads_them():
                     expected = None
                 got = _distinct_dates(pa.array([f"{day:02d}/{month:02d}/{year:04d}"]), "%d/%m/%Y")
                 assert (got.to_pylist() if got is not None else None) == expected
+
+
+def test_a_row_of_empty_fields_is_left_to_the_careful_reader(files, tmp_path):
+    """Empty fields are read as nulls by the fast path; a row of nothing but commas is a blank
+    row, which the careful reader skips (numbering the rest by line): the fast path declines."""
+    episodes = next(p for p in files if p.name == "episodes.csv")
+    lines = episodes.read_bytes().split(b"\n")
+    width = lines[0].count(b",") + 1
+    path = tmp_path / "episodes.csv"
+    path.write_bytes(b"\n".join([*lines[:3], b"," * (width - 1), *lines[3:]]))
+    assert ssda903._read_plain(path.read_bytes(), path.name, "999", 2020) is None
+    table = ssda903.read_csv(path, la_code="999", return_year=2020)[1]
+    assert table.equals(ssda903._read_carefully(episodes, "999", 2020)[1])
+
+
+def test_dates_read_in_place_with_nulls_and_offsets():
+    """A date column of dd/mm/yyyy texts and nulls is read over its bytes where they lie, a
+    slice of it too; any other text (a short date, a blank, 29 February of a common year)
+    leaves it to the other ways."""
+    from datetime import date
+
+    import pyarrow as pa
+
+    from selfeval.returns.tables import _dates_in_place
+
+    texts = pa.array(["01/02/2019", None, "29/02/2020", None, "31/12/1999"])
+    assert _dates_in_place(texts).to_pylist() == [
+        date(2019, 2, 1),
+        None,
+        date(2020, 2, 29),
+        None,
+        date(1999, 12, 31),
+    ]
+    assert _dates_in_place(texts.slice(1, 3)).to_pylist() == [None, date(2020, 2, 29), None]
+    assert _dates_in_place(pa.array(["01/02/2019", "31/12/1999"])).to_pylist() == [
+        date(2019, 2, 1),
+        date(1999, 12, 31),
+    ]
+    for odd in (["1/2/2019"], ["01/02/2019", ""], ["29/02/2019"], ["01-02-2019"]):
+        assert _dates_in_place(pa.array(odd)) is None, odd

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -258,19 +259,21 @@ def _read_plain(
     scan = _scan(data)
     if scan is None:
         return None
-    line_ends, padded = scan
+    line_ends, padded, longest = scan
     lines = line_ends - 1 + (not data.endswith(b"\n"))
     body = memoryview(data)[line + 1 :]
-    try:
+    try:  # empty fields read as nulls unless fields are to be trimmed (blanks then come later)
         table = pacsv.read_csv(
-            pa.py_buffer(body), **_plain_options(len(header), len(body) > 1 << 22)
+            pa.py_buffer(body), **_plain_options(len(header), len(body) > 1 << 22, not padded)
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row of another width, among others: the careful reader names it
     if table.num_rows != lines:
         return None
     columns = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
-    if _has_blank_row(columns) or _has_long_field(columns, len(body)):
+    if _has_blank_row(columns, padded) or (
+        longest >= csv.field_size_limit() and _has_long_field(columns)
+    ):
         return None
     texts = dict(zip((h.strip() for h in header), columns, strict=True))
     return spec.name, typed_columns(
@@ -281,14 +284,16 @@ def _read_plain(
         return_year=return_year,
         row_numbers=range(2, table.num_rows + 2),
         trim=padded,
+        blanks_are_null=not padded,
     )
 
 
-def _scan(data: bytes) -> tuple[int, bool] | None:
+def _scan(data: bytes) -> tuple[int, bool, int] | None:
     """One pass over a plain file's controls and blanks (its only bytes up to the space): how
     many LF it has; None if a CR is not before a LF (Arrow and Python's csv would end a row
-    there); and whether a blank (space or tab) may start or end a field, so that fields need
-    trimming (most files have blanks only inside fields, as in postcodes)."""
+    there); whether a blank (space or tab) may start or end a field, so that fields need
+    trimming (most files have blanks only inside fields, as in postcodes); and its longest
+    line's length (no field is longer)."""
     octets = np.frombuffer(data, np.uint8)
     at = np.flatnonzero(octets <= 32)
     kind = octets[at]
@@ -296,21 +301,29 @@ def _scan(data: bytes) -> tuple[int, bool] | None:
     if len(cr) and (cr[-1] + 1 == len(octets) or (octets[cr + 1] != 10).any()):
         return None
     blank = at[(kind == 32) | (kind == 9)]
-    padded = bool(len(blank)) and (
-        blank[0] == 0
-        or blank[-1] == len(octets) - 1
-        or bool(
-            np.isin(octets[blank - 1], (10, 44)).any()
-            or np.isin(octets[blank + 1], (10, 13, 44)).any()
-        )
-    )
-    return int(np.count_nonzero(kind == 10)), bool(padded)
+    padded = False
+    if len(blank):
+        if blank[0] == 0 or blank[-1] == len(octets) - 1:
+            padded = True
+        else:
+            before, after = octets[blank - 1], octets[blank + 1]
+            padded = bool(
+                (
+                    (before == 10) | (before == 44) | (after == 10) | (after == 13) | (after == 44)
+                ).any()
+            )
+    lf = at[kind == 10]
+    longest = len(octets)
+    if len(octets) >= csv.field_size_limit():  # else no line can be as long as the limit
+        longest = int(np.diff(lf, prepend=-1, append=len(octets)).max())
+    return len(lf), padded, longest
 
 
 @lru_cache(maxsize=64)
-def _plain_options(width: int, large: bool) -> dict:
-    """Arrow's CSV options for a plain body: every field text, as written, one row a line;
-    blocks of 16 MiB (many small ones cost time), parsed on several threads when large."""
+def _plain_options(width: int, large: bool, empty_is_null: bool) -> dict[str, Any]:
+    """Arrow's CSV options for a plain body: every field text, as written (an empty one null
+    if ``empty_is_null``, else ""), one row a line; blocks of 16 MiB (many small ones cost
+    time), parsed on several threads when large."""
     names = [f"c{i}" for i in range(width)]
     return {
         "read_options": pacsv.ReadOptions(
@@ -318,7 +331,9 @@ def _plain_options(width: int, large: bool) -> dict:
         ),
         "parse_options": pacsv.ParseOptions(quote_char=False, ignore_empty_lines=False),
         "convert_options": pacsv.ConvertOptions(
-            column_types=dict.fromkeys(names, pa.string()), strings_can_be_null=False
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=empty_is_null,
+            null_values=[""],
         ),
     }
 
@@ -328,23 +343,31 @@ def _is_plain(data: bytes) -> bool:
     return not data.translate(None, _PLAIN)
 
 
-def _has_blank_row(columns: list[pa.Array]) -> bool:
+def _has_blank_row(columns: list[pa.Array[Any]], padded: bool) -> bool:
     """Whether a row holds only blanks (spaces, tabs: a plain file has no other whitespace),
     which the careful reader skips, numbering the rest by line. Only rows whose first field is
-    blank are looked at across the others."""
-    blank = pc.equal(pc.utf8_trim_whitespace(columns[0]), "")
+    blank are looked at across the others. Unless ``padded``, a blank field is an empty one,
+    read as null."""
+    if not padded:
+        if not columns[0].null_count:
+            return False
+        nulls = pc.is_null(columns[0])
+        for c in columns[1:]:
+            if not c.null_count:
+                return False
+            nulls = pc.and_(nulls, pc.is_null(c))
+        return bool(pc.any(nulls).as_py())
+    blank = pc.equal(pc.utf8_trim_whitespace(columns[0]), pa.scalar(""))
     if not pc.any(blank).as_py():
         return False
     for c in columns[1:]:
-        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(c), ""))
+        blank = pc.and_(blank, pc.equal(pc.utf8_trim_whitespace(c), pa.scalar("")))
     return bool(pc.any(blank).as_py())
 
 
-def _has_long_field(columns: list[pa.Array], size: int) -> bool:
+def _has_long_field(columns: list[pa.Array[Any]]) -> bool:
     """Whether a field is as long as the careful reader's limit (it refuses longer ones)."""
     limit = csv.field_size_limit()
-    if size < limit:
-        return False
     for c in columns:  # the lengths are the differences of the column's offsets
         ends = np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)
         if len(c) and np.diff(ends).max() >= limit:

@@ -128,13 +128,16 @@ def typed_columns(
     row_numbers: Sequence[int],
     date_format: str = DATE_FORMAT,
     trim: bool = True,
+    blanks_are_null: bool = False,
 ) -> pa.Table:
     """Like ``typed_table`` but from columns of text (or None), parsed in bulk by Arrow.
 
     Whole columns are cast at once; a column that does not cast cleanly (or whose dates do not
     read back the same, as 30 February would not) is parsed value by value, which names the
     first bad cell's row and field. ``trim=False`` says no value starts or ends with white
-    space, so that trimming (most of the cost of a large file's columns) is left out.
+    space, so that trimming (most of the cost of a large file's columns) is left out;
+    ``blanks_are_null=True`` (with ``trim=False``) says every empty value is already null (as
+    Arrow's CSV reader gives them when told to), so that blanking them is left out too.
     """
     n = len(row_numbers)
     raw: list[pa.Array[Any]] = []
@@ -145,15 +148,17 @@ def typed_columns(
         elif not isinstance(values, pa.Array):
             values = pa.array(values, type=pa.string())
         raw.append(values)
-    # Every column trimmed and blanked at once: three kernels, not three per column.
-    text = pa.chunked_array(raw, pa.string())
-    if trim:
-        text = pc.utf8_trim_whitespace(text)
-    text = pc.if_else(pc.equal(text, pa.scalar("")), pa.scalar(None, pa.string()), text)
+    texts = raw
+    if trim or not blanks_are_null:  # every column trimmed and blanked at once: three kernels
+        text = pa.chunked_array(raw, pa.string())
+        if trim:
+            text = pc.utf8_trim_whitespace(text)
+        text = pc.if_else(pc.equal(text, pa.scalar("")), pa.scalar(None, pa.string()), text)
+        parts = (text.slice(i * n, n) for i in range(len(raw)))
+        texts = [p.chunk(0) if p.num_chunks == 1 else p.combine_chunks() for p in parts]
     arrays: dict[str, pa.Array[Any]] = {}
     for i, name in enumerate(spec.fields):
-        part = text.slice(i * n, n)
-        column = part.chunk(0) if part.num_chunks == 1 else part.combine_chunks()
+        column = texts[i]
         t = arrow_type(spec, name)
         typed = column if t == pa.string() else _cast(column, t, date_format)
         if typed is None:
@@ -168,7 +173,12 @@ def typed_columns(
 def _cast(text: pa.Array[Any], t: pa.DataType, date_format: str) -> pa.Array[Any] | None:
     """The column cast in bulk, or None when any value needs a closer look."""
     try:
-        if t == pa.date32():  # each distinct text once: a return repeats its dates a lot
+        if t == pa.date32():
+            if date_format == DATE_FORMAT and len(text) <= _IN_PLACE:
+                days = _dates_in_place(text)
+                if days is not None:
+                    return days
+            # each distinct text once: a return repeats its dates a lot
             coded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(text))  # stubs: Array
             days = _distinct_dates(coded.dictionary, date_format)
             return None if days is None else pc.take(days, coded.indices)
@@ -193,21 +203,9 @@ def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | N
         offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, n + 1)
         if (np.diff(offsets) == 10).all():
             raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * n, int(offsets[0]))
-            raw = raw.reshape(n, 10)
-            d = raw[:, [0, 1, 3, 4, 6, 7, 8, 9]].astype(np.int64) - ord("0")
-            if (
-                ((d >= 0) & (d <= 9)).all()
-                and (raw[:, 2] == ord("/")).all()
-                and (raw[:, 5] == ord("/")).all()
-            ):
-                day, month = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3]
-                year = d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]
-                if ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
-                    months = (year - 1970) * 12 + month - 1
-                    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
-                    after = (months + 1).astype("datetime64[M]").astype("datetime64[D]")
-                    if (day <= after.astype(np.int64) - first).all():
-                        return pa.array((first + day - 1).astype(np.int32), pa.date32())
+            days = _ddmmyyyy(raw.reshape(n, 10))
+            if days is not None:
+                return pa.array(days, pa.int32()).view(pa.date32())
     try:
         return pa.array(
             [parse_date(v, _ANYWHERE, date_format) for v in cast(list[str], texts.to_pylist())],
@@ -215,6 +213,66 @@ def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | N
         )
     except InputError:
         return None
+
+
+_IN_PLACE = 2048
+"""Date columns up to this many values are read value by value over their bytes where they
+lie (``_dates_in_place``: quicker for a small file); longer ones each distinct text once (a
+return repeats its dates a lot, and hashing them beats reading them all from a few thousand)."""
+_DIGITS = [0, 1, 3, 4, 6, 7, 8, 9]
+
+
+def _ddmmyyyy(
+    raw: np.ndarray[Any, np.dtype[np.uint8]],
+) -> np.ndarray[Any, np.dtype[np.int32]] | None:
+    """Rows of 10 bytes in dd/mm/yyyy as days since 1970, or None if one is not a date by
+    ``date``'s rule (digits and slashes where they belong, month 1-12, day within the month)."""
+    d = raw[:, _DIGITS].astype(np.int64) - ord("0")
+    if not (
+        ((d >= 0) & (d <= 9)).all()
+        and (raw[:, 2] == ord("/")).all()
+        and (raw[:, 5] == ord("/")).all()
+    ):
+        return None
+    day, month = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3]
+    year = d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]
+    if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
+        return None
+    months = (year - 1970) * 12 + month - 1
+    first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    after = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
+    if not (day <= after - first).all():
+        return None
+    return (first + day - 1).astype(np.int32)
+
+
+def _dates_in_place(text: pa.Array[Any]) -> pa.Array[Any] | None:
+    """A column of dd/mm/yyyy texts and nulls (no blanks) as dates, read over its bytes where
+    they lie (no copy, no hashing), or None unless every value is 10 bytes and every null none."""
+    n = len(text)
+    validity, offsets_buffer, data_buffer = text.buffers()[:3]
+    if not n or offsets_buffer is None or data_buffer is None:
+        return None
+    offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, n + 1, text.offset * 4)
+    lengths = np.diff(offsets)
+    nulls = text.null_count
+    if nulls and validity is not None:
+        valid = np.unpackbits(np.frombuffer(memoryview(validity), np.uint8), bitorder="little")
+        mask = valid[text.offset : text.offset + n].astype(bool)
+        if not (lengths == np.where(mask, 10, 0)).all():
+            return None
+    elif nulls or not (lengths == 10).all():
+        return None
+    m = n - nulls
+    raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * m, int(offsets[0]))
+    days = _ddmmyyyy(raw.reshape(m, 10))
+    if days is None:
+        return None
+    if nulls:
+        every = np.zeros(n, np.int32)
+        every[mask] = days
+        return pa.array(every, pa.int32(), mask=~mask).view(pa.date32())
+    return pa.array(days, pa.int32()).view(pa.date32())
 
 
 def _parse_slowly(
