@@ -18,7 +18,7 @@ from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
-from selfeval.store.db import inserted_id
+from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
     ImportRecord,
     ImportResult,
@@ -144,34 +144,19 @@ def save_assurance(
         _check(c, la_code, data, known, names, today, file_name)
         for w in data.practice_weeks:
             if w.name not in weeks:
-                weeks[w.name] = inserted_id(
-                    c.execute(
-                        sa.insert(t.practice_weeks).values(
-                            la_code=la_code,
-                            name=w.name,
-                            start_date=w.start_date,
-                            end_date=w.end_date,
-                            notes=w.notes,
-                            import_id=imp_id,
-                        )
-                    )
-                )
+                row = values_of(w, t.practice_weeks, la_code=la_code, import_id=imp_id)
+                weeks[w.name] = inserted_id(c.execute(sa.insert(t.practice_weeks).values(row)))
         for a in data.audits:
             _insert_audit(c, la_code, a, weeks, imp_id)
         for s in data.dip_samples:
-            sid = inserted_id(
-                c.execute(
-                    sa.insert(t.dip_samples).values(
-                        la_code=la_code,
-                        theme=s.theme,
-                        sample_date=s.sample_date,
-                        practice_week_id=weeks.get(s.practice_week or ""),
-                        sampled_by=s.sampled_by,
-                        findings=s.findings,
-                        import_id=imp_id,
-                    )
-                )
+            row = values_of(
+                s,
+                t.dip_samples,
+                la_code=la_code,
+                practice_week_id=weeks.get(s.practice_week or ""),
+                import_id=imp_id,
             )
+            sid = inserted_id(c.execute(sa.insert(t.dip_samples).values(row)))
             c.execute(
                 sa.insert(t.dip_sample_cases),
                 [
@@ -183,16 +168,7 @@ def save_assurance(
             c.execute(
                 sa.insert(t.evidence_items),
                 [
-                    dict(
-                        la_code=la_code,
-                        kind=e.kind,
-                        received_date=e.received_date,
-                        child_id=e.child_id,
-                        team=e.team,
-                        summary=e.summary,
-                        outcome=e.outcome,
-                        import_id=imp_id,
-                    )
+                    values_of(e, t.evidence_items, la_code=la_code, import_id=imp_id)
                     for e in data.evidence
                 ],
             )
@@ -254,7 +230,7 @@ def practice_weeks(store: Store, la_code: str) -> list[PracticeWeek]:
         rows = c.execute(
             sa.select(w).where(w.c.la_code == la_code).order_by(w.c.start_date, w.c.name)
         ).all()
-    return [PracticeWeek(r.name, r.start_date, r.end_date, r.notes, r.id) for r in rows]
+    return [record_of(PracticeWeek, r) for r in rows]
 
 
 def audits(
@@ -289,25 +265,13 @@ def audits(
         for r in c.execute(gq):
             grades.setdefault(r.audit_id, {})[r.domain] = Grade(r.grade)
     return [
-        Audit(
-            child_id=r.child_id,
-            audit_date=r.audit_date,
-            auditor=r.auditor,
+        record_of(
+            Audit,
+            r,
             overall_grade=Grade(r.overall_grade),
-            team=r.team,
-            worker=r.worker,
             practice_week=r.week_name,
             domain_grades=grades.get(r.id, {}),
-            strengths=r.strengths,
-            areas_for_development=r.areas_for_development,
-            difference_made=r.difference_made,
-            actions=r.actions,
-            moderator=r.moderator,
-            moderation_date=r.moderation_date,
             moderated_grade=Grade(r.moderated_grade) if r.moderated_grade else None,
-            moderation_notes=r.moderation_notes,
-            la_code=r.la_code,
-            id=r.id,
         )
         for r in rows
     ]
@@ -334,16 +298,7 @@ def dip_samples(store: Store, la_code: str) -> list[DipSample]:
         for r in c.execute(sa.select(k).where(k.c.la_code == la_code).order_by(k.c.child_id)):
             cases.setdefault(r.dip_sample_id, []).append(r.child_id)
     return [
-        DipSample(
-            theme=r.theme,
-            sample_date=r.sample_date,
-            child_ids=tuple(cases.get(r.id, ())),
-            findings=r.findings,
-            sampled_by=r.sampled_by,
-            practice_week=r.week_name,
-            la_code=r.la_code,
-            id=r.id,
-        )
+        record_of(DipSample, r, child_ids=tuple(cases.get(r.id, ())), practice_week=r.week_name)
         for r in rows
     ]
 
@@ -354,12 +309,7 @@ def evidence_items(store: Store, la_code: str, kind: str | None = None) -> list[
     if kind:
         q = q.where(e.c.kind == kind)
     with store.engine.connect() as c:
-        return [
-            EvidenceItem(
-                r.kind, r.received_date, r.summary, r.child_id, r.team, r.outcome, r.la_code, r.id
-            )
-            for r in c.execute(q)
-        ]
+        return [record_of(EvidenceItem, r) for r in c.execute(q)]
 
 
 def load_assurance(store: Store, la_code: str) -> AssuranceData:
@@ -497,29 +447,16 @@ def _week_ids(c: sa.Connection, la_code: str, new: Iterable[PracticeWeek]) -> di
 def _insert_audit(
     c: sa.Connection, la_code: str, a: Audit, weeks: dict[str, int], imp_id: int | None
 ) -> int:
-    aid = inserted_id(
-        c.execute(
-            sa.insert(t.audits).values(
-                la_code=la_code,
-                practice_week_id=weeks.get(a.practice_week or ""),
-                child_id=a.child_id,
-                team=a.team,
-                worker=a.worker,
-                auditor=a.auditor,
-                audit_date=a.audit_date,
-                overall_grade=int(a.overall_grade),
-                strengths=a.strengths,
-                areas_for_development=a.areas_for_development,
-                difference_made=a.difference_made,
-                actions=a.actions,
-                moderator=a.moderator,
-                moderation_date=a.moderation_date,
-                moderated_grade=int(a.moderated_grade) if a.moderated_grade else None,
-                moderation_notes=a.moderation_notes,
-                import_id=imp_id,
-            )
-        )
+    row = values_of(
+        a,
+        t.audits,
+        la_code=la_code,
+        practice_week_id=weeks.get(a.practice_week or ""),
+        overall_grade=int(a.overall_grade),
+        moderated_grade=int(a.moderated_grade) if a.moderated_grade else None,
+        import_id=imp_id,
     )
+    aid = inserted_id(c.execute(sa.insert(t.audits).values(row)))
     if a.domain_grades:
         c.execute(
             sa.insert(t.audit_domain_grades),

@@ -14,7 +14,7 @@ from selfeval.plans.io import read_plan
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
-from selfeval.store.db import inserted_id
+from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
     ImportResult,
     check_not_future,
@@ -69,37 +69,20 @@ def save_plan(
         )
         ids: dict[str, int] = {}
         for i, p in enumerate(plan.priorities):
-            ids[p.ref] = inserted_id(
-                c.execute(
-                    sa.insert(t.priorities).values(
-                        la_code=la_code,
-                        plan_year=plan.plan_year,
-                        ref=p.ref,
-                        title=p.title,
-                        description=p.description,
-                        origin=p.origin,
-                        origin_detail=p.origin_detail,
-                        status=p.status,
-                        progress=p.progress,
-                        position=i,
-                        import_id=imp_id,
-                    )
-                )
+            row = values_of(
+                p,
+                t.priorities,
+                la_code=la_code,
+                plan_year=plan.plan_year,
+                position=i,
+                import_id=imp_id,
             )
+            ids[p.ref] = inserted_id(c.execute(sa.insert(t.priorities).values(row)))
         if plan.actions:
             c.execute(
                 sa.insert(t.actions),
                 [
-                    dict(
-                        la_code=la_code,
-                        priority_id=ids[a.priority_ref],
-                        ref=a.ref,
-                        action=a.action,
-                        owner=a.owner,
-                        due_date=a.due_date,
-                        status=a.status,
-                        evidence_of_impact=a.evidence_of_impact,
-                    )
+                    values_of(a, t.actions, la_code=la_code, priority_id=ids[a.priority_ref])
                     for a in plan.actions
                 ],
             )
@@ -107,15 +90,7 @@ def save_plan(
             c.execute(
                 sa.insert(t.targets),
                 [
-                    dict(
-                        la_code=la_code,
-                        priority_id=ids[x.priority_ref],
-                        indicator_id=x.indicator_id,
-                        target_value=x.target_value,
-                        target_date=x.target_date,
-                        baseline_value=x.baseline_value,
-                        baseline_date=x.baseline_date,
-                    )
+                    values_of(x, t.targets, la_code=la_code, priority_id=ids[x.priority_ref])
                     for x in plan.targets
                 ],
             )
@@ -211,37 +186,9 @@ def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
         ).all()
     return Plan(
         year,
-        tuple(
-            Priority(
-                r.ref, r.title, r.origin, r.origin_detail, r.status, r.progress, r.description, r.id
-            )
-            for r in prows
-        ),
-        tuple(
-            Action(
-                ref[r.priority_id],
-                r.ref,
-                r.action,
-                r.owner,
-                r.due_date,
-                r.status,
-                r.evidence_of_impact,
-                r.id,
-            )
-            for r in arows
-        ),
-        tuple(
-            Target(
-                ref[r.priority_id],
-                r.indicator_id,
-                r.target_value,
-                r.target_date,
-                r.baseline_value,
-                r.baseline_date,
-                r.id,
-            )
-            for r in trows
-        ),
+        tuple(record_of(Priority, r) for r in prows),
+        tuple(record_of(Action, r, priority_ref=ref[r.priority_id]) for r in arows),
+        tuple(record_of(Target, r, priority_ref=ref[r.priority_id]) for r in trows),
         la_code,
     )
 

@@ -2,11 +2,36 @@
 
 from __future__ import annotations
 
-from typing import Any
+import dataclasses
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import sqlalchemy as sa
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 metadata = sa.MetaData()
+
+_Record = TypeVar("_Record", bound="DataclassInstance")
+
+
+def values_of(record: DataclassInstance, table: sa.Table, **given: object) -> dict[str, Any]:
+    """The values of the ``table`` row that holds ``record``: each of its fields that is a
+    column of the table, but its ``id`` (the table numbers its rows), then ``given``."""
+    values: dict[str, Any] = {
+        f.name: getattr(record, f.name)
+        for f in dataclasses.fields(record)
+        if f.name != "id" and f.name in table.c
+    }
+    return values | given
+
+
+def record_of(cls: type[_Record], row: sa.Row[Any], **given: object) -> _Record:
+    """A ``cls`` record read back from a row: each of its fields the row holds, then
+    ``given`` (what the row holds otherwise: a grade as a number, a name by a join)."""
+    m = row._mapping
+    values = {f.name: m[f.name] for f in dataclasses.fields(cls) if f.init and f.name in m}
+    return cls(**(values | given))
 
 
 def inserted_id(result: sa.CursorResult[Any]) -> int:

@@ -286,16 +286,7 @@ class Store:
                 if p.files:
                     c.execute(
                         sa.insert(db.load_files),
-                        [
-                            dict(
-                                load_id=load_id,
-                                name=f.name,
-                                sha256=f.sha256,
-                                size_bytes=f.size_bytes,
-                                table_name=f.table_name,
-                            )
-                            for f in p.files
-                        ],
+                        [db.values_of(f, db.load_files, load_id=load_id) for f in p.files],
                     )
                 ids.append(load_id)
                 crash_point("db-insert")
