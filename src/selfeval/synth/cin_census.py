@@ -16,7 +16,7 @@ from xml.sax.saxutils import escape
 
 from selfeval.synth.authority import build_authority
 from selfeval.synth.config import AuthorityConfig
-from selfeval.synth.model import Authority, Child, CINEpisode
+from selfeval.synth.model import Authority, Child, CINEpisode, CINPlan, CPPlan
 
 IN_CENSUS_SHARE = 0.5
 """About the share of a one-year authority's children that its census holds (measured 0.56)."""
@@ -46,6 +46,34 @@ class _Xml:
             return
         self.parts.append(f"{'  ' * self.depth}<{tag}>{escape(value)}</{tag}>\n")
 
+    def header(
+        self,
+        collection: str,
+        year: int,
+        reference: date,
+        la_code: str,
+        made: date,
+        *more: tuple[str, str],
+    ) -> None:
+        """Open the Message and write DfE's collection Header: its Source's leaves, then
+        ``more`` (tag, value), then the DateTime the file was made (``made``, at noon)."""
+        self.open("Message")
+        self.open("Header")
+        self.open("CollectionDetails")
+        self.leaf("Collection", collection)
+        self.leaf("Year", str(year))
+        self.leaf("ReferenceDate", reference.isoformat())
+        self.close("CollectionDetails")
+        self.open("Source")
+        self.leaf("SourceLevel", "L")
+        self.leaf("LEA", la_code)
+        self.leaf("SoftwareCode", "selfeval synth")
+        for tag, value in more:
+            self.leaf(tag, value)
+        self.leaf("DateTime", f"{made.isoformat()}T12:00:00")
+        self.close("Source")
+        self.close("Header")
+
     def text(self) -> str:
         return "".join(self.parts)
 
@@ -58,22 +86,8 @@ def census_xml(authority: Authority, year: int) -> str:
     """The CIN census for ``year`` (2019 = referrals and activity 1 April 2018 - 31 March 2019)."""
     ys, ye = date(year - 1, 4, 1), date(year, 3, 31)
     x = _Xml()
-    x.open("Message")
-    x.open("Header")
-    x.open("CollectionDetails")
-    x.leaf("Collection", "CIN")
-    x.leaf("Year", str(year))
-    x.leaf("ReferenceDate", ye.isoformat())
-    x.close("CollectionDetails")
-    x.open("Source")
-    x.leaf("SourceLevel", "L")
-    x.leaf("LEA", authority.la_code)
-    x.leaf("SoftwareCode", "selfeval synth")
-    x.leaf("Release", "1")
-    x.leaf("SerialNo", "001")
-    x.leaf("DateTime", f"{date(year, 4, 1).isoformat()}T12:00:00")
-    x.close("Source")
-    x.close("Header")
+    made = date(year, 4, 1)
+    x.header("CIN", year, ye, authority.la_code, made, ("Release", "1"), ("SerialNo", "001"))
     x.open("Children")
     for c in authority.children:
         eps = [e for e in c.cin_episodes if _episode_in_year(e, ys, ye)]
@@ -117,6 +131,19 @@ def _open_in(start: date, end: date | None, ys: date) -> bool:
     return end is None or end >= ys
 
 
+def _plan_opened(
+    x: _Xml, tag: str, dates: tuple[str, str], plan: CINPlan | CPPlan, ys: date, ye: date
+) -> bool:
+    """Open a plan's element with its start and end (an end after the year left blank) when
+    the plan is open in the year starting ``ys``; False, writing nothing, when it is not."""
+    if plan.start > ye or not _open_in(plan.start, plan.end, ys):
+        return False
+    x.open(tag)
+    x.leaf(dates[0], _d(plan.start))
+    x.leaf(dates[1], _d(plan.end) if plan.end and plan.end <= ye else "")
+    return True
+
+
 def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
     """One CIN episode; modules finished before the census year are not re-reported."""
     ys = date(ye.year - 1, 4, 1)
@@ -142,12 +169,8 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
             x.close("FactorsIdentifiedAtAssessment")
         x.close("Assessments")
     for p in e.cin_plans:
-        if p.start > ye or not _open_in(p.start, p.end, ys):
-            continue
-        x.open("CINPlanDates")
-        x.leaf("CINPlanStartDate", _d(p.start))
-        x.leaf("CINPlanEndDate", _d(p.end) if p.end and p.end <= ye else "")
-        x.close("CINPlanDates")
+        if _plan_opened(x, "CINPlanDates", ("CINPlanStartDate", "CINPlanEndDate"), p, ys, ye):
+            x.close("CINPlanDates")
     for s in e.section47s:
         if s.start > ye or not (s.start >= ys or (s.icpc_date and s.icpc_date >= ys)):
             continue
@@ -158,11 +181,8 @@ def _details(x: _Xml, e: CINEpisode, ye: date) -> None:
         x.leaf("ICPCnotRequired", "true" if s.icpc_not_required else "false")
         x.close("Section47")
     for cp in e.cp_plans:
-        if cp.start > ye or not _open_in(cp.start, cp.end, ys):
+        if not _plan_opened(x, "ChildProtectionPlans", ("CPPstartDate", "CPPendDate"), cp, ys, ye):
             continue
-        x.open("ChildProtectionPlans")
-        x.leaf("CPPstartDate", _d(cp.start))
-        x.leaf("CPPendDate", _d(cp.end) if cp.end and cp.end <= ye else "")
         x.leaf("InitialCategoryOfAbuse", cp.initial_category)
         x.leaf("LatestCategoryOfAbuse", cp.latest_category)
         x.leaf("NumberOfPreviousCPP", str(cp.previous_plans))

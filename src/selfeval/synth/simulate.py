@@ -73,6 +73,12 @@ def pick(rng: random.Random, weights: Mapping[str, float]) -> str:
     return rng.choices(keys, weights=[weights[k] for k in keys])[0]
 
 
+def _closed(ep: CINEpisode, on: date) -> date:
+    """Close the episode on ``on`` (RC7: services ceased for any other reason) and return it."""
+    ep.closure_date, ep.closure_reason = on, "RC7"
+    return on
+
+
 def population_for(cfg: AuthorityConfig) -> int:
     """Children aged 0-17 for the config: given, or sized so the record holds ``children``."""
     if cfg.population:
@@ -379,9 +385,7 @@ class Simulation:
         if rng.random() < 0.45 * r.cin_plans:
             return self.cin_plan(child, ep, a_auth)
         # Open for services without a plan (e.g. short-term family support)
-        close = a_auth + timedelta(days=round(rng.expovariate(1 / 110)))
-        ep.closure_date, ep.closure_reason = close, "RC7"
-        return close
+        return _closed(ep, a_auth + timedelta(days=round(rng.expovariate(1 / 110))))
 
     def cp_plan(
         self,
@@ -413,9 +417,7 @@ class Simulation:
             return self.care(child, ep, end)
         if then == "cin_plan":
             return self.cin_plan(child, ep, end)
-        close = end + timedelta(days=rng.randint(0, 30))
-        ep.closure_date, ep.closure_reason = close, "RC7"
-        return close
+        return _closed(ep, end + timedelta(days=rng.randint(0, 30)))
 
     def cin_plan(
         self,
@@ -437,9 +439,7 @@ class Simulation:
             then = "care" if rng.random() < 0.03 * self.rates.care else "close"
         if then == "care":
             return self.care(child, ep, end)
-        close = end + timedelta(days=rng.randint(0, 45))
-        ep.closure_date, ep.closure_reason = close, "RC7"
-        return close
+        return _closed(ep, end + timedelta(days=rng.randint(0, 45)))
 
     def uasc_arrival(self, d: date) -> None:
         child = self.new_child(d, uasc=True, age=self.rng.choice((14, 15, 15, 16, 16, 16, 17)))
