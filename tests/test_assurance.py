@@ -113,18 +113,36 @@ def test_themes_count_each_audit_once_and_prefer_the_longer_phrase():
         None,
     ]
     got = {t.phrase: t.audits for t in themes(texts)}
-    # Text 1 names "voice of the child" twice but counts once. "child is clear" (texts 1, 2)
-    # is a phrase of its own; "direct work" (texts 2, 3) is kept though "good direct work"
-    # contains it, since that is named once; "good direct" is dropped: "good direct work" is
-    # named by as many texts. Single words are never themes.
+    # Text 1 names "voice of the child" twice but counts once. "child is clear" is named by the
+    # same texts (1, 2): one theme with it, named by the longer phrase. "direct work" (texts
+    # 2, 3) is kept though "good direct work" contains it, since that is named once; "good
+    # direct" is dropped: "good direct work" is named by as many texts. Single words are never
+    # themes.
     assert got == {
         "voice of the child": 2,
-        "child is clear": 2,
         "direct work": 2,
         "good direct work": 1,
         "child recorded": 1,
         "work with the family": 1,
     }
+
+
+def test_a_theme_reads_in_the_auditors_words_only_where_several_wrote_them():
+    """Three of five audits write "Good multi-agency working with school and health" (one of
+    them beside another statement): its phrases are one theme of 3 audits, shown as that
+    statement. A statement only one audit wrote (here naming a child) is never quoted: its
+    theme shows the phrase alone."""
+    texts = [
+        "Good multi-agency working with school and health",
+        "Good multi-agency working with school and health.",
+        "Good multi-agency working with school and health; plan reviewed",
+        "Jayden Smith's plan reviewed in good time",
+        "Chronology up to date",
+    ]
+    [first, second, *_] = themes(texts)
+    assert (first.audits, first.words) == (3, "Good multi-agency working with school and health")
+    assert (second.phrase, second.audits, second.example) == ("plan reviewed", 2, "")
+    assert second.words == "plan reviewed"
 
 
 # -- the workbook and the store ----------------------------------------------------------------

@@ -244,7 +244,10 @@ def test_an_audit_share_that_gives_children_away_is_put_in_words():
         for i in range(7)
     ]
     [public] = audit_points(audits, "care leavers")
-    assert public.text == "Case audits of care leavers: a minority of 7 judged good or better."
+    assert (
+        public.text
+        == "Case audits of care leavers: fewer than half of the 7 judged good or better."
+    )
     [inside] = audit_points(audits, "care leavers", public=False)
     assert inside.text == "Case audits of care leavers: 29% of 7 judged good or better."
 
@@ -301,7 +304,7 @@ def test_a_percentage_near_100_is_a_strength_by_points_or_rank():
     eng = standing_of(80.0, "higher_better", [], england=86.0)
     ind = get("care_leavers_eet_19_21_pct")
     [d] = indicator_points(Evidence(ind, None, _r(ind.id, 80.0, AT, 40, 50), None, eng, "80.0%"))
-    assert d.kind == "development" and "86.0% for the England" in d.text
+    assert d.kind == "development" and "86.0% for England" in d.text
 
 
 def test_what_auditors_praised_is_a_strength_even_where_most_audits_are_weak():

@@ -156,6 +156,14 @@ class Theme:
     phrase: str
     audits: int
     """How many audits name it."""
+    example: str = ""
+    """The theme in the auditors' words: the statement holding the phrase that most audits
+    wrote, when at least two wrote it (one audit's words may name a child), else the phrase."""
+
+    @property
+    def words(self) -> str:
+        """What a reader is shown: the auditors' statement, else the phrase."""
+        return self.example or self.phrase
 
 
 def themes(texts: Iterable[str | None], top: int = 10) -> list[Theme]:
@@ -163,18 +171,47 @@ def themes(texts: Iterable[str | None], top: int = 10) -> list[Theme]:
 
     A phrase is two to four words within one clause, starting and ending with a word that is
     not on the stop list (``voice of the child``, ``direct work``). A phrase is dropped when a
-    longer one containing it is named by as many audits: the longer phrase is the theme.
+    longer one containing it is named by as many audits: the longer phrase is the theme; and
+    phrases named by exactly the same audits are one theme (the longest names it), since they
+    are, all but always, parts of one statement. Each theme carries the statement it most
+    often stands in (``Theme.example``).
     """
-    counts: Counter[str] = Counter()
-    for text in texts:
-        if text:
-            counts.update(_phrases(text))
-    kept: dict[str, int] = {}
-    for p, n in sorted(counts.items(), key=lambda kv: -kv[0].count(" ")):
-        if not any(m >= n and f" {p} " in f" {q} " for q, m in kept.items()):
-            kept[p] = n
-    ranked = sorted(kept.items(), key=lambda kv: (-kv[1], -kv[0].count(" "), kv[0]))
-    return [Theme(p, n) for p, n in ranked[:top]]
+    where: dict[str, set[int]] = {}
+    statements: list[list[str]] = []
+    for k, text in enumerate(texts):
+        statements.append(_statements(text or ""))
+        for p in _phrases(text or ""):
+            where.setdefault(p, set()).add(k)
+    kept: dict[str, frozenset[int]] = {}
+    for p, ks in sorted(where.items(), key=lambda kv: (-kv[0].count(" "), kv[0])):
+        if any(len(m) >= len(ks) and f" {p} " in f" {q} " for q, m in kept.items()):
+            continue
+        if frozenset(ks) in kept.values():
+            continue
+        kept[p] = frozenset(ks)
+    ranked = sorted(kept.items(), key=lambda kv: (-len(kv[1]), -kv[0].count(" "), kv[0]))
+    return [Theme(p, len(ks), _example(p, ks, statements)) for p, ks in ranked[:top]]
+
+
+def _statements(text: str) -> list[str]:
+    """A text's statements: its sentences and semicolon-separated parts, as written."""
+    return [s.strip() for s in re.split(r"[.;!?\n]+", text) if s.strip()]
+
+
+def _example(phrase: str, audits: frozenset[int], statements: list[list[str]]) -> str:
+    """The statement holding ``phrase`` that most of ``audits`` wrote (at least two)."""
+    said: Counter[str] = Counter()
+    shown: dict[str, str] = {}
+    for k in audits:
+        for s in set(statements[k]):
+            key = " ".join(re.findall(r"[a-z][a-z'’-]*[a-z]|[a-z]", s.lower()))
+            if f" {phrase} " in f" {key} ":
+                said[key] += 1
+                shown.setdefault(key, s)
+    if not said:
+        return ""
+    key, n = min(said.items(), key=lambda kv: (-kv[1], len(kv[0]), kv[0]))
+    return shown[key] if n >= 2 else ""
 
 
 def _phrases(text: str) -> set[str]:

@@ -82,7 +82,9 @@ def summary_lines(la: str, s: dict[str, Any]) -> list[str]:
         ("strengths", "strengths"),
         ("areas_for_development", "areas for development"),
     ):
-        named = ", ".join(f"{t['phrase']} ({t['audits']})" for t in s["themes"][key])
+        named = "; ".join(
+            f'"{t["example"] or t["phrase"]}" ({t["audits"]})' for t in s["themes"][key]
+        )
         out.append(f"Most often named in {label}: {named or '—'}")
     return out
 

@@ -133,7 +133,7 @@ def indicator_points(e: Evidence) -> list[Point]:
         )
     s = e.standing
     if s is not None and ind.polarity != "neutral":
-        ref, name = (s.median, "statistical neighbours' median")
+        ref, name = (s.median, "the statistical neighbours' median")
         if ref is None:
             ref, name = s.england, "England"
         if ref:
@@ -155,7 +155,7 @@ def indicator_points(e: Evidence) -> list[Point]:
                 out.append(
                     Point(
                         f"{ind.title}: {e.shown} against {format_number(ref, ind.unit)} for "
-                        f"the {name}{eng}{where}.",
+                        f"{name}{eng}{where}.",
                         weight,
                         "strength" if better else "development",
                         "benchmark",
@@ -187,7 +187,7 @@ def indicator_points(e: Evidence) -> list[Point]:
 def _share(good: int, n: int, public: bool) -> str:
     """ "46% of 54", or, where it would reveal 1 to 5 children to the public, words only."""
     if public and withhold_share(good, n):
-        return f"{'most' if 2 * good >= n else 'a minority'} of {n}"
+        return f"{'most' if 2 * good >= n else 'fewer than half'} of the {n}"
     return f"{100.0 * good / n:.0f}% of {n}"
 
 
@@ -223,10 +223,10 @@ def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) ->
                     "audits",
                 )
             )
-    asked = _said_most(audits, "areas_for_development")
+    asked = _said_most(audits, "areas_for_development", public)
     if asked:
         out.append(Point(f"Auditors most often asked for: {asked}.", 0.5, "development", "audits"))
-    praised = _said_most(audits, "strengths")
+    praised = _said_most(audits, "strengths", public)
     if praised:
         where = (
             "Auditors most often praised"
@@ -237,21 +237,15 @@ def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) ->
     return out
 
 
-def _said_most(audits: Sequence[Audit], field_name: str) -> str | None:
-    """What auditors wrote most often in one field, quoted: the whole statement where several
-    audits share it (with how many), else the commonest phrase (``audit_themes``)."""
-    said: dict[str, int] = {}
-    for a in audits:
-        for part in (getattr(a, field_name) or "").split(";"):
-            part = part.strip().rstrip(".")
-            if part:
-                said[part] = said.get(part, 0) + 1
-    if said:
-        top = max(said, key=lambda k: (said[k], k))
-        if said[top] >= 2:
-            return f'"{top}" (in {said[top]} of {len(audits)} audits)'
+def _said_most(audits: Sequence[Audit], field_name: str, public: bool) -> str | None:
+    """What auditors wrote most often in one field, in their words and quoted, with how many
+    audits said it (``audit_themes``); the count not for the public when 1 to 5."""
     th = audit_themes(audits, top=1)[field_name]
-    return f'"{th[0].phrase}"' if th else None
+    if not th or th[0].audits < 2:
+        return None
+    t = th[0]
+    n = "" if public and is_small(t.audits) else f" (in {t.audits} of {len(audits)} audits)"
+    return f'"{t.words}"{n}'
 
 
 def feedback_points(counts: dict[str, int], *, public: bool = True) -> list[Point]:

@@ -45,6 +45,7 @@ from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_ma
 from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.series import series_charts
 from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.outputs.disclosure import SUPPRESSED
 from selfeval.outputs.document import (
     Block,
     BulletList,
@@ -593,7 +594,7 @@ def _judgement_blocks(j: AreaJudgement) -> list[Block]:
     out: list[Block] = [
         Paragraph(
             (
-                Span("Draft self-assessment: ", strong=True),
+                Span("Self-assessment: ", strong=True),
                 Span(f"{j.grade}. " + " ".join(j.reasons)),
             ),
             draft=True,
@@ -640,13 +641,15 @@ def _rates_table(
             if s and s.median is not None and s.lower_quartile is not None
             else _b(s.median if s else None, ind.unit)
         )
-        rank = f"{s.rank} of {s.of}" if s and s.rank else "x"
+        shown = record.show(b)
+        # A withheld figure's rank would say where it lies: withheld with it.
+        rank = SUPPRESSED if shown == SUPPRESSED else f"{s.rank} of {s.of}" if s and s.rank else "x"
         none = _no_benchmark(ind)
         rows.append(
             (
                 f"{ind.title} [{note}]",
                 _shown(record, a),
-                record.show(b),
+                shown,
                 c.words if c else WORDS["not_judged"],
                 _b(s.england, ind.unit) if s else none,
                 _b(s.region, ind.unit) if s else none,

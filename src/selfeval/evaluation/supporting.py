@@ -13,7 +13,7 @@ from datetime import date
 
 from selfeval.assurance import repository as assurance
 from selfeval.assurance.records import Audit
-from selfeval.assurance.summary import audit_themes, grade_shares, moderation
+from selfeval.assurance.summary import Theme, audit_themes, grade_shares, moderation
 from selfeval.errors import NoData
 from selfeval.indicators import Sources, catalogue
 from selfeval.outputs.disclosure import (
@@ -95,7 +95,7 @@ def assurance_blocks(
         ):
             if th[key]:
                 out.append(Paragraph(text(f"{label}:")))
-                out.append(BulletList(tuple(text(t.phrase) for t in th[key])))
+                out.append(BulletList(tuple(text(said(t, public)) for t in th[key])))
     if items:
         by_kind = Counter(e.kind for e in items)
         kinds = sorted(by_kind)
@@ -125,6 +125,13 @@ def assurance_blocks(
 def audits_in(store: Store, la_code: str, since: date, at: date) -> list[Audit]:
     """The case audits of the period (none when the store holds none)."""
     return list(assurance.audits(store, la_code, start=since, end=at))
+
+
+def said(theme: Theme, public: bool = True) -> str:
+    """A theme as a reader sees it: the auditors' words, quoted, with how many audits named
+    it (not for the public when 1 to 5: a count of children's cases)."""
+    n = "" if public and is_small(theme.audits) else f" ({theme.audits} audits)"
+    return f'"{theme.words}"{n}'
 
 
 def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -> list[Block]:
@@ -175,7 +182,8 @@ def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -
         ("areas_for_development", "What auditors asked to improve"),
     ):
         if th[key]:
-            out.append(Paragraph(text(f"{label}: " + "; ".join(t.phrase for t in th[key]) + ".")))
+            named = "; ".join(said(t, public) for t in th[key])
+            out.append(Paragraph(text(f"{label}: {named}.")))
     m = moderation(audits)
     if m.moderated and (not public or m.moderated > SMALL_MAX):
         out.append(

@@ -317,7 +317,7 @@ def cp_count_annex_a(src: Sources, periods: ir.Table) -> ir.Table:
 @indicator(
     id="cp_visit_in_time_pct_annex_a",
     area="protection",
-    title="Children on protection plans visited in the last 10 working days (Annex A)",
+    title="Children on protection plans last visited within 10 working days of the date (Annex A)",
     definition=(
         "Of the children on a child protection plan on the date (Annex A List 7), the "
         f"percentage whose last statutory visit was no more than {CP_VISIT_WD} working days "
