@@ -250,7 +250,9 @@ def ingest(
                 f"nothing was loaded: the files are authority {', '.join(refused)}'s, "
                 "which this account may not load"
             )
-    read_books = [_read_workbook(store, p, k, book_la, pseudonymiser) for p, k in books]
+    read_books: list[_Workbook] = []
+    if book_la is not None:
+        read_books = [_read_workbook(store, p, k, book_la, pseudonymiser) for p, k in books]
     returns = [g for g in groups if g.kind != "ssd"]
     extracts = [g for g in groups if g.kind == "ssd"]
     check = (
@@ -266,9 +268,9 @@ def ingest(
             res = import_workbook(
                 store,
                 book.path,
-                book_la,  # type: ignore[arg-type]
+                book.la_code,
                 book.kind,
-                lambda b=book: b.data,  # type: ignore[misc]
+                book.read,
                 save_assurance if book.kind == "audits" else save_plan,
                 imported_by=loaded_by,
                 today=today,
@@ -347,8 +349,12 @@ class WorkbookOutcome:
 class _Workbook:
     path: Path
     kind: str
+    la_code: str
     data: Any
     """``AssuranceData`` or ``Plan``, as read (child ids already pseudonymised)."""
+
+    def read(self) -> Any:
+        return self.data
 
 
 def _workbooks_authority(store: Store, groups: Sequence[ReturnGroup], given: str | None) -> str:
@@ -369,14 +375,14 @@ def _workbooks_authority(store: Store, groups: Sequence[ReturnGroup], given: str
 
 
 def _read_workbook(
-    store: Store, path: Path, kind: str, la_code: str | None, p: Pseudonymiser | None
+    store: Store, path: Path, kind: str, la_code: str, p: Pseudonymiser | None
 ) -> _Workbook:
     """Read one workbook whole (the first problem raises ``InputError`` naming sheet, row and
     field) before anything is stored."""
     if kind == "audits":
-        data = read_audits(path, domains(store, la_code or ""))
-        return _Workbook(path, kind, pseudonymised(data, p) if p else data)
-    return _Workbook(path, kind, read_plan(path))
+        data = read_audits(path, domains(store, la_code))
+        return _Workbook(path, kind, la_code, pseudonymised(data, p) if p else data)
+    return _Workbook(path, kind, la_code, read_plan(path))
 
 
 def describe_workbook(o: WorkbookOutcome) -> list[str]:

@@ -85,8 +85,11 @@ def indicators(
             raise click.UsageError("--from/--to contain no month-end")
     else:
         raise click.UsageError("give --at DATE, or --from D1 --to D2 --every month")
-    if fmt == "xlsx" and out is None:
-        raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+    xlsx_out = None
+    if fmt == "xlsx":
+        if out is None:
+            raise click.UsageError("--format xlsx needs --out FILE.xlsx")
+        xlsx_out = out
     for i in ids:
         get(i)
     results = compute_from_store(
@@ -104,9 +107,9 @@ def indicators(
         for d in dropped(ctx.store(), la_code):
             if min(ends) <= date(d.return_year, 3, 31) <= max(ends):
                 click.echo(f"note: {d.describe()}", err=True)
-    if fmt == "xlsx":
-        to_xlsx(results, out)  # type: ignore[arg-type]
-        click.echo(f"wrote {out}")
+    if xlsx_out is not None:
+        to_xlsx(results, xlsx_out)
+        click.echo(f"wrote {xlsx_out}")
         return
     text = {"json": to_json, "csv": to_csv, "table": to_table}[fmt](results)
     if out is None:
