@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeAlias, cast
 
 import numpy as np
 import pyarrow as pa
@@ -51,6 +52,7 @@ PLACEMENT_CATEGORIES = {
 }
 CATEGORY_NAMES = (*PLACEMENT_CATEGORIES, "OTHER")
 _PLACES = [p for places in PLACEMENT_CATEGORIES.values() for p in places]
+_PLACE_CODES = pa.array(_PLACES)
 _PLACE_CATEGORY = np.array(
     [i for i, places in enumerate(PLACEMENT_CATEGORIES.values()) for _ in places]
     + [len(PLACEMENT_CATEGORIES)]  # not found: OTHER
@@ -60,49 +62,60 @@ _EPOCH = date(1970, 1, 1).toordinal()
 _BITS = 21  # bits of a packed sort key's part: 2 million children, 5,700 years of days
 
 
-def _days(column: pa.ChunkedArray | pa.Array) -> np.ndarray:
-    """Days since 1970 as int64, an open (null) date as ``_OPEN``."""
-    days = pc.cast(pc.cast(column, pa.date32()), pa.int32()).cast(pa.int64())
-    return pc.fill_null(days, _OPEN).to_numpy()
+Ints: TypeAlias = "np.ndarray[Any, np.dtype[np.int64]]"
+Column: TypeAlias = "pa.ChunkedArray[Any] | pa.Array[Any]"
 
 
-def _first_of_runs(*keys: np.ndarray) -> np.ndarray:
+def _days(column: Column) -> Ints:
+    """Days since 1970 as int64, an open (null) date as ``_OPEN`` (numpy's NaT is that value)."""
+    if column.type != pa.date32():
+        column = pc.cast(column, pa.date32())
+    if isinstance(column, pa.ChunkedArray):
+        dates = column.to_numpy()
+    else:
+        dates = column.to_numpy(zero_copy_only=False)
+    return np.asarray(dates, "datetime64[D]").view(np.int64)
+
+
+def _first_of_runs(*keys: Ints) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """For rows sorted by ``keys``, True at the first row of each run of equal keys."""
     first = np.ones(len(keys[0]), bool)
     first[1:] = np.logical_or.reduce([k[1:] != k[:-1] for k in keys])
     return first
 
 
-def _child_codes(*columns: pa.ChunkedArray | pa.Array) -> list[np.ndarray]:
+def _child_codes(*columns: Column) -> list[Ints]:
     """Each column's child identifiers as small integers, equal ids equal codes across the
     columns (a missing id is a code of its own). Ids of digits alone (most authorities') are
     ranked as numbers by one sort, several times quicker than hashing them as text; leading
     zeros keep ids apart, so numbers only where the ids' lengths are equal or none starts
     with 0."""
-    parts = [pc.cast(c, pa.string()) for c in columns]
+    parts = [c if c.type == pa.string() else pc.cast(c, pa.string()) for c in columns]
     ids = pa.chunked_array(
         [ch for p in parts for ch in (p.chunks if isinstance(p, pa.ChunkedArray) else [p])],
         pa.string(),
     )
-    lengths = pc.min_max(pc.binary_length(ids)).as_py()
+    lengths = pc.binary_length(ids)
+    shortest, longest = pc.min(lengths).as_py() or 0, pc.max(lengths).as_py() or 0
     if (
         ids.null_count == 0
         and len(ids)
-        and 1 <= lengths["min"] <= lengths["max"] <= 18
+        and 1 <= shortest <= longest <= 18
         and pc.all(pc.ascii_is_decimal(ids)).as_py()
-        and (lengths["min"] == lengths["max"] or not pc.any(pc.starts_with(ids, "0")).as_py())
+        and (shortest == longest or not pc.any(pc.starts_with(ids, "0")).as_py())
     ):
         numbers = pc.cast(ids, pa.int64()).to_numpy()
         order = np.argsort(numbers, kind="stable")  # quick: returns list children in order
         codes = np.empty(len(numbers), np.int64)
         codes[order] = np.cumsum(_first_of_runs(numbers[order])) - 1
     else:
-        coded = pc.dictionary_encode(ids.combine_chunks())
-        codes = pc.fill_null(coded.indices, len(coded.dictionary)).to_numpy().astype(np.int64)
+        coded = cast("pa.DictionaryArray[Any, Any]", pc.dictionary_encode(ids.combine_chunks()))
+        indices = coded.indices.fill_null(len(coded.dictionary))  # a missing id: its own
+        codes = indices.to_numpy().astype(np.int64)
     return np.split(codes, np.cumsum([len(c) for c in columns])[:-1])
 
 
-def _sort_order(*keys: np.ndarray) -> np.ndarray:
+def _sort_order(*keys: Ints) -> Ints:
     """The stable order of rows by ``keys`` (most significant first, each >= 0): one packed
     integer sorted when they fit in 63 bits (several times quicker), else ``np.lexsort``."""
     if all(len(k) == 0 or k.max() < 1 << _BITS for k in keys) and len(keys) * _BITS < 64:
@@ -113,25 +126,27 @@ def _sort_order(*keys: np.ndarray) -> np.ndarray:
     return np.lexsort(keys[::-1])
 
 
-def clean_episodes(episodes: pa.Table, header: pa.Table) -> dict[str, np.ndarray]:
+def clean_episodes(episodes: pa.Table, header: pa.Table) -> dict[str, Ints]:
     """The model's cleaned episodes (rules 1-4) as arrays: ``start``, ``end`` (days, open =
     ``_OPEN``), ``band`` (index into ``AGE_BANDS``, -1 outside them), ``category`` (index into
     ``CATEGORY_NAMES``)."""
-    child, h_child = _child_codes(episodes["CHILD"], header["CHILD"])
+    child, h_child = _child_codes(episodes.column("CHILD"), header.column("CHILD"))
 
     # Rule 1: each child's DOB from the first header that has the child (earliest return).
-    h_year = pc.fill_null(pc.cast(header["return_year"], pa.int64()), 0).to_numpy()
+    years = header.column("return_year").to_numpy()  # a missing year (NaN) as 0
+    h_year = np.nan_to_num(years, nan=0).astype(np.int64)
     first = _sort_order(h_child, h_year - (h_year.min() if len(h_year) else 0))
     first = first[_first_of_runs(h_child[first])]
     dob = np.full(max(child.max(initial=-1), h_child.max(initial=-1)) + 1, _OPEN, np.int64)
-    dob[h_child[first]] = _days(header["DOB"])[first]
+    dob[h_child[first]] = _days(header.column("DOB"))[first]
     has_header = dob[child] != _OPEN
 
-    start, end = _days(episodes["DECOM"]), _days(episodes["DEC"])
-    place = pc.cast(episodes["PLACE"], pa.string())
-    category = _PLACE_CATEGORY[
-        pc.fill_null(pc.index_in(place, pa.array(_PLACES)), len(_PLACES)).to_numpy()
-    ]
+    start, end = _days(episodes.column("DECOM")), _days(episodes.column("DEC"))
+    place = episodes.column("PLACE")
+    if place.type != pa.string():
+        place = pc.cast(place, pa.string())
+    found = pc.index_in(place, _PLACE_CODES).fill_null(len(_PLACES))
+    category = _PLACE_CATEGORY[found.to_numpy()]
     keep = np.flatnonzero(has_header & (start != _OPEN))  # the model asserts DECOM is there
     child, start, end, category = child[keep], start[keep], end[keep], category[keep]
 
@@ -150,8 +165,7 @@ def clean_episodes(episodes: pa.Table, header: pa.Table) -> dict[str, np.ndarray
     end_at = end_at[same]
     # Rule 3: of one child's episodes ending the same day (or open), the first in that order.
     by_end = _sort_order(child, end_at)
-    first = _first_of_runs(child[by_end], end[by_end])
-    kept = np.sort(by_end[first])
+    kept = np.sort(by_end[_first_of_runs(child[by_end], end[by_end])])
     child, start, end, category = child[kept], start[kept], end[kept], category[kept]
     # Rule 4: an open episode, or one ending after the child's next start, ends then.
     next_start = np.full(len(child), _OPEN, np.int64)

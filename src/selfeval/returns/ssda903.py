@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 import numpy as np
 import pyarrow as pa
@@ -264,13 +264,13 @@ def _read_plain(
     body = memoryview(data)[line + 1 :]
     try:  # empty fields read as nulls unless fields are to be trimmed (blanks then come later)
         table = pacsv.read_csv(
-            pa.py_buffer(body), **_plain_options(len(header), len(body) > 1 << 22, not padded)
+            _arrow_input(body), **_plain_options(len(header), len(body) > 1 << 22, not padded)
         )
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row of another width, among others: the careful reader names it
     if table.num_rows != lines:
         return None
-    columns = [c.combine_chunks() if c.num_chunks != 1 else c.chunk(0) for c in table.columns]
+    columns = [c.chunks[0] if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
     if _has_blank_row(columns, padded) or (
         longest >= csv.field_size_limit() and _has_long_field(columns)
     ):
@@ -286,6 +286,12 @@ def _read_plain(
         trim=padded,
         blanks_are_null=not padded,
     )
+
+
+def _arrow_input(body: memoryview) -> IO[Any]:
+    """The body as Arrow's CSV reader takes it without a copy: an Arrow buffer over it (the
+    stubs know only paths and Python files as its input; it takes its own readers too)."""
+    return cast(IO[Any], pa.BufferReader(pa.py_buffer(body)))
 
 
 def _scan(data: bytes) -> tuple[int, bool, int] | None:
@@ -369,8 +375,11 @@ def _has_long_field(columns: list[pa.Array[Any]]) -> bool:
     """Whether a field is as long as the careful reader's limit (it refuses longer ones)."""
     limit = csv.field_size_limit()
     for c in columns:  # the lengths are the differences of the column's offsets
-        ends = np.frombuffer(c.buffers()[1], np.int32, len(c) + 1, c.offset * 4)
-        if len(c) and np.diff(ends).max() >= limit:
+        offsets = c.buffers()[1]
+        if not len(c) or offsets is None:
+            continue
+        ends = np.frombuffer(memoryview(offsets), np.int32, len(c) + 1, c.offset * 4)
+        if np.diff(ends).max() >= limit:
             return True
     return False
 
