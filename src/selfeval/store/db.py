@@ -15,6 +15,31 @@ metadata = sa.MetaData()
 _Record = TypeVar("_Record", bound="DataclassInstance")
 
 
+def id_column() -> sa.Column[int]:
+    """A table's own row number."""
+    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
+
+
+def reference_column(
+    name: str,
+    target: str,
+    *,
+    ondelete: str,
+    nullable: bool = True,
+    index: bool = False,
+    primary_key: bool = False,
+) -> sa.Column[int]:
+    """An integer column naming a row of ``target`` (``table.id``), and what its deletion does."""
+    return sa.Column(
+        name,
+        sa.Integer,
+        sa.ForeignKey(target, ondelete=ondelete),
+        nullable=nullable,
+        index=index,
+        primary_key=primary_key,
+    )
+
+
 def values_of(record: DataclassInstance, table: sa.Table, **given: object) -> dict[str, Any]:
     """The values of the ``table`` row that holds ``record``: each of its fields that is a
     column of the table, but its ``id`` (the table numbers its rows), then ``given``."""
@@ -45,7 +70,7 @@ def inserted_id(result: sa.CursorResult[Any]) -> int:
 loads = sa.Table(
     "se_load",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("la_code", sa.String(3), nullable=False, index=True),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("return_year", sa.Integer, nullable=True),
@@ -72,8 +97,8 @@ loads = sa.Table(
 load_files = sa.Table(
     "se_load_file",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("load_id", sa.Integer, sa.ForeignKey("se_load.id", ondelete="CASCADE"), index=True),
+    id_column(),
+    reference_column("load_id", "se_load.id", ondelete="CASCADE", index=True),
     sa.Column("name", sa.String(400), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
     sa.Column("size_bytes", sa.BigInteger, nullable=False),
@@ -92,7 +117,7 @@ settings = sa.Table(
 bench_files = sa.Table(
     "se_bench_file",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("source", sa.String(120), nullable=False),
     sa.Column("release", sa.Integer, nullable=False),
     sa.Column("name", sa.String(400), nullable=False),
@@ -106,7 +131,7 @@ bench_files = sa.Table(
 bench_series = sa.Table(
     "se_bench_series",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("source", sa.String(120), nullable=False),
     sa.Column("release", sa.Integer, nullable=False),
     sa.Column("measure", sa.String(120), nullable=False),
@@ -120,12 +145,7 @@ columns' values as sorted JSON, ``{}`` when the file has none)."""
 bench_values = sa.Table(
     "se_bench_value",
     metadata,
-    sa.Column(
-        "series_id",
-        sa.Integer,
-        sa.ForeignKey("se_bench_series.id", ondelete="CASCADE"),
-        nullable=False,
-    ),
+    reference_column("series_id", "se_bench_series.id", ondelete="CASCADE", nullable=False),
     sa.Column("time_period", sa.String(12), nullable=False),
     sa.Column("year", sa.Integer, nullable=False),
     sa.Column("geographic_level", sa.String(40), nullable=False),
@@ -170,7 +190,7 @@ bench_neighbours = sa.Table(
 bench_inspections = sa.Table(
     "se_bench_inspection",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("source", sa.String(20), nullable=False),
     sa.Column("urn", sa.String(12), nullable=True),
     sa.Column("la_code", sa.String(3), nullable=True, index=True),
@@ -192,7 +212,7 @@ published reports, which also has the pre-2018 ones)."""
 finding_reviews = sa.Table(
     "se_finding_review",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("la_code", sa.String(3), nullable=False),
     sa.Column("key", sa.String(200), nullable=False),
     sa.Column("status", sa.String(16), nullable=False),

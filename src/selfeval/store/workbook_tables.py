@@ -20,12 +20,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from selfeval.store.db import id_column, reference_column
 from selfeval.store.db import metadata as metadata  # re-exported: with these tables on it
 
 imports = sa.Table(
     "se_assurance_import",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    id_column(),
     sa.Column("la_code", sa.String(3), nullable=False, index=True),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("file_name", sa.String(400), nullable=False),
@@ -40,26 +41,9 @@ imports = sa.Table(
 # -- the columns every imported table has --------------------------------------------------------
 
 
-def id_column() -> sa.Column[int]:
-    return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
-
-
 def la_code_column() -> sa.Column[str]:
     """The authority a row belongs to (every row of an imported table carries it)."""
     return sa.Column("la_code", sa.String(3), nullable=False, index=True)
-
-
-def reference_column(
-    name: str, target: str, *, ondelete: str, nullable: bool = True, index: bool = False
-) -> sa.Column[int]:
-    """An integer column naming a row of ``target`` (``table.id``), and what its deletion does."""
-    return sa.Column(
-        name,
-        sa.Integer,
-        sa.ForeignKey(target, ondelete=ondelete),
-        nullable=nullable,
-        index=index,
-    )
 
 
 def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column[int]:
@@ -119,11 +103,8 @@ audits = sa.Table(
 audit_domain_grades = sa.Table(
     "se_audit_domain_grade",
     metadata,
-    sa.Column(
-        "audit_id",
-        sa.Integer,
-        sa.ForeignKey("se_audit.id", ondelete="CASCADE"),
-        primary_key=True,
+    reference_column(
+        "audit_id", "se_audit.id", ondelete="CASCADE", nullable=False, primary_key=True
     ),
     sa.Column("domain", sa.String(100), primary_key=True),
     la_code_column(),
@@ -147,11 +128,8 @@ dip_samples = sa.Table(
 dip_sample_cases = sa.Table(
     "se_dip_sample_case",
     metadata,
-    sa.Column(
-        "dip_sample_id",
-        sa.Integer,
-        sa.ForeignKey("se_dip_sample.id", ondelete="CASCADE"),
-        primary_key=True,
+    reference_column(
+        "dip_sample_id", "se_dip_sample.id", ondelete="CASCADE", nullable=False, primary_key=True
     ),
     sa.Column("child_id", sa.String(40), primary_key=True),
     la_code_column(),
