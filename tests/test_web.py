@@ -229,14 +229,22 @@ def _age_failures(seconds: float) -> None:
     SignInFailures.objects.update(last=F("last") - timedelta(seconds=seconds))
 
 
-def test_wrong_passwords_slow_the_guesser_but_never_lock_the_owner_out(db):
+def test_wrong_passwords_slow_the_guesser_but_never_lock_the_owner_out(db, monkeypatch):
     """Carol signs in from her browser (10.0.0.1), then someone at 10.6.6.6 tries five wrong
     passwords: free. The sixth waits 1 s (429, password unchecked, logged), after a seventh
     failure 2 s. Meanwhile carol's own browser signs in at once with her password; after an
-    administrator lifts the wait, so does a new browser."""
-    from django.test import Client
+    administrator lifts the wait, so does a new browser. The throttle's clock stands still
+    (time moves only by ``_age_failures``), so a slow machine cannot let a wait run out."""
+    from types import SimpleNamespace
 
+    from django.test import Client
+    from django.utils import timezone
+
+    from selfeval.web import throttle
     from selfeval.web.accounts import add_user, lift_sign_in_wait
+
+    still = timezone.now()
+    monkeypatch.setattr(throttle, "timezone", SimpleNamespace(now=lambda: still))
 
     add_user("carol", "manager", WEB_PASSWORD, by="test")
     url = reverse("sign_in")
