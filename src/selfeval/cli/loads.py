@@ -75,13 +75,5 @@ def show(ctx: Context, load_id: int, fmt: str) -> None:
 def undo(ctx: Context, load_id: int) -> None:
     """Remove one load from the store, cleanly (its record, then its files)."""
     rec = ctx.store().undo(load_id)
-    audit(
-        ctx,
-        "undo load",
-        f"load {rec.id}",
-        la_code=rec.la_code,
-        kind=rec.kind,
-        return_year=rec.return_year,
-        content_hash=rec.content_hash,
-    )
+    audit(ctx, "undo load", f"load {rec.id}", **rec.audit_detail())
     click.echo(f"removed load {rec.id} ({rec.kind} {rec.return_year or ''} for {rec.la_code})")

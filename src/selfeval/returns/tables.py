@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import numpy as np
 import pyarrow as pa
@@ -37,23 +37,27 @@ def parse_date(text: str, where: Location, fmt: str = DATE_FORMAT) -> date | Non
 
 
 def parse_int(text: str, where: Location) -> int | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return int(text)
-    except ValueError:
-        raise InputError(where, "integer", f"{text!r} is not a whole number") from None
+    return _parse_number(text, where, int, "integer", "a whole number")
 
 
 def parse_float(text: str, where: Location) -> float | None:
+    return _parse_number(text, where, float, "number", "a number")
+
+
+_Number = TypeVar("_Number", int, float)
+
+
+def _parse_number(
+    text: str, where: Location, parse: Callable[[str], _Number], rule: str, what: str
+) -> _Number | None:
+    """``text`` as a number (None when blank), refused as ``rule`` when it is not ``what``."""
     text = text.strip()
     if not text:
         return None
     try:
-        return float(text)
+        return parse(text)
     except ValueError:
-        raise InputError(where, "number", f"{text!r} is not a number") from None
+        raise InputError(where, rule, f"{text!r} is not {what}") from None
 
 
 def typed_table(

@@ -48,6 +48,15 @@ class LoadRecord:
     selfeval_version: str = ""
     batch: str = ""
 
+    def audit_detail(self) -> dict[str, object]:
+        """What an audit-log event about this load names: its authority, kind, year, content."""
+        return {
+            "la_code": self.la_code,
+            "kind": self.kind,
+            "return_year": self.return_year,
+            "content_hash": self.content_hash,
+        }
+
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready form (for ``selfeval loads --format json`` and the web app)."""
         d = asdict(self)
