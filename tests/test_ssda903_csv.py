@@ -147,3 +147,17 @@ def test_dates_read_in_place_with_nulls_and_offsets():
     ]
     for odd in (["1/2/2019"], ["01/02/2019", ""], ["29/02/2019"], ["01-02-2019"]):
         assert _dates_in_place(pa.array(odd)) is None, odd
+
+
+@pytest.mark.parametrize("odd", [b"\x00", b"\x0b", b"\x1f", b"\x7f", b'"', b"\xc3\xa9", b"\r"])
+def test_a_file_with_a_byte_a_plain_file_has_not_is_left_to_the_careful_reader(
+    files, tmp_path, odd
+):
+    """A control other than tab and line ends, DEL, a quote, a non-ASCII letter or a CR not
+    before a LF, anywhere in a field: the fast path declines the file."""
+    episodes = next(p for p in files if p.name == "episodes.csv")
+    data = episodes.read_bytes()
+    at = data.index(b",", data.index(b"\n")) + 2  # inside the second field of the first row
+    path = tmp_path / "episodes.csv"
+    path.write_bytes(data[:at] + odd + data[at:])
+    assert ssda903._read_plain(path.read_bytes(), path.name, "999", 2020) is None

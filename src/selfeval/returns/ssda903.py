@@ -26,8 +26,9 @@ from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
 
-_PLAIN = bytes([*range(0x20, 0x7F), 9, 10, 13]).replace(b'"', b"")
-"""The bytes a plain file is made of (``bytes.translate`` deletes them: nothing may be left)."""
+_PLAIN_LOW = np.zeros(33, bool)
+_PLAIN_LOW[[9, 10, 13, 32]] = True
+"""Which bytes up to the space a plain file may hold: tab, LF, CR (before a LF) and space."""
 _BY_COLUMNS: dict[frozenset[str], TableSpec] = {frozenset(s.fields): s for s in SSDA903.values()}
 
 
@@ -244,7 +245,7 @@ def _read_plain(
     ends, no quotes, no lone CR, one row a line, no blank rows, no field longer than the careful
     reader takes), so that row numbers are line numbers and the result is exactly the careful
     reader's; None for anything else, which the careful reader reads or refuses (most real 903
-    files are plain). Every check is one pass over the bytes (``bytes.translate``, numpy) or
+    files are plain). Every check is one pass over the bytes (``bytes.isascii``, numpy) or
     over Arrow's columns, so that parsing, not checking, is what a large file costs."""
     data = data.removeprefix(b"\xef\xbb\xbf")
     if not _is_plain(data):
@@ -296,13 +297,15 @@ def _arrow_input(body: memoryview) -> IO[Any]:
 
 def _scan(data: bytes) -> tuple[int, bool, int] | None:
     """One pass over a plain file's controls and blanks (its only bytes up to the space): how
-    many LF it has; None if a CR is not before a LF (Arrow and Python's csv would end a row
-    there); whether a blank (space or tab) may start or end a field, so that fields need
-    trimming (most files have blanks only inside fields, as in postcodes); and its longest
-    line's length (no field is longer)."""
+    many LF it has; None if it has a control other than tab, LF and CR, or a CR not before a
+    LF (Arrow and Python's csv would end a row there); whether a blank (space or tab) may
+    start or end a field, so that fields need trimming (most files have blanks only inside
+    fields, as in postcodes); and its longest line's length (no field is longer)."""
     octets = np.frombuffer(data, np.uint8)
     at = np.flatnonzero(octets <= 32)
     kind = octets[at]
+    if not _PLAIN_LOW[kind].all():
+        return None
     cr = at[kind == 13]
     if len(cr) and (cr[-1] + 1 == len(octets) or (octets[cr + 1] != 10).any()):
         return None
@@ -340,13 +343,16 @@ def _plain_options(width: int, large: bool, empty_is_null: bool) -> dict[str, An
             column_types=dict.fromkeys(names, pa.string()),
             strings_can_be_null=empty_is_null,
             null_values=[""],
+            check_utf8=False,  # plain: ASCII already
         ),
     }
 
 
 def _is_plain(data: bytes) -> bool:
-    """Printable ASCII but the double quote, tabs and line ends (CR only before LF: ``_scan``)."""
-    return not data.translate(None, _PLAIN)
+    """ASCII without the double quote or DEL (C loops at memory speed); ``_scan`` allows no
+    control but tabs and line ends (CR only before LF), so that a plain file is printable
+    ASCII but the double quote, tabs and line ends."""
+    return data.isascii() and b'"' not in data and b"\x7f" not in data
 
 
 def _has_blank_row(columns: list[pa.Array[Any]], padded: bool) -> bool:
