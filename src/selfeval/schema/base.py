@@ -1,13 +1,5 @@
-"""The single record's tables: names and columns, as the returns themselves name them.
-
-Child-level tables keep DfE's own field names (SSDA903 CSV headers, CIN census XML element
-names, the Standard Safeguarding Dataset's field names), so that a table in the store reads
-exactly as the return does and DfE's validators' rules can be quoted against it. Every stored
-table also carries three columns of ours, in lower case: ``la_code`` (the authority's 3-digit
-DfE code), ``return_year`` (the collection year: 2019 = 1 April 2018 to 31 March 2019) and
-``load_id`` (the load that brought the row; added when the table is read, since a load's
-Parquet files are written before its id exists).
-"""
+"""What a table's declaration is made of: ``TableSpec``, and the three columns of ours every
+stored table carries (``STORE_COLUMNS``; ``selfeval.schema`` says what they hold)."""
 
 from __future__ import annotations
 

@@ -11,6 +11,28 @@ from selfeval.schema.base import spec_from_header as _t
 
 _DETAIL = ("cin_details", "CINdetailsID")
 
+
+def _activity(
+    name: str,
+    header: str,
+    dates: tuple[str, ...],
+    ends: tuple[str, ...],
+    source: str,
+    integers: tuple[str, ...] = (),
+) -> TableSpec:
+    """Activity within a CIN episode (``cin_details``, linked by CINdetailsID): told apart
+    within its episode by its first date, ended by the first of ``ends`` given."""
+    return _t(
+        name,
+        header,
+        dates=dates,
+        integers=("CINdetailsID", *integers),
+        parent=_DETAIL,
+        activity=((dates[0],), ends),
+        source=source,
+    )
+
+
 TABLES: tuple[TableSpec, ...] = (
     _t(
         "cin_header",
@@ -50,7 +72,7 @@ TABLES: tuple[TableSpec, ...] = (
         span=("CINreferralDate", "CINclosureDate"),
         source="CINdetails",
     ),
-    _t(
+    _activity(
         "cin_assessments",
         "LAchildID,CINdetailsID,AssessmentID,AssessmentActualStartDate,"
         "AssessmentInternalReviewDate,AssessmentAuthorisationDate,AssessmentFactors",
@@ -59,9 +81,8 @@ TABLES: tuple[TableSpec, ...] = (
             "AssessmentInternalReviewDate",
             "AssessmentAuthorisationDate",
         ),
-        integers=("CINdetailsID", "AssessmentID"),
-        parent=_DETAIL,
-        activity=(("AssessmentActualStartDate",), ("AssessmentAuthorisationDate",)),
+        integers=("AssessmentID",),
+        ends=("AssessmentAuthorisationDate",),
         source="Assessments",
     ),
     _t(
@@ -71,47 +92,41 @@ TABLES: tuple[TableSpec, ...] = (
         parent=("cin_assessments", "AssessmentID"),
         source="AssessmentFactorsList",
     ),
-    _t(
+    _activity(
         "cin_plan_dates",
         "LAchildID,CINdetailsID,CINPlanStartDate,CINPlanEndDate",
         dates=("CINPlanStartDate", "CINPlanEndDate"),
-        integers=("CINdetailsID",),
-        parent=_DETAIL,
-        activity=(("CINPlanStartDate",), ("CINPlanEndDate",)),
+        ends=("CINPlanEndDate",),
         source="CINplanDates",
     ),
-    _t(
+    _activity(
         "cin_section47",
         "LAchildID,CINdetailsID,S47ActualStartDate,InitialCPCtarget,"
         "DateOfInitialCPC,ICPCnotRequired",
         dates=("S47ActualStartDate", "InitialCPCtarget", "DateOfInitialCPC"),
-        integers=("CINdetailsID",),
-        parent=_DETAIL,
         # an enquiry has no end date: it is over at its ICPC, else (none held yet, or none
         # needed) it is an event of the day it started
-        activity=(("S47ActualStartDate",), ("DateOfInitialCPC", "S47ActualStartDate")),
+        ends=("DateOfInitialCPC", "S47ActualStartDate"),
         source="Section47",
     ),
-    _t(
+    _activity(
         "cin_cp_plans",
         "LAchildID,CINdetailsID,CPPID,CPPstartDate,CPPendDate,"
         "InitialCategoryOfAbuse,LatestCategoryOfAbuse,NumberOfPreviousCPP",
         dates=("CPPstartDate", "CPPendDate"),
-        integers=("CINdetailsID", "CPPID", "NumberOfPreviousCPP"),
-        parent=_DETAIL,
-        activity=(("CPPstartDate",), ("CPPendDate",)),
+        integers=("CPPID", "NumberOfPreviousCPP"),
+        ends=("CPPendDate",),
         source="ChildProtectionPlans",
     ),
-    _t(
+    _activity(
         "cin_cp_reviews",
         "LAchildID,CINdetailsID,CPPID,CPPreviewDate",
         dates=("CPPreviewDate",),
-        integers=("CINdetailsID", "CPPID"),
-        parent=_DETAIL,
-        activity=(("CPPreviewDate",), ("CPPreviewDate",)),
+        integers=("CPPID",),
+        ends=("CPPreviewDate",),
         source="Reviews",
     ),
-    _t(
+    _activity(
         "cin_pre_proceedings",
         "LAchildID,CINdetailsID,PPStartDate,LBPSentDate,FGDMMeetingOffer,FGDMMeetingFac,"
         "InitialPPMeetingDate,ReviewMeetingsCount,StepDecisionDate,PPOutcome,CourtAppDate,"
@@ -124,9 +139,8 @@ TABLES: tuple[TableSpec, ...] = (
             "CourtAppDate",
             "LetterInitCPDate",
         ),
-        integers=("CINdetailsID", "ReviewMeetingsCount"),
-        parent=_DETAIL,
-        activity=(("PPStartDate",), ("StepDecisionDate", "PPStartDate")),
+        integers=("ReviewMeetingsCount",),
+        ends=("StepDecisionDate", "PPStartDate"),
         source="PreProceedings",
     ),
 )

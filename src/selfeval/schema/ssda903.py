@@ -6,6 +6,20 @@ The headers are those of DfE's 903 guidance and of ``lac_validator.config.column
 from selfeval.schema.base import TableSpec
 from selfeval.schema.base import spec_from_header as _t
 
+
+def _spells(name: str, header: str, start: str, end: str, source: str) -> TableSpec:
+    """A table of a child's spells (CHILD, DOB and the spell's fields, ``start`` and ``end``
+    among them): keyed by child and start, re-reported while it is open."""
+    return _t(
+        name,
+        header,
+        dates=("DOB", start, end),
+        key=("CHILD", start),
+        span=(start, end),
+        source=source,
+    )
+
+
 TABLES: tuple[TableSpec, ...] = (
     _t(
         "ssda903_header",
@@ -58,13 +72,12 @@ TABLES: tuple[TableSpec, ...] = (
         key=("CHILD",),
         source="AD1",
     ),
-    _t(
+    _spells(
         "ssda903_placed_adoption",
         "CHILD,DOB,DATE_PLACED,DATE_PLACED_CEASED,REASON_PLACED_CEASED",
-        dates=("DOB", "DATE_PLACED", "DATE_PLACED_CEASED"),
-        key=("CHILD", "DATE_PLACED"),
-        span=("DATE_PLACED", "DATE_PLACED_CEASED"),
-        source="PlacedAdoption",
+        "DATE_PLACED",
+        "DATE_PLACED_CEASED",
+        "PlacedAdoption",
     ),
     # DATE_PERM may be partly unknown ("zz/zz/2015"), so it stays text.
     _t(
@@ -74,30 +87,17 @@ TABLES: tuple[TableSpec, ...] = (
         key=("CHILD",),
         source="PrevPerm",
     ),
-    _t(
-        "ssda903_missing",
-        "CHILD,DOB,MISSING,MIS_START,MIS_END",
-        dates=("DOB", "MIS_START", "MIS_END"),
-        key=("CHILD", "MIS_START"),
-        span=("MIS_START", "MIS_END"),
-        source="Missing",
+    _spells(
+        "ssda903_missing", "CHILD,DOB,MISSING,MIS_START,MIS_END", "MIS_START", "MIS_END", "Missing"
     ),
-    _t(
+    _spells(
         "ssda903_sw_episodes",
         "CHILD,DOB,SW_ID,SW_DECOM,SW_DEC,SW_REASON",
-        dates=("DOB", "SW_DECOM", "SW_DEC"),
-        key=("CHILD", "SW_DECOM"),
-        span=("SW_DECOM", "SW_DEC"),
-        source="SWEpisodes",
+        "SW_DECOM",
+        "SW_DEC",
+        "SWEpisodes",
     ),
-    _t(
-        "ssda903_dolo",
-        "CHILD,DOB,DOLO_START,DOLO_END",
-        dates=("DOB", "DOLO_START", "DOLO_END"),
-        key=("CHILD", "DOLO_START"),
-        span=("DOLO_START", "DOLO_END"),
-        source="DoLo",
-    ),
+    _spells("ssda903_dolo", "CHILD,DOB,DOLO_START,DOLO_END", "DOLO_START", "DOLO_END", "DoLo"),
 )
 
 COLLECTED_FROM: dict[str, int] = {

@@ -530,6 +530,14 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
     def t(k: str) -> float:
         return total_of(g, y, k)
 
+    def share_row(group: str, breakdown: str, count: float, whole: float) -> list[str]:
+        """A breakdown's row: its count and its whole-number percentage of ``whole``."""
+        return [group, breakdown, _n(count, g), _pct(count, whole, g, 0)]
+
+    def total_row(group: str, breakdown: str, count: float) -> list[str]:
+        """A group's total row: its count, 100 per cent."""
+        return [group, breakdown, _n(count, g), "100"]
+
     pop = 0.0 if name.startswith(("csww_", "ons_")) else t("population")
     if name.startswith("cla_number"):
         return [
@@ -557,48 +565,48 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
                  _pct(t("cp_subsequent"), t("cp_starts"), g)]]  # fmt: skip
     if name.startswith("d5_"):
         bands = [t(f"cp_band{i}") for i in range(5)]
-        total = sum(bands)
-        row = ["Child Protection Plans by length of time", _n(total, g)]
+        plans = sum(bands)
+        row = ["Child Protection Plans by length of time", _n(plans, g)]
         for b in bands:
-            row += [_n(b, g), _pct(b, total, g)]
+            row += [_n(b, g), _pct(b, plans, g)]
         return [row]
     if name == "la_cla_placement_stability.csv":
         cla = t("cla")
         return [
-            ["CLA on 31 March", "Total children", _n(cla, g), "100"],
-            ["CLA on 31 March", "With 3 or more placements during the year",
-             _n(t("three_placements"), g), _pct(t("three_placements"), cla, g, 0)],
-            [STABLE_GROUP, "Living with the same carer for at least 2 years", _n(t("lt_num"), g),
-             _pct(t("lt_num"), t("lt_den"), g, 0)],
-            [STABLE_GROUP, "Total children", _n(t("lt_den"), g), "100"],
+            total_row("CLA on 31 March", "Total children", cla),
+            share_row("CLA on 31 March", "With 3 or more placements during the year",
+                      t("three_placements"), cla),
+            share_row(STABLE_GROUP, "Living with the same carer for at least 2 years",
+                      t("lt_num"), t("lt_den")),
+            total_row(STABLE_GROUP, "Total children", t("lt_den")),
         ]  # fmt: skip
     if name == "la_cla_swcount.csv":
         cla = t("cla")
         return [
-            ["CLA on 31 March", "Total children", _n(cla, g), "100"],
-            ["CLA on 31 March", "3 or more social workers during the year",
-             _n(t("three_workers"), g), _pct(t("three_workers"), cla, g, 0)],
+            total_row("CLA on 31 March", "Total children", cla),
+            share_row("CLA on 31 March", "3 or more social workers during the year",
+                      t("three_workers"), cla),
         ]  # fmt: skip
     if name == "la_care_leavers_activity.csv":
         out = []
         for label, band, _ in CARE_LEAVER_BANDS:
-            total = t(f"cl_{band}")
+            leavers = t(f"cl_{band}")
             counts = [t(f"cl_{band}_act{i}") for i in range(len(ACTIVITY))]
             for (breakdown, *_), c in zip(ACTIVITY, counts, strict=True):
-                out.append([label, breakdown, _n(c, g), _pct(c, total, g, 0)])
+                out.append(share_row(label, breakdown, c, leavers))
             in_eet = sum(counts[:EET_BREAKDOWNS])
-            out.append([label, "Total", _n(total, g), "100"])
-            out.append([label, "Total in education, employment or training", _n(in_eet, g),
-                        _pct(in_eet, total, g, 0)])  # fmt: skip
+            out.append(total_row(label, "Total", leavers))
+            out.append(
+                share_row(label, "Total in education, employment or training", in_eet, leavers)
+            )
         return out
     if name == "la_care_leavers_accommodation_suitability.csv":
         out = []
         for label, band, _ in CARE_LEAVER_BANDS:
-            total = t(f"cl_{band}")
+            leavers = t(f"cl_{band}")
             for j, breakdown in enumerate(SUITABILITY):
-                c = t(f"cl_{band}_suit{j}")
-                out.append([label, breakdown, _n(c, g), _pct(c, total, g, 0)])
-            out.append([label, "Suitability total", _n(total, g), "100"])
+                out.append(share_row(label, breakdown, t(f"cl_{band}_suit{j}"), leavers))
+            out.append(total_row(label, "Suitability total", leavers))
         return out
     if name.startswith("csww_"):
         f = t("inpost_fte")
