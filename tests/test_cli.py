@@ -19,7 +19,10 @@ def run(*args, cwd=None):
 
 
 def _commands(group: click.Group, prefix=()):
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, f"selfeval {' '.join((*prefix, name))} is listed but not found"
         yield (*prefix, name)
         if isinstance(cmd, click.Group):
             yield from _commands(cmd, (*prefix, name))
@@ -29,8 +32,40 @@ def _commands(group: click.Group, prefix=()):
 def test_every_command_has_help(path):
     cmd = cli
     for p in path:
-        cmd = cmd.commands[p]
+        cmd = cmd.get_command(click.Context(cmd), p)
     assert cmd.help and cmd.help.strip(), f"selfeval {' '.join(path)} has no help text"
+
+
+def test_every_command_module_is_listed_and_imported_only_when_run():
+    """Each module of selfeval.cli adds the one command ``COMMANDS`` names for it, and
+    ``selfeval --version`` or an unknown command imports none of the libraries behind the
+    commands (each command imports its own when it runs)."""
+    import importlib
+    import pkgutil
+
+    import selfeval.cli as package
+    from selfeval.cli.base import COMMANDS
+
+    modules = {m.name for m in pkgutil.iter_modules(package.__path__)} - {"base"}
+    assert set(COMMANDS.values()) == modules
+    for name, module in COMMANDS.items():
+        before = set(cli.commands)
+        importlib.import_module(f"selfeval.cli.{module}")
+        assert name in cli.commands and set(cli.commands) - before <= {name}, module
+    assert set(cli.commands) == set(COMMANDS)
+    code = (
+        "import sys\n"
+        "from selfeval.cli import main\n"
+        "for args, code in ((['--version'], 0), (['no-such-command'], 2)):\n"
+        "    try:\n        main(args)\n"
+        "    except SystemExit as e:\n        assert e.code == code, (args, e.code)\n"
+        "heavy = ('selfeval.store', 'selfeval.indicators', 'selfeval.evaluation', 'sqlalchemy',"
+        " 'ibis', 'duckdb', 'pyarrow', 'django', 'weasyprint')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == "[]", r.stdout
 
 
 def test_usage_error_exits_2(tmp_path):

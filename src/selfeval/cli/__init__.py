@@ -1,9 +1,8 @@
-"""The command line: thin commands over the library, one module per command."""
+"""The command line: thin commands over the library, one module per command, each imported
+only when its command runs (or help lists it): ``base.COMMANDS``."""
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import sys
 
 import click
@@ -12,15 +11,6 @@ from selfeval.cli.base import cli
 from selfeval.errors import SelfevalError
 
 __all__ = ["cli", "main"]
-
-
-def _register() -> None:
-    for m in pkgutil.iter_modules(__path__):
-        if m.name != "base":
-            importlib.import_module(f"{__name__}.{m.name}")
-
-
-_register()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -6,16 +6,19 @@ validation fails, 2 on a usage error; errors are one sentence unless ``--debug``
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from selfeval import __version__
-from selfeval.store import Store, open_store
+
+if TYPE_CHECKING:
+    from selfeval.store import Store
 
 
 @dataclass
@@ -26,6 +29,8 @@ class Context:
 
     def store(self) -> Store:
         if self._store is None:
+            from selfeval.store import open_store
+
             self._store = open_store(self.db)
         return self._store
 
@@ -55,7 +60,49 @@ def audit(ctx: Context, action: str, what: str, **detail: object) -> None:
     record(cli_user(), action, what, via="command line", **detail)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+COMMANDS = {
+    "annex-a": "annex_a",
+    "audits": "audits",
+    "benchmarks": "benchmarks",
+    "db": "db",
+    "demo": "demo",
+    "indicators": "indicators",
+    "ingest": "ingest",
+    "inspections": "inspections",
+    "loads": "loads",
+    "plan": "plan",
+    "reconcile": "reconcile",
+    "region": "region",
+    "report": "report",
+    "serve": "serve",
+    "synth": "synth",
+    "templates": "templates",
+    "users": "users",
+    "validate": "validate",
+    "web": "web",
+}
+"""Each command and the module of ``selfeval.cli`` that defines it (and adds it to ``cli``
+when imported)."""
+
+
+class Commands(click.Group):
+    """The ``selfeval`` group: a command's module is imported when the command is looked up,
+    so that ``selfeval ingest`` pays for the ingest and not for Spark, the reports or the web
+    application (starting every command's libraries took seconds)."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*COMMANDS, *self.commands})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            importlib.import_module(f"selfeval.cli.{COMMANDS[cmd_name]}")
+        return self.commands.get(cmd_name)
+
+
+@click.group(
+    cls=Commands,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.option(
     "--db",
     envvar="SELFEVAL_DB",
