@@ -26,7 +26,6 @@ from selfeval.errors import NoData, SelfevalError
 from selfeval.indicators import AS_RETURNED, Sources, compute, sources_from_store
 from selfeval.indicators.published import (
     Cell,
-    PublishedSeries,
     has_benchmarks,
     published_series,
 )
@@ -137,15 +136,12 @@ def direction(now: float | None, then: float | None, polarity: str) -> str | Non
 
 
 def compare(
-    series: PublishedSeries,
-    *,
-    indicator_id: str,
-    title: str,
-    unit: str,
-    polarity: str,
+    store: Store,
+    m: Mapped,
     la: str,
     year: int,
     neighbour_codes: Sequence[str],
+    *,
     value: float | None = None,
     history: dict[int, float | None] | None = None,
     source: str = "published",
@@ -155,6 +151,8 @@ def compare(
     ``value`` and ``history`` (year -> value) replace the published figures for the authority
     when comparing its own computed ones; it is then ranked among the others' published values.
     """
+    series = published_series(store, m.published)
+    polarity = m.polarity
     own = series.la_series(la)
     status = None
     if source == "published":
@@ -177,9 +175,9 @@ def compare(
     then3, then5 = history.get(year - 3), history.get(year - 5)
     p = series.published
     return Comparison(
-        id=indicator_id,
-        title=title,
-        unit=unit,
+        id=m.id,
+        title=m.title,
+        unit=m.unit,
         polarity=polarity,
         year=year,
         la=la,
@@ -249,34 +247,8 @@ def published_comparisons(
     near = neighbours(store, la, model)
     out = []
     for m in mapped_indicators(ids):
-        out.append(_compare_mapped(store, m, la, year, near))
+        out.append(compare(store, m, la, year, near))
     return out
-
-
-def _compare_mapped(
-    store: Store,
-    m: Mapped,
-    la: str,
-    year: int,
-    near: Sequence[str],
-    *,
-    value: float | None = None,
-    history: dict[int, float | None] | None = None,
-    source: str = "published",
-) -> Comparison:
-    return compare(
-        published_series(store, m.published),
-        indicator_id=m.id,
-        title=m.title,
-        unit=m.unit,
-        polarity=m.polarity,
-        la=la,
-        year=year,
-        neighbour_codes=near,
-        value=value,
-        history=history,
-        source=source,
-    )
 
 
 @dataclass(frozen=True)
@@ -368,7 +340,7 @@ def computed_comparisons(
         ]
         by_year = {r.period_end.year: r.value for r in results}
         out.append(
-            _compare_mapped(
+            compare(
                 store,
                 m,
                 la,

@@ -194,14 +194,13 @@ def _row(store: Store, m: Mapped, la: str, year: int, at: date, r: Result | None
     cell = s.authorities.get((la, at.year))
     shown = [c.value for (_, y), c in s.authorities.items() if y == at.year]
     places = decimals([v for v in shown if v is not None])
-    reason = None if r is not None else f"the store holds no returns for authority {la}"
+    computed, num, den, reason = (
+        (r.value, r.numerator, r.denominator, r.reason)
+        if r is not None
+        else (None, None, None, f"the store holds no returns for authority {la}")
+    )
     v, diff, tol, note = verdict(
-        r.value if r else None,
-        cell,
-        places,
-        numerator=r.numerator if r else None,
-        denominator=r.denominator if r else None,
-        reason=r.reason if r else reason,
+        computed, cell, places, numerator=num, denominator=den, reason=reason
     )
     return Reconciled(
         id=m.id,
@@ -211,9 +210,9 @@ def _row(store: Store, m: Mapped, la: str, year: int, at: date, r: Result | None
         year=year,
         date=at,
         basis=BASIS,
-        computed=r.value if r else None,
-        numerator=r.numerator if r else None,
-        denominator=r.denominator if r else None,
+        computed=computed,
+        numerator=num,
+        denominator=den,
         published=cell.value if cell else None,
         status=cell.status if cell else None,
         difference=diff,

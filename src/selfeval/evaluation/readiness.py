@@ -494,6 +494,22 @@ def distribution(lists: Lists, last: Lists | None, at: date, n: int, by: str) ->
 # -- the children inspectors are likely to sample ----------------------------------------------
 
 
+def _sample(
+    key: str, title: str, records: Sequence[Row], *columns: tuple[str, str], note: str = ""
+) -> PackTable:
+    """A child-level table of the first ``SAMPLE_SIZE`` records: the child, the ``columns``
+    (heading, Annex A field) and the allocated worker."""
+    fields = ("child_unique_id", *(f for _, f in columns), "allocated_worker")
+    return PackTable(
+        key,
+        title,
+        ("Child", *(h for h, _ in columns), "Worker"),
+        [tuple(r.get(f) for f in fields) for r in records[:SAMPLE_SIZE]],
+        child_level=True,
+        note=note,
+    )
+
+
 def samples(lists: Lists, at: date) -> list[PackTable]:
     """Child-level tables of the children an inspector is likely to pick."""
     out = []
@@ -545,21 +561,13 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         key=lambda r: (-(r.get("referrals_in_last_12_months") or 0), str(r.get("child_unique_id"))),
     )
     out.append(
-        PackTable(
+        _sample(
             "sample_repeat_referrals",
             "Referrals of children referred twice or more in the 12 months before",
-            ("Child", "Referral date", "Referrals in the 12 months before", "Team", "Worker"),
-            [
-                (
-                    r.get("child_unique_id"),
-                    r.get("date_of_referral"),
-                    r.get("referrals_in_last_12_months"),
-                    r.get("allocated_team"),
-                    r.get("allocated_worker"),
-                )
-                for r in rerefs[:SAMPLE_SIZE]
-            ],
-            child_level=True,
+            rerefs,
+            ("Referral date", "date_of_referral"),
+            ("Referrals in the 12 months before", "referrals_in_last_12_months"),
+            ("Team", "allocated_team"),
         )
     )
     long_plans = sorted(
@@ -567,21 +575,13 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         key=lambda r: (_d(r.get("cp_plan_start_date")) or at, str(r.get("child_unique_id"))),
     )
     out.append(
-        PackTable(
+        _sample(
             "sample_plans_2_years",
             "Child protection plans open two years or more",
-            ("Child", "Plan start", "Previous plans", "Team", "Worker"),
-            [
-                (
-                    r.get("child_unique_id"),
-                    r.get("cp_plan_start_date"),
-                    r.get("previous_cp_plans"),
-                    r.get("allocated_team"),
-                    r.get("allocated_worker"),
-                )
-                for r in long_plans[:SAMPLE_SIZE]
-            ],
-            child_level=True,
+            long_plans,
+            ("Plan start", "cp_plan_start_date"),
+            ("Previous plans", "previous_cp_plans"),
+            ("Team", "allocated_team"),
         )
     )
     moves = sorted(
@@ -592,21 +592,13 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         ),
     )
     out.append(
-        PackTable(
+        _sample(
             "sample_many_placements",
             "Children in care with three or more placements in the last 12 months",
-            ("Child", "In care since", "Placements in 12 months", "Placement type", "Worker"),
-            [
-                (
-                    r.get("child_unique_id"),
-                    r.get("date_started_looked_after"),
-                    r.get("placements_in_last_12_months"),
-                    r.get("placement_type"),
-                    r.get("allocated_worker"),
-                )
-                for r in moves[:SAMPLE_SIZE]
-            ],
-            child_level=True,
+            moves,
+            ("In care since", "date_started_looked_after"),
+            ("Placements in 12 months", "placements_in_last_12_months"),
+            ("Placement type", "placement_type"),
             note="Annex A gives the allocated worker, not a history of workers: children with "
             "many social workers are in the 903's SWEpisodes (indicator sw_changes_3plus_pct).",
         )
@@ -616,21 +608,13 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         key=lambda r: str(r.get("child_unique_id")),
     )
     out.append(
-        PackTable(
+        _sample(
             "sample_care_leavers_not_in_touch",
             "Care leavers the council is not in touch with",
-            ("Child", "Eligibility", "In touch", "Accommodation", "Worker"),
-            [
-                (
-                    r.get("child_unique_id"),
-                    r.get("eligibility_category"),
-                    r.get("la_in_touch"),
-                    r.get("type_of_accommodation"),
-                    r.get("allocated_worker"),
-                )
-                for r in not_in_touch[:SAMPLE_SIZE]
-            ],
-            child_level=True,
+            not_in_touch,
+            ("Eligibility", "eligibility_category"),
+            ("In touch", "la_in_touch"),
+            ("Accommodation", "type_of_accommodation"),
         )
     )
     return out

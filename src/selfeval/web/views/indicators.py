@@ -13,6 +13,7 @@ from selfeval.benchmarks.compare import Comparison
 from selfeval.benchmarks.reconcile import Reconciled
 from selfeval.benchmarks.spc import ControlChart
 from selfeval.indicators import Indicator, Result, catalogue
+from selfeval.indicators.engine import RESULT_FIELDS
 from selfeval.indicators.export import format_value
 from selfeval.outputs.formatting import format_number
 from selfeval.web import cached_figures, charts
@@ -184,24 +185,17 @@ def indicator_chart(request: HttpRequest, indicator_id: str) -> HttpResponse:
     return resp
 
 
+_EXPORT_NAMES = {"id": "indicator", "reason": "note"}
+"""The export's names for a result's fields (it leaves out the title and the date asked for)."""
+
+
 @require_GET
 def indicator_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
     """The series as CSV or XLSX, under the same disclosure control as the page."""
     ind = cached_figures.indicator_or_404(indicator_id)
     sc = request_scope(request)
     rows = _series_rows(request, ind, sc) if sc else []
-    header = [
-        "indicator",
-        "la_code",
-        "period_start",
-        "period_end",
-        "value",
-        "numerator",
-        "denominator",
-        "unit",
-        "note",
-        "basis",
-    ]
+    header = [_EXPORT_NAMES.get(f, f) for f in RESULT_FIELDS if f not in ("title", "date")]
     table = []
     for f in rows:
         r = f.result
