@@ -179,7 +179,7 @@ class PublishedComparators(Comparators):
         if value is None:
             return None
         if result.unit == "count" and level != "Local authority":
-            value = float(round_total(value, level))  # type: ignore[arg-type]
+            value = float(round_total(value, level))
         names = {"england": "England", "region": "Region", "neighbours": "Neighbours (median)"}
         return BenchmarkValue(names[versus], float(value), f"{m.published.describe()}, {year}")
 

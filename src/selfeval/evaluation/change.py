@@ -30,12 +30,15 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import SelfevalError
 from selfeval.indicators import Result, Sources, get
+
+if TYPE_CHECKING:
+    from selfeval.evaluation.placeholders import FigureCache
 
 Verdict = Literal["real", "normal", "too_few", "not_judged"]
 WORDS: dict[str, str] = {
@@ -211,7 +214,10 @@ def children_units(
     return out
 
 
-_LISTED: dict[tuple, dict[str, tuple[float, float]] | None] = {}
+State = tuple[str, str, tuple[int, ...]]
+"""A key that changes whenever an authority's data does (``FigureCache.state``)."""
+
+_LISTED: dict[tuple[State | None, str, str, date], dict[str, tuple[float, float]] | None] = {}
 """Each child's units behind an indicator at a date, by (data state, indicator, authority,
 date): listed once in a process, so that the self-evaluation, the scrutiny report and
 ``report check`` (which makes the self-evaluation again for internal readers) share them."""
@@ -224,7 +230,7 @@ def listed_units(
     ind_id: str,
     la_code: str,
     dates: Sequence[date],
-    state: tuple | None = None,
+    state: State | None = None,
 ) -> dict[date, dict[str, tuple[float, float]]] | None:
     """:func:`children_units`, each (indicator, date) listed once for a data ``state`` (a key
     that changes whenever the data does: the store, the authority and its loads); the dates
@@ -318,7 +324,7 @@ def decide_all(changes: Sequence[Change], q: float = FALSE_DISCOVERY_RATE) -> li
 def judge_changes(
     results: Iterable[tuple[Result, Result]],
     sources: Sources | None = None,
-    state: tuple | None = None,
+    state: State | None = None,
 ) -> dict[str, Change]:
     """Every pair (before, after) judged together: children followed across dates where the
     indicator lists them (each listing kept for the data ``state``, :func:`listed_units`),
@@ -369,22 +375,21 @@ def methods_text(judged: int) -> list[str]:
     ]
 
 
-def record_changes(record: object, before: date, after: date) -> dict[str, Change]:
+def record_changes(record: FigureCache, before: date, after: date) -> dict[str, Change]:
     """Every catalogue indicator's change between two dates for one record (an
     ``evaluation.placeholders.FigureCache``), judged together once and kept on the record: the
     self-evaluation, its findings and the scrutiny report read the same judgements."""
     from selfeval.indicators import catalogue
 
-    cache: dict = record.__dict__.setdefault("_changes", {})
+    cache: dict[tuple[date, date], dict[str, Change]] = record.__dict__.setdefault("_changes", {})
     key = (before, after)  # the judgement is the same for every audience; only words differ
     if key not in cache:
-        sources = record.sources  # type: ignore[attr-defined]
+        sources = record.sources
         ids = [i for i, ind in catalogue().items() if all(sources.has(s) for s in ind.sources)]
-        results = record.results(ids, [before, after])  # type: ignore[attr-defined]
+        results = record.results(ids, [before, after])
         by: dict[str, list[Result]] = {}
         for r in results:
             by.setdefault(r.id, []).append(r)
         pairs = [(a, b) for a, b in by.values() if a.value is not None and b.value is not None]
-        state = getattr(record, "state", None)
-        cache[key] = judge_changes(pairs, sources, state() if callable(state) else None)
+        cache[key] = judge_changes(pairs, sources, record.state())
     return cache[key]

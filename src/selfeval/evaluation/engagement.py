@@ -40,7 +40,15 @@ from selfeval.outputs.disclosure import (
     publish_count,
     publish_percent,
 )
-from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
+from selfeval.outputs.document import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    Paragraph,
+    Table,
+    text,
+)
 from selfeval.outputs.formatting import format_number
 from selfeval.plans.progress import action_summary, target_progress
 from selfeval.plans.repository import plan as stored_plan
@@ -131,11 +139,11 @@ def _share_pct(numerator: int, denominator: int) -> str:
     return f"{p:.0f}%" if isinstance(p, float) else str(p)
 
 
-def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> list:
+def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> list[Block]:
     """The authority's computed indicators, and DfE's benchmarks for them when imported."""
     cat = catalogue()
     ids = [i for i, ind in cat.items() if all(record.sources.has(s) for s in ind.sources)]
-    blocks: list = [Heading(2, "Indicators and benchmarks")]
+    blocks: list[Block] = [Heading(2, "Indicators and benchmarks")]
     if not ids:
         blocks.append(Paragraph(text("The store holds none of this authority's returns.")))
         return blocks
@@ -150,12 +158,12 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
                 )
             )
         )
-        rows = [
+        alone = tuple(
             (cat[i].title, record.show(results[i]) if results[i].value is not None else "x")
             for i in ids
-        ]
+        )
         blocks.append(
-            Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), tuple(rows), numeric={1})
+            Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), alone, numeric=frozenset({1}))
         )
         return blocks
     computed: dict[str, Comparison] = {
@@ -199,14 +207,14 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
     return blocks
 
 
-def _reconciliation(store: Store, la_code: str, at: date) -> list:
+def _reconciliation(store: Store, la_code: str, at: date) -> list[Block]:
     """The figures that differ from DfE's published ones for the return year ending at
     ``at`` (``selfeval reconcile``): none of them is drafted into a finding."""
     year = return_year(at)
     if year is None or not has_benchmarks(store):
         return []
     rows = reconcile(store, la_code, year)
-    blocks: list = [Heading(2, "Reconciliation with DfE's published figures")]
+    blocks: list[Block] = [Heading(2, "Reconciliation with DfE's published figures")]
     differ = [r for r in rows if r.verdict == "differs"]
     blocks.append(
         Paragraph(
@@ -253,11 +261,11 @@ def _reconciled_value(r: Reconciled) -> str:
     return _bench(r.computed, r.unit)
 
 
-def _audits(store: Store, la_code: str, at: date) -> list:
+def _audits(store: Store, la_code: str, at: date) -> list[Block]:
     """The year's audits by practice week and in all, with the same disclosure as the
     self-evaluation's table (:func:`outputs.disclosure.grade_table`): one public set of
     figures, so that no share here gives back a count withheld there."""
-    blocks: list = [Heading(2, "Case audits")]
+    blocks: list[Block] = [Heading(2, "Case audits")]
     since = at - relativedelta(years=1)
     found = stored_audits(store, la_code, start=since, end=at)
     if not found:
@@ -293,8 +301,8 @@ def _audits(store: Store, la_code: str, at: date) -> list:
     return blocks
 
 
-def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list:
-    blocks: list = [Heading(2, "Improvement plan")]
+def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "Improvement plan")]
     try:
         p = stored_plan(store, la_code)
     except NoData:
@@ -335,8 +343,8 @@ def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list:
     return blocks
 
 
-def _inspections(store: Store, la_code: str, at: date) -> list:
-    blocks: list = [Heading(2, "ILACS inspections")]
+def _inspections(store: Store, la_code: str, at: date) -> list[Block]:
+    blocks: list[Block] = [Heading(2, "ILACS inspections")]
     history = [i for i in stored_inspections(store, la_code) if i.start <= at]
     if not history:
         blocks.append(
@@ -379,7 +387,7 @@ def _inspections(store: Store, la_code: str, at: date) -> list:
     return blocks
 
 
-def _status(store: Store, la_code: str) -> list:
+def _status(store: Store, la_code: str) -> list[Block]:
     s = self_evaluation_status(store, [la_code])[la_code]
     return [
         Heading(2, "Self-evaluation"),

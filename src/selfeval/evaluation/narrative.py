@@ -8,8 +8,10 @@ entry in the evidence register.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from selfeval.errors import UsageError
@@ -31,7 +33,9 @@ class EvidenceRegister:
     """The numbered list of what a report's figures rest on; one entry per indicator and period."""
 
     entries: list[Evidence] = field(default_factory=list)
-    _index: dict[tuple, int] = field(default_factory=dict)
+    _index: dict[tuple[str, tuple[tuple[date, date], ...], str | None], int] = field(
+        default_factory=dict
+    )
 
     def cite(self, ev: Evidence) -> int:
         key = (ev.indicator_id, ev.periods, ev.comparison)
@@ -67,7 +71,7 @@ class Narrative:
 
 def prefetch(record: FigureCache, refs: list[FigureRef]) -> None:
     """Compute every figure's results in one query per period, before rendering them."""
-    by_period: dict[str, tuple[set[str], set]] = defaultdict(lambda: (set(), set()))
+    by_period: dict[str, tuple[set[str], set[date]]] = defaultdict(lambda: (set(), set()))
     for r in refs:
         ids, dates = by_period[r.period]
         ids.add(r.indicator_id)
@@ -115,7 +119,7 @@ def render_markdown(
     return blocks, figures
 
 
-def _find_all(text: str, section: str) -> list:
+def _find_all(text: str, section: str) -> list[tuple[re.Match[str], FigureRef]]:
     """Parse every placeholder, reporting all malformed or unknown ones at once."""
     errors = []
     found = []

@@ -28,6 +28,7 @@ from selfeval.calendar import calendar_table, working_days_between
 from selfeval.errors import InputError, Location, NoData
 from selfeval.indicators import catalogue, compute, sources_from_store
 from selfeval.schema.annex_a import TITLES
+from selfeval.store import Store
 
 Row = dict[str, object]
 Lists = dict[int, list[Row]]
@@ -60,7 +61,7 @@ class PackTable:
     key: str
     title: str
     columns: tuple[str, ...]
-    rows: list[tuple[object, ...]]
+    rows: Sequence[tuple[object, ...]]
     counts: tuple[int, ...] = ()
     percents: dict[int, tuple[int, ...]] = field(default_factory=dict)
     child_level: bool = False
@@ -99,6 +100,11 @@ def _d(v: object) -> date | None:
     return v if isinstance(v, date) else None
 
 
+def _n(v: object) -> float:
+    """A number from a list's cell (0 where blank)."""
+    return v if isinstance(v, int | float) else 0
+
+
 def _yes(v: object) -> bool:
     s = str(v or "").strip().lower()
     return s.startswith("y") or s.startswith("a) y")
@@ -112,7 +118,11 @@ def _pct(n: int, d: int) -> float | None:
 def _wd_index() -> dict[date, int]:
     """Working days to each date of the calendar (England's bank holidays out)."""
     t = calendar_table()
-    return dict(zip(t["date"].to_pylist(), t["wd_index"].to_pylist(), strict=True))
+    return {
+        d: i
+        for d, i in zip(t["date"].to_pylist(), t["wd_index"].to_pylist(), strict=True)
+        if d is not None and i is not None
+    }
 
 
 def working_days(a: date, b: date) -> int:
@@ -179,7 +189,7 @@ def timeliness(lists: Lists, at: date) -> list[Measure]:
             3,
             "Re-referrals within 12 months",
             "a referral in the 12 months before",
-            sum(1 for r in refs if (r.get("referrals_in_last_12_months") or 0) > 0),
+            sum(1 for r in refs if _n(r.get("referrals_in_last_12_months")) > 0),
             len(refs),
         )
     )
@@ -299,7 +309,7 @@ def timeliness(lists: Lists, at: date) -> list[Measure]:
             8,
             "Three or more placements in the last 12 months",
             "lower is better",
-            sum(1 for r in cla if (r.get("placements_in_last_12_months") or 0) >= 3),
+            sum(1 for r in cla if _n(r.get("placements_in_last_12_months")) >= 3),
             len(cla),
         )
     )
@@ -557,8 +567,8 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         )
     )
     rerefs = sorted(
-        (r for r in lists.get(3, []) if (r.get("referrals_in_last_12_months") or 0) >= 2),
-        key=lambda r: (-(r.get("referrals_in_last_12_months") or 0), str(r.get("child_unique_id"))),
+        (r for r in lists.get(3, []) if _n(r.get("referrals_in_last_12_months")) >= 2),
+        key=lambda r: (-_n(r.get("referrals_in_last_12_months")), str(r.get("child_unique_id"))),
     )
     out.append(
         _sample(
@@ -585,9 +595,9 @@ def samples(lists: Lists, at: date) -> list[PackTable]:
         )
     )
     moves = sorted(
-        (r for r in cla_open(lists, at) if (r.get("placements_in_last_12_months") or 0) >= 3),
+        (r for r in cla_open(lists, at) if _n(r.get("placements_in_last_12_months")) >= 3),
         key=lambda r: (
-            -(r.get("placements_in_last_12_months") or 0),
+            -_n(r.get("placements_in_last_12_months")),
             str(r.get("child_unique_id")),
         ),
     )
@@ -1012,7 +1022,7 @@ def reconciliation(sources, la_code: str, at: date) -> PackTable:  # type: ignor
     )
 
 
-def lists_from_store(store, la_code: str, years: Iterable[int]) -> dict[int, Lists]:  # type: ignore[no-untyped-def]
+def lists_from_store(store: Store, la_code: str, years: Iterable[int]) -> dict[int, Lists]:
     """The stored Annex A lists of one authority, by return year (each list read once)."""
     wanted = set(years)
     out: dict[int, Lists] = {y: {} for y in wanted}
@@ -1023,11 +1033,11 @@ def lists_from_store(store, la_code: str, years: Iterable[int]) -> dict[int, Lis
         for r in t.to_pylist():
             y = r.get("return_year")
             if y in wanted:
-                out[y].setdefault(n, []).append(r)  # type: ignore[index]
+                out[y].setdefault(n, []).append(r)
     return out
 
 
-def annex_a_years(store, la_code: str) -> list[int]:  # type: ignore[no-untyped-def]
+def annex_a_years(store: Store, la_code: str) -> list[int]:
     """The return years the store holds an Annex A workbook for."""
     years: set[int] = set()
     for n in range(1, 12):
@@ -1038,8 +1048,8 @@ def annex_a_years(store, la_code: str) -> list[int]:  # type: ignore[no-untyped-
 
 
 def pack_from_store(
-    store, la_code: str, at: date, *, population: dict[str, int] | None = None
-) -> Pack:  # type: ignore[no-untyped-def]
+    store: Store, la_code: str, at: date, *, population: dict[str, int] | None = None
+) -> Pack:
     """The pack for the authority's latest Annex A on or before ``at`` (workbooks are taken at
     31 March of their return year), with the year before's where the store holds it."""
     years = [y for y in annex_a_years(store, la_code) if date(y, 3, 31) <= at]

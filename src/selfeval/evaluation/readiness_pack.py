@@ -47,19 +47,19 @@ def for_audience(t: PackTable, audience: Audience) -> PackTable | None:
         return PackTable(
             t.key, t.title, t.columns, rows, t.counts, t.percents, t.child_level, t.note
         )
-    rows = [list(r) for r in t.rows]
+    cells: list[list[object]] = [list(r) for r in t.rows]
     for c in t.counts:  # down each count column with its total, as DfE does
-        known = [i for i, r in enumerate(rows) if isinstance(r[c], int | float)]
+        known = {i: v for i, r in enumerate(cells) if isinstance(v := r[c], int | float)}
         if known:
-            shown, _ = suppress_column([int(rows[i][c]) for i in known])  # type: ignore[arg-type]
-            for i, v in zip(known, shown, strict=True):
-                rows[i][c] = v
+            shown, _ = suppress_column([int(v) for v in known.values()])
+            for i, new in zip(known, shown, strict=True):
+                cells[i][c] = new
     for pc, sources in t.percents.items():
-        for r in rows:
+        for r in cells:
             if any(r[s] == SUPPRESSED for s in sources):
                 r[pc] = SUPPRESSED
     return PackTable(
-        t.key, t.title, t.columns, [tuple(r) for r in rows], t.counts, t.percents, False, t.note
+        t.key, t.title, t.columns, [tuple(r) for r in cells], t.counts, t.percents, False, t.note
     )
 
 
@@ -129,7 +129,7 @@ def document(pack: Pack, audience: Audience) -> Document:
 def xlsx_bytes(pack: Pack, audience: Audience) -> bytes:
     """One sheet per table (its key as the sheet's name), the title in the first row; text
     that a spreadsheet would run as a formula is escaped."""
-    about = [
+    about: list[Sequence[object]] = [
         ("Inspection readiness: Annex A", pack.la_code),
         ("Annex A at", pack.at),
         ("Return year", pack.year),

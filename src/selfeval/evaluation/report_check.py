@@ -190,7 +190,7 @@ def _read_pdf(path: Path) -> ReadDocument:
     try:
         r = PdfReader(str(path))
         text = "\n".join(page.extract_text() or "" for page in r.pages)
-        keywords = str((r.metadata or {}).get("/Keywords", "") or "")
+        keywords = str((r.metadata.get("/Keywords") if r.metadata else None) or "")
     except PdfReadError as e:
         raise InputError(Location(str(path)), "pdf", f"is not a readable PDF: {e}") from None
     return ReadDocument(text, _meta_from_keywords(keywords))
@@ -306,7 +306,7 @@ def check_file(
     ]
 
 
-_DERIVED: dict[tuple, set[float]] = {}
+_DERIVED: dict[tuple[str, str, date, date, tuple[object, ...]], set[float]] = {}
 
 
 def supporting_figures(store: Store, la: str, since: date, at: date) -> set[float]:
@@ -314,7 +314,7 @@ def supporting_figures(store: Store, la: str, since: date, at: date) -> set[floa
     quartiles, ranks, trends, audits, the plan, population): the self-evaluation made again
     from the store for internal readers (a public edition shows a subset of its numbers). A
     number edited by hand is not among them."""
-    state = (
+    state: tuple[object, ...] = (
         tuple(r.id for r in store.loads(la)),
         tuple((a.id, a.final_grade) for a in assurance.audits(store, la)),
         len(assurance.evidence_items(store, la)),

@@ -13,6 +13,7 @@ import tomllib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from selfeval.errors import InputError, Location, UsageError
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
@@ -125,7 +126,7 @@ def load_council(path: Path) -> CouncilConfig:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise InputError(Location(str(path)), "toml", f"is not valid TOML: {e}") from None
 
-    def get(table: str, key: str, kind: type = str, required: bool = True):  # type: ignore[no-untyped-def]
+    def get(table: str, key: str, kind: type = str, required: bool = True) -> Any:
         v = raw.get(table, {}).get(key)
         if v is None:
             if required:
@@ -146,25 +147,26 @@ def load_council(path: Path) -> CouncilConfig:
         raise InputError(
             Location(str(path), field="council.la_code"), "la_code", "must be 3 digits"
         )
-    employees = []
-    for i, e in enumerate(raw.get("report", {}).get("accountable_employees", []), start=1):
-        if not isinstance(e, dict) or not isinstance(e.get("name"), str):
-            raise InputError(
-                Location(str(path), field=f"report.accountable_employees[{i}].name"),
-                "required",
-                "is missing",
-            )
-        employees.append(
-            Employee(e["name"], e.get("title", ""), e.get("tel", ""), e.get("email", ""))
-        )
+
+    def entries(key: str, named: str) -> list[dict[str, Any]]:
+        """The report's ``key`` list: tables, each with its text ``named``."""
+        out = []
+        for i, e in enumerate(raw.get("report", {}).get(key, []), start=1):
+            if not isinstance(e, dict) or not isinstance(e.get(named), str):
+                raise InputError(
+                    Location(str(path), field=f"report.{key}[{i}].{named}"),
+                    "required",
+                    "is missing",
+                )
+            out.append(e)
+        return out
+
+    employees = [
+        Employee(e["name"], e.get("title", ""), e.get("tel", ""), e.get("email", ""))
+        for e in entries("accountable_employees", "name")
+    ]
     considered = []
-    for i, c in enumerate(raw.get("report", {}).get("considered_by", []), start=1):
-        if not isinstance(c, dict) or not isinstance(c.get("body"), str):
-            raise InputError(
-                Location(str(path), field=f"report.considered_by[{i}].body"),
-                "required",
-                "is missing",
-            )
+    for i, c in enumerate(entries("considered_by", "body"), start=1):
         if not isinstance(c.get("date"), date):
             raise InputError(
                 Location(str(path), field=f"report.considered_by[{i}].date"),

@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
@@ -57,6 +58,11 @@ from selfeval.outputs.document import (
     text,
 )
 from selfeval.outputs.formatting import format_number
+
+if TYPE_CHECKING:
+    from selfeval.assurance.records import Audit
+    from selfeval.indicators.on_basis import BasisDifference
+    from selfeval.inspections.outcomes import Inspection
 
 THREE_QUESTIONS = (
     "What do we know about the quality and impact of social work practice?",
@@ -157,7 +163,7 @@ class SefOptions:
     public: bool = True
     """Readers without child-level access: disclosure control on (the default)."""
     include_rejected: bool = False
-    inspections: tuple = ()
+    inspections: tuple[Inspection, ...] = ()
     """The authority's ILACS inspections (``selfeval.inspections``), for the context."""
 
 
@@ -180,7 +186,7 @@ class _Figures:
     standings: dict[str, Standing]
     trends: dict[str, list[tuple[int, float | None, str]]]
     """For counts: (year, value, 'returns' or 'published') oldest first."""
-    differences: list = field(default_factory=list)
+    differences: list[BasisDifference] = field(default_factory=list)
     """Indicators whose figure as returned differs from the figure as now recorded."""
 
 
@@ -378,7 +384,7 @@ def _figures(record: FigureCache, since: date, at: date) -> _Figures:
     pairs = {i: (a, b) for i, (a, b) in by.items() if b.value is not None}
     changes = record_changes(record, since, at)
     standings: dict[str, Standing] = {}
-    differences: list = []
+    differences: list[BasisDifference] = []
     standing = getattr(record.comparators, "standing", None)
     if standing is not None:
         published = [i for i in pairs if cat[i].published is not None and cat[i].unit != "count"]
@@ -395,7 +401,7 @@ def _figures(record: FigureCache, since: date, at: date) -> _Figures:
 
 
 def _as_returned(
-    record: FigureCache, ids: list[str], at: date, differences: list
+    record: FigureCache, ids: list[str], at: date, differences: list[BasisDifference]
 ) -> dict[str, Result]:
     """The figures at ``at`` as returned (each year from its own returns, as DfE computes its
     published figures), for the comparisons; the ones that differ from the figures as now
@@ -418,7 +424,7 @@ def _trend(record: FigureCache, ind_id: str, at: date) -> list[tuple[int, float 
     dates = [at - relativedelta(years=k) for k in range(TREND_YEARS - 1, -1, -1)]
     rs = record.results([ind_id], dates)
     published = getattr(record.comparators, "own_published", None)
-    out = []
+    out: list[tuple[int, float | None, str]] = []
     for d, r in zip(dates, rs, strict=True):
         if r.value is not None:
             out.append((d.year, r.value, "returns"))
@@ -478,7 +484,7 @@ def _chart_ids(figs: _Figures, ids: Sequence[str]) -> list[str]:
     warn = [
         i
         for i in ids
-        if i in FLOORS and figs.pairs[i][1].value is not None and figs.pairs[i][1].value < FLOORS[i]
+        if i in FLOORS and (v := figs.pairs[i][1].value) is not None and v < FLOORS[i]
     ]
     chosen = list(dict.fromkeys(warn + real))
     return [i for i in chosen if cat[i].measure != "annual"][:CHARTS_PER_AREA]
@@ -905,7 +911,7 @@ def _next_plan(
     ]
 
 
-def _audits_of(area: Area, audits: Sequence) -> list:
+def _audits_of(area: Area, audits: Sequence[Audit]) -> list[Audit]:
     """The case audits of this area's group of children, by the audited team's name."""
     if not area.audit_teams:
         return []
