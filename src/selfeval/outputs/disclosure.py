@@ -145,14 +145,22 @@ def public_figures(figures: Sequence[F]) -> list[F]:
 class Target(Protocol):
     """A plan target's progress (``selfeval.plans.progress.TargetProgress``)."""
 
-    unit: str
-    value: float | None
-    numerator: float | None
-    denominator: float | None
-    baseline: float | None
-    baseline_numerator: float | None
-    baseline_denominator: float | None
-    progress_pct: float | None
+    @property
+    def unit(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def numerator(self) -> float | None: ...
+    @property
+    def denominator(self) -> float | None: ...
+    @property
+    def baseline(self) -> float | None: ...
+    @property
+    def baseline_numerator(self) -> float | None: ...
+    @property
+    def baseline_denominator(self) -> float | None: ...
+    @property
+    def progress_pct(self) -> float | None: ...
 
 
 T = TypeVar("T", bound=Target)

@@ -85,7 +85,8 @@ def to_pdf_bytes(doc: Document) -> bytes:
         raise UsageError(
             f"PDF output needs the pango libraries (Debian: libpango-1.0-0): {e}"
         ) from None
-    return HTML(string=to_html(doc)).write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = HTML(string=to_html(doc)).write_pdf(pdf_variant="pdf/ua-1")  # untyped library
+    return pdf
 
 
 def to_docx_bytes(doc: Document) -> bytes:

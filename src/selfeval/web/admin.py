@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.models import AuditEvent, User
 
 
@@ -18,12 +20,21 @@ def rights(user: User) -> dict[str, object]:
     }
 
 
+# The admin classes are generic for the type checker only (not subscriptable at run time).
+if TYPE_CHECKING:
+    _UserAdmin = UserAdmin[User]
+    _AuditEventAdmin = admin.ModelAdmin[AuditEvent]
+else:
+    _UserAdmin = UserAdmin
+    _AuditEventAdmin = admin.ModelAdmin
+
+
 @admin.register(User)
-class SelfevalUserAdmin(UserAdmin):
+class SelfevalUserAdmin(_UserAdmin):
     list_display = ("username", "email", "role", "all_authorities", "is_active", "last_login")
     list_filter = ("role", "is_active")
     fieldsets = (
-        *UserAdmin.fieldsets,
+        *(UserAdmin.fieldsets or ()),
         ("selfeval", {"fields": ("role", "authorities", "all_authorities")}),
     )
 
@@ -41,11 +52,11 @@ class SelfevalUserAdmin(UserAdmin):
                 record_request(request, f"set {key}", what, old=before.get(key), new=new)
         if "password" in form.changed_data:
             record_request(request, "set password", what)
-        request.audited = True
+        mark_audited(request)
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(_AuditEventAdmin):
     list_display = ("at", "who", "action", "what")
     list_filter = ("action",)
     search_fields = ("who", "what")

@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from typing import TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import BadRequest
 from django.http import Http404, HttpRequest
 
 from selfeval.access import NONE, Authorities, authority_of
 from selfeval.web import cached_figures
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.ids import parse_id
 from selfeval.web.store import get_store
 
@@ -34,7 +34,15 @@ RECORD_NAMES = {
 }
 """URL parts and form fields that name a stored record, and its kind (``access.RECORDS``)."""
 
-T = TypeVar("T")
+
+class OfAuthority(Protocol):
+    """A record of one authority: a load, an audit, a practice week, a plan action."""
+
+    @property
+    def la_code(self) -> str: ...
+
+
+T = TypeVar("T", bound=OfAuthority)
 
 
 def access(request: HttpRequest) -> Authorities:
@@ -42,14 +50,15 @@ def access(request: HttpRequest) -> Authorities:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not hasattr(user, "access"):
         return NONE
-    return user.access()
+    allowed: Authorities = user.access()
+    return allowed
 
 
 def refuse(request: HttpRequest, la_code: str, what: str) -> Http404:
     """Log the refusal (audit log and application log) and give the 404 to raise."""
     match = request.resolver_match
     page = match.view_name if match else request.path
-    request.audited = True  # type: ignore[attr-defined]
+    mark_audited(request)
     record_request(request, "refused authority", page, la_code=la_code, asked=what)
     log.warning("refused authority %s to %s at %s", la_code, request.user, page)
     return Http404("there is no such page")
@@ -60,12 +69,12 @@ def malformed(request: HttpRequest, name: str, value: str) -> BadRequest:
     check and the view must read the same record, so neither guesses what was meant."""
     match = request.resolver_match
     page = match.view_name if match else request.path
-    request.audited = True  # type: ignore[attr-defined]
+    mark_audited(request)
     record_request(request, "refused malformed id", page, field=name, asked=repr(value[:20]))
     return BadRequest(f"{name} is not a record id")
 
 
-def _named(request: HttpRequest, view_kwargs: dict) -> Iterable[tuple[str, str]]:
+def _named(request: HttpRequest, view_kwargs: dict[str, Any]) -> Iterable[tuple[str, str]]:
     """(name, value) of everything the request names: URL parts, query and form fields."""
     yield from ((k, str(v)) for k, v in view_kwargs.items())  # parsed by the URL converters
     for k in (*LA_NAMES, *RECORD_NAMES):
@@ -76,7 +85,7 @@ def _named(request: HttpRequest, view_kwargs: dict) -> Iterable[tuple[str, str]]
                 yield k, v
 
 
-def check(request: HttpRequest, view_kwargs: dict) -> None:
+def check(request: HttpRequest, view_kwargs: dict[str, Any]) -> None:
     """Raise a logged 404 when the request names an authority, or one of its records, that
     the account may not see; a logged 400 when it names a record by something not an id."""
     allowed = access(request)
@@ -121,4 +130,4 @@ def request_scope(request: HttpRequest) -> cached_figures.Scope | None:
 def visible(request: HttpRequest, records: Iterable[T]) -> list[T]:
     """Those records (anything with a ``la_code``) whose authority the account may see."""
     allowed = access(request)
-    return [r for r in records if allowed.permits(r.la_code)]  # type: ignore[attr-defined]
+    return [r for r in records if allowed.permits(r.la_code)]

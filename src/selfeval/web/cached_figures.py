@@ -13,8 +13,10 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal, TypeVar, cast
 
 import sqlalchemy as sa
 from django.core.cache import cache
@@ -22,7 +24,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 
 from selfeval.access import Authorities
-from selfeval.benchmarks.compare import Comparison, computed_comparisons, has_benchmarks
+from selfeval.benchmarks.compare import Comparison, computed_comparisons
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
@@ -36,6 +38,7 @@ from selfeval.indicators import (
     month_ends,
 )
 from selfeval.indicators import sources_from_store as _sources_from_store
+from selfeval.indicators.published import has_benchmarks
 from selfeval.outputs.disclosure import public_figures
 from selfeval.outputs.formatting import long_date
 from selfeval.region import RegionView, region_view
@@ -144,12 +147,14 @@ def indicator_or_404(indicator_id: str) -> Indicator:
     return ind
 
 
+V = TypeVar("V")
+
 _LOCAL: OrderedDict[str, tuple[float, object]] = OrderedDict()
 _LOCAL_SIZE = 256
 _local_lock = threading.Lock()
 
 
-def _cached(key: str, make):  # type: ignore[no-untyped-def]
+def _cached(key: str, make: Callable[[], V]) -> V:
     """The value under ``key``: from this process's memory, else Django's cache, else made;
     kept no longer than Django's cache keeps it (figures from the application database, such
     as audits, may change under one store state)."""
@@ -158,8 +163,8 @@ def _cached(key: str, make):  # type: ignore[no-untyped-def]
         hit = _LOCAL.get(key)
         if hit is not None and hit[0] > now:
             _LOCAL.move_to_end(key)
-            return hit[1]
-    value = cache.get(key)
+            return cast(V, hit[1])  # a key names one kind of value: what ``make`` made
+    value: V | None = cache.get(key)
     if value is None:
         value = make()
         cache.set(key, value)
@@ -237,7 +242,7 @@ def control_chart(
     suppressed point."""
     key = f"spc:{_state(store, sc)}:{sc.la_code}:{sc.at}:{indicator_id}:{public}"
 
-    def make() -> ControlChart | bool:
+    def make() -> ControlChart | Literal[False]:
         results = series(store, sc, indicator_id)
         if public:
             results = public_figures(results)

@@ -6,6 +6,7 @@ import io
 import ipaddress
 import os
 from pathlib import Path
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -79,6 +80,7 @@ def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
     print(f"selfeval: serving on http://{host}:{port}/ (Ctrl-C stops)", flush=True)
     from django.conf import settings
 
+    proxy: dict[str, Any] = settings.WAITRESS_PROXY  # waitress's keyword arguments
     waitress_serve(
         application,
         host=host,
@@ -86,7 +88,7 @@ def serve(db: str | None, *, host: str, port: int, threads: int = 8) -> None:
         threads=threads,
         ident="selfeval",
         max_request_body_size=_max_body(),
-        **settings.WAITRESS_PROXY,
+        **proxy,
     )
 
 

@@ -8,6 +8,7 @@ single machine, from a key file in the store's data folder. Nothing here is ever
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from selfeval.settings import current
 from selfeval.web.config import database_from_url, secret_key, store_url
@@ -28,7 +29,7 @@ HTTPS = _settings.https
 # secure: no redirect loop) and X-Forwarded-For (the client's address, which sign-in
 # throttling and the audit log use) only from the proxy's address, and drops them from anyone
 # else. SELFEVAL_TRUSTED_PROXY: the proxy's address (default this machine), or "*".
-WAITRESS_PROXY = (
+WAITRESS_PROXY: dict[str, Any] = (
     {
         "trusted_proxy": _settings.trusted_proxy,
         "trusted_proxy_count": 1,

@@ -22,7 +22,8 @@ HOST = "127.0.0.1"
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
         s.bind((HOST, 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 def selfeval(args: list[str], env: dict[str, str], stdin: str | None = None) -> str:
@@ -59,7 +60,7 @@ class LiveServer:
     port: int = 0
     start_timeout: float = 60.0
     """Seconds to wait for the server's first answer (workers start slowly on a busy machine)."""
-    proc: subprocess.Popen | None = None
+    proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

@@ -8,6 +8,8 @@ the audit log (who, when, authority, date, how many tables; never a child's iden
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -21,7 +23,7 @@ from selfeval.evaluation.readiness_pack import (
     xlsx_bytes,
 )
 from selfeval.outputs.render import to_html, to_pdf_bytes
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
 from selfeval.web.views.base import download, scope_or_404
@@ -40,7 +42,7 @@ def _pack(request: HttpRequest):  # type: ignore[no-untyped-def]
 
 def _audit(request: HttpRequest, pack: Pack, action: str, how: str) -> None:
     named = len(child_level_tables(pack))
-    request.audited = True  # type: ignore[attr-defined]
+    mark_audited(request)
     record_request(
         request,
         action,
@@ -55,7 +57,7 @@ def _audit(request: HttpRequest, pack: Pack, action: str, how: str) -> None:
 @require_GET
 def annex_a_pack(request: HttpRequest) -> HttpResponse:
     sc, pack, problem, audience = _pack(request)
-    ctx: dict = {"scope": sc, "problem": problem, "audience": audience}
+    ctx: dict[str, Any] = {"scope": sc, "problem": problem, "audience": audience}
     if pack is not None:
         doc = document(pack, audience)
         if audience == "internal":

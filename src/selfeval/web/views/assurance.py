@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -33,7 +33,7 @@ from selfeval.assurance.repository import (
 )
 from selfeval.assurance.summary import grade_shares
 from selfeval.errors import NoData, SelfevalError
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.authorities import request_scope
 from selfeval.web.forms import GovukFields
 from selfeval.web.store import get_store
@@ -140,7 +140,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
     la = _la(request)
     store = get_store()
     form = AuditForm(request.POST or None, initial={"audit_date": date.today()})
-    form.fields["practice_week"].choices = [("", "None")] + [
+    cast(forms.ChoiceField, form.fields["practice_week"]).choices = [("", "None")] + [
         (w.name, w.name) for w in list_weeks(store, la)
     ]
 
@@ -158,7 +158,7 @@ def audit_new(request: HttpRequest) -> HttpResponse:
             difference_made=d["difference_made"] or None,
         )
         new_id = add_audit(store, la, a)
-        request.audited = True
+        mark_audited(request)
         record_request(request, "add audit", f"audit {new_id}", la_code=la)
         return redirect(f"/assurance/audits/{new_id}/?la={la}")
 
@@ -192,7 +192,7 @@ def audit_moderate(request: HttpRequest, audit_id: int) -> HttpResponse:
             moderation_date=d["moderation_date"],
             notes=d["notes"] or None,
         )
-        request.audited = True
+        mark_audited(request)
         record_request(request, "moderate audit", f"audit {audit_id}")
         return redirect(f"/assurance/audits/{audit_id}/")
 

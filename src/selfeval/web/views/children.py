@@ -5,6 +5,7 @@ rows; never a child's identifier)."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -55,7 +56,7 @@ def _cell(v: object) -> object:
 @require_GET
 def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     ind, sc, cl, problem, status = _list(request, indicator_id)
-    ctx: dict = {"ind": ind, "scope": sc, "problem": problem}
+    ctx: dict[str, Any] = {"ind": ind, "scope": sc, "problem": problem}
     if cl is not None:
         page = Paginator(cl.rows, PER_PAGE).get_page(request.GET.get("page"))
         shown = len(page.object_list)

@@ -9,6 +9,7 @@ files it reads when a report is built.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django import forms
 from django.http import Http404, HttpRequest, HttpResponse
@@ -26,8 +27,10 @@ from selfeval.outputs.document import BulletList, Document, Heading, Image, Para
 from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
 from selfeval.settings import current
 from selfeval.web import narrative
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
+from selfeval.web.cached_figures import Scope
 from selfeval.web.disclosure import needs_control
+from selfeval.web.models import NarrativeRevision
 from selfeval.web.store import get_store
 from selfeval.web.views.base import download, scope_or_404
 
@@ -81,7 +84,7 @@ def blocks_for_template(blocks) -> list[tuple[str, object]]:  # type: ignore[no-
         if kind == "image":
             import base64
 
-            b = dataclasses.replace(b, data=base64.b64encode(b.data).decode())  # type: ignore[arg-type]
+            b = dataclasses.replace(b, data=base64.b64encode(b.data).decode())
         if kind:
             out.append((kind, b))
     return out
@@ -110,7 +113,7 @@ def evaluation_section(request: HttpRequest, section: str) -> HttpResponse:
     return render(request, "web/evaluation_section.html", ctx)
 
 
-def _preview(sc, section: str, text: str, public: bool) -> dict:  # type: ignore[no-untyped-def]
+def _preview(sc: Scope, section: str, text: str, public: bool) -> dict[str, Any]:
     """The section as its reader may see it (``public``: disclosure control, as in the report)."""
     if not text.strip():
         return {"blocks": [], "problem": None}
@@ -131,7 +134,7 @@ def evaluation_section_edit(request: HttpRequest, section: str) -> HttpResponse:
         rev = narrative.save(
             sc.la_code, section, form.cleaned_data["text"], request.user.get_username()
         )
-        request.audited = True
+        mark_audited(request)
         if rev is not None:
             record_request(
                 request,
@@ -164,9 +167,9 @@ def evaluation_section_restore(request: HttpRequest, section: str, number: int) 
     sc = scope_or_404(request)
     try:
         rev = narrative.restore(sc.la_code, section, number, request.user.get_username())
-    except narrative.NarrativeRevision.DoesNotExist:
+    except NarrativeRevision.DoesNotExist:
         raise Http404("there is no such revision") from None
-    request.audited = True
+    mark_audited(request)
     if rev is not None:
         record_request(
             request,
@@ -184,7 +187,7 @@ def evaluation_section_preview(request: HttpRequest, section: str) -> HttpRespon
     section = _section_or_404(section)
     sc = scope_or_404(request)
     ctx = _preview(sc, section, request.POST.get("text", ""), needs_control(request.user))
-    request.audited = True  # a preview changes nothing
+    mark_audited(request)  # a preview changes nothing
     return render(request, "web/_narrative_preview.html", ctx)
 
 
@@ -209,7 +212,7 @@ def evaluation_findings(request: HttpRequest) -> HttpResponse:
                     by=request.user.get_username(),
                     text=request.POST.get("text") or None,
                 )
-            request.audited = True
+            mark_audited(request)
             record_request(request, f"finding {action}", f"finding {key}")
         return redirect(f"/evaluation/findings/?la={sc.la_code}&at={sc.at:%Y-%m-%d}")
     return render(request, "web/evaluation_findings.html", {"scope": sc, "findings": found})
@@ -245,7 +248,7 @@ def _download(request: HttpRequest, sc, build, name: str, fmt: str) -> HttpRespo
     body = {"html": lambda d: to_html(d).encode(), "docx": to_docx_bytes, "pdf": to_pdf_bytes}[fmt](
         doc
     )
-    request.audited = True
+    mark_audited(request)
     record_request(request, "download", f"{name}.{fmt}")
     return download(body, fmt, name)
 

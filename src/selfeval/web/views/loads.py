@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,7 +14,8 @@ from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import InputError, NoData, SelfevalError
 from selfeval.ingest import describe_validation, describe_workbook, ingest
-from selfeval.web.audit import record_request
+from selfeval.store import LoadRecord
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.authorities import access, visible
 from selfeval.web.forms import UploadForm
 from selfeval.web.store import get_store
@@ -38,11 +40,12 @@ def upload_problem(request: HttpRequest) -> str | None:
     if not files:
         return "Select at least one file of the return"
     for f in files:
-        if f.size > limit:
-            return f"{safe_filename(f.name)} is larger than the limit of {mb} MB"
-        if not f.name.lower().endswith(settings.SELFEVAL_UPLOAD_EXTENSIONS):
+        name = f.name or ""
+        if (f.size or 0) > limit:
+            return f"{safe_filename(name)} is larger than the limit of {mb} MB"
+        if not name.lower().endswith(settings.SELFEVAL_UPLOAD_EXTENSIONS):
             return (
-                f"{safe_filename(f.name)} is not a return file: upload "
+                f"{safe_filename(name)} is not a return file: upload "
                 + ", ".join(settings.SELFEVAL_UPLOAD_EXTENSIONS)
                 + " files"
             )
@@ -57,12 +60,12 @@ def loads(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _loads(request: HttpRequest) -> list:
+def _loads(request: HttpRequest) -> list[LoadRecord]:
     """The loads of the authorities the account may see, newest first."""
     return list(reversed(visible(request, get_store().loads())))
 
 
-def _limits() -> dict:
+def _limits() -> dict[str, int]:
     return {"max_upload_mb": settings.SELFEVAL_MAX_UPLOAD_BYTES // (1024 * 1024)}
 
 
@@ -78,7 +81,7 @@ def load_upload(request: HttpRequest) -> HttpResponse:
         else upload_problem(request)
     )
     partial = request.headers.get("HX-Request") == "true"
-    ctx: dict = {"form": form, "problem": problem}
+    ctx: dict[str, Any] = {"form": form, "problem": problem}
     if problem is None and form.is_valid():
         ctx.update(_ingest(request, form))
     status = 200 if ctx.get("outcomes") or ctx.get("workbooks") else 400
@@ -91,34 +94,35 @@ def load_upload(request: HttpRequest) -> HttpResponse:
     return render(request, "web/loads.html", ctx, status=status)
 
 
-def _record_refusal(request: HttpRequest, form: UploadForm, ctx: dict) -> None:
+def _record_refusal(request: HttpRequest, form: UploadForm, ctx: dict[str, Any]) -> None:
     """A refused upload in the audit log: which files, for what, and the rule that refused
     it (never a value from the files: they may hold a child's identifier)."""
     e = ctx.get("input_error")
+    why: dict[str, object]
     if e is not None:
         why = {"rule": e.rule, "file": str(getattr(e.location, "file", "") or "")}
     elif ctx.get("problem"):
         why = {"problem": str(ctx["problem"])[:300]}
     else:
         why = {"form": sorted(form.errors)}
-    request.audited = True
+    mark_audited(request)
     record_request(
         request,
         "refused upload",
         "upload",
-        files=[safe_filename(f.name) for f in request.FILES.getlist("files")],
+        files=[safe_filename(f.name or "") for f in request.FILES.getlist("files")],
         kind=request.POST.get("kind", "")[:20],
         la_code=request.POST.get("la_code", "")[:10],
         **why,
     )
 
 
-def _ingest(request: HttpRequest, form: UploadForm) -> dict:
+def _ingest(request: HttpRequest, form: UploadForm) -> dict[str, Any]:
     store = get_store()
     with tempfile.TemporaryDirectory(prefix="selfeval-upload-") as tmp:
         paths = []
         for f in request.FILES.getlist("files"):
-            p = Path(tmp) / safe_filename(f.name)
+            p = Path(tmp) / safe_filename(f.name or "")
             if p.exists():
                 return {"problem": f"Two files are called {p.name}: upload each file once"}
             with open(p, "wb") as out:
@@ -141,7 +145,7 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict:
             return {"input_error": e}
         except SelfevalError as e:
             return {"problem": str(e)}
-    request.audited = True
+    mark_audited(request)
     for o in res.loads:
         record_request(
             request,
@@ -189,7 +193,7 @@ def load_undo(request: HttpRequest, load_id: int) -> HttpResponse:
         raise Http404("there is no such load") from None
     if request.method == "POST":
         store.undo(load_id)
-        request.audited = True
+        mark_audited(request)
         record_request(
             request,
             "undo load",

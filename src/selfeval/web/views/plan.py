@@ -15,7 +15,7 @@ from selfeval.plans.progress import target_progress
 from selfeval.plans.records import STATUSES
 from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
-from selfeval.web.audit import record_request
+from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.disclosure import needs_control
 from selfeval.web.ids import RecordIdField
 from selfeval.web.store import get_store
@@ -64,7 +64,9 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ActionStatusForm(request.POST)
         if not form.is_valid():
-            problem = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+            problem = "; ".join(
+                f"{k}: {' '.join(str(m) for m in v)}" for k, v in form.errors.items()
+            )
             return render(request, "web/document_problem.html", {"problem": problem}, status=400)
         d = form.cleaned_data
         try:
@@ -77,7 +79,7 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
             )
         except SelfevalError as e:
             return render(request, "web/document_problem.html", {"problem": str(e)}, status=400)
-        request.audited = True
+        mark_audited(request)
         record_request(
             request,
             "set action status",

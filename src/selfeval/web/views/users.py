@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import SelfevalError
 from selfeval.web import accounts
+from selfeval.web.audit import mark_audited
 from selfeval.web.forms import AuthoritiesForm, NewUserForm, RoleForm
 from selfeval.web.models import AuditEvent, User
 from selfeval.web.roles import ROLES
@@ -35,7 +36,7 @@ def user_new(request: HttpRequest) -> HttpResponse:
         except SelfevalError as e:
             form.add_error(None, str(e))
         else:
-            request.audited = True
+            mark_audited(request)
             return redirect("users")
     return render(request, "web/user_new.html", {"form": form}, status=400 if form.errors else 200)
 
@@ -53,7 +54,7 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
     form = RoleForm(request.POST or None, initial={"role": user.role})
     if request.method == "POST" and form.is_valid():
         accounts.set_role(user.username, form.cleaned_data["role"], by=request.user.get_username())
-        request.audited = True
+        mark_audited(request)
         return redirect("users")
     return render(request, "web/user_role.html", {"account": user, "form": form})
 
@@ -66,7 +67,7 @@ def user_authorities(request: HttpRequest, user_id: int) -> HttpResponse:
     form = AuthoritiesForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         accounts.set_authorities(user.username, form.access(), by=request.user.get_username())
-        request.audited = True
+        mark_audited(request)
         return redirect("users")
     return render(
         request,
