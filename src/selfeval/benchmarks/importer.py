@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -62,7 +63,7 @@ class ImportSummary:
 @dataclass
 class _Read:
     ees: list[tuple[Path, ees.EesTable, str]] = field(default_factory=list)
-    neighbours: dict[str, list[dict]] = field(default_factory=dict)
+    neighbours: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     history: Path | None = None
     official: Path | None = None
     lookup: Path | None = None
@@ -99,16 +100,16 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
             read.lookup = path
         else:
             summary.skipped.append((rel, "not an EES, neighbour or Ofsted file"))
-    inspections: dict[str, list[dict]] = {}
-    for path, source in ((read.history, "ilacs_scrape"), (read.official, "ofsted")):
-        if path is None:
+    inspections: dict[str, list[dict[str, Any]]] = {}
+    for found, source in ((read.history, "ilacs_scrape"), (read.official, "ofsted")):
+        if found is None:
             continue
         if not read.lookup:
-            summary.skipped.append((path.name, "Ofsted's outcomes need provider_la_lookup.csv"))
+            summary.skipped.append((found.name, "Ofsted's outcomes need provider_la_lookup.csv"))
         elif source == "ofsted":
-            inspections[source] = _read_official(path, read.lookup)
+            inspections[source] = _read_official(found, read.lookup)
         else:
-            inspections[source] = _read_inspections(path, read.lookup)
+            inspections[source] = _read_inspections(found, read.lookup)
     _check_unique(read.ees)
     with store.writing(), store.engine.begin() as c:
         for path, t, sha in read.ees:
@@ -127,10 +128,10 @@ def import_dir(store: Store, folder: Path) -> ImportSummary:
                 c.execute(sa.insert(db.bench_neighbours), rows)
             summary.neighbours[model] = len({r["la_code"] for r in rows})
         for source, rows in inspections.items():
-            t = db.bench_inspections
-            c.execute(sa.delete(t).where(t.c.source == source))
+            bi = db.bench_inspections
+            c.execute(sa.delete(bi).where(bi.c.source == source))
             if rows:
-                c.execute(sa.insert(t), rows)
+                c.execute(sa.insert(bi), rows)
             summary.inspections[source] = len(rows)
     return summary
 
@@ -179,17 +180,22 @@ def _store_ees(c: sa.Connection, path: Path, t: ees.EesTable, sha: str) -> bool:
         )
     )
     vals = t.values
-    keys = pc.binary_join_element_wise(vals["measure"], vals["breakdown"], "\x1f")
+    # pyarrow-stubs type the separator as one more array; pyarrow takes a str.
+    keys = pc.binary_join_element_wise(  # type: ignore[call-overload]
+        vals["measure"], vals["breakdown"], "\x1f"
+    )
     distinct = pc.unique(keys).to_pylist()
     ids = []
     for key in distinct:
-        measure, breakdown = key.split("\x1f", 1)
+        measure, breakdown = str(key).split("\x1f", 1)
         ids.append(
-            c.execute(
-                sa.insert(sr).values(
-                    source=t.source, release=t.release, measure=measure, breakdown=breakdown
+            db.inserted_id(
+                c.execute(
+                    sa.insert(sr).values(
+                        source=t.source, release=t.release, measure=measure, breakdown=breakdown
+                    )
                 )
-            ).inserted_primary_key[0]
+            )
         )
     series_id = pc.take(pa.array(ids), pc.index_in(keys, pa.array(distinct)))
     cols = ["time_period", "year", "geographic_level", "region_code", "la_code", "value"]
@@ -226,7 +232,7 @@ def _refresh_periods(c: sa.Connection) -> None:
 
 def _store_areas(c: sa.Connection, tables: list[ees.EesTable]) -> None:
     """Each authority's name and region, as the latest release gives them."""
-    areas: dict[str, dict] = {
+    areas: dict[str, dict[str, Any]] = {
         r.la_code: dict(r._mapping) for r in c.execute(sa.select(db.bench_areas))
     }
     for t in tables:
@@ -254,10 +260,10 @@ def _model_name(path: Path, cols: list[str]) -> str:
     return "2021" if "SN1" in cols else "2025"
 
 
-def _read_neighbours(path: Path, cols: list[str]) -> list[dict]:
+def _read_neighbours(path: Path, cols: list[str]) -> list[dict[str, Any]]:
     """Rows (model, la_code, position, neighbour_code, closeness) from either model's layout."""
     model = _model_name(path, cols)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = csv.reader(f)
         head = [h.strip() for h in next(rows)]
@@ -299,7 +305,7 @@ def _read_neighbours(path: Path, cols: list[str]) -> list[dict]:
     return out
 
 
-def _read_inspections(history: Path, lookup: Path) -> list[dict]:
+def _read_inspections(history: Path, lookup: Path) -> list[dict[str, Any]]:
     """Ofsted's inspections, each tied to its authority through the provider URN."""
     with open(lookup, encoding="utf-8-sig", newline="") as f:
         urn_la = {
@@ -349,7 +355,7 @@ def _grade(text: str | None) -> str | None:
     return GRADES.get((text or "").strip().lower())
 
 
-def _read_official(workbook: Path, lookup: Path) -> list[dict]:
+def _read_official(workbook: Path, lookup: Path) -> list[dict[str, Any]]:
     """Ofsted's official outcomes workbook (ODS), read by ``selfeval.inspections``."""
     from selfeval.inspections import read_la_lookup, read_outcomes
 

@@ -13,17 +13,20 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import matplotlib
 
 matplotlib.use("Agg")
 
 import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
 
 from selfeval.benchmarks.spc import BEYOND_LIMITS, RUN_OF_8, ControlChart, chart_for
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
+
     from selfeval.benchmarks.compare import Comparison, Trend
 
 MAX_X_LABELS = 7
@@ -38,7 +41,7 @@ UNIT_LABELS = {
 }
 
 FORMATS = ("png", "svg")
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.hashsalt": "selfeval",
     "svg.fonttype": "none",
     "font.family": "DejaVu Sans",
@@ -47,7 +50,7 @@ RC = {
     "axes.spines.right": False,
 }
 # Benchmark lines: each has its own dash pattern and marker, so none depends on colour.
-BENCHMARK_STYLES = {
+BENCHMARK_STYLES: dict[str, dict[str, Any]] = {
     "England": dict(linestyle="-.", marker="s", color="#505a5f"),
     "Region": dict(linestyle=":", marker="^", color="#1d70b8"),
     "Neighbours (median)": dict(linestyle=(0, (5, 2, 1, 2, 1, 2)), marker="D", color="#912b88"),
@@ -72,7 +75,7 @@ def _fmt(v: float | None, unit: str) -> str:
     return f"{v:,.0f}" if unit in ("", "children") else f"{v:,.1f}{unit if unit == '%' else ''}"
 
 
-def _save(fig: plt.Figure, out: Path, formats: Sequence[str]) -> tuple[Path, ...]:
+def _save(fig: Figure, out: Path, formats: Sequence[str]) -> tuple[Path, ...]:
     out.parent.mkdir(parents=True, exist_ok=True)
     paths = []
     for fmt in formats:
@@ -103,38 +106,13 @@ def control_chart(
     x = list(range(len(labels)))
     with plt.rc_context(RC):
         fig, ax = plt.subplots(figsize=(8, 4.5))
-        ax.plot(
-            x,
-            [p.value for p in chart.points],
-            color="black",
-            marker="o",
-            linewidth=2,
-            label="This authority",
-        )
-        ax.plot(
-            x,
-            [p.centre for p in chart.points],
-            color="black",
-            linewidth=0.8,
-            label="Centre line (mean)",
-        )
-        ax.step(
-            x,
-            [p.ucl for p in chart.points],
-            where="mid",
-            color="black",
-            linestyle="--",
-            linewidth=0.8,
-            label="Control limits",
-        )
-        ax.step(
-            x,
-            [p.lcl for p in chart.points],
-            where="mid",
-            color="black",
-            linestyle="--",
-            linewidth=0.8,
-        )
+        own = [p.value for p in chart.points]
+        ax.plot(x, own, color="black", marker="o", linewidth=2, label="This authority")
+        thin: dict[str, Any] = {"color": "black", "linewidth": 0.8}
+        ax.plot(x, [p.centre for p in chart.points], label="Centre line (mean)", **thin)
+        limits: dict[str, Any] = {"where": "mid", "linestyle": "--", **thin}
+        ax.step(x, [p.ucl for p in chart.points], label="Control limits", **limits)
+        ax.step(x, [p.lcl for p in chart.points], **limits)
         for name, values in (benchmarks or {}).items():
             style = BENCHMARK_STYLES.get(name, dict(linestyle=":", marker="x", color="grey"))
             ax.plot(
@@ -149,7 +127,8 @@ def control_chart(
         runs = [(i, p.value) for i, p in enumerate(chart.points) if RUN_OF_8 in p.signals]
         if beyond:
             ax.scatter(
-                *zip(*beyond, strict=True),
+                [i for i, _ in beyond],
+                [v for _, v in beyond],
                 s=160,
                 facecolors="none",
                 edgecolors="black",
@@ -160,7 +139,8 @@ def control_chart(
             )
         if runs:
             ax.scatter(
-                *zip(*runs, strict=True),
+                [i for i, _ in runs],
+                [v for _, v in runs],
                 s=90,
                 color="black",
                 marker="v",
@@ -269,11 +249,10 @@ def benchmark_charts(
     names = names or {}
     unit, y_label = UNIT_LABELS.get(trend.unit, ("", trend.unit))
     keep = [i for i, v in enumerate(trend.values) if v is not None]
+    kept = [v for v in trend.values if v is not None]
     out = []
     if len(keep) >= 2:
-        spc = chart_for(
-            trend.unit, [trend.values[i] for i in keep], [str(trend.years[i]) for i in keep]
-        )
+        spc = chart_for(trend.unit, kept, [str(trend.years[i]) for i in keep])
         out.append(
             control_chart(
                 spc,
