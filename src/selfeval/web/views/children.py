@@ -53,6 +53,21 @@ def _cell(v: object) -> object:
     return "" if v is None else v
 
 
+def _record(
+    request: HttpRequest, action: str, cl: ChildList, at: date, how: str, **more: object
+) -> None:
+    """A view or download of a children list in the audit log."""
+    record_request(
+        request,
+        action,
+        f"{_what(cl, at)}: {how}",
+        indicator=cl.indicator.id,
+        la_code=cl.result.la_code,
+        at=at.isoformat(),
+        **more,
+    )
+
+
 @require_GET
 def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     ind, sc, cl, problem, status = _list(request, indicator_id)
@@ -60,13 +75,12 @@ def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     if cl is not None:
         page = Paginator(cl.rows, PER_PAGE).get_page(request.GET.get("page"))
         shown = len(page.object_list)
-        record_request(
+        _record(
             request,
             "view child-level",
-            f"{_what(cl, sc.at)}: page {page.number}, {shown} of {len(cl.rows)} rows",
-            indicator=ind.id,
-            la_code=cl.result.la_code,
-            at=sc.at.isoformat(),
+            cl,
+            sc.at,
+            f"page {page.number}, {shown} of {len(cl.rows)} rows",
             rows=shown,
             total=len(cl.rows),
         )
@@ -104,13 +118,12 @@ def indicator_children_export(request: HttpRequest, indicator_id: str, fmt: str)
         )
         resp["Cache-Control"] = "no-store"
         return resp
-    record_request(
+    _record(
         request,
         "download child-level",
-        f"{_what(cl, sc.at)}: {fmt.upper()}, {len(cl.rows)} rows",
-        indicator=ind.id,
-        la_code=cl.result.la_code,
-        at=sc.at.isoformat(),
+        cl,
+        sc.at,
+        f"{fmt.upper()}, {len(cl.rows)} rows",
         rows=len(cl.rows),
         format=fmt,
     )
