@@ -278,28 +278,32 @@ def _align(con: duckdb.DuckDBPyConnection, source: str, cols: list[str]) -> list
 
 def _check_rows(con: duckdb.DuckDBPyConnection, name: str, cols: list[str]) -> None:
     """Refuse rows whose period or authority code cannot be what EES says they are."""
-    bad = con.execute(
-        "SELECT _row, time_period FROM raw WHERE NOT regexp_full_match("
-        "coalesce(trim(time_period), ''), '[0-9]{4}([0-9]{2})?') ORDER BY _row LIMIT 1"
-    ).fetchone()
-    if bad:
-        raise InputError(
-            Location(name, bad[0], "time_period"),
+    checks = [  # (column, which rows, the pattern its value matches, rule, what a bad one is)
+        (
+            "time_period",
+            "TRUE",
+            "[0-9]{4}([0-9]{2})?",
             "ees-time-period",
-            f"{bad[1]!r} is not a year (YYYY) or a two-year period (YYYYYY)",
+            "is not a year (YYYY) or a two-year period (YYYYYY)",
         )
+    ]
     if "old_la_code" in cols:
+        checks.append(
+            (
+                "old_la_code",
+                "geographic_level = 'Local authority'",
+                LA_CODE,
+                "ees-la-code",
+                "is not a 3-digit local authority code (or codes joined by /)",
+            )
+        )
+    for col, rows, pattern, rule, says in checks:
         bad = con.execute(
-            "SELECT _row, old_la_code FROM raw WHERE geographic_level = 'Local authority' "
-            f"AND NOT regexp_full_match(coalesce(trim(old_la_code), ''), '{LA_CODE}') "
-            "ORDER BY _row LIMIT 1"
+            f"SELECT _row, {col} FROM raw WHERE {rows} AND NOT regexp_full_match("
+            f"coalesce(trim({col}), ''), '{pattern}') ORDER BY _row LIMIT 1"
         ).fetchone()
         if bad:
-            raise InputError(
-                Location(name, bad[0], "old_la_code"),
-                "ees-la-code",
-                f"{bad[1]!r} is not a 3-digit local authority code (or codes joined by /)",
-            )
+            raise InputError(Location(name, bad[0], col), rule, f"{bad[1]!r} {says}")
 
 
 def _classify(

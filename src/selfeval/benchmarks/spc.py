@@ -115,6 +115,17 @@ def _chart(
     return ControlChart(kind, centre * scale, pts, scale)
 
 
+def _paired(
+    chart: str, tops: Sequence[float], top: str, bottoms: Sequence[float], bottom: str
+) -> None:
+    """Refuse what no such chart is made of: no points, a ``top`` without its ``bottom``, or
+    a ``bottom`` (a denominator or exposure) that is not positive."""
+    if len(tops) != len(bottoms) or not tops:
+        raise ValueError(f"a {chart} needs one {bottom} for each {top}, and some points")
+    if any(n <= 0 for n in bottoms):
+        raise ValueError(f"every {bottom} of a {chart} must be positive")
+
+
 def p_chart(
     numerators: Sequence[float],
     denominators: Sequence[float],
@@ -124,10 +135,7 @@ def p_chart(
     sigma: float = 3.0,
 ) -> ControlChart:
     """p-chart: per-point limits from each point's denominator; values shown × ``scale``."""
-    if len(numerators) != len(denominators) or not numerators:
-        raise ValueError("a p-chart needs one denominator for each numerator, and some points")
-    if any(n <= 0 for n in denominators):
-        raise ValueError("every denominator of a p-chart must be positive")
+    _paired("p-chart", numerators, "numerator", denominators, "denominator")
     if any(x < 0 or x > n for x, n in zip(numerators, denominators, strict=True)):
         raise ValueError("a p-chart numerator must lie between 0 and its denominator")
     p_bar = sum(numerators) / sum(denominators)
@@ -145,10 +153,7 @@ def u_chart(
     sigma: float = 3.0,
 ) -> ControlChart:
     """u-chart: events per ``per`` of exposure (e.g. per 10,000 children), per-point limits."""
-    if len(counts) != len(exposures) or not counts:
-        raise ValueError("a u-chart needs one exposure for each count, and some points")
-    if any(n <= 0 for n in exposures):
-        raise ValueError("every exposure of a u-chart must be positive")
+    _paired("u-chart", counts, "count", exposures, "exposure")
     units = [n / per for n in exposures]
     u_bar = sum(counts) / sum(units)
     values = [c / n for c, n in zip(counts, units, strict=True)]

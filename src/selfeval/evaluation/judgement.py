@@ -275,40 +275,26 @@ def plan_points(rated: Sequence[tuple[object, str, Sequence[str]]]) -> list[Poin
         for p, rag, _ in rated
         if getattr(p, "status", None) in order and order.index(p.status) < order.index(rag)  # type: ignore[attr-defined]
     ]
-    out: list[Point] = []
-    if green:
-        out.append(
-            Point(
-                f"{len(green)} of last year's {n} priorities are Green on the data: "
-                + "; ".join(title[id(p)] for p in green[:3])
-                + ".",
-                min(1.5, 0.5 * len(green)),
-                "strength",
-                "plan",
-            )
-        )
-    if red:
-        out.append(
-            Point(
-                f"{len(red)} of last year's {n} priorities are Red on the data: "
-                + "; ".join(title[id(p)] for p in red[:3])
-                + ".",
-                1.0,
-                "development",
-                "plan",
-            )
-        )
-    if over:
-        out.append(
-            Point(
-                f"{len(over)} of last year's priorities were recorded better than the data "
-                "allows: " + "; ".join(title[id(p)] for p in over[:3]) + ".",
-                1.0,
-                "development",
-                "plan",
-            )
-        )
-    return out
+    found: list[tuple[list[object], str, float, Literal["strength", "development"]]] = [
+        (
+            green,
+            f"{len(green)} of last year's {n} priorities are Green on the data",
+            min(1.5, 0.5 * len(green)),
+            "strength",
+        ),
+        (red, f"{len(red)} of last year's {n} priorities are Red on the data", 1.0, "development"),
+        (
+            over,
+            f"{len(over)} of last year's priorities were recorded better than the data allows",
+            1.0,
+            "development",
+        ),
+    ]
+    return [
+        Point(f"{said}: " + "; ".join(title[id(p)] for p in ps[:3]) + ".", weight, kind, "plan")
+        for ps, said, weight, kind in found
+        if ps
+    ]
 
 
 def judge_area(area: str, points: Sequence[Point]) -> AreaJudgement:
