@@ -57,6 +57,20 @@ BENCHMARK_STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+# Signal marks: a ring round each point beyond the limits, a triangle on each point of a run of 8.
+SIGNAL_STYLES: dict[str, dict[str, Any]] = {
+    BEYOND_LIMITS: {
+        "s": 160,
+        "facecolors": "none",
+        "edgecolors": "black",
+        "linewidths": 2,
+        "marker": "o",
+        "label": "Signal: beyond the limits",
+    },
+    RUN_OF_8: {"s": 90, "color": "black", "marker": "v", "label": "Signal: run of 8 one side"},
+}
+
+
 @dataclass(frozen=True)
 class Chart:
     """A chart written to files, with its text alternative."""
@@ -123,30 +137,10 @@ def control_chart(
                 label=name,
                 **style,
             )
-        beyond = [(i, p.value) for i, p in enumerate(chart.points) if BEYOND_LIMITS in p.signals]
-        runs = [(i, p.value) for i, p in enumerate(chart.points) if RUN_OF_8 in p.signals]
-        if beyond:
-            ax.scatter(
-                [i for i, _ in beyond],
-                [v for _, v in beyond],
-                s=160,
-                facecolors="none",
-                edgecolors="black",
-                linewidths=2,
-                marker="o",
-                zorder=5,
-                label="Signal: beyond the limits",
-            )
-        if runs:
-            ax.scatter(
-                [i for i, _ in runs],
-                [v for _, v in runs],
-                s=90,
-                color="black",
-                marker="v",
-                zorder=5,
-                label="Signal: run of 8 one side",
-            )
+        for signal, style in SIGNAL_STYLES.items():
+            hits = [(i, p.value) for i, p in enumerate(chart.points) if signal in p.signals]
+            if hits:
+                ax.scatter([i for i, _ in hits], [v for _, v in hits], zorder=5, **style)
         step = max(1, math.ceil(len(labels) / MAX_X_LABELS))
         ax.set_xticks(x[::step], labels[::step])
         ax.set_title(title)

@@ -142,25 +142,20 @@ def public_figures(figures: Sequence[F]) -> list[F]:
     return [f for f in figures if not discloses(f)]
 
 
-class Target(Protocol):
-    """A plan target's progress (``selfeval.plans.progress.TargetProgress``)."""
+class Target(Figure, Protocol):
+    """A plan target's progress (``selfeval.plans.progress.TargetProgress``): the figure now
+    (its numerator and denominator) and at baseline; read only, as a frozen dataclass's are."""
 
     @property
     def unit(self) -> str: ...
     @property
     def value(self) -> float | None: ...
     @property
-    def numerator(self) -> float | None: ...
-    @property
-    def denominator(self) -> float | None: ...
-    @property
     def baseline(self) -> float | None: ...
     @property
     def baseline_numerator(self) -> float | None: ...
     @property
     def baseline_denominator(self) -> float | None: ...
-    @property
-    def progress_pct(self) -> float | None: ...
 
 
 T = TypeVar("T", bound=Target)

@@ -38,7 +38,12 @@ def user_new(request: HttpRequest) -> HttpResponse:
         else:
             mark_audited(request)
             return redirect("users")
-    return render(request, "web/user_new.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "web/form_page.html",
+        {"title": "Add a user", "form": form, "button": "Add the user"},
+        status=400 if form.errors else 200,
+    )
 
 
 def _account(user_id: int) -> User:
@@ -56,7 +61,11 @@ def user_role(request: HttpRequest, user_id: int) -> HttpResponse:
         accounts.set_role(user.username, form.cleaned_data["role"], by=request.user.get_username())
         mark_audited(request)
         return redirect("users")
-    return render(request, "web/user_role.html", {"account": user, "form": form})
+    return render(
+        request,
+        "web/form_page.html",
+        {"title": f"Role of {user.username}", "form": form, "button": "Save the role"},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -72,7 +81,12 @@ def user_authorities(request: HttpRequest, user_id: int) -> HttpResponse:
     return render(
         request,
         "web/user_authorities.html",
-        {"account": user, "form": form},
+        {
+            "title": f"Authorities of {user.username}",
+            "account": user,
+            "form": form,
+            "button": "Save the authorities",
+        },
         status=400 if form.errors else 200,
     )
 
