@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
-from typing import TypeVar
+from typing import TypeVar, Unpack
 
 import sqlalchemy as sa
 
@@ -20,6 +20,7 @@ from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
+    ImportOptions,
     ImportRecord,
     ImportResult,
     check_not_future,
@@ -121,14 +122,11 @@ def save_assurance(
     store: Store,
     la_code: str,
     data: AssuranceData,
-    *,
-    file_name: str = "entered",
-    sha256: str | None = None,
-    imported_by: str | None = None,
-    today: date | None = None,
+    **how: Unpack[ImportOptions],
 ) -> ImportResult:
     """Check ``data`` against the store and save it all in one transaction (or nothing)."""
-    today = today or date.today()
+    today = how.get("today") or date.today()
+    file_name = how.get("file_name", "entered")
     known = store.child_ids(la_code)
     warnings = []
     if known is None:
@@ -136,9 +134,7 @@ def save_assurance(
             f"the store holds no returns for authority {la_code}, so child ids were not "
             "checked against them; load the returns first to check them"
         )
-    with new_import(
-        store, la_code, "audits", data, file_name=file_name, sha256=sha256, imported_by=imported_by
-    ) as (c, imp_id):
+    with new_import(store, la_code, "audits", data, **how) as (c, imp_id):
         weeks = _week_ids(c, la_code, data.practice_weeks)
         names = set(weeks) | {w.name for w in data.practice_weeks}
         _check(c, la_code, data, known, names, today, file_name)

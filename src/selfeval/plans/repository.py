@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Unpack
 
 import sqlalchemy as sa
 
@@ -16,6 +17,7 @@ from selfeval.store import Store
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
+    ImportOptions,
     ImportResult,
     check_not_future,
     import_record,
@@ -51,17 +53,11 @@ def save_plan(
     store: Store,
     la_code: str,
     plan: Plan,
-    *,
-    file_name: str = "entered",
-    sha256: str | None = None,
-    imported_by: str | None = None,
-    today: date | None = None,
+    **how: Unpack[ImportOptions],
 ) -> ImportResult:
     """Check a plan and store it as the authority's plan for its year (replacing any before)."""
-    check_plan(plan, today or date.today(), file_name)
-    with new_import(
-        store, la_code, "plan", plan, file_name=file_name, sha256=sha256, imported_by=imported_by
-    ) as (c, imp_id):
+    check_plan(plan, how.get("today") or date.today(), how.get("file_name", "entered"))
+    with new_import(store, la_code, "plan", plan, **how) as (c, imp_id):
         c.execute(
             sa.delete(t.priorities).where(
                 t.priorities.c.la_code == la_code, t.priorities.c.plan_year == plan.plan_year

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypedDict, Unpack
 
 import sqlalchemy as sa
 
@@ -47,6 +47,19 @@ class ImportResult:
     record: ImportRecord
     created: bool
     warnings: tuple[str, ...] = field(default=())
+
+
+class ImportOptions(TypedDict, total=False):
+    """How records came to be saved, as every import and save function takes it."""
+
+    file_name: str
+    """The workbook's name ("entered" for records entered another way, e.g. the web)."""
+    sha256: str | None
+    """The workbook's content hash (for records entered another way: that of the records)."""
+    imported_by: str | None
+    """Who imported them (default: this process's user)."""
+    today: date | None
+    """The day dates are checked against (none may be later)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -80,10 +93,7 @@ def new_import(
     la_code: str,
     kind: str,
     data: Counted,
-    *,
-    file_name: str = "entered",
-    sha256: str | None = None,
-    imported_by: str | None = None,
+    **how: Unpack[ImportOptions],
 ) -> Iterator[tuple[sa.Connection, int]]:
     """One transaction that records an import of ``data`` and yields (connection, its id) for
     writing the rows it brings: all committed together, or (on any error) nothing. Records
@@ -94,9 +104,9 @@ def new_import(
                 sa.insert(imports).values(
                     la_code=la_code,
                     kind=kind,
-                    file_name=file_name,
-                    sha256=sha256 or hashlib.sha256(repr(data).encode()).hexdigest(),
-                    imported_by=imported_by or whoami(),
+                    file_name=how.get("file_name", "entered"),
+                    sha256=how.get("sha256") or hashlib.sha256(repr(data).encode()).hexdigest(),
+                    imported_by=how.get("imported_by") or whoami(),
                     imported_at=datetime.now(UTC),
                     counts=data.counts(),
                 )
