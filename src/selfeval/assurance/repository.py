@@ -20,6 +20,7 @@ from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
+    Importing,
     ImportOptions,
     ImportRecord,
     ImportResult,
@@ -73,9 +74,8 @@ def import_audits(
     path: Path,
     la_code: str,
     *,
-    imported_by: str | None = None,
-    today: date | None = None,
     pseudonymiser: Pseudonymiser | None = None,
+    **how: Unpack[Importing],
 ) -> ImportResult:
     """Load an audits workbook into the store as one transaction; the same file again changes
     nothing. Any problem refuses the whole workbook (``InputError`` naming sheet, row, field).
@@ -86,16 +86,7 @@ def import_audits(
         data = read_audits(path, domains(store, la_code))
         return pseudonymised(data, pseudonymiser) if pseudonymiser else data
 
-    return import_workbook(
-        store,
-        path,
-        la_code,
-        "audits",
-        read,
-        save_assurance,
-        imported_by=imported_by,
-        today=today,
-    )
+    return import_workbook(store, path, la_code, "audits", read, save_assurance, **how)
 
 
 _Id = TypeVar("_Id", str, str | None)

@@ -17,6 +17,7 @@ from selfeval.store import Store
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
 from selfeval.store.workbook_imports import (
+    Importing,
     ImportOptions,
     ImportResult,
     check_not_future,
@@ -31,22 +32,11 @@ def import_plan(
     store: Store,
     path: Path,
     la_code: str,
-    *,
-    imported_by: str | None = None,
-    today: date | None = None,
+    **how: Unpack[Importing],
 ) -> ImportResult:
     """Load a plan workbook: its plan year replaces the one in the store, in one transaction.
     The same file again changes nothing; any problem refuses the whole workbook."""
-    return import_workbook(
-        store,
-        path,
-        la_code,
-        "plan",
-        lambda: read_plan(path),
-        save_plan,
-        imported_by=imported_by,
-        today=today,
-    )
+    return import_workbook(store, path, la_code, "plan", lambda: read_plan(path), save_plan, **how)
 
 
 def save_plan(

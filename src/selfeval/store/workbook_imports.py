@@ -49,17 +49,22 @@ class ImportResult:
     warnings: tuple[str, ...] = field(default=())
 
 
-class ImportOptions(TypedDict, total=False):
-    """How records came to be saved, as every import and save function takes it."""
+class Importing(TypedDict, total=False):
+    """Who imports records and when, as every import function takes it."""
+
+    imported_by: str | None
+    """Who imported them (default: this process's user)."""
+    today: date | None
+    """The day dates are checked against (none may be later)."""
+
+
+class ImportOptions(Importing, total=False):
+    """How records came to be saved, as every save function takes it."""
 
     file_name: str
     """The workbook's name ("entered" for records entered another way, e.g. the web)."""
     sha256: str | None
     """The workbook's content hash (for records entered another way: that of the records)."""
-    imported_by: str | None
-    """Who imported them (default: this process's user)."""
-    today: date | None
-    """The day dates are checked against (none may be later)."""
 
 
 def file_sha256(path: Path) -> str:
@@ -73,14 +78,14 @@ def import_workbook(
     kind: str,
     read: Callable[[], object],
     save: Callable[..., ImportResult],
-    **kw: object,
+    **how: Unpack[Importing],
 ) -> ImportResult:
     """Read a workbook and save it, unless the same file (by content) was imported before."""
     sha = file_sha256(path)
     existing = find_import(store, la_code, kind, sha)
     if existing:
         return ImportResult(existing, False)
-    return save(store, la_code, read(), file_name=path.name, sha256=sha, **kw)
+    return save(store, la_code, read(), file_name=path.name, sha256=sha, **how)
 
 
 class Counted(Protocol):
