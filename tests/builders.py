@@ -2,15 +2,24 @@
 
 Rows are dicts of DfE field names; dates are ISO strings (``"2019-03-31"``). Every table gets
 ``la_code`` (default 999) and, where given, ``return_year``; fields left out are blank.
+Also the other small things several test files build: a test indicator's declaration, an
+edited workbook cell, a file a reader refuses.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pyarrow as pa
+import pytest
 
+from selfeval.errors import InputError
 from selfeval.indicators import Sources, compute
+from selfeval.indicators.registry import Compute, indicator
 from selfeval.schema import ALL_TABLES
 
 LA = "999"
@@ -71,6 +80,48 @@ def result(src: Sources, indicator_id: str, at: str, period: str = "year"):
     """One indicator's full result for authority 999 at a date."""
     [r] = compute(src, [date.fromisoformat(at)], period=period, ids=[indicator_id], la_codes=[LA])
     return r
+
+
+def declare(ind_id: str, title: str, **fields: Any) -> Callable[[Compute], Compute]:
+    """Declare an indicator for a test: a neutral count of children looked after on a date
+    from the 903's episodes, but for what ``fields`` say (``indicator``'s arguments)."""
+    return indicator(
+        **{
+            "id": ind_id,
+            "area": "looked_after",
+            "title": title,
+            "definition": f"{title} (test).",
+            "numerator": "children",
+            "denominator": None,
+            "unit": "count",
+            "polarity": "neutral",
+            "measure": "stock",
+            "sources": ("ssda903_episodes",),
+            "dfe_reference": "test",
+            "suppression": "cla",
+            **fields,
+        }
+    )
+
+
+def set_cell(path: Path, sheet: str, row: int, header: str, value: object) -> Path:
+    """Write ``value`` into a workbook's cell: on ``row`` of ``sheet``, in the column whose
+    heading is ``header`` (a required heading's trailing `` *`` ignored)."""
+    wb = openpyxl.load_workbook(path)
+    ws = wb[sheet]
+    col = next(c.column for c in ws[1] if str(c.value).rstrip(" *") == header)
+    ws.cell(row=row, column=col, value=value)
+    wb.save(path)
+    return path
+
+
+def refusal(read: Callable[..., object], path: Path, text: str, **kw: object) -> tuple[str, str]:
+    """Write ``text`` to ``path`` and read it with ``read``, which must refuse it: the rule and
+    the file its ``InputError`` names."""
+    path.write_text(text)
+    with pytest.raises(InputError) as e:
+        read(path, **kw)
+    return e.value.rule, e.value.location.file
 
 
 def episode(

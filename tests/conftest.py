@@ -96,6 +96,19 @@ def write_903_table(path: Path, table: str, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+def write_903_children(
+    folder: Path, episodes: list[dict[str, str]], sex: str = "1", dob: str = "01/01/2010"
+) -> list[Path]:
+    """A 903's header (each child of ``episodes`` once, all of one ``sex`` and ``dob``) and
+    its episodes, as header.csv and episodes.csv in ``folder``."""
+    children = dict.fromkeys(e["CHILD"] for e in episodes)
+    header = [{"CHILD": c, "SEX": sex, "DOB": dob} for c in children]
+    return [
+        write_903_table(folder / "header.csv", "ssda903_header", header),
+        write_903_table(folder / "episodes.csv", "ssda903_episodes", episodes),
+    ]
+
+
 def write_cin_xml(
     path: Path,
     children: int,
@@ -249,15 +262,9 @@ def handmade_903(folder: Path) -> list[Path]:
     """
     folder.mkdir(parents=True, exist_ok=True)
     a, b, c, d = HANDMADE_CHILDREN
-    header = write_903_table(
-        folder / "header.csv",
-        "ssda903_header",
-        [{"CHILD": x, "SEX": "1", "DOB": "01/01/2012"} for x in HANDMADE_CHILDREN],
-    )
     ep = {"RNE": "S", "LS": "C2", "PLACE": "U1"}
-    eps = write_903_table(
-        folder / "episodes.csv",
-        "ssda903_episodes",
+    return write_903_children(
+        folder,
         [
             {"CHILD": a, "DECOM": "01/06/2019", **ep},
             {"CHILD": b, "DECOM": "01/05/2018", **ep, "DEC": "15/01/2020", "REC": "X1"},
@@ -265,8 +272,8 @@ def handmade_903(folder: Path) -> list[Path]:
             {"CHILD": c, "DECOM": "31/03/2020", **ep},
             {"CHILD": d, "DECOM": "01/05/2019", **ep, "DEC": "31/03/2020", "REC": "E11"},
         ],
+        dob="01/01/2012",
     )
-    return [header, eps]
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from datetime import date
 import openpyxl
 import pytest
 
+from builders import set_cell
 from conftest import write_903_table
 from selfeval.assurance import repository as repo
 from selfeval.assurance.grades import Grade
@@ -208,15 +209,6 @@ def test_undo_import_removes_everything_it_brought(store, tmp_path):
     assert repo.load_assurance(store, "999") == AssuranceData()
 
 
-def _set_cell(path, sheet, row, header, value):
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    col = next(c.column for c in ws[1] if str(c.value).rstrip(" *") == header)
-    ws.cell(row=row, column=col, value=value)
-    wb.save(path)
-    return path
-
-
 def _refused(store, path, today=TODAY):
     with pytest.raises(InputError) as e:
         repo.import_audits(store, path, "999", today=today)
@@ -227,7 +219,7 @@ def _refused(store, path, today=TODAY):
 
 def test_a_grade_off_the_scale_names_file_sheet_row_field(store, tmp_path):
     path = write_audits_template(tmp_path / "a.xlsx", data=_data())
-    _set_cell(path, "Audits", 4, "Overall grade", "Satisfactory")
+    set_cell(path, "Audits", 4, "Overall grade", "Satisfactory")
     msg = _refused(store, path)
     assert msg.startswith("a.xlsx, sheet Audits, row 4, field Overall grade:")
     assert "'Satisfactory' is not on Ofsted's four-point scale" in msg
@@ -235,7 +227,7 @@ def test_a_grade_off_the_scale_names_file_sheet_row_field(store, tmp_path):
 
 def test_a_domain_grade_off_the_scale_is_refused(store, tmp_path):
     path = write_audits_template(tmp_path / "a.xlsx", data=_data())
-    _set_cell(path, "Audits", 2, "Grade: Planning", "Very good")
+    set_cell(path, "Audits", 2, "Grade: Planning", "Very good")
     assert "sheet Audits, row 2, field Grade: Planning" in _refused(store, path)
 
 
@@ -283,7 +275,7 @@ def test_a_date_in_the_future_is_refused(store, tmp_path):
 
 def test_formulas_and_macros_are_refused(store, tmp_path):
     path = write_audits_template(tmp_path / "a.xlsx", data=_data())
-    _set_cell(path, "Audits", 3, "Team", '=HYPERLINK("http://x","y")')
+    set_cell(path, "Audits", 3, "Team", '=HYPERLINK("http://x","y")')
     assert "sheet Audits, row 3, field Team: cell C3 holds a formula" in _refused(store, path)
     xlsm = tmp_path / "a.xlsm"
     xlsm.write_bytes(b"PK")
@@ -310,7 +302,7 @@ def test_the_template_has_instructions_lists_and_the_authoritys_domains(store, t
     lists = [dv.formula1 for dv in wb["Audits"].data_validations.dataValidation]
     assert '"Outstanding,Good,Requires improvement to be good,Inadequate"' in lists
     # A domain the authority does not grade is refused.
-    _set_cell(path, "Audits", 1, "Grade: Safety planning", "Grade: Impact")
+    set_cell(path, "Audits", 1, "Grade: Safety planning", "Grade: Impact")
     with pytest.raises(InputError, match="'Impact' is not one of this authority's audit domains"):
         wb2 = openpyxl.load_workbook(path)
         wb2["Practice weeks"].append(["W", date(2019, 1, 1), date(2019, 1, 2)])

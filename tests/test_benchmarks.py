@@ -10,7 +10,8 @@ import pytest
 import sqlalchemy as sa
 from click.testing import CliRunner
 
-from conftest import SHARED, write_903_table
+from builders import episode
+from conftest import SHARED, write_903_children, write_903_table
 from selfeval.benchmarks import (
     computed_comparisons,
     import_dir,
@@ -194,17 +195,8 @@ def test_computed_figures_are_compared_as_returned(england, tmp_path):
 
 
 def _load_two_children(store: Store, tmp_path: Path) -> None:
-    header = write_903_table(
-        tmp_path / "header.csv",
-        "ssda903_header",
-        [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010"} for c in "AB"],
-    )
-    eps = write_903_table(
-        tmp_path / "episodes.csv",
-        "ssda903_episodes",
-        [{"CHILD": c, "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"} for c in "AB"],
-    )
-    ingest_903(store, [header, eps], la_code="336", return_year=2020)
+    files = write_903_children(tmp_path, [episode(c, "01/06/2019") for c in "AB"])
+    ingest_903(store, files, la_code="336", return_year=2020)
 
 
 # -- hand-made EES files ----------------------------------------------------------------------

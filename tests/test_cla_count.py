@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from conftest import write_903_table
+from conftest import write_903_children
 from selfeval.indicators import compute, sources_from_store
 from selfeval.ingest import ingest_903
 
@@ -19,14 +19,8 @@ def episodes(tmp_path: Path) -> list[Path]:
     D  started on 31/03/2019 (starts on the date)    -> counts
     E  two episodes (a move), the second open        -> counts once
     """
-    header = write_903_table(
-        tmp_path / "header.csv",
-        "ssda903_header",
-        [{"CHILD": c, "SEX": "1", "DOB": "01/01/2010"} for c in "ABCDE"],
-    )
-    eps = write_903_table(
-        tmp_path / "episodes.csv",
-        "ssda903_episodes",
+    return write_903_children(
+        tmp_path,
         [
             {"CHILD": "A", "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"},
             {
@@ -52,7 +46,6 @@ def episodes(tmp_path: Path) -> list[Path]:
             {"CHILD": "E", "DECOM": "01/09/2018", "RNE": "P", "LS": "C2", "PLACE": "U4"},
         ],
     )
-    return [header, eps]
 
 
 def test_cla_count_at_31_march(store, tmp_path):

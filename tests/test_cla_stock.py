@@ -12,6 +12,18 @@ from selfeval.indicators.stock import cla_stock
 D = date
 
 
+def _header(rows):
+    """903 header rows (CHILD, DOB, return_year) as the Arrow table ``cla_stock`` reads."""
+    child, dob, year = zip(*rows, strict=True)
+    return pa.table(
+        {
+            "CHILD": pa.array(child),
+            "DOB": pa.array(dob, pa.date32()),
+            "return_year": pa.array(year, pa.int32()),
+        }
+    )
+
+
 def _episodes(rows):
     child, decom, dec, place = zip(*rows, strict=True)
     return pa.table(
@@ -49,12 +61,8 @@ def test_stock_by_age_band_and_placement_follows_the_models_cleaning_rules():
             ("C", D(2018, 1, 1), None, "U1"),
         ]
     )
-    header = pa.table(
-        {
-            "CHILD": ["A", "A", "B"],
-            "DOB": pa.array([D(2014, 1, 1), D(2010, 1, 1), D(2018, 3, 1)], pa.date32()),
-            "return_year": pa.array([2020, 2019, 2019], pa.int32()),
-        }
+    header = _header(
+        [("A", D(2014, 1, 1), 2020), ("A", D(2010, 1, 1), 2019), ("B", D(2018, 3, 1), 2019)]
     )
     dates = [D(2018, 3, 31), D(2018, 5, 1), D(2018, 6, 1), D(2018, 9, 30), D(2018, 12, 15)]
     assert cla_stock(episodes, header, dates) == {
@@ -82,12 +90,8 @@ def test_ids_of_digits_are_ranked_as_numbers_but_leading_zeros_keep_them_apart()
             ("3", D(2018, 1, 1), None, "U3"),
         ]
     )
-    header = pa.table(
-        {
-            "CHILD": ["20", "1", "3"],
-            "DOB": pa.array([D(2015, 1, 1), D(2010, 1, 1), D(2011, 6, 1)], pa.date32()),
-            "return_year": pa.array([2018, 2018, 2018], pa.int32()),
-        }
+    header = _header(
+        [("20", D(2015, 1, 1), 2018), ("1", D(2010, 1, 1), 2018), ("3", D(2011, 6, 1), 2018)]
     )
     assert cla_stock(episodes, header, [D(2018, 3, 31)]) == {
         (D(2018, 3, 31), "FIVE_TO_TEN", "FOSTERING"): 2,

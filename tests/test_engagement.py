@@ -10,7 +10,8 @@ import docx
 import pytest
 import sqlalchemy as sa
 
-from conftest import run_cli, write_903_table
+from builders import episode
+from conftest import run_cli, write_903_children
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import Audit
 from selfeval.assurance.repository import add_audit
@@ -42,20 +43,9 @@ def two_authorities(store, tmp_path):
         folder = tmp_path / la
         folder.mkdir()
         kids = [f"{la}K{i}" for i in range(n)]
-        h = write_903_table(
-            folder / "h.csv",
-            "ssda903_header",
-            [{"CHILD": c, "SEX": "1", "DOB": "01/01/2012"} for c in kids],
-        )
-        e = write_903_table(
-            folder / "e.csv",
-            "ssda903_episodes",
-            [
-                {"CHILD": c, "DECOM": "01/06/2021", "RNE": "S", "LS": "C2", "PLACE": "U1"}
-                for c in kids
-            ],
-        )
-        ingest_903(store, [h, e], la_code=la, return_year=2022)
+        eps = [episode(c, "01/06/2021") for c in kids]
+        files = write_903_children(folder, eps, dob="01/01/2012")
+        ingest_903(store, files, la_code=la, return_year=2022)
     # 301: seven audits, six good, one inadequate (moderated down from requires improvement).
     for i in range(6):
         add_audit(store, "301", Audit(f"301K{i}", date(2022, 1, 10), "A. Auditor", Grade.GOOD))

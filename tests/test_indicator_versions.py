@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from builders import episode, sources, value
+from builders import declare, episode, sources, value
 from selfeval.cli import cli
 from selfeval.indicators import registry
 from selfeval.indicators.expr import (
@@ -17,39 +17,28 @@ from selfeval.indicators.expr import (
     open_at,
     with_periods,
 )
-from selfeval.indicators.registry import catalogue, indicator
+from selfeval.indicators.registry import catalogue
 
 ID = "test_children_in_care_redefined"
 OLD = "Children looked after"
 NEW = "Children looked after in foster care"
 META = dict(
-    id=ID,
-    area="looked_after",
     definition="Until 2019 every child looked after; from 2020 those placed with foster carers "
     "(U1) only.",
     numerator="children looked after on the date",
-    denominator=None,
-    unit="count",
-    polarity="neutral",
-    measure="stock",
-    sources=("ssda903_episodes",),
-    dfe_reference="test",
-    suppression="cla",
 )
 
 
 @pytest.fixture
 def redefined():  # type: ignore[no-untyped-def]
-    indicator(**META, title=OLD, until_year=2019)(
-        lambda src, p: count_rows(looked_after_at(src, p))
-    )
+    declare(ID, OLD, **META, until_year=2019)(lambda src, p: count_rows(looked_after_at(src, p)))
 
     def from_2020(src, p):  # type: ignore[no-untyped-def]
         j = with_periods(looked_after_episodes(src), p)
         j = j.filter(open_at(j.DECOM, j.DEC, j.period_end) & (j.PLACE == "U1"))
         return count_rows(j.select("la_code", "period_end", "CHILD").distinct())
 
-    indicator(**META, title=NEW, from_year=2020)(from_2020)
+    declare(ID, NEW, **META, from_year=2020)(from_2020)
     yield
     registry._REGISTRY.pop(ID, None)
     registry._EARLIER.pop(ID, None)
@@ -72,7 +61,7 @@ def test_each_figure_uses_its_own_year_s_definition(redefined):
 
 def test_overlapping_years_are_refused(redefined):
     with pytest.raises(ValueError, match="declared twice for the same return years"):
-        indicator(**META, title=NEW, from_year=2019, until_year=2021)(lambda src, p: None)
+        declare(ID, NEW, **META, from_year=2019, until_year=2021)(lambda src, p: None)
 
 
 def test_indicators_list_year_shows_that_year_s_catalogue(redefined):

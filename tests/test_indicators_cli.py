@@ -12,7 +12,8 @@ import pytest
 from click.testing import CliRunner
 from openpyxl import load_workbook
 
-from conftest import run_cli, write_903_table
+from builders import episode
+from conftest import run_cli, write_903_children
 from selfeval.cli import cli
 from selfeval.errors import UsageError
 from selfeval.indicators import Result, catalogue
@@ -23,15 +24,8 @@ from selfeval.ingest import ingest_903
 @pytest.fixture
 def db(store, tmp_path):
     """One child looked after from 01/05/2018 (2019 return): cla_count 1 on 31/03/2019."""
-    header = write_903_table(
-        tmp_path / "h.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
-    )
-    eps = write_903_table(
-        tmp_path / "e.csv",
-        "ssda903_episodes",
-        [{"CHILD": "A", "DECOM": "01/05/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
-    )
-    ingest_903(store, [header, eps], la_code="999", return_year=2019)
+    files = write_903_children(tmp_path, [episode("A", "01/05/2018")])
+    ingest_903(store, files, la_code="999", return_year=2019)
     return str(store.engine.url)
 
 

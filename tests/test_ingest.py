@@ -239,25 +239,30 @@ def test_a_file_of_no_known_kind_is_refused(store, tmp_path, capsys):
 CIN_HEAD = '<?xml version="1.0"?>'
 
 
-def _cin_bomb(tmp_path: Path) -> Path:
-    p = tmp_path / "bomb.xml"
-    p.write_text(
-        CIN_HEAD + '<!DOCTYPE Message [<!ENTITY a "aaaaaaaaaa">'
-        '<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">]>'
-        "<Message><Children><Child><ChildIdentifiers><LAchildID>&c;</LAchildID>"
+def _cin_with_entities(path: Path, entities: str, child_id: str) -> Path:
+    """A CIN census whose DOCTYPE declares ``entities`` and whose one child's id is
+    ``child_id`` (an entity reference)."""
+    path.write_text(
+        f"{CIN_HEAD}<!DOCTYPE Message [{entities}]>"
+        f"<Message><Children><Child><ChildIdentifiers><LAchildID>{child_id}</LAchildID>"
         "</ChildIdentifiers></Child></Children></Message>"
     )
-    return p
+    return path
+
+
+def _cin_bomb(tmp_path: Path) -> Path:
+    return _cin_with_entities(
+        tmp_path / "bomb.xml",
+        '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">'
+        '<!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;">',
+        "&c;",
+    )
 
 
 def _cin_external(tmp_path: Path) -> Path:
-    p = tmp_path / "xxe.xml"
-    p.write_text(
-        CIN_HEAD + '<!DOCTYPE Message [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
-        "<Message><Children><Child><ChildIdentifiers><LAchildID>&x;</LAchildID>"
-        "</ChildIdentifiers></Child></Children></Message>"
+    return _cin_with_entities(
+        tmp_path / "xxe.xml", '<!ENTITY x SYSTEM "file:///etc/passwd">', "&x;"
     )
-    return p
 
 
 def _cin_truncated(tmp_path: Path) -> Path:

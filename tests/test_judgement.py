@@ -133,36 +133,29 @@ def test_benchmark_gap_ranks_and_grades():
 
 def test_a_rolling_series_is_never_control_charted():
     """Referrals in the 12 months to each month end overlap by 11 months: refused."""
-    rolling = [
-        Result(
-            "referrals",
-            "R",
-            "999",
-            date(2019, m, 1),
-            date(2020, m, 28),
-            600.0 + m,
-            None,
-            None,
-            "count",
-        )
-        for m in range(1, 4)
-    ]
+
+    def referrals(first_year: int, base: float) -> list[Result]:
+        """Referrals for January to March 2020, each counted from the 1st of its month in
+        ``first_year`` (2019: a rolling 12 months; 2020: the month alone)."""
+        return [
+            Result(
+                "referrals",
+                "R",
+                "999",
+                date(first_year, m, 1),
+                date(2020, m, 28),
+                base + m,
+                None,
+                None,
+                "count",
+            )
+            for m in range(1, 4)
+        ]
+
+    rolling = referrals(2019, 600.0)
     with pytest.raises(ValueError, match="rolling"):
         chart_for_results(rolling)
-    monthly = [
-        Result(
-            "referrals",
-            "R",
-            "999",
-            date(2020, m, 1),
-            date(2020, m, 28),
-            50.0 + m,
-            None,
-            None,
-            "count",
-        )
-        for m in range(1, 4)
-    ]
+    monthly = referrals(2020, 50.0)
     assert chart_for_results(monthly).kind == "c"
     # A yearly census is not a monthly series at all.
     assert monthly_results(None, "sw_turnover_pct", BASE, AT) == []  # type: ignore[arg-type]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date
 
-import openpyxl
 import pytest
 
-from conftest import write_903_table
+from builders import episode, set_cell
+from conftest import write_903_children
 from selfeval.assurance import repository as arepo
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import AssuranceData, Audit
@@ -110,15 +110,6 @@ def test_plan_workbook_round_trip_and_a_new_version_replaces_the_year(store, tmp
     assert repo.plan(store, "999").targets == ()
 
 
-def _edit(path, sheet, row, header, value):
-    wb = openpyxl.load_workbook(path)
-    ws = wb[sheet]
-    col = next(c.column for c in ws[1] if str(c.value).rstrip(" *") == header)
-    ws.cell(row=row, column=col, value=value)
-    wb.save(path)
-    return path
-
-
 @pytest.mark.parametrize(
     ("sheet", "row", "header", "value", "expected"),
     [
@@ -170,7 +161,7 @@ def _edit(path, sheet, row, header, value):
 def test_bad_plan_rows_are_refused_whole(store, tmp_path, sheet, row, header, value, expected):
     repo.import_plan(store, write_plan_template(tmp_path / "old.xlsx", plan()), "999", today=TODAY)
     before = repo.plan(store, "999")
-    path = _edit(write_plan_template(tmp_path / "plan.xlsx", plan()), sheet, row, header, value)
+    path = set_cell(write_plan_template(tmp_path / "plan.xlsx", plan()), sheet, row, header, value)
     with pytest.raises(InputError) as e:
         repo.import_plan(store, path, "999", today=TODAY)
     assert str(e.value).startswith(expected)
@@ -245,21 +236,7 @@ def test_target_progress_from_the_indicator_engine(store, tmp_path):
     kids = ["K1", "K2", "K3"]
     d = tmp_path / "903"
     d.mkdir()
-    files = [
-        write_903_table(
-            d / "h.csv",
-            "ssda903_header",
-            [{"CHILD": k, "SEX": "1", "DOB": "01/01/2010"} for k in kids],
-        ),
-        write_903_table(
-            d / "e.csv",
-            "ssda903_episodes",
-            [
-                {"CHILD": k, "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"}
-                for k in kids
-            ],
-        ),
-    ]
+    files = write_903_children(d, [episode(k, "01/06/2019") for k in kids])
     ingest_903(store, files, la_code="999", return_year=2020)
     arepo.save_assurance(
         store,

@@ -8,9 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from builders import declare
 from conftest import SHARED
 from selfeval.benchmarks import mapped_indicators
-from selfeval.indicators import catalogue, registry
+from selfeval.indicators import catalogue
 from selfeval.indicators.registry import Published
 
 SRC = Path(__file__).resolve().parents[1] / "src" / "selfeval"
@@ -18,21 +19,7 @@ EES = SHARED / "data" / "ees"
 
 
 def _declare(ind_id: str, published: Published) -> None:
-    registry.indicator(
-        id=ind_id,
-        area="looked_after",
-        title="A second home for a mapping",
-        definition="Children looked after (test).",
-        numerator="children",
-        denominator=None,
-        unit="count",
-        polarity="neutral",
-        measure="stock",
-        sources=("ssda903_episodes",),
-        dfe_reference="test",
-        suppression="cla",
-        published=published,
-    )(lambda src, periods: None)
+    declare(ind_id, "A second home for a mapping", published=published)(lambda src, periods: None)
 
 
 def test_a_published_measure_cannot_be_declared_twice():

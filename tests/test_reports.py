@@ -20,6 +20,7 @@ from click.testing import CliRunner
 from docx import Document as open_docx
 from docx.oxml.ns import qn
 
+from builders import declare
 from conftest import SHARED
 from selfeval.cli import cli
 from selfeval.evaluation import (
@@ -140,16 +141,12 @@ def record(reference_store: Store):
     for ind_id, (area, title, table, start, end) in adapters.items():
         if ind_id in catalogue():
             continue
-        registry.indicator(
-            id=ind_id,
+        declare(
+            ind_id,
+            title,
             area=area,
-            title=title,
             definition=f"{title} on the date (test adapter).",
             numerator=title,
-            denominator=None,
-            unit="count",
-            polarity="neutral",
-            measure="stock",
             sources=(table,),
             dfe_reference="test adapter",
             suppression="cin",

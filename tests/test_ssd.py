@@ -42,6 +42,13 @@ def table(rows: list[dict], dates: tuple[str, ...] = ()) -> pa.Table:
     return pa.table(out)
 
 
+def fields_table(
+    fields: tuple[str, ...], rows: list[tuple[str | None, ...]], dates: tuple[str, ...] = ()
+) -> pa.Table:
+    """``table`` of rows given as tuples of the ``fields``' values, in their order."""
+    return table([dict(zip(fields, r, strict=True)) for r in rows], dates=dates)
+
+
 def month(sources: Sources, ind: str) -> tuple[float | None, float | None, float | None]:
     [r] = compute(sources, APRIL, period="month", ids=[ind])
     return r.numerator, r.denominator, r.value
@@ -112,14 +119,15 @@ def test_an_unknown_field_or_table_is_refused(tmp_path):
 def front_door() -> Sources:
     """April 2019's referrals, assessments, visits and contacts (see each row's comment)."""
     ep = ["cine_referral_date"]
-    referrals = table(
+    referrals = fields_table(
+        ("cine_referral_id", "cine_person_id", "cine_referral_date"),
         [
-            {"cine_referral_id": "R1", "cine_person_id": "A", "cine_referral_date": "18/04/2019"},
-            {"cine_referral_id": "R2", "cine_person_id": "B", "cine_referral_date": "18/04/2019"},
-            {"cine_referral_id": "R3", "cine_person_id": "C", "cine_referral_date": "10/04/2019"},
-            {"cine_referral_id": "R4", "cine_person_id": "D", "cine_referral_date": "11/04/2019"},
-            {"cine_referral_id": "R5", "cine_person_id": "E", "cine_referral_date": "12/04/2019"},
-            {"cine_referral_id": "R6", "cine_person_id": "F", "cine_referral_date": "31/03/2019"},
+            ("R1", "A", "18/04/2019"),
+            ("R2", "B", "18/04/2019"),
+            ("R3", "C", "10/04/2019"),
+            ("R4", "D", "11/04/2019"),
+            ("R5", "E", "12/04/2019"),
+            ("R6", "F", "31/03/2019"),
         ],
         dates=tuple(ep),
     )
@@ -156,13 +164,14 @@ def front_door() -> Sources:
         ],
         dates=("cinv_cin_visit_date",),
     )
-    contacts = table(
+    contacts = fields_table(
+        ("cont_contact_id", "cont_person_id", "cont_contact_date"),
         [
-            {"cont_contact_id": "C1", "cont_person_id": "A", "cont_contact_date": "18/04/2019"},
-            {"cont_contact_id": "C2", "cont_person_id": "B", "cont_contact_date": "18/04/2019"},
-            {"cont_contact_id": "C3", "cont_person_id": "C", "cont_contact_date": "10/04/2019"},
-            {"cont_contact_id": "C4", "cont_person_id": "G", "cont_contact_date": "11/04/2019"},
-            {"cont_contact_id": "C5", "cont_person_id": "F", "cont_contact_date": "31/03/2019"},
+            ("C1", "A", "18/04/2019"),
+            ("C2", "B", "18/04/2019"),
+            ("C3", "C", "10/04/2019"),
+            ("C4", "G", "11/04/2019"),
+            ("C5", "F", "31/03/2019"),
         ],
         dates=("cont_contact_date",),
     )
@@ -258,42 +267,32 @@ def test_cla_visits_within_the_statutory_intervals():
        is within the week: timely.
     E: placed 01/06/2018, never visited: late.
     F: placed 01/04/2019; visits 05/04 (4 days), 30/04 (25 days): timely.  -> 3 of 5."""
-    eps = table(
+    spell = ("clae_cla_episode_start_date", "clae_cla_episode_ceased_date")
+    eps = fields_table(
+        ("clae_person_id", *spell),
         [
-            {
-                "clae_person_id": p,
-                "clae_cla_episode_start_date": s,
-                "clae_cla_episode_ceased_date": c,
-            }
-            for p, s, c in [
-                ("A", "01/01/2018", None),
-                ("B", "01/03/2019", None),
-                ("C", "01/01/2017", None),
-                ("D", "01/01/2019", "15/04/2019"),
-                ("E", "01/06/2018", None),
-                ("F", "01/04/2019", None),
-            ]
+            ("A", "01/01/2018", None),
+            ("B", "01/03/2019", None),
+            ("C", "01/01/2017", None),
+            ("D", "01/01/2019", "15/04/2019"),
+            ("E", "01/06/2018", None),
+            ("F", "01/04/2019", None),
         ],
-        dates=("clae_cla_episode_start_date", "clae_cla_episode_ceased_date"),
+        dates=spell,
     )
-    placements = table(
+    spell = ("clap_cla_placement_start_date", "clap_cla_placement_end_date")
+    placements = fields_table(
+        ("clap_person_id", *spell),
         [
-            {
-                "clap_person_id": p,
-                "clap_cla_placement_start_date": s,
-                "clap_cla_placement_end_date": e,
-            }
-            for p, s, e in [
-                ("A", "01/01/2018", None),
-                ("B", "01/03/2019", None),
-                ("C", "01/01/2017", "20/04/2019"),
-                ("C", "20/04/2019", None),
-                ("D", "01/01/2019", "15/04/2019"),
-                ("E", "01/06/2018", None),
-                ("F", "01/04/2019", None),
-            ]
+            ("A", "01/01/2018", None),
+            ("B", "01/03/2019", None),
+            ("C", "01/01/2017", "20/04/2019"),
+            ("C", "20/04/2019", None),
+            ("D", "01/01/2019", "15/04/2019"),
+            ("E", "01/06/2018", None),
+            ("F", "01/04/2019", None),
         ],
-        dates=("clap_cla_placement_start_date", "clap_cla_placement_end_date"),
+        dates=spell,
     )
     visits = table(
         [

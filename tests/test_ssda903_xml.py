@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from selfeval.errors import InputError
+from builders import refusal
 from selfeval.returns import ssda903_xml
 from selfeval.returns.detect import detect
 
@@ -67,10 +67,8 @@ def test_tables_as_lac_validator_reads_them(tmp_path):
 )
 def test_unreadable_files_are_refused(tmp_path, body, rule):
     path = tmp_path / "903.xml"
-    path.write_text(body)
-    with pytest.raises(InputError) as e:
-        ssda903_xml.read(path, la_code="336", return_year=2017)
-    assert (e.value.rule, e.value.location.file) == (rule, "903.xml")
+    read = ssda903_xml.read
+    assert refusal(read, path, body, la_code="336", return_year=2017) == (rule, "903.xml")
 
 
 def test_detect_by_content_not_name(tmp_path):

@@ -16,7 +16,8 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from conftest import require_service, run_cli, write_903_table
+from builders import episode
+from conftest import require_service, run_cli, write_903_children
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import AssuranceData, Audit
 from selfeval.assurance.repository import save_assurance
@@ -82,15 +83,8 @@ def url(request, tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
 
 def fill(store: Store, tmp_path: Path) -> None:
     """One 903 load of child A (2 files) and one audit of A with 2 domain grades."""
-    h = write_903_table(
-        tmp_path / "header.csv", "ssda903_header", [{"CHILD": "A", "SEX": "1", "DOB": "01/01/2010"}]
-    )
-    e = write_903_table(
-        tmp_path / "episodes.csv",
-        "ssda903_episodes",
-        [{"CHILD": "A", "DECOM": "01/06/2018", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
-    )
-    ingest_903(store, [h, e], la_code="999", return_year=2019, loaded_by="analyst1")
+    files = write_903_children(tmp_path, [episode("A", "01/06/2018")])
+    ingest_903(store, files, la_code="999", return_year=2019, loaded_by="analyst1")
     audit = Audit(
         "A",
         date(2019, 5, 1),

@@ -118,11 +118,7 @@ def test_upload_an_audits_and_a_plan_workbook(browser, server, tmp_path):
         ),
     )
     ctx, page, csp = _signed_in(browser, server, "ana")
-    page.goto(f"{server.url}/loads/")
-    page.get_by_label("Kind of return").select_option(label="Case audits workbook")
-    page.get_by_label("Local authority code").fill("999")
-    page.get_by_label("The return's files").set_input_files([str(audits)])
-    page.get_by_role("button", name="Upload and check").click()
+    _upload(page, server.url, [audits], kind="Case audits workbook")
     page.get_by_text(
         re.compile(
             r"audits workbook audits\.xlsx: loaded import \d+ \(1 practice weeks, 1 audits, "
@@ -131,10 +127,7 @@ def test_upload_an_audits_and_a_plan_workbook(browser, server, tmp_path):
     ).wait_for(timeout=60_000)
     assert "UsageError" not in page.content()
     # The kind worked out from the workbook's sheets.
-    page.goto(f"{server.url}/loads/")
-    page.get_by_label("Local authority code").fill("999")
-    page.get_by_label("The return's files").set_input_files([str(plan)])
-    page.get_by_role("button", name="Upload and check").click()
+    _upload(page, server.url, [plan])
     page.get_by_text(
         re.compile(
             r"plan workbook plan\.xlsx: loaded import \d+ \(1 priorities, 1 actions, "
@@ -153,16 +146,25 @@ def test_upload_an_audits_and_a_plan_workbook(browser, server, tmp_path):
     store.engine.dispose()
 
 
+def _upload(
+    page, url: str, files: list[Path], kind: str | None = None, year: str | None = None
+) -> None:
+    """Send ``files`` for authority 999 through the loads page's form (its kind and return
+    year given, or left for the service to work out)."""
+    page.goto(f"{url}/loads/")
+    if kind:
+        page.get_by_label("Kind of return").select_option(label=kind)
+    page.get_by_label("Local authority code").fill("999")
+    if year:
+        page.get_by_label("Return year").fill(year)
+    page.get_by_label("The return's files").set_input_files([str(p) for p in files])
+    page.get_by_role("button", name="Upload and check").click()
+
+
 def test_upload_a_return_then_see_the_figure(browser, server, tmp_path):
     """Upload the hand-made return through the form: 3 children looked after at 31/3/2020."""
     ctx, page, csp = _signed_in(browser, server, "ana")
-    page.goto(f"{server.url}/loads/")
-    page.get_by_label("Local authority code").fill("999")
-    page.get_by_label("Return year").fill("2020")
-    page.get_by_label("The return's files").set_input_files(
-        [str(p) for p in handmade_903(tmp_path / "903")]
-    )
-    page.get_by_role("button", name="Upload and check").click()
+    _upload(page, server.url, handmade_903(tmp_path / "903"), year="2020")
     page.get_by_text("Loaded as load 1").wait_for(timeout=60_000)
     assert page.locator("#upload-progress-bar").get_attribute("value") == "100"
     assert page.url == f"{server.url}/loads/"  # htmx swapped the report in place

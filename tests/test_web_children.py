@@ -9,7 +9,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from conftest import HANDMADE_CHILDREN, handmade_903, write_903_table
+from builders import episode
+from conftest import HANDMADE_CHILDREN, handmade_903, write_903_children
 from selfeval.ingest import ingest_903
 from selfeval.web.roles import CHILD_LEVEL, ROLES
 
@@ -84,15 +85,8 @@ def test_downloads_are_whole_lists_and_audited(loaded, role_client):
 def test_a_child_id_that_looks_like_a_formula_is_escaped(web_store, role_client, tmp_path):
     """A hostile return's CHILD '=HYPERLINK("http://x")' is text in both downloads."""
     evil = '=HYPERLINK("http://x")'
-    header = write_903_table(
-        tmp_path / "h.csv", "ssda903_header", [{"CHILD": evil, "SEX": "1", "DOB": "01/01/2012"}]
-    )
-    eps = write_903_table(
-        tmp_path / "e.csv",
-        "ssda903_episodes",
-        [{"CHILD": evil, "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"}],
-    )
-    ingest_903(web_store, [header, eps], la_code="999", return_year=2020)
+    files = write_903_children(tmp_path, [episode(evil, "01/06/2019")], dob="01/01/2012")
+    ingest_903(web_store, files, la_code="999", return_year=2020)
     client = role_client("analyst")
     r = client.get("/indicators/cla_count/children.csv" + AT)
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
@@ -107,17 +101,8 @@ def test_pages_of_fifty(web_store, role_client, tmp_path):
     from selfeval.web.models import AuditEvent
 
     kids = [f"K{i:03d}" for i in range(120)]
-    header = write_903_table(
-        tmp_path / "h.csv",
-        "ssda903_header",
-        [{"CHILD": k, "SEX": "1", "DOB": "01/01/2012"} for k in kids],
-    )
-    eps = write_903_table(
-        tmp_path / "e.csv",
-        "ssda903_episodes",
-        [{"CHILD": k, "DECOM": "01/06/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"} for k in kids],
-    )
-    ingest_903(web_store, [header, eps], la_code="999", return_year=2020)
+    files = write_903_children(tmp_path, [episode(k, "01/06/2019") for k in kids], dob="01/01/2012")
+    ingest_903(web_store, files, la_code="999", return_year=2020)
     client = role_client("manager")
     last = client.get(LIST + "&page=3").content.decode()
     assert "Rows 101 to 120 of 120" in last and "K119" in last and "K099" not in last

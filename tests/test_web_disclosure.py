@@ -13,7 +13,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from conftest import handmade_903, write_903_table
+from builders import episode
+from conftest import handmade_903, write_903_children
 from selfeval.access import EVERY
 from selfeval.ingest import ingest_903
 
@@ -33,20 +34,9 @@ def six_then_five(web_store, tmp_path):  # type: ignore[no-untyped-def]
     d = tmp_path / "903"
     d.mkdir()
     kids = [f"SIXKID0{i}" for i in range(1, 7)]
-    ep = {"DECOM": "01/01/2019", "RNE": "S", "LS": "C2", "PLACE": "U1"}
-    files = [
-        write_903_table(
-            d / "header.csv",
-            "ssda903_header",
-            [{"CHILD": k, "SEX": "2", "DOB": "01/01/2011"} for k in kids],
-        ),
-        write_903_table(
-            d / "episodes.csv",
-            "ssda903_episodes",
-            [{"CHILD": k, **ep} for k in kids[:5]]
-            + [{"CHILD": kids[5], **ep, "DEC": "15/10/2019", "REC": "E11"}],
-        ),
-    ]
+    eps = [episode(k, "01/01/2019") for k in kids[:5]]
+    eps.append(episode(kids[5], "01/01/2019", DEC="15/10/2019", REC="E11"))
+    files = write_903_children(d, eps, sex="2", dob="01/01/2011")
     ingest_903(web_store, files, la_code="999", return_year=2020)
     return web_store
 

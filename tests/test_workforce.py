@@ -8,7 +8,8 @@ import openpyxl
 import pyarrow.compute as pc
 import pytest
 
-from selfeval.errors import InputError, UsageError
+from builders import refusal
+from selfeval.errors import UsageError
 from selfeval.returns import workforce
 from selfeval.returns.detect import detect
 
@@ -106,10 +107,8 @@ def test_xlsx_with_workers_and_vacancies_sheets(tmp_path):
 )
 def test_unreadable_tables_are_refused(tmp_path, text, rule):
     path = tmp_path / "w.csv"
-    path.write_text(text)
-    with pytest.raises(InputError) as e:
-        workforce.read(path, la_code="336", return_year=2020)
-    assert (e.value.rule, e.value.location.file) == (rule, "w.csv")
+    read = workforce.read
+    assert refusal(read, path, text, la_code="336", return_year=2020) == (rule, "w.csv")
 
 
 def test_a_table_needs_la_and_year(tmp_path):
