@@ -99,14 +99,18 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
         refs.add(p.ref)
         if p.status is not None and p.status not in STATUSES:
             raise InputError(at(p, "Status"), "status", f"{p.status!r} is not one of {STATUSES}")
+
+    def known_priority(rec: Action | Target) -> None:
+        if rec.priority_ref not in refs:
+            raise InputError(
+                at(rec, "Priority ref"),
+                "unknown priority",
+                f"priority {rec.priority_ref!r} is not on the Priorities sheet",
+            )
+
     seen: set[tuple[str, str]] = set()
     for a in plan.actions:
-        if a.priority_ref not in refs:
-            raise InputError(
-                at(a, "Priority ref"),
-                "unknown priority",
-                f"priority {a.priority_ref!r} is not on the Priorities sheet",
-            )
+        known_priority(a)
         if (a.priority_ref, a.ref) in seen:
             raise InputError(at(a, "Action ref"), "duplicate", f"action {a.ref!r} is listed twice")
         seen.add((a.priority_ref, a.ref))
@@ -115,12 +119,7 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
     known = catalogue()
     targets: set[tuple[str, str, date]] = set()
     for x in plan.targets:
-        if x.priority_ref not in refs:
-            raise InputError(
-                at(x, "Priority ref"),
-                "unknown priority",
-                f"priority {x.priority_ref!r} is not on the Priorities sheet",
-            )
+        known_priority(x)
         if x.indicator_id not in known:
             raise InputError(
                 at(x, "Indicator id"),
