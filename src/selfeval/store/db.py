@@ -20,6 +20,11 @@ def id_column() -> sa.Column[int]:
     return sa.Column("id", sa.Integer, primary_key=True, autoincrement=True)
 
 
+def la_code_column() -> sa.Column[str]:
+    """The authority a row belongs to (every load and every imported record carries it)."""
+    return sa.Column("la_code", sa.String(3), nullable=False, index=True)
+
+
 def reference_column(
     name: str,
     target: str,
@@ -71,7 +76,7 @@ loads = sa.Table(
     "se_load",
     metadata,
     id_column(),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
+    la_code_column(),
     sa.Column("kind", sa.String(32), nullable=False),
     sa.Column("return_year", sa.Integer, nullable=True),
     sa.Column("content_hash", sa.String(64), nullable=False),

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from selfeval.store.db import id_column, reference_column
+from selfeval.store.db import id_column, la_code_column, reference_column
 from selfeval.store.db import metadata as metadata  # re-exported: with these tables on it
 
 imports = sa.Table(
     "se_assurance_import",
     metadata,
     id_column(),
-    sa.Column("la_code", sa.String(3), nullable=False, index=True),
+    la_code_column(),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("file_name", sa.String(400), nullable=False),
     sa.Column("sha256", sa.String(64), nullable=False),
@@ -39,11 +39,6 @@ imports = sa.Table(
 
 
 # -- the columns every imported table has --------------------------------------------------------
-
-
-def la_code_column() -> sa.Column[str]:
-    """The authority a row belongs to (every row of an imported table carries it)."""
-    return sa.Column("la_code", sa.String(3), nullable=False, index=True)
 
 
 def import_column(ondelete: str = "CASCADE", index: bool = True) -> sa.Column[int]:
