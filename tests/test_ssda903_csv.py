@@ -161,3 +161,24 @@ def test_a_file_with_a_byte_a_plain_file_has_not_is_left_to_the_careful_reader(
     path = tmp_path / "episodes.csv"
     path.write_bytes(data[:at] + odd + data[at:])
     assert ssda903._read_plain(path.read_bytes(), path.name, "999", 2020) is None
+
+
+def test_dates_of_1900_to_2100_read_by_the_months_table_as_date_reads_them():
+    """Every day of 1900 (not leap), 2000 (leap), 2019, 2020 and 2100 at once (all within the
+    table of months), and the days after each month's last refused."""
+    from datetime import date, timedelta
+
+    import pyarrow as pa
+
+    from selfeval.returns.tables import _distinct_dates
+
+    days = [
+        date(y, 1, 1) + timedelta(n)
+        for y in (1900, 2000, 2019, 2020, 2100)
+        for n in range(365 + (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)))
+    ]
+    texts = pa.array([d.strftime("%d/%m/%Y") for d in days])
+    assert _distinct_dates(texts, "%d/%m/%Y").to_pylist() == days
+    for text in ("29/02/1900", "29/02/2100", "30/02/2000", "31/04/2019", "32/01/2020"):
+        assert _distinct_dates(pa.array(["01/01/2000", text]), "%d/%m/%Y") is None, text
+    assert _distinct_dates(pa.array(["29/02/2000"]), "%d/%m/%Y").to_pylist() == [date(2000, 2, 29)]

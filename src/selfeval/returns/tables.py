@@ -219,19 +219,31 @@ def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | N
         return None
 
 
-_IN_PLACE = 2048
+_IN_PLACE = 4096
 """Date columns up to this many values are read value by value over their bytes where they
 lie (``_dates_in_place``: quicker for a small file); longer ones each distinct text once (a
 return repeats its dates a lot, and hashing them beats reading them all from a few thousand)."""
 _DIGITS = [0, 1, 3, 4, 6, 7, 8, 9]
+_MONTHS_FROM = 1900
+_EDGES = (
+    (np.arange(201 * 12 + 1) + (_MONTHS_FROM - 1970) * 12)
+    .astype("datetime64[M]")
+    .astype("datetime64[D]")
+    .astype(np.int64)
+)
+_MONTH_FIRST = _EDGES[:-1].astype(np.int32)
+"""The first day of each month of 1900-2100 (days since 1970), January 1900 first."""
+_MONTH_DAYS = np.diff(_EDGES).astype(np.int32)
+"""How many days each of those months has (leap years as the calendar has them)."""
 
 
 def _ddmmyyyy(
     raw: np.ndarray[Any, np.dtype[np.uint8]],
 ) -> np.ndarray[Any, np.dtype[np.int32]] | None:
     """Rows of 10 bytes in dd/mm/yyyy as days since 1970, or None if one is not a date by
-    ``date``'s rule (digits and slashes where they belong, month 1-12, day within the month)."""
-    d = raw[:, _DIGITS].astype(np.int64) - ord("0")
+    ``date``'s rule (digits and slashes where they belong, month 1-12, day within the month).
+    Months of 1900-2100 are looked up in a table (``_MONTHS``), others computed by numpy."""
+    d = raw[:, _DIGITS].astype(np.int32) - ord("0")
     if not (
         ((d >= 0) & (d <= 9)).all()
         and (raw[:, 2] == ord("/")).all()
@@ -242,7 +254,13 @@ def _ddmmyyyy(
     year = d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]
     if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
         return None
-    months = (year - 1970) * 12 + month - 1
+    if ((year >= _MONTHS_FROM) & (year < _MONTHS_FROM + len(_MONTH_DAYS) // 12)).all():
+        at = (year - _MONTHS_FROM) * 12 + month - 1
+        if not (day <= _MONTH_DAYS[at]).all():
+            return None
+        days: np.ndarray[Any, np.dtype[np.int32]] = _MONTH_FIRST[at] + day - 1
+        return days
+    months = (year.astype(np.int64) - 1970) * 12 + month - 1
     first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     after = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     if not (day <= after - first).all():
