@@ -538,6 +538,15 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
         """A group's total row: its count, 100 per cent."""
         return [group, breakdown, _n(count, g), "100"]
 
+    def three_or_more(breakdown: str, key: str) -> list[list[str]]:
+        """Children looked after on 31 March: all of them, and those with three or more of
+        something in the year (``key``: their count)."""
+        cla = t("cla")
+        return [
+            total_row("CLA on 31 March", "Total children", cla),
+            share_row("CLA on 31 March", breakdown, t(key), cla),
+        ]
+
     pop = 0.0 if name.startswith(("csww_", "ons_")) else t("population")
     if name.startswith("cla_number"):
         return [
@@ -571,22 +580,14 @@ def _rows(name: str, y: int, g: list[LA]) -> list[list[str]]:
             row += [_n(b, g), _pct(b, plans, g)]
         return [row]
     if name == "la_cla_placement_stability.csv":
-        cla = t("cla")
         return [
-            total_row("CLA on 31 March", "Total children", cla),
-            share_row("CLA on 31 March", "With 3 or more placements during the year",
-                      t("three_placements"), cla),
+            *three_or_more("With 3 or more placements during the year", "three_placements"),
             share_row(STABLE_GROUP, "Living with the same carer for at least 2 years",
                       t("lt_num"), t("lt_den")),
             total_row(STABLE_GROUP, "Total children", t("lt_den")),
         ]  # fmt: skip
     if name == "la_cla_swcount.csv":
-        cla = t("cla")
-        return [
-            total_row("CLA on 31 March", "Total children", cla),
-            share_row("CLA on 31 March", "3 or more social workers during the year",
-                      t("three_workers"), cla),
-        ]  # fmt: skip
+        return three_or_more("3 or more social workers during the year", "three_workers")
     if name == "la_care_leavers_activity.csv":
         out = []
         for label, band, _ in CARE_LEAVER_BANDS:

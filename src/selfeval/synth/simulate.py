@@ -413,11 +413,7 @@ class Simulation:
         if then is None:
             x = rng.random()
             then = "care" if x < 0.12 * self.rates.care else ("cin_plan" if x < 0.66 else "close")
-        if then == "care":
-            return self.care(child, ep, end)
-        if then == "cin_plan":
-            return self.cin_plan(child, ep, end)
-        return _closed(ep, end + timedelta(days=rng.randint(0, 30)))
+        return self._after_plan(child, ep, end, then, close_within=30)
 
     def cin_plan(
         self,
@@ -437,9 +433,18 @@ class Simulation:
         ep.cin_plans.append(CINPlan(start, end))
         if then is None:
             then = "care" if rng.random() < 0.03 * self.rates.care else "close"
+        return self._after_plan(child, ep, end, then, close_within=45)
+
+    def _after_plan(
+        self, child: Child, ep: CINEpisode, end: date, then: str, close_within: int
+    ) -> date | None:
+        """What follows a plan that ended on ``end``: care, a CIN plan, or (``close``) the
+        episode closed within ``close_within`` days."""
         if then == "care":
             return self.care(child, ep, end)
-        return _closed(ep, end + timedelta(days=rng.randint(0, 45)))
+        if then == "cin_plan":
+            return self.cin_plan(child, ep, end)
+        return _closed(ep, end + timedelta(days=self.rng.randint(0, close_within)))
 
     def uasc_arrival(self, d: date) -> None:
         child = self.new_child(d, uasc=True, age=self.rng.choice((14, 15, 15, 16, 16, 16, 17)))
