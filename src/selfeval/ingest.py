@@ -30,7 +30,7 @@ from selfeval.ingest_ssd import check_persons
 from selfeval.plans.io import read_plan
 from selfeval.plans.repository import save_plan
 from selfeval.pseudonymise import IDENTIFIER_FIELDS, Pseudonymiser
-from selfeval.returns.detect import KINDS, detect
+from selfeval.returns.detect import KINDS, WORKBOOK_KINDS, detect
 from selfeval.returns.grouping import Options, ReturnGroup, expand, read_all
 from selfeval.store import FileInfo, LoadRecord, Store
 from selfeval.store.store import DEFAULT_LA, PendingLoad
@@ -333,9 +333,6 @@ def _record(
 
 
 # -- audits and plan workbooks -----------------------------------------------------------------
-
-WORKBOOK_KINDS = ("audits", "plan")
-"""Records people keep (``selfeval.assurance``, ``selfeval.plans``), loaded as imports."""
 
 
 @dataclass(frozen=True)

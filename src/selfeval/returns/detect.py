@@ -19,6 +19,10 @@ Detector = Callable[[Path], bool]
 KINDS = ("903", "cin", "annex-a", "workforce", "audits", "plan", "ssd")
 """Every kind of file selfeval ingests (the values of ``selfeval ingest --kind``)."""
 
+WORKBOOK_KINDS = ("audits", "plan")
+"""The kinds that are records people keep (``selfeval.assurance``, ``selfeval.plans``), loaded
+as imports rather than as returns."""
+
 _DETECTORS: list[tuple[str, Detector]] = []
 
 
