@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from selfeval.benchmarks.compare import Mapped, _require, mapped_indicators
 from selfeval.indicators import AS_RETURNED, Sources, compute, sources_from_store
@@ -40,14 +40,7 @@ Verdict = Literal[
     "not published",
     "not computed",
 ]
-VERDICTS: tuple[str, ...] = (
-    "matches",
-    "within rounding",
-    "consistent with suppression",
-    "differs",
-    "not published",
-    "not computed",
-)
+VERDICTS: tuple[str, ...] = get_args(Verdict)
 AGREE: frozenset[str] = frozenset({"matches", "within rounding", "consistent with suppression"})
 """Verdicts that let a figure be compared with others and drafted into a finding."""
 SUPPRESSED = "consistent with suppression"

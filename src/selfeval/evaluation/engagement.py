@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from dateutil.relativedelta import relativedelta
@@ -40,19 +41,14 @@ from selfeval.outputs.disclosure import (
     publish_count,
     publish_percent,
 )
-from selfeval.outputs.document import (
-    Block,
-    BulletList,
-    Document,
-    Heading,
-    Paragraph,
-    Table,
-    text,
-)
+from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
 from selfeval.outputs.formatting import format_number
 from selfeval.plans.progress import action_summary, target_progress
 from selfeval.plans.repository import plan as stored_plan
 from selfeval.store import Store, db
+
+if TYPE_CHECKING:
+    from selfeval.outputs.document import Block
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.forms import Form
+from django.http import HttpRequest
 
 from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.models import AuditEvent, User
@@ -38,7 +40,7 @@ class SelfevalUserAdmin(_UserAdmin):
         ("selfeval", {"fields": ("role", "authorities", "all_authorities")}),
     )
 
-    def save_model(self, request, obj, form, change):  # type: ignore[no-untyped-def]
+    def save_model(self, request: HttpRequest, obj: User, form: Form, change: bool) -> None:
         """Save, and log each change of the account's rights with its old and new value
         (as ``selfeval.web.accounts`` does for the pages and the command line)."""
         before = rights(User.objects.get(pk=obj.pk)) if change and obj.pk else {}
@@ -61,11 +63,11 @@ class AuditEventAdmin(_AuditEventAdmin):
     list_filter = ("action",)
     search_fields = ("who", "what")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False

@@ -32,6 +32,7 @@ from selfeval.indicators import (
     ChildList,
     Indicator,
     Result,
+    Sources,
     catalogue,
     children,
     compute,
@@ -175,7 +176,7 @@ def _cached(key: str, make: Callable[[], V]) -> V:
     return value
 
 
-def cached(key: str, make):  # type: ignore[no-untyped-def]
+def cached(key: str, make: Callable[[], V]) -> V:
     """A value pages keep (a rendered fragment): ``key`` must name the store state it rests
     on (``Scope.state``) and everything else it depends on."""
     return _cached(key, make)
@@ -187,7 +188,7 @@ def forget_cached() -> None:
         _LOCAL.clear()
 
 
-def _sources(store: Store, la_code: str):  # type: ignore[no-untyped-def]
+def _sources(store: Store, la_code: str) -> Sources:
     return _sources_from_store(store, la_code)
 
 

@@ -23,14 +23,19 @@ NOT_AUDITED_HERE = {"sign_in", "sign_out", "oidc_authentication_callback"}
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
 
-class RoleMiddleware:
-    """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
+class Middleware:
+    """What Django asks of a middleware: it holds the next handler and passes each request on
+    (a subclass that does more around the view overrides ``__call__``)."""
 
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
+
+
+class RoleMiddleware(Middleware):
+    """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
 
     def process_view(
         self,
@@ -56,12 +61,9 @@ class RoleMiddleware:
         return render(request, "web/forbidden.html", status=403)
 
 
-class AuditChangesMiddleware:
+class AuditChangesMiddleware(Middleware):
     """Every change (a POST, PUT, PATCH or DELETE) is one audit event: a successful one as
     ``change``, a refused one (any 4xx a view did not log itself) as ``refused change``."""
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
@@ -83,13 +85,10 @@ class AuditChangesMiddleware:
         return response
 
 
-class NoStoreMiddleware:
+class NoStoreMiddleware(Middleware):
     """Nothing a signed-in person is shown is kept by a browser's or a proxy's cache (an audit
     names a child; a page left in a shared computer's cache outlives the session), unless the
     view says otherwise (an aggregate chart may be kept a minute)."""
-
-    def __init__(self, get_response: GetResponse) -> None:
-        self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)

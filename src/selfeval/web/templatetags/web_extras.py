@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from base64 import b64encode
 from collections.abc import Iterable, Mapping
 
 from django import template
@@ -40,3 +41,9 @@ def thead(*headers: str, numeric: str = "", hidden: str = "") -> SafeString:
         '<thead class="govuk-table__head"><tr class="govuk-table__row">\n{}\n  </tr></thead>',
         cells,
     )
+
+
+@register.filter(name="base64")
+def as_base64(data: bytes) -> str:
+    """Bytes as base64 text (an image inline in a ``data:`` URL)."""
+    return b64encode(data).decode()

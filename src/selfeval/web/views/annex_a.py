@@ -24,13 +24,14 @@ from selfeval.evaluation.readiness_pack import (
 )
 from selfeval.outputs.render import to_html, to_pdf_bytes
 from selfeval.web.audit import mark_audited, record_request
+from selfeval.web.cached_figures import Scope
 from selfeval.web.disclosure import needs_control
 from selfeval.web.store import get_store
 from selfeval.web.views.base import download, scope_or_404
 from selfeval.web.views.evaluation import blocks_for_template
 
 
-def _pack(request: HttpRequest):  # type: ignore[no-untyped-def]
+def _pack(request: HttpRequest) -> tuple[Scope, Pack | None, str | None, Audience]:
     """(scope, pack or None, the problem or None, the audience)."""
     sc = scope_or_404(request)
     audience: Audience = "public" if needs_control(request.user) else "internal"

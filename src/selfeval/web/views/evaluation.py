@@ -9,6 +9,9 @@ files it reads when a report is built.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -21,9 +24,17 @@ from selfeval.evaluation.findings import decide, draft_findings, undecide
 from selfeval.evaluation.narrative import EvidenceRegister, render_markdown
 from selfeval.evaluation.placeholders import FigureCache
 from selfeval.evaluation.publish import example_council_path
-from selfeval.evaluation.scrutiny import build_scrutiny, load_council
+from selfeval.evaluation.scrutiny import CouncilConfig, build_scrutiny, load_council
 from selfeval.evaluation.sef import AREAS, SECTIONS, SefOptions, build_sef
-from selfeval.outputs.document import BulletList, Document, Heading, Image, Paragraph, Table
+from selfeval.outputs.document import (
+    Block,
+    BulletList,
+    Document,
+    Heading,
+    Image,
+    Paragraph,
+    Table,
+)
 from selfeval.outputs.render import to_docx_bytes, to_html, to_pdf_bytes
 from selfeval.settings import current
 from selfeval.web import narrative
@@ -64,30 +75,21 @@ def _texts(la: str) -> dict[str, str]:
     return narrative.texts(la, ORDER)
 
 
-def narrative_folder(la: str):  # type: ignore[no-untyped-def]
+def narrative_folder(la: str) -> AbstractContextManager[Path]:
     """The stored sections as the folder of Markdown files the library reads."""
     return narrative.folder(la, ORDER)
 
 
-def blocks_for_template(blocks) -> list[tuple[str, object]]:  # type: ignore[no-untyped-def]
+def blocks_for_template(blocks: Iterable[Block]) -> list[tuple[str, Block]]:
     """(kind, block) pairs, so that the template can render each kind of block."""
-    kinds = {
+    kinds: dict[type, str] = {
         Heading: "heading",
         Paragraph: "paragraph",
         BulletList: "list",
         Table: "table",
         Image: "image",
     }
-    out = []
-    for b in blocks:
-        kind = kinds.get(type(b))
-        if kind == "image":
-            import base64
-
-            b = dataclasses.replace(b, data=base64.b64encode(b.data).decode())
-        if kind:
-            out.append((kind, b))
-    return out
+    return [(kinds[type(b)], b) for b in blocks if type(b) in kinds]
 
 
 def evaluation(request: HttpRequest) -> HttpResponse:
@@ -208,7 +210,7 @@ def evaluation_findings(request: HttpRequest) -> HttpResponse:
                     store,
                     sc.la_code,
                     by_key[key],
-                    action,  # type: ignore[arg-type]
+                    "accepted" if action == "accepted" else "rejected",
                     by=request.user.get_username(),
                     text=request.POST.get("text") or None,
                 )
@@ -218,13 +220,15 @@ def evaluation_findings(request: HttpRequest) -> HttpResponse:
     return render(request, "web/evaluation_findings.html", {"scope": sc, "findings": found})
 
 
-def _sef(sc) -> Document:  # type: ignore[no-untyped-def]
+def _sef(sc: Scope) -> Document:
     with narrative_folder(sc.la_code) as folder:
         opts = SefOptions(la_code=sc.la_code, at=sc.at, narrative=folder, public=True)
         return build_sef(FigureCache(get_store(), sc.la_code), opts).document
 
 
-def _show(request: HttpRequest, sc, build, download: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _show(
+    request: HttpRequest, sc: Scope, build: Callable[[Scope], Document], download: str
+) -> HttpResponse:
     try:
         doc = build(sc)
     except SelfevalError as e:
@@ -240,7 +244,9 @@ def evaluation_preview(request: HttpRequest) -> HttpResponse:
     return _show(request, scope_or_404(request), _sef, "evaluation_download")
 
 
-def _download(request: HttpRequest, sc, build, name: str, fmt: str) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _download(
+    request: HttpRequest, sc: Scope, build: Callable[[Scope], Document], name: str, fmt: str
+) -> HttpResponse:
     try:
         doc = build(sc)
     except SelfevalError as e:
@@ -258,12 +264,12 @@ def evaluation_download(request: HttpRequest, fmt: str) -> HttpResponse:
     return _download(request, sc, _sef, f"self-evaluation-{sc.la_code}-{sc.at:%Y-%m-%d}", fmt)
 
 
-def _council(la: str):  # type: ignore[no-untyped-def]
+def _council(la: str) -> CouncilConfig:
     cfg = load_council(current().council or example_council_path())
     return cfg if cfg.la_code == la else dataclasses.replace(cfg, la_code=la)
 
 
-def _scrutiny(sc) -> Document:  # type: ignore[no-untyped-def]
+def _scrutiny(sc: Scope) -> Document:
     with narrative_folder(sc.la_code) as folder:
         progress = folder if (folder / "progress.md").exists() else None
         if progress is not None:

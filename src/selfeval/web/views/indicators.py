@@ -82,7 +82,7 @@ def _differs(r: Reconciled | None) -> str:
     return f"Differs from DfE's published figure ({published}): not used in findings"
 
 
-def _cards(sc, control: bool) -> list[Figure]:  # type: ignore[no-untyped-def]
+def _cards(sc: cached_figures.Scope, control: bool) -> list[Figure]:
     store = get_store()
     by_id = {r.id: r for r in cached_figures.results_at(store, sc)}
     bench = cached_figures.comparisons(store, sc)
@@ -125,7 +125,7 @@ def indicators(request: HttpRequest) -> HttpResponse:
     return render(request, "web/indicators.html", {"catalogue": list(catalogue().values())})
 
 
-def _series_rows(request: HttpRequest, ind: Indicator, sc) -> list[Figure]:  # type: ignore[no-untyped-def]
+def _series_rows(request: HttpRequest, ind: Indicator, sc: cached_figures.Scope) -> list[Figure]:
     control = needs_control(request.user)
     return [_figure(ind, r, control) for r in cached_figures.series(get_store(), sc, ind.id)]
 
