@@ -219,10 +219,10 @@ def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | N
         return None
 
 
-_IN_PLACE = 4096
+_IN_PLACE = 16384
 """Date columns up to this many values are read value by value over their bytes where they
-lie (``_dates_in_place``: quicker for a small file); longer ones each distinct text once (a
-return repeats its dates a lot, and hashing them beats reading them all from a few thousand)."""
+lie (``_dates_in_place``: no hashing, no copy); longer ones each distinct text once (a return
+repeats its dates a lot: from some tens of thousands of values hashing them is quicker)."""
 _DIGITS = [0, 1, 3, 4, 6, 7, 8, 9]
 _MONTHS_FROM = 1900
 _EDGES = (
