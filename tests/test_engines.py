@@ -28,6 +28,19 @@ def _needs_spark():
         pytest.skip("needs Java and pyspark")
 
 
+@pytest.fixture(scope="module", autouse=True)
+def _quick_spark():
+    """Spark as a test of small tables needs it: two shuffle partitions (eight on two cores
+    by default, each a task), and a driver JVM that compiles with C1 only and collects with
+    one thread: a run of minutes spends much of its CPU in the JIT's and the GC's threads
+    (167 s of CPU for this file, 102 s so). The results compared do not depend on either."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SELFEVAL_SPARK_PARTITIONS", "2")
+        java = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC"
+        mp.setenv("PYSPARK_SUBMIT_ARGS", f"--driver-java-options '{java}' pyspark-shell")
+        yield
+
+
 @pytest.fixture(scope="module")
 def many_authorities(tmp_path_factory):
     """Three synthetic authorities with every return (903, CIN, Annex A, workforce, SSD) over
