@@ -158,5 +158,32 @@ def register(con: ibis.BaseBackend, name: str, table: pa.Table) -> ir.Table:
         return con.table(name)
     if con.name == "duckdb":
         con.con.register(name, table)
-        return con.table(name)
+        return _duckdb_table(con, name, table.schema)
     return con.create_table(name, table, overwrite=True)
+
+
+_DUCKDB_SCHEMAS: dict[bytes, ibis.Schema] = {}
+"""The Ibis schema DuckDB gives a view of an Arrow table, by the Arrow schema (serialised, so
+with its metadata): DuckDB maps Arrow types the same way every time."""
+
+
+def _duckdb_table(con: ibis.BaseBackend, name: str, schema: pa.Schema) -> ir.Table:
+    """``con.table(name)`` for a view of an Arrow table of ``schema``. Ibis asks DuckDB for
+    the view's columns and parses each type name (about a tenth of a second a table, and the
+    sources of a store register dozens each time they are made); a schema seen before is not
+    asked again."""
+    import ibis.expr.operations as ops
+
+    key = schema.serialize().to_pybytes()
+    known = _DUCKDB_SCHEMAS.get(key)
+    if known is None:
+        t: ir.Table = con.table(name)
+        if len(_DUCKDB_SCHEMAS) >= 4096:
+            _DUCKDB_SCHEMAS.clear()
+        if not t.schema().geospatial:  # a geometry column loads an extension: ask each time
+            _DUCKDB_SCHEMAS[key] = t.schema()
+        return t
+    table: ir.Table = ops.DatabaseTable(
+        name, schema=known, source=con, namespace=ops.Namespace(catalog=None, database=None)
+    ).to_expr()
+    return table

