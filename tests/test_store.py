@@ -43,6 +43,33 @@ def test_undo_removes_the_load_and_its_files(store, tmp_path):
     assert list((store.data_dir / "loads").iterdir()) == []
 
 
+def test_a_merged_table_is_kept_until_the_loads_it_reads_change(store, tmp_path):
+    """The store keeps the tables it merged (``Store.table``) by the files and loads they
+    read: asked again, the same table; after a load, an undo or a load again (the same files,
+    a new load id), the table as the loads now are (as merged afresh)."""
+    from selfeval.store.merge import merged_table
+
+    def fresh(**kw):
+        return merged_table(store, "ssda903_episodes", **kw)
+
+    ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
+    first = store.table("ssda903_episodes")
+    assert store.table("ssda903_episodes") is first and first.equals(fresh())
+    assert store.table("ssda903_episodes", max_year=2018) is None
+    other = tmp_path / "2020"
+    other.mkdir()
+    res = ingest_903(store, _files(other, child="B"), la_code="999", return_year=2020)
+    second = store.table("ssda903_episodes")
+    assert second.equals(fresh()) and not second.equals(first)
+    assert store.table("ssda903_episodes", max_year=2019).equals(first)
+    store.undo(res.load.id)
+    assert store.table("ssda903_episodes").equals(first)
+    again = ingest_903(store, _files(other, child="B"), la_code="999", return_year=2020)
+    assert again.load.id != res.load.id
+    third = store.table("ssda903_episodes")
+    assert third.equals(fresh()) and set(third.column("load_id").to_pylist()) == {again.load.id}
+
+
 def test_a_bad_date_refuses_the_load_and_names_file_row_field(store, tmp_path):
     ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
     bad = tmp_path / "bad"

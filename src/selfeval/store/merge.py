@@ -59,14 +59,27 @@ def merged_table(
 
     With ``max_year``, only loads of that return year and earlier (and loads without a return
     year) are merged: the record as it stood when that year's return was made."""
+    sql = merged_query(store, name, la_code, max_year)
+    return None if sql is None else run_merged(store, sql)
+
+
+def merged_query(
+    store: Store, name: str, la_code: str | None = None, max_year: int | None = None
+) -> str | None:
+    """The DuckDB query of ``merged_table`` (None: no load holds the table). It names every
+    file it reads and every load's id, and a load's files never change once it is recorded:
+    the same query gives the same table."""
     files = table_files(store, name, la_code, max_year)
     if not files:
         return None
+    return f"select * from ({_merged_sql(store, name, la_code, files, max_year)})"
+
+
+def run_merged(store: Store, sql: str) -> pa.Table:
+    """Run a ``merged_query`` on the store's DuckDB."""
     con = store.duckdb().cursor()
     try:
-        table: pa.Table = con.sql(
-            f"select * from ({_merged_sql(store, name, la_code, files, max_year)})"
-        ).to_arrow_table()
+        table: pa.Table = con.sql(sql).to_arrow_table()
         return table
     finally:
         con.close()

@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import signal
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -30,8 +31,10 @@ from selfeval.schema import ALL_TABLES, is_known
 from selfeval.settings import current
 from selfeval.store import db, migrate
 from selfeval.store.loads import FileInfo, LoadRecord
-from selfeval.store.merge import merged_table
+from selfeval.store.merge import merged_query, run_merged
 
+MERGED_TABLES_BYTES = 256 * 2**20
+"""The most memory a store keeps its recently merged tables in (``Store.table``)."""
 CHILD_ID_FIELDS = ("CHILD", "LAchildID")
 """The fields that hold a child's id in the returns (SSDA903, CIN census)."""
 DEFAULT_LA = "default_la_code"
@@ -132,6 +135,8 @@ class Store:
             private_file(Path(self.url.database))  # SQLite gives its -wal and -shm the same
         self.engine = sa.create_engine(self.url)
         self._duckdb: duckdb.DuckDBPyConnection | None = None
+        self._merged: dict[str, pa.Table] = {}
+        self._merged_lock = threading.Lock()
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         private_dir(self.data_dir)
@@ -363,8 +368,26 @@ class Store:
         self, name: str, la_code: str | None = None, max_year: int | None = None
     ) -> pa.Table | None:
         """The merged table across loads (docs/merge-rule.md); with ``max_year``, of the loads
-        of that return year and earlier only (the *as returned* basis of that year)."""
-        return merged_table(self, name, la_code, max_year)
+        of that return year and earlier only (the *as returned* basis of that year).
+
+        The tables merged last are kept, by their query (``merge.merged_query``, which names
+        each file and load read), up to ``MERGED_TABLES_BYTES``: the sources of every
+        computation read every table, and merging them again was half of their making."""
+        sql = merged_query(self, name, la_code, max_year)
+        if sql is None:
+            return None
+        with self._merged_lock:
+            table = self._merged.pop(sql, None)
+            if table is not None:
+                self._merged[sql] = table  # the most recently used last
+                return table
+        table = run_merged(self, sql)
+        if table.nbytes <= MERGED_TABLES_BYTES // 4:
+            with self._merged_lock:
+                self._merged[sql] = table
+                while sum(t.nbytes for t in self._merged.values()) > MERGED_TABLES_BYTES:
+                    del self._merged[next(iter(self._merged))]
+        return table
 
     def table_names(self, la_code: str | None = None) -> list[str]:
         """Every table that some load in the store holds."""
