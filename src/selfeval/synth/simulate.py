@@ -17,7 +17,7 @@ import random
 from collections.abc import Mapping
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from selfeval.calendar import CALENDAR_END, CALENDAR_START, is_working_day
 from selfeval.synth import codes
@@ -42,6 +42,7 @@ from selfeval.synth.model import (
     WorkerEpisode,
 )
 
+_Event = TypeVar("_Event")
 BURN_IN_YEARS = 10
 DAY = timedelta(days=1)
 # Distinct children in the record per child aged 0-17, per year of the window, and the stock
@@ -1023,44 +1024,37 @@ def _left_care_as_relevant(child: Child) -> date | None:
     return left if days >= 91 else None
 
 
+def _begun_by(
+    items: list[_Event], end: date, start: str, stop: str | None = None, *with_stop: str
+) -> list[_Event]:
+    """The items begun (their ``start``) on or before ``end``; one whose ``stop`` falls after it
+    is open again: ``stop`` and the fields recorded with it (``with_stop``) made blank."""
+    kept = [x for x in items if getattr(x, start) <= end]
+    for x in kept:
+        if stop is not None and (ended := getattr(x, stop)) and ended > end:
+            for f in (stop, *with_stop):
+                setattr(x, f, None)
+    return kept
+
+
 def _truncate(c: Child, end: date) -> None:
     """Drop what happens after the last return's 31 March; what is still open is left open."""
-    c.cin_episodes = [e for e in c.cin_episodes if e.referral_date <= end]
+    c.cin_episodes = _begun_by(
+        c.cin_episodes, end, "referral_date", "closure_date", "closure_reason"
+    )
     for e in c.cin_episodes:
-        if e.closure_date and e.closure_date > end:
-            e.closure_date = e.closure_reason = None
-        e.assessments = [a for a in e.assessments if a.start <= end]
-        for a in e.assessments:
-            if a.authorised and a.authorised > end:
-                a.authorised = None
-        e.cin_plans = [p for p in e.cin_plans if p.start <= end]
-        for p in e.cin_plans:
-            if p.end and p.end > end:
-                p.end = None
-        e.section47s = [s for s in e.section47s if s.start <= end]
-        for s in e.section47s:
-            if s.icpc_date and s.icpc_date > end:
-                s.icpc_date = None
-        e.cp_plans = [p for p in e.cp_plans if p.start <= end]
+        e.assessments = _begun_by(e.assessments, end, "start", "authorised")
+        e.cin_plans = _begun_by(e.cin_plans, end, "start", "end")
+        e.section47s = _begun_by(e.section47s, end, "start", "icpc_date")
+        e.cp_plans = _begun_by(e.cp_plans, end, "start", "end")
         for cp in e.cp_plans:
-            if cp.end and cp.end > end:
-                cp.end = None
             cp.reviews = [r for r in cp.reviews if r <= end]
-    c.care_episodes = [e for e in c.care_episodes if e.start <= end]
-    for ce in c.care_episodes:
-        if ce.end and ce.end > end:
-            ce.end = ce.reason_ceased = None
-    c.care_reviews = [r for r in c.care_reviews if r.date <= end]
-    c.missing = [m for m in c.missing if m.start <= end]
-    for m in c.missing:
-        if m.end and m.end > end:
-            m.end = None
-    c.workers = [w for w in c.workers if w.start <= end]
-    for w in c.workers:
-        if w.end and w.end > end:
-            w.end, w.reason = None, None
-    c.contacts = [x for x in c.contacts if x.date <= end]
-    c.early_help = [x for x in c.early_help if x.start <= end]
+    c.care_episodes = _begun_by(c.care_episodes, end, "start", "end", "reason_ceased")
+    c.care_reviews = _begun_by(c.care_reviews, end, "date")
+    c.missing = _begun_by(c.missing, end, "start", "end")
+    c.workers = _begun_by(c.workers, end, "start", "end", "reason")
+    c.contacts = _begun_by(c.contacts, end, "date")
+    c.early_help = _begun_by(c.early_help, end, "start")
     if c.adoption:
         adoption = c.adoption
         for f in (
