@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 import pytest
@@ -168,6 +169,24 @@ def _pdf(path):  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     return PdfReader(str(path))
+
+
+def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo):
+    """Two editions of one self-evaluation: the public one withholds counts of 1 to 5 (c)
+    and says so on its cover; the one for the service and Ofsted shows every figure and says
+    it is not for publication. Only what is shown differs: the same indicators, in the same
+    order."""
+    out, _ = demo
+    public = (out / "reports" / "self-evaluation.html").read_text()
+    ofsted = (out / "reports" / "self-evaluation-ofsted.html").read_text()
+    assert "Public edition" in public and "not for publication" not in public
+    assert "not for publication" in ofsted and "Public edition" not in ofsted
+    assert ">c<" in public and ">c<" not in ofsted
+
+    def titles(html: str) -> list[str]:
+        return re.findall(r'<th scope="row">([^<\[]+) \[\d+\]', html)
+
+    assert titles(public) and titles(public) == titles(ofsted)
 
 
 def test_the_self_evaluation_is_a_summary_first_and_at_most_25_pages(demo):

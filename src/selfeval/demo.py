@@ -125,7 +125,17 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     return DemoOutputs(
         store_url=url,
         returns=returns,
-        pages=[page, quality, workbook, series, *reports.sef, *reports.scrutiny, pack, *annex_a],
+        pages=[
+            page,
+            quality,
+            workbook,
+            series,
+            *reports.sef,
+            *reports.sef_internal,
+            *reports.scrutiny,
+            pack,
+            *annex_a,
+        ],
         summary=summary,
         reconciliation=f"Reconciliation of authority {DEMO_LA}, {at.year - 1}/{at:%y}, with "
         f"its published figures:\n{text_table(reconciled)}",

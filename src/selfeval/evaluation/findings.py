@@ -178,7 +178,10 @@ def reconciled_only(
     """(the findings none of whose figures differs from DfE's published figure beyond its
     rounding, the figures that differ): a figure that does not reconcile is never drafted into
     a finding (``selfeval reconcile``). Without imported benchmarks nothing is left out."""
-    differ = unreconciled(record.store, record.la_code, [d for f in found for d in f.dates])
+    dates = tuple(sorted({d for f in found for d in f.dates}))
+    differ = record.memo(
+        ("unreconciled", dates), lambda: unreconciled(record.store, record.la_code, dates)
+    )
     kept = [f for f in found if not any((f.indicator_id, d) in differ for d in f.dates)]
     return kept, differ
 

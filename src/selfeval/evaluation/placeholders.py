@@ -21,10 +21,12 @@ child-level access.
 
 from __future__ import annotations
 
+import copy
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeVar, cast
 
 from dateutil.relativedelta import relativedelta
 
@@ -159,6 +161,9 @@ class RenderedFigure:
     comparison: BenchmarkValue | None = None
 
 
+T = TypeVar("T")
+
+
 class FigureCache:
     """One authority's figures from a store, each computed once per date and period, and
     rendered for the documents (placeholders, disclosure control, evidence)."""
@@ -180,6 +185,23 @@ class FigureCache:
         self.public = public
         """Whether readers lack child-level access: small counts are then shown as ``c``."""
         self._results: dict[tuple[str, str, date], Result] = {}
+        self._memo: dict[Hashable, Any] = {}
+
+    def edition(self, *, public: bool) -> FigureCache:
+        """The same figures for another audience: the store, sources, comparators and every
+        result computed so far are shared (a result does not depend on who reads it); only
+        what is shown differs."""
+        other = copy.copy(self)
+        other.public = public
+        return other
+
+    def memo(self, key: Hashable, make: Callable[[], T]) -> T:
+        """What ``make`` gives, made once for this record and every edition of it: for work
+        that depends on the store and the authority, never on the audience (the as-returned
+        comparisons, the reconciliation)."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return cast(T, self._memo[key])
 
     def state(self) -> tuple[str, str, tuple[int, ...]]:
         """A key that changes whenever this authority's data does (the store, the authority

@@ -363,7 +363,8 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
         Table(
             caption="Words and signs used in this document",
             header=("Term", "Meaning"),
-            rows=GLOSSARY,
+            # Nothing is withheld from readers with access to children's records.
+            rows=GLOSSARY if record.public else tuple(g for g in GLOSSARY if g[0] != "c"),
         )
     )
     doc.add(Heading(2, "Appendix C: evidence register"))
@@ -411,7 +412,10 @@ def _as_returned(
     from selfeval.indicators.on_basis import basis_differences
 
     try:
-        found = basis_differences(record.store, record.la_code, at.year, ids=ids)
+        found = record.memo(
+            ("basis_differences", at.year, tuple(ids)),
+            lambda: basis_differences(record.store, record.la_code, at.year, ids=ids),
+        )
     except SelfevalError:
         return {}
     differences.extend(d for d in found if d.differs)
