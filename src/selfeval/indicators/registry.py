@@ -271,7 +271,15 @@ def catalogue(year: int | None = None) -> dict[str, Indicator]:
     declaration, or with ``year`` the one for that return year (ids DfE had not defined then
     are left out)."""
     _load_definitions()
-    found = dict(sorted(_REGISTRY.items(), key=lambda kv: AREAS.index(kv[1].area)))
+    # Areas, then the definitions modules by name, then declaration: the same order whichever
+    # module a process imported first (an area's indicators can be declared in two modules).
+    declared = {i: n for n, i in enumerate(_REGISTRY)}
+    found = dict(
+        sorted(
+            _REGISTRY.items(),
+            key=lambda kv: (AREAS.index(kv[1].area), kv[1].compute.__module__, declared[kv[0]]),
+        )
+    )
     if year is None:
         return found
     out = {}
