@@ -244,10 +244,13 @@ def listed_units(
             _LISTED.clear()
         for d in missing:
             _LISTED[(state, ind_id, la_code, d)] = None if got is None else got[d]
-    listed = {d: _LISTED.get((state, ind_id, la_code, d)) for d in dates}
-    if any(v is None for v in listed.values()):
-        return None
-    return listed  # type: ignore[return-value]
+    listed = {}
+    for d in dates:
+        units = _LISTED.get((state, ind_id, la_code, d))
+        if units is None:
+            return None
+        listed[d] = units
+    return listed
 
 
 def judge_one(
@@ -310,10 +313,10 @@ def judge_one(
 def decide_all(changes: Sequence[Change], q: float = FALSE_DISCOVERY_RATE) -> list[Change]:
     """The false discovery procedure over every change with a p-value: the rejected ones are
     real, the rest within normal variation."""
-    tested = [i for i, c in enumerate(changes) if c.p_value is not None]
-    rejected = benjamini_hochberg([changes[i].p_value for i in tested], q)  # type: ignore[misc]
+    tested = [(i, c.p_value) for i, c in enumerate(changes) if c.p_value is not None]
+    rejected = benjamini_hochberg([p for _, p in tested], q)
     out = list(changes)
-    for i, real in zip(tested, rejected, strict=True):
+    for (i, _), real in zip(tested, rejected, strict=True):
         c = out[i]
         out[i] = Change(
             c.indicator_id, c.before, c.after, "real" if real else "normal", c.method, c.p_value

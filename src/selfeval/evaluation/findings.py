@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
+from selfeval.evaluation.benchmarking import Comparator
 from selfeval.evaluation.change import record_changes
 from selfeval.evaluation.placeholders import COMPARATOR_NAMES, Evidence, FigureCache
 from selfeval.indicators import catalogue
@@ -96,7 +97,7 @@ def draft_changes(
         shown_a, shown_b = record.show(a), record.show(b)
         if "c" in (shown_a, shown_b):
             continue  # a finding about a suppressed figure would disclose it
-        word = "fell" if b.value < a.value else "rose"  # type: ignore[operator]
+        word = "fell" if (b.value or 0) < (a.value or 0) else "rose"  # both known: a real change
         judgement = c.judgement()
         text = (
             f"{ind.title} {word} from {shown_a} at {long_date(before)} "
@@ -123,7 +124,7 @@ def draft_benchmark_gaps(
     record: FigureCache,
     at: date,
     ids: Iterable[str] | None = None,
-    versus: str = "england",
+    versus: Comparator = "england",
     threshold: float = BENCHMARK_GAP,
 ) -> list[Finding]:
     """Indicators further than ``threshold`` (a share of the benchmark) from a benchmark."""
@@ -133,7 +134,7 @@ def draft_benchmark_gaps(
     for r in record.results(ids, [at]):
         if r.value is None or r.unit == "count":
             continue  # a count is never set beside England's (or a region's) total
-        cmp = record.comparators.compare(r, versus)  # type: ignore[arg-type]
+        cmp = record.comparators.compare(r, versus)
         if cmp is None or not cmp.value:
             continue
         gap = (r.value - cmp.value) / abs(cmp.value)

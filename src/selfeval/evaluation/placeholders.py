@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar, cast, get_args
 
 from dateutil.relativedelta import relativedelta
 
@@ -60,6 +60,8 @@ _TOKENS = re.compile(
     r"(?:\s+vs\s+(?P<vs>england|region|neighbours))?"
     r"(?P<rounded>\s+rounded)?$"
 )
+COMPARATORS: dict[str, Comparator] = {c: c for c in get_args(Comparator)}
+"""A placeholder's ``vs`` word, as the comparator it names."""
 COMPARATOR_NAMES = {
     "england": "England",
     "region": "region",
@@ -125,7 +127,7 @@ def parse_figure(text: str, where: Where | None = None) -> FigureRef:
         indicator_id=ind_id,
         dates=dates,
         period=m["period"] or "year",
-        versus=m["vs"],  # type: ignore[arg-type]
+        versus=COMPARATORS.get(m["vs"] or ""),
         rounded=bool(m["rounded"]),
         where=where,
     )
@@ -345,7 +347,8 @@ class FigureCache:
             for end in ends:
                 start = end - relativedelta(years=1)
                 rs = self.results([stock], [start, end]) + self.results([started, ceased], [end])
-                if any(x.value is None for x in rs):
+                values = [x.value for x in rs if x.value is not None]
+                if len(values) < len(rs):
                     continue
                 names = [
                     f"{stock}@{start}",
@@ -354,7 +357,7 @@ class FigureCache:
                     f"{ceased}@{end}",
                 ]
                 shown = protect(
-                    {n: float(x.value) for n, x in zip(names, rs, strict=True)},  # type: ignore[arg-type]
+                    {n: float(v) for n, v in zip(names, values, strict=True)},
                     [flow_identity(names[1], names[0], names[2], names[3])],
                 )
                 if shown.get(f"{r.id}@{asked}") == SUPPRESSED:

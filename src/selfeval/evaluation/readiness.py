@@ -26,7 +26,7 @@ from dateutil.relativedelta import relativedelta
 
 from selfeval.calendar import calendar_table, working_days_between
 from selfeval.errors import InputError, Location, NoData
-from selfeval.indicators import catalogue, compute, sources_from_store
+from selfeval.indicators import Sources, catalogue, compute, sources_from_store
 from selfeval.schema.annex_a import TITLES
 from selfeval.store import Store
 
@@ -392,11 +392,8 @@ def adoption(lists: Lists, at: date) -> Adoption:
     placed = [r for r in lists.get(10, []) if _in(_d(r.get("date_placed_for_adoption")), year)]
 
     def mean_days(a: str, b: str) -> float | None:
-        days = [
-            (_d(r.get(b)) - _d(r.get(a))).days  # type: ignore[operator]
-            for r in placed
-            if _d(r.get(a)) and _d(r.get(b))
-        ]
+        spans = [(_d(r.get(a)), _d(r.get(b))) for r in placed]
+        days = [(end - start).days for start, end in spans if start and end]
         return round(statistics.fmean(days), 1) if days else None
 
     return Adoption(
@@ -708,7 +705,7 @@ def journey_table(js: Sequence[Journey]) -> PackTable:
         left = [j for j in at_stage if j.reached == i + 1]
         frm = FROM[i]
         gaps = (
-            [(j.dates[i] - j.dates[frm]).days for j in at_stage]  # type: ignore[operator]
+            [(b - a).days for j in at_stage if (a := j.dates[frm]) and (b := j.dates[i])]
             if frm is not None
             else []
         )
@@ -973,7 +970,7 @@ def reconciled_pairs() -> list[tuple[str, str]]:
     ]
 
 
-def reconciliation(sources, la_code: str, at: date) -> PackTable:  # type: ignore[no-untyped-def]
+def reconciliation(sources: Sources, la_code: str, at: date) -> PackTable:
     """Each Annex A indicator beside the other source's indicator for the same figure (the
     CIN census, the 903, the SSD), for the quarter to ``at`` (or on it, for a stock): the other
     source wins where both have data (``same_figure_as``)."""

@@ -823,9 +823,13 @@ def _population(record: FigureCache, since: date, at: date) -> list[tuple[int, f
     for ind_id in ("cla_rate", "cin_rate", "cp_rate", "referral_rate"):
         if ind_id not in catalogue():
             continue
-        rs = [r for r in record.results([ind_id], [since, at]) if r.denominator]
+        rs = [
+            (r.period_end.year - 1, float(r.denominator))
+            for r in record.results([ind_id], [since, at])
+            if r.denominator
+        ]
         if rs:
-            return [(r.period_end.year - 1, float(r.denominator)) for r in rs]  # type: ignore[arg-type]
+            return rs
     return None
 
 
@@ -895,8 +899,10 @@ def _next_plan(
                 )
             )
         ]
-    seen: set[str] = set()
-    unique = [r for r in rows if not (r[0] in seen or seen.add(r[0]))]  # type: ignore[func-returns-value]
+    first: dict[str, tuple[str, ...]] = {}
+    for r in rows:
+        first.setdefault(r[0], r)
+    unique = list(first.values())
     return [
         Paragraph(
             text(
