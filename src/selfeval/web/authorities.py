@@ -10,17 +10,17 @@ among the permitted authorities only, through :func:`request_scope` and :func:`v
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any, Protocol, TypeVar
 
 from django.core.exceptions import BadRequest
-from django.http import Http404, HttpRequest, HttpResponseBase
+from django.http import Http404, HttpRequest
 
 from selfeval.access import NONE, Authorities, authority_of
 from selfeval.web import cached_figures
 from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.ids import parse_id
-from selfeval.web.middleware import Middleware
+from selfeval.web.middleware import ViewCheck
 from selfeval.web.store import get_store
 
 log = logging.getLogger(__name__)
@@ -105,19 +105,14 @@ def check(request: HttpRequest, view_kwargs: dict[str, Any]) -> None:
                 raise refuse(request, owner, f"{RECORD_NAMES[name]} {record_id}")
 
 
-class AuthorityMiddleware(Middleware):
+class AuthorityMiddleware(ViewCheck):
     """Default deny across authorities, before any view runs (after ``RoleMiddleware``)."""
 
-    def process_view(
-        self,
-        request: HttpRequest,
-        view_func: Callable[..., HttpResponseBase],
-        view_args: tuple[Any, ...],
-        view_kwargs: dict[str, Any],
-    ) -> None:
+    def before_view(self, request: HttpRequest, view_kwargs: dict[str, Any]) -> None:
         match = request.resolver_match
         if request.user.is_authenticated and (match is None or match.namespace != "admin"):
             check(request, view_kwargs)
+        return None
 
 
 def request_scope(request: HttpRequest) -> cached_figures.Scope | None:

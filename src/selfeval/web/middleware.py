@@ -34,8 +34,8 @@ class Middleware:
         return self.get_response(request)
 
 
-class RoleMiddleware(Middleware):
-    """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
+class ViewCheck(Middleware):
+    """A middleware that looks at each request once its URL has resolved, before the view."""
 
     def process_view(
         self,
@@ -43,6 +43,21 @@ class RoleMiddleware(Middleware):
         view_func: Callable[..., HttpResponseBase],
         view_args: tuple[Any, ...],
         view_kwargs: dict[str, Any],
+    ) -> HttpResponseBase | None:
+        return self.before_view(request, view_kwargs)
+
+    def before_view(
+        self, request: HttpRequest, view_kwargs: dict[str, Any]
+    ) -> HttpResponseBase | None:
+        """The answer instead of the view's (a refusal), or None to let the view run."""
+        raise NotImplementedError
+
+
+class RoleMiddleware(ViewCheck):
+    """Default deny: a URL opens only for the roles its ``roles.MATRIX`` entry names."""
+
+    def before_view(
+        self, request: HttpRequest, view_kwargs: dict[str, Any]
     ) -> HttpResponseBase | None:
         match = request.resolver_match
         if match is None:  # process_view runs once the URL has resolved
