@@ -41,6 +41,31 @@ def test_dashboard_shows_the_count_worked_out_by_hand(loaded, role_client):
     )
 
 
+def test_dashboard_leads_with_what_is_known_and_lists_what_is_not(loaded, role_client):
+    """Only the 903 is loaded: children in need has no figure at 31 March 2020. It is no card
+    (and has no change badge) but a line in the list after the cards, with the reason."""
+    page = role_client("analyst").get(reverse("dashboard")).content.decode()
+    cards, _, empty = page.partition("with no figure at this date")
+    assert 'id="card-cla_count"' in cards and 'id="card-cin_count"' not in cards
+    line = re.search(r'<li id="card-cin_count">(.*?)</li>', empty, re.S)
+    assert line and "no data" in line.group(1) and "significant" not in line.group(1)
+
+
+def test_a_count_is_never_set_beside_englands_total_on_its_card():
+    """Referrals: 493 beside England's 136,520 says nothing; the rate's card compares."""
+    from selfeval.benchmarks.compare import Comparison
+    from selfeval.web.views.indicators import _benchmark_line
+
+    def made(unit: str, value: float, england: float) -> Comparison:
+        return Comparison(
+            "x", "X", unit, "neutral", 2024, "999", value, None, england, None, None, None,
+            None, 0, (), None, 0, None, None, None, None, None, "published", "",
+        )  # fmt: skip
+
+    assert _benchmark_line(made("count", 493, 136_520)) == ""
+    assert _benchmark_line(made("rate_per_10k", 540.2, 575.0)) == "2024: England 575"
+
+
 def test_the_indicator_page_and_its_export_name_the_basis(loaded, role_client):
     c = role_client("analyst")
     page = c.get(reverse("indicator", args=["cla_count"])).content.decode()

@@ -60,7 +60,9 @@ def _significance(chart: ControlChart | None) -> tuple[str, str]:
 
 
 def _benchmark_line(c: Comparison | None) -> str:
-    if c is None:
+    """England's, the region's and the neighbours' figures: for a rate or a percentage only
+    (a count beside England's total says nothing of the authority; its rate card compares)."""
+    if c is None or c.unit == "count":
         return ""
     parts = [
         f"{name} {format_number(v, c.unit)}"
@@ -90,7 +92,13 @@ def _cards(sc: cached_figures.Scope, control: bool) -> list[Figure]:
     cards = []
     for ind in catalogue().values():
         f = _figure(ind, by_id.get(ind.id), control)
-        badge, cls = _significance(cached_figures.control_chart(store, sc, ind.id, public=control))
+        # A card with no figure at the date says so and nothing more: a badge on it would
+        # speak of months the card does not show.
+        badge, cls = (
+            _significance(cached_figures.control_chart(store, sc, ind.id, public=control))
+            if f.result is not None and f.result.value is not None
+            else ("", "")
+        )
         cards.append(
             replace(
                 f,
@@ -103,6 +111,15 @@ def _cards(sc: cached_figures.Scope, control: bool) -> list[Figure]:
     return cards
 
 
+def _render_cards(sc: cached_figures.Scope, cards: list[Figure]) -> str:
+    """The cards with a figure (or a withheld one) first, as cards; those with no figure at
+    the date after them, as one short list, so that what is known leads the page."""
+    known = [c.hidden or (c.result is not None and c.result.value is not None) for c in cards]
+    shown = [c for c, k in zip(cards, known, strict=True) if k]
+    empty = [c for c, k in zip(cards, known, strict=True) if not k]
+    return render_to_string("web/_cards.html", {"scope": sc, "cards": shown, "empty": empty})
+
+
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every indicator's card: rendered once per store state, scope and audience (whether
@@ -113,9 +130,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         control = needs_control(request.user)
         html = cached_figures.cached(
             f"cards:{sc.state}:{sc.la_code}:{sc.at}:{control}",
-            lambda: render_to_string(
-                "web/_cards.html", {"scope": sc, "cards": _cards(sc, control)}
-            ),
+            lambda: _render_cards(sc, _cards(sc, control)),
         )
     return render(request, "web/dashboard.html", {"scope": sc, "cards_html": html})
 
