@@ -34,7 +34,7 @@ test: $(STAMP) validators
 	$(BIN)/mypy
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 
-# Strict on src/selfeval; the settings and the modules not yet cleared are in pyproject.toml.
+# Strict on src/selfeval, every module; the settings are in pyproject.toml.
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
