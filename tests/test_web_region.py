@@ -132,15 +132,28 @@ def test_an_account_of_one_authority_sees_only_its_column(region_client):
 
 
 def test_export_rows_under_disclosure_control(region_client):
-    body = region_client("viewer").get(reverse("region_export", args=["csv"]) + f"?at={AT}")
+    as_viewer = region_client("viewer")
+    body = as_viewer.get(reverse("region_export", args=["csv"]) + f"?at={AT}")
     assert body["Content-Disposition"] == f'attachment; filename="region-{AT}.csv"'
     rows = list(csv.DictReader(io.StringIO(body.content.decode("utf-8-sig"))))
     by = {(r["la_code"], r["indicator"]): r for r in rows}
     assert by[("335", "cla_count")]["value"] == "c"
     assert float(by[("336", "cla_count")]["value"]) == 8
-    # A count is not set against England's (the nation's total), only against neighbours'.
+    # A count is set against no one: England's is the nation's total, and a neighbour's says
+    # first how large it is; the rate compares.
     assert by[("336", "cla_count")]["against_england"] == ""
-    assert by[("336", "cla_count")]["against_neighbours"] == "below"
+    assert by[("336", "cla_count")]["against_neighbours"] == ""
+    # 335's rate rests on 3 children: withheld from a viewer, and so is where it lies (an
+    # analyst sees it below England and all its neighbours).
+    assert (by[("335", "cla_rate")]["value"], by[("335", "cla_rate")]["against_england"]) == (
+        "c",
+        "",
+    )
+    assert by[("335", "cla_rate")]["against_neighbours"] == ""
+    page = region_client("analyst").get(reverse("region") + f"?at={AT}").content.decode()
+    assert _cells(page, "Children looked after per 10,000 children")[0][1:3] == ["below", "England"]
+    viewer = as_viewer.get(reverse("region") + f"?at={AT}").content.decode()
+    assert _cells(viewer, "Children looked after per 10,000 children")[0] == ["c"]
     rate = by[("336", "cla_rate")]
     assert round(float(rate["value"]), 4) == round(8 / 62_006 * 10_000, 4)
     assert (rate["against_england"], rate["against_neighbours"]) == ("below", "below")

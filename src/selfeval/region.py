@@ -8,7 +8,11 @@ of the engine (DuckDB, or Spark for the nation), then set against DfE's publishe
   for counts: England's count is the nation's total, so every authority would lie below it;
   its rate is the comparable figure);
 - **against its neighbours**: when it lies outside the range of its ten statistical
-  neighbours' published values for that year.
+  neighbours' published values for that year (again not for counts: a count says how large
+  an authority is before it says anything of its practice).
+
+A figure withheld from a reader (a count of 1 to 5 behind it) is shown with no flag: where it
+lies would say what it is.
 
 Both need the published benchmarks imported (``selfeval benchmarks import``); without them the
 values are shown and no outliers are flagged.
@@ -147,9 +151,8 @@ def region_view(
             published = list(values.values())
             near_values = [values[n] for n in near.get(r.la_code, []) if n in values]
         against: tuple[str | None, str | None] = (None, None)
-        if r.value is not None:
-            comparable = None if cat[r.id].unit == "count" else england
-            against = flags(r.value, comparable, published, near_values)
+        if r.value is not None and cat[r.id].unit != "count":
+            against = flags(r.value, england, published, near_values)
         view.cells[(r.la_code, r.id)] = RegionCell(
             r.value, r.reason, england, *against, r.numerator, r.denominator
         )

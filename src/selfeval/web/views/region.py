@@ -48,7 +48,8 @@ def shown(cell: RegionCell | None, unit: str, control: bool) -> Shown:
         if side
     )
     if _hidden(cell, control):
-        return Shown(SUPPRESSED, flags)
+        # Where a withheld figure lies against England or its neighbours would say what it is.
+        return Shown(SUPPRESSED, ())
     return Shown(format_number(cell.value, unit), flags)
 
 
@@ -77,7 +78,9 @@ def region(request: HttpRequest) -> HttpResponse:
         (la, view.names.get(la, ""), view.self_evaluation.get(la, "")) for la in view.la_codes
     ]
     outliers = [
-        (la, view.names.get(la, ""), cat[iid].title, what) for la, iid, what in view.outliers()
+        (la, view.names.get(la, ""), cat[iid].title, what)
+        for la, iid, what in view.outliers()
+        if not _hidden(view.cells[(la, iid)], control)
     ]
     return render(
         request,
@@ -114,7 +117,8 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
     table = []
     for row in view.as_rows():
         cell = view.cells[(row["la"], row["id"])]
-        value = SUPPRESSED if _hidden(cell, control) else row["value"]
+        hidden = _hidden(cell, control)
+        value = SUPPRESSED if hidden else row["value"]
         table.append(
             [
                 row["la"],
@@ -122,8 +126,8 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 row["id"],
                 value,
                 row["england"],
-                row["against_england"] or "",
-                row["against_neighbours"] or "",
+                "" if hidden else row["against_england"] or "",
+                "" if hidden else row["against_neighbours"] or "",
                 row["self_evaluation"],
             ]
         )
