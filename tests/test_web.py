@@ -51,6 +51,16 @@ def test_dashboard_leads_with_what_is_known_and_lists_what_is_not(loaded, role_c
     assert line and "no data" in line.group(1) and "significant" not in line.group(1)
 
 
+def test_the_catalogue_page_speaks_words_not_codes(db, role_client):
+    """A councillor reads 'Children looked after', 'per 10,000 children' and 'lower', not the
+    catalogue's codes (looked_after, rate_per_10k, lower_better)."""
+    page = role_client("viewer").get(reverse("indicators")).content.decode()
+    assert "per 10,000 children</td>" in page and ">lower</td>" in page
+    assert "Children looked after</td>" in page
+    for code in ("rate_per_10k", "lower_better", "higher_better", ">looked_after<"):
+        assert code not in page, code
+
+
 def test_a_count_is_never_set_beside_englands_total_on_its_card():
     """Referrals: 493 beside England's 136,520 says nothing; the rate's card compares."""
     from selfeval.benchmarks.compare import Comparison

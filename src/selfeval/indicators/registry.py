@@ -30,6 +30,30 @@ Measure = Literal["stock", "period", "annual"]
 the date; an annual measure is what the latest yearly return on or before the date gives (its
 ``snapshot`` says which day ends that return's year)."""
 
+AREA_WORDS: dict[str, str] = {
+    "need": "Children in need",
+    "protection": "Child protection",
+    "looked_after": "Children looked after",
+    "care_leavers": "Care leavers",
+    "workforce": "Workforce",
+    "quality": "Practice quality",
+    "plans": "Improvement plan",
+}
+UNIT_WORDS: dict[str, str] = {
+    "count": "number",
+    "percent": "percentage",
+    "rate_per_10k": "per 10,000 children",
+    "days": "days",
+    "ratio": "ratio",
+    "fte": "full-time equivalent",
+}
+POLARITY_WORDS: dict[str, str] = {
+    "higher_better": "higher",
+    "lower_better": "lower",
+    "neutral": "neither (context)",
+}
+"""The catalogue's codes as people read them (the web's and documents' wording)."""
+
 SNAPSHOTS: dict[str, tuple[int, int]] = {"collection": (3, 31), "csww": (9, 30)}
 """The days that end a yearly return's year: the 903 and CIN census collection year (31 March)
 and the social work workforce census (30 September). ``periods`` carries ``<name>_year``."""
@@ -122,6 +146,18 @@ class Indicator:
     changed a definition in a given year, the indicator is two declarations of one id, the
     first ``until_year=Y - 1``, the second ``from_year=Y``
     (docs/decisions/0023-return-year-versions.md)."""
+
+    @property
+    def area_words(self) -> str:
+        return AREA_WORDS[self.area]
+
+    @property
+    def unit_words(self) -> str:
+        return UNIT_WORDS[self.unit]
+
+    @property
+    def better_when(self) -> str:
+        return POLARITY_WORDS[self.polarity]
 
     def in_force(self, year: int) -> bool:
         """Whether this declaration is the definition for return year ``year``."""
