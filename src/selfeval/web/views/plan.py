@@ -4,6 +4,8 @@ here people update an action's status."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -35,7 +37,10 @@ def plan(request: HttpRequest) -> HttpResponse:
         progress = []
     if needs_control(request.user):
         progress = [public_target(t) for t in progress]
-    priorities = [(pr, p.actions_of(pr.ref)) for pr in p.priorities]
+    today = date.today()
+    priorities = [
+        (pr, [(a, a.overdue(today)) for a in p.actions_of(pr.ref)]) for pr in p.priorities
+    ]
     return render(
         request,
         "web/plan.html",
