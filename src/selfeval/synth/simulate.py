@@ -186,6 +186,7 @@ class Simulation:
         self._last_referral: dict[int, date] = {}
         self._released: list[tuple[date, int, int]] = []  # heap: (free from, seq, child index)
         self._recent: list[int] = []  # children free, referred within 12 months
+        self._recent_since = date.max  # on or before every last referral of those in _recent
         self._older: list[int] = []  # children free, referred longer ago
         self._seq = 0
         self._scheduled: list[tuple[date, int, int]] = []  # repeat referrals after a CP plan
@@ -226,13 +227,20 @@ class Simulation:
         while self._released and self._released[0][0] < on:
             _, _, idx = heapq.heappop(self._released)
             self._recent.append(idx)
+            self._recent_since = min(self._recent_since, self._last_referral[idx])
+        if (on - self._recent_since).days <= 365:
+            return  # none referred longer ago: the scan below would move none (most days)
         keep = []
+        since = date.max
         for idx in self._recent:
-            if (on - self._last_referral[idx]).days <= 365:
+            last = self._last_referral[idx]
+            if (on - last).days <= 365:
                 keep.append(idx)
+                since = min(since, last)
             else:
                 self._older.append(idx)
         self._recent = keep
+        self._recent_since = since
 
     def _choose_child(self, on: date) -> tuple[Child, int]:
         rng = self.rng
@@ -257,6 +265,7 @@ class Simulation:
 
     def _release(self, idx: int, free_from: date, referred: date) -> None:
         self._last_referral[idx] = referred
+        self._recent_since = min(self._recent_since, referred)
         self._busy_until[idx] = free_from
         self._seq += 1
         heapq.heappush(self._released, (free_from, self._seq, idx))
