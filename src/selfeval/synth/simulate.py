@@ -230,17 +230,11 @@ class Simulation:
             self._recent_since = min(self._recent_since, self._last_referral[idx])
         if (on - self._recent_since).days <= 365:
             return  # none referred longer ago: the scan below would move none (most days)
-        keep = []
-        since = date.max
-        for idx in self._recent:
-            last = self._last_referral[idx]
-            if (on - last).days <= 365:
-                keep.append(idx)
-                since = min(since, last)
-            else:
-                self._older.append(idx)
-        self._recent = keep
-        self._recent_since = since
+        cutoff = on - timedelta(days=365)
+        last = self._last_referral
+        self._older.extend(idx for idx in self._recent if last[idx] < cutoff)
+        self._recent = [idx for idx in self._recent if last[idx] >= cutoff]
+        self._recent_since = min((last[idx] for idx in self._recent), default=date.max)
 
     def _choose_child(self, on: date) -> tuple[Child, int]:
         rng = self.rng
