@@ -534,7 +534,6 @@ def _summary(
             continue
         _a, b = figs.pairs[i]
         s = figs.standings.get(i)
-        c = figs.changes.get(i)
         none = _no_benchmark(cat[i])
         dash.append(
             (
@@ -543,7 +542,7 @@ def _summary(
                 _b(s.england, cat[i].unit) if s else none,
                 _b(s.region, cat[i].unit) if s else none,
                 _b(s.median, cat[i].unit) if s else none,
-                c.words if c else WORDS["not_judged"],
+                _change_words(record, figs, i),
             )
         )
     if dash:
@@ -643,7 +642,6 @@ def _rates_table(
         a, b = figs.pairs[i]
         ind = cat[i]
         s = figs.standings.get(i)
-        c = figs.changes.get(i)
         note = register.cite(record.evidence([r for r in (a, b) if r.value is not None], None))
         band = (
             f"{_n(s.median, ind.unit)} ({_n(s.lower_quartile, ind.unit)} to "
@@ -660,7 +658,7 @@ def _rates_table(
                 f"{ind.title} [{note}]",
                 _shown(record, a),
                 shown,
-                c.words if c else WORDS["not_judged"],
+                _change_words(record, figs, i),
                 _b(s.england, ind.unit) if s else none,
                 _b(s.region, ind.unit) if s else none,
                 band if s else none,
@@ -715,8 +713,7 @@ def _counts_table(
                 cells.append(_shown(record, a))
             else:
                 cells.append(_count_shown(record, v) + ("*" if src == "published" else ""))
-        c = figs.changes.get(i)
-        rows.append((f"{ind.title} [{note}]", *cells, c.words if c else WORDS["not_judged"]))
+        rows.append((f"{ind.title} [{note}]", *cells, _change_words(record, figs, i)))
     published = any(src == "published" for i in ids for _, _, src in figs.trends.get(i, []))
     return Table(
         caption=f"{area.short}: numbers of children, year by year"
@@ -726,6 +723,17 @@ def _counts_table(
         numeric=frozenset(range(1, len(years) + 1)),
         compact=True,
     )
+
+
+def _change_words(record: FigureCache, figs: _Figures, ind_id: str) -> str:
+    """The change over the year in words; not judged where either figure is withheld from the
+    reader (its direction would say something of a count of 1 to 5)."""
+    c = figs.changes.get(ind_id)
+    if c is None or any(
+        r.value is not None and record.show(r) == SUPPRESSED for r in figs.pairs[ind_id]
+    ):
+        return WORDS["not_judged"]
+    return c.words
 
 
 def _count_shown(record: FigureCache, v: float) -> str:
