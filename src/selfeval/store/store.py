@@ -174,12 +174,12 @@ class Store:
         if pseudonymised and not pseudonym_key_id:
             raise SelfevalError("internal: a pseudonymised load needs its key's fingerprint")
         pending = PendingLoad(
-            la_code,
-            kind,
-            return_year,
-            files,
-            tables,
-            validation or {},
+            la_code=la_code,
+            kind=kind,
+            return_year=return_year,
+            files=files,
+            tables=tables,
+            validation=validation or {},
             pseudonym_key_id=pseudonym_key_id,
         )
         [(rec, created)] = self.add_loads([pending], loaded_by=loaded_by)
