@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import csv
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location
+
+if TYPE_CHECKING:
+    from _csv import Reader as CsvReader
 
 MAX_BYTES = 512 * 1024 * 1024
 """The largest return file any reader accepts (a large LA's CIN census is about 100 MB)."""
@@ -122,3 +126,18 @@ def first_csv_row(path: Path) -> list[str]:
             return next(csv.reader([f.readline(65536)]), [])
     except (OSError, UnicodeDecodeError, csv.Error):
         return []
+
+
+def data_rows(reader: CsvReader, width: int, name: str) -> Iterator[tuple[int, list[str]]]:
+    """The rows a ``csv.reader`` has left after the header, with their line numbers: blank rows
+    are passed over, and a row whose field count is not the header's ``width`` is refused."""
+    for row in reader:
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) != width:
+            raise InputError(
+                Location(name, reader.line_num),
+                "column-count",
+                f"the row has {len(row)} fields where the header has {width}",
+            )
+        yield reader.line_num, row

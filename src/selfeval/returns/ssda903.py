@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import first_csv_row
+from selfeval.returns.base import data_rows, first_csv_row
 from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
@@ -145,17 +145,9 @@ def _read_pooled(
         reader = csv.reader(f)
         next(reader)
         rows, numbers = [], []
-        for row in reader:
-            if not any(c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                raise InputError(
-                    Location(name, reader.line_num),
-                    "column-count",
-                    f"the row has {len(row)} fields where the header has {len(header)}",
-                )
+        for line, row in data_rows(reader, len(header), name):
             rows.append(row)
-            numbers.append(reader.line_num)
+            numbers.append(line)
     col = {h: [r[i] for r in rows] for i, h in enumerate(header)}
     if "LA" in extra:
         las = sorted({v.strip() for v in col["LA"] if v.strip()})
@@ -216,18 +208,9 @@ def _read_carefully(
                     f"(it reads {','.join(header)[:120]!r})",
                 )
             order = [header.index(h) for h in _stripped_positions(header, spec)]
-            width = len(header)
-            for row in reader:
-                if not any(c.strip() for c in row):
-                    continue
-                if len(row) != width:
-                    raise InputError(
-                        Location(name, reader.line_num),
-                        "column-count",
-                        f"the row has {len(row)} fields where the header has {width}",
-                    )
+            for line, row in data_rows(reader, len(header), name):
                 rows.append(row)
-                numbers.append(reader.line_num)
+                numbers.append(line)
     except UnicodeDecodeError as e:
         raise InputError(Location(name), "encoding", f"the file is not UTF-8 text ({e})") from None
     except csv.Error as e:
