@@ -179,160 +179,137 @@ class Measure:
         return _pct(self.numerator, self.denominator)
 
 
+def _measure(
+    list_no: int, name: str, standard: str, rows: Sequence[Row], met: Callable[[Row], bool]
+) -> Measure:
+    """The rows of one list that meet a standard, of all its ``rows``."""
+    return Measure(list_no, name, standard, sum(1 for r in rows if met(r)), len(rows))
+
+
 def timeliness(lists: Lists, at: date) -> list[Measure]:
     """Each list's timeliness against the statutory standard (or the local one named)."""
     span = window(at)
-    out: list[Measure] = []
     refs = [r for r in lists.get(3, []) if _in(_d(r.get("date_of_referral")), span)]
-    out.append(
-        Measure(
-            3,
-            "Re-referrals within 12 months",
-            "a referral in the 12 months before",
-            sum(1 for r in refs if _n(r.get("referrals_in_last_12_months")) > 0),
-            len(refs),
-        )
-    )
-    out.append(
-        Measure(
-            3,
-            "Referrals with no further action",
-            "Referral NFA? yes",
-            sum(1 for r in refs if _yes(r.get("referral_nfa"))),
-            len(refs),
-        )
-    )
     l4 = lists.get(4, [])
     done = [r for r in l4 if _in(_d(r.get("assessment_authorisation_date")), span)]
-    in_time = [
-        r
-        for r in done
-        if (
-            _wd(_d(r.get("assessment_start_date")), _d(r.get("assessment_authorisation_date"))) or 0
-        )
-        <= ASSESSMENT_WD
-    ]
-    out.append(
-        Measure(
-            4,
-            "Assessments authorised within 45 working days",
-            "45 working days (Working Together 2023)",
-            len(in_time),
-            len(done),
-        )
-    )
-    out.append(
-        Measure(
-            4,
-            "Children seen during their assessment",
-            "seen during the assessment",
-            sum(1 for r in done if _yes(r.get("child_seen_during_assessment"))),
-            len(done),
-        )
-    )
     open_a = [
         r
         for r in l4
         if r.get("assessment_authorisation_date") is None
         and (_d(r.get("assessment_start_date")) or at) <= at
     ]
-    late = [r for r in open_a if (_wd(_d(r.get("assessment_start_date")), at) or 0) > ASSESSMENT_WD]
-    out.append(
-        Measure(
+    l5 = [r for r in lists.get(5, []) if _in(_d(r.get("icpc_date")), span)]
+    plans = cp_open(lists, at)
+    cla = cla_open(lists, at)
+    year_ago = at - relativedelta(years=1)
+    long_cla = [r for r in cla if (_d(r.get("date_started_looked_after")) or at) <= year_ago]
+
+    def since_year_ago(fld: str) -> Callable[[Row], bool]:
+        return lambda r: (_d(r.get(fld)) or date.min) > year_ago
+
+    l9 = lists.get(9, [])
+    return [
+        _measure(
+            3,
+            "Re-referrals within 12 months",
+            "a referral in the 12 months before",
+            refs,
+            lambda r: _n(r.get("referrals_in_last_12_months")) > 0,
+        ),
+        _measure(
+            3,
+            "Referrals with no further action",
+            "Referral NFA? yes",
+            refs,
+            lambda r: _yes(r.get("referral_nfa")),
+        ),
+        _measure(
+            4,
+            "Assessments authorised within 45 working days",
+            "45 working days (Working Together 2023)",
+            done,
+            lambda r: (
+                (
+                    _wd(
+                        _d(r.get("assessment_start_date")),
+                        _d(r.get("assessment_authorisation_date")),
+                    )
+                    or 0
+                )
+                <= ASSESSMENT_WD
+            ),
+        ),
+        _measure(
+            4,
+            "Children seen during their assessment",
+            "seen during the assessment",
+            done,
+            lambda r: _yes(r.get("child_seen_during_assessment")),
+        ),
+        _measure(
             4,
             "Open assessments past 45 working days on the date",
             "45 working days (Working Together 2023)",
-            len(late),
-            len(open_a),
-        )
-    )
-    l5 = [r for r in lists.get(5, []) if _in(_d(r.get("icpc_date")), span)]
-    out.append(
-        Measure(
+            open_a,
+            lambda r: (_wd(_d(r.get("assessment_start_date")), at) or 0) > ASSESSMENT_WD,
+        ),
+        _measure(
             5,
             "Initial conferences within 15 working days of the strategy discussion",
             "15 working days (Working Together 2023)",
-            sum(
-                1
-                for r in l5
-                if (_wd(_d(r.get("s47_start_date")), _d(r.get("icpc_date"))) or 0) <= ICPC_WD
-            ),
-            len(l5),
-        )
-    )
-    plans = cp_open(lists, at)
-    out.append(
-        Measure(
+            l5,
+            lambda r: (_wd(_d(r.get("s47_start_date")), _d(r.get("icpc_date"))) or 0) <= ICPC_WD,
+        ),
+        _measure(
             7,
             "Children on plans visited in the last 10 working days",
             "10 working days (local standard)",
-            sum(1 for r in plans if _cp_visited(r, at)),
-            len(plans),
-        )
-    )
-    out.append(
-        Measure(
+            plans,
+            lambda r: _cp_visited(r, at),
+        ),
+        _measure(
             7,
             "Plans open two years or more",
             "lower is better",
-            sum(1 for r in plans if _cp_two_years(r, at)),
-            len(plans),
-        )
-    )
-    cla = cla_open(lists, at)
-    out.append(
-        Measure(
+            plans,
+            lambda r: _cp_two_years(r, at),
+        ),
+        _measure(
             8,
             "Children in care visited in the last six weeks",
             "six weeks (Care Planning Regulations 2010, reg. 28)",
-            sum(1 for r in cla if _cla_visited(r, at)),
-            len(cla),
-        )
-    )
-    year_ago = at - relativedelta(years=1)
-    long_cla = [r for r in cla if (_d(r.get("date_started_looked_after")) or at) <= year_ago]
-    for name, fld in (
-        ("health assessment", "last_health_assessment_date"),
-        ("dental check", "last_dental_check_date"),
-    ):
-        out.append(
-            Measure(
+            cla,
+            lambda r: _cla_visited(r, at),
+        ),
+        *(
+            _measure(
                 8,
                 f"In care 12 months or more: {name} in the last 12 months",
                 "every 12 months (Promoting the health of looked-after children)",
-                sum(1 for r in long_cla if (_d(r.get(fld)) or date.min) > year_ago),
-                len(long_cla),
+                long_cla,
+                since_year_ago(fld),
             )
-        )
-    out.append(
-        Measure(
+            for name, fld in (
+                ("health assessment", "last_health_assessment_date"),
+                ("dental check", "last_dental_check_date"),
+            )
+        ),
+        _measure(
             8,
             "Three or more placements in the last 12 months",
             "lower is better",
-            sum(1 for r in cla if _n(r.get("placements_in_last_12_months")) >= 3),
-            len(cla),
-        )
-    )
-    l9 = lists.get(9, [])
-    out.append(
-        Measure(
+            cla,
+            lambda r: _n(r.get("placements_in_last_12_months")) >= 3,
+        ),
+        _measure(
             9,
             "Care leavers the council is in touch with",
             "in touch",
-            sum(1 for r in l9 if _yes(r.get("la_in_touch"))),
-            len(l9),
-        )
-    )
-    out.append(
-        Measure(
-            9,
-            "Care leavers in suitable accommodation",
-            "suitable",
-            sum(1 for r in l9 if _suitable(r)),
-            len(l9),
-        )
-    )
-    return out
+            l9,
+            lambda r: _yes(r.get("la_in_touch")),
+        ),
+        _measure(9, "Care leavers in suitable accommodation", "suitable", l9, _suitable),
+    ]
 
 
 def _cp_visited(r: Row, at: date) -> bool:
