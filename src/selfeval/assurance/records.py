@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from selfeval.assurance.grades import Grade
-from selfeval.errors import Location
+from selfeval.returns.workbook import WorkbookRecord
 
 EVIDENCE_KINDS: tuple[str, ...] = (
     "Feedback from a child",
@@ -18,19 +18,17 @@ EVIDENCE_KINDS: tuple[str, ...] = (
 
 
 @dataclass(frozen=True)
-class PracticeWeek:
+class PracticeWeek(WorkbookRecord):
     """A week in which senior managers audit a sample of cases."""
 
     name: str
     start_date: date
     end_date: date
     notes: str | None = None
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class Audit:
+class Audit(WorkbookRecord):
     """One case audit: the auditor's grades, what they found, and any moderation beside them."""
 
     child_id: str
@@ -50,8 +48,6 @@ class Audit:
     moderated_grade: Grade | None = None
     moderation_notes: str | None = None
     la_code: str = ""
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[str, date, str]:
@@ -70,7 +66,7 @@ class Audit:
 
 
 @dataclass(frozen=True)
-class DipSample:
+class DipSample(WorkbookRecord):
     """A theme checked across several cases, and what was found."""
 
     theme: str
@@ -80,12 +76,10 @@ class DipSample:
     sampled_by: str | None = None
     practice_week: str | None = None
     la_code: str = ""
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
-class EvidenceItem:
+class EvidenceItem(WorkbookRecord):
     """Feedback from a child or family, a compliment or a complaint, as evidence of impact."""
 
     kind: str
@@ -95,8 +89,6 @@ class EvidenceItem:
     team: str | None = None
     outcome: str | None = None
     la_code: str = ""
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

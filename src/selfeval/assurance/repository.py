@@ -16,6 +16,7 @@ from selfeval.assurance.io import read_audits
 from selfeval.assurance.records import AssuranceData, Audit, DipSample, EvidenceItem, PracticeWeek
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.pseudonymise import Pseudonymiser
+from selfeval.returns.workbook import WorkbookRecord
 from selfeval.store import Store, which_authority
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
@@ -321,10 +322,10 @@ def _check(
     today: date,
     file_name: str,
 ) -> None:
-    def at(rec: object, field_: str | None = None) -> Location:
+    def at(rec: WorkbookRecord, field_: str | None = None) -> Location:
         return location_of(rec, field_, file_name)
 
-    def child(rec: object, cid: str | None, field_: str) -> None:
+    def child(rec: WorkbookRecord, cid: str | None, field_: str) -> None:
         if cid and known is not None and cid not in known:
             raise InputError(
                 at(rec, field_),
@@ -332,10 +333,10 @@ def _check(
                 f"child {cid!r} is not in this store's returns for authority {la_code}",
             )
 
-    def not_future(rec: object, d: date | None, field_: str) -> None:
+    def not_future(rec: WorkbookRecord, d: date | None, field_: str) -> None:
         check_not_future(rec, d, field_, today, file_name)
 
-    def week(rec: object, name: str | None) -> None:
+    def week(rec: WorkbookRecord, name: str | None) -> None:
         if name and name not in weeks:
             raise InputError(
                 at(rec, "Practice week"),

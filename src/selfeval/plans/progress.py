@@ -7,16 +7,13 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
 from selfeval.outputs.formatting import long_date
 from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
 from selfeval.plans.repository import plan as load_plan
 from selfeval.store import Store
-
-if TYPE_CHECKING:
-    from _typeshed import DataclassInstance
 
 
 @dataclass(frozen=True)
@@ -72,7 +69,7 @@ class TargetProgress:
 
     def as_dict(self) -> dict[str, Any]:
         d = asdict(self)
-        d["target"] = {k: v for k, v in asdict(self.target).items() if k != "where"}
+        d["target"] = self.target.as_dict()
         return d
 
 
@@ -253,9 +250,6 @@ class PlanReport:
         return [p for p in self.plan.priorities if p.carried_forward]
 
     def as_dict(self) -> dict[str, Any]:
-        def clean(rec: DataclassInstance) -> dict[str, Any]:
-            return {k: v for k, v in asdict(rec).items() if k != "where"}
-
         return {
             "la_code": self.la_code,
             "plan_year": self.plan.plan_year,
@@ -263,9 +257,9 @@ class PlanReport:
             "actions_summary": self.actions.as_dict(),
             "priorities": [
                 {
-                    **clean(p),
+                    **p.as_dict(),
                     "actions": [
-                        {**clean(a), "overdue": a.overdue(self.today)}
+                        {**a.as_dict(), "overdue": a.overdue(self.today)}
                         for a in self.plan.actions_of(p.ref)
                     ],
                     "targets": [

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from selfeval.errors import Location
+from selfeval.returns.workbook import WorkbookRecord
 
 STATUSES: tuple[str, ...] = ("Red", "Amber", "Green", "Complete")
 """An action's (or priority's) status: RAG, plus Complete."""
@@ -25,7 +25,7 @@ def check_plan_year(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Priority:
+class Priority(WorkbookRecord):
     ref: str
     title: str
     origin: str = "New"
@@ -35,8 +35,6 @@ class Priority:
     status: str | None = None
     progress: str | None = None
     description: str | None = None
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
     @property
     def carried_forward(self) -> bool:
@@ -44,7 +42,7 @@ class Priority:
 
 
 @dataclass(frozen=True)
-class Action:
+class Action(WorkbookRecord):
     priority_ref: str
     ref: str
     action: str
@@ -52,8 +50,6 @@ class Action:
     due_date: date
     status: str
     evidence_of_impact: str | None = None
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
     @property
     def on_track(self) -> bool:
@@ -70,7 +66,7 @@ class Action:
 
 
 @dataclass(frozen=True)
-class Target:
+class Target(WorkbookRecord):
     """A value an indicator should reach by a date, optionally from a stated baseline."""
 
     priority_ref: str
@@ -79,8 +75,6 @@ class Target:
     target_date: date
     baseline_value: float | None = None
     baseline_date: date | None = None
-    id: int | None = None
-    where: Location | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

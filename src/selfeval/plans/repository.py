@@ -13,6 +13,7 @@ from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
 from selfeval.plans.io import read_plan
 from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
+from selfeval.returns.workbook import WorkbookRecord
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
 from selfeval.store.db import inserted_id, record_of, values_of
@@ -87,7 +88,7 @@ def check_plan(plan: Plan, today: date, file_name: str = "entered") -> None:
     """Refs unique and resolved, statuses on the list, targets on catalogued indicators,
     baselines not in the future. Raises ``InputError`` at the first problem."""
 
-    def at(rec: object, field_: str) -> Location:
+    def at(rec: WorkbookRecord, field_: str) -> Location:
         return location_of(rec, field_, file_name)
 
     refs: set[str] = set()

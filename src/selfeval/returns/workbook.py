@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal, overload
@@ -25,6 +25,23 @@ from selfeval.returns import xlsx
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class WorkbookRecord:
+    """What every record a workbook row holds carries after its own fields: ``id``, its row in
+    the store once saved, and ``where``, the sheet and row it was read from (``Row.fields``),
+    for errors found later; where is not part of what the record is: never compared or shown."""
+
+    id: int | None = field(default=None, kw_only=True)
+    where: Location | None = field(default=None, compare=False, repr=False, kw_only=True)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The record as a dict: its own fields in their order, then ``id`` (not ``where``)."""
+        d = asdict(self)
+        del d["where"]
+        d["id"] = d.pop("id")
+        return d
 
 
 @dataclass(frozen=True)

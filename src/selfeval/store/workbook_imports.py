@@ -21,6 +21,7 @@ from typing import Any, Protocol, TypedDict, Unpack
 import sqlalchemy as sa
 
 from selfeval.errors import InputError, Location, NoData
+from selfeval.returns.workbook import WorkbookRecord
 from selfeval.store.db import inserted_id
 from selfeval.store.store import Store, whoami
 from selfeval.store.workbook_tables import imports, remove_imported
@@ -176,13 +177,15 @@ def _import_record(r: sa.Row[Any]) -> ImportRecord:
 # -- row checks --------------------------------------------------------------------------------
 
 
-def location_of(rec: object, field_: str | None, file_name: str) -> Location:
+def location_of(rec: WorkbookRecord, field_: str | None, file_name: str) -> Location:
     """Where a record came from (its sheet and row), with the field named; else the file."""
-    w: Location | None = getattr(rec, "where", None)
+    w = rec.where
     return replace(w, field=field_) if w else Location(file_name, field=field_)
 
 
-def check_not_future(rec: object, d: date | None, field_: str, today: date, file_name: str) -> None:
+def check_not_future(
+    rec: WorkbookRecord, d: date | None, field_: str, today: date, file_name: str
+) -> None:
     """A date that has not happened yet is refused (audits, moderation, baselines)."""
     if d is not None and d > today:
         raise InputError(
