@@ -22,8 +22,6 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-import pyarrow as pa
-import pyarrow.compute as pc
 import sqlalchemy as sa
 
 from selfeval.benchmarks import ees
@@ -180,28 +178,21 @@ def _store_ees(c: sa.Connection, path: Path, t: ees.EesTable, sha: str) -> bool:
         )
     )
     vals = t.values
-    # pyarrow-stubs type the separator as one more array; pyarrow takes a str.
-    keys = pc.binary_join_element_wise(  # type: ignore[call-overload]
-        vals["measure"], vals["breakdown"], "\x1f"
-    )
-    distinct = pc.unique(keys).to_pylist()
-    ids = []
-    for key in distinct:
-        measure, breakdown = str(key).split("\x1f", 1)
-        ids.append(
-            db.inserted_id(
-                c.execute(
-                    sa.insert(sr).values(
-                        source=t.source, release=t.release, measure=measure, breakdown=breakdown
-                    )
+    pairs = list(zip(vals["measure"].to_pylist(), vals["breakdown"].to_pylist(), strict=True))
+    ids: dict[tuple[str | None, str | None], int] = {}
+    for measure, breakdown in dict.fromkeys(pairs):  # each series once, in order of appearance
+        ids[measure, breakdown] = db.inserted_id(
+            c.execute(
+                sa.insert(sr).values(
+                    source=t.source, release=t.release, measure=measure, breakdown=breakdown
                 )
             )
         )
-    series_id = pc.take(pa.array(ids), pc.index_in(keys, pa.array(distinct)))
+    series_id = [ids[p] for p in pairs]
     cols = ["time_period", "year", "geographic_level", "region_code", "la_code", "value"]
     rows = list(
         zip(
-            series_id.to_pylist(),
+            series_id,
             *(vals[col].to_pylist() for col in cols),
             vals["status"].to_pylist(),
             strict=True,

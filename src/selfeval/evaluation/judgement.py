@@ -39,6 +39,7 @@ from selfeval.evaluation.change import Change
 from selfeval.indicators import Indicator, Result
 from selfeval.outputs.disclosure import is_small, withhold_share
 from selfeval.outputs.formatting import format_number
+from selfeval.plans.records import Priority
 
 GAP = 0.10
 """A gap to the benchmark counts when it is at least this share of the benchmark's value."""
@@ -259,23 +260,21 @@ def feedback_points(counts: dict[str, int], *, public: bool = True) -> list[Poin
     return [Point(said, 0.5, "strength" if good > bad else "development", "feedback")]
 
 
-def plan_points(rated: Sequence[tuple[object, str, Sequence[str]]]) -> list[Point]:
+def plan_points(rated: Sequence[tuple[Priority, str, Sequence[str]]]) -> list[Point]:
     """What the review of last year's priorities says of leaders' grip: priorities Green on
     the data (a strength), Red on the data (an area for development, weight 1), and ratings
     recorded better than the data allows (an area for development, weight 1)."""
     if not rated:
         return []
     n = len(rated)
-    title = {id(p): getattr(p, "title", "") for p, _, _ in rated}
+    title = {id(p): p.title for p, _, _ in rated}
     green = [p for p, rag, _ in rated if rag == "Green"]
     red = [p for p, rag, _ in rated if rag == "Red"]
     order = ("Green", "Amber", "Red")
     over = [
-        p
-        for p, rag, _ in rated
-        if getattr(p, "status", None) in order and order.index(p.status) < order.index(rag)  # type: ignore[attr-defined]
+        p for p, rag, _ in rated if p.status in order and order.index(p.status) < order.index(rag)
     ]
-    found: list[tuple[list[object], str, float, Literal["strength", "development"]]] = [
+    found: list[tuple[list[Priority], str, float, Literal["strength", "development"]]] = [
         (
             green,
             f"{len(green)} of last year's {n} priorities are Green on the data",

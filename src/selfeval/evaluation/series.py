@@ -9,7 +9,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from selfeval.benchmarks.spc import chart_for_results
+from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.evaluation.placeholders import FigureCache
 from selfeval.indicators import Result, get, month_ends
 from selfeval.outputs.disclosure import is_small
@@ -80,9 +80,9 @@ def series_charts(
     return images
 
 
-def _plain(spc: object) -> str:
+def _plain(spc: ControlChart) -> str:
     """What a control chart shows, in plain words."""
-    signals = spc.signals  # type: ignore[attr-defined]
+    signals = spc.signals
     if not signals:
         return "Every month lies within normal variation."
     months = list(dict.fromkeys(label for label, _ in signals))

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Protocol, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 SUPPRESSED = "c"
 NOT_AVAILABLE = "x"
@@ -146,6 +146,9 @@ class Target(Figure, Protocol):
     """A plan target's progress (``selfeval.plans.progress.TargetProgress``): the figure now
     (its numerator and denominator) and at baseline; read only, as a frozen dataclass's are."""
 
+    # a dataclass, so that ``public_target`` can ``replace`` its fields
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
     @property
     def unit(self) -> str: ...
     @property
@@ -189,7 +192,7 @@ def public_target(t: T) -> T:
         "baseline_numerator": None,
         "baseline_denominator": None,
     }
-    return replace(t, **hide, suppressed=tuple(sorted(set(hidden))))  # type: ignore[type-var]
+    return replace(t, **hide, suppressed=tuple(sorted(set(hidden))))
 
 
 @dataclass(frozen=True)

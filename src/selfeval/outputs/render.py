@@ -14,11 +14,13 @@ import io
 from pathlib import Path
 
 from docx import Document as DocxDocument
+from docx.document import Document as DocxFile
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
+from docx.text.paragraph import Paragraph as DocxParagraph
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
@@ -136,7 +138,7 @@ def to_docx_bytes(doc: Document) -> bytes:
     return buf.getvalue()
 
 
-def _docx_spans(p, spans: tuple[Span, ...]) -> None:  # type: ignore[no-untyped-def]
+def _docx_spans(p: DocxParagraph, spans: tuple[Span, ...]) -> None:
     for s in spans:
         r = p.add_run(s.text)
         r.bold = s.strong or None
@@ -146,7 +148,7 @@ def _docx_spans(p, spans: tuple[Span, ...]) -> None:  # type: ignore[no-untyped-
             ref.font.superscript = True
 
 
-def _docx_table(d, t: Table) -> None:  # type: ignore[no-untyped-def]
+def _docx_table(d: DocxFile, t: Table) -> None:
     cap = d.add_paragraph(t.caption, style="Caption")
     cap.paragraph_format.keep_with_next = True
     n_cols = len(t.header) if t.header else max((len(r) for r in t.rows), default=1)
@@ -192,7 +194,7 @@ def _docx_table(d, t: Table) -> None:  # type: ignore[no-untyped-def]
     d.add_paragraph()
 
 
-def _docx_image(d, img: Image) -> None:  # type: ignore[no-untyped-def]
+def _docx_image(d: DocxFile, img: Image) -> None:
     if img.mime != "image/png":
         raise UsageError(f"a Word document can embed PNG images, not {img.mime}")
     d.add_picture(io.BytesIO(img.data), width=Cm(15))

@@ -26,6 +26,7 @@ from selfeval.assurance.records import (
 )
 from selfeval.plans.io import write_plan_template
 from selfeval.plans.records import Action, Plan, Priority, Target
+from selfeval.synth.model import Authority
 from selfeval.synth.workbooks import fix_times
 
 TEAMS = (
@@ -372,11 +373,11 @@ def write_quality(
     )
 
 
-def open_cases(authority: object, start: date, end: date) -> list[str]:
+def open_cases(authority: Authority, start: date, end: date) -> list[str]:
     """Ids of the synthetic authority's children looked after at some time from ``start`` to
     ``end`` (so they are in its SSDA903 return), else open as children in need: the cases
     practice weeks audit."""
-    kids = authority.children  # type: ignore[attr-defined]
+    kids = authority.children
     care = [
         c.child_id
         for c in kids
@@ -394,10 +395,10 @@ def open_cases(authority: object, start: date, end: date) -> list[str]:
     ]
 
 
-def write_authority_quality(authority: object, out: Path) -> list[Path]:
+def write_authority_quality(authority: Authority, out: Path) -> list[Path]:
     """The authority's audits and plan workbooks in ``out`` (``selfeval synth`` writes them to
     ``OUT/quality/``), auditing children open during its last return year."""
-    years: range = authority.years  # type: ignore[attr-defined]
+    years = authority.years
     last_day = date(years.stop - 1, 3, 31)
     ids = open_cases(authority, date(years.stop - 2, 4, 1), last_day)
-    return list(write_quality(out, ids, last_day=last_day, seed=authority.seed))  # type: ignore[attr-defined]
+    return list(write_quality(out, ids, last_day=last_day, seed=authority.seed))

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from selfeval.synth.model import Authority, Child, Visit
+from selfeval.synth.model import Authority, CareEpisode, Child, Visit
 from selfeval.synth.simulate import add_working_days
 
 
@@ -51,9 +51,9 @@ def visits(child: Child, authority: Authority) -> list[Visit]:
     return out
 
 
-def _placement_end(child: Child, ep: object) -> date | None:
+def _placement_end(child: Child, ep: CareEpisode) -> date | None:
     eps = child.care_episodes
-    i = eps.index(ep)  # type: ignore[arg-type]
+    i = eps.index(ep)
     end = eps[i].end
     for nxt in eps[i + 1 :]:
         if nxt.start != end or nxt.rne in ("S", "P", "B", "T", "U"):

@@ -8,6 +8,7 @@ employed worker on the day (those covered by agency workers counted in ``NoAgenc
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def cases_at(authority: Authority, at: date) -> dict[str, int]:
     return n
 
 
-def _allocate(c: Child, at: date, add) -> None:  # type: ignore[no-untyped-def]
+def _allocate(c: Child, at: date, add: Callable[[str], None]) -> None:
     for w in c.workers:
         if w.start <= at and (w.end is None or w.end > at):
             add(w.worker_id)

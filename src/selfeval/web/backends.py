@@ -28,7 +28,7 @@ def _select() -> str:
 class AccountBackend(ModelBackend):
     """``ModelBackend`` with the request's account read by one prepared SELECT."""
 
-    def get_user(self, user_id):  # type: ignore[no-untyped-def]
+    def get_user(self, user_id: int) -> User | None:
         found = list(User.objects.raw(_select(), [user_id]))
         if not found:
             return None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CheckableLazyObject, CSPMiddleware
@@ -124,6 +124,12 @@ PER_VIEW_POLICY = (
 """What django-csp's view decorators set on a response to change its policy."""
 
 
+class _NoncedRequest(HttpRequest):
+    """A request as django-csp leaves it: with the nonce it draws when a page asks for one."""
+
+    csp_nonce: CheckableLazyObject
+
+
 class ContentSecurityPolicyMiddleware(CSPMiddleware):
     """django-csp's middleware, with the policy built once per process: it is the same for
     every response (no page uses a nonce or changes the policy), and django-csp built it
@@ -131,7 +137,9 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
 
     _headers: tuple[str, str] | None = None
 
-    def process_response(self, request, response):  # type: ignore[no-untyped-def]
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
         if getattr(request, "_csp_nonce", None) is not None or any(
             getattr(response, a, None) is not None for a in PER_VIEW_POLICY
         ):
@@ -156,5 +164,5 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
                 and not request.path_info.startswith(tuple(prefixes))
             ):
                 response[header] = policy
-        request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
+        cast(_NoncedRequest, request).csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         return response

@@ -15,6 +15,10 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import requests
 
 HOST = "127.0.0.1"
 
@@ -161,7 +165,7 @@ class LiveServer:
         self.stop()
 
 
-def sign_in(session, base_url: str, username: str, password: str) -> None:  # type: ignore[no-untyped-def]
+def sign_in(session: requests.Session, base_url: str, username: str, password: str) -> None:
     """Sign a ``requests.Session`` in through the sign-in form, as a browser would."""
     page = session.get(f"{base_url}/sign-in/", timeout=30)
     page.raise_for_status()

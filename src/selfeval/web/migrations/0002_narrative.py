@@ -5,6 +5,8 @@ each as revision 1. Reversed, the current texts go back to the settings."""
 import json
 
 import django.db.models.deletion
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+from django.db.migrations.state import StateApps
 from django.db import migrations, models
 from django.utils import timezone
 
@@ -12,11 +14,11 @@ PREFIX = "narrative:"
 MOVED_BY = "selfeval (moved from the store's settings)"
 
 
-def _settings_table(schema_editor) -> bool:  # type: ignore[no-untyped-def]
+def _settings_table(schema_editor: BaseDatabaseSchemaEditor) -> bool:
     return "se_setting" in schema_editor.connection.introspection.table_names()
 
 
-def settings_to_narrative(apps, schema_editor):  # type: ignore[no-untyped-def]
+def settings_to_narrative(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if not _settings_table(schema_editor):
         return
     conn = schema_editor.connection
@@ -42,7 +44,7 @@ def settings_to_narrative(apps, schema_editor):  # type: ignore[no-untyped-def]
         cur.execute("DELETE FROM se_setting WHERE key LIKE %s", [PREFIX + "%"])
 
 
-def narrative_to_settings(apps, schema_editor):  # type: ignore[no-untyped-def]
+def narrative_to_settings(apps: StateApps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if not _settings_table(schema_editor):
         return
     conn = schema_editor.connection

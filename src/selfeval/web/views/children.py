@@ -5,7 +5,7 @@ rows; never a child's identifier)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET
 
 from selfeval.errors import NoData, UsageError
-from selfeval.indicators import ChildList, NotChildLevel
+from selfeval.indicators import ChildList, Indicator, NotChildLevel
 from selfeval.web import cached_figures
 from selfeval.web.audit import record_request
 from selfeval.web.authorities import request_scope
@@ -29,18 +29,27 @@ LABELS = {
 }
 
 
-def _list(request: HttpRequest, indicator_id: str):  # type: ignore[no-untyped-def]
-    """(indicator, scope, the list or None, why there is no list or None, HTTP status)."""
+class _Listing(NamedTuple):
+    indicator: Indicator
+    scope: cached_figures.Scope | None
+    children: ChildList | None
+    problem: str | None
+    """Why there is no list."""
+    status: int
+
+
+def _list(request: HttpRequest, indicator_id: str) -> _Listing:
+    """The indicator's children in the request's scope, or why there is no list."""
     ind = cached_figures.indicator_or_404(indicator_id)
     sc = request_scope(request)
     if sc is None:
-        return ind, None, None, "The store holds no returns yet.", 200
+        return _Listing(ind, None, None, "The store holds no returns yet.", 200)
     try:
-        return ind, sc, cached_figures.children_at(get_store(), sc, ind.id), None, 200
+        return _Listing(ind, sc, cached_figures.children_at(get_store(), sc, ind.id), None, 200)
     except NotChildLevel as e:
-        return ind, sc, None, f"The indicator {e}.", 404
+        return _Listing(ind, sc, None, f"The indicator {e}.", 404)
     except (NoData, UsageError) as e:
-        return ind, sc, None, f"No list: {e}.", 200
+        return _Listing(ind, sc, None, f"No list: {e}.", 200)
 
 
 def _what(cl: ChildList, at: date) -> str:
@@ -72,7 +81,7 @@ def _record(
 def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
     ind, sc, cl, problem, status = _list(request, indicator_id)
     ctx: dict[str, Any] = {"ind": ind, "scope": sc, "problem": problem}
-    if cl is not None:
+    if cl is not None and sc is not None:
         page = Paginator(cl.rows, PER_PAGE).get_page(request.GET.get("page"))
         shown = len(page.object_list)
         _record(
@@ -112,7 +121,7 @@ def indicator_children(request: HttpRequest, indicator_id: str) -> HttpResponse:
 def indicator_children_export(request: HttpRequest, indicator_id: str, fmt: str) -> HttpResponse:
     """The whole list as CSV or XLSX (cells a spreadsheet would run as formulas are escaped)."""
     ind, sc, cl, problem, _ = _list(request, indicator_id)
-    if cl is None:
+    if cl is None or sc is None:
         resp = render(
             request, "web/children.html", {"ind": ind, "scope": sc, "problem": problem}, status=404
         )

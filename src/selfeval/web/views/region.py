@@ -101,7 +101,7 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
     """The side-by-side table as CSV or XLSX, one row per authority and indicator, under the
     same disclosure control as the page."""
     sc, view = _view(request)
-    if view is None:
+    if sc is None or view is None:
         raise Http404("the store holds no returns of an authority you may see")
     control = needs_control(request.user)
     header = [
@@ -131,7 +131,7 @@ def region_export(request: HttpRequest, fmt: str) -> HttpResponse:
                 row["self_evaluation"],
             ]
         )
-    name = f"region-{sc.at:%Y-%m-%d}"  # type: ignore[union-attr]
+    name = f"region-{sc.at:%Y-%m-%d}"
     return table_download(header, table, fmt, name, title="region")
 
 
