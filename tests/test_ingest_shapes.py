@@ -284,3 +284,14 @@ def test_a_pooled_table_of_several_authorities_is_refused(store, folder):
     (folder / "header.csv").write_text(head + "\n".join(rows) + "\n")
     with pytest.raises(InputError, match=r"pools the returns of 2 authorities \(Hillingdon"):
         ingest(store, [folder], la_code=LA, validate=False)
+
+
+def test_a_pooled_table_row_of_the_wrong_width_is_refused_at_its_line(store, folder):
+    """Blank rows are passed over but counted: the ragged row is named by its line."""
+    head = "CHILD,SEX,DOB,ETHNIC,UPN,MOTHER,MC_DOB,LA,YEAR\n"
+    rows = ["A,1,2010-01-01,WBRI,,,,Hillingdon,2020", "", "B,2,2011-01-01,WBRI,,,,2020"]
+    (folder / "header.csv").write_text(head + "\n".join(rows) + "\n")
+    with pytest.raises(
+        InputError, match=r"header\.csv, row 4: the row has 8 fields where the header has 9"
+    ):
+        ingest(store, [folder], la_code=LA, validate=False)
