@@ -107,6 +107,22 @@ def test_a_bad_date_refuses_the_file_naming_row_and_field(tmp_path):
     assert str(e.value).startswith("visits.csv, row 2, field cinv_cin_visit_date:")
 
 
+def test_a_malformed_row_is_named_by_its_own_line_even_after_a_blank_one(tmp_path):
+    """Line 1 the header, line 2 a visit, line 3 blank, line 4 a field over the csv module's
+    limit of 131,072 characters: the refusal names line 4 (it named line 3, the blank one)."""
+    f = _write(
+        tmp_path / "visits.csv",
+        "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n"
+        "V1,A,01/04/2019,Y\n"
+        "\n"
+        f"V2,{'A' * 200_000},02/04/2019,Y\n",
+    )
+    with pytest.raises(InputError) as e:
+        ssd.read_csv(f, la_code="999", specs=load_specs(SPEC))
+    assert str(e.value).startswith("visits.csv, row 4:")
+    assert e.value.rule == "csv"
+
+
 def test_an_unknown_field_or_table_is_refused(tmp_path):
     f = _write(tmp_path / "ssd_cin_visits.csv", "cinv_cin_visit_id,cinv_shoe_size\nV1,9\n")
     with pytest.raises(InputError, match="cinv_shoe_size"):

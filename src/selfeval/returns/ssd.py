@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import ReturnTables
+from selfeval.returns.base import ReturnTables, data_rows
 from selfeval.schema.base import TableSpec
 from selfeval.schema.ssd import load_specs
 
@@ -136,18 +136,8 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
     person_field = next((f for f in spec.fields if f.endswith("_person_id")), None)
     seen_keys: dict[tuple[str, ...], int] = {}
     flags = _yes_no_fields(spec)
-    rownum = 1
     try:
-        for row in reader:
-            rownum = reader.line_num
-            if not any(c.strip() for c in row):
-                continue
-            if len(row) != len(header):
-                raise InputError(
-                    Location(name, rownum),
-                    "column-count",
-                    f"the row has {len(row)} fields where the header has {len(header)}",
-                )
+        for rownum, row in data_rows(reader, len(header), name):
             values = dict(zip(header, row, strict=True))
             for f in DIRECT_IDENTIFIERS.intersection(values):
                 values[f] = ""
@@ -196,7 +186,8 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
                 else:
                     seen_keys[k] = rownum
     except csv.Error as e:
-        raise InputError(Location(name, rownum), "csv", f"malformed CSV ({e})") from None
+        # the reader has counted the lines of the row it could not read
+        raise InputError(Location(name, reader.line_num), "csv", f"malformed CSV ({e})") from None
     n = len(cols[spec.fields[0]])
     arrays: dict[str, pa.Array[Any]] = {}
     for f in spec.fields:
