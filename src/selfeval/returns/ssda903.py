@@ -246,10 +246,13 @@ def _read_plain(
     line_ends, padded, longest = scan
     lines = line_ends - 1 + (not data.endswith(b"\n"))
     body = memoryview(data)[line + 1 :]
+    large = len(body) > 1 << 22
+    options = _plain_options(len(header), large, not padded)
     try:  # empty fields read as nulls unless fields are to be trimmed (blanks then come later)
-        table = pacsv.read_csv(
-            _arrow_input(body), **_plain_options(len(header), len(body) > 1 << 22, not padded)
-        )
+        if large:  # blocks parsed on several threads
+            table = pacsv.read_csv(_arrow_input(body), **options)
+        else:  # Arrow's serial read_csv starts a thread of its own each call; its stream not
+            table = pacsv.open_csv(_arrow_input(body), **options).read_all()
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
         return None  # a row of another width, among others: the careful reader names it
     if table.num_rows != lines:
