@@ -147,6 +147,9 @@ def test_dates_read_in_place_with_nulls_and_offsets():
     ]
     for odd in (["1/2/2019"], ["01/02/2019", ""], ["29/02/2019"], ["01-02-2019"]):
         assert _dates_in_place(pa.array(odd)) is None, odd
+    assert _dates_in_place(pa.array([None, None], pa.string())).to_pylist() == [None, None]
+    assert _dates_in_place(pa.array(["01/02/2019", None, "1/2/2019"])) is None
+    assert _dates_in_place(pa.array(["01/02/2019", None, "01/02/20199"])) is None
 
 
 @pytest.mark.parametrize("odd", [b"\x00", b"\x0b", b"\x1f", b"\x7f", b'"', b"\xc3\xa9", b"\r"])

@@ -207,7 +207,7 @@ def _distinct_dates(texts: pa.Array[Any], date_format: str) -> pa.Array[Any] | N
         offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, n + 1)
         if (np.diff(offsets) == 10).all():
             raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * n, int(offsets[0]))
-            days = _ddmmyyyy(raw.reshape(n, 10))
+            days = _ddmmyyyy(raw)
             if days is not None:
                 return pa.array(days, pa.int32()).view(pa.date32())
     try:
@@ -223,43 +223,64 @@ _IN_PLACE = 16384
 """Date columns up to this many values are read value by value over their bytes where they
 lie (``_dates_in_place``: no hashing, no copy); longer ones each distinct text once (a return
 repeats its dates a lot: from some tens of thousands of values hashing them is quicker)."""
-_DIGITS = [0, 1, 3, 4, 6, 7, 8, 9]
-_MONTHS_FROM = 1900
+_PAIRS = np.full(1 << 16, -1, np.int16)
+for _n in range(100):
+    _PAIRS[(ord("0") + _n // 10) | (ord("0") + _n % 10) << 8] = _n
+"""Two ASCII digits read as a little-endian 16-bit number (``"07"``: 0x3730) as their value,
+0-99; -1 for any other two bytes."""
+_DDMMYYYY = np.dtype(
+    {
+        "names": ["day", "slash1", "month", "slash2", "century", "year"],
+        "formats": ["<u2", "u1", "<u2", "u1", "<u2", "<u2"],
+        "offsets": [0, 2, 3, 5, 6, 8],
+        "itemsize": 10,
+    }
+)
+"""dd/mm/yyyy as ten bytes: day, month, century and year of the century as pairs of bytes."""
+_MONTHS_FROM, _YEARS = 1900, 201
 _EDGES = (
-    (np.arange(201 * 12 + 1) + (_MONTHS_FROM - 1970) * 12)
+    (np.arange(_YEARS * 12 + 1) + (_MONTHS_FROM - 1970) * 12)
     .astype("datetime64[M]")
     .astype("datetime64[D]")
     .astype(np.int64)
 )
-_MONTH_FIRST = _EDGES[:-1].astype(np.int32)
-"""The first day of each month of 1900-2100 (days since 1970), January 1900 first."""
-_MONTH_DAYS = np.diff(_EDGES).astype(np.int32)
-"""How many days each of those months has (leap years as the calendar has them)."""
+_MONTH_BEFORE = np.zeros(_YEARS * 100, np.int32)
+"""By (year - 1900) * 100 + month (0-99) for 1900-2100: the day before the month's first (days
+since 1970); 0 where the month is not 1-12."""
+_MONTH_DAYS = np.zeros(_YEARS * 100, np.uint16)
+"""By the same index: how many days the month has (leap years as the calendar has them); 0
+where the month is not 1-12, so that no day is in it."""
+for _m in range(1, 13):
+    _MONTH_BEFORE[_m::100] = _EDGES[_m - 1 : -1 : 12] - 1
+    _MONTH_DAYS[_m::100] = (_EDGES[_m::12] - _EDGES[_m - 1 : -1 : 12]).astype(np.uint16)
 
 
 def _ddmmyyyy(
     raw: np.ndarray[Any, np.dtype[np.uint8]],
 ) -> np.ndarray[Any, np.dtype[np.int32]] | None:
-    """Rows of 10 bytes in dd/mm/yyyy as days since 1970, or None if one is not a date by
-    ``date``'s rule (digits and slashes where they belong, month 1-12, day within the month).
-    Months of 1900-2100 are looked up in a table (``_MONTHS``), others computed by numpy."""
-    d = raw[:, _DIGITS].astype(np.int32) - ord("0")
-    if not (
-        ((d >= 0) & (d <= 9)).all()
-        and (raw[:, 2] == ord("/")).all()
-        and (raw[:, 5] == ord("/")).all()
+    """Dates of 10 bytes each in dd/mm/yyyy, one after another, as days since 1970, or None if
+    one is not a date by ``date``'s rule (digits and slashes where they belong, month 1-12,
+    day within the month, year from 1). Each pair of digits is looked up at once (``_PAIRS``),
+    and the months of 1900-2100 in a table (``_MONTH_DAYS``); others are computed by numpy."""
+    f = raw.view(_DDMMYYYY)
+    day, month = _PAIRS.take(f["day"]), _PAIRS.take(f["month"])
+    year = _PAIRS.take(f["century"]) * np.int16(100)
+    pair = _PAIRS.take(f["year"])
+    if (
+        (day | month | year | pair).min(initial=0) < 0
+        or (f["slash1"] != ord("/")).any()
+        or (f["slash2"] != ord("/")).any()
     ):
         return None
-    day, month = d[:, 0] * 10 + d[:, 1], d[:, 2] * 10 + d[:, 3]
-    year = d[:, 4] * 1000 + d[:, 5] * 100 + d[:, 6] * 10 + d[:, 7]
+    year += pair  # up to 9,999: an int16
+    at = (year - np.int16(_MONTHS_FROM)).astype(np.int32) * 100 + month
+    if at.view(np.uint32).max(initial=0) < len(_MONTH_DAYS):  # 1900-2100 (none below)
+        if ((day - np.int16(1)).view(np.uint16) >= _MONTH_DAYS.take(at)).any():  # day 0: 65,535
+            return None
+        days: np.ndarray[Any, np.dtype[np.int32]] = _MONTH_BEFORE.take(at) + day
+        return days
     if not ((year >= 1) & (month >= 1) & (month <= 12) & (day >= 1)).all():
         return None
-    if ((year >= _MONTHS_FROM) & (year < _MONTHS_FROM + len(_MONTH_DAYS) // 12)).all():
-        at = (year - _MONTHS_FROM) * 12 + month - 1
-        if not (day <= _MONTH_DAYS[at]).all():
-            return None
-        days: np.ndarray[Any, np.dtype[np.int32]] = _MONTH_FIRST[at] + day - 1
-        return days
     months = (year.astype(np.int64) - 1970) * 12 + month - 1
     first = months.astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
     after = (months + 1).astype("datetime64[M]").astype("datetime64[D]").astype(np.int64)
@@ -270,31 +291,40 @@ def _ddmmyyyy(
 
 def _dates_in_place(text: pa.Array[Any]) -> pa.Array[Any] | None:
     """A column of dd/mm/yyyy texts and nulls (no blanks) as dates, read over its bytes where
-    they lie (no copy, no hashing), or None unless every value is 10 bytes and every null none."""
+    they lie (no copy, no hashing), or None unless every value is 10 bytes and every null none.
+    Since no value is blank (empty), the values of 10 bytes are the valid ones exactly when
+    there are as many of them as valid values and they hold all the column's bytes; the
+    result keeps the column's own validity bitmap."""
     n = len(text)
     validity, offsets_buffer, data_buffer = text.buffers()[:3]
     if not n or offsets_buffer is None or data_buffer is None:
         return None
     offsets = np.frombuffer(memoryview(offsets_buffer), np.int32, n + 1, text.offset * 4)
-    lengths = np.diff(offsets)
-    nulls = text.null_count
-    if nulls and validity is not None:
-        valid = np.unpackbits(np.frombuffer(memoryview(validity), np.uint8), bitorder="little")
-        mask = valid[text.offset : text.offset + n].astype(bool)
-        if not (lengths == np.where(mask, 10, 0)).all():
-            return None
-    elif nulls or not (lengths == 10).all():
+    m = n - text.null_count
+    first = int(offsets[0])
+    if int(offsets[-1]) - first != 10 * m:
         return None
-    m = n - nulls
-    raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * m, int(offsets[0]))
-    days = _ddmmyyyy(raw.reshape(m, 10))
+    if not m:
+        return pa.nulls(n, pa.date32())
+    raw = np.frombuffer(memoryview(data_buffer), np.uint8, 10 * m, first)
+    if m == n:
+        if not (offsets[1:] - offsets[:-1] == 10).all():
+            return None
+        days = _ddmmyyyy(raw)
+        if days is None:
+            return None
+        return pa.Array.from_buffers(pa.date32(), n, [None, pa.py_buffer(days.data)])
+    ten = offsets[1:] - offsets[:-1] == 10
+    if np.count_nonzero(ten) != m:
+        return None
+    days = _ddmmyyyy(raw)
     if days is None:
         return None
-    if nulls:
-        every = np.zeros(n, np.int32)
-        every[mask] = days
-        return pa.array(every, pa.int32(), mask=~mask).view(pa.date32())
-    return pa.array(days, pa.int32()).view(pa.date32())
+    every = np.zeros(text.offset + n, np.int32)
+    every[text.offset :][ten] = days
+    return pa.Array.from_buffers(
+        pa.date32(), n, [validity, pa.py_buffer(every.data)], text.null_count, text.offset
+    )
 
 
 def _parse_slowly(
