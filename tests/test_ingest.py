@@ -221,6 +221,106 @@ def test_a_file_that_does_not_read_is_refused_whole(store, returns_2019, tmp_pat
     assert store_snapshot(store) == before
 
 
+def _readers() -> dict[str, tuple[str, object]]:
+    """Every reader of a file the project has, with a file name fit for it."""
+    from selfeval.assurance.io import read_audits
+    from selfeval.plans.io import read_plan
+    from selfeval.returns import grouping, ssd, ssda903
+
+    def reader(kind: str):
+        return lambda p: grouping.READERS[kind](p, la_code=LA, return_year=2019, max_bytes=10**6)
+
+    return {
+        "903 CSV": ("2019-episodes.csv", reader("903")),
+        "903 CSV table": (
+            "2019-episodes.csv",
+            lambda p: ssda903.read_csv(p, la_code=LA, return_year=2019),
+        ),
+        "903 XML": ("ssda903.xml", reader("903")),
+        "CIN census": ("cin.xml", reader("cin")),
+        "Annex A": ("annex_a.xlsx", reader("annex-a")),
+        "workforce": ("csww.csv", reader("workforce")),
+        "SSD": ("ssd_person.csv", reader("ssd")),
+        "SSD table": ("ssd_person.csv", lambda p: ssd.read_csv(p, la_code=LA)),
+        "audits workbook": ("audits.xlsx", read_audits),
+        "plan workbook": ("plan.xlsx", read_plan),
+        "kind detection": ("2019-episodes.csv", grouping.detect_kind),
+    }
+
+
+@pytest.mark.parametrize("reader", sorted(_readers()))
+def test_a_missing_file_is_refused_naming_it_by_every_reader(tmp_path, reader):
+    name, read = _readers()[reader]
+    path = tmp_path / name
+    with pytest.raises(InputError) as e:
+        read(path)
+    assert str(e.value) == (
+        f"{name}: the file cannot be read ([Errno 2] No such file or directory: '{path}') "
+        "[unreadable]"
+    )
+
+
+@pytest.mark.parametrize("reader", sorted(_readers()))
+def test_a_folder_given_as_a_file_is_refused_naming_it_by_every_reader(tmp_path, reader):
+    name, read = _readers()[reader]
+    (tmp_path / name).mkdir()
+    with pytest.raises(InputError) as e:
+        read(tmp_path / name)
+    assert str(e.value) == f"{name}: it is not a file [not-a-file]"
+
+
+def _unreadable(monkeypatch, locked: Path) -> None:
+    """``locked`` exists but may not be opened (a file without read permission: as root, as
+    the tests may run, ``chmod 000`` does not refuse, so the refusal is the operating system's
+    error raised by hand)."""
+    real = Path.open
+
+    def refuse(self, *args, **kwargs):
+        if self == locked:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+
+
+@pytest.mark.parametrize("reader", sorted(_readers()))
+def test_a_file_without_read_permission_is_refused_naming_it_by_every_reader(
+    tmp_path, monkeypatch, reader
+):
+    name, read = _readers()[reader]
+    path = tmp_path / name
+    path.write_bytes(b"CHILD,DECOM\n")
+    _unreadable(monkeypatch, path)
+    with pytest.raises(InputError) as e:
+        read(path)
+    assert str(e.value) == (
+        f"{name}: the file cannot be read ([Errno 13] Permission denied: '{path}') [unreadable]"
+    )
+
+
+def test_an_unreadable_file_among_good_ones_refuses_the_call_and_stores_nothing(
+    store, returns_2019, tmp_path, monkeypatch, capsys
+):
+    ingest(store, [returns_2019], return_year=2019, la_code=LA, validate=False)
+    before = store_snapshot(store)
+    folder = tmp_path / "2020"
+    folder.mkdir()
+    episodes(folder / "episodes.csv", "Q")
+    locked = header(folder / "header.csv", "Q")
+    _unreadable(monkeypatch, locked)
+    said = f"header.csv: the file cannot be read ([Errno 13] Permission denied: '{locked}')"
+    with pytest.raises(InputError) as e:
+        ingest(store, [folder], return_year=2020, la_code=LA, validate=False)
+    assert str(e.value) == f"{said} [unreadable]"
+    assert store_snapshot(store) == before
+    code, out, err = run_cli(
+        capsys, "--db", db_url(store), "ingest", str(folder), "--year", "2020", "--la", LA
+    )
+    assert code == 1, (out, err)
+    assert err.startswith(f"Error: {said} [unreadable]"), err
+    assert store_snapshot(store) == before
+
+
 def test_a_file_of_no_known_kind_is_refused(store, tmp_path, capsys):
     p = tmp_path / "notes.txt"
     p.write_text("minutes of the practice week\n")

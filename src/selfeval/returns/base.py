@@ -68,15 +68,26 @@ class ReturnTables(dict[str, pa.Table]):
         return sum(t.num_rows for t in self.values())
 
 
-def check_file(path: Path, max_bytes: int = MAX_BYTES) -> None:
-    """Refuse a missing, empty or oversized file before reading it."""
+def readable_size(path: Path) -> int:
+    """The size of a file that exists, is a file and opens for reading; a missing, unreadable
+    (no permission) or special file is refused, naming it, before any reader looks inside."""
     name = path.name
     try:
         size = path.stat().st_size
+        if path.is_file():
+            with path.open("rb"):
+                pass
     except OSError as e:
         raise InputError(Location(name), "unreadable", f"the file cannot be read ({e})") from None
     if not path.is_file():
         raise InputError(Location(name), "not-a-file", "it is not a file")
+    return size
+
+
+def check_file(path: Path, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a missing, unreadable, empty or oversized file before reading it."""
+    name = path.name
+    size = readable_size(path)
     if size == 0:
         raise InputError(Location(name), "empty-file", "the file is empty")
     if size > max_bytes:

@@ -20,7 +20,7 @@ from typing import Any
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import ReturnTables, data_rows
+from selfeval.returns.base import ReturnTables, check_file, data_rows
 from selfeval.schema.base import TableSpec
 from selfeval.schema.ssd import load_specs
 
@@ -92,11 +92,7 @@ def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = N
     """One SSD table's CSV as a typed table with its rule breaches; refused if unreadable."""
     specs = specs or load_specs()
     name = path.name
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(Location(name), "empty-file", "the file is empty")
-    if size > MAX_BYTES:
-        raise InputError(Location(name), "file-too-large", f"the file is over {MAX_BYTES} bytes")
+    check_file(path, MAX_BYTES)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:

@@ -21,7 +21,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import data_rows, first_csv_row
+from selfeval.returns.base import data_rows, first_csv_row, readable_size
 from selfeval.returns.limits import check_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
@@ -71,8 +71,9 @@ def table_of_name(path: Path) -> str | None:
 
 def is_blank(path: Path) -> bool:
     """True if the file holds nothing but white space (cs-demand-model ships tables that are a
-    newline only): a table with no rows, if its name says which."""
-    size = path.stat().st_size
+    newline only): a table with no rows, if its name says which. A file that cannot be read is
+    refused (``readable_size``)."""
+    size = readable_size(path)
     return size == 0 or (size < 4096 and not path.read_bytes().strip())
 
 
