@@ -222,6 +222,29 @@ def test_undo_removes_the_load_and_is_audited(loaded, web_store, role_client):
     assert c.get(reverse("load", args=[loaded.id])).status_code == 404
 
 
+def test_an_undo_is_logged_with_the_same_detail_by_the_web_and_the_command_line(
+    loaded, web_store, role_client, tmp_path, capsys, monkeypatch
+):
+    """The same return loaded and undone once on each: the same detail (authority, kind, year
+    and content hash), the command line's saying only that it came from there."""
+    from conftest import run_cli
+
+    monkeypatch.setenv("SELFEVAL_DB", str(web_store.url))  # the command line sets it
+    role_client("administrator").post(reverse("load_undo", args=[loaded.id]))
+    again = ingest_903(web_store, handmade_903(tmp_path / "again"), la_code="999", return_year=2020)
+    assert again.load.content_hash == loaded.content_hash
+    code, _, err = run_cli(capsys, "--db", str(web_store.url), "loads", "undo", str(again.load.id))
+    assert code == 0, err
+    web, cli = AuditEvent.objects.filter(action="undo load").order_by("id")
+    assert web.detail == {
+        "la_code": "999",
+        "kind": "903",
+        "return_year": 2020,
+        "content_hash": loaded.content_hash,
+    }
+    assert cli.detail == web.detail | {"via": "command line"}
+
+
 def test_load_page_lists_files_and_hashes(loaded, role_client):
     body = role_client("analyst").get(reverse("load", args=[loaded.id])).content.decode()
     assert "header.csv" in body and "episodes.csv" in body and loaded.content_hash in body

@@ -194,13 +194,6 @@ def load_undo(request: HttpRequest, load_id: int) -> HttpResponse:
     if request.method == "POST":
         store.undo(load_id)
         mark_audited(request)
-        record_request(
-            request,
-            "undo load",
-            f"load {rec.id}",
-            kind=rec.kind,
-            la_code=rec.la_code,
-            return_year=rec.return_year,
-        )
+        record_request(request, "undo load", f"load {rec.id}", **rec.audit_detail())
         return redirect("loads")
     return render(request, "web/load_undo.html", {"load": rec})
