@@ -341,6 +341,40 @@ def _three_cin_years(store):
     )
 
 
+def test_a_sources_set_up_reads_the_loads_once_and_merges_every_table_from_it(store, monkeypatch):
+    """The set-up reads the store's loads once, for every table, the parent tables their merge
+    follows (a CP plan follows its CIN episode) and what each covers; it read them twice a
+    table and again for each parent. Tables merged from one reading are the loads as read then:
+    a load made meanwhile is in the next reading's tables, not in those."""
+    load(store, "903", 2019, {"ssda903_episodes": [ep("A", "01/06/2018")]})
+    load(
+        store,
+        "cin",
+        2019,
+        cin(
+            2019,
+            [dict(LAchildID="X", CINdetailsID="1", CINreferralDate="01/05/2018")],
+            plans=[dict(LAchildID="X", CINdetailsID="1", CPPID="1", CPPstartDate="01/06/2018")],
+        ),
+    )
+    read = []
+    real = Store.loads
+    monkeypatch.setattr(Store, "loads", lambda self, la=None: read.append(la) or real(self, la))
+
+    src = sources_from_store(store)
+    assert read == [None]
+    assert src.table("cin_cp_plans").to_pyarrow().column("CPPID").to_pylist() == [1]
+
+    before = store.read_loads(LA)
+    load(store, "903", 2020, {"ssda903_episodes": [ep("A", "01/06/2018"), ep("B", "01/07/2019")]})
+    read.clear()
+    as_read = before.table("ssda903_episodes", LA)
+    assert sorted(as_read.column("CHILD").to_pylist()) == ["A"]
+    assert [r.return_year for r, _ in before.table_files("ssda903_episodes", LA)] == [2019]
+    assert sorted(store.table("ssda903_episodes", LA).column("CHILD").to_pylist()) == ["A", "B"]
+    assert read == [LA]  # by store.table, now: ``before`` read them once
+
+
 def test_each_cin_return_keeps_the_activity_of_its_own_period(store):
     """Every year's activity of X's episode stays; where two returns report the same activity
     (the assessment of 20/03/2018, the CIN plan of 01/02/2018, the CP plan of 15/09/2018), the

@@ -54,18 +54,19 @@ def sources_from_store(
     tables = {}
     coverage = {}
     wanted = set(only) if only is not None else None
-    for name in store.table_names(la_code):
+    loads = store.read_loads(la_code)  # once: every table and its coverage from one reading
+    for name in loads.table_names(la_code):
         if wanted is not None and name not in wanted:
             continue
         max_year = (
             table_year(year, name) if basis is Basis.AS_RETURNED and year is not None else None
         )
-        t = store.table(name, la_code, max_year)
+        t = loads.table(name, la_code, max_year)
         if t is None:
             continue
         tables[name] = t
         spans: dict[str, list[tuple[date, date]]] = {}
-        for rec, _ in table_files(store, name, la_code, max_year):
+        for rec, _ in table_files(loads, name, la_code, max_year):
             if rec.return_year:
                 spans.setdefault(rec.la_code, []).append(return_year_span(rec.return_year, name))
         if spans:  # tables without return years (SSD extracts) cover what they hold

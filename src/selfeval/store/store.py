@@ -121,6 +121,52 @@ def _data_dir_for(url: sa.URL) -> Path:
     return given
 
 
+class LoadsRead:
+    """The store's loads as ``Store.read_loads`` read them: the merge reads a store through
+    this (``merge.Store``), so that a table, its parent tables and their coverage are all
+    merged from one reading of the loads."""
+
+    def __init__(self, store: Store, records: tuple[LoadRecord, ...], la_code: str | None):
+        self.store = store
+        self.records = records
+        self.la_code = la_code
+        self._files: dict[tuple[str, str | None], list[tuple[LoadRecord, Path]]] = {}
+
+    def table_files(self, name: str, la_code: str | None = None) -> list[tuple[LoadRecord, Path]]:
+        """The loads holding the table ``name`` (of ``la_code``), with its file in each."""
+        key = (name, la_code)
+        if key not in self._files:
+            self._files[key] = [
+                (rec, p)
+                for rec in self._of(la_code)
+                if name in rec.tables
+                and (p := self.store.data_dir / "loads" / rec.folder / f"{name}.parquet").exists()
+            ]
+        return list(self._files[key])
+
+    def table_names(self, la_code: str | None = None) -> list[str]:
+        """Every table that some load read holds."""
+        return sorted({n for rec in self._of(la_code) for n in rec.tables})
+
+    def table(
+        self, name: str, la_code: str | None = None, max_year: int | None = None
+    ) -> pa.Table | None:
+        """``Store.table`` of these loads."""
+        return self.store._merged_table(self, name, la_code, max_year)
+
+    def duckdb(self) -> duckdb.DuckDBPyConnection:
+        return self.store.duckdb()
+
+    def _of(self, la_code: str | None) -> tuple[LoadRecord, ...]:
+        """The loads read of ``la_code`` (None or "": every authority's, as ``Store.loads``)."""
+        la_code = la_code or None
+        if la_code == self.la_code:
+            return self.records
+        if self.la_code is not None:
+            raise ValueError(f"these loads are authority {self.la_code}'s, not {la_code}'s")
+        return tuple(r for r in self.records if r.la_code == la_code)
+
+
 class Store:
     """The single record of one or more local authorities."""
 
@@ -347,13 +393,16 @@ class Store:
 
     # -- tables ------------------------------------------------------------------------------
 
+    def read_loads(self, la_code: str | None = None) -> LoadsRead:
+        """The loads (of ``la_code``, else every authority's) read once, for work over many
+        tables: their merges (each of which reads its parent tables' loads too) and what they
+        cover then come from one reading, which they agree with however the loads change
+        meanwhile; the next reading sees the change."""
+        return LoadsRead(self, tuple(self.loads(la_code)), la_code or None)
+
     def table_files(self, name: str, la_code: str | None = None) -> list[tuple[LoadRecord, Path]]:
-        out = []
-        for rec in self.loads(la_code):
-            p = self.data_dir / "loads" / rec.folder / f"{name}.parquet"
-            if name in rec.tables and p.exists():
-                out.append((rec, p))
-        return out
+        """The loads holding the table ``name``, with its file in each."""
+        return self.read_loads(la_code).table_files(name, la_code)
 
     def load_tables(self, rec: LoadRecord) -> dict[str, pa.Table]:
         """One load's own tables, as it was loaded (no merge with other loads)."""
@@ -373,7 +422,13 @@ class Store:
         The tables merged last are kept, by their query (``merge.merged_query``, which names
         each file and load read), up to ``MERGED_TABLES_BYTES``: the sources of every
         computation read every table, and merging them again was half of their making."""
-        sql = merged_query(self, name, la_code, max_year)
+        return self.read_loads(la_code).table(name, la_code, max_year)
+
+    def _merged_table(
+        self, loads: LoadsRead, name: str, la_code: str | None, max_year: int | None
+    ) -> pa.Table | None:
+        """``table`` of the loads as ``loads`` read them (the merged tables kept, as above)."""
+        sql = merged_query(loads, name, la_code, max_year)
         if sql is None:
             return None
         with self._merged_lock:
@@ -391,7 +446,7 @@ class Store:
 
     def table_names(self, la_code: str | None = None) -> list[str]:
         """Every table that some load in the store holds."""
-        return sorted({n for rec in self.loads(la_code) for n in rec.tables})
+        return self.read_loads(la_code).table_names(la_code)
 
     def duckdb(self) -> duckdb.DuckDBPyConnection:
         """An in-process DuckDB that reads the store's Parquet files (opened once, on demand)."""
@@ -402,11 +457,12 @@ class Store:
     def child_ids(self, la_code: str) -> set[str] | None:
         """Every child id (903 CHILD, CIN LAchildID) in the authority's loaded returns; None
         when it holds no returns, so callers can tell "unknown child" from "nothing to check"."""
+        loads = self.read_loads(la_code)
         files = [
             p
             for name, spec in ALL_TABLES.items()
             if set(CHILD_ID_FIELDS) & set(spec.fields)
-            for _, p in self.table_files(name, la_code)
+            for _, p in loads.table_files(name, la_code)
         ]
         if not files:
             return None
