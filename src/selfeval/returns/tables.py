@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any, TypeVar, cast
 
 import numpy as np
@@ -160,24 +161,41 @@ def typed_columns(
         text = pc.if_else(pc.equal(text, pa.scalar("")), pa.scalar(None, pa.string()), text)
         parts = (text.slice(i * n, n) for i in range(len(raw)))
         texts = [p.chunk(0) if p.num_chunks == 1 else p.combine_chunks() for p in parts]
-    arrays: dict[str, pa.Array[Any]] = {}
-    for i, name in enumerate(spec.fields):
+    types, schema = _layout(spec)
+    arrays: list[pa.Array[Any]] = []
+    for i, (name, t) in enumerate(zip(spec.fields, types, strict=True)):
         column = texts[i]
-        t = arrow_type(spec, name)
-        typed = column if t == pa.string() else _cast(column, t, date_format)
+        typed = column if t is None else _cast(column, t, date_format)
         if typed is None:
+            assert t is not None
             values = raw[i].to_pylist()
             typed = _parse_slowly(name, t, values, row_numbers, file, date_format)
-        arrays[name] = typed
-    arrays["la_code"] = pa.repeat(pa.scalar(la_code, pa.string()), n)
-    arrays["return_year"] = pa.repeat(pa.scalar(return_year, pa.int32()), n)
-    return pa.table(arrays)
+        arrays.append(typed)
+    arrays.append(pa.repeat(pa.scalar(la_code, pa.string()), n))
+    arrays.append(pa.repeat(pa.scalar(return_year, pa.int32()), n))
+    return pa.Table.from_arrays(arrays, schema=schema)
+
+
+@lru_cache(maxsize=256)
+def _layout(spec: TableSpec) -> tuple[tuple[pa.DataType | None, ...], pa.Schema]:
+    """Each field's Arrow type (None for text, kept as it is read) and the typed table's schema
+    (the fields, then ``la_code`` and ``return_year``): worked out once a table, not once a
+    file (a small file's columns are typed in some tens of microseconds)."""
+    types = [arrow_type(spec, f) for f in spec.fields]
+    schema = pa.schema(
+        [
+            *zip(spec.fields, types, strict=True),
+            ("la_code", pa.string()),
+            ("return_year", pa.int32()),
+        ]
+    )
+    return tuple(None if t == pa.string() else t for t in types), schema
 
 
 def _cast(text: pa.Array[Any], t: pa.DataType, date_format: str) -> pa.Array[Any] | None:
     """The column cast in bulk, or None when any value needs a closer look."""
     try:
-        if t == pa.date32():
+        if pa.types.is_date32(t):
             if date_format == DATE_FORMAT and len(text) <= _IN_PLACE:
                 days = _dates_in_place(text)
                 if days is not None:
