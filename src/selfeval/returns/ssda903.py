@@ -252,13 +252,19 @@ def _read_plain(
     try:  # empty fields read as nulls unless fields are to be trimmed (blanks then come later)
         if large:  # blocks parsed on several threads
             table = pacsv.read_csv(_arrow_input(body), **options)
-        else:  # Arrow's serial read_csv starts a thread of its own each call; its stream not
-            table = pacsv.open_csv(_arrow_input(body), **options).read_all()
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            rows = table.num_rows
+            columns = [
+                c.chunks[0] if c.num_chunks == 1 else c.combine_chunks() for c in table.columns
+            ]
+        else:  # Arrow's serial read_csv starts a thread of its own each call; its stream not.
+            # The body is one block (of 16 MiB), so one batch: all the file's rows when it
+            # has as many as lines (a batch short of them declines the file).
+            batch = pacsv.open_csv(_arrow_input(body), **options).read_next_batch()
+            rows, columns = batch.num_rows, batch.columns
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, StopIteration):
         return None  # a row of another width, among others: the careful reader names it
-    if table.num_rows != lines:
+    if rows != lines:
         return None
-    columns = [c.chunks[0] if c.num_chunks == 1 else c.combine_chunks() for c in table.columns]
     if _has_blank_row(columns, padded) or (
         longest >= csv.field_size_limit() and _has_long_field(columns)
     ):
@@ -270,7 +276,7 @@ def _read_plain(
         file=name,
         la_code=la_code,
         return_year=return_year,
-        row_numbers=range(2, table.num_rows + 2),
+        row_numbers=range(2, rows + 2),
         trim=padded,
         blanks_are_null=not padded,
     )
