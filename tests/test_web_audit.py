@@ -4,6 +4,10 @@ tests/test_indicators_cli.py and tests/test_ingest.py)."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -75,3 +79,109 @@ def test_an_administrators_change_of_rights_in_the_admin_site_is_logged_before_a
         "set authorities": ("administrator-x", {"old": "302", "new": "301, 302"}),
         "set active": ("administrator-x", {"old": True, "new": False}),
     }
+
+
+def _in_thread(fn):  # type: ignore[no-untyped-def]
+    """Run ``fn`` in a thread of its own (its own database connection, closed after)."""
+    from django.db import connection
+
+    out: dict[str, object] = {}
+
+    def run() -> None:
+        try:
+            out["value"] = fn()
+        except Exception as e:
+            out["error"] = e
+        finally:
+            connection.close()
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t, out
+
+
+def _until(cond, seconds: float = 20.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while not cond():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_the_events_of_concurrent_requests_are_committed_together(transactional_db, monkeypatch):
+    """While one thread's event is being committed, the events five other threads record
+    wait and are then committed in one transaction; none returns before its event is
+    written, and each comes back with its id."""
+    from selfeval.web import audit
+
+    batches: list[int] = []
+    release = threading.Event()
+    real = audit._commit
+
+    def commit(events):  # type: ignore[no-untyped-def]
+        batches.append(len(events))
+        if len(batches) == 1:
+            release.wait(20)
+        real(events)
+
+    monkeypatch.setattr(audit, "_commit", commit)
+    first = _in_thread(lambda: audit.record("t", "view child-level", "page 0"))
+    _until(lambda: batches == [1])
+    rest = [
+        _in_thread(lambda i=i: audit.record("t", "view child-level", f"page {i}"))
+        for i in range(1, 6)
+    ]
+    _until(lambda: len(audit._COMMITTER._queue) == 5)
+    assert not AuditEvent.objects.exists()  # nobody answered: the first commit is held
+    release.set()
+    for t, _ in (first, *rest):
+        t.join(20)
+    assert batches == [1, 5]
+    got = [out["value"] for _, out in (first, *rest)]
+    assert all(isinstance(e, AuditEvent) and e.pk for e in got)
+    assert sorted(AuditEvent.objects.values_list("what", flat=True)) == [
+        f"page {i}" for i in range(6)
+    ]
+
+
+def test_a_failed_commit_fails_every_request_it_held(transactional_db, monkeypatch):
+    """Events committed together fail together: each waiting request gets the error (its
+    child-level page is not shown unlogged), and nothing is written."""
+    from django.db import DatabaseError
+
+    from selfeval.web import audit
+
+    release = threading.Event()
+    calls: list[int] = []
+
+    def commit(events):  # type: ignore[no-untyped-def]
+        calls.append(len(events))
+        if len(calls) == 1:
+            release.wait(20)
+            return audit.AuditEvent.objects.bulk_create(events)
+        raise DatabaseError("disk I/O error")
+
+    monkeypatch.setattr(audit, "_commit", commit)
+    first = _in_thread(lambda: audit.record("t", "view child-level", "page 0"))
+    _until(lambda: calls == [1])
+    rest = [_in_thread(lambda: audit.record("t", "view child-level", "page 1")) for _ in range(3)]
+    _until(lambda: len(audit._COMMITTER._queue) == 3)
+    release.set()
+    for t, _ in (first, *rest):
+        t.join(20)
+    assert "value" in first[1]
+    for _, out in rest:
+        assert isinstance(out.get("error"), DatabaseError)
+    assert list(AuditEvent.objects.values_list("what", flat=True)) == ["page 0"]
+
+
+def test_an_event_recorded_inside_a_transaction_is_undone_with_it(transactional_db):
+    from django.db import transaction
+
+    from selfeval.web.audit import record
+
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        record("t", "set role", "account x", old="viewer", new="analyst")
+        raise RuntimeError("the change failed")
+    assert not AuditEvent.objects.exists()
+    record("t", "set role", "account x", old="viewer", new="analyst")
+    assert AuditEvent.objects.count() == 1
