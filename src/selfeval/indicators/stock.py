@@ -116,8 +116,9 @@ def _child_codes(*columns: Column) -> list[Ints]:
 def _digit_keys(ids: pa.Array[Any]) -> Ints | None:
     """Ids of 1 to 18 digits (none missing) as integers, equal exactly when the ids are; None
     for any other ids. Leading zeros keep ids apart (007 is not 7), so only ids of one length,
-    or none starting with 0, are numbers. Read over the ids' bytes: ids of one length up to
-    16 digits packed four bits a digit (quicker than Arrow's parse), others parsed."""
+    or none starting with 0, are numbers. The digits are checked over the ids' bytes and the
+    ids parsed by Arrow (quicker than packing the digits with numpy: 1.2 ms for 32,000 ids of
+    13 digits against 1.6 ms, 51 ms against 83 ms for 1.5 million)."""
     n = len(ids)
     _, offsets_buffer, data_buffer = ids.buffers()[:3]
     if not n or ids.null_count or offsets_buffer is None or data_buffer is None:
@@ -131,11 +132,6 @@ def _digit_keys(ids: pa.Array[Any]) -> Ints | None:
     digits = text - np.uint8(ord("0"))  # other bytes wrap round to over 9
     if not (digits <= 9).all():
         return None
-    if shortest == longest <= 16:
-        nibbles = np.zeros((n, 16), np.uint8)
-        nibbles[:, 16 - shortest :] = digits.reshape(n, shortest)
-        packed = (nibbles[:, 0::2] << 4) | nibbles[:, 1::2]
-        return packed.view(">u8").ravel().astype(np.int64)  # digit by digit: under 2**63
     if shortest != longest and (digits[offsets[:-1] - offsets[0]] == 0).any():
         return None
     numbers: Ints = pc.cast(ids, pa.int64()).to_numpy()
@@ -242,7 +238,8 @@ def daily_stock(episodes: pa.Table, header: pa.Table, dates: Sequence[date]) -> 
     """The stock on each of ``dates`` by age band and placement category (``cla_stock``)."""
     ep = clean_episodes(episodes, header)
     n_bins = len(AGE_BANDS) * len(CATEGORY_NAMES)
-    days = np.array([d.toordinal() for d in dates], np.int64) - _EPOCH  # quicker than numpy's
+    # ordinals by date's own method (numpy's conversion of date objects is 30 times slower)
+    days = np.fromiter(map(date.toordinal, dates), np.int64, len(dates)) - _EPOCH
     if not len(days):
         return DailyStock(dates, np.zeros((n_bins, 0), np.int64))
     # Starts and ends counted per bin and day (slot 0: before the first date, the last slot:
