@@ -100,7 +100,7 @@ def test_ids_of_digits_are_ranked_as_numbers_but_leading_zeros_keep_them_apart()
 
 
 def test_ids_of_one_length_are_told_apart_digit_by_digit():
-    """Ids of one length (leading zeros and all) are packed four bits a digit: "0012" and
+    """Ids of one length (leading zeros and all) are told apart as numbers: "0012" and
     "0021" (headers: DOB 2010 and 2015) are two children, "1200" (no header) a third, left out;
     on 31 March 2018 "0012" is FIVE_TO_TEN FOSTERING, "0021" ONE_TO_FIVE RESIDENTIAL."""
     from selfeval.indicators.stock import _digit_keys
