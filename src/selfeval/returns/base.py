@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pyarrow as pa
@@ -73,21 +74,24 @@ def readable_size(path: Path) -> int:
     (no permission) or special file is refused, naming it, before any reader looks inside."""
     name = path.name
     try:
-        size = path.stat().st_size
-        if path.is_file():
+        st = path.stat()  # once: whether it is a file is in its mode (readers ask once a file)
+        if S_ISREG(st.st_mode):
             with path.open("rb"):
                 pass
     except OSError as e:
         raise InputError(Location(name), "unreadable", f"the file cannot be read ({e})") from None
-    if not path.is_file():
+    if not S_ISREG(st.st_mode):
         raise InputError(Location(name), "not-a-file", "it is not a file")
-    return size
+    return st.st_size
 
 
 def check_file(path: Path, max_bytes: int = MAX_BYTES) -> None:
     """Refuse a missing, unreadable, empty or oversized file before reading it."""
-    name = path.name
-    size = readable_size(path)
+    check_size_of(path.name, readable_size(path), max_bytes)
+
+
+def check_size_of(name: str, size: int, max_bytes: int = MAX_BYTES) -> None:
+    """Refuse a file of ``size`` bytes (``readable_size``) that is empty or oversized."""
     if size == 0:
         raise InputError(Location(name), "empty-file", "the file is empty")
     if size > max_bytes:

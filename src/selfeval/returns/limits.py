@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from selfeval.returns.base import MAX_BYTES, check_file
+from selfeval.returns.base import MAX_BYTES, check_file, check_size_of
 from selfeval.settings import current
 
 
@@ -23,3 +23,8 @@ def max_file_bytes(override: int | None = None) -> int:
 def check_size(path: Path, max_bytes: int | None = None) -> None:
     """Refuse a missing, empty or oversized file (over ``max_file_bytes``) before reading it."""
     check_file(path, max_file_bytes(max_bytes))
+
+
+def check_read_size(path: Path, size: int, max_bytes: int | None = None) -> None:
+    """``check_size`` for a file whose size ``base.readable_size`` has given (not asked again)."""
+    check_size_of(path.name, size, max_file_bytes(max_bytes))

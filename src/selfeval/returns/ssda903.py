@@ -22,7 +22,7 @@ import pyarrow.csv as pacsv
 
 from selfeval.errors import InputError, Location
 from selfeval.returns.base import data_rows, first_csv_row, readable_size
-from selfeval.returns.limits import check_size
+from selfeval.returns.limits import check_read_size
 from selfeval.returns.tables import typed_columns
 from selfeval.schema import SSDA903, TableSpec
 
@@ -73,7 +73,11 @@ def is_blank(path: Path) -> bool:
     """True if the file holds nothing but white space (cs-demand-model ships tables that are a
     newline only): a table with no rows, if its name says which. A file that cannot be read is
     refused (``readable_size``)."""
-    size = readable_size(path)
+    return _is_blank(path, readable_size(path))
+
+
+def _is_blank(path: Path, size: int) -> bool:
+    """``is_blank`` for a file whose size ``readable_size`` has given."""
     return size == 0 or (size < 4096 and not path.read_bytes().strip())
 
 
@@ -89,7 +93,8 @@ def read_csv(
     A blank file is the table its name calls it, with no rows; a blank file whose name calls
     it no table is refused ("empty-file").
     """
-    if is_blank(path):
+    size = readable_size(path)  # once a file: the blank and size checks share it
+    if _is_blank(path, size):
         name = table_of_name(path)
         if name is None:
             raise InputError(
@@ -103,7 +108,7 @@ def read_csv(
             spec, {}, file=path.name, la_code=la_code, return_year=return_year, row_numbers=[]
         )
         return name, empty
-    check_size(path, max_bytes)
+    check_read_size(path, size, max_bytes)
     data = path.read_bytes()
     line = data.find(b"\n")
     if b"YEAR" in (data if line < 0 else data[:line]):  # the header may pool several years
