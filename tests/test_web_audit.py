@@ -143,6 +143,40 @@ def test_the_events_of_concurrent_requests_are_committed_together(transactional_
     ]
 
 
+def test_the_events_queued_while_a_process_waits_its_turn_go_in_its_commit(
+    transactional_db, monkeypatch
+):
+    """Another process holds the turn: the events of six threads that queue meanwhile are
+    committed in one transaction once it is this process's turn."""
+    from selfeval.web import audit
+
+    batches: list[int] = []
+    waiting, release = threading.Event(), threading.Event()
+    real_commit = audit._commit
+
+    @contextlib.contextmanager
+    def turn():  # type: ignore[no-untyped-def]
+        waiting.set()
+        release.wait(20)
+        yield
+
+    def commit(events):  # type: ignore[no-untyped-def]
+        batches.append(len(events))
+        real_commit(events)
+
+    monkeypatch.setattr(audit, "_turn", turn)
+    monkeypatch.setattr(audit, "_commit", commit)
+    threads = [_in_thread(lambda: audit.record("t", "view child-level", "page"))]
+    assert waiting.wait(20)
+    threads += [_in_thread(lambda: audit.record("t", "view child-level", "page")) for _ in range(5)]
+    _until(lambda: len(audit._COMMITTER._queue) == 6)
+    release.set()
+    for t, _ in threads:
+        t.join(20)
+    assert batches == [6]
+    assert AuditEvent.objects.count() == 6
+
+
 def test_a_failed_commit_fails_every_request_it_held(transactional_db, monkeypatch):
     """Events committed together fail together: each waiting request gets the error (its
     child-level page is not shown unlogged), and nothing is written."""

@@ -45,10 +45,10 @@ class _Committer:
     power cut), writers take turns, and SQLite's busy handler sleeps in growing steps (up to
     100 ms) while another holds the database: with every children page writing its event,
     20 users with no pause met waits of seconds. Here the thread that finds no commit under
-    way writes every event queued in this process in one transaction, while the threads that
-    queue meanwhile wait for it (no request answers before its event is committed); processes
-    take their turns through a lock in the kernel (``_turn``), which wakes the next one as soon
-    as it is released."""
+    way takes this process's turn among the processes (``_turn``, a lock in the kernel, which
+    wakes the next one as soon as it is released), then writes every event queued in this
+    process by then in one transaction, while the threads that queue meanwhile wait for it (no
+    request answers before its event is committed)."""
 
     def __init__(self) -> None:
         self._cv = threading.Condition()
@@ -63,15 +63,21 @@ class _Committer:
                 if self._writing:
                     self._cv.wait()
                     continue
-                batch, self._queue, self._writing = self._queue, [], True
+                self._writing = True
+                batch: list[_Pending] | None = None
                 error: BaseException | None = None
                 self._cv.release()
                 try:
-                    _commit([p.event for p in batch])
+                    with _turn():  # what queued while this waited its turn goes in too
+                        with self._cv:
+                            batch, self._queue = self._queue, []
+                        _commit([p.event for p in batch])
                 except BaseException as e:  # every waiter's request must fail with it
                     error = e
                 finally:
                     self._cv.acquire()
+                    if batch is None:
+                        batch, self._queue = self._queue, []
                     for p in batch:
                         p.done, p.error = True, error
                     self._writing = False
@@ -81,8 +87,8 @@ class _Committer:
 
 
 def _commit(events: list[AuditEvent]) -> None:
-    """One transaction of these events, its turn taken among the processes."""
-    with _turn(), transaction.atomic():
+    """One transaction of these events (this process's turn taken)."""
+    with transaction.atomic():
         if len(events) == 1:
             events[0].save(force_insert=True)
         else:
