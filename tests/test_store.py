@@ -137,33 +137,3 @@ def test_load_ids_are_never_given_twice(store, tmp_path):
     store.undo(2)
     three = ingest_903(store, handmade_903(tmp_path / "c"), la_code="999", return_year=2020)
     assert three.load.id == 3
-
-
-def test_within_same_loads_the_loads_are_those_read_at_its_start(store, tmp_path):
-    """``Store.same_loads``: inside it, loads (and the tables merged from them) are as they
-    stood at its start, though another process (here another Store on the same database) load
-    meanwhile; other threads, and this one after the block, see the load."""
-    import threading
-
-    from selfeval.store import Store
-
-    ingest_903(store, _files(tmp_path), la_code="999", return_year=2019)
-    other = tmp_path / "2020"
-    other.mkdir()
-    with store.same_loads():
-        [before] = store.loads()
-        elsewhere = Store(str(store.url), store.data_dir)
-        ingest_903(elsewhere, _files(other, "B"), la_code="336", return_year=2020)
-        elsewhere.engine.dispose()
-        with store.same_loads():  # nested: still the outer block's reading
-            assert store.loads() == [before]
-        assert store.loads("999") == [before] and store.loads("336") == []
-        assert store.table_names() == ["ssda903_episodes", "ssda903_header"]
-        assert store.table("ssda903_episodes").column("CHILD").to_pylist() == ["A"]
-        seen = []
-        t = threading.Thread(target=lambda: seen.extend(store.loads()))
-        t.start()
-        t.join()
-        assert [r.la_code for r in seen] == ["999", "336"]
-    assert [r.la_code for r in store.loads()] == ["999", "336"]
-    assert sorted(store.table("ssda903_episodes").column("CHILD").to_pylist()) == ["A", "B"]
