@@ -51,18 +51,6 @@ def sources_from_store(
     basis = Basis.parse(basis)
     if basis is Basis.AS_RETURNED and year is None:
         raise UsageError("figures as returned need the year they are for")
-    with store.same_loads():  # one reading of the loads for every table
-        return _sources(store, la_code, backend, basis, year, only)
-
-
-def _sources(
-    store: Store,
-    la_code: str | None,
-    backend: ibis.BaseBackend | None,
-    basis: Basis,
-    year: int | date | None,
-    only: Iterable[str] | None,
-) -> Sources:
     tables = {}
     coverage = {}
     wanted = set(only) if only is not None else None

@@ -183,7 +183,6 @@ class Store:
         self._duckdb: duckdb.DuckDBPyConnection | None = None
         self._merged: dict[str, pa.Table] = {}
         self._merged_lock = threading.Lock()
-        self._loads_read = threading.local()
         if self.url.get_backend_name() == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_pragmas)
         private_dir(self.data_dir)
@@ -375,31 +374,11 @@ class Store:
         return self._record(row, files)
 
     def loads(self, la_code: str | None = None) -> list[LoadRecord]:
-        read: list[LoadRecord] | None = getattr(self._loads_read, "loads", None)
-        if read is not None:  # inside same_loads(): the loads as read at its start
-            return [r for r in read if not la_code or r.la_code == la_code]
         q = sa.select(db.loads).order_by(db.loads.c.id)
         if la_code:
             q = q.where(db.loads.c.la_code == la_code)
         with self.engine.connect() as c:
             return [self._record(r) for r in c.execute(q)]
-
-    @contextmanager
-    def same_loads(self) -> Iterator[None]:
-        """Within the block, this thread's ``loads()`` (and what reads through it: every
-        ``table``, ``table_files``, ``table_names``) answers from one reading of the loads,
-        made at its start: a reader that merges dozens of tables (``sources_from_store``)
-        queried them twice a table, most of its time, and now sees one set of loads
-        throughout, though another process record a load meanwhile. Not for a block that
-        loads or undoes: it would not see its own change."""
-        if getattr(self._loads_read, "loads", None) is not None:  # already in one
-            yield
-            return
-        self._loads_read.loads = self.loads()
-        try:
-            yield
-        finally:
-            self._loads_read.loads = None
 
     def undo(self, load_id: int) -> LoadRecord:
         """Remove one load: its record first (one transaction), then its folder."""
