@@ -716,3 +716,16 @@ def test_plan_shows_actions_and_a_manager_updates_a_status(loaded, web_store, ro
         reverse("plan_edit"), {"action_id": action.id, "status": "Complete"}
     )
     assert overdue not in role_client("analyst").get(reverse("plan")).content.decode()
+
+
+def test_static_files_are_served_by_the_app_to_every_client():
+    """The app serves its own CSS (WhiteNoise, from the package): each new client's
+    middleware has the files (tests/conftest.py indexes them once per process)."""
+    from django.test import Client
+
+    css = (Path(__file__).parents[1] / "src/selfeval/web/static/web/app.css").read_bytes()
+    for _ in range(2):
+        r = Client().get("/static/web/app.css")
+        assert r.status_code == 200 and r["Content-Type"].startswith("text/css")
+        assert b"".join(r.streaming_content) == css
+    assert Client().get("/static/web/no-such.css").status_code == 404
