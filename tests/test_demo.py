@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -165,10 +167,12 @@ def _tables(html: str) -> dict[str, tuple[list[str], list[list[str]]]]:
     return out
 
 
-def _pdf(path):  # type: ignore[no-untyped-def]
+@functools.cache
+def _pages(path: Path) -> tuple[str, ...]:
+    """Each page's text (pypdf): the demo's PDFs are written once and read by several tests."""
     from pypdf import PdfReader
 
-    return PdfReader(str(path))
+    return tuple(p.extract_text() for p in PdfReader(str(path)).pages)
 
 
 def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo):
@@ -204,9 +208,9 @@ def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo)
 def test_the_self_evaluation_is_a_summary_first_and_at_most_25_pages(demo):
     """At most 25 pages; the first is the summary of the draft self-assessment."""
     out, _ = demo
-    pdf = _pdf(out / "reports" / "self-evaluation.pdf")
-    assert len(pdf.pages) <= 25
-    first = " ".join(pdf.pages[0].extract_text().split())
+    pages = _pages(out / "reports" / "self-evaluation.pdf")
+    assert len(pages) <= 25
+    first = " ".join(pages[0].split())
     assert "Summary" in first and "Draft self-assessment by judgement area" in first
 
 
@@ -250,13 +254,13 @@ def test_no_test_statistic_in_the_body_and_england_labelled_synthetic(demo):
 
     out, _ = demo
     reports = out / "reports"
-    text = " ".join(p.extract_text() for p in _pdf(reports / "self-evaluation.pdf").pages)
+    text = " ".join(_pages(reports / "self-evaluation.pdf"))
     body = " ".join(text.split("Appendix A: how change is judged")[0].split())
     assert "Appendix A" in text and "Benjamini" in text  # the methods are in the appendix
     for pattern in (r"\bp\s*[<=>]", r"p-value", r"z-test", r"sigma", r"Benjamini", r"McNemar"):
         assert not re.search(pattern, body, re.I), pattern
     for name in ("self-evaluation.pdf", "scrutiny-report.pdf", "engagement.pdf"):
-        words = " ".join(p.extract_text() for p in _pdf(reports / name).pages)
+        words = " ".join(_pages(reports / name))
         if "England" in words:
             assert "synthetic" in words.lower(), name
 
@@ -271,9 +275,9 @@ def test_the_scrutiny_report_has_nothing_the_configuration_did_not_give(demo):
     from selfeval.evaluation.report_check import dates_named
 
     out, _ = demo
-    pdf = _pdf(out / "reports" / "scrutiny-report.pdf")
-    assert len(pdf.pages) <= 8
-    text = " ".join(" ".join(p.extract_text() for p in pdf.pages).split())
+    pages = _pages(out / "reports" / "scrutiny-report.pdf")
+    assert len(pages) <= 8
+    text = " ".join(" ".join(pages).split())
     assert "[To complete: date of the meeting]" in text
     assert dates_named(text) <= {date(AT.year + k, 3, 31) for k in (-1, 0, 1)}
     assert not re.search(r"\[[A-Z]{2,}/\d+/?[A-Z]*\]", text)
