@@ -57,6 +57,7 @@ class _Committer:
 
     def write(self, event: AuditEvent) -> None:
         mine = _Pending(event)
+        led = False  # this thread committed its own event (and raises its own error)
         with self._cv:
             self._queue.append(mine)
             while not mine.done:
@@ -80,9 +81,12 @@ class _Committer:
                         batch, self._queue = self._queue, []
                     for p in batch:
                         p.done, p.error = True, error
+                    led = mine.done
                     self._writing = False
                     self._cv.notify_all()
         if mine.error is not None:
+            if led:
+                raise mine.error
             raise DatabaseError("the audit event could not be written") from mine.error
 
 
