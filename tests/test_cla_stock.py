@@ -6,10 +6,20 @@ from __future__ import annotations
 from datetime import date
 
 import pyarrow as pa
+import pytest
 
+from selfeval.indicators import stock
 from selfeval.indicators.stock import cla_stock
 
 D = date
+
+
+@pytest.fixture(autouse=True, params=["ids-sorted-as-numbers", "ids-hashed"])
+def _child_ids(request, monkeypatch):
+    """Every test both ways child ids are coded: ids of digits ranked as numbers by one sort
+    (a large authority's) and ids hashed as text (a small one's, or ids not all digits)."""
+    hashed = request.param == "ids-hashed"
+    monkeypatch.setattr(stock, "_HASHED_UNDER", 1 << 62 if hashed else 0)
 
 
 def _header(rows):
