@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,7 @@ def test_loading_the_same_files_again_changes_nothing(store, returns_2019):
     assert store_snapshot(store) == before
 
 
+@pytest.mark.django_db
 def test_903_without_a_year_takes_it_from_its_episodes_or_is_a_usage_error(
     store, returns_2019, capsys
 ):
@@ -87,6 +89,7 @@ def test_903_without_a_year_takes_it_from_its_episodes_or_is_a_usage_error(
     assert ingest(store, [returns_2019], la_code=LA, validate=False).load.return_year == 2019
 
 
+@pytest.mark.django_db
 def test_the_first_authority_loaded_becomes_the_default(store, returns_2019, tmp_path, capsys):
     with pytest.raises(UsageError, match="give --la"):
         ingest(store, [returns_2019], return_year=2019, validate=False)
@@ -139,6 +142,56 @@ def test_loads_lists_shows_and_undoes_with_provenance(store, returns_2019, capsy
     assert code == 1 and "there is no load 1" in err
 
 
+@pytest.mark.django_db
+def test_every_load_and_refusal_from_the_command_line_is_in_the_audit_log(
+    store, returns_2019, tmp_path, capsys, monkeypatch
+):
+    """The 2019 return loaded, loaded again, then a call refused by its bad file: one event
+    each, with the load's authority, kind, year and content hash (as an undo says them) and
+    its files, or the rule and file that refused it; ``--db`` does not stay in the
+    environment of the process that ran the command."""
+    from selfeval.web.models import AuditEvent
+
+    monkeypatch.delenv("SELFEVAL_DB", raising=False)
+    args = ["--db", db_url(store), "ingest", str(returns_2019), "--year", "2019", "--la", LA]
+    for _ in range(2):
+        code, _, err = run_cli(capsys, *args, "--no-validate")
+        assert code == 0, err
+    bad = tmp_path / "bad" / "header.csv"
+    bad.parent.mkdir()
+    bad.write_bytes(b"NOT,A,903,HEADER\nCLIENTX99,1,2,3\n")
+    code, _, err = run_cli(capsys, "--db", db_url(store), "ingest", str(bad.parent), "--la", LA)
+    assert code == 1 and "[unknown-kind]" in err
+    assert "SELFEVAL_DB" not in os.environ
+    [rec] = store.loads()
+    detail = {
+        "la_code": "999",
+        "kind": "903",
+        "return_year": 2019,
+        "content_hash": rec.content_hash,
+        "files": ["episodes.csv", "header.csv"],
+        "via": "command line",
+    }
+    events = [(e.action, e.what, e.detail) for e in AuditEvent.objects.order_by("id")]
+    assert events == [
+        ("load", "load 1", detail),
+        ("load again (no change)", "load 1", detail | {"files": []}),  # none stored
+        (
+            "refused ingest",
+            "ingest",
+            {
+                "files": [str(bad.parent)],
+                "kind": "",
+                "la_code": "999",
+                "rule": "unknown-kind",
+                "file": "header.csv",
+                "via": "command line",
+            },
+        ),
+    ]
+    assert all(e.who.startswith("cli") for e in AuditEvent.objects.all())
+
+
 # -- bad input of the first kind: refused whole, store as before ------------------------------
 
 EPISODES = ",".join(SSDA903["ssda903_episodes"].fields)
@@ -180,6 +233,7 @@ BAD_FILES = {
 }
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("case", sorted(BAD_FILES))
 def test_a_file_that_does_not_read_is_refused_whole(store, returns_2019, tmp_path, case, capsys):
     """Library and CLI both refuse it, name file, row and field, and leave the store as it was
@@ -298,6 +352,7 @@ def test_a_file_without_read_permission_is_refused_naming_it_by_every_reader(
     )
 
 
+@pytest.mark.django_db
 def test_an_unreadable_file_among_good_ones_refuses_the_call_and_stores_nothing(
     store, returns_2019, tmp_path, monkeypatch, capsys
 ):
@@ -321,6 +376,7 @@ def test_an_unreadable_file_among_good_ones_refuses_the_call_and_stores_nothing(
     assert store_snapshot(store) == before
 
 
+@pytest.mark.django_db
 def test_a_file_of_no_known_kind_is_refused(store, tmp_path, capsys):
     p = tmp_path / "notes.txt"
     p.write_text("minutes of the practice week\n")
@@ -406,6 +462,7 @@ HOSTILE = {
 }
 
 
+@pytest.mark.django_db
 @pytest.mark.parametrize("case", sorted(HOSTILE))
 def test_hostile_xml_and_workbooks_are_refused_whole(store, returns_2019, tmp_path, case, capsys):
     make, kind, rule = HOSTILE[case]

@@ -155,6 +155,7 @@ def test_a_workbook_that_is_not_a_provider_list_is_still_refused(store, folder):
         ingest(store, [folder], la_code=LA, validate=False)
 
 
+@pytest.mark.django_db
 def test_cli_ingest_shows_the_folder_loaded(store, folder, capsys):
     header(folder / "2017-header.csv")
     episodes(folder / "2017-episodes.csv")

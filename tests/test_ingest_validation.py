@@ -43,6 +43,7 @@ def counts(summary: dict) -> dict[str, int]:
     return {rule: n for rule, _severity, _message, n in summary["by_rule"]}
 
 
+@pytest.mark.django_db
 def test_breaches_load_with_every_one_in_the_report(store, tmp_path, validators, capsys):
     d = breaching_return(tmp_path / "r")
     code, out, err = run_cli(
@@ -62,6 +63,7 @@ def test_breaches_load_with_every_one_in_the_report(store, tmp_path, validators,
     )
 
 
+@pytest.mark.django_db
 def test_strict_refuses_them_and_changes_nothing(store, tmp_path, validators, capsys):
     before = store_snapshot(store)
     d = breaching_return(tmp_path / "r")

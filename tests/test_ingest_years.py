@@ -150,6 +150,7 @@ def test_year_given_for_several_returns_is_refused(store, tmp_path):
     assert store.loads() == []
 
 
+@pytest.mark.django_db
 def test_one_bad_year_refuses_every_year_of_the_call(store, tmp_path, capsys):
     ingest(store, [return_2019(tmp_path / "old")], la_code=LA, validate=False)
     before = store_snapshot(store)

@@ -73,6 +73,7 @@ def test_the_blank_files_of_the_set_are_tables_with_no_rows(combined, store):
     assert any("[empty-table]" in w for w in rec.validation["tolerated"])
 
 
+@pytest.mark.django_db
 @pytest.mark.slow
 def test_five_years_ingest_with_the_exact_counts(combined, tmp_path, capsys):
     """Rows per table and return year are the files' lines less their header (wc -l - 1):

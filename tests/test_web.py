@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import subprocess
 import sys
@@ -175,6 +176,13 @@ def test_upload_loads_the_return_and_shows_its_report(web_store, role_client, tm
     assert rec.tables == {"ssda903_header": 4, "ssda903_episodes": 5}
     ev = AuditEvent.objects.get(action="load")
     assert (ev.who, ev.what) == ("test-analyst", "load 1")
+    assert ev.detail == {  # as its undo and the command line's load say it, with its files
+        "la_code": "999",
+        "kind": "903",
+        "return_year": 2020,
+        "content_hash": rec.content_hash,
+        "files": ["header.csv", "episodes.csv"],  # in the order uploaded
+    }
     # The same files again change nothing.
     again = _upload(role_client("analyst"), handmade_903(tmp_path / "in"))
     assert "already loaded" in again.content.decode() and len(web_store.loads()) == 1
@@ -226,15 +234,17 @@ def test_an_undo_is_logged_with_the_same_detail_by_the_web_and_the_command_line(
     loaded, web_store, role_client, tmp_path, capsys, monkeypatch
 ):
     """The same return loaded and undone once on each: the same detail (authority, kind, year
-    and content hash), the command line's saying only that it came from there."""
+    and content hash), the command line's saying only that it came from there. Its ``--db``
+    is not left in the environment of the process that ran it."""
     from conftest import run_cli
 
-    monkeypatch.setenv("SELFEVAL_DB", str(web_store.url))  # the command line sets it
+    monkeypatch.delenv("SELFEVAL_DB", raising=False)
     role_client("administrator").post(reverse("load_undo", args=[loaded.id]))
     again = ingest_903(web_store, handmade_903(tmp_path / "again"), la_code="999", return_year=2020)
     assert again.load.content_hash == loaded.content_hash
     code, _, err = run_cli(capsys, "--db", str(web_store.url), "loads", "undo", str(again.load.id))
     assert code == 0, err
+    assert "SELFEVAL_DB" not in os.environ
     web, cli = AuditEvent.objects.filter(action="undo load").order_by("id")
     assert web.detail == {
         "la_code": "999",

@@ -80,6 +80,36 @@ class ValidationRefused(SelfevalError):
     """``--strict``: the returns break DfE's rules, so nothing was loaded."""
 
 
+AuditEvent = tuple[str, str, dict[str, object]]
+"""An audit-log event as (action, what, detail)."""
+
+
+def audit_events(res: IngestResult) -> list[AuditEvent]:
+    """The audit-log events of one call, which the web's upload and ``selfeval ingest`` both
+    write: one per load (its ``audit_detail`` and its files' names), one per workbook."""
+    events: list[AuditEvent] = []
+    for o in res.loads:
+        rec = o.load
+        action = "load" if o.created else "load again (no change)"
+        detail = {**rec.audit_detail(), "files": [f.name for f in rec.files]}
+        events.append((action, f"load {rec.id}", detail))
+    for w in res.workbooks:
+        r = w.result.record
+        action = f"import {w.kind} workbook" if w.result.created else "import again (no change)"
+        detail = {"kind": w.kind, "la_code": r.la_code, "files": [r.file_name]}
+        events.append((action, f"import {r.id}", detail))
+    return events
+
+
+def refusal_detail(e: SelfevalError) -> dict[str, object]:
+    """What the audit log says of a refused call: the rule and file of a file that cannot be
+    read (never its message, which may quote a value from the file: a child's identifier),
+    else the reason, shortened."""
+    if isinstance(e, InputError):
+        return {"rule": e.rule, "file": str(e.location.file or "")}
+    return {"problem": str(e)[:300]}
+
+
 # -- validation --------------------------------------------------------------------------------
 
 

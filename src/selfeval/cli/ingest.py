@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from selfeval.cli.base import LA_CODE, Context, cli, pass_ctx
-from selfeval.ingest import describe_validation, describe_workbook
+from selfeval.cli.base import LA_CODE, Context, audit, cli, pass_ctx
+from selfeval.errors import SelfevalError
+from selfeval.ingest import audit_events, describe_validation, describe_workbook, refusal_detail
 from selfeval.ingest import ingest as ingest_returns
 from selfeval.pseudonymise import Pseudonymiser
 from selfeval.returns.detect import KINDS
@@ -75,16 +76,32 @@ def ingest(
         raise click.UsageError("--pseudonymise and --key-file go together")
     if strict and no_validate:
         raise click.UsageError("--strict needs validation; drop --no-validate")
-    res = ingest_returns(
-        ctx.store(),
-        list(paths),
-        kind=kind,
-        return_year=year,
-        la_code=la_code,
-        strict=strict,
-        pseudonymiser=Pseudonymiser.from_key_file(key_file) if key_file else None,
-        validate=not no_validate,
-    )
+    store = ctx.store()
+    pseudonymiser = Pseudonymiser.from_key_file(key_file) if key_file else None
+    try:
+        res = ingest_returns(
+            store,
+            list(paths),
+            kind=kind,
+            return_year=year,
+            la_code=la_code,
+            strict=strict,
+            pseudonymiser=pseudonymiser,
+            validate=not no_validate,
+        )
+    except SelfevalError as e:  # refused: nothing was stored, and the refusal is logged
+        audit(
+            ctx,
+            "refused ingest",
+            "ingest",
+            files=[str(p) for p in paths],
+            kind=kind or "",
+            la_code=la_code or "",
+            **refusal_detail(e),
+        )
+        raise
+    for action, what, detail in audit_events(res):
+        audit(ctx, action, what, **detail)
     for o in res.loads:
         rec = o.load
         verb = "loaded" if o.created else "already loaded, nothing changed:"

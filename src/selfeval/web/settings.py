@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from selfeval.settings import current
+from selfeval.web import given_db
 from selfeval.web.config import database_from_url, secret_key, store_url
 
 BASE_DIR = Path(__file__).resolve().parent
 _settings = current()  # every SELFEVAL_* variable, typed (docs/settings.md)
 
-SELFEVAL_DB = store_url()
+SELFEVAL_DB = store_url(given_db())  # setup()'s, else $SELFEVAL_DB
 DATABASES = {"default": database_from_url(SELFEVAL_DB)}
 SECRET_KEY, SECRET_KEY_EPHEMERAL = secret_key()
 DEBUG = False

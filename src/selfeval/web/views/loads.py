@@ -13,7 +13,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import InputError, NoData, SelfevalError
-from selfeval.ingest import describe_validation, describe_workbook, ingest
+from selfeval.ingest import (
+    audit_events,
+    describe_validation,
+    describe_workbook,
+    ingest,
+    refusal_detail,
+)
 from selfeval.store import LoadRecord
 from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.authorities import access, visible
@@ -100,7 +106,7 @@ def _record_refusal(request: HttpRequest, form: UploadForm, ctx: dict[str, Any])
     e = ctx.get("input_error")
     why: dict[str, object]
     if e is not None:
-        why = {"rule": e.rule, "file": str(getattr(e.location, "file", "") or "")}
+        why = refusal_detail(e)
     elif ctx.get("problem"):
         why = {"problem": str(ctx["problem"])[:300]}
     else:
@@ -146,26 +152,8 @@ def _ingest(request: HttpRequest, form: UploadForm) -> dict[str, Any]:
         except SelfevalError as e:
             return {"problem": str(e)}
     mark_audited(request)
-    for o in res.loads:
-        record_request(
-            request,
-            "load" if o.created else "load again (no change)",
-            f"load {o.load.id}",
-            kind=o.load.kind,
-            la_code=o.load.la_code,
-            return_year=o.load.return_year,
-            files=[f.name for f in o.load.files],
-        )
-    for w in res.workbooks:
-        r = w.result.record
-        record_request(
-            request,
-            f"import {w.kind} workbook" if w.result.created else "import again (no change)",
-            f"import {r.id}",
-            kind=w.kind,
-            la_code=r.la_code,
-            files=[r.file_name],
-        )
+    for action, what, detail in audit_events(res):
+        record_request(request, action, what, **detail)
     return {
         "outcomes": [
             (rec, o.created, describe_validation(rec.validation))
