@@ -199,3 +199,22 @@ def test_the_cli_writes_each_format_from_a_store(synthetic_store, tmp_path, fmt)
     assert r.exit_code == 0, r.output
     assert "Annex A 2020 for 999 beside 2019, internal audience" in r.output
     assert out.stat().st_size > 1000
+
+
+def test_the_pack_reads_the_stores_loads_once(synthetic_store, monkeypatch):
+    """The years of the authority's Annex A workbooks (2019 and 2020), the lists of the latest
+    two and the sources of the reconciliation all come from one reading of its loads (there
+    were 23: each of the eleven lists read them for the years, again for the lists)."""
+    from selfeval.evaluation.readiness import pack_from_store
+
+    calls: list[str | None] = []
+    real = synthetic_store.loads
+
+    def loads(la_code: str | None = None):  # type: ignore[no-untyped-def]
+        calls.append(la_code)
+        return real(la_code)
+
+    monkeypatch.setattr(synthetic_store, "loads", loads)
+    pack = pack_from_store(synthetic_store, "999", date(2020, 6, 30))
+    assert (pack.year, pack.last_year) == (2020, 2019)
+    assert calls == ["999"]

@@ -180,7 +180,11 @@ class FigureCache:
     ) -> None:
         self.store = store
         self.la_code = la_code
-        self.sources = sources_from_store(store, la_code)
+        self.loads = store.read_loads(la_code)
+        """The authority's loads, read once for this record (which lives for one document):
+        its sources, every figure's evidence and its ``state`` come from this reading, however
+        the loads change meanwhile; the next record reads them anew."""
+        self.sources = sources_from_store(store, la_code, loads=self.loads)
         if comparators is None:
             comparators = default_comparators(store, la_code)
         self.comparators = comparators or NoComparators()
@@ -207,8 +211,9 @@ class FigureCache:
 
     def state(self) -> tuple[str, str, tuple[int, ...]]:
         """A key that changes whenever this authority's data does (the store, the authority
-        and its loads, whose ids are never reused): what caches across records hang on."""
-        loads = tuple(r.id for r in self.store.loads(self.la_code))
+        and its loads, whose ids are never reused): what caches across records hang on. The
+        loads are those this record's figures come from (``loads``)."""
+        loads = tuple(r.id for r in self.loads.records)
         return (str(self.store.url), self.la_code, loads)
 
     def results(
@@ -230,7 +235,7 @@ class FigureCache:
         """The loads of these tables whose return years overlap the period."""
         ids: set[int] = set()
         for t in tables:
-            for rec, _ in self.store.table_files(t, self.la_code):
+            for rec, _ in self.loads.table_files(t, self.la_code):
                 if rec.return_year is None:
                     ids.add(rec.id)
                     continue

@@ -29,6 +29,7 @@ from selfeval.errors import InputError, Location, NoData
 from selfeval.indicators import Sources, catalogue, compute, sources_from_store
 from selfeval.schema.annex_a import TITLES
 from selfeval.store import Store
+from selfeval.store.store import LoadsRead
 
 Row = dict[str, object]
 Lists = dict[int, list[Row]]
@@ -996,7 +997,9 @@ def reconciliation(sources: Sources, la_code: str, at: date) -> PackTable:
     )
 
 
-def lists_from_store(store: Store, la_code: str, years: Iterable[int]) -> dict[int, Lists]:
+def lists_from_store(
+    store: Store | LoadsRead, la_code: str, years: Iterable[int]
+) -> dict[int, Lists]:
     """The stored Annex A lists of one authority, by return year (each list read once)."""
     wanted = set(years)
     out: dict[int, Lists] = {y: {} for y in wanted}
@@ -1011,8 +1014,8 @@ def lists_from_store(store: Store, la_code: str, years: Iterable[int]) -> dict[i
     return out
 
 
-def annex_a_years(store: Store, la_code: str) -> list[int]:
-    """The return years the store holds an Annex A workbook for."""
+def annex_a_years(store: Store | LoadsRead, la_code: str) -> list[int]:
+    """The return years the store (or its loads as read) holds an Annex A workbook for."""
     years: set[int] = set()
     for n in range(1, 12):
         for rec, _ in store.table_files(f"annex_a_list{n}", la_code):
@@ -1026,16 +1029,18 @@ def pack_from_store(
 ) -> Pack:
     """The pack for the authority's latest Annex A on or before ``at`` (workbooks are taken at
     31 March of their return year), with the year before's where the store holds it."""
-    years = [y for y in annex_a_years(store, la_code) if date(y, 3, 31) <= at]
+    loads = store.read_loads(la_code)  # once: the years, the lists and the sources agree
+    years = [y for y in annex_a_years(loads, la_code) if date(y, 3, 31) <= at]
     if not years:
         raise NoData(f"the store holds no Annex A for {la_code} on or before {at.isoformat()}")
     year = years[-1]
     ref = date(year, 3, 31)
-    lists = lists_from_store(store, la_code, (year, year - 1))
+    lists = lists_from_store(loads, la_code, (year, year - 1))
     last = lists[year - 1] if year - 1 in years else None
     cat = catalogue()
     needed = {s for pair in reconciled_pairs() for i in pair for s in cat[i].sources}
-    recon = reconciliation(sources_from_store(store, la_code, only=needed), la_code, ref)
+    sources = sources_from_store(store, la_code, only=needed, loads=loads)
+    recon = reconciliation(sources, la_code, ref)
     return build_pack(
         la_code,
         ref,

@@ -14,6 +14,7 @@ from selfeval.indicators.sources import Coverage, Sources
 from selfeval.indicators.workbook_sources import quality_tables
 from selfeval.store import Store
 from selfeval.store.merge import table_files
+from selfeval.store.store import LoadsRead
 
 SIX_MONTH_LISTS = tuple(f"annex_a_list{n}" for n in range(1, 9))
 """Annex A's Lists 1-8 (contacts to children in care) hold the six months before the workbook
@@ -39,6 +40,7 @@ def sources_from_store(
     basis: Basis | str = Basis.AS_RECORDED,
     year: int | date | None = None,
     only: Iterable[str] | None = None,
+    loads: LoadsRead | None = None,
 ) -> Sources:
     """The store's merged tables as engine sources (DuckDB unless ``backend`` is given).
 
@@ -47,6 +49,8 @@ def sources_from_store(
     earlier only: an int is a return year (1 April Y-1 to 31 March Y; the workforce census to
     30 September Y); a date gives the collection year containing it (for ``workforce_*``
     tables, the census year containing it). Figures computed from these sources carry the basis.
+    ``loads``: the store's loads (of ``la_code``) as the caller read them (``Store.read_loads``),
+    for work that must agree with these sources; else they are read here.
     """
     basis = Basis.parse(basis)
     if basis is Basis.AS_RETURNED and year is None:
@@ -54,7 +58,8 @@ def sources_from_store(
     tables = {}
     coverage = {}
     wanted = set(only) if only is not None else None
-    loads = store.read_loads(la_code)  # once: every table and its coverage from one reading
+    if loads is None:  # once: every table and its coverage from one reading
+        loads = store.read_loads(la_code)
     for name in loads.table_names(la_code):
         if wanted is not None and name not in wanted:
             continue
