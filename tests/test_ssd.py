@@ -555,3 +555,28 @@ def test_a_partial_extract_takes_referrals_and_assessments_from_the_cin_census()
     alone = Sources({"ssd_cin_visits": ssd_visits})
     [r] = compute(alone, APRIL, period="month", ids=["seen_within_5wd_of_referral_pct"])
     assert r.value is None and "referrals_assessed" in (r.reason or "")
+
+
+def test_an_ssd_table_has_every_readers_limit_checked_once(tmp_path, monkeypatch):
+    """The 903's and CIN's limit, set by SELFEVAL_MAX_FILE_BYTES (here 100 bytes), refuses a
+    109-byte SSD table (the SSD had a limit of its own, 1 GiB, which the setting did not
+    change), from ``read`` and ``read_csv`` alike; a 73-byte one (its header) reads, its
+    size checked once (``read`` checked it, then ``read_csv`` again)."""
+    from selfeval.returns import base
+
+    monkeypatch.setenv("SELFEVAL_SSD_SPEC", str(SPEC))
+    monkeypatch.setenv("SELFEVAL_MAX_FILE_BYTES", "100")
+    header = "cinv_cin_visit_id,cinv_person_id,cinv_cin_visit_date,cinv_cin_visit_seen\n"
+    small = _write(tmp_path / "ssd_cin_visits.csv", header)
+    (tmp_path / "big").mkdir()
+    big = _write(tmp_path / "big" / "ssd_cin_visits.csv", header + "V1,A,2019-04-18,Y\n" * 2)
+    assert (small.stat().st_size, big.stat().st_size) == (73, 109)
+    for read in (lambda p: ssd.read(p, la_code="999"), lambda p: ssd.read_csv(p, la_code="999")):
+        with pytest.raises(InputError, match="109 bytes, over the limit of 100") as e:
+            read(big)
+        assert e.value.rule == "file-too-large"
+    sizes: list[str] = []
+    real = base.readable_size
+    monkeypatch.setattr(base, "readable_size", lambda p: sizes.append(p.name) or real(p))
+    assert ssd.read(small, la_code="999")["ssd_cin_visits"].num_rows == 0
+    assert sizes == ["ssd_cin_visits.csv"]

@@ -20,11 +20,11 @@ from typing import Any
 import pyarrow as pa
 
 from selfeval.errors import InputError, Location
-from selfeval.returns.base import ReturnTables, check_file, data_rows
+from selfeval.returns.base import ReturnTables, data_rows
+from selfeval.returns.limits import check_size
 from selfeval.schema.base import TableSpec
 from selfeval.schema.ssd import load_specs
 
-MAX_BYTES = 1024 * 1024 * 1024
 DIRECT_IDENTIFIERS = frozenset(
     {"pers_forename", "pers_surname", "addr_address_json", "prof_professional_name"}
 )
@@ -88,11 +88,20 @@ def _yes_no_fields(spec: TableSpec) -> set[str]:
     }
 
 
-def read_csv(path: Path, *, la_code: str, specs: dict[str, TableSpec] | None = None) -> SsdFile:
-    """One SSD table's CSV as a typed table with its rule breaches; refused if unreadable."""
+def read_csv(
+    path: Path,
+    *,
+    la_code: str,
+    specs: dict[str, TableSpec] | None = None,
+    max_bytes: int | None = None,
+) -> SsdFile:
+    """One SSD table's CSV as a typed table with its rule breaches; refused if unreadable, or
+    larger than every reader's limit (``limits.max_file_bytes``: ``max_bytes``, else
+    ``$SELFEVAL_MAX_FILE_BYTES``, else 512 MiB, checked once here; the setting raises it for
+    an authority whose table is larger)."""
     specs = specs or load_specs()
     name = path.name
-    check_file(path, MAX_BYTES)
+    check_size(path, max_bytes)
     try:
         text = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -233,7 +242,7 @@ def read(
     *,
     la_code: str | None = None,
     return_year: int | None = None,
-    max_bytes: int = MAX_BYTES,
+    max_bytes: int | None = None,
 ) -> ReturnTables:
     """One SSD table file as a return's tables (the ingest pipeline's reader for kind "ssd").
 
@@ -241,13 +250,11 @@ def read(
     ``validate`` at ingest; the extract's tables carry no return year.
     """
     from selfeval.errors import UsageError
-    from selfeval.returns.limits import check_size
 
     if la_code is None:
         raise UsageError(f"{path.name}: an SSD extract names no authority: give --la CODE")
-    check_size(path, max_bytes)
     register_identifiers()
-    got = read_csv(path, la_code=la_code)
+    got = read_csv(path, la_code=la_code, max_bytes=max_bytes)  # its size checked there, once
     return ReturnTables(
         {got.table: got.data},
         kind="ssd",
