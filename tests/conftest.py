@@ -15,31 +15,44 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 SLOWEST_FIRST = (
     "test_engines.py",
-    "test_demo.py",
-    "test_web_browser.py",
-    "test_crash_safety.py",
     "test_web.py",
     "test_synth_validators.py",
+    "test_web_browser.py",
+    "test_demo.py",
     "test_reports.py",
-    "test_ingest_years.py",
+    "test_crash_safety.py",
     "test_reconcile.py",
     "test_synth.py",
-    "test_cli.py",
-    "test_children.py",
-    "test_web_permissions.py",
     "test_quality_cli.py",
-    "test_security.py",
-    "test_ingest_folder.py",
-    "test_web_authorities.py",
+    "test_children.py",
+    "test_cli.py",
     "test_validation.py",
-    "test_basis_property.py",
+    "test_web_permissions.py",
+    "test_ingest_years.py",
+    "test_web_authorities.py",
     "test_benchmarks.py",
     "test_fuzz.py",
+    "test_basis_property.py",
+    "test_web_postgres.py",
+    "test_ingest_folder.py",
+    "test_security.py",
+    "test_merge.py",
+    "test_indicator_properties.py",
+    "test_store_migrations.py",
+    "test_ingest_validation.py",
+    "test_engagement.py",
+    "test_web_children.py",
+    "test_ssd.py",
+    "test_plans.py",
+    "test_readiness.py",
+    "test_layers.py",
 )
 """The files that take longest, run first: ``make test`` hands whole files to two processes as
 they come free (``--dist loadfile --no-loadscope-reorder``), so a long file started last would
-leave one process waiting for the other. Ordered by each file's time in the last full run
-(`pytest -n 2` on a shared machine, 2 December 2026: Spark 224 s, the demo 194 s, ...)."""
+leave one process waiting for the other; every file of more than a few seconds is named, so
+that the run ends on files of a second or two. Ordered by each file's time in a full run
+(`pytest -n 2`, 3 December 2026, on a machine loaded about 6: Spark 316 s, the web 233 s, the
+validators 230 s, ...; the demo's and the permission matrix's scaled by their CPU since)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
