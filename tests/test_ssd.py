@@ -580,3 +580,23 @@ def test_an_ssd_table_has_every_readers_limit_checked_once(tmp_path, monkeypatch
     monkeypatch.setattr(base, "readable_size", lambda p: sizes.append(p.name) or real(p))
     assert ssd.read(small, la_code="999")["ssd_cin_visits"].num_rows == 0
     assert sizes == ["ssd_cin_visits.csv"]
+
+
+def test_a_date_is_read_in_each_format_and_a_text_that_is_none_refused_each_time():
+    """parse_ssd_date keeps what each text gave (dates repeat in an extract): the same date
+    every time, blank is no date, and a text that is not one is refused every time it comes,
+    where it stands."""
+    from datetime import date
+
+    from selfeval.errors import InputError, Location
+    from selfeval.returns.ssd import parse_ssd_date
+
+    here = Location("cin_episodes.csv", 7, "cine_referral_date")
+    for text in ("2024-03-31", " 31/03/2024 ", "2024-03-31 10:00:00", "2024-03-31T10:00:00Z"):
+        assert parse_ssd_date(text, here) == parse_ssd_date(text, here) == date(2024, 3, 31)
+    assert parse_ssd_date("  ", here) is None
+    for row in (7, 8):
+        where = Location("cin_episodes.csv", row, "cine_referral_date")
+        with pytest.raises(InputError) as e:
+            parse_ssd_date("31.03.2024", where)
+        assert "'31.03.2024' is not a date" in str(e.value) and f"row {row}" in str(e.value)
