@@ -721,7 +721,9 @@ def test_plan_shows_actions_and_a_manager_updates_a_status(loaded, web_store, ro
     assert AuditEvent.objects.filter(action="set action status").count() == 1
     # Due 30 September 2020, not complete: overdue today. Complete, it is not.
     overdue = '<strong class="govuk-tag govuk-tag--red">Overdue</strong>'
-    assert overdue in role_client("analyst").get(reverse("plan")).content.decode()
+    page = role_client("analyst").get(reverse("plan")).content.decode()
+    assert overdue in page
+    assert f"not Complete today, {date.today():%-d %B %Y}." in page  # the page says when
     r = role_client("manager").post(
         reverse("plan_edit"), {"action_id": action.id, "status": "Complete"}
     )

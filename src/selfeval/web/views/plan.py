@@ -51,6 +51,7 @@ def plan(request: HttpRequest) -> HttpResponse:
             "progress": progress,
             "any_suppressed": any(t.suppressed for t in progress),
             "statuses": STATUSES,
+            "today": today,
         },
     )
 
