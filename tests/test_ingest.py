@@ -518,3 +518,26 @@ def test_a_cin_file_for_another_authority_is_refused(store, tmp_path):
     with pytest.raises(InputError, match="authority 336's, but --la 999"):
         ingest(store, [p], la_code=LA, validate=False)
     assert store.loads() == []
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "says"),
+    [
+        ("annex_a", "annex-a.xlsx", "an Annex A workbook names no authority or year"),
+        ("workforce", "csww.csv", "a workforce table names no authority or year"),
+        ("ssd", "ssd_person.csv", "an SSD extract names no authority"),
+    ],
+)
+def test_a_return_that_names_no_authority_is_refused_naming_its_file(tmp_path, module, name, says):
+    """Read alone (no folder or file name to infer from), a file that does not state its
+    authority or year is refused with its own name first, as every other refusal is."""
+    from importlib import import_module
+
+    from selfeval.errors import UsageError
+
+    f = tmp_path / name
+    f.write_text("a,b\n1,2\n")
+    reader = import_module(f"selfeval.returns.{module}")
+    with pytest.raises(UsageError) as e:
+        reader.read(f, la_code=None, return_year=None)
+    assert str(e.value).startswith(f"{name}: {says}: give --la")

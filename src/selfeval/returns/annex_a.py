@@ -238,7 +238,9 @@ def read(
 ) -> ReturnTables:
     """An Annex A workbook as the tables annex_a_list1 ... annex_a_list11 (those present)."""
     if la_code is None or return_year is None:
-        raise UsageError("an Annex A workbook names no authority or year: give --la and --year")
+        raise UsageError(
+            f"{path.name}: an Annex A workbook names no authority or year: give --la and --year"
+        )
     name = path.name
     warnings: list[InputWarning] = []
     tables = {}

@@ -262,7 +262,7 @@ def read(
     from selfeval.errors import UsageError
 
     if la_code is None:
-        raise UsageError(f"{path.name}: an SSD extract names no authority: give --la CODE")
+        raise UsageError(f"{path.name}: an SSD extract names no authority: give --la")
     register_identifiers()
     got = read_csv(path, la_code=la_code, max_bytes=max_bytes)  # its size checked there, once
     return ReturnTables(

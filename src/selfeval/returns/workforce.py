@@ -206,7 +206,9 @@ def _read_xml(path: Path, la_code: str | None, year: int | None, max_bytes: int)
         if year is None and ref.isdigit():
             year = int(ref)
     if la_code is None or year is None:
-        raise UsageError("the workforce file names no authority or year: give --la and --year")
+        raise UsageError(
+            f"{name}: a workforce census names no authority or year: give --la and --year"
+        )
     tables = {}
     for spec in (HEADER, WORKERS, VACANCIES):
         rows, lines = found[spec.source]
@@ -240,7 +242,9 @@ def read(
     if looks_like_xml(path):
         return _read_xml(path, la_code, return_year, max_bytes)
     if la_code is None or return_year is None:
-        raise UsageError("a workforce table names no authority or year: give --la and --year")
+        raise UsageError(
+            f"{path.name}: a workforce table names no authority or year: give --la and --year"
+        )
     if looks_like_zip(path):
         return _read_xlsx(path, la_code, return_year, max_bytes)
     return _read_csv(path, la_code, return_year)
