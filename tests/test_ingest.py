@@ -541,3 +541,20 @@ def test_a_return_that_names_no_authority_is_refused_naming_its_file(tmp_path, m
     with pytest.raises(UsageError) as e:
         reader.read(f, la_code=None, return_year=None)
     assert str(e.value).startswith(f"{name}: {says}: give --la")
+
+
+def test_a_broken_link_in_a_folder_refuses_the_call_naming_it(store, tmp_path):
+    """A folder of a whole 903 return and a link to a file that is gone: the call is refused
+    naming the link (it was passed over, and the load went ahead without that file), and the
+    store is as it was."""
+    from conftest import handmade_903
+    from selfeval.errors import UsageError
+
+    folder = tmp_path / "returns"
+    handmade_903(folder)
+    (folder / "uasc.csv").symlink_to(tmp_path / "gone.csv")
+    before = store_snapshot(store)
+    with pytest.raises(UsageError) as e:
+        ingest(store, [folder], kind="903", return_year=2020, la_code="999")
+    assert str(e.value) == f"{folder / 'uasc.csv'} is not a file (a broken link or a special file)"
+    assert store_snapshot(store) == before

@@ -262,15 +262,20 @@ def is_provider_list(path: Path) -> bool:
 
 
 def expand(paths: Iterable[Path]) -> list[Path]:
-    """Files as given, and every file under a folder (hidden files skipped), in name order."""
+    """Files as given, and every file under a folder (hidden files skipped), in name order.
+    Anything else in a folder (a broken link, a pipe) refuses the call: passed over, the file
+    it stood for would be missing from the load with nothing said."""
     out: list[Path] = []
     for p in paths:
         if p.is_dir():
-            out += sorted(
-                f
-                for f in p.rglob("*")
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
+            found = []
+            for f in p.rglob("*"):
+                if any(part.startswith(".") for part in f.relative_to(p).parts) or f.is_dir():
+                    continue
+                if not f.is_file():
+                    raise UsageError(f"{f} is not a file (a broken link or a special file)")
+                found.append(f)
+            out += sorted(found)
         elif p.is_file():
             out.append(p)
         else:
