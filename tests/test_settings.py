@@ -7,6 +7,8 @@ import ast
 from dataclasses import fields
 from pathlib import Path
 
+import pytest
+
 from selfeval.settings import DEFAULT_URL, SETTINGS, Settings, current, settings_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -93,3 +95,19 @@ def test_settings_are_parsed_once_per_state_of_the_environment(monkeypatch):
     assert current() is first and first.spark_batch == 7
     monkeypatch.setenv("SELFEVAL_SPARK_BATCH", "8")
     assert current() is not first and current().spark_batch == 8
+
+
+@pytest.mark.parametrize("value", [None, "", "  ", "2048", " 4096 ", "1e6", "-5", "lots"])
+def test_the_readers_size_limit_reads_as_the_settings_read_it(monkeypatch, value):
+    """The readers read SELFEVAL_MAX_FILE_BYTES alone (once a file); it must be the figure the
+    settings give: 2048 and 4096 (blanks trimmed) are limits, the rest none (the default)."""
+    from selfeval.returns.limits import max_file_bytes as limit
+    from selfeval.settings import max_file_bytes
+
+    if value is None:
+        monkeypatch.delenv("SELFEVAL_MAX_FILE_BYTES", raising=False)
+    else:
+        monkeypatch.setenv("SELFEVAL_MAX_FILE_BYTES", value)
+    want = {"2048": 2048, " 4096 ": 4096}.get(value or "")
+    assert max_file_bytes() == current().max_file_bytes == want
+    assert limit() == (want or 512 * 1024 * 1024)

@@ -10,14 +10,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from selfeval.returns.base import MAX_BYTES, check_file, check_size_of
-from selfeval.settings import current
+from selfeval.settings import max_file_bytes as max_file_bytes_setting
 
 
 def max_file_bytes(override: int | None = None) -> int:
     """The largest file a reader accepts: ``override``, else ``$SELFEVAL_MAX_FILE_BYTES``."""
     if override is not None:
         return override
-    return current().max_file_bytes or MAX_BYTES
+    return max_file_bytes_setting() or MAX_BYTES
 
 
 def check_size(path: Path, max_bytes: int | None = None) -> None:
