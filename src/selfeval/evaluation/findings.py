@@ -11,7 +11,6 @@ so the same finding drafted again next month keeps its decision.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
@@ -20,7 +19,6 @@ from typing import Literal
 import sqlalchemy as sa
 
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
-from selfeval.benchmarks.spc import two_proportion_test
 from selfeval.errors import NoData, UsageError
 from selfeval.evaluation.benchmarking import Comparator
 from selfeval.evaluation.change import record_changes
@@ -55,21 +53,6 @@ class Finding:
     @property
     def is_draft(self) -> bool:
         return self.status == "draft"
-
-
-def two_proportion_p(x1: float, n1: float, x2: float, n2: float) -> float | None:
-    """Two-sided p-value of the pooled two-proportion z-test (None without denominators)."""
-    if not n1 or not n2:
-        return None
-    return two_proportion_test(x1, n1, x2, n2).p_value
-
-
-def poisson_counts_p(c1: float, c2: float) -> float | None:
-    """Two-sided p-value that two counts over equal exposure differ (normal approximation)."""
-    if c1 + c2 == 0:
-        return None
-    z = (c2 - c1) / math.sqrt(c1 + c2)
-    return math.erfc(abs(z) / math.sqrt(2))
 
 
 def _judgement(polarity: str, before: float, after: float) -> Literal["better", "worse", "neutral"]:

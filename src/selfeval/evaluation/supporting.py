@@ -15,7 +15,7 @@ from selfeval.assurance import repository as assurance
 from selfeval.assurance.records import Audit
 from selfeval.assurance.summary import Theme, audit_themes, grade_shares, moderation
 from selfeval.errors import NoData
-from selfeval.indicators import Sources, catalogue
+from selfeval.indicators import Sources
 from selfeval.outputs.disclosure import (
     SMALL_MAX,
     SUPPRESSED,
@@ -207,44 +207,6 @@ def current_plan(store: Store, la_code: str) -> Plan | None:
 def previous_plan(store: Store, la_code: str) -> Plan | None:
     years = plans.plan_years(store, la_code)
     return plans.plan(store, la_code, years[-2]) if len(years) >= 2 else None
-
-
-def _areas_of(plan: Plan, ref: str) -> set[str]:
-    cat = catalogue()
-    return {cat[t.indicator_id].area for t in plan.targets_of(ref) if t.indicator_id in cat}
-
-
-def plan_blocks(
-    store: Store, la_code: str, area: str, catalogue_areas: tuple[str, ...]
-) -> list[Block]:
-    """The improvement plan's priorities whose targets are indicators of this area."""
-    p = current_plan(store, la_code)
-    if p is None:
-        return [Paragraph(text("No improvement plan is recorded in the store."))]
-    mine = [pr for pr in p.priorities if _areas_of(p, pr.ref) & set(catalogue_areas)]
-    if area == QUALITY_AREA:
-        mine += [pr for pr in p.priorities if not _areas_of(p, pr.ref) and pr not in mine]
-    if not mine:
-        return [
-            Paragraph(
-                text(
-                    f"No priority of the {p.plan_year} improvement plan has a target in this area."
-                )
-            )
-        ]
-    rows = []
-    for pr in mine:
-        for a in p.actions_of(pr.ref) or ():
-            rows.append((f"{pr.title}: {a.action}", a.owner, long_date(a.due_date), a.status))
-        if not p.actions_of(pr.ref):
-            rows.append((pr.title, "", "", pr.status or ""))
-    return [
-        Table(
-            caption=f"What we will do: the {p.plan_year} improvement plan",
-            header=("Priority and action", "Owner", "Due", "Status"),
-            rows=tuple(rows),
-        )
-    ]
 
 
 Rated = tuple[str, list[tuple[Priority, str, list[str]]]]

@@ -76,15 +76,6 @@ def _expected(table: str) -> dict[str, str]:
     return {**HEADERS[table], **OTHER_YEARS.get(table, {})}
 
 
-def _names(table: str) -> set[str]:
-    """Every heading that names one of the list's fields (normalised)."""
-    expected = _expected(table)
-    names = {normalise(h) for h in expected.values()} | {normalise(f) for f in expected}
-    for field in expected:
-        names |= {normalise(a) for a in ALIASES.get(field, ())}
-    return names
-
-
 def _header_row(
     rows: list[tuple[int, list[Any]]], expected: dict[str, str]
 ) -> tuple[int, list[Any]] | None:

@@ -217,23 +217,6 @@ class Child:
         except ValueError:
             return date(self.dob.year + age, 3, 1)
 
-    # Dates that other derived tables (visits, audits, Annex A) need, per child.
-    def referral_dates(self) -> list[date]:
-        return [e.referral_date for e in self.cin_episodes]
-
-    def assessment_dates(self) -> list[tuple[date, date | None]]:
-        return [(a.start, a.authorised) for e in self.cin_episodes for a in e.assessments]
-
-    def plan_dates(self) -> list[tuple[str, date, date | None]]:
-        out: list[tuple[str, date, date | None]] = []
-        for e in self.cin_episodes:
-            out += [("cin", p.start, p.end) for p in e.cin_plans]
-            out += [("cp", p.start, p.end) for p in e.cp_plans]
-        return out
-
-    def placement_dates(self) -> list[tuple[date, date | None, str]]:
-        return [(c.start, c.end, c.place) for c in self.care_episodes]
-
 
 @dataclass
 class Worker:

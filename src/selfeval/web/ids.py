@@ -19,7 +19,6 @@ MAX_ID_DIGITS = 9
 """Up to 999,999,999: below PostgreSQL's 32-bit ``integer`` and SQLite's limits."""
 
 _ID = re.compile(rf"[0-9]{{1,{MAX_ID_DIGITS}}}")
-_LA = re.compile(r"[0-9]{3}")
 
 
 def parse_id(value: object) -> int:
@@ -27,11 +26,6 @@ def parse_id(value: object) -> int:
     if not isinstance(value, str) or _ID.fullmatch(value) is None:
         raise ValueError(f"{str(value)[:20]!r} is not a record id")
     return int(value)
-
-
-def is_la_code(value: object) -> bool:
-    """Whether ``value`` is exactly a 3-digit (ASCII) DfE authority code."""
-    return isinstance(value, str) and _LA.fullmatch(value) is not None
 
 
 class IdConverter:
