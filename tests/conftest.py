@@ -250,6 +250,20 @@ def store_snapshot(store: Store) -> tuple:
     return rows, files
 
 
+def count_loads(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
+    """A list that gains, from now on, the authority asked for at each reading of the store's
+    loads (``Store.loads``)."""
+    calls: list[str | None] = []
+    real = store.loads
+
+    def loads(la_code: str | None = None):  # type: ignore[no-untyped-def]
+        calls.append(la_code)
+        return real(la_code)
+
+    monkeypatch.setattr(store, "loads", loads)
+    return calls
+
+
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
     """Run ``selfeval ARGS`` in this process: (exit code, stdout, stderr)."""
     from selfeval.cli import main

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import write_903_children
+from conftest import count_loads, write_903_children
 from selfeval.evaluation.placeholders import FigureCache, parse_figure
 from selfeval.ingest import ingest_903
 from selfeval.store import Store
@@ -27,15 +27,7 @@ def _return(folder: Path, child: str, decom: str) -> list[Path]:
 @pytest.fixture
 def counted(store: Store, monkeypatch: pytest.MonkeyPatch) -> list[str | None]:
     """Every reading of the store's loads (``Store.loads``), by authority asked for."""
-    calls: list[str | None] = []
-    real = store.loads
-
-    def loads(la_code: str | None = None):  # type: ignore[no-untyped-def]
-        calls.append(la_code)
-        return real(la_code)
-
-    monkeypatch.setattr(store, "loads", loads)
-    return calls
+    return count_loads(store, monkeypatch)
 
 
 def test_a_record_reads_the_loads_once_and_keeps_to_that_reading(store, tmp_path, counted):

@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from conftest import count_loads
 from selfeval.evaluation.readiness import build_pack, journeys, timeliness
 from selfeval.evaluation.readiness_pack import document, for_audience, xlsx_bytes
 
@@ -207,14 +208,7 @@ def test_the_pack_reads_the_stores_loads_once(synthetic_store, monkeypatch):
     were 23: each of the eleven lists read them for the years, again for the lists)."""
     from selfeval.evaluation.readiness import pack_from_store
 
-    calls: list[str | None] = []
-    real = synthetic_store.loads
-
-    def loads(la_code: str | None = None):  # type: ignore[no-untyped-def]
-        calls.append(la_code)
-        return real(la_code)
-
-    monkeypatch.setattr(synthetic_store, "loads", loads)
+    calls = count_loads(synthetic_store, monkeypatch)
     pack = pack_from_store(synthetic_store, "999", date(2020, 6, 30))
     assert (pack.year, pack.last_year) == (2020, 2019)
     assert calls == ["999"]

@@ -12,7 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from selfeval.errors import InputError, NoData, SelfevalError
+from selfeval.errors import InputError, NoData, SelfevalError, UsageError
 from selfeval.ingest import (
     audit_events,
     describe_validation,
@@ -104,13 +104,9 @@ def _record_refusal(request: HttpRequest, form: UploadForm, ctx: dict[str, Any])
     """A refused upload in the audit log: which files, for what, and the rule that refused
     it (never a value from the files: they may hold a child's identifier)."""
     e = ctx.get("input_error")
-    why: dict[str, object]
-    if e is not None:
-        why = refusal_detail(e)
-    elif ctx.get("problem"):
-        why = {"problem": str(ctx["problem"])[:300]}
-    else:
-        why = {"form": sorted(form.errors)}
+    if e is None and ctx.get("problem"):
+        e = UsageError(str(ctx["problem"]))
+    why = refusal_detail(e) if e is not None else {"form": sorted(form.errors)}
     mark_audited(request)
     record_request(
         request,
