@@ -265,6 +265,16 @@ def test_target_progress_from_the_indicator_engine(store, tmp_path):
         100.0,
         "met",
     )
+    # `selfeval plan show` writes each figure as every output does: a count whole (it wrote
+    # 3 and 4 as they are, but a percentage without its sign), a percentage to one place.
+    assert cla.describe() == (
+        "Children looked after (cla_count): 2 by 2020-03-31; 3 at 2020-03-31 from a baseline"
+        " of 4: moved 50% of the way (target date passed)"
+    )
+    assert audits.describe() == (
+        "Case audits graded good or better (audits_good_or_better_pct): 60.0% by 2020-03-31;"
+        " 100.0% at 2020-03-31 from a baseline of 50.0%: target reached"
+    )
 
 
 def test_undoing_a_plan_import_removes_its_plan_and_leaves_the_audits(store, tmp_path):

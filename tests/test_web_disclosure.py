@@ -138,11 +138,13 @@ def _target_row(page: str) -> list[str]:
 
 def test_a_viewer_sees_a_targets_small_baseline_and_value_suppressed(handmade, role_client):
     """cla_count's target: baseline at 30 April 2019 is 1 child, now (31 March 2020) 3,
-    target 10. An analyst sees 1.0, 3.0 and progress (3 - 1) / (10 - 1) = 22%; a viewer sees
-    c, c, the target, and no progress (it would give the value back)."""
+    target 10. An analyst sees 1, 3 and progress (3 - 1) / (10 - 1) = 22%, counts written as
+    every output writes them (not 1.0 and 3.0, as this page once did); a viewer sees c, c, the
+    target, and no progress (it would give the value back)."""
     _plan_with_a_target(handmade)
     analyst = _target_row(role_client("analyst").get(reverse("plan")).content.decode())
-    assert analyst[1:] == ["1.0", "3.0", "10.0", "22%"]
+    assert analyst[1:] == ["1", "3", "10", "22%"]
     viewer_page = role_client("viewer").get(reverse("plan")).content.decode()
-    assert _target_row(viewer_page)[1:] == ["c", "c", "10.0", "–"]
+    assert _target_row(viewer_page)[1:] == ["c", "c", "10", "—"]
+    assert "Targets measured against the indicators at 31 March 2020" in viewer_page
     assert "c: suppressed" in viewer_page

@@ -10,7 +10,7 @@ from datetime import date
 from typing import Any
 
 from selfeval.indicators import Sources, compute, get, sources_from_store
-from selfeval.outputs.formatting import long_date
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.plans.records import ON_TRACK, STATUSES, Action, Plan, Priority, Target
 from selfeval.plans.repository import plan as load_plan
 from selfeval.store import Store
@@ -45,12 +45,13 @@ class TargetProgress:
     def describe(self) -> str:
         """One line: the target, the value now and how far it has come."""
         x = self.target
-        s = f"{self.title} ({x.indicator_id}): {_fmt(x.target_value)} by {x.target_date}"
+        target = format_number(x.target_value, self.unit)
+        s = f"{self.title} ({x.indicator_id}): {target} by {x.target_date}"
         if self.value is None:
             return f"{s}; no value at {self.at} ({self.reason})"
-        s += f"; {_fmt(self.value)} at {self.at}"
+        s += f"; {format_number(self.value, self.unit)} at {self.at}"
         if self.baseline is not None:
-            s += f" from a baseline of {_fmt(self.baseline)}"
+            s += f" from a baseline of {format_number(self.baseline, self.unit)}"
         return s + f": {self.words()}"
 
     def words(self) -> str:
@@ -325,7 +326,3 @@ def plan_report(
         action_summary(p.actions, today),
         target_progress(store, la_code, p, at=at) if p.targets else [],
     )
-
-
-def _fmt(v: float) -> str:
-    return f"{v:,.1f}".rstrip("0").rstrip(".") if v != int(v) else f"{int(v):,}"

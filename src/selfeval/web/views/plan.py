@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import NoData, SelfevalError
 from selfeval.outputs.disclosure import public_target
-from selfeval.plans.progress import target_progress
+from selfeval.outputs.formatting import NOT_COMPUTED, format_figure, format_number, long_date
+from selfeval.plans.progress import TargetProgress, target_progress
 from selfeval.plans.records import STATUSES
 from selfeval.plans.repository import plan as get_plan
 from selfeval.plans.repository import set_action_status
@@ -38,6 +39,7 @@ def plan(request: HttpRequest) -> HttpResponse:
     if needs_control(request.user):
         progress = [public_target(t) for t in progress]
     today = date.today()
+    targets = [_target_row(t) for t in progress]
     priorities = [
         (pr, [(a, a.overdue(today)) for a in p.actions_of(pr.ref)]) for pr in p.priorities
     ]
@@ -48,11 +50,29 @@ def plan(request: HttpRequest) -> HttpResponse:
             "la": la,
             "plan": p,
             "priorities": priorities,
-            "progress": progress,
+            "targets": targets,
+            "targets_at": long_date(max(t.at for t in progress)) if progress else "",
             "any_suppressed": any(t.suppressed for t in progress),
             "statuses": STATUSES,
             "today": today,
         },
+    )
+
+
+def _target_row(t: TargetProgress) -> tuple[str, str, str, str, str]:
+    """A target's title, baseline, value, target and progress as every output writes them
+    (``outputs.formatting``); ``c`` where disclosure control hid a value."""
+
+    def shown(name: str, value: float | None) -> str:
+        return "c" if name in t.suppressed else format_figure(value, t.unit)
+
+    progress = t.progress_pct
+    return (
+        t.title,
+        shown("baseline", t.baseline),
+        shown("value", t.value),
+        format_number(t.target.target_value, t.unit),
+        NOT_COMPUTED if progress is None else format_number(progress, "percent", rounded=True),
     )
 
 
