@@ -386,8 +386,11 @@ def test_show_as_a_table(england):
         cli, ["--db", str(england.url), "benchmarks", "show", "--la", "336", "--year", "2020"]
     )
     assert r.exit_code == 0, r.output
-    line = next(x for x in r.output.splitlines() if x.startswith("sw_turnover_pct"))
-    assert line.split()[1:4] == ["15.2", "13.5", "14.4"]
+    rows = {x.split()[0]: x.split()[1:4] for x in r.output.splitlines()[1:]}
+    # Each figure as every output writes it: a percentage with its sign to one place, a count
+    # and a rate per 10,000 whole (value, England, region).
+    assert rows["sw_turnover_pct"] == ["15.2%", "13.5%", "14.4%"]
+    assert rows["cla_count"][0] == "588" and rows["cla_rate"][0] == "96"
 
 
 def test_a_synthetic_englands_tables_import_like_the_real_ones(store, tmp_path):

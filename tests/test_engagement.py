@@ -147,6 +147,9 @@ def test_cli_region_view_and_pack(two_authorities, tmp_path, capsys):
     db = str(two_authorities.engine.url)
     code, out, _ = run_cli(capsys, "--db", db, "region", "--at", "2022-03-31", "--id", "cla_count")
     assert code == 0
+    # Each figure as every output writes it: a count whole (this listing once wrote 8.0).
+    values = {line.split()[0]: line.split()[-1] for line in out.splitlines() if "cla_count" in line}
+    assert values == {"301": "8", "302": "3"}
     assert "301  self-evaluation: 1 findings accepted, 0 rejected" in out
     assert "302  self-evaluation: no self-evaluation yet" in out
     code, out, err = run_cli(capsys, "--db", db, "region")

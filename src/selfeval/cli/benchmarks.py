@@ -17,6 +17,7 @@ from selfeval.cli.base import (
     out_folder_option,
     pass_ctx,
 )
+from selfeval.outputs.formatting import NOT_COMPUTED, format_number
 
 
 @cli.group()
@@ -37,11 +38,8 @@ def import_(ctx: Context, folder: Path) -> None:
 
 
 def _fmt(v: float | None, unit: str) -> str:
-    if v is None:
-        return "—"
-    if unit == "count":
-        return f"{v:,.0f}"
-    return f"{v:,.1f}"
+    """A figure as every output writes it (``outputs.formatting``), a dash where there is none."""
+    return NOT_COMPUTED if v is None else format_number(v, unit)
 
 
 @benchmarks.command()

@@ -11,7 +11,9 @@ import click
 from selfeval.cli.base import DATE, IDS, LA_CODE, Context, cli, format_option, out_option, pass_ctx
 from selfeval.errors import NoData
 from selfeval.evaluation.engagement import engagement_pack
+from selfeval.indicators import get
 from selfeval.indicators.backends import ENGINES, backend
+from selfeval.outputs.formatting import format_figure
 from selfeval.outputs.render import write
 from selfeval.region import region_view
 
@@ -72,7 +74,7 @@ def region(
         click.echo(json.dumps(rows, indent=2))
         return
     for r in rows:
-        v = "no data" if r["value"] is None else f"{r['value']:,.1f}"
+        v = format_figure(r["value"], get(r["id"]).unit, r["reason"])
         flag = ", ".join(
             f"{r[k]} {w}"
             for k, w in (("against_england", "England"), ("against_neighbours", "neighbours"))
