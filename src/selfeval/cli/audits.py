@@ -13,6 +13,7 @@ from selfeval.assurance import repository as repo
 from selfeval.assurance.io import write_audits_template
 from selfeval.assurance.summary import By, summarise
 from selfeval.cli.base import DATE, LA_CODE, Context, audit, cli, out_option, pass_ctx
+from selfeval.outputs.formatting import format_number
 
 LA_OPTION = click.option(
     "--la", "la_code", type=LA_CODE, help="The authority (default: the only one with audits)."
@@ -55,7 +56,7 @@ def summary(
 
 
 def _pct(v: float | None) -> str:
-    return "—" if v is None else f"{v:.1f}%"
+    return "—" if v is None else format_number(v, "percent")
 
 
 def summary_lines(la: str, s: dict[str, Any]) -> list[str]:

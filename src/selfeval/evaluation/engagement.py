@@ -116,7 +116,7 @@ def _d(d: date | None) -> str:
 
 
 def _pct(p: float | None) -> str:
-    return "x" if p is None else f"{p:.0f}%"
+    return "x" if p is None else format_number(p, "percent", rounded=True)
 
 
 def _bench(v: float | None, unit: str) -> str:
@@ -132,7 +132,7 @@ def _published(c: Comparison | None, unit: str) -> str:
 
 def _share_pct(numerator: int, denominator: int) -> str:
     p = publish_percent(numerator, denominator)
-    return f"{p:.0f}%" if isinstance(p, float) else str(p)
+    return format_number(p, "percent", rounded=True) if isinstance(p, float) else str(p)
 
 
 def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> list[Block]:

@@ -189,7 +189,7 @@ def _share(good: int, n: int, public: bool) -> str:
     """ "46% of 54", or, where it would reveal 1 to 5 children to the public, words only."""
     if public and withhold_share(good, n):
         return f"{'most' if 2 * good >= n else 'fewer than half'} of the {n}"
-    return f"{100.0 * good / n:.0f}% of {n}"
+    return f"{format_number(100.0 * good / n, 'percent', rounded=True)} of {n}"
 
 
 def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) -> list[Point]:

@@ -25,7 +25,7 @@ from selfeval.outputs.disclosure import (
     withhold_share,
 )
 from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table, text
-from selfeval.outputs.formatting import long_date
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.plans import repository as plans
 from selfeval.plans.progress import priority_rag, target_progress
 from selfeval.plans.records import Plan, Priority
@@ -143,7 +143,7 @@ def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -
     def pct(good: int, n: int) -> str:
         if public and withhold_share(good, n):
             return SUPPRESSED
-        return f"{100.0 * good / n:.0f}%" if n else "x"
+        return format_number(100.0 * good / n, "percent", rounded=True) if n else "x"
 
     def count(n: int) -> str:
         return SUPPRESSED if public and is_small(n) else str(n)

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from selfeval.outputs.formatting import format_number
+
 SUPPRESSED = "c"
 NOT_AVAILABLE = "x"
 NOT_APPLICABLE = "z"
@@ -459,7 +461,11 @@ def grade_table(
     def share(parts: list[Cell], total: Cell) -> str:
         if SUPPRESSED in (*parts, total):
             return SUPPRESSED
-        return f"{100.0 * sum(int(p) for p in parts) / int(total):.0f}%" if int(total) else "x"
+        if not int(total):
+            return "x"
+        return format_number(
+            100.0 * sum(int(p) for p in parts) / int(total), "percent", rounded=True
+        )
 
     return [
         (c, tot, share(c[0:2], tot), share(c[3:4], tot))

@@ -274,7 +274,7 @@ class PlanReport:
     def lines(self) -> list[str]:
         """The plan as text: priorities, their actions and targets, then what was carried."""
         p, s = self.plan, self.actions
-        pct = "—" if s.on_track_pct is None else f"{s.on_track_pct:.1f}%"
+        pct = "—" if s.on_track_pct is None else format_number(s.on_track_pct, "percent")
         out = [
             f"Improvement plan {p.plan_year} for {self.la_code}: {len(p.priorities)} priorities "
             f"({len(self.carried_forward)} carried forward), {s.total} actions",
