@@ -42,7 +42,7 @@ from selfeval.outputs.disclosure import (
     publish_percent,
 )
 from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
-from selfeval.outputs.formatting import format_number
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.plans.progress import action_summary, target_progress
 from selfeval.plans.repository import plan as stored_plan
 from selfeval.store import Store, db
@@ -112,7 +112,7 @@ def stored_inspections(store: Store, la_code: str) -> list[Inspection]:
 
 
 def _d(d: date | None) -> str:
-    return f"{d.day} {d:%B %Y}" if d else ""
+    return long_date(d) if d else ""
 
 
 def _pct(p: float | None) -> str:

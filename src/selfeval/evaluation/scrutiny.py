@@ -35,6 +35,7 @@ from selfeval.outputs.document import (
     Table,
     text,
 )
+from selfeval.outputs.formatting import long_date
 
 DEMAND = (
     ("cla_count", "children and young people in care"),
@@ -226,7 +227,8 @@ def default_progress(record: FigureCache, since: date, at: date) -> str:
             return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
         paras.append(
-            f"At {_d(since)} there were {listing(since)}. At {_d(at)} there were {listing(at)}."
+            f"At {long_date(since)} there were {listing(since)}. "
+            f"At {long_date(at)} there were {listing(at)}."
         )
     return "\n\n".join(paras)
 
@@ -275,7 +277,7 @@ def build_scrutiny(
         )
     doc = Document(
         title=cfg.panel,
-        subtitle=cfg.meeting_date.strftime("%-d %B %Y")
+        subtitle=long_date(cfg.meeting_date)
         if cfg.meeting_date
         else placeholder("date of the meeting"),
         meta={
@@ -477,7 +479,3 @@ def next_plan_year(at: date) -> str:
     """The plan year of the 12 months after ``at`` (31 March 2020: 2020-21)."""
     start = at.year if at.month > 3 or (at.month == 3 and at.day == 31) else at.year - 1
     return f"{start}-{(start + 1) % 100:02d}"
-
-
-def _d(d: date) -> str:
-    return d.strftime("%-d %B %Y")

@@ -57,7 +57,7 @@ from selfeval.outputs.document import (
     Table,
     text,
 )
-from selfeval.outputs.formatting import format_number
+from selfeval.outputs.formatting import format_number, long_date
 
 if TYPE_CHECKING:
     from selfeval.assurance.records import Audit
@@ -213,8 +213,8 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
     name = opts.authority_name or f"Local authority {opts.la_code}"
     doc = Document(
         title=f"{name}: self-evaluation of social work practice",
-        subtitle=f"Figures at {_d(at)}, compared with {_d(since)}. A draft for the service to "
-        "accept or change. "
+        subtitle=f"Figures at {long_date(at)}, compared with {long_date(since)}. "
+        "A draft for the service to accept or change. "
         + (
             "Public edition: counts of 1 to 5 children are withheld."
             if opts.public
@@ -548,7 +548,7 @@ def _summary(
     if dash:
         out.append(
             Table(
-                caption=f"Dashboard at {_d(at)}"
+                caption=f"Dashboard at {long_date(at)}"
                 + (" (England, region and neighbours synthetic)" if synthetic else ""),
                 header=(
                     "Indicator",
@@ -666,8 +666,8 @@ def _rates_table(
             )
         )
     return Table(
-        caption=f"{area.short}: rates and percentages at {_d(since)} and {_d(at)}, against "
-        f"England, the region and the statistical neighbours"
+        caption=f"{area.short}: rates and percentages at {long_date(since)} and "
+        f"{long_date(at)}, against England, the region and the statistical neighbours"
         + (" (synthetic)" if synthetic else "")
         + "; higher is better or worse as each indicator's definition says",
         header=(
@@ -853,10 +853,10 @@ def _inspection_text(opts: SefOptions, at: date) -> str:
     last = nxt.last
     what = "monitoring visits until a " if nxt.monitoring_visits else "a "
     return (
-        f"Ofsted's last ILACS {last.type} inspection began on {_d(last.start)} and judged "
+        f"Ofsted's last ILACS {last.type} inspection began on {long_date(last.start)} and judged "
         f"overall effectiveness {last.overall}. The next is expected to be {what}"
-        f"{nxt.next_type} inspection between {_d(nxt.window_start)} and "
-        f"{_d(nxt.window_end)}"
+        f"{nxt.next_type} inspection between {long_date(nxt.window_start)} and "
+        f"{long_date(nxt.window_end)}"
         + (", with a focused visit possible before then." if nxt.focused_visit_eligible else ".")
         + " [To write: the recommendations made then and what has changed since.]"
     )
@@ -894,7 +894,7 @@ def _next_plan(
                     f"{area.short}: {ind.title}",
                     record.show(now),
                     f"{format_number(target, ind.unit)} ({basis})",
-                    _d(by),
+                    long_date(by),
                     "[To assign]",
                 )
             )
@@ -920,7 +920,7 @@ def _next_plan(
             draft=True,
         ),
         Table(
-            caption=f"Draft priorities for the 12 months to {_d(by)}",
+            caption=f"Draft priorities for the 12 months to {long_date(by)}",
             header=("Priority", "Now", "Target", "By", "Owner"),
             rows=tuple(unique),
             numeric=frozenset({1}),
@@ -977,7 +977,3 @@ def evidence_register_table(register: EvidenceRegister) -> Table:
         anchors=tuple(f"evidence-{n}" for n in range(1, len(rows) + 1)),
         compact=True,
     )
-
-
-def _d(d: date) -> str:
-    return d.strftime("%-d %B %Y")
