@@ -231,3 +231,18 @@ def test_a_census_of_exactly_n_children(tmp_path):
     assert write_cin_census(tmp_path / "again.xml", 37, year=2020, seed=5).read_bytes() == (
         path.read_bytes()
     )
+
+
+def test_the_command_takes_the_authority_as_la_like_every_other(tmp_path, capsys):
+    """`selfeval synth --la 336` (as `ingest --la 336`) writes authority 336: its CIN census
+    names LEA 336; `--la-code`, its older name, is the same option."""
+    from conftest import run_cli
+
+    for option, out in (("--la", tmp_path / "a"), ("--la-code", tmp_path / "b")):
+        code, _, err = run_cli(
+            capsys, "synth", "--out", str(out), option, "336", "--children", "20",
+            "--years", "2020-2020",
+        )  # fmt: skip
+        assert code == 0, err
+        lea = ET.parse(out / "cin" / "2020" / "cin_2020.xml").getroot().find(".//LEA")
+        assert lea is not None and lea.text == "336"

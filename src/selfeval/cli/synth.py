@@ -25,7 +25,15 @@ def _years(value: str) -> range:
 
 @cli.command()
 @click.option("--out", type=click.Path(path_type=Path), required=True, help="Folder to write.")
-@click.option("--la-code", type=LA_CODE, default="999", show_default=True)
+@click.option(
+    "--la",
+    "--la-code",
+    "la_code",
+    type=LA_CODE,
+    default="999",
+    show_default=True,
+    help="The synthetic authority's DfE code (--la-code is the same option).",
+)
 @click.option(
     "--children",
     type=click.IntRange(1),
