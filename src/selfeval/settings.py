@@ -42,7 +42,8 @@ SETTINGS: dict[str, Setting] = {
     "cache": Setting(
         "SELFEVAL_CACHE",
         "~/.cache/selfeval",
-        "Where DfE's validators' environment is built (once).",
+        "Where DfE's validators' environment is built (once), and where the indicators' "
+        "compiled SQL is kept for the next run (indicator-sql/, a folder per version of the code).",
     ),
     "council": Setting(
         "SELFEVAL_COUNCIL",

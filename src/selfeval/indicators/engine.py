@@ -18,6 +18,7 @@ import pyarrow as pa
 from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import NoData, UsageError
+from selfeval.indicators import compiled
 from selfeval.indicators.basis import Basis
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue, in_force, versions
 from selfeval.indicators.sources import Computation, Sources
@@ -184,7 +185,8 @@ def expression(ind: Indicator, sources: Sources, periods: ir.Table) -> ir.Table:
 
 _SQL: dict[tuple[object, ...], str] = {}
 """Compiled SQL per (engine, indicator, schemas of its tables): building and compiling an Ibis
-expression costs far more than running it, and the SQL depends only on these."""
+expression costs far more than running it, and the SQL depends only on these (and the code:
+kept on disk between processes by ``indicators.compiled``)."""
 
 
 def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
@@ -193,7 +195,10 @@ def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
     key = (sources.backend.name, ind.id, ind.from_year, sources.signature(ind.sources))
     sql = _SQL.get(key)
     if sql is None:
-        sql = sources.compile(expression(ind, sources, periods))
+        sql = compiled.read(ind, key)
+        if sql is None:
+            sql = sources.compile(expression(ind, sources, periods))
+            compiled.write(ind, key, sql)
         _SQL[key] = sql
     return sql
 
