@@ -24,7 +24,7 @@ from selfeval.web.views.base import table_download
 
 
 @dataclass(frozen=True)
-class Figure:
+class ShownFigure:
     """One result as a page shows it, after disclosure control for the reader."""
 
     indicator: Indicator
@@ -42,12 +42,12 @@ class Figure:
         return self.result.reason if self.result else "not computed"
 
 
-def _figure(ind: Indicator, r: Result | None, control: bool) -> Figure:
+def _figure(ind: Indicator, r: Result | None, control: bool) -> ShownFigure:
     if r is None:
-        return Figure(ind, None, "no data", False)
+        return ShownFigure(ind, None, "no data", False)
     if control and suppressed(r):
-        return Figure(ind, r, SUPPRESSED, True)
-    return Figure(ind, r, format_value(r), False)
+        return ShownFigure(ind, r, SUPPRESSED, True)
+    return ShownFigure(ind, r, format_value(r), False)
 
 
 def _significance(chart: ControlChart | None) -> tuple[str, str]:
@@ -84,7 +84,7 @@ def _differs(r: Reconciled | None) -> str:
     return f"Differs from DfE's published figure ({published}): not used in findings"
 
 
-def _cards(sc: cached_figures.Scope, control: bool) -> list[Figure]:
+def _cards(sc: cached_figures.Scope, control: bool) -> list[ShownFigure]:
     store = get_store()
     by_id = {r.id: r for r in cached_figures.results_at(store, sc)}
     bench = cached_figures.comparisons(store, sc)
@@ -111,7 +111,7 @@ def _cards(sc: cached_figures.Scope, control: bool) -> list[Figure]:
     return cards
 
 
-def _render_cards(sc: cached_figures.Scope, cards: list[Figure]) -> str:
+def _render_cards(sc: cached_figures.Scope, cards: list[ShownFigure]) -> str:
     """The cards with a figure (or a withheld one) first, as cards; those with no figure at
     the date after them, as one short list, so that what is known leads the page."""
     known = [c.hidden or (c.result is not None and c.result.value is not None) for c in cards]
@@ -140,7 +140,9 @@ def indicators(request: HttpRequest) -> HttpResponse:
     return render(request, "web/indicators.html", {"catalogue": list(catalogue().values())})
 
 
-def _series_rows(request: HttpRequest, ind: Indicator, sc: cached_figures.Scope) -> list[Figure]:
+def _series_rows(
+    request: HttpRequest, ind: Indicator, sc: cached_figures.Scope
+) -> list[ShownFigure]:
     control = needs_control(request.user)
     return [_figure(ind, r, control) for r in cached_figures.series(get_store(), sc, ind.id)]
 
