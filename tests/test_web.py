@@ -549,47 +549,68 @@ def _cli(args: list[str], db: str, stdin: str | None = None) -> subprocess.Compl
     )
 
 
-@pytest.mark.slow
-def test_users_commands_create_list_and_change_accounts(tmp_path):
-    db = f"sqlite:///{tmp_path / 'cli.db'}"
+def test_users_add_of_the_installed_command_reads_stdin_into_the_db_it_is_given(tmp_path):
+    """``selfeval users add`` in its own process, as an administrator runs it: Django set up
+    for ``--db`` (not this process's test database), the password read from standard input
+    and hashed at the production cost. The other ``users`` commands: the test below."""
+    import sqlite3
+    from contextlib import closing
+
+    path = tmp_path / "cli.db"
     r = _cli(
         ["users", "add", "root", "--role", "administrator", "--password-stdin"],
-        db,
+        f"sqlite:///{path}",
         stdin=WEB_PASSWORD + "\n",
     )
     assert r.returncode == 0 and r.stdout == "added root (administrator; all authorities)\n"
-    weak = _cli(["users", "add", "x", "--role", "viewer", "--password-stdin"], db, stdin="abc\n")
-    assert weak.returncode == 1 and "the password is refused" in weak.stderr
-    role = _cli(
-        ["users", "add", "y", "--role", "king", "--password-stdin"], db, stdin=WEB_PASSWORD + "\n"
+    with closing(sqlite3.connect(path)) as c:
+        rows = c.execute("SELECT username, role, password FROM web_user").fetchall()
+    [(name, role, password)] = rows
+    assert (name, role) == ("root", "administrator")
+    assert password.startswith("argon2$argon2id$v=19$m=102400,t=2,p=8$")
+
+
+def test_users_commands_create_list_and_change_accounts(db, tmp_path, capsys, monkeypatch):
+    """In this process, against the test database (Django is set up already, so ``--db``
+    does not move it: the test above runs the command itself with its ``--db``)."""
+    from conftest import run_cli
+
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+
+    def users(*args: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        return run_cli(capsys, "--db", url, "users", *args)
+
+    code, out, _ = users(
+        "add", "root", "--role", "administrator", "--password-stdin", stdin=WEB_PASSWORD + "\n"
     )
-    assert role.returncode == 2 and "'king' is not a role" in role.stderr
-    assert _cli(["users", "set-role", "root", "viewer"], db).stdout == "root is now viewer\n"
-    scoped = _cli(
-        [
-            "users",
-            "add",
-            "ann",
-            "--role",
-            "analyst",
-            "--la",
-            "336",
-            "--la",
-            "335",
-            "--password-stdin",
-        ],
-        db,
+    assert code == 0 and out == "added root (administrator; all authorities)\n"
+    code, _, err = users("add", "x", "--role", "viewer", "--password-stdin", stdin="abc\n")
+    assert code == 1 and "the password is refused" in err
+    code, _, err = users(
+        "add", "y", "--role", "king", "--password-stdin", stdin=WEB_PASSWORD + "\n"
+    )
+    assert code == 2 and "'king' is not a role" in err
+    assert users("set-role", "root", "viewer")[1] == "root is now viewer\n"
+    scoped = users(
+        "add",
+        "ann",
+        "--role",
+        "analyst",
+        "--la",
+        "336",
+        "--la",
+        "335",
+        "--password-stdin",
         stdin=WEB_PASSWORD + "\n",
     )
-    assert scoped.stdout == "added ann (analyst; 335, 336)\n"
-    both = _cli(["users", "set-authorities", "ann", "--la", "1", "--all-authorities"], db)
-    assert both.returncode == 2 and "'1' is not a 3-digit local authority code" in both.stderr
-    both = _cli(["users", "set-authorities", "ann", "--la", "336", "--all-authorities"], db)
-    assert both.returncode == 2 and "either --la or --all-authorities" in both.stderr
-    assert _cli(["users", "set-authorities", "ann", "--la", "337"], db).stdout == (
-        "ann may see 337\n"
-    )
-    listing = _cli(["users", "list"], db).stdout.splitlines()
+    assert scoped[1] == "added ann (analyst; 335, 336)\n"
+    code, _, err = users("set-authorities", "ann", "--la", "1", "--all-authorities")
+    assert code == 2 and "'1' is not a 3-digit local authority code" in err
+    code, _, err = users("set-authorities", "ann", "--la", "336", "--all-authorities")
+    assert code == 2 and "either --la or --all-authorities" in err
+    assert users("set-authorities", "ann", "--la", "337")[1] == "ann may see 337\n"
+    listing = users("list")[1].splitlines()
     assert listing == [
         "ann\tanalyst\t337\t\tactive\tnever",
         "root\tviewer\tno authority\t\tactive\tnever",
@@ -597,6 +618,8 @@ def test_users_commands_create_list_and_change_accounts(tmp_path):
 
 
 def test_serve_refuses_a_public_address_without_tls(tmp_path):
+    """In its own process: were the address let through, the server would start there, on
+    every interface, and never return (here it has two minutes)."""
     r = _cli(["serve", "--host", "0.0.0.0"], f"sqlite:///{tmp_path / 's.db'}")
     assert r.returncode == 2 and "is not a loopback address" in r.stderr
 
