@@ -77,7 +77,13 @@ def test_every_synthetic_target_is_a_catalogued_indicator():
     assert set(TARGET_IDS) <= set(catalogue())
 
 
-def test_templates_ingest_summary_plan_show_and_export(tmp_path):
+@pytest.mark.django_db  # the ingest in this process writes its audit events there
+def test_templates_ingest_summary_plan_show_and_export(tmp_path, capsys):
+    """One command of each family (templates, audits, plan) runs as the installed script in
+    its own process; the others in this one (``run_cli``: the same ``main``, without starting
+    Python and importing the libraries again)."""
+    from conftest import run_cli
+
     db = f"sqlite:///{tmp_path}/s.db"
     r = run("--db", db, "templates", "audits", "--out", str(tmp_path / "t.xlsx"))
     assert r.returncode == 0, r.stderr
@@ -87,37 +93,37 @@ def test_templates_ingest_summary_plan_show_and_export(tmp_path):
         "Audits",
     ]
     audits, plan = write_quality(tmp_path / "q", KIDS, last_day=date(2020, 3, 31), seed=2)
-    r = run("--db", db, "ingest", str(audits), str(plan), "--la", "999")
-    assert r.returncode == 0, r.stderr
-    assert "audits workbook audits.xlsx: loaded import 1 (4 practice weeks, 80 audits" in r.stdout
-    assert "plan workbook plan.xlsx: loaded import 2 (12 priorities" in r.stdout
-    assert "not checked" in r.stdout  # no returns in this store
+    code, out, err = run_cli(capsys, "--db", db, "ingest", str(audits), str(plan), "--la", "999")
+    assert code == 0, err
+    assert "audits workbook audits.xlsx: loaded import 1 (4 practice weeks, 80 audits" in out
+    assert "plan workbook plan.xlsx: loaded import 2 (12 priorities" in out
+    assert "not checked" in out  # no returns in this store
     r = run("--db", db, "audits", "summary", "--by", "week", "--format", "json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
     assert s["audits"] == 80 and [g["audits"] for g in s["groups"]] == [20, 20, 20, 20]
-    r = run("--db", db, "audits", "summary", "--by", "team")
-    assert r.returncode == 0 and "Moderation:" in r.stdout, r.stderr
+    code, out, err = run_cli(capsys, "--db", db, "audits", "summary", "--by", "team")
+    assert code == 0 and "Moderation:" in out, err
     r = run("--db", db, "plan", "show", "--format", "json")
     assert r.returncode == 0, r.stderr
     shown = json.loads(r.stdout)
     assert shown["plan_year"] == "2019-20" and len(shown["priorities"]) == 12
-    out = tmp_path / "export.xlsx"
-    assert run("--db", db, "audits", "export", "--out", str(out)).returncode == 0
-    assert run("--db", db, "plan", "export", "--out", str(tmp_path / "p.xlsx")).returncode == 0
+    export = tmp_path / "export.xlsx"
+    assert run_cli(capsys, "--db", db, "audits", "export", "--out", str(export))[0] == 0
+    assert run_cli(capsys, "--db", db, "plan", "export", "--out", str(tmp_path / "p.xlsx"))[0] == 0
     # The export of the store is the same records as the workbook loaded.
     from selfeval.assurance.io import read_audits
     from selfeval.plans.io import read_plan
 
-    assert _sorted(read_audits(out)) == _sorted(read_audits(audits))
+    assert _sorted(read_audits(export)) == _sorted(read_audits(audits))
     assert read_plan(tmp_path / "p.xlsx") == read_plan(plan)
     # A bad workbook: exit 1, one sentence naming sheet, row and field; nothing changed.
     wb = openpyxl.load_workbook(audits)
     wb["Audits"]["G5"] = "Excellent"
     wb.save(tmp_path / "bad.xlsx")
-    r = run("--db", db, "ingest", str(tmp_path / "bad.xlsx"), "--la", "999")
-    assert r.returncode == 1
-    assert r.stderr.startswith("Error: bad.xlsx, sheet Audits, row 5, field Overall grade:")
+    code, _, err = run_cli(capsys, "--db", db, "ingest", str(tmp_path / "bad.xlsx"), "--la", "999")
+    assert code == 1
+    assert err.startswith("Error: bad.xlsx, sheet Audits, row 5, field Overall grade:")
     from selfeval.store import Store
 
     st = Store(db)
