@@ -95,28 +95,33 @@ def test_bad_file_exits_1_with_one_sentence(tmp_path):
     assert "Traceback" not in r.stderr
 
 
-def test_synth_ingest_indicators_json(tmp_path):
+@pytest.mark.django_db  # the second ingest, in this process, writes its audit events there
+def test_synth_ingest_indicators_json(tmp_path, capsys, monkeypatch):
+    """``synth`` and the first year's ``ingest`` as the installed script, each in its own
+    process (its store, audit log and lock beside ``--db``); the second year's ingest and
+    ``indicators`` in this one (``run_cli``), from the same working directory."""
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
     db = f"sqlite:///{tmp_path}/s.db"
     assert (
         run("synth", "--out", str(tmp_path / "r"), "--children", "50", cwd=tmp_path).returncode == 0
     )
-    for y in (2019, 2020):
-        r = run(
-            "--db",
-            db,
-            "ingest",
-            str(tmp_path / "r" / "903" / str(y)),
-            "--year",
-            str(y),
-            "--la",
-            "999",
-            "--no-validate",  # DfE's rules are tested in test_ingest_validation.py
-            cwd=tmp_path,
-        )
-        assert r.returncode == 0, r.stderr
-    r = run("--db", db, "indicators", "--at", "2020-03-31", "--format", "json", cwd=tmp_path)
+
+    def ingest(y: int) -> list[str]:
+        folder = str(tmp_path / "r" / "903" / str(y))
+        # DfE's rules are tested in test_ingest_validation.py
+        return ["--db", db, "ingest", folder, "--year", str(y), "--la", "999", "--no-validate"]
+
+    r = run(*ingest(2019), cwd=tmp_path)
     assert r.returncode == 0, r.stderr
-    rows = {x["id"]: x for x in json.loads(r.stdout)}
+    code, _, err = run_cli(capsys, *ingest(2020))
+    assert code == 0, err
+    code, out, err = run_cli(
+        capsys, "--db", db, "indicators", "--at", "2020-03-31", "--format", "json"
+    )
+    assert code == 0, err
+    rows = {x["id"]: x for x in json.loads(out)}
     row = rows["cla_count"]
     assert row["la_code"] == "999" and row["value"] is not None
     # An indicator whose source is not loaded says so: no value, a reason, never a zero.
