@@ -4,8 +4,6 @@ SSD extract, the audits and plan workbooks) loads in one call, all of it or noth
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import openpyxl
@@ -75,16 +73,17 @@ def test_a_workbook_refused_after_the_returns_were_stored_undoes_them(folder, tm
     assert list((store.data_dir / "loads").glob("*")) == []
 
 
-def test_selfeval_ingest_of_the_folder_says_what_it_inferred(folder, tmp_path):
+@pytest.mark.django_db  # the command writes its audit events there
+def test_selfeval_ingest_of_the_folder_says_what_it_inferred(folder, tmp_path, capsys, monkeypatch):
+    """What the command prints, run in this process (``run_cli``; the installed script's
+    ``ingest`` in its own process: test_cli.py)."""
+    from conftest import run_cli
+
+    monkeypatch.chdir(tmp_path)
     db = f"sqlite:///{tmp_path / 's.db'}"
-    r = subprocess.run(
-        [sys.executable, "-m", "selfeval", "--db", db, "ingest", str(folder), "--no-validate"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-    )
-    assert r.returncode == 0, r.stderr
-    lines = r.stdout.splitlines()
+    code, out, err = run_cli(capsys, "--db", db, "ingest", str(folder), "--no-validate")
+    assert code == 0, err
+    lines = out.splitlines()
     assert lines[0].startswith("loaded load 1 (903 2019 for 999, ")
     assert "  inferred: authority 999, the one the call's CIN census or CSWW files name" in lines[1]
     assert lines[-2].startswith("audits workbook audits.xlsx: loaded import 1 (")
