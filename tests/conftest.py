@@ -15,44 +15,47 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 SLOWEST_FIRST = (
     "test_engines.py",
-    "test_web.py",
-    "test_synth_validators.py",
     "test_web_browser.py",
-    "test_demo.py",
     "test_reports.py",
+    "test_demo.py",
     "test_crash_safety.py",
     "test_reconcile.py",
+    "test_synth_validators.py",
     "test_synth.py",
-    "test_quality_cli.py",
-    "test_children.py",
-    "test_cli.py",
-    "test_validation.py",
+    "test_web.py",
     "test_web_permissions.py",
-    "test_ingest_years.py",
-    "test_web_authorities.py",
+    "test_validation.py",
+    "test_children.py",
     "test_benchmarks.py",
-    "test_fuzz.py",
-    "test_basis_property.py",
     "test_web_postgres.py",
-    "test_ingest_folder.py",
-    "test_security.py",
+    "test_web_authorities.py",
+    "test_basis_property.py",
+    "test_ingest_years.py",
+    "test_fuzz.py",
     "test_merge.py",
-    "test_indicator_properties.py",
-    "test_store_migrations.py",
-    "test_ingest_validation.py",
-    "test_engagement.py",
-    "test_web_children.py",
-    "test_ssd.py",
-    "test_plans.py",
+    "test_cli.py",
+    "test_security.py",
+    "test_quality_cli.py",
+    "test_ingest_folder.py",
     "test_readiness.py",
+    "test_indicator_properties.py",
+    "test_ingest_validation.py",
+    "test_web_children.py",
+    "test_store_migrations.py",
+    "test_ssd.py",
+    "test_web_region.py",
+    "test_engagement.py",
+    "test_ingest.py",
+    "test_indicators_threads.py",
     "test_layers.py",
+    "test_looked_after.py",
 )
 """The files that take longest, run first: ``make test`` hands whole files to two processes as
 they come free (``--dist loadfile --no-loadscope-reorder``), so a long file started last would
-leave one process waiting for the other; every file of more than a few seconds is named, so
-that the run ends on files of a second or two. Ordered by each file's time in a full run
-(`pytest -n 2`, 3 December 2026, on a machine loaded about 6: Spark 316 s, the web 233 s, the
-validators 230 s, ...; the demo's and the permission matrix's scaled by their CPU since)."""
+leave one process waiting for the other; every file of four seconds or more is named, so that
+the run ends on files of a second or two. Ordered by each file's time in a full run
+(`pytest -n 2`, 3 December 2026, 07:00, CI's settings: Spark 101 s, the browser 95 s, the
+reports 59 s, the demo 57 s, ...)."""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
