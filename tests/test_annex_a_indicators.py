@@ -176,4 +176,8 @@ def test_lists_1_to_5_have_no_figure_for_a_whole_year():
     """Lists 1-5 hold six months: a year to 31 March 2024 is not covered, so no figure."""
     coverage = {name: Coverage({"336": [return_year_span(2024, name)]}) for name in LISTS}
     (r,) = compute(Sources(dict(LISTS), coverage), [AT], period="year", ids=["contacts_annex_a"])
-    assert r.value is None and r.reason.startswith("no data: the loaded returns do not cover")
+    assert r.value is None
+    assert r.reason == (
+        "no data: the loaded returns do not cover 2023-04-01 to 2024-03-31"
+        " (annex_a_list1 covers 2023-10-01 to 2024-03-31)"
+    )

@@ -66,4 +66,7 @@ def test_cla_count_outside_the_loaded_years_is_no_data_not_zero(store, tmp_path)
     ingest_903(store, episodes(tmp_path), la_code="999", return_year=2019)
     [r] = compute(sources_from_store(store), [date(2020, 3, 31)], ids=["cla_count"])
     assert r.value is None
-    assert "do not cover" in r.reason
+    assert r.reason == (
+        "no data: the loaded returns do not cover 2020-03-31"
+        " (ssda903_episodes covers 2018-04-01 to 2019-03-31)"
+    )

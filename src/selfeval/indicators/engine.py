@@ -281,7 +281,9 @@ def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) 
         if ind.measure == "annual" and not cov.covers(la, end, end):
             return f"no data: no {s} return for the year ending {end}"
         if ind.measure != "annual" and not cov.covers(la, start, end):
-            return f"no data: the loaded returns do not cover {start} to {end}"
+            asked = str(end) if start == end else f"{start} to {end}"
+            held = f"{s} covers {cov.describe(la)}"
+            return f"no data: the loaded returns do not cover {asked} ({held})"
     return None
 
 

@@ -36,6 +36,14 @@ class Coverage:
     def covers(self, la_code: str, start: date, end: date) -> bool:
         return any(s <= start and end <= e for s, e in _joined(self.spans.get(la_code, [])))
 
+    def describe(self, la_code: str) -> str:
+        """What the loads cover for the authority: "2023-10-01 to 2024-03-31" (spans joined
+        where they meet, separated by commas), or "nothing for authority 336"."""
+        spans = _joined(self.spans.get(la_code, []))
+        if not spans:
+            return f"nothing for authority {la_code}"
+        return ", ".join(f"{s} to {e}" for s, e in spans)
+
 
 def _joined(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
     out: list[tuple[date, date]] = []
