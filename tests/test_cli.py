@@ -8,6 +8,7 @@ import sys
 
 import click
 import pytest
+from click.testing import CliRunner
 
 from selfeval.cli import cli
 
@@ -38,8 +39,8 @@ def test_every_command_has_help(path):
 
 def test_every_command_module_is_listed_and_imported_only_when_run():
     """Each module of selfeval.cli adds the one command ``COMMANDS`` names for it, and
-    ``selfeval --version`` or an unknown command imports none of the libraries behind the
-    commands (each command imports its own when it runs)."""
+    ``selfeval --version``, ``--help`` or an unknown command imports none of the libraries
+    behind the commands (each command imports its own when it runs)."""
     import importlib
     import pkgutil
 
@@ -55,10 +56,13 @@ def test_every_command_module_is_listed_and_imported_only_when_run():
     assert set(cli.commands) == set(COMMANDS)
     code = (
         "import sys\n"
-        "from selfeval.cli import main\n"
-        "for args, code in ((['--version'], 0), (['no-such-command'], 2)):\n"
+        "from click.testing import CliRunner\n"
+        "from selfeval.cli import cli, main\n"
+        "for args, code in ((['--version'], 0), (['--help'], 0), (['no-such-command'], 2)):\n"
         "    try:\n        main(args)\n"
         "    except SystemExit as e:\n        assert e.code == code, (args, e.code)\n"
+        "listing = CliRunner().invoke(cli, ['--help'], terminal_width=80).output\n"
+        "print('LISTING', listing[listing.index('Commands:'):], sep='\\n')\n"
         "heavy = ('selfeval.store', 'selfeval.indicators', 'selfeval.evaluation', 'sqlalchemy',"
         " 'ibis', 'duckdb', 'pyarrow', 'django', 'weasyprint')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
@@ -66,6 +70,26 @@ def test_every_command_module_is_listed_and_imported_only_when_run():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
     assert r.stdout.splitlines()[-1] == "[]", r.stdout
+    # The listing, written without importing a command, is the one the commands would give.
+    listed = r.stdout[r.stdout.index("LISTING\n") + 8 : r.stdout.rindex("[]")].strip()
+    with_commands = CliRunner().invoke(cli, ["--help"], terminal_width=80).output
+    assert listed == with_commands[with_commands.index("Commands:") :].strip()
+    assert listed.count("\n") == len(COMMANDS)
+
+
+def test_the_help_lists_each_command_with_its_own_summary():
+    """``selfeval --help`` lists the commands from ``SUMMARIES`` without importing them: each
+    summary is its command's own (the first sentence of its help), and the listing is the
+    one click would write from the commands themselves."""
+    import click
+
+    from selfeval.cli.base import COMMANDS, SUMMARIES
+
+    assert set(SUMMARIES) == set(COMMANDS)
+    ctx = click.Context(cli)
+    for name in COMMANDS:
+        cmd = cli.get_command(ctx, name)
+        assert cmd is not None and SUMMARIES[name] == cmd.get_short_help_str(10_000), name
 
 
 def test_usage_error_exits_2(tmp_path):

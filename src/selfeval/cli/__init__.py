@@ -1,5 +1,6 @@
 """The command line: thin commands over the library, one module per command, each imported
-only when its command runs (or help lists it): ``base.COMMANDS``."""
+only when its command runs: ``base.COMMANDS`` (``selfeval --help`` lists them from
+``base.SUMMARIES``)."""
 
 from __future__ import annotations
 

@@ -84,6 +84,47 @@ COMMANDS = {
 """Each command and the module of ``selfeval.cli`` that defines it (and adds it to ``cli``
 when imported)."""
 
+SUMMARIES = {
+    "annex-a": "What inspectors will see in Annex A: the inspection-readiness pack.",
+    "audits": "Case audits and practice weeks: summary, export, domains, imports.",
+    "benchmarks": (
+        "Published benchmarks: England, region, statistical neighbours, rank and quartile."
+    ),
+    "db": "The store database's schema: which revision it is at, and upgrading it.",
+    "demo": (
+        "Generate a synthetic authority, ingest it, compute the indicators and write the reports."
+    ),
+    "indicators": "Compute the catalogue at a date (--at) or as a month-end series (--from/--to).",
+    "ingest": (
+        "Load files and folders of any kinds and years into the store: returns, the SSD "
+        "extract, audits and plan workbooks (a folder `selfeval synth` wrote, whole)."
+    ),
+    "inspections": (
+        "Each authority's last ILACS judgement and its next expected inspection and window."
+    ),
+    "loads": "List every load with its provenance (who, when, year, rows, validation).",
+    "plan": "The improvement plan: show it with progress, export it.",
+    "reconcile": (
+        "Every computed figure (as returned) beside DfE's published one, with the difference, "
+        "the tolerance (rounding, suppression) and a verdict."
+    ),
+    "region": (
+        "All authorities' indicators side by side, flagged against England and neighbours, "
+        "with each one's self-evaluation status; `region pack` writes one authority's pack."
+    ),
+    "report": "Write the self-evaluation or the scrutiny report, or check a document's figures.",
+    "serve": "Serve the web application on this machine (waitress), after migrating its tables.",
+    "synth": "Write a synthetic local authority's returns (no real child is in them).",
+    "templates": (
+        "Write a blank audits or improvement-plan workbook, with instructions and drop-down lists."
+    ),
+    "users": "List the web application's accounts, their roles and the authorities they may see.",
+    "validate": "Run DfE's validation rules (D2I's validator packages) over SSDA903 and CIN files.",
+    "web": "The web application's own tables and settings.",
+}
+"""Each command's summary as ``selfeval --help`` lists it (the first sentence of its help), so
+that the listing imports no command's module; tests/test_cli.py holds each to its command."""
+
 
 class Commands(click.Group):
     """The ``selfeval`` group: a command's module is imported when the command is looked up,
@@ -97,6 +138,23 @@ class Commands(click.Group):
         if cmd_name not in self.commands and cmd_name in COMMANDS:
             importlib.import_module(f"selfeval.cli.{COMMANDS[cmd_name]}")
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The commands and their summaries, as click lists them, from ``SUMMARIES`` for a
+        command not imported yet (importing every command's libraries took seconds)."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(n) for n in names)
+        rows = []
+        for name in names:
+            cmd = self.commands.get(name)
+            if cmd is not None and cmd.hidden:
+                continue
+            shown = cmd if cmd is not None else click.Command(name, help=SUMMARIES[name])
+            rows.append((name, shown.get_short_help_str(limit)))
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
 
 @click.group(
