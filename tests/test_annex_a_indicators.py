@@ -179,5 +179,5 @@ def test_lists_1_to_5_have_no_figure_for_a_whole_year():
     assert r.value is None
     assert r.reason == (
         "no data: the loaded returns do not cover 2023-04-01 to 2024-03-31"
-        " (annex_a_list1 covers 2023-10-01 to 2024-03-31)"
+        " (Annex A List 1 covers 2023-10-01 to 2024-03-31)"
     )

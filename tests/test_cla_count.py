@@ -68,5 +68,5 @@ def test_cla_count_outside_the_loaded_years_is_no_data_not_zero(store, tmp_path)
     assert r.value is None
     assert r.reason == (
         "no data: the loaded returns do not cover 2020-03-31"
-        " (ssda903_episodes covers 2018-04-01 to 2019-03-31)"
+        " (SSDA903 Episodes covers 2018-04-01 to 2019-03-31)"
     )

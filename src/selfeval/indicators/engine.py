@@ -22,6 +22,7 @@ from selfeval.indicators import compiled
 from selfeval.indicators.basis import Basis
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue, in_force, versions
 from selfeval.indicators.sources import Computation, Sources
+from selfeval.schema import title as table_title
 from selfeval.settings import current
 
 PERIODS = {"year": relativedelta(years=1), "quarter": relativedelta(months=3)}
@@ -282,7 +283,7 @@ def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) 
             return f"no data: no {s} return for the year ending {end}"
         if ind.measure != "annual" and not cov.covers(la, start, end):
             asked = str(end) if start == end else f"{start} to {end}"
-            held = f"{s} covers {cov.describe(la)}"
+            held = f"{table_title(s)} covers {cov.describe(la)}"
             return f"no data: the loaded returns do not cover {asked} ({held})"
     return None
 

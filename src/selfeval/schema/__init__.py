@@ -29,6 +29,26 @@ for _module_tables in (ssda903.TABLES, cin.TABLES, annex_a.TABLES, workforce.TAB
         ALL_TABLES[_t.name] = _t
 
 
+RETURN_NAMES = {
+    "ssda903": "SSDA903",
+    "cin": "CIN census",
+    "annex_a": "Annex A",
+    "workforce": "CSWW",
+    "ssd": "SSD",
+}
+"""The returns as people name them, by the prefix of their tables' names in the store."""
+
+
+def title(name: str) -> str:
+    """A table as people name it: its return and its own name there ("SSDA903 Episodes",
+    "Annex A List 1", "CIN census Assessments", "SSD contacts"); else the store's name."""
+    for prefix, named in RETURN_NAMES.items():
+        if name.startswith(prefix + "_"):
+            t = ALL_TABLES.get(name)
+            return f"{named} {t.source if t is not None and t.source else name[len(prefix) + 1 :]}"
+    return name
+
+
 def spec(name: str) -> TableSpec:
     """The table's spec; SSD tables (``ssd_*``) come from the SSD's own YAML specifications."""
     if name in ALL_TABLES:
