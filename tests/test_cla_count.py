@@ -70,3 +70,17 @@ def test_cla_count_outside_the_loaded_years_is_no_data_not_zero(store, tmp_path)
         "no data: the loaded returns do not cover 2020-03-31"
         " (SSDA903 Episodes covers 2018-04-01 to 2019-03-31)"
     )
+
+
+def test_a_figure_whose_tables_are_not_loaded_names_them_as_people_do():
+    """With only the 903's episodes loaded: the rate per 10,000 lacks the ONS population, the
+    contact-to-referral share both SSD tables it reads."""
+    from builders import episode, result, sources
+
+    src = sources(ssda903_episodes=[episode("A", "2019-05-01")])
+    assert result(src, "cla_rate", "2020-03-31").reason == (
+        "no data: the store has no population table"
+    )
+    assert result(src, "contact_to_referral_pct", "2020-03-31").reason == (
+        "no data: the store has no SSD contacts or SSD cin episodes tables"
+    )

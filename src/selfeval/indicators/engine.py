@@ -274,7 +274,10 @@ def _result(
 def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) -> str | None:
     missing = [s for s in ind.sources if not sources.has(s)]
     if missing:
-        return "no data: the store has no " + ", ".join(missing) + " table"
+        named = [table_title(m) for m in missing]
+        if len(named) == 1:
+            return f"no data: the store has no {named[0]} table"
+        return f"no data: the store has no {', '.join(named[:-1])} or {named[-1]} tables"
     for s in ind.sources:
         cov = sources.coverage.get(s)
         if cov is None:

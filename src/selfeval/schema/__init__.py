@@ -41,11 +41,12 @@ RETURN_NAMES = {
 
 def title(name: str) -> str:
     """A table as people name it: its return and its own name there ("SSDA903 Episodes",
-    "Annex A List 1", "CIN census Assessments", "SSD contacts"); else the store's name."""
+    "Annex A List 1", "CIN census Assessments", "SSD cin episodes"); else the store's name."""
     for prefix, named in RETURN_NAMES.items():
         if name.startswith(prefix + "_"):
             t = ALL_TABLES.get(name)
-            return f"{named} {t.source if t is not None and t.source else name[len(prefix) + 1 :]}"
+            own = t.source if t is not None and t.source else name[len(prefix) + 1 :]
+            return f"{named} {own.replace('_', ' ')}"
     return name
 
 
