@@ -127,7 +127,7 @@ def test_an_indicator_not_counted_from_children_says_so():
 
 
 def test_no_data_is_said_not_listed_as_nobody():
-    with pytest.raises(NoData, match="no cin_cp_plans table"):
+    with pytest.raises(NoData, match="the store has no CIN census ChildProtectionPlans table"):
         children(looked_after(), "cp_count", AT)
 
 
