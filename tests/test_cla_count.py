@@ -84,3 +84,23 @@ def test_a_figure_whose_tables_are_not_loaded_names_them_as_people_do():
     assert result(src, "contact_to_referral_pct", "2020-03-31").reason == (
         "no data: the store has no SSD contacts or SSD cin episodes tables"
     )
+
+
+def test_a_year_with_no_return_names_the_table_as_people_do():
+    """A care leaver figure for 2019-20 from a store whose OC3 is 2018-19's only."""
+    from builders import table
+    from selfeval.indicators.sources import Coverage, Sources
+    from selfeval.indicators.store_sources import return_year_span
+
+    oc3 = table(
+        "ssda903_oc3",
+        [{"CHILD": "A", "DOB": "2001-06-01", "IN_TOUCH": "YES", "ACTIV": "F1", "ACCOM": "S"}],
+        return_year=2019,
+    )
+    covered = Coverage({"999": [return_year_span(2019, "ssda903_oc3")]})
+    src = Sources({"ssda903_oc3": oc3}, {"ssda903_oc3": covered})
+    [r] = compute(src, [date(2020, 3, 31)], ids=["care_leavers_in_touch_pct"])
+    assert (r.value, r.reason) == (
+        None,
+        "no data: no SSDA903 OC3 return for the year ending 2020-03-31",
+    )

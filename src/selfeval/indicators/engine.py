@@ -283,7 +283,7 @@ def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) 
         if cov is None:
             continue
         if ind.measure == "annual" and not cov.covers(la, end, end):
-            return f"no data: no {s} return for the year ending {end}"
+            return f"no data: no {table_title(s)} return for the year ending {end}"
         if ind.measure != "annual" and not cov.covers(la, start, end):
             asked = str(end) if start == end else f"{start} to {end}"
             held = f"{table_title(s)} covers {cov.describe(la)}"
