@@ -17,7 +17,7 @@ from selfeval.cli.base import (
     out_folder_option,
     pass_ctx,
 )
-from selfeval.outputs.formatting import NOT_COMPUTED, format_number
+from selfeval.outputs.formatting import format_figure
 
 
 @cli.group()
@@ -35,11 +35,6 @@ def import_(ctx: Context, folder: Path) -> None:
     summary = import_dir(ctx.store(), folder)
     for line in summary.lines():
         click.echo(line)
-
-
-def _fmt(v: float | None, unit: str) -> str:
-    """A figure as every output writes it (``outputs.formatting``), a dash where there is none."""
-    return NOT_COMPUTED if v is None else format_number(v, unit)
 
 
 @benchmarks.command()
@@ -85,11 +80,14 @@ def show(
     )
     click.echo("{:<44}{:>9}{:>9}{:>9}{:>10}{:>9}{:>10}{:>3}  {:<10}{:<10}".format(*head))
     for r in rows:
-        value = _fmt(r.value, r.unit) if r.value is not None else (r.status or "—")
+        value = format_figure(r.value, r.unit) if r.value is not None else (r.status or "—")
         rank = f"{r.rank}/{r.of}" if r.rank else "—"
+        eng, reg, med, mean = (
+            format_figure(v, r.unit)
+            for v in (r.england, r.region, r.neighbours_median, r.neighbours_mean)
+        )
         click.echo(
-            f"{r.id:<44}{value:>9}{_fmt(r.england, r.unit):>9}{_fmt(r.region, r.unit):>9}"
-            f"{_fmt(r.neighbours_median, r.unit):>10}{_fmt(r.neighbours_mean, r.unit):>9}"
+            f"{r.id:<44}{value:>9}{eng:>9}{reg:>9}{med:>10}{mean:>9}"
             f"{rank:>10}{r.quartile or '—':>3}  "
             f"{r.direction_3y or '—':<10}{r.direction_5y or '—':<10}"
         )

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from selfeval.errors import NoData, SelfevalError
-from selfeval.outputs.disclosure import public_target
+from selfeval.outputs.disclosure import SUPPRESSED, public_target
 from selfeval.outputs.formatting import NOT_COMPUTED, format_figure, format_number, long_date
 from selfeval.plans.progress import TargetProgress, target_progress
 from selfeval.plans.records import STATUSES
@@ -64,7 +64,7 @@ def _target_row(t: TargetProgress) -> tuple[str, str, str, str, str]:
     (``outputs.formatting``); ``c`` where disclosure control hid a value."""
 
     def shown(name: str, value: float | None) -> str:
-        return "c" if name in t.suppressed else format_figure(value, t.unit)
+        return SUPPRESSED if name in t.suppressed else format_figure(value, t.unit)
 
     progress = t.progress_pct
     return (
