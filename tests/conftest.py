@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -424,6 +426,38 @@ def require_service(env_var: str, what: str) -> str:
             pytest.fail(f"{what} is needed in CI but {env_var} is not set")
         pytest.skip(f"{what} is not available here ({env_var} is not set)")
     return value
+
+
+@contextmanager
+def new_pg_database(prefix: str) -> Iterator[str]:
+    """A new, empty database on the test PostgreSQL server (SELFEVAL_TEST_PG), dropped after.
+
+    The drop is tried again for a few seconds: an autovacuum worker may be in the new database
+    at that moment, and ``DROP ... WITH (FORCE)`` may not end it for a role that is not a member
+    of ``pg_signal_backend`` (.ci/services/postgres.sh grants it; a local server may not)."""
+    import time
+    import uuid
+
+    import sqlalchemy as sa
+
+    base = sa.make_url(require_service("SELFEVAL_TEST_PG", "PostgreSQL"))
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield base.set(database=name).render_as_string(hide_password=False)
+        for attempt in range(20):
+            try:
+                with admin.connect() as c:
+                    c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                break
+            except sa.exc.DBAPIError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.5)
+    finally:
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")

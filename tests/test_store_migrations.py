@@ -7,7 +7,6 @@ required in CI). A revision that exists only in these tests (0003: a ``note`` co
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from builders import episode
-from conftest import require_service, run_cli, write_903_children
+from conftest import new_pg_database, run_cli, write_903_children
 from selfeval.assurance.grades import Grade
 from selfeval.assurance.records import AssuranceData, Audit
 from selfeval.assurance.repository import save_assurance
@@ -69,16 +68,9 @@ def url(request, tmp_path, monkeypatch) -> str:  # type: ignore[no-untyped-def]
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    base = sa.make_url(require_service("SELFEVAL_TEST_PG", "PostgreSQL"))
-    name = f"selfeval_mig_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
     monkeypatch.setenv("SELFEVAL_DATA_DIR", str(tmp_path / "data"))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database("selfeval_mig") as pg_url:
+        yield pg_url
 
 
 def fill(store: Store, tmp_path: Path) -> None:

@@ -13,7 +13,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from conftest import WEB_PASSWORD, handmade_903, require_service
+from conftest import WEB_PASSWORD, handmade_903, new_pg_database
 from selfeval.web.testing import LiveServer, sign_in
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -22,15 +22,8 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def pg_url():  # type: ignore[no-untyped-def]
     """A new, empty database for this module on the test server, dropped afterwards."""
-    base = sa.make_url(require_service("SELFEVAL_TEST_PG", "PostgreSQL"))
-    name = f"selfeval_web_{uuid.uuid4().hex[:10]}"
-    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    yield base.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as c:
-        c.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with new_pg_database("selfeval_web") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,9 @@ DO $$ BEGIN
     CREATE ROLE selfeval LOGIN CREATEDB PASSWORD 'selfeval-ci';
   END IF;
 END $$;
+-- Tests drop their databases WITH (FORCE); that ends an autovacuum worker still in one only
+-- for a member of pg_signal_backend (else: "must be a member of the role whose process ...").
+GRANT pg_signal_backend TO selfeval;
 SQL
     if ! runuser -u postgres -- psql -p "$_pg_port" -tAc \
         "SELECT 1 FROM pg_database WHERE datname = 'selfeval_test'" | grep -q 1; then
