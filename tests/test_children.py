@@ -122,7 +122,11 @@ def test_plans_are_listed_one_row_per_plan_with_its_category():
 
 
 def test_an_indicator_not_counted_from_children_says_so():
-    with pytest.raises(NotChildLevel, match="sw_turnover_pct is not counted from children"):
+    with pytest.raises(
+        NotChildLevel,
+        match=r"sw_turnover_pct is not counted from children's records \(it comes from "
+        r"CSWW CSWWWorker\)",
+    ):
         children(looked_after(), "sw_turnover_pct", AT)
 
 

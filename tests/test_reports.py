@@ -167,6 +167,19 @@ def test_figures_render_from_the_record(record: FigureCache):
     assert record.figure(parse_figure("cin_plan_count at 2020-03-31")).text == "844"
 
 
+def test_the_evidence_register_names_its_sources_as_people_do(record: FigureCache):
+    """The register a councillor reads says "SSDA903 Episodes", not the store's table name."""
+    from selfeval.evaluation.narrative import EvidenceRegister
+    from selfeval.evaluation.sef import evidence_register_table
+
+    register = EvidenceRegister()
+    register.cite(record.figure(parse_figure("cla_count at 2019-03-31")).evidence)
+    table = evidence_register_table(register)
+    assert table.header == ("Ref", "Indicator", "Date or period", "Sources")
+    assert table.rows[0][0] == "[1]"
+    assert table.rows[0][3] == "SSDA903 Episodes"
+
+
 def test_a_count_is_never_set_beside_englands_total(reference_store: Store, tmp_path):
     """DfE published 80,000 children looked after in England at 31 March 2020; the authority's
     588 beside it says nothing (compare the rate per 10,000 children): refused, with the reason,

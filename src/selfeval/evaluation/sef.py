@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from dateutil.relativedelta import relativedelta
 
+from selfeval import schema
 from selfeval.errors import SelfevalError, UsageError
 from selfeval.evaluation import supporting
 from selfeval.evaluation.benchmarking import (
@@ -967,9 +968,10 @@ def evidence_register_table(register: EvidenceRegister) -> Table:
     rows = []
     compared = any(ev.comparison for ev in register.entries)
     for n, ev in enumerate(register.entries, start=1):
-        row = (f"[{n}]", ev.title, ev.describe_periods(), ", ".join(ev.source_tables))
+        sources = ", ".join(schema.title(t) for t in ev.source_tables)
+        row = (f"[{n}]", ev.title, ev.describe_periods(), sources)
         rows.append((*row, ev.comparison or "") if compared else row)
-    header = ("Ref", "Indicator", "Date or period", "Returns' tables")
+    header = ("Ref", "Indicator", "Date or period", "Sources")
     return Table(
         caption="Evidence register: the source of every figure",
         header=(*header, "Benchmark") if compared else header,

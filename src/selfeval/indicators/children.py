@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from selfeval import schema
 from selfeval.errors import NoData, UsageError
 from selfeval.indicators.engine import Result, compute, periods_table
 from selfeval.indicators.expr import listing
@@ -55,7 +56,8 @@ def not_child_level_reason(ind: Indicator) -> str | None:
         return None
     return (
         f"{ind.id} is not counted from children's records (it comes from "
-        f"{', '.join(ind.sources)}), so there is no list of children behind it"
+        f"{', '.join(schema.title(s) for s in ind.sources)}), so there is no list of children "
+        "behind it"
     )
 
 

@@ -38,10 +38,23 @@ RETURN_NAMES = {
 }
 """The returns as people name them, by the prefix of their tables' names in the store."""
 
+OTHER_NAMES = {
+    "population": "ONS mid-year population estimates (aged 0 to 17)",
+    "postcode_centroids": "ONS Postcode Directory centroids",
+    "quality_audits": "Case audits",
+    "plan_actions": "Improvement plan actions",
+    "referrals_assessed": "Referrals that went on to an assessment (SSD or CIN census)",
+}
+"""The other tables indicators read (references, workbooks, derived tables), as people name
+them."""
+
 
 def title(name: str) -> str:
     """A table as people name it: its return and its own name there ("SSDA903 Episodes",
-    "Annex A List 1", "CIN census Assessments", "SSD cin episodes"); else the store's name."""
+    "Annex A List 1", "CIN census Assessments", "SSD cin episodes"), or what the other tables
+    indicators read are ("Case audits"); else the store's name."""
+    if name in OTHER_NAMES:
+        return OTHER_NAMES[name]
     for prefix, named in RETURN_NAMES.items():
         if name.startswith(prefix + "_"):
             t = ALL_TABLES.get(name)
