@@ -23,6 +23,7 @@ inputs."""
 
 LAYERS: list[set[str]] = [
     {"selfeval", "errors", "settings"},
+    {"cachefiles"},
     {"outputs toolkit"},
     {"schema", "calendar", "pseudonymise"},
     {"returns"},

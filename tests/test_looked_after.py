@@ -97,6 +97,34 @@ def test_placed_over_20_miles():
     assert (r.numerator, r.denominator, r.value) == (1, 2, 50.0)
 
 
+def test_postcode_centroids_are_kept_on_disk_for_the_next_process(tmp_path, monkeypatch):
+    """A letter of the directory is read from D2I's package once, then from the cache folder
+    (a new process: the in-memory copy cleared, the package refused); a damaged file is passed
+    over and written again. WV1 1AA is at (392309, 298969); ZZ9 9ZZ is unknown."""
+    from selfeval.indicators import postcodes
+
+    monkeypatch.setenv("SELFEVAL_CACHE", str(tmp_path / "cache"))
+    postcodes._letter.cache_clear()
+    first = postcodes.centroids({"WV11AA", "ZZ99ZZ", ""}).to_pylist()
+    assert first == [{"postcode": "WV11AA", "easting": 392309.0, "northing": 298969.0}]
+    kept = list((tmp_path / "cache" / "postcodes").glob("*/W.arrow"))
+    assert len(kept) == 1
+
+    def refuse(letter: str) -> None:
+        raise AssertionError("read the package again")
+
+    postcodes._letter.cache_clear()
+    monkeypatch.setattr(postcodes, "_read_directory", refuse)
+    assert postcodes.centroids({"WV11AA"}).to_pylist() == first
+    monkeypatch.undo()
+    monkeypatch.setenv("SELFEVAL_CACHE", str(tmp_path / "cache"))
+    kept[0].write_bytes(b"not an arrow file")
+    postcodes._letter.cache_clear()
+    assert postcodes.centroids({"WV11AA"}).to_pylist() == first
+    assert kept[0].read_bytes().startswith(b"ARROW1")
+    postcodes._letter.cache_clear()
+
+
 def test_missing_incidents():
     """Looked after in 2018/19: A, B, C (D only on short breaks).
     A missing (M) in June 2018 -> counts; B away without authorisation (A) only -> not;

