@@ -43,7 +43,8 @@ SETTINGS: dict[str, Setting] = {
         "SELFEVAL_CACHE",
         "~/.cache/selfeval",
         "Where DfE's validators' environment is built (once), and where the indicators' "
-        "compiled SQL is kept for the next run (indicator-sql/, a folder per version of the code).",
+        "compiled SQL (indicator-sql/, a folder per version of the code) and the ONS postcode "
+        "centroids (postcodes/, a folder per version of D2I's package) are kept for the next run.",
     ),
     "council": Setting(
         "SELFEVAL_COUNCIL",
