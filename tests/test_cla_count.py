@@ -79,7 +79,7 @@ def test_a_figure_whose_tables_are_not_loaded_names_them_as_people_do():
 
     src = sources(ssda903_episodes=[episode("A", "2019-05-01")])
     assert result(src, "cla_rate", "2020-03-31").reason == (
-        "no data: the store has no population table"
+        "no data: the store has no ONS population estimates table"
     )
     assert result(src, "contact_to_referral_pct", "2020-03-31").reason == (
         "no data: the store has no SSD contacts or SSD cin episodes tables"

@@ -964,11 +964,15 @@ def _n(v: float | None, unit: str) -> str:
     return "x" if v is None else format_number(v, unit)
 
 
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def evidence_register_table(register: EvidenceRegister) -> Table:
     rows = []
     compared = any(ev.comparison for ev in register.entries)
     for n, ev in enumerate(register.entries, start=1):
-        sources = ", ".join(schema.title(t) for t in ev.source_tables)
+        sources = ", ".join(_capital(schema.title(t)) for t in ev.source_tables)
         row = (f"[{n}]", ev.title, ev.describe_periods(), sources)
         rows.append((*row, ev.comparison or "") if compared else row)
     header = ("Ref", "Indicator", "Date or period", "Sources")

@@ -39,11 +39,11 @@ RETURN_NAMES = {
 """The returns as people name them, by the prefix of their tables' names in the store."""
 
 OTHER_NAMES = {
-    "population": "ONS mid-year population estimates (aged 0 to 17)",
-    "postcode_centroids": "ONS Postcode Directory centroids",
-    "quality_audits": "Case audits",
-    "plan_actions": "Improvement plan actions",
-    "referrals_assessed": "Referrals that went on to an assessment (SSD or CIN census)",
+    "population": "ONS population estimates",
+    "postcode_centroids": "ONS postcode centroids",
+    "quality_audits": "case audits",
+    "plan_actions": "improvement plan actions",
+    "referrals_assessed": "SSD or CIN census referrals and assessments",
 }
 """The other tables indicators read (references, workbooks, derived tables), as people name
 them."""
@@ -52,7 +52,7 @@ them."""
 def title(name: str) -> str:
     """A table as people name it: its return and its own name there ("SSDA903 Episodes",
     "Annex A List 1", "CIN census Assessments", "SSD cin episodes"), or what the other tables
-    indicators read are ("Case audits"); else the store's name."""
+    indicators read are ("case audits"); else the store's name."""
     if name in OTHER_NAMES:
         return OTHER_NAMES[name]
     for prefix, named in RETURN_NAMES.items():
