@@ -44,7 +44,8 @@ def _file_seconds(junit: Path) -> Counter[str]:
     """Seconds of test time per test file."""
     per_file: Counter[str] = Counter()
     for case in ET.parse(junit).iter("testcase"):
-        module = (case.get("classname") or "").split(".")[0]
+        parts = (case.get("classname") or "?").split(".")  # tests.test_x[.TestClass]
+        module = next((p for p in parts if p.startswith("test_")), parts[-1])
         per_file[f"{module}.py"] += float(case.get("time") or 0)
     return per_file
 

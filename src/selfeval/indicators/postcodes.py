@@ -55,7 +55,7 @@ def _letter(letter: str) -> pa.Table:
         release = "unknown"
     path = cache_path("postcodes", release, f"{letter}.arrow")
     try:
-        with pa.memory_map(str(path)) as f:
+        with pa.OSFile(str(path), "r") as f:  # read whole: a mapped file cut short would crash
             table = ipc.open_file(f).read_all()
         if table.schema.equals(SCHEMA):
             return table
