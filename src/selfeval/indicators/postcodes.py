@@ -37,8 +37,9 @@ SCHEMA = pa.schema(_FIELDS)
 def centroids(postcodes: set[str]) -> pa.Table:
     """Grid references of the given (normalised) postcodes that the ONS directory knows."""
     wanted = {p for p in postcodes if p and p[0].isalpha()}
+    values = pa.array(sorted(wanted), pa.string())
     parts = [
-        t.filter(pc.is_in(t["postcode"], value_set=pa.array(sorted(wanted), pa.string())))
+        t.filter(pc.is_in(t["postcode"], value_set=values))
         for t in (_letter(c) for c in sorted({p[0] for p in wanted}))
     ]
     return pa.concat_tables(parts) if parts else SCHEMA.empty_table()
