@@ -109,6 +109,26 @@ def test_pack_holds_figures_history_and_audits(two_authorities):
     assert "a short inspection, window 14 July 2021 to 14 July 2022 (in window)" in words
     assert "1 findings accepted, 0 rejected" in words
     assert "No improvement plan" in words
+    # Eight children in care since June 2021: none for 2.5 years, none adopted, no postcodes.
+    # Those indicators stand in a table of their own with the reason, not as rows of x.
+    assert _table(doc, "Indicators with no figure").rows == (
+        (
+            "Children in the same placement for two years (long-term stability)",
+            "nothing to measure: the denominator (children looked after on the date, aged "
+            "under 16, in care for 2.5 years or more) is 0",
+        ),
+        (
+            "Children placed more than 20 miles from home",
+            "nothing to measure: the denominator (children looked after on the date with "
+            "known home and placement postcodes) is 0",
+        ),
+        (
+            "Average days from entering care to moving in with the adoptive family",
+            "nothing to measure: the denominator (children adopted in the period whose "
+            "adoptive placement is in the 903) is 0",
+        ),
+    )
+    assert "Children placed more than 20 miles from home" not in indicators
 
 
 def test_no_cell_of_one_to_five_children(two_authorities):

@@ -30,7 +30,7 @@ from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, su
 from selfeval.errors import NoData
 from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 from selfeval.evaluation.placeholders import FigureCache
-from selfeval.indicators import catalogue
+from selfeval.indicators import Result, catalogue
 from selfeval.indicators.published import has_benchmarks
 from selfeval.inspections.outcomes import Inspection
 from selfeval.inspections.planner import expected_next
@@ -154,14 +154,12 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
                 )
             )
         )
-        alone = tuple(
-            (cat[i].title, record.show(results[i]) if results[i].value is not None else "x")
-            for i in ids
-        )
+        shown = [i for i in ids if results[i].value is not None]
+        alone = tuple((cat[i].title, record.show(results[i])) for i in shown)
         blocks.append(
             Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), alone, numeric=frozenset({1}))
         )
-        return blocks
+        return blocks + _no_figure([results[i] for i in ids if i not in shown], at)
     computed: dict[str, Comparison] = {
         c.id: c for c in computed_comparisons(store, la_code, at.year, ids=None)
     }
@@ -169,21 +167,23 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         c.id: c for c in published_comparisons(store, la_code, at.year)
     }
     rows = []
+    blank = []
     for i in ids:
         r = results[i]
         comp = computed.get(i) or published.get(i)
         pub = published.get(i)
         unit = r.unit
-        rows.append(
-            (
-                cat[i].title,
-                record.show(r) if r.value is not None else "x",
-                _published(pub, unit),
-                _bench(comp.england if comp else None, unit),
-                _bench(comp.region if comp else None, unit),
-                _bench(comp.neighbours_median if comp else None, unit),
-            )
+        figures = (
+            record.show(r) if r.value is not None else "x",
+            _published(pub, unit),
+            _bench(comp.england if comp else None, unit),
+            _bench(comp.region if comp else None, unit),
+            _bench(comp.neighbours_median if comp else None, unit),
         )
+        if all(f == "x" for f in figures):
+            blank.append(r)
+        else:
+            rows.append((cat[i].title, *figures))
     blocks.append(
         Paragraph(
             text(
@@ -200,7 +200,16 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
             numeric=frozenset({1, 2, 3, 4, 5}),
         )
     )
-    return blocks
+    return blocks + _no_figure(blank, at)
+
+
+def _no_figure(results: list[Result], at: date) -> list[Block]:
+    """The indicators with no figure of any kind at ``at``, each with the reason, in a table of
+    their own rather than as rows of x."""
+    if not results:
+        return []
+    rows = tuple((r.title, (r.reason or "not computed").removeprefix("no data: ")) for r in results)
+    return [Table(f"Indicators with no figure at {_d(at)}", ("Indicator", "Why"), rows)]
 
 
 def _reconciliation(store: Store, la_code: str, at: date) -> list[Block]:
