@@ -35,6 +35,7 @@ from selfeval.indicators.published import has_benchmarks
 from selfeval.inspections.outcomes import Inspection
 from selfeval.inspections.planner import expected_next
 from selfeval.outputs.disclosure import (
+    NOT_AVAILABLE,
     SUPPRESSED,
     grade_table,
     is_small,
@@ -116,18 +117,18 @@ def _d(d: date | None) -> str:
 
 
 def _pct(p: float | None) -> str:
-    return "x" if p is None else format_number(p, "percent", rounded=True)
+    return NOT_AVAILABLE if p is None else format_number(p, "percent", rounded=True)
 
 
 def _bench(v: float | None, unit: str) -> str:
-    return "x" if v is None else format_number(v, unit)
+    return NOT_AVAILABLE if v is None else format_number(v, unit)
 
 
 def _published(c: Comparison | None, unit: str) -> str:
     """DfE's own figure for the authority, or its suppression marker."""
     if c is None:
-        return "x"
-    return _bench(c.value, unit) if c.value is not None else (c.status or "x")
+        return NOT_AVAILABLE
+    return _bench(c.value, unit) if c.value is not None else (c.status or NOT_AVAILABLE)
 
 
 def _share_pct(numerator: int, denominator: int) -> str:
@@ -159,7 +160,7 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         blocks.append(
             Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), alone, numeric=frozenset({1}))
         )
-        return blocks + _no_figure([results[i] for i in ids if i not in shown], at)
+        return blocks + _no_figure([results[i] for i in ids if results[i].value is None], at)
     computed: dict[str, Comparison] = {
         c.id: c for c in computed_comparisons(store, la_code, at.year, ids=None)
     }
@@ -174,13 +175,13 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         pub = published.get(i)
         unit = r.unit
         figures = (
-            record.show(r) if r.value is not None else "x",
+            record.show(r) if r.value is not None else NOT_AVAILABLE,
             _published(pub, unit),
             _bench(comp.england if comp else None, unit),
             _bench(comp.region if comp else None, unit),
             _bench(comp.neighbours_median if comp else None, unit),
         )
-        if all(f == "x" for f in figures):
+        if all(f == NOT_AVAILABLE for f in figures):
             blank.append(r)
         else:
             rows.append((cat[i].title, *figures))
@@ -240,7 +241,9 @@ def _reconciliation(store: Store, la_code: str, at: date) -> list[Block]:
             (
                 r.title,
                 _reconciled_value(r),
-                _bench(r.published, r.unit) if r.published is not None else (r.status or "x"),
+                _bench(r.published, r.unit)
+                if r.published is not None
+                else (r.status or NOT_AVAILABLE),
                 f"{r.difference:+.1f}" if r.difference is not None else "",
             )
             for r in differ
@@ -331,7 +334,7 @@ def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list[Blo
             rows.append(
                 (
                     tp.title,
-                    record.show(r) if r.value is not None else "x",
+                    record.show(r) if r.value is not None else NOT_AVAILABLE,
                     SUPPRESSED if small else _bench(tp.target.target_value, tp.unit),
                     _d(tp.target.target_date),
                     tp.status,
