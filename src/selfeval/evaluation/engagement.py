@@ -27,7 +27,6 @@ from selfeval.benchmarks.compare import (
     published_comparisons,
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
-from selfeval.errors import NoData
 from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
 from selfeval.evaluation.placeholders import FigureCache
 from selfeval.indicators import Result, catalogue
@@ -45,7 +44,7 @@ from selfeval.outputs.disclosure import (
 from selfeval.outputs.document import BulletList, Document, Heading, Paragraph, Table, text
 from selfeval.outputs.formatting import format_number, long_date
 from selfeval.plans.progress import action_summary, target_progress
-from selfeval.plans.repository import plan as stored_plan
+from selfeval.plans.repository import plans_at
 from selfeval.store import Store, db
 
 if TYPE_CHECKING:
@@ -311,9 +310,8 @@ def _audits(store: Store, la_code: str, at: date) -> list[Block]:
 
 def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Improvement plan")]
-    try:
-        p = stored_plan(store, la_code)
-    except NoData:
+    p = plans_at(store, la_code, at).current  # the plan of the pack's date, not a later one
+    if p is None:
         blocks.append(Paragraph(text("No improvement plan is recorded for this authority.")))
         return blocks
     acts = action_summary(p.actions, at)

@@ -14,7 +14,6 @@ from datetime import date
 from selfeval.assurance import repository as assurance
 from selfeval.assurance.records import Audit
 from selfeval.assurance.summary import Theme, audit_themes, grade_shares, moderation
-from selfeval.errors import NoData
 from selfeval.indicators import Sources
 from selfeval.outputs.disclosure import (
     SMALL_MAX,
@@ -28,7 +27,7 @@ from selfeval.outputs.document import Block, BulletList, Paragraph, Span, Table,
 from selfeval.outputs.formatting import format_number, long_date
 from selfeval.plans import repository as plans
 from selfeval.plans.progress import priority_rag, target_progress
-from selfeval.plans.records import Plan, Priority
+from selfeval.plans.records import Priority
 from selfeval.store import Store
 
 QUALITY_AREA = "leadership"
@@ -197,18 +196,6 @@ def domain_blocks(audits: Sequence[Audit], group: str, *, public: bool = True) -
     return out
 
 
-def current_plan(store: Store, la_code: str) -> Plan | None:
-    try:
-        return plans.plan(store, la_code)
-    except NoData:
-        return None
-
-
-def previous_plan(store: Store, la_code: str) -> Plan | None:
-    years = plans.plan_years(store, la_code)
-    return plans.plan(store, la_code, years[-2]) if len(years) >= 2 else None
-
-
 Rated = tuple[str, list[tuple[Priority, str, list[str]]]]
 """Where last year's priorities come from, and each with its RAG rating and reasons."""
 
@@ -219,12 +206,12 @@ def priority_ratings(
     """Last year's priorities and recommendations (where they come from, and each with its RAG
     rating from the data and the reasons, :func:`selfeval.plans.progress.priority_rag`).
 
-    Last year's plan is the one before the current; or, when the current plan's year has ended
-    by ``at``, the current plan itself (its year is the one evaluated)."""
-    last = previous_plan(store, la_code)
-    now = current_plan(store, la_code)
-    if now is not None and at is not None and _plan_ended(now.plan_year, at):
-        last = now
+    The plans are those of ``at`` (default: today), never a later one
+    (:func:`selfeval.plans.repository.plans_at`): last year's is the evaluated plan; with none,
+    the current plan's carried-forward priorities and inspection recommendations."""
+    today = at or date.today()
+    found = plans.plans_at(store, la_code, today)
+    last, now = found.evaluated, found.current
     if last is not None:
         chosen, source, plan = list(last.priorities), f"the {last.plan_year} plan", last
     elif now is not None:
@@ -233,7 +220,6 @@ def priority_ratings(
         plan = now
     else:
         return "", []
-    today = at or date.today()
     progress = target_progress(store, la_code, plan, at=at, sources=sources) if plan.targets else []
     out = []
     for p in chosen:
@@ -279,8 +265,3 @@ def feedback_counts(store: Store, la_code: str, since: date, at: date) -> dict[s
     """Feedback, compliments and complaints received in the period, by kind."""
     items = assurance.evidence_items(store, la_code)
     return dict(Counter(e.kind for e in items if since <= e.received_date <= at))
-
-
-def _plan_ended(plan_year: str, at: date) -> bool:
-    """Whether a plan year such as 2019-20 (1 April 2019 to 31 March 2020) ended by ``at``."""
-    return date(int(plan_year[:4]) + 1, 3, 31) <= at

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from selfeval.assurance import repository as arepo
 from selfeval.assurance.summary import summarise
 from selfeval.errors import NoData
 from selfeval.outputs.render import templates
-from selfeval.plans.progress import plan_report
+from selfeval.plans.progress import PlanReport, plan_report
+from selfeval.plans.repository import plans_at
 from selfeval.store import Store
 
 
@@ -17,12 +19,15 @@ def quality_page(
     store: Store, la_code: str, out: Path, *, at: date | None = None, today: date | None = None
 ) -> Path:
     """How the authority knows its practice (practice weeks, moderation, dip samples, feedback)
-    and what it will do (the plan with its actions' statuses and targets' progress)."""
+    and what it will do (the plan with its actions' statuses and targets' progress): the
+    plan current at ``at`` (:func:`selfeval.plans.repository.plans_at`), else the latest."""
     audits = arepo.audits(store, la_code)
-    try:
-        plan = plan_report(store, la_code, at=at, today=today)
-    except NoData:
-        plan = None
+    plan: PlanReport | None = None
+    if at is None:
+        with suppress(NoData):
+            plan = plan_report(store, la_code, today=today)
+    elif (current := plans_at(store, la_code, at).current) is not None:
+        plan = plan_report(store, la_code, current.plan_year, at=at, today=today)
     html = templates.get_template("quality.html.j2").render(
         la_code=la_code,
         s=summarise(audits, "week"),

@@ -24,6 +24,16 @@ def check_plan_year(text: str) -> str:
     return text.strip()
 
 
+def plan_year_start(plan_year: str) -> date:
+    """The first day of a plan year: 1 April 2019 for 2019-20."""
+    return date(int(check_plan_year(plan_year)[:4]), 4, 1)
+
+
+def plan_year_end(plan_year: str) -> date:
+    """The last day of a plan year: 31 March 2020 for 2019-20."""
+    return date(int(check_plan_year(plan_year)[:4]) + 1, 3, 31)
+
+
 @dataclass(frozen=True)
 class Priority(WorkbookRecord):
     ref: str

@@ -3,7 +3,8 @@ replaces that year's plan), read back, and its actions updated one at a time (we
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Unpack
 
@@ -12,7 +13,15 @@ import sqlalchemy as sa
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
 from selfeval.plans.io import read_plan
-from selfeval.plans.records import STATUSES, Action, Plan, Priority, Target
+from selfeval.plans.records import (
+    STATUSES,
+    Action,
+    Plan,
+    Priority,
+    Target,
+    plan_year_end,
+    plan_year_start,
+)
 from selfeval.returns.workbook import WorkbookRecord
 from selfeval.store import Store
 from selfeval.store import workbook_tables as t
@@ -177,6 +186,38 @@ def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
         tuple(record_of(Target, r, priority_ref=ref[r.priority_id]) for r in trows),
         la_code,
     )
+
+
+@dataclass(frozen=True)
+class PlansAt:
+    """The plans a document made at a date reads (:func:`plans_at`)."""
+
+    current: Plan | None
+    """The plan the authority is working to at the date (or starts the day after)."""
+    evaluated: Plan | None
+    """Last year's plan: the one whose priorities the self-evaluation rates."""
+
+
+def plans_at(store: Store, la_code: str, at: date) -> PlansAt:
+    """The authority's plans as a document made at ``at`` reads them (the self-evaluation,
+    the scrutiny report, the engagement pack), whatever later plans the store holds.
+
+    A plan whose year starts after the day after ``at`` is not considered: it did not exist
+    at ``at``. The plan whose year starts the day after ``at`` is: a self-evaluation at 31
+    March 2024 presents the 2024-25 plan as its plans for the next 12 months. Of the plans
+    considered, the *current* plan is the latest; the *evaluated* plan (last year's) is the
+    one before it, or the current plan itself when its year has ended by ``at``. Either is
+    None where no plan qualifies. With plans 2022-23 to 2025-26 stored: at 31 March 2024 the
+    current plan is 2024-25 and the evaluated 2023-24; at 30 September 2023, 2023-24 and
+    2022-23; at 31 March 2022 the current is 2022-23 and none is evaluated; at 30 March 2022
+    there is neither."""
+    years = [y for y in plan_years(store, la_code) if plan_year_start(y) <= at + timedelta(1)]
+    if not years:
+        return PlansAt(None, None)
+    current = plan(store, la_code, years[-1])
+    if plan_year_end(current.plan_year) <= at:
+        return PlansAt(current, current)
+    return PlansAt(current, plan(store, la_code, years[-2]) if len(years) >= 2 else None)
 
 
 def set_action_status(
