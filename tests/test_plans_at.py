@@ -1,0 +1,191 @@
+"""The plans a document reads are those of its date, not the latest in the store.
+
+Authority 999 has loaded four plan years, 2022-23 to 2025-26 (in an order that is not the
+years' own). Each plan has a new priority and one carried forward, both recorded at the same
+status, one for each year: 2022-23 Red, 2023-24 Amber, 2024-25 Green, 2025-26 Complete (no
+target or action contradicts these, so each is also its rating from the data, save Complete:
+with no action complete it is rated Green). A document made at a date reads the plans of that
+date (``selfeval.plans.repository.plans_at``): a plan whose year starts after the day after
+the date is not considered; the current plan is the latest of the others, last year's the one
+before it (or the current when its year has ended). So:
+
+| at | current | last year's (rated by the self-evaluation) |
+|---|---|---|
+| 31 March 2024 | 2024-25 (it starts the next day) | 2023-24 |
+| 30 September 2023 | 2023-24 | 2022-23 |
+| 31 March 2022 | 2022-23 (it starts the next day) | none: 2022-23's carried-forward priority |
+| 30 September 2021 | none | none |
+
+Before, every document read the latest plans whatever its date: the self-evaluation rated the
+2024-25 plan at each of these dates and the engagement pack showed the 2025-26 plan.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from builders import episode
+from conftest import write_903_children
+from selfeval.evaluation import FigureCache, build_scrutiny
+from selfeval.evaluation.engagement import engagement_pack
+from selfeval.evaluation.publish import example_council_path, load_council
+from selfeval.evaluation.scrutiny import council_sef
+from selfeval.ingest import ingest_903
+from selfeval.outputs.document import Document, Heading, Paragraph, Table
+from selfeval.outputs.quality import quality_page
+from selfeval.plans.records import Action, Plan, Priority
+from selfeval.plans.repository import plans_at, save_plan
+from selfeval.store import Store
+
+LA = "999"  # the example council's authority
+STATUS = {"2022-23": "Red", "2023-24": "Amber", "2024-25": "Green", "2025-26": "Complete"}
+MARCH_2024, SEPTEMBER_2023 = date(2024, 3, 31), date(2023, 9, 30)
+MARCH_2022, SEPTEMBER_2021 = date(2022, 3, 31), date(2021, 9, 30)
+PROGRESS = "Progress against last year's priorities and recommendations"
+
+
+def _plan(year: str) -> Plan:
+    start = int(year[:4])
+    status = STATUS[year]
+    return Plan(
+        year,
+        (
+            Priority("P1", f"The {year} priority", status=status),
+            Priority(
+                "P2", f"Carried into {year}", "Carried forward", f"{start - 1} P1", status=status
+            ),
+        ),
+        (Action("P1", "A1", f"Act in {year}", "Head of Service", date(start + 1, 3, 1), "Green"),),
+    )
+
+
+@pytest.fixture(scope="module")
+def four_plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
+    """Six children in care since June 2020 (returns 2021 to 2024) and the four plans."""
+    tmp = tmp_path_factory.mktemp("plans_at")
+    store = Store(f"sqlite:///{tmp / 'selfeval.db'}")
+    for year in (2021, 2022, 2023, 2024):
+        folder = tmp / str(year)
+        folder.mkdir()
+        eps = [episode(f"K{i}", "01/06/2020") for i in range(6)]
+        ingest_903(store, write_903_children(folder, eps), la_code=LA, return_year=year)
+    for y in ("2024-25", "2022-23", "2025-26", "2023-24"):
+        save_plan(store, LA, _plan(y), today=date(2025, 4, 1))
+    yield store
+    store.engine.dispose()
+
+
+def _years(store: Store, at: date) -> tuple[str | None, str | None]:
+    found = plans_at(store, LA, at)
+    return (
+        found.current.plan_year if found.current else None,
+        found.evaluated.plan_year if found.evaluated else None,
+    )
+
+
+def test_plans_at_each_date(four_plans: Store) -> None:
+    assert _years(four_plans, MARCH_2024) == ("2024-25", "2023-24")
+    assert _years(four_plans, SEPTEMBER_2023) == ("2023-24", "2022-23")
+    assert _years(four_plans, MARCH_2022) == ("2022-23", None)
+    assert _years(four_plans, SEPTEMBER_2021) == (None, None)
+    # A plan is considered from the day before its year starts, not two days before.
+    assert _years(four_plans, date(2023, 3, 31)) == ("2023-24", "2022-23")
+    assert _years(four_plans, date(2023, 3, 30)) == ("2022-23", None)
+    assert _years(four_plans, date(2022, 3, 30)) == (None, None)
+    # The latest plan's year has ended: it is both the current plan and last year's.
+    assert _years(four_plans, date(2026, 3, 31)) == ("2025-26", "2025-26")
+
+
+def _review(doc: Document) -> Table | Paragraph:
+    """The self-evaluation's review of last year's priorities: its table, or what stands
+    in its place."""
+    heading = next(
+        i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text == PROGRESS
+    )
+    block = doc.blocks[heading + 1]
+    assert isinstance(block, Table | Paragraph)
+    return block
+
+
+@pytest.mark.parametrize(
+    ("at", "caption", "rows", "ratings"),
+    [
+        (
+            MARCH_2024,
+            f"{PROGRESS}: the 2023-24 plan",
+            [("The 2023-24 priority", "Amber"), ("Carried into 2023-24", "Amber")],
+            "Amber 2",
+        ),
+        (
+            SEPTEMBER_2023,
+            f"{PROGRESS}: the 2022-23 plan",
+            [("The 2022-23 priority", "Red"), ("Carried into 2022-23", "Red")],
+            "Red 2",
+        ),
+        (
+            MARCH_2022,
+            f"{PROGRESS}: the 2022-23 plan (carried forward and inspection recommendations)",
+            [("Carried into 2022-23", "Red")],
+            "Red 1",
+        ),
+        (SEPTEMBER_2021, None, [], None),
+    ],
+)
+def test_self_evaluation_and_scrutiny_read_the_plans_of_their_date(
+    four_plans: Store, at: date, caption: str | None, rows: list, ratings: str | None
+) -> None:
+    record = FigureCache(four_plans, LA, public=True)
+    cfg = load_council(example_council_path())
+    sef = council_sef(record, cfg, at=at)
+    review = _review(sef.document)
+    if caption is None:
+        assert isinstance(review, Paragraph)
+        assert "".join(s.text for s in review.spans) == (
+            "No priorities or recommendations from last year are recorded in the store."
+        )
+    else:
+        assert isinstance(review, Table)
+        assert review.caption == caption
+        assert [(r[0], r[2], r[3]) for r in review.rows] == [
+            (title, rag, rag) for title, rag in rows
+        ]
+    words = build_scrutiny(record, cfg, at=at, sef=sef).document.text()
+    said = "Last year's priorities, rated on the evidence (a rating the data contradict is lowered)"
+    if ratings is None:
+        assert said not in words
+    else:
+        assert f"{said}: {ratings}." in words
+    # No later plan's priorities are named anywhere in either document.
+    later = [y for y in STATUS if int(y[:4]) > at.year - (at.month < 4)]
+    for y in later:
+        assert f"The {y} priority" not in sef.document.text() + words
+
+
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        (MARCH_2024, "Plan 2024-25: 1 actions"),
+        (SEPTEMBER_2023, "Plan 2023-24: 1 actions"),
+        (SEPTEMBER_2021, "No improvement plan is recorded for this authority."),
+    ],
+)
+def test_engagement_pack_shows_the_plan_of_its_date(four_plans: Store, at: date, said: str) -> None:
+    words = engagement_pack(four_plans, LA, at).text()
+    assert said in words
+    assert "2025-26" not in words
+
+
+def test_quality_page_at_a_date_shows_the_plan_of_that_date(
+    four_plans: Store, tmp_path: Path
+) -> None:
+    page = quality_page(four_plans, LA, tmp_path / "q.html", at=SEPTEMBER_2023).read_text()
+    assert "Plan 2023-24: 2 priorities, 1 actions" in page
+    assert "2025-26" not in page
+    earlier = quality_page(four_plans, LA, tmp_path / "q.html", at=SEPTEMBER_2021).read_text()
+    assert "No improvement plan is recorded." in earlier
+    # Without a date, the latest plan (as before).
+    assert "Plan 2025-26" in quality_page(four_plans, LA, tmp_path / "q.html").read_text()
