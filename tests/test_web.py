@@ -753,6 +753,48 @@ def test_plan_shows_actions_and_a_manager_updates_a_status(loaded, web_store, ro
     assert overdue not in role_client("analyst").get(reverse("plan")).content.decode()
 
 
+def test_plan_page_shows_the_latest_plan_year_or_the_one_asked_for(loaded, web_store, role_client):
+    from datetime import date
+
+    from selfeval.plans.records import Action, Plan, Priority
+    from selfeval.plans.repository import plan, save_plan
+
+    for year in ("2019-20", "2020-21"):
+        save_plan(
+            web_store,
+            "999",
+            Plan(
+                year,
+                (Priority("1", f"Priority of {year}"),),
+                (Action("1", "1.1", f"Action of {year}", "Owner", date(2020, 9, 30), "Amber"),),
+            ),
+            today=date(2020, 4, 1),
+        )
+    viewer = role_client("viewer")
+    latest = viewer.get(reverse("plan") + "?la=999").content.decode()
+    assert "Improvement plan 2020-21" in latest and "Action of 2020-21" in latest
+    assert "Action of 2019-20" not in latest
+    assert 'href="/plan/?la=999&amp;year=2019-20">2019-20</a>' in latest
+    earlier = viewer.get(reverse("plan") + "?la=999&year=2019-20").content.decode()
+    assert "Improvement plan 2019-20" in earlier and "Action of 2019-20" in earlier
+    assert "Action of 2020-21" not in earlier
+    assert viewer.get(reverse("plan") + "?la=999&year=2018-19").status_code == 404
+    # Updating an action of the earlier year shows that year again.
+    [action] = plan(web_store, "999", "2019-20").actions
+    r = role_client("manager").post(
+        reverse("plan_edit") + "?la=999",
+        {"action_id": action.id, "status": "Green", "plan_year": "2019-20"},
+    )
+    assert r.status_code == 302 and r["Location"] == "/plan/?la=999&year=2019-20"
+    assert plan(web_store, "999", "2019-20").actions[0].status == "Green"
+    bad = role_client("manager").post(
+        reverse("plan_edit") + "?la=999",
+        {"action_id": action.id, "status": "Red", "plan_year": "2019/20"},
+    )
+    assert bad.status_code == 400
+    assert plan(web_store, "999", "2019-20").actions[0].status == "Green"
+
+
 def test_static_files_are_served_by_the_app_to_every_client():
     """The app serves its own CSS (WhiteNoise, from the package): each new client's
     middleware has the files (tests/conftest.py indexes them once per process)."""

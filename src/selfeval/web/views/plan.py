@@ -1,23 +1,25 @@
 """The improvement plan, over ``selfeval.plans``: priorities, actions with their RAG status,
 and targets measured against the indicators. Plans are loaded as workbooks on the loads page;
-here people update an action's status."""
+here people update an action's status. The page shows the latest plan year, or the one in
+``?year=2023-24``."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from selfeval.errors import NoData, SelfevalError
+from selfeval.errors import SelfevalError
 from selfeval.outputs.disclosure import SUPPRESSED, public_target
 from selfeval.outputs.formatting import NOT_COMPUTED, format_figure, format_number, long_date
 from selfeval.plans.progress import TargetProgress, target_progress
-from selfeval.plans.records import STATUSES
+from selfeval.plans.records import STATUSES, check_plan_year
 from selfeval.plans.repository import plan as get_plan
-from selfeval.plans.repository import set_action_status
+from selfeval.plans.repository import plan_years, set_action_status
 from selfeval.web.audit import mark_audited, record_request
 from selfeval.web.disclosure import needs_control
 from selfeval.web.ids import RecordIdField
@@ -28,10 +30,13 @@ from selfeval.web.views.base import scope_or_404
 def plan(request: HttpRequest) -> HttpResponse:
     la = scope_or_404(request).la_code
     store = get_store()
-    try:
-        p = get_plan(store, la)
-    except NoData:
+    years = plan_years(store, la)
+    if not years:
         return render(request, "web/plan.html", {"la": la, "plan": None})
+    year = request.GET.get("year") or years[-1]
+    if year not in years:
+        raise Http404("there is no such plan year")
+    p = get_plan(store, la, year)
     try:
         progress = target_progress(store, la, p)
     except SelfevalError:
@@ -49,6 +54,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         {
             "la": la,
             "plan": p,
+            "years": years,
             "priorities": priorities,
             "targets": targets,
             "targets_at": long_date(max(t.at for t in progress)) if progress else "",
@@ -82,6 +88,15 @@ class ActionStatusForm(forms.Form):
     action_id = RecordIdField()
     status = forms.CharField(strip=False)
     evidence_of_impact = forms.CharField(required=False, strip=False)
+    plan_year = forms.CharField(required=False)
+    """The plan year the page showed, to show again (the latest when blank)."""
+
+    def clean_plan_year(self) -> str:
+        year = str(self.cleaned_data.get("plan_year") or "")
+        try:
+            return check_plan_year(year) if year else ""
+        except ValueError as e:
+            raise ValidationError(str(e)) from None
 
 
 @require_http_methods(["GET", "POST"])
@@ -114,4 +129,6 @@ def plan_edit(request: HttpRequest) -> HttpResponse:
             old=before,
             new=d["status"],
         )
+        if d["plan_year"]:
+            return redirect(f"/plan/?la={la}&year={d['plan_year']}")
     return redirect(f"/plan/?la={la}")
