@@ -178,6 +178,6 @@ def test_lists_1_to_5_have_no_figure_for_a_whole_year():
     (r,) = compute(Sources(dict(LISTS), coverage), [AT], period="year", ids=["contacts_annex_a"])
     assert r.value is None
     assert r.reason == (
-        "no data: the loaded returns do not cover 2023-04-01 to 2024-03-31"
-        " (Annex A List 1 covers 2023-10-01 to 2024-03-31)"
+        "no data: the loaded returns do not cover 1 April 2023 to 31 March 2024"
+        " (Annex A List 1 covers 1 October 2023 to 31 March 2024)"
     )

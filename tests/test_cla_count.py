@@ -67,8 +67,8 @@ def test_cla_count_outside_the_loaded_years_is_no_data_not_zero(store, tmp_path)
     [r] = compute(sources_from_store(store), [date(2020, 3, 31)], ids=["cla_count"])
     assert r.value is None
     assert r.reason == (
-        "no data: the loaded returns do not cover 2020-03-31"
-        " (SSDA903 Episodes covers 2018-04-01 to 2019-03-31)"
+        "no data: the loaded returns do not cover 31 March 2020"
+        " (SSDA903 Episodes covers 1 April 2018 to 31 March 2019)"
     )
 
 
@@ -102,5 +102,5 @@ def test_a_year_with_no_return_names_the_table_as_people_do():
     [r] = compute(src, [date(2020, 3, 31)], ids=["care_leavers_in_touch_pct"])
     assert (r.value, r.reason) == (
         None,
-        "no data: no SSDA903 OC3 return for the year ending 2020-03-31",
+        "no data: no SSDA903 OC3 return for the year ending 31 March 2020",
     )

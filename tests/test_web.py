@@ -666,7 +666,7 @@ def test_scrutiny_report_and_whole_preview_render(loaded, role_client):
     v = role_client("viewer")
     body = v.get(reverse("scrutiny")).content.decode()
     # The example council's progress note asks for 31 March 2019, a year with no return here.
-    assert "no data: the loaded returns do not cover 2019-03-31" in body
+    assert "no data: the loaded returns do not cover 31 March 2019" in body
     assert v.get(reverse("evaluation_preview")).status_code == 200
     assert v.get(reverse("evaluation_findings")).status_code == 403
 

@@ -22,6 +22,7 @@ from selfeval.indicators import compiled
 from selfeval.indicators.basis import Basis
 from selfeval.indicators.registry import SNAPSHOTS, Indicator, catalogue, in_force, versions
 from selfeval.indicators.sources import Computation, Sources
+from selfeval.outputs.formatting import long_date
 from selfeval.schema import title as table_title
 from selfeval.settings import current
 
@@ -283,9 +284,9 @@ def _missing(ind: Indicator, sources: Sources, la: str, start: date, end: date) 
         if cov is None:
             continue
         if ind.measure == "annual" and not cov.covers(la, end, end):
-            return f"no data: no {table_title(s)} return for the year ending {end}"
+            return f"no data: no {table_title(s)} return for the year ending {long_date(end)}"
         if ind.measure != "annual" and not cov.covers(la, start, end):
-            asked = str(end) if start == end else f"{start} to {end}"
+            asked = long_date(end) if start == end else f"{long_date(start)} to {long_date(end)}"
             held = f"{table_title(s)} covers {cov.describe(la)}"
             return f"no data: the loaded returns do not cover {asked} ({held})"
     return None

@@ -17,6 +17,7 @@ import pyarrow.compute as pc
 from selfeval.calendar import calendar_table
 from selfeval.indicators.backends import register
 from selfeval.indicators.basis import Basis
+from selfeval.outputs.formatting import long_date
 
 
 def open_at(start: ir.Value, end: ir.Value, at: ir.Value) -> ir.BooleanValue:
@@ -37,12 +38,12 @@ class Coverage:
         return any(s <= start and end <= e for s, e in _joined(self.spans.get(la_code, [])))
 
     def describe(self, la_code: str) -> str:
-        """What the loads cover for the authority: "2023-10-01 to 2024-03-31" (spans joined
+        """What the loads cover for the authority: "1 October 2023 to 31 March 2024" (spans joined
         where they meet, separated by commas), or "nothing for authority 336"."""
         spans = _joined(self.spans.get(la_code, []))
         if not spans:
             return f"nothing for authority {la_code}"
-        return ", ".join(f"{s} to {e}" for s, e in spans)
+        return ", ".join(f"{long_date(s)} to {long_date(e)}" for s, e in spans)
 
 
 def _joined(spans: list[tuple[date, date]]) -> list[tuple[date, date]]:
