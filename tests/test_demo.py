@@ -281,3 +281,23 @@ def test_the_scrutiny_report_has_nothing_the_configuration_did_not_give(demo):
     assert "[To complete: date of the meeting]" in text
     assert dates_named(text) <= {date(AT.year + k, 3, 31) for k in (-1, 0, 1)}
     assert not re.search(r"\[[A-Z]{2,}/\d+/?[A-Z]*\]", text)
+
+
+def test_the_engagement_pack_sets_no_count_beside_englands_total(demo):
+    """Referrals, a count, stands beside DfE's figure for the authority and nothing else (the
+    pack once set 493 beside England's 136,520); its rate per 10,000 children has England, the
+    region and the neighbours."""
+    from selfeval.evaluation.engagement import engagement_pack
+    from selfeval.outputs.document import Table
+
+    _, res = demo
+    doc = engagement_pack(Store(res.store_url), DEMO_LA, AT)
+    [table] = [
+        b for b in doc.blocks if isinstance(b, Table) and b.caption.startswith("Indicators at")
+    ]
+    rows = {r[0]: r for r in table.rows}
+    count = rows["Referrals to children's social care"]
+    assert count[1] == count[2] != "x" and count[3:] == ("", "", "")
+    rate = rows["Referrals per 10,000 children"]
+    assert all(cell not in ("", "x") for cell in rate[1:]), rate
+    assert "A count stands beside DfE's figure for the authority only" in doc.text()

@@ -173,14 +173,20 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         comp = computed.get(i) or published.get(i)
         pub = published.get(i)
         unit = r.unit
-        figures = (
-            record.show(r) if r.value is not None else NOT_AVAILABLE,
-            _published(pub, unit),
-            _bench(comp.england if comp else None, unit),
-            _bench(comp.region if comp else None, unit),
-            _bench(comp.neighbours_median if comp else None, unit),
+        own = (record.show(r) if r.value is not None else NOT_AVAILABLE, _published(pub, unit))
+        # A count beside England's or the region's total, or the neighbours' median count,
+        # says nothing of the authority: its rate per 10,000 children is the comparison.
+        others = (
+            ("", "", "")
+            if unit == "count"
+            else (
+                _bench(comp.england if comp else None, unit),
+                _bench(comp.region if comp else None, unit),
+                _bench(comp.neighbours_median if comp else None, unit),
+            )
         )
-        if all(f == NOT_AVAILABLE for f in figures):
+        figures = (*own, *others)
+        if all(f in (NOT_AVAILABLE, "") for f in figures):
             blank.append(r)
         else:
             rows.append((cat[i].title, *figures))
@@ -188,7 +194,9 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         Paragraph(
             text(
                 f"Computed from the authority's returns at {_d(at)}, beside DfE's published "
-                f"figures for {at.year} (x: none published or none mapped)."
+                f"figures for {at.year} (x: none published or none mapped). A count stands "
+                "beside DfE's figure for the authority only: England's and the region's totals "
+                "say nothing of it, and its rate per 10,000 children is compared instead."
             )
         )
     )
