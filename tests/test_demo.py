@@ -283,10 +283,10 @@ def test_the_scrutiny_report_has_nothing_the_configuration_did_not_give(demo):
     assert not re.search(r"\[[A-Z]{2,}/\d+/?[A-Z]*\]", text)
 
 
-def test_the_engagement_pack_sets_no_count_beside_englands_total(demo):
+def test_the_engagement_pack_sets_no_count_beside_englands_total_and_dates_each_benchmark(demo):
     """Referrals, a count, stands beside DfE's figure for the authority and nothing else (the
     pack once set 493 beside England's 136,520); its rate per 10,000 children has England, the
-    region and the neighbours."""
+    region and the neighbours; so has a workforce figure, from its census's year."""
     from selfeval.evaluation.engagement import engagement_pack
     from selfeval.outputs.document import Table
 
@@ -300,4 +300,8 @@ def test_the_engagement_pack_sets_no_count_beside_englands_total(demo):
     assert count[1] == count[2] != "x" and count[3:] == ("", "", "")
     rate = rows["Referrals per 10,000 children"]
     assert all(cell not in ("", "x") for cell in rate[1:]), rate
+    # The workforce figure at 31 March is the census of the September before, and stands beside
+    # DfE's figures for that census (the pack once asked for September after, and showed x).
+    turnover = rows["Social worker turnover"]
+    assert all(cell not in ("", "x") for cell in turnover[1:]), turnover
     assert "A count stands beside DfE's figure for the authority only" in doc.text()

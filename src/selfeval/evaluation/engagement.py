@@ -24,6 +24,7 @@ from selfeval.benchmarks.compare import (
     Comparison,
     area_names,
     computed_comparisons,
+    mapped_indicators,
     published_comparisons,
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
@@ -160,12 +161,17 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
             Table(f"Indicators at {_d(at)}", ("Indicator", "Value"), alone, numeric=frozenset({1}))
         )
         return blocks + _no_figure([results[i] for i in ids if results[i].value is None], at)
-    computed: dict[str, Comparison] = {
-        c.id: c for c in computed_comparisons(store, la_code, at.year, ids=None)
-    }
-    published: dict[str, Comparison] = {
-        c.id: c for c in published_comparisons(store, la_code, at.year)
-    }
+    # Each figure beside DfE's for the date it covers: a workforce figure at 31 March is the
+    # census of the September before, which DfE publishes as that year's (as the SEF does).
+    mapped = {m.id for m in mapped_indicators()}
+    by_year: dict[int, list[str]] = {}
+    for i in (i for i in ids if i in mapped):
+        by_year.setdefault(results[i].period_end.year, []).append(i)
+    computed: dict[str, Comparison] = {}
+    published: dict[str, Comparison] = {}
+    for year, year_ids in sorted(by_year.items()):
+        computed |= {c.id: c for c in computed_comparisons(store, la_code, year, ids=year_ids)}
+        published |= {c.id: c for c in published_comparisons(store, la_code, year, ids=year_ids)}
     rows = []
     blank = []
     for i in ids:
