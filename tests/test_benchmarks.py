@@ -19,7 +19,7 @@ from selfeval.benchmarks import (
     published_comparisons,
     published_series,
 )
-from selfeval.benchmarks.compare import direction, quartile_of, rank_of
+from selfeval.benchmarks.compare import benchmark_year, direction, quartile_of, rank_of
 from selfeval.benchmarks.ees import read_ees
 from selfeval.cli import cli
 from selfeval.errors import InputError
@@ -481,3 +481,19 @@ def test_wolverhampton_2020_rates_from_published_counts(england):
     rows = {r["id"]: r for r in _show(england, "--la", "336", "--year", "2020")}
     assert round(rows["referral_rate"]["value"], 1) == 543.9
     assert rows["cp_rate"]["neighbours_with_value"] == 10
+
+
+def test_a_figure_stands_beside_dfes_figures_of_the_latest_reference_date_before_it():
+    """DfE's workforce figures are at 30 September, the others at 31 March. At 31 March 2024 a
+    31 March measure is beside 2024's and the workforce beside 2023's (the census of 30
+    September 2023); at 30 September 2024 the workforce is beside 2024's; at 31 January 2024
+    both are beside 2023's."""
+    csww = Published("csww_indicators_2017_to_2025", "turnover_rate_fte")
+    cla = Published("cla_number_and_rate_per_10k_children", "children_count")
+    assert benchmark_year(cla, date(2024, 3, 31)) == 2024
+    assert benchmark_year(csww, date(2024, 3, 31)) == 2023
+    assert benchmark_year(csww, date(2024, 9, 30)) == 2024
+    assert (benchmark_year(cla, date(2024, 1, 31)), benchmark_year(csww, date(2024, 1, 31))) == (
+        2023,
+        2023,
+    )

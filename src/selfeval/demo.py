@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from selfeval.benchmarks import computed_comparisons, import_dir
+from selfeval.benchmarks import comparisons_at, import_dir
 from selfeval.benchmarks.reconcile import reconcile, text_table
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.placeholders import FigureCache
@@ -90,7 +90,7 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
         out / "england", n=DEMO_ENGLAND, years=DEMO_YEARS, seed=seed, full=0, member=authority
     )
     import_dir(store, out / "england" / "ees")
-    comparisons = computed_comparisons(store, DEMO_LA, at.year)
+    comparisons = comparisons_at(store, DEMO_LA, at)
     reconciled = reconcile(store, DEMO_LA, at.year)
     (out / "benchmarks.json").write_text(
         json.dumps([c.as_dict() for c in comparisons], indent=2) + "\n"

@@ -4,6 +4,8 @@ authority's figure, or a change in it, stands out from noise (``selfeval.benchma
 
 from selfeval.benchmarks.compare import (
     Comparison,
+    benchmark_year,
+    comparisons_at,
     computed_comparisons,
     mapped_indicators,
     neighbours,
@@ -16,6 +18,8 @@ __all__ = [
     "Comparison",
     "ImportSummary",
     "PublishedSeries",
+    "benchmark_year",
+    "comparisons_at",
     "computed_comparisons",
     "has_benchmarks",
     "import_dir",

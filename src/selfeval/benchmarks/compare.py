@@ -305,6 +305,41 @@ def reference_date(published: Published, year: int) -> date:
     return date(year, 3, 31)
 
 
+def benchmark_year(published: Published, at: date) -> int:
+    """The year of DfE's figures that a figure at ``at`` stands beside: the latest whose
+    reference date (:func:`reference_date`) is on or before ``at``. At 31 March 2024: 2024 for a
+    31 March measure, 2023 for the workforce census (30 September 2023, the census a workforce
+    figure at that date is taken from); at 31 January 2024, 2023 for both."""
+    return at.year if reference_date(published, at.year) <= at else at.year - 1
+
+
+def comparisons_at(
+    store: Store,
+    la: str,
+    at: date,
+    *,
+    source: str = "computed",
+    model: str = "2021",
+    ids: Sequence[str] | None = None,
+) -> list[Comparison]:
+    """Each mapped indicator (``ids``, default every one) against its benchmarks in its
+    :func:`benchmark_year` for ``at``: the store's computed figures (``source="computed"``,
+    :func:`computed_comparisons`) or DfE's published ones (``"published"``), in catalogue order."""
+    if source not in ("computed", "published"):
+        raise SelfevalError(f"source is computed or published, not {source!r}")
+    mapped = mapped_indicators(ids)
+    by_year: dict[int, list[str]] = {}
+    for m in mapped:
+        by_year.setdefault(benchmark_year(m.published, at), []).append(m.id)
+    make = computed_comparisons if source == "computed" else published_comparisons
+    found = {
+        c.id: c
+        for year, year_ids in by_year.items()
+        for c in make(store, la, year, model=model, ids=year_ids)
+    }
+    return [found[m.id] for m in mapped]
+
+
 def computed_comparisons(
     store: Store,
     la: str,

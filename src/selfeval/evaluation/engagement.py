@@ -23,9 +23,8 @@ from selfeval.assurance.summary import grade_shares, moderation
 from selfeval.benchmarks.compare import (
     Comparison,
     area_names,
-    computed_comparisons,
+    comparisons_at,
     mapped_indicators,
-    published_comparisons,
 )
 from selfeval.benchmarks.reconcile import Reconciled, reconcile, return_year, summary
 from selfeval.evaluation.benchmarking import SYNTHETIC_NOTE, benchmarks_synthetic
@@ -163,15 +162,14 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         return blocks + _no_figure([results[i] for i in ids if results[i].value is None], at)
     # Each figure beside DfE's for the date it covers: a workforce figure at 31 March is the
     # census of the September before, which DfE publishes as that year's (as the SEF does).
-    mapped = {m.id for m in mapped_indicators()}
-    by_year: dict[int, list[str]] = {}
-    for i in (i for i in ids if i in mapped):
-        by_year.setdefault(results[i].period_end.year, []).append(i)
+    mapped = [m.id for m in mapped_indicators() if m.id in set(ids)]
     computed: dict[str, Comparison] = {}
     published: dict[str, Comparison] = {}
-    for year, year_ids in sorted(by_year.items()):
-        computed |= {c.id: c for c in computed_comparisons(store, la_code, year, ids=year_ids)}
-        published |= {c.id: c for c in published_comparisons(store, la_code, year, ids=year_ids)}
+    if mapped:
+        computed = {c.id: c for c in comparisons_at(store, la_code, at, ids=mapped)}
+        published = {
+            c.id: c for c in comparisons_at(store, la_code, at, source="published", ids=mapped)
+        }
     rows = []
     blank = []
     for i in ids:

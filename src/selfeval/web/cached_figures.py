@@ -24,7 +24,7 @@ from django.core.exceptions import BadRequest
 from django.http import Http404
 
 from selfeval.access import Authorities
-from selfeval.benchmarks.compare import Comparison, computed_comparisons
+from selfeval.benchmarks.compare import Comparison, comparisons_at
 from selfeval.benchmarks.reconcile import Reconciled, unreconciled
 from selfeval.benchmarks.spc import ControlChart, chart_for_results
 from selfeval.errors import SelfevalError
@@ -258,13 +258,13 @@ def control_chart(
 def comparisons(store: Store, sc: Scope) -> dict[str, Comparison]:
     """The authority's computed figures against England, region and neighbours, by indicator
     (empty when the store has no published benchmarks)."""
-    key = f"bench:{_state(store, sc)}:{sc.la_code}:{sc.at.year}"
+    key = f"bench:{_state(store, sc)}:{sc.la_code}:{sc.at}"
 
     def make() -> dict[str, Comparison]:
         if not has_benchmarks(store):
             return {}
         try:
-            return {c.id: c for c in computed_comparisons(store, sc.la_code, sc.at.year)}
+            return {c.id: c for c in comparisons_at(store, sc.la_code, sc.at)}
         except SelfevalError:
             return {}
 
