@@ -305,3 +305,11 @@ def test_the_engagement_pack_sets_no_count_beside_englands_total_and_dates_each_
     turnover = rows["Social worker turnover"]
     assert all(cell not in ("", "x") for cell in turnover[1:]), turnover
     assert "A count stands beside DfE's figure for the authority only" in doc.text()
+    # Annex A's figure for what a return also gives gives way to the return's (same_figure_as):
+    # no second row of children in care, and contacts not "without a figure" beside the SSD's.
+    [none] = [
+        b for b in doc.blocks if isinstance(b, Table) and b.caption.startswith("Indicators with")
+    ]
+    assert "Children looked after (Annex A)" not in rows and "Children looked after" in rows
+    assert "Contacts (Annex A)" not in {r[0] for r in none.rows} and "Contacts" in rows
+    assert "Children seen during their assessment (Annex A)" in {r[0] for r in none.rows}

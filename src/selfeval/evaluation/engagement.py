@@ -144,6 +144,9 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         blocks.append(Paragraph(text("The store holds none of this authority's returns.")))
         return blocks
     results = {r.id: r for r in record.results(ids, [at])}
+    # Where Annex A and a return give the same figure, the return's wins where both have data
+    # (``same_figure_as``): the Annex A row would repeat it, or stand empty beside it.
+    ids = [i for i in ids if not _other_source_has(cat[i].same_figure_as, results)]
     if not has_benchmarks(store):
         blocks.append(
             Paragraph(
@@ -213,6 +216,11 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         )
     )
     return blocks + _no_figure(blank, at)
+
+
+def _other_source_has(other: str | None, results: dict[str, Result]) -> bool:
+    """Whether the indicator of the same figure from another source has a value here."""
+    return other is not None and other in results and results[other].value is not None
 
 
 def _no_figure(results: list[Result], at: date) -> list[Block]:
