@@ -1,7 +1,7 @@
 """The store's schema migrations (Alembic): new stores at head, old ones upgraded, rows kept.
 
 Each test runs on SQLite and on PostgreSQL (SELFEVAL_TEST_PG: skipped here without it,
-required in CI). A revision that exists only in these tests (0003: a ``note`` column on
+required in CI). A revision that exists only in these tests (0004: a ``note`` column on
 ``se_load``) stands for the next real schema change.
 """
 
@@ -24,7 +24,7 @@ from selfeval.errors import SchemaOutOfDate
 from selfeval.ingest import ingest_903
 from selfeval.store import Store, migrate
 
-HEAD = "0002_monotonic_load_ids"
+HEAD = "0003_plan_action_status_history"
 """This selfeval's newest revision."""
 
 NOTE_REVISION = '''
@@ -33,8 +33,8 @@ NOTE_REVISION = '''
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_test_load_note"
-down_revision = "0002_monotonic_load_ids"
+revision = "0004_test_load_note"
+down_revision = "0003_plan_action_status_history"
 branch_labels = None
 depends_on = None
 
@@ -54,11 +54,11 @@ def downgrade() -> None:
 
 
 def later_revision(folder: Path, fail: bool = False) -> list[str]:
-    """A folder holding revision 0003, as ``version_locations``; ``fail`` makes it raise after
+    """A folder holding revision 0004, as ``version_locations``; ``fail`` makes it raise after
     adding its column (to show that a failed upgrade changes nothing)."""
     folder.mkdir()
     body = NOTE_REVISION.replace("FAIL", 'raise RuntimeError("boom")' if fail else "pass")
-    (folder / "0003_test_load_note.py").write_text(body)
+    (folder / "0004_test_load_note.py").write_text(body)
     return [str(folder)]
 
 
@@ -154,12 +154,12 @@ def test_migrated_and_created_databases_have_the_same_constraints(tmp_path):
     assert shape(migrated) == shape(created)
     checks = shape(migrated)["se_audit"][1]
     assert [name for name, _ in checks] == ["ck_moderated_grade_scale", "ck_overall_grade_scale"]
-    assert len(shape(migrated)) == 21  # the se_* tables: 11 in store.db, 7 assurance, 3 plans
+    assert len(shape(migrated)) == 22  # the se_* tables: 11 in store.db, 7 assurance, 4 plans
 
 
 def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, tmp_path):
     """A store made today (at the head) with one load (2 file rows) and one audit (2 domain
-    grades); revision 0003 adds ``se_load.note``. Before upgrading, opening refuses with what to
+    grades); revision 0004 adds ``se_load.note``. Before upgrading, opening refuses with what to
     do; after, every row is as it was and the load's note is the default 'none'."""
     store = Store(url)
     fill(store, tmp_path)
@@ -174,13 +174,13 @@ def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, t
 
     later = later_revision(tmp_path / "later")
     engine = sa.create_engine(url)
-    with pytest.raises(SchemaOutOfDate, match="older than this selfeval's 0003_test_load_note"):
+    with pytest.raises(SchemaOutOfDate, match="older than this selfeval's 0004_test_load_note"):
         migrate.ensure_current(engine, later)
     engine.dispose()
 
     old, new = migrate.upgrade(url, version_locations=later)
     assert (old.revision, old.state) == (HEAD, "behind")
-    assert (new.revision, new.state) == ("0003_test_load_note", "current")
+    assert (new.revision, new.state) == ("0004_test_load_note", "current")
     after = rows(url)
     assert {t: v for t, v in after.items() if t != "se_load"} == {
         t: v for t, v in before.items() if t != "se_load"
@@ -189,12 +189,12 @@ def test_a_store_at_the_baseline_gains_a_later_column_and_keeps_every_row(url, t
     assert load_after == (*load_before, "none")
 
     # This selfeval (whose newest revision is HEAD) does not open a store a newer one upgraded.
-    with pytest.raises(SchemaOutOfDate, match="0003_test_load_note, which this selfeval"):
+    with pytest.raises(SchemaOutOfDate, match="0004_test_load_note, which this selfeval"):
         Store(url)
 
 
 def test_a_failed_upgrade_changes_nothing(url, tmp_path):
-    """Revision 0003 adds its column and then fails: the column is not there and the database
+    """Revision 0004 adds its column and then fails: the column is not there and the database
     is still at 0001 with its rows (the whole upgrade is one transaction, on SQLite too)."""
     store = Store(url)
     fill(store, tmp_path)
@@ -217,6 +217,7 @@ def test_a_store_made_before_migrations_is_stamped_then_opened(tmp_path, capsys)
     engine = sa.create_engine(url)
     with engine.begin() as c:
         c.execute(sa.text("DROP TABLE alembic_version"))  # as create_all left it
+        c.execute(sa.text("DROP TABLE se_plan_action_status"))  # a later revision's table
     engine.dispose()
     before = rows(url)
 
@@ -226,7 +227,7 @@ def test_a_store_made_before_migrations_is_stamped_then_opened(tmp_path, capsys)
     assert (code, out.split("\t")[0]) == (0, "none")
     code, out, err = run_cli(capsys, "--db", url, "db", "upgrade")
     assert (code, out, err) == (0, f"{HEAD}\tupgraded from unversioned\n", "")
-    assert rows(url) == before
+    assert rows(url) == {**before, "se_plan_action_status": []}  # no plan: no statuses
     assert [r.loaded_by for r in Store(url).loads()] == ["analyst1"]
     code, out, _ = run_cli(capsys, "--db", url, "db", "current")
     assert out == f"{HEAD}\tat {HEAD} (current)\n"
@@ -249,7 +250,7 @@ def test_a_store_older_than_the_baseline_is_refused_naming_what_it_lacks(tmp_pat
 
 def test_an_older_store_upgraded_never_gives_a_load_id_twice(tmp_path):
     """A store at the baseline with loads 1 and 2 (ids there were reused after an undo):
-    upgraded to 0002, every row kept; undoing load 2 and loading again gives load 3."""
+    upgraded to the head, every row kept; undoing load 2 and loading again gives load 3."""
     from conftest import handmade_903
 
     url = f"sqlite:///{tmp_path / 'old.db'}"
@@ -261,7 +262,7 @@ def test_an_older_store_upgraded_never_gives_a_load_id_twice(tmp_path):
     before = rows(url)
     old, new = migrate.upgrade(url)
     assert (old.revision, new.revision) == ("0001_baseline", HEAD)
-    assert rows(url) == before
+    assert rows(url) == {**before, "se_plan_action_status": []}
     store = Store(url)
     store.undo(2)
     again = ingest_903(store, handmade_903(tmp_path / "x"), la_code="999", return_year=2020)
@@ -275,3 +276,48 @@ def command_downgrade(url: str, revision: str) -> None:
 
     with migrate._changing(sa.make_url(url)) as c:
         command.downgrade(migrate.config(c), revision)
+
+
+def test_a_store_before_the_status_history_gains_each_actions_status_now(url):
+    """A store at 0002 holding a plan of two actions, one updated since its import (to Green):
+    upgraded, each action has one recorded status, the one it has now, recorded on the day of
+    the upgrade and belonging to the plan's import (undoing the import removes them)."""
+    from selfeval.plans.records import Action, Plan, Priority
+    from selfeval.plans.repository import plan, save_plan, set_action_status, statuses_at
+    from selfeval.store.workbook_imports import undo_import
+
+    store = Store(url)
+    p = Plan(
+        "2019-20",
+        (Priority("P1", "Stability"),),
+        (
+            Action("P1", "A1", "Recruit carers", "Head of Service", date(2019, 9, 30), "Amber"),
+            Action("P1", "A2", "Panel", "Service Manager", date(2019, 12, 31), "Red"),
+        ),
+    )
+    imported = save_plan(store, "999", p, today=date(2019, 5, 1))
+    a1 = plan(store, "999").actions[0]
+    set_action_status(store, a1.id, "Green", today=date(2019, 8, 1))
+    store.engine.dispose()
+    command_downgrade(url, "0002_monotonic_load_ids")
+    before = rows(url)
+    assert "se_plan_action_status" not in before
+
+    old, new = migrate.upgrade(url)
+    assert (old.revision, new.revision) == ("0002_monotonic_load_ids", HEAD)
+    after = rows(url)
+    assert {t: v for t, v in after.items() if t != "se_plan_action_status"} == before
+    today = date.today()
+    assert [r[1:] for r in after["se_plan_action_status"]] == [
+        ("999", "2019-20", "P1", "A1", "Green", today, imported.record.id),
+        ("999", "2019-20", "P1", "A2", "Red", today, imported.record.id),
+    ]
+    store = Store(url)
+    # Before the upgrade's day the store knew no status: the first recorded after is used.
+    assert statuses_at(store, "999", "2019-20", date(2020, 3, 31)) == {
+        ("P1", "A1"): ("Green", today),
+        ("P1", "A2"): ("Red", today),
+    }
+    undo_import(store, imported.record.id)
+    assert rows(url)["se_plan_action_status"] == []
+    store.engine.dispose()

@@ -3,7 +3,7 @@ replaces that year's plan), read back, and its actions updated one at a time (we
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Unpack
@@ -55,8 +55,10 @@ def save_plan(
     plan: Plan,
     **how: Unpack[ImportOptions],
 ) -> ImportResult:
-    """Check a plan and store it as the authority's plan for its year (replacing any before)."""
-    check_plan(plan, how.get("today") or date.today(), how.get("file_name", "entered"))
+    """Check a plan and store it as the authority's plan for its year (replacing any before).
+    Each action's status is recorded in its history on the import's day (``today``)."""
+    today = how.get("today") or date.today()
+    check_plan(plan, today, how.get("file_name", "entered"))
     with new_import(store, la_code, "plan", plan, **how) as (c, imp_id):
         c.execute(
             sa.delete(t.priorities).where(
@@ -79,6 +81,21 @@ def save_plan(
                 sa.insert(t.actions),
                 [
                     values_of(a, t.actions, la_code=la_code, priority_id=ids[a.priority_ref])
+                    for a in plan.actions
+                ],
+            )
+            c.execute(
+                sa.insert(t.action_statuses),
+                [
+                    dict(
+                        la_code=la_code,
+                        plan_year=plan.plan_year,
+                        priority_ref=a.priority_ref,
+                        action_ref=a.ref,
+                        status=a.status,
+                        recorded_on=today,
+                        import_id=imp_id,
+                    )
                     for a in plan.actions
                 ],
             )
@@ -188,14 +205,64 @@ def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
     )
 
 
+ActionKey = tuple[str, str, str]
+"""An action's plan year, priority ref and action ref: what names it across re-imports."""
+
+
 @dataclass(frozen=True)
 class PlansAt:
-    """The plans a document made at a date reads (:func:`plans_at`)."""
+    """The plans a document made at a date reads (:func:`plans_at`), their actions' statuses
+    as at that date."""
 
     current: Plan | None
     """The plan the authority is working to at the date (or starts the day after)."""
     evaluated: Plan | None
     """Last year's plan: the one whose priorities the self-evaluation rates."""
+    recorded_after: dict[ActionKey, date] = field(default_factory=dict)
+    """The actions whose status no record on or before the date gives: the first recorded
+    after it is theirs, on this day."""
+
+    def late(self, p: Plan) -> list[tuple[Action, date]]:
+        """The actions of ``p`` whose status was first recorded after the date, with the day."""
+        return [
+            (a, self.recorded_after[(p.plan_year, a.priority_ref, a.ref)])
+            for a in p.actions
+            if (p.plan_year, a.priority_ref, a.ref) in self.recorded_after
+        ]
+
+
+def statuses_at(
+    store: Store, la_code: str, plan_year: str, at: date
+) -> dict[tuple[str, str], tuple[str, date]]:
+    """Each action's status in the plan year as at ``at`` and the day it was recorded, by
+    (priority ref, action ref): the status recorded last on or before ``at``, else the first
+    recorded after it (the store held none on that date)."""
+    h = t.action_statuses
+    with store.engine.connect() as c:
+        rows = c.execute(
+            sa.select(h.c.priority_ref, h.c.action_ref, h.c.status, h.c.recorded_on)
+            .where(h.c.la_code == la_code, h.c.plan_year == plan_year)
+            .order_by(h.c.recorded_on, h.c.id)
+        ).all()
+    out: dict[tuple[str, str], tuple[str, date]] = {}
+    for r in rows:
+        key = (r.priority_ref, r.action_ref)
+        if r.recorded_on <= at or key not in out:
+            out[key] = (r.status, r.recorded_on)
+    return out
+
+
+def _as_at(store: Store, la_code: str, p: Plan, at: date, after: dict[ActionKey, date]) -> Plan:
+    """``p`` with its actions' statuses as at ``at`` (:func:`statuses_at`); those first
+    recorded after ``at`` are noted in ``after``."""
+    found = statuses_at(store, la_code, p.plan_year, at)
+    actions = []
+    for a in p.actions:
+        status, day = found.get((a.priority_ref, a.ref), (a.status, at))
+        if day > at:
+            after[(p.plan_year, a.priority_ref, a.ref)] = day
+        actions.append(replace(a, status=status))
+    return replace(p, actions=tuple(actions))
 
 
 def plans_at(store: Store, la_code: str, at: date) -> PlansAt:
@@ -207,17 +274,22 @@ def plans_at(store: Store, la_code: str, at: date) -> PlansAt:
     March 2024 presents the 2024-25 plan as its plans for the next 12 months. Of the plans
     considered, the *current* plan is the latest; the *evaluated* plan (last year's) is the
     one before it, or the current plan itself when its year has ended by ``at``. Either is
-    None where no plan qualifies. With plans 2022-23 to 2025-26 stored: at 31 March 2024 the
+    None where no plan qualifies. Their actions' statuses are those of ``at``
+    (:func:`statuses_at`). With plans 2022-23 to 2025-26 stored: at 31 March 2024 the
     current plan is 2024-25 and the evaluated 2023-24; at 30 September 2023, 2023-24 and
     2022-23; at 31 March 2022 the current is 2022-23 and none is evaluated; at 30 March 2022
     there is neither."""
     years = [y for y in plan_years(store, la_code) if plan_year_start(y) <= at + timedelta(1)]
     if not years:
         return PlansAt(None, None)
-    current = plan(store, la_code, years[-1])
+    after: dict[ActionKey, date] = {}
+    current = _as_at(store, la_code, plan(store, la_code, years[-1]), at, after)
     if plan_year_end(current.plan_year) <= at:
-        return PlansAt(current, current)
-    return PlansAt(current, plan(store, la_code, years[-2]) if len(years) >= 2 else None)
+        return PlansAt(current, current, after)
+    if len(years) < 2:
+        return PlansAt(current, None, after)
+    evaluated = _as_at(store, la_code, plan(store, la_code, years[-2]), at, after)
+    return PlansAt(current, evaluated, after)
 
 
 def set_action_status(
@@ -227,9 +299,11 @@ def set_action_status(
     evidence_of_impact: str | None = None,
     *,
     la_code: str | None = None,
+    today: date | None = None,
 ) -> str:
     """Update one action's status (and evidence of impact), e.g. from the web app; with
-    ``la_code``, only an action of that authority's plan. The status it had before."""
+    ``la_code``, only an action of that authority's plan. The status is recorded in the
+    action's history on ``today`` (default: today). The status it had before."""
     if status not in STATUSES:
         raise UsageError(f"status must be one of {', '.join(STATUSES)}, not {status!r}")
     values: dict[str, object] = {"status": status}
@@ -238,10 +312,25 @@ def set_action_status(
     where = t.actions.c.id == action_id
     if la_code is not None:
         where = where & (t.actions.c.la_code == la_code)
+    a, p = t.actions, t.priorities
     with store.engine.begin() as c:
-        before = c.execute(sa.select(t.actions.c.status).where(where)).scalar()
-        n = c.execute(sa.update(t.actions).where(where).values(**values))
-    if not n.rowcount:
-        where_la = f" in authority {la_code}'s plan" if la_code is not None else ""
-        raise NoData(f"there is no action {action_id}{where_la}")
-    return str(before)
+        row = c.execute(
+            sa.select(a.c.la_code, a.c.status, a.c.ref, p.c.plan_year, p.c.ref.label("p_ref"))
+            .select_from(a.join(p, a.c.priority_id == p.c.id))
+            .where(where)
+        ).first()
+        if row is None:
+            where_la = f" in authority {la_code}'s plan" if la_code is not None else ""
+            raise NoData(f"there is no action {action_id}{where_la}")
+        c.execute(sa.update(a).where(where).values(**values))
+        c.execute(
+            sa.insert(t.action_statuses).values(
+                la_code=row.la_code,
+                plan_year=row.plan_year,
+                priority_ref=row.p_ref,
+                action_ref=row.ref,
+                status=status,
+                recorded_on=today or date.today(),
+            )
+        )
+    return str(row.status)

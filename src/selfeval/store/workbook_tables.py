@@ -183,6 +183,24 @@ actions = sa.Table(
     sa.UniqueConstraint("priority_id", "ref", name="uq_plan_action"),
 )
 
+action_statuses = sa.Table(
+    "se_plan_action_status",
+    metadata,
+    id_column(),
+    la_code_column(),
+    sa.Column("plan_year", sa.String(7), nullable=False),
+    sa.Column("priority_ref", sa.String(40), nullable=False),
+    sa.Column("action_ref", sa.String(40), nullable=False),
+    sa.Column("status", sa.String(10), nullable=False),
+    sa.Column("recorded_on", sa.Date, nullable=False),
+    import_column(),
+    sa.Index("ix_plan_action_status_action", "la_code", "plan_year", "priority_ref", "action_ref"),
+)
+"""Every status an action has been recorded at, and the day: by a plan import (each of its
+actions, on the import's day) or by an update (``set_action_status``, on its day). Keyed by the
+action's plan year and refs, not its row, since a plan import replaces the year's rows; the
+statuses an import recorded go when it is undone."""
+
 targets = sa.Table(
     "se_plan_target",
     metadata,
@@ -232,6 +250,7 @@ def _remove_imported_assurance(c: sa.Connection, import_id: int) -> None:
 
 
 def _remove_imported_plan(c: sa.Connection, import_id: int) -> None:
-    """A plan import's priorities go with it (their actions and targets cascade); a plan it
-    replaced is not restored."""
+    """A plan import's priorities go with it (their actions and targets cascade), and the
+    statuses it recorded; a plan it replaced is not restored."""
     c.execute(sa.delete(priorities).where(priorities.c.import_id == import_id))
+    c.execute(sa.delete(action_statuses).where(action_statuses.c.import_id == import_id))
