@@ -189,3 +189,72 @@ def test_quality_page_at_a_date_shows_the_plan_of_that_date(
     assert "No improvement plan is recorded." in earlier
     # Without a date, the latest plan (as before).
     assert "Plan 2025-26" in quality_page(four_plans, LA, tmp_path / "q.html").read_text()
+
+
+def test_action_statuses_are_those_of_the_date(store: Store, tmp_path: Path) -> None:
+    """One action of the 2023-24 plan: imported Amber on 1 April 2023, set Green on 1 October
+    2023, Complete on 1 May 2024, and the plan imported again (Red) on 1 June 2024. A document
+    at a date shows the status recorded last on or before it; before the first, the first,
+    with its day."""
+    from selfeval.evaluation.supporting import priority_ratings
+    from selfeval.plans.repository import plan, set_action_status, statuses_at
+
+    def one(status: str) -> Plan:
+        return Plan(
+            "2023-24",
+            (Priority("P1", "Stability"),),
+            (Action("P1", "A1", "Recruit carers", "Head", date(2024, 6, 30), status),),
+        )
+
+    save_plan(store, LA, one("Amber"), today=date(2023, 4, 1))
+    action = plan(store, LA).actions[0].id
+    assert action is not None
+    set_action_status(store, action, "Green", today=date(2023, 10, 1))
+    set_action_status(store, action, "Complete", today=date(2024, 5, 1))
+    save_plan(store, LA, one("Red"), today=date(2024, 6, 1))  # replaces the year's rows
+    assert plan(store, LA).actions[0].status == "Red"  # as now recorded
+
+    def at(d: date) -> tuple[str, date]:
+        return statuses_at(store, LA, "2023-24", d)[("P1", "A1")]
+
+    assert at(date(2023, 3, 31)) == ("Amber", date(2023, 4, 1))  # none yet: the first after
+    assert at(date(2023, 4, 1)) == ("Amber", date(2023, 4, 1))
+    assert at(date(2023, 9, 30)) == ("Amber", date(2023, 4, 1))
+    assert at(date(2024, 3, 31)) == ("Green", date(2023, 10, 1))
+    assert at(date(2024, 5, 1)) == ("Complete", date(2024, 5, 1))
+    assert at(date(2024, 6, 1)) == ("Red", date(2024, 6, 1))
+
+    def pack(d: date) -> str:
+        return next(
+            line
+            for line in engagement_pack(store, LA, d).text().splitlines()
+            if line.startswith("Plan ")
+        )
+
+    assert pack(SEPTEMBER_2023) == "Plan 2023-24: 1 actions, 0 on track (0%), 0 overdue."
+    assert pack(MARCH_2024) == "Plan 2023-24: 1 actions, 1 on track (100%), 0 overdue."
+    assert pack(date(2023, 3, 31)) == (
+        "Plan 2023-24: 1 actions, 0 on track (0%), 0 overdue. Statuses as recorded on or "
+        "before 31 March 2023; 1 of the actions had no status recorded by then and show the "
+        "first recorded after it (on 1 April 2023)."
+    )
+    # The self-evaluation at 31 March 2024 rates the 2023-24 plan by its Green action; at
+    # 31 March 2023 (the plan's carried-forward priorities only: none) nothing is rated.
+    source, rated = priority_ratings(store, LA, at=MARCH_2024)
+    assert source == "the 2023-24 plan"
+    assert [(p.title, rag, reasons) for p, rag, reasons in rated] == [("Stability", "Green", [])]
+    quality = quality_page(store, LA, tmp_path / "q.html", at=SEPTEMBER_2023).read_text()
+    assert 'class="Amber">Amber<' in quality
+    # The 2022-23 plan, loaded late (1 June 2024): at 30 September 2023 it is last year's
+    # plan, its action's status the first recorded, named with its day.
+    late = Plan(
+        "2022-23",
+        (Priority("P1", "Front door"),),
+        (Action("P1", "A1", "Triage", "Head", date(2023, 9, 1), "Complete"),),
+    )
+    save_plan(store, LA, late, today=date(2024, 6, 1))
+    source, rated = priority_ratings(store, LA, at=SEPTEMBER_2023)
+    assert source == "the 2022-23 plan"
+    assert [(p.title, rag, reasons) for p, rag, reasons in rated] == [
+        ("Front door", "Complete", ["action A1 Complete as first recorded, on 1 June 2024"])
+    ]

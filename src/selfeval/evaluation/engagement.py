@@ -330,16 +330,26 @@ def _audits(store: Store, la_code: str, at: date) -> list[Block]:
 
 def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list[Block]:
     blocks: list[Block] = [Heading(2, "Improvement plan")]
-    p = plans_at(store, la_code, at).current  # the plan of the pack's date, not a later one
+    found = plans_at(store, la_code, at)  # the plan of the pack's date, not a later one
+    p = found.current
     if p is None:
         blocks.append(Paragraph(text("No improvement plan is recorded for this authority.")))
         return blocks
     acts = action_summary(p.actions, at)
+    late = found.late(p)
+    when = ""
+    if late:
+        days = sorted({d for _, d in late})
+        when = (
+            f" Statuses as recorded on or before {_d(at)}; {len(late)} of the actions had no "
+            f"status recorded by then and show the first recorded after it (on "
+            f"{', '.join(_d(d) for d in days)})."
+        )
     blocks.append(
         Paragraph(
             text(
                 f"Plan {p.plan_year}: {acts.total} actions, {acts.on_track} on track "
-                f"({_pct(acts.on_track_pct)}), {acts.overdue} overdue."
+                f"({_pct(acts.on_track_pct)}), {acts.overdue} overdue.{when}"
             )
         )
     )

@@ -26,8 +26,8 @@ def quality_page(
     if at is None:
         with suppress(NoData):
             plan = plan_report(store, la_code, today=today)
-    elif (current := plans_at(store, la_code, at).current) is not None:
-        plan = plan_report(store, la_code, current.plan_year, at=at, today=today)
+    elif (current := plans_at(store, la_code, at).current) is not None:  # statuses at ``at``
+        plan = plan_report(store, la_code, at=at, today=today, plan=current)
     html = templates.get_template("quality.html.j2").render(
         la_code=la_code,
         s=summarise(audits, "week"),

@@ -313,11 +313,12 @@ def plan_report(
     *,
     at: date | None = None,
     today: date | None = None,
+    plan: Plan | None = None,
 ) -> PlanReport:
-    """The plan for ``plan_year`` (default: latest) with progress; what `selfeval plan show`
-    prints and the web app shows. Actions are overdue as of ``today`` (default: ``at``, else
-    today)."""
-    p = load_plan(store, la_code, plan_year)
+    """The plan for ``plan_year`` (default: latest; or ``plan``, as read already) with
+    progress; what `selfeval plan show` prints and the web app shows. Actions are overdue as of
+    ``today`` (default: ``at``, else today)."""
+    p = plan or load_plan(store, la_code, plan_year)
     today = today or at or date.today()
     return PlanReport(
         la_code,
