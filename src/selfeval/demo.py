@@ -81,7 +81,8 @@ def run_demo(out: Path, *, children: int = 3000, seed: int = 1) -> DemoOutputs:
     ingest_synthetic(store, returns, DEMO_YEARS, DEMO_LA)
     at = date(DEMO_YEARS.stop - 1, 3, 31)
     # Practice weeks' audits and the improvement plan, then what they say.
-    ingest(store, [returns / QUALITY], la_code=DEMO_LA)
+    # (The plan's statuses are those of ``at``, so recorded on that day.)
+    ingest(store, [returns / QUALITY], la_code=DEMO_LA, today=at)
     quality = quality_page(store, DEMO_LA, out / "quality.html", today=at)
     # England's published tables without a download: a synthetic England in DfE's own layout,
     # with the demo authority in it (its own row, region and statistical neighbours, its ONS

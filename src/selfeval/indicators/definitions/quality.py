@@ -112,8 +112,9 @@ def moderation_agreement_pct(src: Sources, periods: ibis.Table) -> ibis.Table:
     definition=(
         "Of the improvement plan's actions due in the period (due date from the period's first "
         "day to its last, inclusive; every plan year), the percentage whose status is Green or "
-        "Complete. The status is the one last recorded, not the status on the period's end: "
-        "the store keeps each action's current status only."
+        "Complete. The status is the one last recorded, not the status on the period's end "
+        "(the documents read each action's status at their date from its recorded history; "
+        "this indicator does not)."
     ),
     numerator="actions due in the period with status Green or Complete",
     denominator="actions due in the period",
