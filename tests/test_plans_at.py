@@ -30,7 +30,7 @@ import pytest
 
 from builders import episode
 from conftest import write_903_children
-from selfeval.evaluation import FigureCache, build_scrutiny
+from selfeval.evaluation import FigureCache, SefOptions, build_scrutiny
 from selfeval.evaluation.engagement import engagement_pack
 from selfeval.evaluation.publish import example_council_path, load_council
 from selfeval.evaluation.scrutiny import council_sef
@@ -258,3 +258,31 @@ def test_action_statuses_are_those_of_the_date(store: Store, tmp_path: Path) -> 
     assert [(p.title, rag, reasons) for p, rag, reasons in rated] == [
         ("Front door", "Complete", ["action A1 Complete as first recorded, on 1 June 2024"])
     ]
+
+
+def test_report_check_makes_the_self_evaluation_again_after_a_status_changes(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``report check`` keeps the self-evaluation it made from the store for a state of the
+    store: an action's new status (which can change the ratings) is a new state."""
+    from types import SimpleNamespace
+
+    from selfeval.evaluation import report_check
+    from selfeval.plans.repository import plan, set_action_status
+
+    made: list[date] = []
+
+    def build(record: object, opts: SefOptions) -> SimpleNamespace:
+        made.append(opts.at)
+        return SimpleNamespace(document=SimpleNamespace(text=lambda: "12 of 34"))
+
+    monkeypatch.setattr(report_check, "build_sef", build)
+    save_plan(store, LA, _plan("2023-24"), today=date(2023, 4, 1))
+    assert report_check.supporting_figures(store, LA, date(2023, 3, 31), MARCH_2024) == {12, 34}
+    report_check.supporting_figures(store, LA, date(2023, 3, 31), MARCH_2024)
+    assert len(made) == 1
+    action = plan(store, LA).actions[0].id
+    assert action is not None
+    set_action_status(store, action, "Complete", today=date(2024, 3, 1))
+    report_check.supporting_figures(store, LA, date(2023, 3, 31), MARCH_2024)
+    assert len(made) == 2

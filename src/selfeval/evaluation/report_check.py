@@ -322,6 +322,7 @@ def supporting_figures(store: Store, la: str, since: date, at: date) -> set[floa
             (y, plans.plan(store, la, y).counts().items().__repr__())
             for y in plans.plan_years(store, la)
         ),
+        plans.statuses_recorded(store, la),  # an action's status changes the ratings
     )
     key = (str(store.url), la, since, at, state)
     if key not in _DERIVED:

@@ -252,6 +252,17 @@ def statuses_at(
     return out
 
 
+def statuses_recorded(store: Store, la_code: str) -> tuple[int, int | None]:
+    """How many action statuses the authority's history holds, and the newest one's id: what
+    changes when a status is recorded or an import's statuses are removed (a cache's key)."""
+    h = t.action_statuses
+    with store.engine.connect() as c:
+        n, newest = c.execute(
+            sa.select(sa.func.count(), sa.func.max(h.c.id)).where(h.c.la_code == la_code)
+        ).one()
+    return int(n), newest
+
+
 def _as_at(store: Store, la_code: str, p: Plan, at: date, after: dict[ActionKey, date]) -> Plan:
     """``p`` with its actions' statuses as at ``at`` (:func:`statuses_at`); those first
     recorded after ``at`` are noted in ``after``."""
