@@ -87,10 +87,11 @@ def plan() -> Plan:
 
 
 def test_actions_on_track_and_overdue_by_hand():
-    # Green and Complete are on track: 2 of 4 = 50%. Overdue on 31 January 2020: P1.2 (Red,
-    # due 31 December 2019); P1.1 is past due but Green, so overdue too; P2.1 is Complete.
+    # Overdue on 31 January 2020: P1.2 (Red, due 31 December 2019) and P1.1 (Green, but due
+    # 30 September 2019 and not Complete). On track: P2.1 (Complete) alone, since an overdue
+    # action is never Green: 1 of 4 = 25%, and no action is both on track and overdue.
     s = action_summary(plan().actions, TODAY)
-    assert (s.total, s.on_track, s.on_track_pct, s.overdue) == (4, 2, 50.0, 2)
+    assert (s.total, s.on_track, s.on_track_pct, s.overdue) == (4, 1, 25.0, 2)
     assert s.by_status == {"Red": 1, "Amber": 1, "Green": 1, "Complete": 1}
 
 
@@ -205,9 +206,10 @@ def test_quality_indicators_from_the_store_by_hand(store):
     assert round(res["audits_inadequate_pct"].value, 1) == 14.3
     m = res["moderation_agreement_pct"]
     assert (m.numerator, m.denominator, m.value) == (3, 4, 75.0)
-    # Actions due 1 April 2019 - 31 March 2020: P1.1 Green, P1.2 Red, P2.1 Complete -> 2/3.
+    # Actions due 1 April 2019 - 31 March 2020: P1.1 Green but past its due date (30 September
+    # 2019) at the year's end, so overdue; P1.2 Red; P2.1 Complete -> 1/3.
     a = res["plan_actions_on_track_pct"]
-    assert (a.numerator, a.denominator) == (2, 3)
+    assert (a.numerator, a.denominator) == (1, 3)
     # The year before holds no audits: no audits in the denominator, so no value.
     [before] = compute(
         sources_from_store(store, "999"), [date(2019, 3, 31)], ids=["audits_good_or_better_pct"]

@@ -224,14 +224,16 @@ class ActionSummary:
 
 
 def action_summary(actions: Iterable[Action], today: date | None = None) -> ActionSummary:
-    """Actions by status; on track = Green or Complete; overdue = past due and not Complete."""
+    """Actions by status; overdue = past its due date and not Complete; on track = Complete,
+    or Green and not overdue (an overdue action is never Green: :meth:`Action.rag`), so that no
+    action is counted both on track and overdue."""
     acts: Sequence[Action] = list(actions)
     today = today or date.today()
     n = Counter(a.status for a in acts)
     return ActionSummary(
         len(acts),
         {s: n[s] for s in STATUSES},
-        sum(n[s] for s in ON_TRACK),
+        sum(1 for a in acts if a.rag(today) in ON_TRACK),
         sum(1 for a in acts if a.overdue(today)),
     )
 
@@ -278,7 +280,8 @@ class PlanReport:
         out = [
             f"Improvement plan {p.plan_year} for {self.la_code}: {len(p.priorities)} priorities "
             f"({len(self.carried_forward)} carried forward), {s.total} actions",
-            f"Actions on track (Green or Complete): {s.on_track} of {s.total} = {pct}; "
+            "Actions on track (Complete, or Green and not overdue): "
+            f"{s.on_track} of {s.total} = {pct}; "
             + ", ".join(f"{k} {v}" for k, v in s.by_status.items())
             + f"; overdue on {self.today}: {s.overdue}",
         ]

@@ -61,10 +61,6 @@ class Action(WorkbookRecord):
     status: str
     evidence_of_impact: str | None = None
 
-    @property
-    def on_track(self) -> bool:
-        return self.status in ON_TRACK
-
     def overdue(self, today: date) -> bool:
         return self.status != "Complete" and self.due_date < today
 

@@ -111,12 +111,17 @@ def moderation_agreement_pct(src: Sources, periods: ibis.Table) -> ibis.Table:
     title="Improvement plan actions on track",
     definition=(
         "Of the improvement plan's actions due in the period (due date from the period's first "
-        "day to its last, inclusive; every plan year), the percentage whose status is Green or "
-        "Complete. The status is the one last recorded, not the status on the period's end "
-        "(the documents read each action's status at their date from its recorded history; "
-        "this indicator does not)."
+        "day to its last, inclusive; every plan year), the percentage on track at the period's "
+        "end: Complete, or Green and due on the period's last day. An action past its due date "
+        "and not Complete is overdue, and never on track, whatever its recorded RAG status (as "
+        "the plan's documents show it). The status is the one last recorded, not the status on "
+        "the period's end (the documents read each action's status at their date from its "
+        "recorded history; this indicator does not)."
     ),
-    numerator="actions due in the period with status Green or Complete",
+    numerator=(
+        "actions due in the period that are Complete, or Green and not yet past their due date "
+        "at the period's end"
+    ),
     denominator="actions due in the period",
     unit="percent",
     polarity="higher_better",
@@ -127,4 +132,5 @@ def moderation_agreement_pct(src: Sources, periods: ibis.Table) -> ibis.Table:
 )
 def plan_actions_on_track_pct(src: Sources, periods: ibis.Table) -> ibis.Table:
     j = _in_period(src.table(ACTIONS), periods, "due_date")
-    return _share(j, j.status.isin(("Green", "Complete")))
+    overdue = j.due_date < j.period_end
+    return _share(j, (j.status == "Complete") | ((j.status == "Green") & ~overdue))
