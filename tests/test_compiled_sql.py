@@ -3,6 +3,7 @@ that compiled it (selfeval.indicators.compiled)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,20 @@ def test_an_unwritable_or_damaged_cache_is_passed_over(tmp_path, monkeypatch):
     monkeypatch.setattr(engine, "_SQL", {})
     assert value(_three_in_care(), "cla_count", "2020-03-31") == 2
     assert kept.read_text(encoding="utf-8").lstrip().upper().startswith(("SELECT", "WITH"))
+
+
+def test_a_list_of_children_is_kept_too(cache, monkeypatch):
+    """The children behind cla_count at 31/03/2020 (A and B) come from SQL kept on disk like the
+    figure's: a new process lists them without compiling (the web's list of children compiled
+    its SQL on every request)."""
+    from selfeval.indicators.children import children
+
+    def listed() -> list[str]:
+        return [
+            r["child_id"] for r in children(_three_in_care(), "cla_count", date(2020, 3, 31)).rows
+        ]
+
+    assert listed() == ["A", "B"]
+    assert len(list(cache.glob("*.sql"))) == 2  # the figure's and the list's
+    _no_compiling(monkeypatch)
+    assert listed() == ["A", "B"]

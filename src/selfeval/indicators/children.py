@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import ibis.expr.types as ir
+
 from selfeval import schema
 from selfeval.errors import NoData, UsageError
-from selfeval.indicators.engine import Result, compute, periods_table
+from selfeval.indicators.engine import Result, cached_sql, compute, periods_table
 from selfeval.indicators.expr import listing
 from selfeval.indicators.registry import Indicator, get
 from selfeval.indicators.sources import Sources
@@ -79,16 +81,23 @@ def children(
     [result] = compute(sources, [at], period=period, ids=[ind.id], la_codes=[la])
     if result.numerator is None:
         raise NoData(f"{ind.id} at {at} for {la}: {result.reason}")
+    spec = ind.child_level
     with sources.computing(periods_table([at], period)) as run:
-        with listing(ind.child_level):
-            t = ind.compute(sources, run.periods)
-        t = t.filter(t.la_code == la).drop("period_end")
-        rows = run.fetch(sources.compile(t)).to_pylist()
+
+        def build() -> ir.Table:
+            with listing(spec):
+                t = ind.compute(sources, run.periods)
+            return t.filter(t.la_code == la).drop("period_end")
+
+        found = run.fetch(cached_sql(ind, sources, ("children", la), build))
+    rows = found.to_pylist()
     columns = ["child_id", "la_code"]
     if ind.unit == "percent":
         columns.append("in_numerator")
     columns += [
-        c for c in t.columns if c not in ("child_id", "la_code", "in_numerator", "in_denominator")
+        c
+        for c in found.column_names
+        if c not in ("child_id", "la_code", "in_numerator", "in_denominator")
     ]
     out = [{c: r[c] for c in columns} for r in rows]
     out.sort(key=lambda r: (not r.get("in_numerator", True), str(r["child_id"]), _key(r)))

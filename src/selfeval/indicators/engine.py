@@ -7,7 +7,7 @@ catalogue costs one round trip to the engine, not one per indicator or per date.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from typing import Any, SupportsFloat
@@ -192,14 +192,23 @@ kept on disk between processes by ``indicators.compiled``)."""
 
 
 def _sql(ind: Indicator, sources: Sources, periods: ir.Table) -> str:
+    return cached_sql(ind, sources, ("figure",), lambda: expression(ind, sources, periods))
+
+
+def cached_sql(
+    ind: Indicator, sources: Sources, kind: tuple[str, ...], build: Callable[[], ir.Expr]
+) -> str:
+    """The SQL of one of the indicator's expressions (``kind``: the figure, or the list of
+    children of one authority), compiled from ``build()`` once per engine, indicator version
+    and schemas of its tables, then read from memory or from disk (``indicators.compiled``)."""
     for name in ind.sources:
         sources.table(name)  # build reference tables the SQL reads
-    key = (sources.backend.name, ind.id, ind.from_year, sources.signature(ind.sources))
+    key = (sources.backend.name, *kind, ind.id, ind.from_year, sources.signature(ind.sources))
     sql = _SQL.get(key)
     if sql is None:
         sql = compiled.read(ind, key)
         if sql is None:
-            sql = sources.compile(expression(ind, sources, periods))
+            sql = sources.compile(build())
             compiled.write(ind, key, sql)
         _SQL[key] = sql
     return sql
