@@ -353,7 +353,7 @@ def test_leaders_are_judged_on_last_years_plan_and_feedback():
     ]
     pts = plan_points(rated)
     assert [(p.kind, p.weight, p.text) for p in pts] == [
-        ("strength", 0.5, "1 of last year's 4 priorities are Green on the data: Workforce."),
+        ("strength", 0.5, "1 of last year's 4 priorities is Green on the data: Workforce."),
         (
             "development",
             1.0,
@@ -362,7 +362,7 @@ def test_leaders_are_judged_on_last_years_plan_and_feedback():
         (
             "development",
             1.0,
-            "1 of last year's priorities were recorded better than the data allows: Stability.",
+            "1 of last year's priorities was recorded better than the data allows: Stability.",
         ),
     ]
     [f] = feedback_points({"Compliment": 9, "Complaint": 12, "Feedback from a child": 4})
@@ -370,6 +370,8 @@ def test_leaders_are_judged_on_last_years_plan_and_feedback():
         "development",
         "Feedback received: 9 compliments against 12 complaints.",
     )
+    [one] = feedback_points({"Compliment": 1, "Complaint": 12}, public=False)
+    assert one.text == "Feedback received: 1 compliment against 12 complaints."
     assert feedback_points({"Compliment": 3, "Complaint": 12}) == []
     [inside] = feedback_points({"Compliment": 3, "Complaint": 12}, public=False)
     assert inside.kind == "development"

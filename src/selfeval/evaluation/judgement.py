@@ -256,7 +256,10 @@ def feedback_points(counts: dict[str, int], *, public: bool = True) -> list[Poin
     good, bad = counts.get("Compliment", 0), counts.get("Complaint", 0)
     if good == bad or (public and (is_small(good) or is_small(bad))):
         return []
-    said = f"Feedback received: {good} compliments against {bad} complaints."
+    said = (
+        f"Feedback received: {good} compliment{'' if good == 1 else 's'} against "
+        f"{bad} complaint{'' if bad == 1 else 's'}."
+    )
     return [Point(said, 0.5, "strength" if good > bad else "development", "feedback")]
 
 
@@ -274,17 +277,27 @@ def plan_points(rated: Sequence[tuple[Priority, str, Sequence[str]]]) -> list[Po
     over = [
         p for p, rag, _ in rated if p.status in order and order.index(p.status) < order.index(rag)
     ]
+
+    def are(ps: list[Priority], now: str = "are") -> str:
+        return {"are": "is", "were": "was"}[now] if len(ps) == 1 else now
+
     found: list[tuple[list[Priority], str, float, Literal["strength", "development"]]] = [
         (
             green,
-            f"{len(green)} of last year's {n} priorities are Green on the data",
+            f"{len(green)} of last year's {n} priorities {are(green)} Green on the data",
             min(1.5, 0.5 * len(green)),
             "strength",
         ),
-        (red, f"{len(red)} of last year's {n} priorities are Red on the data", 1.0, "development"),
+        (
+            red,
+            f"{len(red)} of last year's {n} priorities {are(red)} Red on the data",
+            1.0,
+            "development",
+        ),
         (
             over,
-            f"{len(over)} of last year's priorities were recorded better than the data allows",
+            f"{len(over)} of last year's priorities {are(over, 'were')} recorded better than the "
+            "data allows",
             1.0,
             "development",
         ),
