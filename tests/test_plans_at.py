@@ -5,9 +5,9 @@ years' own). Each plan has a new priority and one carried forward, both recorded
 status, one for each year: 2022-23 Red, 2023-24 Amber, 2024-25 Green, 2025-26 Complete (no
 target or action contradicts these, so each is also its rating from the data, save Complete:
 with no action complete it is rated Green). A document made at a date reads the plans of that
-date (``selfeval.plans.repository.plans_at``): a plan whose year starts after the day after
-the date is not considered; the current plan is the latest of the others, last year's the one
-before it (or the current when its year has ended). So:
+date (``selfeval.plans.repository.plans_at``): the current plan is the latest in force at the
+date or from the day after; last year's is the one whose year ended in the 12 months to the
+date. So:
 
 | at | current | last year's (rated by the self-evaluation) |
 |---|---|---|
@@ -42,7 +42,13 @@ from selfeval.plans.repository import plans_at, save_plan
 from selfeval.store import Store
 
 LA = "999"  # the example council's authority
-STATUS = {"2022-23": "Red", "2023-24": "Amber", "2024-25": "Green", "2025-26": "Complete"}
+STATUS = {
+    "2021-22": "Red",
+    "2022-23": "Red",
+    "2023-24": "Amber",
+    "2024-25": "Green",
+    "2025-26": "Complete",
+}
 MARCH_2024, SEPTEMBER_2023 = date(2024, 3, 31), date(2023, 9, 30)
 MARCH_2022, SEPTEMBER_2021 = date(2022, 3, 31), date(2021, 9, 30)
 PROGRESS = "Progress against last year's priorities and recommendations"
@@ -96,8 +102,21 @@ def test_plans_at_each_date(four_plans: Store) -> None:
     assert _years(four_plans, date(2023, 3, 31)) == ("2023-24", "2022-23")
     assert _years(four_plans, date(2023, 3, 30)) == ("2022-23", None)
     assert _years(four_plans, date(2022, 3, 30)) == (None, None)
-    # The latest plan's year has ended: it is both the current plan and last year's.
+    # The latest plan's year ends on the date: it is both the current plan and last year's.
     assert _years(four_plans, date(2026, 3, 31)) == ("2025-26", "2025-26")
+    # A year later no plan is in force, and none ended in the year: the 2025-26 plan is
+    # neither (it was both, read as current and as last year's at any later date).
+    assert _years(four_plans, date(2027, 3, 31)) == (None, None)
+
+
+def test_a_plan_of_an_earlier_year_is_not_last_years(store: Store) -> None:
+    """Plans 2021-22 and 2023-24 only (2022-23 not loaded): at 30 September 2023 the current
+    plan is 2023-24 and there is no last year's plan (2022-23's is not in the store), rather
+    than 2021-22's, which ended 18 months before."""
+    for y in ("2021-22", "2023-24"):
+        save_plan(store, LA, _plan(y), today=date(2024, 4, 1))
+    assert _years(store, SEPTEMBER_2023) == ("2023-24", None)
+    assert _years(store, MARCH_2024) == ("2023-24", "2023-24")
 
 
 def _review(doc: Document) -> Table | Paragraph:

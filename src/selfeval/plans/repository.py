@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Unpack
 
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 
 from selfeval.errors import InputError, Location, NoData, UsageError
 from selfeval.indicators import catalogue
@@ -278,29 +279,34 @@ def _as_at(store: Store, la_code: str, p: Plan, at: date, after: dict[ActionKey,
 
 def plans_at(store: Store, la_code: str, at: date) -> PlansAt:
     """The authority's plans as a document made at ``at`` reads them (the self-evaluation,
-    the scrutiny report, the engagement pack), whatever later plans the store holds.
+    the scrutiny report, the engagement pack), whatever earlier or later plans the store holds.
 
-    A plan whose year starts after the day after ``at`` is not considered: it did not exist
-    at ``at``. The plan whose year starts the day after ``at`` is: a self-evaluation at 31
-    March 2024 presents the 2024-25 plan as its plans for the next 12 months. Of the plans
-    considered, the *current* plan is the latest; the *evaluated* plan (last year's) is the
-    one before it, or the current plan itself when its year has ended by ``at``. Either is
-    None where no plan qualifies. Their actions' statuses are those of ``at``
-    (:func:`statuses_at`). With plans 2022-23 to 2025-26 stored: at 31 March 2024 the
+    The *current* plan is the one in force at ``at`` or from the day after: of the plans whose
+    year starts by the day after ``at`` and has not ended before ``at``, the latest (a
+    self-evaluation at 31 March 2024 presents the 2024-25 plan as its plans for the next 12
+    months; without one, the 2023-24 plan that ends that day). The *evaluated* plan (last
+    year's, whose priorities the self-evaluation rates) is the one whose year ended in the 12
+    months to ``at``: a plan of an earlier year is not last year's, however recent the
+    store's. Either is None where no plan qualifies. Their actions' statuses are those of
+    ``at`` (:func:`statuses_at`). With plans 2022-23 to 2025-26 stored: at 31 March 2024 the
     current plan is 2024-25 and the evaluated 2023-24; at 30 September 2023, 2023-24 and
     2022-23; at 31 March 2022 the current is 2022-23 and none is evaluated; at 30 March 2022
     there is neither."""
-    years = [y for y in plan_years(store, la_code) if plan_year_start(y) <= at + timedelta(1)]
-    if not years:
-        return PlansAt(None, None)
+    years = plan_years(store, la_code)
+    in_force = [
+        y for y in years if plan_year_start(y) <= at + timedelta(1) and plan_year_end(y) >= at
+    ]
+    ended = [y for y in years if at - relativedelta(years=1) < plan_year_end(y) <= at]
     after: dict[ActionKey, date] = {}
-    current = _as_at(store, la_code, plan(store, la_code, years[-1]), at, after)
-    if plan_year_end(current.plan_year) <= at:
-        return PlansAt(current, current, after)
-    if len(years) < 2:
-        return PlansAt(current, None, after)
-    evaluated = _as_at(store, la_code, plan(store, la_code, years[-2]), at, after)
-    return PlansAt(current, evaluated, after)
+    found = {
+        y: _as_at(store, la_code, plan(store, la_code, y), at, after)
+        for y in {*in_force[-1:], *ended[-1:]}
+    }
+    return PlansAt(
+        found[in_force[-1]] if in_force else None,
+        found[ended[-1]] if ended else None,
+        after,
+    )
 
 
 def set_action_status(
