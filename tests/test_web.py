@@ -8,6 +8,7 @@ import os
 import re
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -77,10 +78,30 @@ def test_a_count_is_never_set_beside_englands_total_on_its_card():
     assert _benchmark_line(made("rate_per_10k", 540.2, 575.0)) == "2024: England 575"
 
 
+def test_the_indicator_pages_benchmarks_read_as_every_output_writes_them():
+    """Turnover's neighbours' median as the sum of floats left it (17.200000000000003) reads
+    17.2%, as in the SEF; a count's benchmarks are not set out at all."""
+    from selfeval.benchmarks.compare import Comparison
+    from selfeval.web.views.indicators import _benchmark_rows
+
+    turnover = Comparison(
+        "sw_turnover_pct", "Social worker turnover", "percent", "lower_better", 2023, "999", 8.8,
+        None, 17.8, 19.0, "E12000005", 17.200000000000003, 16.66, 10, (), 1, 31, "A", None, None,
+        None, None, "computed", "csww_indicators_2017_to_2025.turnover_rate_fte",
+    )  # fmt: skip
+    rows = dict(_benchmark_rows(turnover))
+    assert (rows["England"], rows["Region"]) == ("17.8%", "19.0%")
+    assert rows["Statistical neighbours"] == "median 17.2%, mean 16.7% (10 with a value)"
+    assert rows["Rank"] == "1 of 31, A quartile"
+    count = dict(_benchmark_rows(replace(turnover, unit="count", england=136_520.0)))
+    assert set(count) == {"Year", "Compared"} and "136" not in str(count)
+
+
 def test_the_indicator_page_and_its_export_name_the_basis(loaded, role_client):
     c = role_client("analyst")
     page = c.get(reverse("indicator", args=["cla_count"])).content.decode()
     assert "at 31 March 2020, as now recorded" in page
+    assert "SSDA903 Episodes" in page and "ssda903_episodes" not in page  # its source, named
     assert "Figures as now recorded" in c.get(reverse("dashboard")).content.decode()
     csv = c.get(reverse("indicator_export", args=["cla_count", "csv"])).content.decode("utf-8-sig")
     rows = csv.strip().splitlines()

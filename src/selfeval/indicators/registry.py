@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal, TypeAlias
 
+from selfeval.schema import title as table_title
+
 if TYPE_CHECKING:
     import ibis.expr.types as ir
 
@@ -158,6 +160,11 @@ class Indicator:
     @property
     def better_when(self) -> str:
         return POLARITY_WORDS[self.polarity]
+
+    @property
+    def source_words(self) -> str:
+        """The tables it is counted from, as people name them (SSDA903 Episodes, ...)."""
+        return ", ".join(table_title(s) for s in self.sources)
 
     def in_force(self, year: int) -> bool:
         """Whether this declaration is the definition for return year ``year``."""

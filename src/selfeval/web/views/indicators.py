@@ -76,6 +76,41 @@ def _benchmark_line(c: Comparison | None) -> str:
     return f"{c.year}: " + ", ".join(parts) if parts else ""
 
 
+def _benchmark_rows(c: Comparison | None) -> list[tuple[str, str]]:
+    """The indicator page's benchmarks, each figure as every output writes it; for a count,
+    none but the year's note (beside England's total or other authorities' counts it says
+    nothing of the authority, and a rank among them says only how big each is)."""
+    if c is None:
+        return []
+    year = f"{c.year} ({c.source} figure{', as returned' if c.source == 'computed' else ''}; "
+    year += f"benchmarks from {c.published})"
+    if c.unit == "count":
+        return [
+            ("Year", year),
+            ("Compared", "not: a count beside other areas' counts says nothing of this one"),
+        ]
+
+    def shown(v: float | None, none: str = "–") -> str:
+        return none if v is None else format_number(v, c.unit)
+
+    rank = "–" if c.rank is None else f"{c.rank} of {c.of}"
+    return [
+        ("Year", year),
+        ("England", shown(c.england, "not published")),
+        ("Region", shown(c.region, "not published")),
+        (
+            "Statistical neighbours",
+            f"median {shown(c.neighbours_median)}, mean {shown(c.neighbours_mean)} "
+            f"({c.neighbours_with_value} with a value)",
+        ),
+        ("Rank", rank + (f", {c.quartile} quartile" if c.quartile else "")),
+        (
+            "Direction of travel",
+            f"3 years: {c.direction_3y or '–'}; 5 years: {c.direction_5y or '–'}",
+        ),
+    ]
+
+
 def _differs(r: Reconciled | None) -> str:
     """The mark on a figure that does not reconcile with DfE's published one."""
     if r is None:
@@ -165,7 +200,7 @@ def indicator(request: HttpRequest, indicator_id: str) -> HttpResponse:
             "scope": sc,
             "rows": rows,
             "current": current,
-            "bench": bench,
+            "bench": _benchmark_rows(bench),
             "spc": chart.describe() if chart else "",
             "badge": _significance(chart),
             "differs": _differs(cached_figures.differing(store, sc).get(ind.id)) if sc else "",
