@@ -187,8 +187,8 @@ def test_self_evaluation_and_scrutiny_read_the_plans_of_their_date(
 @pytest.mark.parametrize(
     ("at", "said"),
     [
-        (MARCH_2024, "Plan 2024-25: 1 actions"),
-        (SEPTEMBER_2023, "Plan 2023-24: 1 actions"),
+        (MARCH_2024, "Plan 2024-25: 1 action,"),
+        (SEPTEMBER_2023, "Plan 2023-24: 1 action,"),
         (SEPTEMBER_2021, "No improvement plan is recorded for this authority."),
     ],
 )
@@ -202,7 +202,7 @@ def test_quality_page_at_a_date_shows_the_plan_of_that_date(
     four_plans: Store, tmp_path: Path
 ) -> None:
     page = quality_page(four_plans, LA, tmp_path / "q.html", at=SEPTEMBER_2023).read_text()
-    assert "Plan 2023-24: 2 priorities, 1 actions" in page
+    assert "Plan 2023-24: 2 priorities, 1 action;" in page
     assert "2025-26" not in page
     earlier = quality_page(four_plans, LA, tmp_path / "q.html", at=SEPTEMBER_2021).read_text()
     assert "No improvement plan is recorded." in earlier
@@ -250,10 +250,10 @@ def test_action_statuses_are_those_of_the_date(store: Store, tmp_path: Path) -> 
             if line.startswith("Plan ")
         )
 
-    assert pack(SEPTEMBER_2023) == "Plan 2023-24: 1 actions, 0 on track (0%), 0 overdue."
-    assert pack(MARCH_2024) == "Plan 2023-24: 1 actions, 1 on track (100%), 0 overdue."
+    assert pack(SEPTEMBER_2023) == "Plan 2023-24: 1 action, 0 on track (0%), 0 overdue."
+    assert pack(MARCH_2024) == "Plan 2023-24: 1 action, 1 on track (100%), 0 overdue."
     assert pack(date(2023, 3, 31)) == (
-        "Plan 2023-24: 1 actions, 0 on track (0%), 0 overdue. Statuses as recorded on or "
+        "Plan 2023-24: 1 action, 0 on track (0%), 0 overdue. Statuses as recorded on or "
         "before 31 March 2023; 1 of the actions had no status recorded by then and show the "
         "first recorded after it (on 1 April 2023)."
     )
@@ -276,6 +276,46 @@ def test_action_statuses_are_those_of_the_date(store: Store, tmp_path: Path) -> 
     assert source == "the 2022-23 plan"
     assert [(p.title, rag, reasons) for p, rag, reasons in rated] == [
         ("Front door", "Complete", ["action A1 Complete as first recorded, on 1 June 2024"])
+    ]
+
+
+def test_a_priority_s_status_is_that_of_the_date(store: Store) -> None:
+    """The 2023-24 plan's one priority, imported Red on 1 April 2023 and imported again Green
+    on 1 June 2024 (the year-end review): the self-evaluation at 31 March 2024 reads Red (and
+    the data, with nothing against it, rate it Red too); from 1 June 2024 it is Green. A
+    status taken off by a later import is recorded as none ("")."""
+    from selfeval.evaluation.supporting import priority_ratings
+    from selfeval.plans.repository import statuses_at
+
+    def one(status: str | None) -> Plan:
+        return Plan("2023-24", (Priority("P1", "Stability", status=status),), ())
+
+    save_plan(store, LA, one("Red"), today=date(2023, 4, 1))
+    save_plan(store, LA, one("Green"), today=date(2024, 6, 1))
+    assert statuses_at(store, LA, "2023-24", MARCH_2024)[("P1", "")] == ("Red", date(2023, 4, 1))
+    _, rated = priority_ratings(store, LA, at=MARCH_2024)
+    assert [(p.status, rag, reasons) for p, rag, reasons in rated] == [("Red", "Red", [])]
+    assert statuses_at(store, LA, "2023-24", date(2024, 6, 1))[("P1", "")] == (
+        "Green",
+        date(2024, 6, 1),
+    )
+    save_plan(store, LA, one(None), today=date(2024, 7, 1))  # the status taken off
+    assert statuses_at(store, LA, "2023-24", date(2024, 7, 1))[("P1", "")] == (
+        "",
+        date(2024, 7, 1),
+    )
+
+
+def test_a_priority_first_recorded_after_the_date_says_so(store: Store) -> None:
+    """A plan loaded only after the date: its priority's status is the first recorded, and the
+    self-evaluation names the day."""
+    from selfeval.evaluation.supporting import priority_ratings
+
+    late = Plan("2023-24", (Priority("P1", "Stability", status="Green"),), ())
+    save_plan(store, LA, late, today=date(2024, 6, 1))
+    _, rated = priority_ratings(store, LA, at=MARCH_2024)
+    assert [(p.status, reasons) for p, _, reasons in rated] == [
+        ("Green", ["priority Green as first recorded, on 1 June 2024"])
     ]
 
 

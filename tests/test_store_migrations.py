@@ -279,9 +279,10 @@ def command_downgrade(url: str, revision: str) -> None:
 
 
 def test_a_store_before_the_status_history_gains_each_actions_status_now(url):
-    """A store at 0002 holding a plan of two actions, one updated since its import (to Green):
-    upgraded, each action has one recorded status, the one it has now, recorded on the day of
-    the upgrade and belonging to the plan's import (undoing the import removes them)."""
+    """A store at 0002 holding a plan of two actions, one updated since its import (to Green),
+    and two priorities, one with a status (Amber) and one with none: upgraded, each action and
+    each priority has one recorded status, the one it has now ("" for none), recorded on the
+    day of the upgrade and belonging to the plan's import (undoing the import removes them)."""
     from selfeval.plans.records import Action, Plan, Priority
     from selfeval.plans.repository import plan, save_plan, set_action_status, statuses_at
     from selfeval.store.workbook_imports import undo_import
@@ -289,7 +290,7 @@ def test_a_store_before_the_status_history_gains_each_actions_status_now(url):
     store = Store(url)
     p = Plan(
         "2019-20",
-        (Priority("P1", "Stability"),),
+        (Priority("P1", "Stability", status="Amber"), Priority("P2", "Front door")),
         (
             Action("P1", "A1", "Recruit carers", "Head of Service", date(2019, 9, 30), "Amber"),
             Action("P1", "A2", "Panel", "Service Manager", date(2019, 12, 31), "Red"),
@@ -311,12 +312,16 @@ def test_a_store_before_the_status_history_gains_each_actions_status_now(url):
     assert [r[1:] for r in after["se_plan_action_status"]] == [
         ("999", "2019-20", "P1", "A1", "Green", today, imported.record.id),
         ("999", "2019-20", "P1", "A2", "Red", today, imported.record.id),
+        ("999", "2019-20", "P1", "", "Amber", today, imported.record.id),
+        ("999", "2019-20", "P2", "", "", today, imported.record.id),
     ]
     store = Store(url)
     # Before the upgrade's day the store knew no status: the first recorded after is used.
     assert statuses_at(store, "999", "2019-20", date(2020, 3, 31)) == {
         ("P1", "A1"): ("Green", today),
         ("P1", "A2"): ("Red", today),
+        ("P1", ""): ("Amber", today),
+        ("P2", ""): ("", today),
     }
     undo_import(store, imported.record.id)
     assert rows(url)["se_plan_action_status"] == []

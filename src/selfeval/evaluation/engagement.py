@@ -348,7 +348,8 @@ def _plan(store: Store, la_code: str, at: date, record: FigureCache) -> list[Blo
     blocks.append(
         Paragraph(
             text(
-                f"Plan {p.plan_year}: {acts.total} actions, {acts.on_track} on track "
+                f"Plan {p.plan_year}: {acts.total} action{'' if acts.total == 1 else 's'}, "
+                f"{acts.on_track} on track "
                 f"({_pct(acts.on_track_pct)}), {acts.overdue} overdue.{when}"
             )
         )

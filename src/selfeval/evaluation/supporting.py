@@ -208,9 +208,9 @@ def priority_ratings(
 
     The plans are those of ``at`` (default: today), never a later one
     (:func:`selfeval.plans.repository.plans_at`): last year's is the evaluated plan; with none,
-    the current plan's carried-forward priorities and inspection recommendations. Actions'
-    statuses are those of ``at``; one whose first status was recorded after ``at`` is named
-    among the reasons, with the day."""
+    the current plan's carried-forward priorities and inspection recommendations. Priorities'
+    and actions' statuses are those of ``at``; one whose first status was recorded after ``at``
+    is named among the reasons, with the day."""
     today = at or date.today()
     found = plans.plans_at(store, la_code, today)
     last, now = found.evaluated, found.current
@@ -225,9 +225,13 @@ def priority_ratings(
     progress = target_progress(store, la_code, plan, at=at, sources=sources) if plan.targets else []
     out = []
     late = found.late(plan)
+    late_priorities = found.late_priorities(plan)
     for p in chosen:
         targets = [t for t in progress if t.target.priority_ref == p.ref]
         rag, reasons = priority_rag(p, plan.actions_of(p.ref), targets, today)
+        if p.ref in late_priorities and p.status:
+            day = long_date(late_priorities[p.ref])
+            reasons.append(f"priority {p.status} as first recorded, on {day}")
         reasons += [
             f"action {a.ref} {a.status} as first recorded, on {long_date(day)}"
             for a, day in late

@@ -57,7 +57,8 @@ def save_plan(
     **how: Unpack[ImportOptions],
 ) -> ImportResult:
     """Check a plan and store it as the authority's plan for its year (replacing any before).
-    Each action's status is recorded in its history on the import's day (``today``)."""
+    Each priority's and action's status is recorded in its history on the import's day
+    (``today``)."""
     today = how.get("today") or date.today()
     check_plan(plan, today, how.get("file_name", "entered"))
     with new_import(store, la_code, "plan", plan, **how) as (c, imp_id):
@@ -85,19 +86,22 @@ def save_plan(
                     for a in plan.actions
                 ],
             )
+        recorded = [(p.ref, PRIORITY, p.status or "") for p in plan.priorities]
+        recorded += [(a.priority_ref, a.ref, a.status) for a in plan.actions]
+        if recorded:
             c.execute(
                 sa.insert(t.action_statuses),
                 [
                     dict(
                         la_code=la_code,
                         plan_year=plan.plan_year,
-                        priority_ref=a.priority_ref,
-                        action_ref=a.ref,
-                        status=a.status,
+                        priority_ref=priority_ref,
+                        action_ref=action_ref,
+                        status=status,
                         recorded_on=today,
                         import_id=imp_id,
                     )
-                    for a in plan.actions
+                    for priority_ref, action_ref, status in recorded
                 ],
             )
         if plan.targets:
@@ -207,7 +211,12 @@ def plan(store: Store, la_code: str, plan_year: str | None = None) -> Plan:
 
 
 ActionKey = tuple[str, str, str]
-"""An action's plan year, priority ref and action ref: what names it across re-imports."""
+"""An action's plan year, priority ref and action ref: what names it across re-imports (for a
+priority's own status, the action ref is :data:`PRIORITY`)."""
+
+PRIORITY = ""
+"""The action ref under which the status history keeps a priority's own status ("" status:
+none recorded)."""
 
 
 @dataclass(frozen=True)
@@ -231,13 +240,23 @@ class PlansAt:
             if (p.plan_year, a.priority_ref, a.ref) in self.recorded_after
         ]
 
+    def late_priorities(self, p: Plan) -> dict[str, date]:
+        """The priorities of ``p`` (by ref) whose status was first recorded after the date,
+        with the day."""
+        return {
+            x.ref: self.recorded_after[(p.plan_year, x.ref, PRIORITY)]
+            for x in p.priorities
+            if (p.plan_year, x.ref, PRIORITY) in self.recorded_after
+        }
+
 
 def statuses_at(
     store: Store, la_code: str, plan_year: str, at: date
 ) -> dict[tuple[str, str], tuple[str, date]]:
     """Each action's status in the plan year as at ``at`` and the day it was recorded, by
-    (priority ref, action ref): the status recorded last on or before ``at``, else the first
-    recorded after it (the store held none on that date)."""
+    (priority ref, action ref; a priority's own under action ref :data:`PRIORITY`, "" where
+    none was recorded): the status recorded last on or before ``at``, else the first recorded
+    after it (the store held none on that date)."""
     h = t.action_statuses
     with store.engine.connect() as c:
         rows = c.execute(
@@ -265,16 +284,22 @@ def statuses_recorded(store: Store, la_code: str) -> tuple[int, int | None]:
 
 
 def _as_at(store: Store, la_code: str, p: Plan, at: date, after: dict[ActionKey, date]) -> Plan:
-    """``p`` with its actions' statuses as at ``at`` (:func:`statuses_at`); those first
-    recorded after ``at`` are noted in ``after``."""
+    """``p`` with its priorities' and actions' statuses as at ``at`` (:func:`statuses_at`);
+    those first recorded after ``at`` are noted in ``after``."""
     found = statuses_at(store, la_code, p.plan_year, at)
+    priorities = []
+    for x in p.priorities:
+        status, day = found.get((x.ref, PRIORITY), (x.status or "", at))
+        if day > at:
+            after[(p.plan_year, x.ref, PRIORITY)] = day
+        priorities.append(replace(x, status=status or None))
     actions = []
     for a in p.actions:
         status, day = found.get((a.priority_ref, a.ref), (a.status, at))
         if day > at:
             after[(p.plan_year, a.priority_ref, a.ref)] = day
         actions.append(replace(a, status=status))
-    return replace(p, actions=tuple(actions))
+    return replace(p, priorities=tuple(priorities), actions=tuple(actions))
 
 
 def plans_at(store: Store, la_code: str, at: date) -> PlansAt:

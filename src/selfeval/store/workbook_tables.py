@@ -196,8 +196,10 @@ action_statuses = sa.Table(
     import_column(),
     sa.Index("ix_plan_action_status_action", "la_code", "plan_year", "priority_ref", "action_ref"),
 )
-"""Every status an action has been recorded at, and the day: by a plan import (each of its
-actions, on the import's day) or by an update (``set_action_status``, on its day). Keyed by the
+"""Every status an action or a priority has been recorded at, and the day: by a plan import
+(each of its priorities and actions, on the import's day) or by an update
+(``set_action_status``, on its day). A priority's own status stands under action ref "" (and
+"" as its status where the import recorded none). Keyed by the
 action's plan year and refs, not its row, since a plan import replaces the year's rows; the
 statuses an import recorded go when it is undone."""
 

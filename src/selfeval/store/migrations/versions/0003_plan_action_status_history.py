@@ -1,11 +1,12 @@
-"""Each plan action's statuses over time: ``se_plan_action_status``.
+"""Each plan action's and priority's statuses over time: ``se_plan_action_status``.
 
 An action's status was one value, updated in place (and replaced with the year's plan on a
-re-import), so a document made at a past date showed the status as now recorded. The new table
-keeps every status an action was recorded at, with the day. The store's actions each get one
-row: their status now, recorded on the day of this upgrade (when it was set before, the store
-did not keep), belonging to the import that brought the action (so undoing the import removes
-it, as it removes the action).
+re-import), so a document made at a past date showed the status as now recorded; so was a
+priority's. The new table keeps every status an action or a priority was recorded at, with the
+day (a priority's own under action ref "", with "" where none is recorded). The store's actions
+and priorities each get one row: their status now, recorded on the day of this upgrade (when it
+was set before, the store did not keep), belonging to the import that brought them (so undoing
+the import removes it, as it removes them).
 
 Revision ID: 0003_plan_action_status_history
 Revises: 0002_monotonic_load_ids
@@ -73,6 +74,28 @@ def upgrade() -> None:
             )
             .select_from(action.join(priority, action.c.priority_id == priority.c.id))
             .order_by(action.c.id),
+        )
+    )
+    op.execute(
+        sa.insert(history).from_select(
+            [
+                "la_code",
+                "plan_year",
+                "priority_ref",
+                "action_ref",
+                "status",
+                "recorded_on",
+                "import_id",
+            ],
+            sa.select(
+                priority.c.la_code,
+                priority.c.plan_year,
+                priority.c.ref,
+                sa.literal("", sa.String()),
+                sa.func.coalesce(priority.c.status, ""),
+                sa.literal(date.today(), sa.Date()),
+                priority.c.import_id,
+            ).order_by(priority.c.id),
         )
     )
 
