@@ -89,20 +89,10 @@ def save_plan(
         recorded = [(p.ref, PRIORITY, p.status or "") for p in plan.priorities]
         recorded += [(a.priority_ref, a.ref, a.status) for a in plan.actions]
         if recorded:
+            key = (la_code, plan.plan_year)
             c.execute(
                 sa.insert(t.action_statuses),
-                [
-                    dict(
-                        la_code=la_code,
-                        plan_year=plan.plan_year,
-                        priority_ref=priority_ref,
-                        action_ref=action_ref,
-                        status=status,
-                        recorded_on=today,
-                        import_id=imp_id,
-                    )
-                    for priority_ref, action_ref, status in recorded
-                ],
+                [_status_row((*key, *r), today, imp_id) for r in recorded],
             )
         if plan.targets:
             c.execute(
@@ -365,14 +355,15 @@ def set_action_status(
             where_la = f" in authority {la_code}'s plan" if la_code is not None else ""
             raise NoData(f"there is no action {action_id}{where_la}")
         c.execute(sa.update(a).where(where).values(**values))
-        c.execute(
-            sa.insert(t.action_statuses).values(
-                la_code=row.la_code,
-                plan_year=row.plan_year,
-                priority_ref=row.p_ref,
-                action_ref=row.ref,
-                status=status,
-                recorded_on=today or date.today(),
-            )
-        )
+        recorded = (row.la_code, row.plan_year, row.p_ref, row.ref, status)
+        c.execute(sa.insert(t.action_statuses).values(_status_row(recorded, today or date.today())))
     return str(row.status)
+
+
+def _status_row(
+    recorded: tuple[str, str, str, str, str], day: date, import_id: int | None = None
+) -> dict[str, object]:
+    """A row of the status history: (authority, plan year, priority ref, action ref, status)
+    recorded on ``day``, by an import or (None) an update."""
+    names = ("la_code", "plan_year", "priority_ref", "action_ref", "status")
+    return {**dict(zip(names, recorded, strict=True)), "recorded_on": day, "import_id": import_id}

@@ -25,6 +25,17 @@ branch_labels = None
 depends_on = None
 
 
+COLUMNS = [
+    "la_code",
+    "plan_year",
+    "priority_ref",
+    "action_ref",
+    "status",
+    "recorded_on",
+    "import_id",
+]
+
+
 def upgrade() -> None:
     history = op.create_table(
         "se_plan_action_status",
@@ -54,15 +65,7 @@ def upgrade() -> None:
     assert history is not None
     op.execute(
         sa.insert(history).from_select(
-            [
-                "la_code",
-                "plan_year",
-                "priority_ref",
-                "action_ref",
-                "status",
-                "recorded_on",
-                "import_id",
-            ],
+            COLUMNS,
             sa.select(
                 action.c.la_code,
                 priority.c.plan_year,
@@ -78,15 +81,7 @@ def upgrade() -> None:
     )
     op.execute(
         sa.insert(history).from_select(
-            [
-                "la_code",
-                "plan_year",
-                "priority_ref",
-                "action_ref",
-                "status",
-                "recorded_on",
-                "import_id",
-            ],
+            COLUMNS,
             sa.select(
                 priority.c.la_code,
                 priority.c.plan_year,
