@@ -107,7 +107,7 @@ def test_pack_holds_figures_history_and_audits(two_authorities):
         ("14 January 2019", "standard", "good", "1 March 2019"),
     )
     assert "a short inspection, window 14 July 2021 to 14 July 2022 (in window)" in words
-    assert "1 findings accepted, 0 rejected" in words
+    assert "1 finding accepted, 0 rejected" in words
     assert "No improvement plan" in words
     # Eight children in care since June 2021: none for 2.5 years, none adopted, no postcodes.
     # Those indicators stand in a table of their own with the reason, not as rows of x.
@@ -141,7 +141,7 @@ def test_no_cell_of_one_to_five_children(two_authorities):
             for row in b.rows:
                 assert not re.fullmatch(r"[1-5]", row[1]), row
     assert "monitoring visits until then" in doc.text()
-    assert "no self-evaluation yet" in doc.text()
+    assert "no drafted finding accepted or rejected yet" in doc.text()
 
 
 def test_status_of_both(two_authorities):
@@ -170,8 +170,8 @@ def test_cli_region_view_and_pack(two_authorities, tmp_path, capsys):
     # Each figure as every output writes it: a count whole (this listing once wrote 8.0).
     values = {line.split()[0]: line.split()[-1] for line in out.splitlines() if "cla_count" in line}
     assert values == {"301": "8", "302": "3"}
-    assert "301  self-evaluation: 1 findings accepted, 0 rejected" in out
-    assert "302  self-evaluation: no self-evaluation yet" in out
+    assert "301  self-evaluation: 1 finding accepted, 0 rejected" in out
+    assert "302  self-evaluation: no drafted finding accepted or rejected yet" in out
     code, out, err = run_cli(capsys, "--db", db, "region")
     assert code == 2 and "--at" in err
     target = tmp_path / "pack.html"

@@ -365,6 +365,13 @@ def test_leaders_are_judged_on_last_years_plan_and_feedback():
             "1 of last year's priorities was recorded better than the data allows: Stability.",
         ),
     ]
+    # Every priority the point counts is named (the list once stopped at three of four).
+    four = [(Priority(f"P{i}", f"Priority {i}"), "Red", []) for i in range(1, 5)]
+    [red] = plan_points(four)
+    assert red.text == (
+        "4 of last year's 4 priorities are Red on the data: "
+        "Priority 1; Priority 2; Priority 3; Priority 4."
+    )
     [f] = feedback_points({"Compliment": 9, "Complaint": 12, "Feedback from a child": 4})
     assert (f.kind, f.text) == (
         "development",

@@ -237,6 +237,10 @@ def test_scrutiny_report_carries_the_reference_figures(record: FigureCache, tmp_
         "At 31 March 2019 there were 624 children and young people in care, 328 children who "
         "had a child protection plan and 906 children who had a Child in Need Plan." in text
     )
+    # Each area's draft grade reads as English ("the draft self-assessment is requires
+    # improvement to be good", once).
+    assert re.search(r"Help and protection: the draft grade is \u201c[A-Z][a-z ]+\u201d\.", text)
+    assert "self-assessment is " not in text
     for heading in (
         "Recommendation(s) for action or decision",
         "1.0 Purpose",

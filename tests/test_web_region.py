@@ -111,7 +111,7 @@ def test_both_authorities_side_by_side_with_their_outliers(region_client):
     rate_336 = _cells(page, "Children looked after per 10,000 children")[1]
     assert rate_336 == ["1", "below", "England", "below", "all", "neighbours"]
     assert "336 Wolverhampton</th>" in page and "335 Walsall</th>" in page
-    assert "no self-evaluation yet" in page
+    assert "no drafted finding accepted or rejected yet" in page
     assert reverse("region_pack", args=["336", "pdf"]) + f"?at={AT}" in page
 
 

@@ -59,7 +59,7 @@ class RegionView:
     names: dict[str, str]
     cells: dict[tuple[str, str], RegionCell] = field(default_factory=dict)
     self_evaluation: dict[str, str] = field(default_factory=dict)
-    """Per authority: its findings accepted and rejected, or "no self-evaluation yet"."""
+    """Per authority: its findings accepted and rejected, or none decided yet."""
 
     def outliers(self) -> list[tuple[str, str, str]]:
         """(authority, indicator, what) for every flagged cell."""

@@ -64,8 +64,9 @@ class SelfEvaluationStatus:
 
     def describe(self) -> str:
         if not self.decided:
-            return "no self-evaluation yet"
-        return f"{self.accepted} findings accepted, {self.rejected} rejected"
+            return "no drafted finding accepted or rejected yet"
+        s = "" if self.accepted == 1 else "s"
+        return f"{self.accepted} finding{s} accepted, {self.rejected} rejected"
 
 
 def self_evaluation_status(store: Store, la_codes: list[str]) -> dict[str, SelfEvaluationStatus]:
@@ -385,12 +386,7 @@ def _inspections(store: Store, la_code: str, at: date) -> list[Block]:
     history = [i for i in stored_inspections(store, la_code) if i.start <= at]
     if not history:
         blocks.append(
-            Paragraph(
-                text(
-                    "No Ofsted inspections are imported for this authority (import Ofsted's "
-                    "outcomes with `selfeval benchmarks import`)."
-                )
-            )
+            Paragraph(text("No Ofsted inspection outcomes are loaded for this authority."))
         )
         return blocks
     blocks.append(
@@ -428,12 +424,7 @@ def _status(store: Store, la_code: str) -> list[Block]:
     s = self_evaluation_status(store, [la_code])[la_code]
     return [
         Heading(2, "Self-evaluation"),
-        BulletList(
-            (
-                text(f"Findings: {s.describe()}."),
-                text("Last self-evaluation rendered: not recorded by selfeval."),
-            )
-        ),
+        BulletList((text(f"Findings selfeval drafted for it: {s.describe()}."),)),
     ]
 
 

@@ -303,7 +303,7 @@ def plan_points(rated: Sequence[tuple[Priority, str, Sequence[str]]]) -> list[Po
         ),
     ]
     return [
-        Point(f"{said}: " + "; ".join(title[id(p)] for p in ps[:3]) + ".", weight, kind, "plan")
+        Point(f"{said}: " + "; ".join(title[id(p)] for p in ps) + ".", weight, kind, "plan")
         for ps, said, weight, kind in found
         if ps
     ]

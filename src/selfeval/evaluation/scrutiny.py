@@ -388,7 +388,7 @@ def build_scrutiny(
         for area in AREAS:
             j = sef.judgements[area.key]
             n += 1
-            parts = [f"{area.short}: the draft self-assessment is {j.grade.lower()}."]
+            parts = [f"{area.short}: the draft grade is \u201c{j.grade}\u201d."]
             if j.strengths:
                 parts.append("Main strength: " + _lower_first(j.strengths[0].text))
             if j.developments:

@@ -289,8 +289,9 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
                 "trend. Strengths, areas for development and grades marked as drafts were "
                 "drawn from the evidence and wait for a person to accept or change them."
                 + (
-                    " Counts of 1 to 5 children, and figures from which they could be worked "
-                    "out, are shown as c."
+                    " As in DfE's statistics, counts of 1 to 5 children are shown as c, and so "
+                    "are percentages and rates resting on so few and any count in a table "
+                    "from which a withheld one could be worked out."
                     if record.public
                     else " This edition is for readers with access to children's records "
                     "(internal and Ofsted): nothing is withheld."
@@ -613,7 +614,7 @@ def _judgement_blocks(j: AreaJudgement) -> list[Block]:
     for title, pts in (("Strengths", j.strengths), ("Areas for development", j.developments)):
         out.append(Paragraph((Span(title, strong=True),)))
         if pts:
-            out.append(BulletList(tuple(text(p.text) for p in pts[:6])))
+            out.append(BulletList(tuple(text(p.text) for p in pts)))  # every one counted
         else:
             out.append(
                 Paragraph(

@@ -36,8 +36,8 @@ Cell = int | str
 AUDIENCES: dict[str, str] = {
     "internal": "internal and Ofsted: readers with access to children's records; nothing withheld",
     "public": "public: councillors, published papers and anyone without access to children's "
-    "records; counts of 1 to 5 children, and figures from which one can be worked out, "
-    "withheld",
+    "records; counts of 1 to 5 children, percentages and rates resting on one, and table "
+    "cells from which one could be worked out, withheld",
 }
 """Every output is made for one of these audiences."""
 NOT_ABOUT_CHILDREN = frozenset({"workforce", "plans"})

@@ -7,7 +7,9 @@ publishes them so), percentages to one decimal place, anything else to one decim
 
 from __future__ import annotations
 
+import math
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 NO_DATA = "no data"
 NOT_COMPUTED = "—"
@@ -18,11 +20,20 @@ def format_number(value: float | None, unit: str, rounded: bool = False) -> str:
     ``12.3%`` (``12%`` when ``rounded``, for a headline)."""
     if value is None:
         return NO_DATA
+    if not math.isfinite(value):
+        return NOT_COMPUTED
     if unit == "percent":
-        return f"{value:.0f}%" if rounded else f"{value:.1f}%"
+        return f"{_half_up(value, 0 if rounded else 1)}%"
     if unit in ("count", "days", "rate_per_10k"):
-        return f"{value:,.0f}"
-    return f"{value:,.1f}"
+        return f"{_half_up(value, 0):,}"
+    return f"{_half_up(value, 1):,}"
+
+
+def _half_up(value: float, places: int) -> Decimal:
+    """``value`` to ``places`` decimals, a half rounded up (away from zero), as DfE and Excel
+    round (13 of 16 is 81.3%, where Python's own formatting gives the even 81.2%): read from
+    the float's shortest decimal form, so that 81.25 is the half it is written as."""
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
 def excel_format(unit: str) -> str:
