@@ -191,6 +191,10 @@ def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo)
         return re.findall(r'<th scope="row">([^<\[]+) \[\d+\]', html)
 
     assert titles(public) and titles(public) == titles(ofsted)
+    # A workforce figure at 31 March is the census of the September before: its row says so
+    # (the table's columns are the years of its 31 March dates).
+    census = f"Social worker turnover (at 30 September {AT.year - 2} and {AT.year - 1})"
+    assert census in titles(ofsted)
     # Where either year's figure is withheld, so is the judgement of its change; where this
     # year's is (a rates row: last year, this year, change, ...), so is its rank: their
     # direction would say something of the 1 to 5 children behind it.

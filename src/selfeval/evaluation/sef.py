@@ -657,7 +657,7 @@ def _rates_table(
         none = _no_benchmark(ind)
         rows.append(
             (
-                f"{ind.title} [{note}]",
+                f"{ind.title}{_dated(a, b, since, at)} [{note}]",
                 _shown(record, a),
                 shown,
                 _change_words(record, figs, i),
@@ -686,6 +686,17 @@ def _rates_table(
         numeric=frozenset({1, 2, 4, 5}),
         compact=True,
     )
+
+
+def _dated(a: Result, b: Result, since: date, at: date) -> str:
+    """The dates a row's figures are of, where they are not the table's (a workforce figure
+    at 31 March is the census of the September before): " (at 30 September 2022 and 2023)"."""
+    if (a.period_end, b.period_end) == (since, at):
+        return ""
+    then, now = a.period_end, b.period_end
+    if (then.month, then.day) == (now.month, now.day):
+        return f" (at {now.day} {now:%B} {then.year} and {now.year})"
+    return f" (at {long_date(a.period_end)} and {long_date(b.period_end)})"
 
 
 def _counts_table(
