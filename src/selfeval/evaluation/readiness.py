@@ -27,6 +27,7 @@ from dateutil.relativedelta import relativedelta
 from selfeval.calendar import calendar_table, working_days_between
 from selfeval.errors import InputError, Location, NoData
 from selfeval.indicators import Sources, catalogue, compute, sources_from_store
+from selfeval.outputs.formatting import long_date
 from selfeval.schema.annex_a import TITLES
 from selfeval.store import Store
 from selfeval.store.store import LoadsRead
@@ -964,25 +965,25 @@ def reconciliation(sources: Sources, la_code: str, at: date) -> PackTable:
         rows.append(
             (
                 cat[b].title,
-                ra.value,
-                ra.numerator,
-                ra.denominator,
-                b,
-                rb.value,
-                rb.numerator,
-                rb.denominator,
+                _whole(ra.value) if ra.unit == "count" else ra.value,
+                _whole(ra.numerator),
+                _whole(ra.denominator),
+                cat[b].source_words,
+                _whole(rb.value) if rb.unit == "count" else rb.value,
+                _whole(rb.numerator),
+                _whole(rb.denominator),
                 ra.reason or rb.reason or "",
             )
         )
     return PackTable(
         "reconciliation",
-        f"Annex A beside the returns, for the quarter to {at.isoformat()} (or on it)",
+        f"Annex A beside the returns, for the quarter to {long_date(at)} (or on it)",
         (
             "Figure",
             "Annex A",
             "Annex A numerator",
             "Annex A denominator",
-            "Other source's indicator (wins)",
+            "Other source (wins)",
             "Other source",
             "Its numerator",
             "Its denominator",
@@ -995,6 +996,11 @@ def reconciliation(sources: Sources, la_code: str, at: date) -> PackTable:
         "leaver supported, the 903's OC3 those aged 19 to 21; adoption: Annex A counts "
         "placements, the 903 adoptions).",
     )
+
+
+def _whole(v: float | None) -> float | int | None:
+    """A count the engine gives as a float (252.0) as the whole number it is."""
+    return int(v) if v is not None and float(v).is_integer() else v
 
 
 def lists_from_store(

@@ -18,6 +18,7 @@ from selfeval.errors import UsageError
 from selfeval.evaluation.readiness import Pack, PackTable
 from selfeval.outputs.disclosure import SUPPRESSED, is_small, suppress_column
 from selfeval.outputs.document import Document, Heading, Paragraph, Table, text
+from selfeval.outputs.formatting import format_number, long_date
 from selfeval.outputs.render import to_html, to_pdf_bytes
 from selfeval.outputs.tables import xlsx_sheets
 
@@ -63,15 +64,17 @@ def for_audience(t: PackTable, audience: Audience) -> PackTable | None:
     )
 
 
-def _cell(v: object) -> str:
+def _cell(v: object, count: bool = False) -> str:
+    """A cell as the documents write it: a count whole (a count the engine gave as 252.0
+    reads 252), other numbers to one decimal place, a date in words."""
     if v is None:
         return ""
     if isinstance(v, float):
-        return f"{v:,.1f}"
+        return format_number(v, "count" if count else "ratio")
     if isinstance(v, int) and not isinstance(v, bool):
         return f"{v:,}"
     if isinstance(v, date):
-        return v.isoformat()
+        return long_date(v)
     return str(v)
 
 
@@ -87,7 +90,7 @@ def document(pack: Pack, audience: Audience) -> Document:
     """The pack as a document (rendered to HTML and PDF by ``selfeval.outputs.render``)."""
     doc = Document(
         title=f"Inspection readiness: Annex A for {pack.la_code}",
-        subtitle=f"Annex A at {pack.at.isoformat()} (return year {pack.year})"
+        subtitle=f"Annex A at {long_date(pack.at)} (return year {pack.year})"
         + (f", beside {pack.last_year}'s" if pack.last_year else ", no earlier workbook stored")
         + f"; for a{'n internal' if audience == 'internal' else ' public'} audience",
         meta={
@@ -117,7 +120,9 @@ def document(pack: Pack, audience: Audience) -> Document:
                 Table(
                     caption=t.title,
                     header=t.columns,
-                    rows=tuple(tuple(_cell(v) for v in r) for r in t.rows),
+                    rows=tuple(
+                        tuple(_cell(v, i in t.counts) for i, v in enumerate(r)) for r in t.rows
+                    ),
                     numeric=_numeric(t),
                 )
             )
