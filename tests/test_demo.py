@@ -202,6 +202,21 @@ def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo)
     # (the table's columns are the years of its 31 March dates).
     census = f"Social worker turnover (at 30 September {AT.year - 2} and {AT.year - 1})"
     assert census in titles(ofsted)
+    # Disclosure control hides figures, not findings: both editions draw the same grades, the
+    # same number of strengths and areas for development, and the same draft priorities (the
+    # public one once had a strength fewer in two areas and a priority fewer).
+
+    def judged(html: str) -> list[str]:
+        weighed = r"(?:No|\d+) strengths? against (?:No|\d+) areas? for development"
+        grades = r"Self-assessment: </strong>([A-Z][a-z ]+)\."
+        return re.findall(weighed, html) + re.findall(grades, html)
+
+    def priorities(html: str) -> list[str]:
+        table = html.split("Draft priorities for the 12 months")[1].split("</table>")[0]
+        return re.findall(r'<th scope="row">([^<]+)</th>', table)
+
+    assert judged(public) and judged(public) == judged(ofsted)
+    assert priorities(public) and priorities(public) == priorities(ofsted)
     # Where either year's figure is withheld, so is the judgement of its change; where this
     # year's is (a rates row: last year, this year, change, ...), so is its rank: their
     # direction would say something of the 1 to 5 children behind it.

@@ -106,6 +106,11 @@ class Evidence:
     """The latest figure as the audience may see it (``c`` when suppressed)."""
     shown_before: str = ""
     """The earlier figure as the audience may see it (empty: not given, written as computed)."""
+    withheld: bool = False
+    """The latest figure is withheld from the public (whoever reads this edition): it gives no
+    point in any edition, so that the public and the internal editions draw the same findings."""
+    withheld_before: bool = False
+    """Likewise the earlier figure: no change is judged from it in any edition."""
 
 
 def _better(polarity: str, value: float, reference: float) -> bool | None:
@@ -115,9 +120,10 @@ def _better(polarity: str, value: float, reference: float) -> bool | None:
 
 
 def indicator_points(e: Evidence) -> list[Point]:
-    """The points one indicator's evidence gives (none for a neutral or suppressed figure)."""
+    """The points one indicator's evidence gives (none for a neutral figure, or one withheld
+    from the public in any edition: a finding rests only on figures every edition can show)."""
     ind, r = e.indicator, e.after
-    if r.value is None or e.shown in ("", "c"):
+    if r.value is None or e.shown in ("", "c") or e.withheld:
         return []
     out: list[Point] = []
     floor = FLOORS.get(ind.id)
@@ -169,6 +175,7 @@ def indicator_points(e: Evidence) -> list[Point]:
         and c.verdict == "real"
         and c.judgement() != "neutral"
         and e.shown_before != "c"
+        and not e.withheld_before
     ):
         word = "rose" if c.direction == "up" else "fell"
         before = e.shown_before or format_number(c.before.value, ind.unit)
@@ -249,12 +256,13 @@ def _said_most(audits: Sequence[Audit], field_name: str, public: bool) -> str | 
     return f'"{t.words}"{n}'
 
 
-def feedback_points(counts: dict[str, int], *, public: bool = True) -> list[Point]:
+def feedback_points(counts: dict[str, int]) -> list[Point]:
     """What children, families and partners told the service in the period: more compliments
     than complaints is a strength, more complaints an area for development, weight 0.5 (none
-    for the public when either is 1 to 5: the comparison would say too much of so few)."""
+    when either is 1 to 5, in any edition: the comparison would say too much of so few to the
+    public, and the editions draw the same findings)."""
     good, bad = counts.get("Compliment", 0), counts.get("Complaint", 0)
-    if good == bad or (public and (is_small(good) or is_small(bad))):
+    if good == bad or is_small(good) or is_small(bad):
         return []
     said = (
         f"Feedback received: {good} compliment{'' if good == 1 else 's'} against "

@@ -43,7 +43,6 @@ from selfeval.indicators.store_sources import return_year_span
 from selfeval.outputs.disclosure import (
     FLOWS,
     SUPPRESSED,
-    audience_of,
     flow_identity,
     gives_back,
     protect,
@@ -311,14 +310,17 @@ class FigureCache:
 
     def show(self, r: Result, *, rounded: bool = False) -> str:
         """A result as people read it, with disclosure control for a public audience."""
-        area = get(r.id).area if r.id in catalogue() else ""
-        if withhold_figure(
-            audience_of(self.public), r.unit, r.value, r.numerator, r.denominator, area=area
-        ):
-            return SUPPRESSED
-        if self.public and (self._flow_withheld(r) or self._given_back(r)):
+        if self.public and self.withheld_from_public(r):
             return SUPPRESSED
         return format_number(r.value, r.unit, rounded)
+
+    def withheld_from_public(self, r: Result) -> bool:
+        """Whether a public audience sees ``r`` as c, whichever audience this record is for:
+        what a finding may rest on, so that every edition draws the same findings."""
+        area = get(r.id).area if r.id in catalogue() else ""
+        if withhold_figure("public", r.unit, r.value, r.numerator, r.denominator, area=area):
+            return True
+        return self._flow_withheld(r) or self._given_back(r)
 
     def _given_back(self, r: Result) -> bool:
         """Whether another figure at the same date that would give this one's count back (the

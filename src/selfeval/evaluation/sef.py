@@ -249,6 +249,8 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
                 figs.standings.get(ind_id),
                 record.show(b),
                 _shown(record, a),
+                withheld=record.withheld_from_public(b),
+                withheld_before=a.value is not None and record.withheld_from_public(a),
             )
             points += indicator_points(ev)
         mine = _audits_of(area, audits)
@@ -257,8 +259,7 @@ def build_sef(record: FigureCache, opts: SefOptions) -> Built:
         if area.key == supporting.QUALITY_AREA:  # leaders: all audits, feedback, last year's plan
             points += audit_points(audits, "all children", public=record.public)
             points += feedback_points(
-                supporting.feedback_counts(record.store, opts.la_code, since, at),
-                public=record.public,
+                supporting.feedback_counts(record.store, opts.la_code, since, at)
             )
             points += plan_points(rated[1])
         judgements[area.key] = judge_area(area.key, points)
