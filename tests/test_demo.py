@@ -217,6 +217,13 @@ def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo)
 
     assert judged(public) and judged(public) == judged(ofsted)
     assert priorities(public) and priorities(public) == priorities(ofsted)
+    # Weak case audits, an area for development, become a priority measured by the audits
+    # (the plan drew on figures only, and left out the weaknesses the audits found).
+    lists = [part.split("</ul>")[0] for part in ofsted.split("Areas for development")[1:]]
+    weak = {g for x in lists for g in re.findall(r"<li>Case audits of ([a-z ]+): ", x)}
+    assert weak and {f"case audits of {g} judged good or better" for g in weak} <= {
+        p.split(": ", 1)[1] for p in priorities(ofsted)
+    }
     # Where either year's figure is withheld, so is the judgement of its change; where this
     # year's is (a rates row: last year, this year, change, ...), so is its rank: their
     # direction would say something of the 1 to 5 children behind it.

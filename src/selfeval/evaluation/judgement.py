@@ -76,6 +76,9 @@ class Point:
     kind: Literal["strength", "development"]
     source: Literal["benchmark", "trend", "warning", "audits", "feedback", "plan"]
     indicator_id: str | None = None
+    audits: tuple[int, int, str] | None = None
+    """For the share of a group's audits judged good or better: (good or better, audits, the
+    group), which a priority can take as its measure."""
 
 
 @dataclass
@@ -192,7 +195,7 @@ def indicator_points(e: Evidence) -> list[Point]:
     return out
 
 
-def _share(good: int, n: int, public: bool) -> str:
+def share_words(good: int, n: int, public: bool) -> str:
     """ "46% of 54", or, where it would reveal 1 to 5 children to the public, words only."""
     if public and withhold_share(good, n):
         return f"{'most' if 2 * good >= n else 'fewer than half'} of the {n}"
@@ -207,13 +210,14 @@ def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) ->
     pct = share.good_or_better_pct or 0.0
     out: list[Point] = []
     line = (
-        f"Case audits of {group}: {_share(share.good_or_better, share.audits, public)} judged "
+        f"Case audits of {group}: {share_words(share.good_or_better, share.audits, public)} judged "
         "good or better"
     )
+    measured = (share.good_or_better, share.audits, group)
     if pct >= GOOD_AUDITS:
-        out.append(Point(line + ".", 1.5, "strength", "audits"))
+        out.append(Point(line + ".", 1.5, "strength", "audits", audits=measured))
     elif pct < WEAK_AUDITS:
-        out.append(Point(line + ".", 1.5, "development", "audits"))
+        out.append(Point(line + ".", 1.5, "development", "audits", audits=measured))
     domains: dict[str, list[int]] = {}
     for a in audits:
         for d, g in a.domain_grades.items():
@@ -225,7 +229,7 @@ def audit_points(audits: Sequence[Audit], group: str, *, public: bool = True) ->
             out.append(
                 Point(
                     f"{worst} is the weakest part of practice in the audits of {group}: good or "
-                    f"better in {_share(sum(domains[worst]), len(domains[worst]), public)}.",
+                    f"better in {share_words(sum(domains[worst]), len(domains[worst]), public)}.",
                     1.0,
                     "development",
                     "audits",

@@ -34,6 +34,7 @@ from selfeval.evaluation.change import WORDS, Change, methods_text, record_chang
 from selfeval.evaluation.findings import Finding, draft_findings
 from selfeval.evaluation.judgement import (
     FLOORS,
+    GOOD_AUDITS,
     AreaJudgement,
     Evidence,
     Point,
@@ -42,6 +43,7 @@ from selfeval.evaluation.judgement import (
     indicator_points,
     judge_area,
     plan_points,
+    share_words,
 )
 from selfeval.evaluation.narrative import EvidenceRegister, Narrative, render_markdown
 from selfeval.evaluation.placeholders import FigureCache
@@ -881,12 +883,25 @@ def _next_plan(
 ) -> list[Block]:
     """The next 12 months' priorities, drafted from the areas for development: each tied to an
     indicator with a measurable target (the neighbours' median, England's, or the least
-    acceptable level), by a year after ``at``."""
+    acceptable level), or to the share of a group's case audits judged good or better (the
+    share this self-evaluation counts a strength), by a year after ``at``."""
     cat = catalogue()
     by = at + relativedelta(years=1)
     rows = []
     for area in AREAS:
         for p in judgements[area.key].developments:
+            if p.audits is not None:  # the quality of practice the audits found
+                good, n, group = p.audits
+                rows.append(
+                    (
+                        f"{area.short}: case audits of {group} judged good or better",
+                        share_words(good, n, record.public),
+                        f"{GOOD_AUDITS:.0f}% (what this self-evaluation counts a strength)",
+                        long_date(by),
+                        "[To assign]",
+                    )
+                )
+                continue
             if p.indicator_id is None or p.indicator_id not in figs.pairs:
                 continue
             ind = cat[p.indicator_id]
