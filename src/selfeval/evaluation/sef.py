@@ -896,7 +896,7 @@ def _next_plan(
                     (
                         f"{area.short}: case audits of {group} judged good or better",
                         share_words(good, n, record.public),
-                        f"{GOOD_AUDITS:.0f}% (what this self-evaluation counts a strength)",
+                        f"{GOOD_AUDITS:.0f}% (the level counted a strength)",
                         long_date(by),
                         "[To assign]",
                     )
