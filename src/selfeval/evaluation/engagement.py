@@ -201,8 +201,9 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
     blocks.append(
         Paragraph(
             text(
-                f"Computed from the authority's returns at {_d(at)}, beside DfE's published "
-                f"figures for {at.year} (x: none published or none mapped). A count stands "
+                f"Computed from the authority's returns at {_d(at)} (a workforce figure: the "
+                "census of the September before), beside DfE's published figures for the same "
+                "dates (x: none published or none mapped). A count stands "
                 "beside DfE's figure for the authority only: England's and the region's totals "
                 "say nothing of it, and its rate per 10,000 children is compared instead."
             )
