@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from datetime import date
@@ -153,6 +154,11 @@ def test_synthetic_authority_quality_workbooks_load_against_its_returns(store, t
     html = page.read_text()
     assert "Practice Week 4 (January 2020)" in html and "Improvement plan" not in html[:100]
     assert "Quality assurance that leaders use" in html
+    # It names its audience, and reads as every output writes: dates in words, a share as the
+    # toolkit writes it (half up: Python's own "%.1f" gave 81.2% for 13 of 16).
+    assert "For internal and Ofsted: readers with access to children" in html
+    assert re.search(r"case audits from \d{1,2} [A-Z][a-z]+ 20\d\d to ", html)
+    assert not re.search(r"\b20\d\d-\d\d-\d\d\b", html.split("<h2>What we will do")[0])
 
 
 def test_audits_for_a_pseudonymised_store_use_the_returns_key(store, tmp_path):

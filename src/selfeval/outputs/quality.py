@@ -9,6 +9,7 @@ from pathlib import Path
 from selfeval.assurance import repository as arepo
 from selfeval.assurance.summary import summarise
 from selfeval.errors import NoData
+from selfeval.outputs.disclosure import AUDIENCES
 from selfeval.outputs.render import templates
 from selfeval.plans.progress import PlanReport, plan_report
 from selfeval.plans.repository import plans_at
@@ -30,6 +31,7 @@ def quality_page(
         plan = plan_report(store, la_code, at=at, today=today, plan=current)
     html = templates.get_template("quality.html.j2").render(
         la_code=la_code,
+        audience=AUDIENCES["internal"],  # grade counts of 1 to 5, feedback in people's words
         s=summarise(audits, "week"),
         teams=summarise(audits, "team")["groups"],
         domains=summarise(audits, "domain")["groups"],

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import io
+from datetime import date
 from pathlib import Path
 
 from docx import Document as DocxDocument
@@ -34,7 +35,7 @@ from selfeval.outputs.document import (
     Span,
     Table,
 )
-from selfeval.outputs.formatting import format_figure, long_date
+from selfeval.outputs.formatting import format_figure, format_number, long_date
 
 FORMATS = ("html", "docx", "pdf")
 
@@ -47,7 +48,10 @@ templates = Environment(
 """The one Jinja environment of every page and document selfeval renders (outputs/templates);
 the web app's pages are Django templates."""
 templates.filters["b64"] = lambda data: base64.b64encode(data).decode("ascii")
-templates.filters["long_date"] = long_date
+templates.filters["long_date"] = lambda d: long_date(
+    date.fromisoformat(d) if isinstance(d, str) else d  # summaries carry ISO text (JSON's)
+)
+templates.filters["percent"] = lambda v: format_number(v, "percent")
 templates.filters["value"] = lambda r: format_figure(r.value, r.unit, r.reason)
 """An indicator result (``indicators.Result``) as the web and the documents show it."""
 
