@@ -99,6 +99,16 @@ def test_a_count_at_a_date_is_judged_on_who_joined_and_who_left():
     assert "McNemar" in c.method
 
 
+def test_a_workforce_share_is_not_put_to_a_test_of_chance():
+    """Sickness absence 2.4% then 1.4% of some 9,000 working days: a two-proportion test would
+    treat each day as a person and call the fall real (p far below 0.001). A working day, or a
+    full-time equivalent, is not an independent person: the change is not judged, so no
+    strength rests on it."""
+    c = judge_one(_r("sw_absence_pct", 2.4, 216, 9000), _r("sw_absence_pct", 1.4, 126, 9000))
+    assert (c.verdict, c.p_value) == ("not_judged", None)
+    assert "not of people" in c.method
+
+
 def test_too_few_children_and_missing_look_back_are_not_judged():
     """1 of 8 then 2 of 9: pooled 3/17 = 0.176, 8 x 0.176 = 1.4 expected, under 5: too few
     children to tell. A re-referral rate whose earlier year is not loaded is not judged."""

@@ -276,6 +276,12 @@ def judge_one(
             "into them",
         )
     u1, u2 = units
+    if ind.area == "workforce":
+        return done(
+            "not_judged",
+            "a share of full-time equivalents or of working days, not of people: no test of "
+            "chance applies, and it is shown with its direction only",
+        )
     if ind.unit == "percent":
         if not a.denominator or not b.denominator:
             return done("not_judged", "no denominator")
