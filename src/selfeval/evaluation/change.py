@@ -148,8 +148,6 @@ class Change:
 
     @property
     def words(self) -> str:
-        if self.verdict == "too_few" and get(self.indicator_id).area == "workforce":
-            return "too few to tell"  # a workforce census counts staff, not children
         return WORDS[self.verdict]
 
     @property
