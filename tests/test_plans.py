@@ -277,6 +277,11 @@ def test_target_progress_from_the_indicator_engine(store, tmp_path):
         "Case audits graded good or better (audits_good_or_better_pct): 60.0% by 2020-03-31;"
         " 100.0% at 2020-03-31 from a baseline of 50.0%: target reached"
     )
+    # The quality page's reader: no id, dates in words.
+    assert cla.describe(for_people=True) == (
+        "Children looked after: 2 by 31 March 2020; 3 at 31 March 2020 from a baseline"
+        " of 4: moved 50% of the way (target date passed)"
+    )
 
 
 def test_undoing_a_plan_import_removes_its_plan_and_leaves_the_audits(store, tmp_path):

@@ -42,14 +42,18 @@ class TargetProgress:
     moved_away: bool = False
     """Worse than the baseline, by the indicator's polarity (or the plan's direction)."""
 
-    def describe(self) -> str:
-        """One line: the target, the value now and how far it has come."""
+    def describe(self, *, for_people: bool = False) -> str:
+        """One line: the target, the value now and how far it has come; with the indicator's
+        id and ISO dates (``selfeval plan show``), or ``for_people`` without the id and with
+        dates in words (the quality page)."""
         x = self.target
         target = format_number(x.target_value, self.unit)
-        s = f"{self.title} ({x.indicator_id}): {target} by {x.target_date}"
+        day = long_date if for_people else date.isoformat
+        name = self.title if for_people else f"{self.title} ({x.indicator_id})"
+        s = f"{name}: {target} by {day(x.target_date)}"
         if self.value is None:
-            return f"{s}; no value at {self.at} ({self.reason})"
-        s += f"; {format_number(self.value, self.unit)} at {self.at}"
+            return f"{s}; no value at {day(self.at)} ({self.reason})"
+        s += f"; {format_number(self.value, self.unit)} at {day(self.at)}"
         if self.baseline is not None:
             s += f" from a baseline of {format_number(self.baseline, self.unit)}"
         return s + f": {self.words()}"
