@@ -166,7 +166,8 @@ def _indicators(store: Store, la_code: str, at: date, record: FigureCache) -> li
         return blocks + _no_figure([results[i] for i in ids if results[i].value is None], at)
     # Each figure beside DfE's for the date it covers: a workforce figure at 31 March is the
     # census of the September before, which DfE publishes as that year's (as the SEF does).
-    mapped = [m.id for m in mapped_indicators() if m.id in set(ids)]
+    present = set(ids)
+    mapped = [m.id for m in mapped_indicators() if m.id in present]
     computed: dict[str, Comparison] = {}
     published: dict[str, Comparison] = {}
     if mapped:

@@ -699,7 +699,7 @@ def _dated(a: Result, b: Result, since: date, at: date) -> str:
     then, now = a.period_end, b.period_end
     if (then.month, then.day) == (now.month, now.day):
         return f" (at {now.day} {now:%B} {then.year} and {now.year})"
-    return f" (at {long_date(a.period_end)} and {long_date(b.period_end)})"
+    return f" (at {long_date(then)} and {long_date(now)})"
 
 
 def _counts_table(

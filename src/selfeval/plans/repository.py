@@ -263,8 +263,9 @@ def statuses_at(
 
 
 def statuses_recorded(store: Store, la_code: str) -> tuple[int, int | None]:
-    """How many action statuses the authority's history holds, and the newest one's id: what
-    changes when a status is recorded or an import's statuses are removed (a cache's key)."""
+    """How many statuses (of actions and priorities) the authority's history holds, and the
+    newest one's id: what changes when a status is recorded or an import's statuses are
+    removed (a cache's key)."""
     h = t.action_statuses
     with store.engine.connect() as c:
         n, newest = c.execute(

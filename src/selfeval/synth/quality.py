@@ -25,7 +25,14 @@ from selfeval.assurance.records import (
     PracticeWeek,
 )
 from selfeval.plans.io import write_plan_template
-from selfeval.plans.records import Action, Plan, Priority, Target
+from selfeval.plans.records import (
+    Action,
+    Plan,
+    Priority,
+    Target,
+    plan_year_end,
+    plan_year_start,
+)
 from selfeval.synth.model import Authority
 from selfeval.synth.workbooks import fix_times
 
@@ -307,8 +314,7 @@ def improvement_plan(
     year's end, with a baseline computed at the year before.
     """
     rng = random.Random(f"plan-{seed}")
-    start = date(int(plan_year[:4]), 4, 1)
-    end = date(start.year + 1, 3, 31)
+    start, end = plan_year_start(plan_year), plan_year_end(plan_year)
     priorities, actions, targets = [], [], []
     for ref, title, origin, detail, target in PRIORITIES:
         carried = origin != "New"
