@@ -202,6 +202,9 @@ def test_the_demo_writes_the_self_evaluation_for_the_public_and_for_ofsted(demo)
     # (the table's columns are the years of its 31 March dates).
     census = f"Social worker turnover (at 30 September {AT.year - 2} and {AT.year - 1})"
     assert census in titles(ofsted)
+    # So does the dashboard's row, which shows the latest figure only.
+    assert f"Social worker turnover (at 30 September {AT.year - 1})</th>" in ofsted
+    assert f"Workforce stability (at 30 September {AT.year - 1})</strong>" in ofsted
     # Disclosure control hides figures, not findings: both editions draw the same grades, the
     # same number of strengths and areas for development, and the same draft priorities (the
     # public one once had a strength fewer in two areas and a priority fewer).

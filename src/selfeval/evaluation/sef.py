@@ -542,7 +542,7 @@ def _summary(
         none = _no_benchmark(cat[i])
         dash.append(
             (
-                cat[i].title,
+                cat[i].title + _dated(b, at),
                 record.show(b),
                 _b(s.england, cat[i].unit) if s else none,
                 _b(s.region, cat[i].unit) if s else none,
@@ -660,7 +660,7 @@ def _rates_table(
         none = _no_benchmark(ind)
         rows.append(
             (
-                f"{ind.title}{_dated(a, b, since, at)} [{note}]",
+                f"{ind.title}{_dated(b, at, a, since)} [{note}]",
                 _shown(record, a),
                 shown,
                 _change_words(record, figs, i),
@@ -691,11 +691,14 @@ def _rates_table(
     )
 
 
-def _dated(a: Result, b: Result, since: date, at: date) -> str:
+def _dated(b: Result, at: date, a: Result | None = None, since: date | None = None) -> str:
     """The dates a row's figures are of, where they are not the table's (a workforce figure
-    at 31 March is the census of the September before): " (at 30 September 2022 and 2023)"."""
-    if (a.period_end, b.period_end) == (since, at):
+    at 31 March is the census of the September before): " (at 30 September 2023)", or with
+    the earlier figure ``a`` " (at 30 September 2022 and 2023)"."""
+    if b.period_end == at and (a is None or a.period_end == since):
         return ""
+    if a is None:
+        return f" (at {long_date(b.period_end)})"
     then, now = a.period_end, b.period_end
     if (then.month, then.day) == (now.month, now.day):
         return f" (at {now.day} {now:%B} {then.year} and {now.year})"
@@ -828,7 +831,8 @@ def _context(
             text(f"{cat[i].title}: {record.show(b)} (a year before: {_shown(record, a)}{extra}).")
         )
     if lines:
-        out.append(Paragraph((Span("Workforce stability", strong=True),)))
+        census = _dated(figs.pairs[workforce[0]][1], at)  # the September before ``at``
+        out.append(Paragraph((Span(f"Workforce stability{census}", strong=True),)))
         out.append(BulletList(tuple(lines)))
     out.append(
         Paragraph(
