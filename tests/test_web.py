@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -76,6 +77,20 @@ def test_a_count_is_never_set_beside_englands_total_on_its_card():
 
     assert _benchmark_line(made("count", 493, 136_520)) == ""
     assert _benchmark_line(made("rate_per_10k", 540.2, 575.0)) == "2024: England 575"
+
+
+def test_a_viewer_sees_a_figure_about_staff_as_the_public_sef_shows_it():
+    """3 FTE leavers of 34 (8.8% turnover) identify no child: shown to a viewer, as in the
+    public SEF (the page showed c); 3 of 34 children visited late is withheld."""
+    from selfeval.indicators import Result
+    from selfeval.web.disclosure import suppressed
+
+    def made(ind: str) -> Result:
+        at = date(2023, 9, 30)
+        return Result(ind, ind, "999", at, at, 8.8, 3.0, 34.0, "percent")
+
+    assert not suppressed(made("sw_turnover_pct"))
+    assert suppressed(made("cla_visits_timely_pct"))
 
 
 def test_the_indicator_pages_benchmarks_read_as_every_output_writes_them():
